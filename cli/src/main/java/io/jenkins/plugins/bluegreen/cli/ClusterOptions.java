@@ -1,0 +1,165 @@
+package io.jenkins.plugins.bluegreen.cli;
+
+import io.fabric8.kubernetes.api.model.NamedContext;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The global options {@code --kubeconfig}, {@code --context} and {@code -n/--namespace}, mixed into the root
+ * command with {@link ScopeType#INHERIT} so they work before or after the subcommand name
+ * ({@code bluegreen -n shop status ...} and {@code bluegreen status -n shop ...}); picocli writes both
+ * spellings into this one instance, which subcommands reach through their parent.
+ *
+ * <p>Resolution follows kubectl's precedence: {@code --kubeconfig}, else {@code $KUBECONFIG}, else
+ * {@code ~/.kube/config}, else the in-cluster service account (fabric8's auto-configuration). Everything a
+ * user can get wrong here (missing or unreadable file, not a kubeconfig, unknown context, no current
+ * context) is reported as exit code 2 before any request reaches a cluster.
+ */
+public final class ClusterOptions {
+
+    static final String DEFAULT_NAMESPACE = "default";
+
+    @Option(names = "--kubeconfig", paramLabel = "PATH", scope = ScopeType.INHERIT,
+            description = "kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)")
+    Path kubeconfig;
+
+    @Option(names = "--context", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            description = "kubeconfig context to use (default: its current-context)")
+    String context;
+
+    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", scope = ScopeType.INHERIT,
+            description = "namespace (default: the context's namespace, else 'default')")
+    String namespace;
+
+    /** Reads and checks the configuration; throws {@link UserInputException} (exit 2) on bad input. */
+    Cluster resolve() {
+        Config config = kubeconfig != null ? fromExplicitFile(kubeconfig) : fromDefaultLocations();
+        return new Cluster(config, effectiveNamespace(config));
+    }
+
+    private String effectiveNamespace(Config config) {
+        if (namespace != null) {
+            if (namespace.isBlank()) {
+                throw new UserInputException("-n/--namespace is empty; pass a namespace name or leave the option out");
+            }
+            return namespace;
+        }
+        String fromContext = config.getNamespace();
+        return fromContext == null || fromContext.isBlank() ? DEFAULT_NAMESPACE : fromContext;
+    }
+
+    private Config fromExplicitFile(Path path) {
+        String text = read(path, "--kubeconfig");
+        io.fabric8.kubernetes.api.model.Config parsed = parse(text, path, "--kubeconfig");
+        String chosen = checkContext(parsed.getCurrentContext(), parsed.getContexts(), path.toString());
+        try {
+            return Config.fromKubeconfig(chosen, path.toAbsolutePath().toFile());
+        } catch (RuntimeException e) {
+            throw new UserInputException("--kubeconfig " + path + ": cannot use context '" + chosen + "': "
+                    + e.getMessage() + "; check its cluster and user entries", e);
+        }
+    }
+
+    private Config fromDefaultLocations() {
+        List<Path> files = new ArrayList<>();
+        for (String name : Config.getKubeconfigFilenames()) {
+            Path p = Path.of(name);
+            if (Files.isRegularFile(p)) {
+                files.add(p);
+            }
+        }
+        if (files.isEmpty()) {
+            if (context != null) {
+                throw new UserInputException("--context " + context + ": no kubeconfig found ($KUBECONFIG or "
+                        + "~/.kube/config), so there are no contexts; pass --kubeconfig PATH");
+            }
+            // No file at all: in-cluster service account, which fabric8 detects by itself.
+            return Config.autoConfigure(null);
+        }
+        // Like kubectl, the first file that names a current-context wins; contexts are merged.
+        String current = null;
+        List<NamedContext> contexts = new ArrayList<>();
+        for (Path p : files) {
+            io.fabric8.kubernetes.api.model.Config parsed = parse(read(p, "$KUBECONFIG"), p, "$KUBECONFIG");
+            if (current == null || current.isEmpty()) {
+                current = parsed.getCurrentContext();
+            }
+            if (parsed.getContexts() != null) {
+                contexts.addAll(parsed.getContexts());
+            }
+        }
+        String chosen = checkContext(current, contexts, files.toString());
+        try {
+            return Config.autoConfigure(chosen);
+        } catch (RuntimeException e) {
+            throw new UserInputException("kubeconfig " + files + ": cannot use context '" + chosen + "': "
+                    + e.getMessage() + "; check its cluster and user entries or pass --kubeconfig", e);
+        }
+    }
+
+    /** The context to use: --context if it exists, else the file's current-context; exit 2 otherwise. */
+    private String checkContext(String current, List<NamedContext> contexts, String where) {
+        List<String> names = contexts == null ? List.of()
+                : contexts.stream().map(NamedContext::getName).filter(Objects::nonNull).toList();
+        String available = names.isEmpty() ? "none defined" : "available: " + String.join(", ", names);
+        if (context != null) {
+            if (!names.contains(context)) {
+                throw new UserInputException("--context " + context + ": no such context in " + where + " ("
+                        + available + "); pass one of those names");
+            }
+            return context;
+        }
+        if (current == null || current.isEmpty()) {
+            throw new UserInputException("kubeconfig " + where + " has no current-context; pass --context NAME ("
+                    + available + ")");
+        }
+        if (!names.contains(current)) {
+            throw new UserInputException("kubeconfig " + where + ": current-context '" + current
+                    + "' is not defined in it (" + available + "); pass --context NAME");
+        }
+        return current;
+    }
+
+    private static String read(Path path, String option) {
+        try {
+            if (Files.isDirectory(path)) {
+                throw new UserInputException(option + " " + path + " is a directory; pass the kubeconfig file itself");
+            }
+            return Files.readString(path);
+        } catch (IOException e) {
+            throw new UserInputException(option + " " + path + " cannot be read (" + describe(e)
+                    + "); pass a readable kubeconfig file, e.g. the one `bluegreen sim --kubeconfig-out` writes", e);
+        }
+    }
+
+    private static io.fabric8.kubernetes.api.model.Config parse(String text, Path path, String option) {
+        try {
+            io.fabric8.kubernetes.api.model.Config parsed = KubeConfigUtils.parseConfigFromString(text);
+            if (parsed == null) {
+                throw new IllegalArgumentException("empty document");
+            }
+            return parsed;
+        } catch (RuntimeException e) {
+            throw new UserInputException(option + " " + path + " is not a kubeconfig (" + e.getMessage()
+                    + "); pass a kubeconfig YAML file", e);
+        }
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+}
