@@ -1,0 +1,211 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+
+/**
+ * The release engine for one namespace: deploy the idle colour, await it healthy, switch traffic, roll back,
+ * report status, lock. All state lives in the cluster (Service selector and annotations, Deployment annotations,
+ * a Lease), so any process — a restarted Jenkins, the CLI, kubectl — can pick up where another left off.
+ *
+ * <p>Thread-safe; one instance per (client, namespace). Failures are {@link BlueGreenException}s; progress goes to
+ * the {@link ReleaseListener}. Blocking methods block the calling thread; the {@code *Async} ones never do and
+ * run their blocking parts on the builder's executor.
+ */
+public final class BlueGreen {
+    private final KubernetesClient client;
+    private final String namespace;
+    private final ReleaseListener listener;
+    private final BlueGreenSettings settings;
+    private final Executor executor;
+    private final Clock clock;
+
+    private BlueGreen(Builder builder) {
+        this.client = builder.client;
+        this.namespace = builder.namespace;
+        this.listener = builder.listener;
+        this.settings = builder.settings;
+        this.executor = builder.executor;
+        this.clock = builder.clock;
+    }
+
+    /** Starts a builder; the namespace defaults to the client's. */
+    public static Builder builder(KubernetesClient client) {
+        return new Builder(client);
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    public BlueGreenSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Takes the lock for {@code request.holder()}, adopts the app first if its Service has no colour key yet, then
+     * creates or updates the idle colour's Deployment. Does not wait for it to become ready (see
+     * {@link #awaitHealthy}); an optional preview Service is pointed at the new colour by the await once ready.
+     * The lock stays held until {@link #switchTraffic}, {@link #rollback}, {@link #abandon} or
+     * {@link #releaseLock} by the same holder, or until it expires.
+     *
+     * @throws InvalidInputException before any write, naming the field
+     * @throws LockHeldException     when another holder keeps the lock beyond {@code lockWait}
+     */
+    public Release deploy(DeployRequest request) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /** {@link #deploy} on the executor. */
+    public CompletableFuture<Release> deployAsync(DeployRequest request) {
+        return CompletableFuture.supplyAsync(() -> deploy(request), executor);
+    }
+
+    /**
+     * Brings an app whose Service has no colour key under blue-green: copies the pod template of the Deployment
+     * the Service selects into the blue colour, waits until it is ready, and only then writes the Service selector
+     * (stable selector + colour) with the state annotations. The old Deployment keeps running and is reported.
+     * {@link #deploy} does this by itself when needed. Takes and keeps the lock like deploy.
+     *
+     * @param service null = {@code app}
+     */
+    public AdoptionResult adopt(String app, String service, String holder, Duration timeout) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /**
+     * Watches (never polls) the colour's Deployment and pods until its rollout is complete; sends progress to the
+     * listener. The future fails with {@link UnhealthyException} as soon as a pod or the Deployment reports a
+     * reason that waiting will not cure, or {@link HealthTimeoutException} after {@code timeout}. Cancelling the
+     * future stops the watches. When the Deployment was deployed with a preview Service and the colour is idle,
+     * the preview Service is pointed at it before the future completes.
+     *
+     * @param color null = the idle colour
+     * @throws InvalidInputException (synchronously) for a non-positive timeout, a bad app, or a missing Deployment
+     */
+    public CompletableFuture<HealthSummary> awaitHealthyAsync(String app, Color color, Duration timeout) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /** {@link #awaitHealthyAsync} that blocks; rethrows its {@link BlueGreenException}. */
+    public HealthSummary awaitHealthy(String app, Color color, Duration timeout) {
+        return Futures.join(awaitHealthyAsync(app, color, timeout));
+    }
+
+    /**
+     * Preflight (the target colour's Deployment exists and all its replicas are ready), then one write of the live
+     * Service guarded by its resourceVersion that changes the colour selector and the {@code active-color},
+     * {@code previous-color} and {@code history} annotations together; then reads back and verifies. A conflicting
+     * write is re-read and re-decided, never overwritten. Schedules the old colour's scale-down (see
+     * {@link #scaleDownIfDue}), points a recorded preview Service at the new live colour, releases the lock.
+     */
+    public SwitchResult switchTraffic(SwitchRequest request) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /**
+     * Undoes the last release. If the idle colour holds a release that never went live (deployed after the last
+     * switch and not scaled to zero), it is abandoned (see {@link #abandon}). Otherwise the Service is pointed back
+     * at the {@code previous-color}: instantly when it still runs, else after scaling it up to its remembered
+     * replicas and awaiting it healthy. Recorded in history; releases the lock.
+     *
+     * @throws InvalidInputException when there is no previous colour
+     */
+    public RollbackResult rollback(RollbackRequest request) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /** Before a switch: scales the idle colour to zero and releases the holder's lock; live traffic untouched. */
+    public AbandonResult abandon(String app, String holder) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /**
+     * Scales the old colour to zero if its {@code bluegreen.jenkins.io/scale-down-at} time has come, remembering
+     * its replica count for rollback. Re-reads the Service first and never scales the colour that serves traffic.
+     * Safe to call any time, from any process (e.g. a Jenkins step after a restart).
+     */
+    public ScaleDownResult scaleDownIfDue(String app) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /** Waits (without holding a thread) until the scheduled scale-down is due, then runs {@link #scaleDownIfDue}. */
+    public CompletableFuture<ScaleDownResult> scaleDownWhenDue(String app) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /** Reads the app's state; writes nothing. Works for apps not under blue-green yet (live colour null). */
+    public AppStatus status(String app) {
+        return status(app, null);
+    }
+
+    /** @param service null = recorded by deploy, else {@code app} */
+    public AppStatus status(String app, String service) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /**
+     * Takes (or renews, for the same holder) the Lease {@code <app>-bluegreen}. Waits up to {@code wait} for another
+     * holder to release it or for it to expire, watching the Lease rather than polling.
+     *
+     * @throws LockHeldException naming the holder when it is still held after {@code wait}
+     */
+    public LockInfo acquireLock(String app, String holder, Duration wait) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /** Takes the lock whoever holds it; warns naming the previous holder. */
+    public LockInfo takeOverLock(String app, String holder) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /** Releases the lock if {@code holder} has it; returns whether it did. */
+    public boolean releaseLock(String app, String holder) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    /** The lock Lease as it is, or empty when none exists. */
+    public Optional<LockInfo> lock(String app) {
+        throw new UnsupportedOperationException("not implemented yet");
+    }
+
+    public static final class Builder {
+        private final KubernetesClient client;
+        private String namespace;
+        private ReleaseListener listener = ReleaseListener.NONE;
+        private BlueGreenSettings settings = BlueGreenSettings.defaults();
+        private Executor executor = ForkJoinPool.commonPool();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(KubernetesClient client) {
+            this.client = Objects.requireNonNull(client, "client");
+            this.namespace = client.getNamespace();
+        }
+
+        public Builder namespace(String namespace) { this.namespace = namespace; return this; }
+        public Builder listener(ReleaseListener listener) { this.listener = Objects.requireNonNull(listener); return this; }
+        public Builder settings(BlueGreenSettings settings) { this.settings = Objects.requireNonNull(settings); return this; }
+
+        /** Where blocking work of the async methods runs (e.g. Jenkins' remoting pool). Default: the common pool. */
+        public Builder executor(Executor executor) { this.executor = Objects.requireNonNull(executor); return this; }
+
+        /** The time source for timestamps, lease expiry and scale-down schedules. */
+        public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
+
+        /** @throws InvalidInputException naming {@code namespace} when none was given and the client has none */
+        public BlueGreen build() {
+            if (namespace == null || namespace.isBlank()) {
+                throw new InvalidInputException("namespace", "is not set",
+                        "pass a namespace (-n) or set one in the kubeconfig context");
+            }
+            return new BlueGreen(this);
+        }
+    }
+}

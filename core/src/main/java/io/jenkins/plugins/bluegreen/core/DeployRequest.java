@@ -1,0 +1,83 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * What to deploy into the idle colour. Either {@code image} (the live colour's pod template with that image), or
+ * {@code manifest} (a Deployment in YAML; its name, selector and pod labels get the colour, and {@code image},
+ * when also given, overrides its container's image). Everything is validated by {@link BlueGreen#deploy} before
+ * any write.
+ *
+ * @param app            the app name (DNS-1123 label)
+ * @param service        the live Service; null = the name recorded by an earlier deploy, else {@code app}
+ * @param previewService a Service to point at the new colour once it is ready (created if missing); null = none
+ * @param image          container image; required without manifest
+ * @param container      which container gets {@code image}; null = the first one
+ * @param manifest       Deployment YAML text, or null
+ * @param replicas       null = the live colour's current count (its HPA's when one targets it), else ≥ 0
+ * @param revision       recorded on the Deployment and in history; null = the image tag
+ * @param buildUrl       recorded on the Deployment and in history; may be null
+ * @param holder         lock holder identity, e.g. a build URL or {@code cli:user@host}; required
+ * @param lockWait       how long to wait for another holder's lock; zero = fail at once
+ * @param timeout        how long adopting an app may wait for its new live colour to become ready
+ */
+public record DeployRequest(String app, String service, String previewService, String image, String container,
+                            String manifest, Integer replicas, String revision, String buildUrl, String holder,
+                            Duration lockWait, Duration timeout) {
+
+    public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
+
+    public static Builder builder(String app) {
+        return new Builder(app);
+    }
+
+    public static final class Builder {
+        private final String app;
+        private String service;
+        private String previewService;
+        private String image;
+        private String container;
+        private String manifest;
+        private Integer replicas;
+        private String revision;
+        private String buildUrl;
+        private String holder;
+        private Duration lockWait = Duration.ZERO;
+        private Duration timeout = DEFAULT_TIMEOUT;
+
+        private Builder(String app) { this.app = app; }
+
+        public Builder service(String name) { this.service = name; return this; }
+        public Builder previewService(String name) { this.previewService = name; return this; }
+        public Builder image(String image) { this.image = image; return this; }
+        public Builder container(String name) { this.container = name; return this; }
+        public Builder manifest(String yaml) { this.manifest = yaml; return this; }
+
+        /** Reads the manifest from a file now, so an unreadable file is reported before anything happens. */
+        public Builder manifestFile(Path file) {
+            try {
+                this.manifest = Files.readString(file, StandardCharsets.UTF_8);
+            } catch (IOException | RuntimeException e) {
+                throw new InvalidInputException("manifest", "cannot read " + file + " (" + e.getMessage() + ")",
+                        "pass a readable Deployment YAML file");
+            }
+            return this;
+        }
+
+        public Builder replicas(Integer replicas) { this.replicas = replicas; return this; }
+        public Builder revision(String revision) { this.revision = revision; return this; }
+        public Builder buildUrl(String url) { this.buildUrl = url; return this; }
+        public Builder holder(String holder) { this.holder = holder; return this; }
+        public Builder lockWait(Duration wait) { this.lockWait = wait; return this; }
+        public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
+
+        public DeployRequest build() {
+            return new DeployRequest(app, service, previewService, image, container, manifest, replicas, revision,
+                    buildUrl, holder, lockWait, timeout);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import java.time.Duration;
+
+/**
+ * Point the live Service at a colour.
+ *
+ * @param to             the colour to make live; null = the idle colour
+ * @param service        null = recorded by deploy, else {@code app}
+ * @param approvedBy     recorded in history; may be null
+ * @param buildUrl       recorded in history; may be null
+ * @param holder         lock holder identity; required (the lock is taken if free, and released afterwards)
+ * @param lockWait       how long to wait for another holder's lock
+ * @param scaleDownDelay null = the settings' delay; zero = keep the old colour running
+ */
+public record SwitchRequest(String app, Color to, String service, String approvedBy, String buildUrl,
+                            String holder, Duration lockWait, Duration scaleDownDelay) {
+
+    public static Builder builder(String app) {
+        return new Builder(app);
+    }
+
+    public static final class Builder {
+        private final String app;
+        private Color to;
+        private String service;
+        private String approvedBy;
+        private String buildUrl;
+        private String holder;
+        private Duration lockWait = Duration.ZERO;
+        private Duration scaleDownDelay;
+
+        private Builder(String app) { this.app = app; }
+
+        public Builder to(Color color) { this.to = color; return this; }
+        public Builder service(String name) { this.service = name; return this; }
+        public Builder approvedBy(String who) { this.approvedBy = who; return this; }
+        public Builder buildUrl(String url) { this.buildUrl = url; return this; }
+        public Builder holder(String holder) { this.holder = holder; return this; }
+        public Builder lockWait(Duration wait) { this.lockWait = wait; return this; }
+        public Builder scaleDownDelay(Duration delay) { this.scaleDownDelay = delay; return this; }
+
+        public SwitchRequest build() {
+            return new SwitchRequest(app, to, service, approvedBy, buildUrl, holder, lockWait, scaleDownDelay);
+        }
+    }
+}
