@@ -9,6 +9,7 @@ import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -19,12 +20,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * <p>The process environment and stdin are constructor arguments rather than read from {@code System}
  * inside the commands, so tests (and tools embedding the CLI) can run it in-process with their own.
  */
+// scope INHERIT: every subcommand gets -h/--help and -V/--version without repeating them
 @Command(name = "bluegreen",
+        scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = BlueGreenCli.Version.class,
         description = "Blue-green releases on Kubernetes: deploy the idle colour, await it healthy, switch traffic, "
                 + "roll back.",
-        subcommands = {},
+        subcommands = {DeployCommand.class, AwaitCommand.class, SwitchCommand.class, RollbackCommand.class,
+                StatusCommand.class},
         footer = {"", "Exit codes: 0 done, 1 the operation failed, 2 invalid input (nothing changed), 3 aborted."})
 public final class BlueGreenCli implements Runnable {
 
@@ -64,7 +68,8 @@ public final class BlueGreenCli implements Runnable {
     private static int onUsageError(ParameterException e, String[] args) {
         CommandLine cl = e.getCommandLine();
         PrintWriter err = cl.getErr();
-        err.println("error: " + e.getMessage());
+        // picocli starts some messages with its own "Error: "; the contract's prefix is "error: ", once
+        err.println("error: " + e.getMessage().replaceFirst("^Error: ", ""));
         UnmatchedArgumentException.printSuggestions(e, err);
         err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
         err.flush();

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.bluegreen.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.bluegreen.core.BlueGreenException;
+import io.jenkins.plugins.bluegreen.core.InvalidInputException;
 import java.io.PrintWriter;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -29,7 +31,8 @@ public final class ExitCodes {
     private ExitCodes() {}
 
     static int of(Throwable t) {
-        if (t instanceof UserInputException || t instanceof ParameterException) {
+        if (t instanceof UserInputException || t instanceof InvalidInputException
+                || t instanceof ParameterException) {
             return INVALID_INPUT;
         }
         if (t instanceof AbortedException) {
@@ -62,7 +65,8 @@ public final class ExitCodes {
     }
 
     private static boolean isUnexpected(Throwable t) {
-        return !(t instanceof KubernetesClientException || t instanceof InterruptedException
+        return !(t instanceof BlueGreenException || t instanceof KubernetesClientException
+                || t instanceof InterruptedException
                 || t instanceof UserInputException || t instanceof AbortedException);
     }
 

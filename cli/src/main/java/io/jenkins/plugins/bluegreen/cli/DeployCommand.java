@@ -1,0 +1,86 @@
+package io.jenkins.plugins.bluegreen.cli;
+
+import io.jenkins.plugins.bluegreen.core.BlueGreen;
+import io.jenkins.plugins.bluegreen.core.DeployRequest;
+import io.jenkins.plugins.bluegreen.core.HealthSummary;
+import io.jenkins.plugins.bluegreen.core.Release;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bluegreen deploy}: the new version into the idle colour, then (unless --no-wait) await it healthy. */
+@Command(name = "deploy",
+        description = {"Deploy a new version into the idle colour (the one the live Service does not select), then "
+                + "wait until it is healthy. Live traffic is not touched; switch it with 'bluegreen switch'.",
+                "An app whose Service has no colour yet is adopted first: its running version becomes the live "
+                + "colour."})
+final class DeployCommand extends EngineCommand {
+
+    /** Exactly one source of what to run, as the contract writes it: (--image IMAGE | --manifest FILE). */
+    static final class Source {
+        @Option(names = "--image", required = true, paramLabel = "IMAGE",
+                description = "container image; the live colour's pod template is reused with it")
+        String image;
+
+        @Option(names = "--manifest", required = true, paramLabel = "FILE",
+                description = "a Deployment YAML file; the colour is added to its name, selector and labels")
+        Path manifest;
+    }
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Source source;
+
+    @Option(names = "--replicas", paramLabel = "N",
+            description = "replicas for the new colour (default: the live colour's, or its HPA's)")
+    Integer replicas;
+
+    @Option(names = "--service", paramLabel = "NAME", description = "the live Service (default: APP)")
+    String service;
+
+    @Option(names = "--preview-service", paramLabel = "NAME",
+            description = "a Service that follows the new colour once it is ready, for testing it before the switch")
+    String previewService;
+
+    @Option(names = "--no-wait", description = "return once the Deployment is written; run 'bluegreen await' later")
+    boolean noWait;
+
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m",
+            converter = Durations.Positive.class,
+            description = "how long the new colour (and an adopted one) may take to become healthy (default: ${DEFAULT-VALUE})")
+    Duration timeout;
+
+    @Override
+    protected int run(BlueGreen engine) {
+        DeployRequest.Builder request = DeployRequest.builder(app)
+                .service(service)
+                .previewService(previewService)
+                .replicas(replicas)
+                .holder(holder())
+                .timeout(timeout);
+        if (source.manifest != null) {
+            request.manifestFile(source.manifest);
+        } else {
+            request.image(source.image);
+        }
+        Release release = engine.deploy(request.build());
+        out().printf("deployed %s %s into %s (Deployment %s, %d replicas); live colour %s is untouched%n",
+                release.app(), release.revision() == null ? String.join(",", release.images()) : release.revision(),
+                release.newColor(), release.deployment(), release.replicas(), release.liveColor());
+        if (release.adoption() != null && !release.adoption().leftRunning().isEmpty()) {
+            out().printf("note: adopted %s; %s no longer receive traffic from Service %s and were left running; "
+                    + "delete them when satisfied%n", release.app(), String.join(", ", release.adoption().leftRunning()),
+                    release.service());
+        }
+        if (noWait) {
+            out().printf("not waiting (--no-wait); next: bluegreen await --app %s --color %s%n", app,
+                    release.newColor());
+            return ExitCodes.OK;
+        }
+        HealthSummary healthy = engine.awaitHealthy(app, release.newColor(), timeout);
+        out().printf("healthy: %s %d/%d ready after %s; next: bluegreen switch --app %s%n", healthy.deployment(),
+                healthy.replicas(), healthy.replicas(), Durations.format(healthy.elapsed()), app);
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,36 @@
+package io.jenkins.plugins.bluegreen.cli;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.bluegreen.core.BlueGreen;
+import picocli.CommandLine.Option;
+
+/**
+ * A subcommand that runs engine operations against the cluster the global options name. It resolves the
+ * connection first (bad kubeconfig or context: exit 2 before any request), opens one client for the command's
+ * lifetime and hands the subclass a ready {@link BlueGreen}; the subclass only maps options to a request and
+ * prints the result.
+ */
+abstract class EngineCommand extends CliCommand {
+
+    @Option(names = "--app", required = true, paramLabel = "APP", description = "the application (DNS-1123 name)")
+    String app;
+
+    @Override
+    protected final int execute() throws Exception {
+        Cluster cluster = root.cluster().resolve();
+        try (KubernetesClient client = cluster.connect()) {
+            BlueGreen engine = BlueGreen.builder(client)
+                    .namespace(cluster.namespace())
+                    .listener(new ConsoleListener(out(), err()))
+                    .build();
+            return run(engine);
+        }
+    }
+
+    protected abstract int run(BlueGreen engine) throws Exception;
+
+    /** Lock holder for this invocation; see {@link HolderIdentity}. */
+    String holder() {
+        return HolderIdentity.of(root.env());
+    }
+}

@@ -1,0 +1,89 @@
+package io.jenkins.plugins.bluegreen.cli;
+
+import io.jenkins.plugins.bluegreen.core.BlueGreen;
+import io.jenkins.plugins.bluegreen.core.Color;
+import io.jenkins.plugins.bluegreen.core.ScaleDownResult;
+import io.jenkins.plugins.bluegreen.core.SwitchRequest;
+import io.jenkins.plugins.bluegreen.core.SwitchResult;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bluegreen switch}: point the live Service at the new colour in one guarded write, then keep the old colour
+ * for the scale-down delay (so kube-proxy has caught up and a rollback is instant) and scale it down through the
+ * engine. The process stays in the foreground for that delay; Ctrl-C leaves the old colour running.
+ */
+@Command(name = "switch",
+        description = {"Switch live traffic to a colour (default: the idle one) after checking all its replicas are "
+                + "ready; records who approved it in the Service's history.",
+                "Afterwards waits for the scale-down delay and scales the old colour down; Ctrl-C during the wait, "
+                + "or --scale-down-delay 0, keeps it running."})
+final class SwitchCommand extends EngineCommand {
+
+    @Option(names = "--to", paramLabel = "blue|green", converter = ColorConverter.class,
+            description = "the colour to make live (default: the idle one)")
+    Color to;
+
+    @Option(names = "--approved-by", paramLabel = "WHO", description = "recorded in the history with the switch")
+    String approvedBy;
+
+    @Option(names = "--scale-down-delay", paramLabel = "DURATION", converter = Durations.NonNegative.class,
+            description = "how long the old colour keeps running before it is scaled down; 0 keeps it "
+                    + "(default: 30s)")
+    Duration scaleDownDelay;
+
+    @Override
+    protected int run(BlueGreen engine) throws InterruptedException {
+        SwitchResult result = engine.switchTraffic(SwitchRequest.builder(app)
+                .to(to)
+                .approvedBy(approvedBy)
+                .holder(holder())
+                .scaleDownDelay(scaleDownDelay)
+                .build());
+        if (result.outcome() == SwitchResult.Outcome.ALREADY_LIVE) {
+            out().printf("%s is already live: Service %s selects it; nothing was written%n", result.to(),
+                    result.service());
+        } else {
+            out().printf("switched: Service %s now selects %s (was %s)%s%n", result.service(), result.to(),
+                    result.from(), result.revision() == null ? "" : ", revision " + result.revision());
+        }
+        if (result.from() == null || result.from() == result.to()) {
+            return ExitCodes.OK;
+        }
+        String old = engine.settings().deploymentName(app, result.from());
+        if (result.scaleDownAt() == null) {
+            out().printf("keeping %s (%s) running for an instant rollback: bluegreen rollback --app %s%n", old,
+                    result.from(), app);
+            return ExitCodes.OK;
+        }
+        return awaitScaleDown(engine, old, result.scaleDownAt());
+    }
+
+    private int awaitScaleDown(BlueGreen engine, String old, Instant due) throws InterruptedException {
+        Duration wait = Duration.between(Instant.now(), due);
+        out().printf("keeping %s for %s (until %s) so a rollback stays instant, then scaling it down.%n", old,
+                Durations.format(wait.isNegative() ? Duration.ZERO : wait), due);
+        out().printf("Ctrl-C keeps it running (the scale-down stays scheduled on the Service; "
+                + "use --scale-down-delay 0 to keep it by default).%n");
+        out().flush();
+        ScaleDownResult done;
+        try {
+            done = engine.scaleDownWhenDue(app).get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+        switch (done.outcome()) {
+            case SCALED_DOWN -> out().printf("scaled %s down to 0 (was %d replicas); rollback now scales it up "
+                    + "first%n", done.deployment(), done.previousReplicas());
+            case SKIPPED_LIVE -> out().printf("%s serves traffic again (rolled back meanwhile); not scaled down%n",
+                    done.deployment());
+            case NOTHING_SCHEDULED -> out().println("the scale-down was cancelled meanwhile; nothing scaled down");
+            case NOT_DUE -> out().printf("the scale-down of %s was rescheduled to %s; leaving it running%n",
+                    done.deployment(), done.due());
+        }
+        return ExitCodes.OK;
+    }
+}
