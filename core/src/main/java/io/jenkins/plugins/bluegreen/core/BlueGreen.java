@@ -26,6 +26,8 @@ public final class BlueGreen {
     private final BlueGreenSettings settings;
     private final Executor executor;
     private final Clock clock;
+    private final EngineContext context;
+    private final DeployLock lock;
 
     private BlueGreen(Builder builder) {
         this.client = builder.client;
@@ -34,6 +36,8 @@ public final class BlueGreen {
         this.settings = builder.settings;
         this.executor = builder.executor;
         this.clock = builder.clock;
+        this.context = new EngineContext(client, namespace, settings, listener, executor, clock);
+        this.lock = new DeployLock(context);
     }
 
     /** Starts a builder; the namespace defaults to the client's. */
@@ -60,7 +64,7 @@ public final class BlueGreen {
      * @throws LockHeldException     when another holder keeps the lock beyond {@code lockWait}
      */
     public Release deploy(DeployRequest request) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return new DeployIdleColor(context, lock).deploy(request);
     }
 
     /** {@link #deploy} on the executor. */
@@ -77,7 +81,18 @@ public final class BlueGreen {
      * @param service null = {@code app}
      */
     public AdoptionResult adopt(String app, String service, String holder, Duration timeout) {
-        throw new UnsupportedOperationException("not implemented yet");
+        InputValidation.app(app, settings);
+        InputValidation.holder(holder);
+        InputValidation.timeout(timeout);
+        AppState state = AppState.read(context, app, service).requireUsableSelector();
+        if (state.liveColor() != null) {
+            throw new InvalidInputException("app", app + " is already under blue-green (Service " + state.serviceName()
+                    + " selects " + state.liveColor() + ")", "nothing to adopt; deploy a new version instead");
+        }
+        Adoption adoption = new Adoption(context);
+        Adoption.Plan plan = adoption.plan(state);
+        lock.acquire(app, holder, Duration.ZERO);
+        return adoption.run(plan, holder, timeout);
     }
 
     /**
@@ -91,7 +106,20 @@ public final class BlueGreen {
      * @throws InvalidInputException (synchronously) for a non-positive timeout, a bad app, or a missing Deployment
      */
     public CompletableFuture<HealthSummary> awaitHealthyAsync(String app, Color color, Duration timeout) {
-        throw new UnsupportedOperationException("not implemented yet");
+        InputValidation.timeout(timeout);
+        AppState state = AppState.read(context, app, null);
+        Color target = color;
+        if (target == null) {
+            state.requireAdopted();
+            target = state.idleColor();
+        }
+        String name = settings.deploymentName(app, target);
+        Color awaited = target;
+        io.fabric8.kubernetes.api.model.apps.Deployment deployment = state.deployment(target).orElseThrow(() ->
+                new InvalidInputException("color", "Deployment " + name + " does not exist",
+                        "deploy " + awaited + " first, or await the other colour"));
+        return HealthWatch.start(context, app, target, deployment, timeout)
+                .thenApplyAsync(summary -> pointPreviewWhenIdle(app, awaited, summary), executor);
     }
 
     /** {@link #awaitHealthyAsync} that blocks; rethrows its {@link BlueGreenException}. */
@@ -107,7 +135,7 @@ public final class BlueGreen {
      * {@link #scaleDownIfDue}), points a recorded preview Service at the new live colour, releases the lock.
      */
     public SwitchResult switchTraffic(SwitchRequest request) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return new SwitchTraffic(context, lock).switchTraffic(request);
     }
 
     /**
@@ -119,12 +147,12 @@ public final class BlueGreen {
      * @throws InvalidInputException when there is no previous colour
      */
     public RollbackResult rollback(RollbackRequest request) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return new Rollback(context, lock).rollback(request);
     }
 
     /** Before a switch: scales the idle colour to zero and releases the holder's lock; live traffic untouched. */
     public AbandonResult abandon(String app, String holder) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return new Abandon(context, lock).abandon(app, holder);
     }
 
     /**
@@ -133,12 +161,13 @@ public final class BlueGreen {
      * Safe to call any time, from any process (e.g. a Jenkins step after a restart).
      */
     public ScaleDownResult scaleDownIfDue(String app) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return new ScaleDown(context).ifDue(app);
     }
 
     /** Waits (without holding a thread) until the scheduled scale-down is due, then runs {@link #scaleDownIfDue}. */
     public CompletableFuture<ScaleDownResult> scaleDownWhenDue(String app) {
-        throw new UnsupportedOperationException("not implemented yet");
+        InputValidation.app(app, settings);
+        return new ScaleDown(context).whenDue(app);
     }
 
     /** Reads the app's state; writes nothing. Works for apps not under blue-green yet (live colour null). */
@@ -148,7 +177,7 @@ public final class BlueGreen {
 
     /** @param service null = recorded by deploy, else {@code app} */
     public AppStatus status(String app, String service) {
-        throw new UnsupportedOperationException("not implemented yet");
+        return new ReadStatus(context, lock).read(app, service);
     }
 
     /**
@@ -158,22 +187,40 @@ public final class BlueGreen {
      * @throws LockHeldException naming the holder when it is still held after {@code wait}
      */
     public LockInfo acquireLock(String app, String holder, Duration wait) {
-        throw new UnsupportedOperationException("not implemented yet");
+        InputValidation.app(app, settings);
+        InputValidation.holder(holder);
+        InputValidation.lockWait(wait);
+        return lock.acquire(app, holder, wait);
     }
 
     /** Takes the lock whoever holds it; warns naming the previous holder. */
     public LockInfo takeOverLock(String app, String holder) {
-        throw new UnsupportedOperationException("not implemented yet");
+        InputValidation.app(app, settings);
+        InputValidation.holder(holder);
+        return lock.takeOver(app, holder);
     }
 
     /** Releases the lock if {@code holder} has it; returns whether it did. */
     public boolean releaseLock(String app, String holder) {
-        throw new UnsupportedOperationException("not implemented yet");
+        InputValidation.app(app, settings);
+        InputValidation.holder(holder);
+        return lock.release(app, holder);
     }
 
     /** The lock Lease as it is, or empty when none exists. */
     public Optional<LockInfo> lock(String app) {
-        throw new UnsupportedOperationException("not implemented yet");
+        InputValidation.app(app, settings);
+        return lock.read(app);
+    }
+
+    /** A preview Service recorded by deploy follows the idle colour once it is ready — never before. */
+    private HealthSummary pointPreviewWhenIdle(String app, Color color, HealthSummary summary) {
+        AppState state = AppState.read(context, app, null);
+        String preview = state.deployment(color).map(d -> Labels.annotation(d, StateKeys.PREVIEW_SERVICE)).orElse(null);
+        if (preview != null && state.liveColor() != null && state.liveColor() != color) {
+            new PreviewService(context).pointAt(state, preview, color);
+        }
+        return summary;
     }
 
     public static final class Builder {

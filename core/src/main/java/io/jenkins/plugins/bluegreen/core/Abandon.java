@@ -1,0 +1,56 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Gives up a release before its switch: the idle colour is scaled to zero (kept, so its spec stays inspectable),
+ * live traffic and the live colour are not touched. Needs the lock, because abandoning someone else's release
+ * in flight would pull the rug from under their pipeline.
+ */
+final class Abandon {
+    private final EngineContext context;
+    private final DeployLock lock;
+
+    Abandon(EngineContext context, DeployLock lock) {
+        this.context = context;
+        this.lock = lock;
+    }
+
+    AbandonResult abandon(String app, String holder) {
+        InputValidation.app(app, context.settings());
+        InputValidation.holder(holder);
+        AppState state = AppState.read(context, app, null).requireAdopted();
+        lock.acquire(app, holder, java.time.Duration.ZERO);
+        AbandonResult result = scaleIdleToZero(state);
+        lock.release(app, holder);
+        return result;
+    }
+
+    /** For a caller that validated and holds the lock. */
+    AbandonResult scaleIdleToZero(AppState state) {
+        Color idle = state.idleColor();
+        String name = context.settings().deploymentName(state.app(), idle);
+        int[] before = {0};
+        Optional<Deployment> written = context.cluster().editDeployment(name, d -> {
+            before[0] = new DeploymentView(d).desiredReplicas();
+            Map<String, String> annotations = ScaleDown.annotations(d);
+            boolean scheduled = annotations.remove(StateKeys.SCALE_DOWN_AT) != null;
+            if (before[0] == 0 && !scheduled) {
+                return Optional.empty();
+            }
+            Deployment scaled = ScaleDown.withAnnotations(d, annotations);
+            scaled.getSpec().setReplicas(0);
+            return Optional.of(scaled);
+        });
+        if (written.isEmpty()) {
+            context.listener().info("nothing to abandon: " + name + " does not exist");
+        } else {
+            context.listener().info("abandoned " + name + " (scaled from " + before[0] + " to 0); " + state.liveColor()
+                    + " still serves traffic, untouched");
+        }
+        return new AbandonResult(state.app(), state.liveColor(), idle, name, before[0]);
+    }
+}

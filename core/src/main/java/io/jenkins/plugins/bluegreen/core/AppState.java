@@ -1,0 +1,154 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * One consistent read of an app: its live Service and both colour Deployments. The live colour comes from the
+ * Service selector, never from memory. Selector problems are kept, not thrown, so {@code status} can still
+ * report an app that other operations must refuse.
+ *
+ * @param stableSelector   the Service selector without the colour key (and, before adoption, without version keys)
+ * @param liveColor        the colour the Service selects, or null when it has no colour key (not adopted)
+ * @param selectorProblem  why the selector cannot be used for blue-green, or null
+ */
+record AppState(String app, String serviceName, Service service, Map<String, String> stableSelector,
+                Color liveColor, Map<Color, Deployment> deployments, InvalidInputException selectorProblem) {
+
+    static AppState read(EngineContext context, String app, String serviceOverride) {
+        BlueGreenSettings settings = context.settings();
+        InputValidation.app(app, settings);
+        InputValidation.serviceName("service", serviceOverride);
+        Cluster cluster = context.cluster();
+        Map<Color, Deployment> deployments = new EnumMap<>(Color.class);
+        for (Color color : Color.values()) {
+            cluster.deployment(settings.deploymentName(app, color)).ifPresent(d -> deployments.put(color, d));
+        }
+        String serviceName = serviceOverride != null ? serviceOverride : recordedServiceName(deployments).orElse(app);
+        Service service = cluster.service(serviceName).orElseThrow(() -> missingService(cluster, serviceName));
+        return analyse(app, service, deployments, settings);
+    }
+
+    /** The pure part of {@link #read}: what the Service selector means for blue-green. */
+    static AppState analyse(String app, Service service, Map<Color, Deployment> deployments, BlueGreenSettings settings) {
+        String name = service.getMetadata().getName();
+        String colorKey = settings.colorLabelKey();
+        Map<String, String> selector = service.getSpec() == null || service.getSpec().getSelector() == null
+                ? Map.of() : service.getSpec().getSelector();
+        Map<Color, Deployment> copy = deployments.isEmpty() ? new EnumMap<>(Color.class) : new EnumMap<>(deployments);
+        if (selector.isEmpty()) {
+            return new AppState(app, name, service, Map.of(), null, copy, new InvalidInputException("service.selector",
+                    "Service " + name + " has no selector, so it would select no pods blue-green manages (or every pod "
+                            + "with endpoints managed by hand)",
+                    "give the Service a selector with the app's labels, e.g. app=" + app));
+        }
+        if (selector.containsKey(colorKey)) {
+            String value = selector.get(colorKey);
+            Map<String, String> stable = without(selector, List.of(colorKey));
+            Optional<Color> live = parse(value);
+            if (live.isEmpty()) {
+                return new AppState(app, name, service, stable, null, copy, new InvalidInputException("service.selector",
+                        "Service " + name + " selects " + colorKey + "=" + value + ", which is neither colour, so it "
+                                + "selects no colour Deployment", "set " + colorKey + " to blue or green"));
+            }
+            if (stable.isEmpty()) {
+                return new AppState(app, name, service, stable, live.get(), copy, new InvalidInputException(
+                        "service.selector", "Service " + name + " selects only by colour, so it would select every "
+                        + "app's " + value + " pods", "add the app's own label to the selector, e.g. app=" + app));
+            }
+            return new AppState(app, name, service, stable, live.get(), copy, null);
+        }
+        Map<String, String> stable = without(selector, settings.versionLabelKeys());
+        if (stable.isEmpty()) {
+            return new AppState(app, name, service, stable, null, copy, new InvalidInputException("service.selector",
+                    "Service " + name + " selects only by version keys " + selector.keySet() + "; without them it "
+                            + "would select nothing specific", "add the app's own label to the selector, e.g. app=" + app));
+        }
+        List<String> matching = copy.values().stream().filter(d -> Labels.selects(selector, d))
+                .map(d -> d.getMetadata().getName()).sorted().toList();
+        if (matching.size() == 2) {
+            return new AppState(app, name, service, stable, null, copy, new InvalidInputException("service.selector",
+                    "Service " + name + " has no " + colorKey + " key, so it selects the pods of both colours "
+                            + matching, "add " + colorKey + "=<the colour that should serve> to its selector"));
+        }
+        return new AppState(app, name, service, stable, null, copy, null);
+    }
+
+    Optional<Deployment> deployment(Color color) {
+        return Optional.ofNullable(deployments.get(color));
+    }
+
+    /** The colour the Service does not select; only meaningful once adopted. */
+    Color idleColor() {
+        return liveColor == null ? null : liveColor.other();
+    }
+
+    Map<String, String> selector() {
+        return service.getSpec().getSelector();
+    }
+
+    String serviceAnnotation(String key) {
+        Map<String, String> annotations = service.getMetadata().getAnnotations();
+        return annotations == null ? null : annotations.get(key);
+    }
+
+    Color previousColor() {
+        return parse(serviceAnnotation(StateKeys.PREVIOUS_COLOR)).orElse(null);
+    }
+
+    /** Throws the selector problem, if any. */
+    AppState requireUsableSelector() {
+        if (selectorProblem != null) {
+            throw selectorProblem;
+        }
+        return this;
+    }
+
+    /** Throws unless the Service selects a colour. */
+    AppState requireAdopted() {
+        requireUsableSelector();
+        if (liveColor == null) {
+            throw new InvalidInputException("app", "Service " + serviceName + " has no colour key yet, so " + app
+                    + " is not under blue-green", "deploy a version first (deploy adopts the app), or run adopt");
+        }
+        return this;
+    }
+
+    private static Optional<String> recordedServiceName(Map<Color, Deployment> deployments) {
+        return deployments.values().stream().map(d -> Labels.annotation(d, StateKeys.SERVICE))
+                .filter(s -> s != null && !s.isBlank()).findFirst();
+    }
+
+    private static InvalidInputException missingService(Cluster cluster, String serviceName) {
+        Optional<Boolean> namespaceExists = cluster.namespaceExists();
+        if (namespaceExists.isPresent() && !namespaceExists.get()) {
+            return new InvalidInputException("namespace", "namespace " + cluster.namespace() + " does not exist",
+                    "pass the namespace the app runs in (-n), or create it");
+        }
+        String maybe = namespaceExists.isEmpty() ? " (or the namespace does not exist; this account may not read "
+                + "namespaces)" : "";
+        return new InvalidInputException("service", "Service " + serviceName + " not found in namespace "
+                + cluster.namespace() + maybe, "create the Service that fronts the app, or pass its name (--service)");
+    }
+
+    private static Optional<Color> parse(String label) {
+        for (Color color : Color.values()) {
+            if (color.label().equals(label)) {
+                return Optional.of(color);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static Map<String, String> without(Map<String, String> map, java.util.Collection<String> keys) {
+        return map.entrySet().stream().filter(e -> !keys.contains(e.getKey()))
+                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
+    }
+}

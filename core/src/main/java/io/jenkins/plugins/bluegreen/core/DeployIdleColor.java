@@ -1,0 +1,141 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Deploys a new version into the idle colour. Order matters: everything is validated and the Deployment to write
+ * is fully built before the first write (the lock), so bad input leaves the cluster untouched. Then: adopt if the
+ * app is not under blue-green yet, and create or update the idle colour's Deployment (template replaced, guarded
+ * by resourceVersion). The live colour is never written.
+ */
+final class DeployIdleColor {
+    private final EngineContext context;
+    private final DeployLock lock;
+
+    DeployIdleColor(EngineContext context, DeployLock lock) {
+        this.context = context;
+        this.lock = lock;
+    }
+
+    Release deploy(DeployRequest request) {
+        BlueGreenSettings settings = context.settings();
+        InputValidation.app(request.app(), settings);
+        InputValidation.holder(request.holder());
+        InputValidation.replicas(request.replicas());
+        InputValidation.lockWait(request.lockWait());
+        InputValidation.timeout(request.timeout());
+        InputValidation.serviceName("previewService", request.previewService());
+        if (request.image() != null) {
+            InputValidation.image(request.image());
+        }
+        if (request.image() == null && request.manifest() == null) {
+            throw new InvalidInputException("image", "is missing", "pass an image (--image) or a Deployment manifest (--manifest)");
+        }
+        Deployment manifest = request.manifest() == null ? null
+                : DeploymentManifest.parse(request.manifest(), context.client().getKubernetesSerialization());
+
+        AppState state = AppState.read(context, request.app(), request.service()).requireUsableSelector();
+        if (state.serviceName().equals(request.previewService())) {
+            throw new InvalidInputException("previewService", "is the live Service " + state.serviceName(),
+                    "name a separate Service, e.g. " + request.app() + "-preview");
+        }
+        Adoption adoption = new Adoption(context);
+        Adoption.Plan adoptionPlan = state.liveColor() == null ? adoption.plan(state) : null;
+        Color live = state.liveColor() == null ? Adoption.ADOPTED_COLOR : state.liveColor();
+        Color idle = live.other();
+        Deployment liveDeployment = adoptionPlan != null ? adoptionPlan.source() : state.deployment(live).orElse(null);
+        if (manifest == null && liveDeployment == null) {
+            throw new InvalidInputException("image", "the live colour's Deployment "
+                    + settings.deploymentName(request.app(), live) + " does not exist, so there is no pod template to "
+                    + "put the image in", "deploy with a manifest instead");
+        }
+        ReplicaSizing sizing = ReplicaSizing.decide(request.replicas(), liveDeployment, context.cluster().autoscalers(),
+                manifest);
+        String deployedAt = context.clock().instant().toString();
+        Deployment desired = new IdleDeploymentPlan(request.app(), idle, context.namespace(), settings,
+                state.stableSelector(), manifest != null ? manifest : liveDeployment, manifest != null,
+                request.image(), request.container(), sizing.replicas(), request.revision(), request.buildUrl(),
+                deployedAt, state.serviceName(), request.previewService()).desired();
+
+        // validated; from here on we write
+        lock.acquire(request.app(), request.holder(), request.lockWait());
+        AdoptionResult adopted = null;
+        if (adoptionPlan != null) {
+            adopted = adoption.run(adoptionPlan, request.holder(), request.timeout());
+        }
+        if (sizing.hpa() != null) {
+            context.listener().info("HorizontalPodAutoscaler " + sizing.hpa() + " scales the live colour; sized "
+                    + desired.getMetadata().getName() + " like it: " + sizing.replicas() + " replicas (the HPA is not retargeted)");
+        }
+        Deployment written = write(desired, state.deployment(idle).isPresent() || adoptionPlan != null);
+        DeploymentView view = new DeploymentView(written);
+        context.listener().info("deployed " + String.join(",", view.images()) + " into " + view.name() + " ("
+                + sizing.replicas() + " replicas); live colour " + live + " untouched");
+        return new Release(request.app(), context.namespace(), state.serviceName(), live, idle, view.name(),
+                view.images(), view.annotation(StateKeys.REVISION), sizing.replicas(), sizing.hpa(),
+                request.previewService(), adopted);
+    }
+
+    /** Creates the idle Deployment, or replaces its spec; recreates it when the immutable selector must change. */
+    private Deployment write(Deployment desired, boolean mayExist) {
+        String name = desired.getMetadata().getName();
+        String release = desired.getSpec().getTemplate().getMetadata().getAnnotations().get(StateKeys.RELEASE);
+        if (mayExist) {
+            Optional<Deployment> existing = context.cluster().deployment(name);
+            if (existing.isPresent() && !Objects.equals(selectorOf(existing.get()), desired.getSpec().getSelector())) {
+                context.listener().warn("the selector of idle " + name + " changes, which Kubernetes does not allow in "
+                        + "place; deleting and recreating it (it serves no traffic)");
+                context.cluster().delete(existing.get());
+                awaitGone(name);
+            } else if (existing.isPresent()) {
+                Optional<Deployment> updated = context.cluster().editDeployment(name, current -> Optional.of(
+                        replaced(current, desired)));
+                if (updated.isPresent()) {
+                    return updated.get();
+                }
+            }
+        }
+        try {
+            return context.cluster().create(desired, d -> release.equals(
+                    d.getSpec().getTemplate().getMetadata().getAnnotations().get(StateKeys.RELEASE)));
+        } catch (StaleObjectException createdMeanwhile) {
+            throw new ConflictException("Deployment " + name + " was created by someone else while deploying; "
+                    + "nothing was overwritten — run status and deploy again");
+        }
+    }
+
+    /** The current object with our labels, annotations and spec; keeps what controllers and others put there. */
+    private static Deployment replaced(Deployment current, Deployment desired) {
+        Map<String, String> labels = new LinkedHashMap<>(current.getMetadata().getLabels() == null ? Map.of()
+                : current.getMetadata().getLabels());
+        labels.putAll(desired.getMetadata().getLabels());
+        Map<String, String> annotations = ScaleDown.annotations(current);
+        annotations.remove(StateKeys.SCALE_DOWN_AT);
+        annotations.remove(StateKeys.REPLICAS_BEFORE_SCALE_DOWN);
+        annotations.remove(StateKeys.PREVIEW_SERVICE);
+        annotations.remove(StateKeys.BUILD_URL);
+        annotations.putAll(desired.getMetadata().getAnnotations());
+        return new DeploymentBuilder(current)
+                .editMetadata().withLabels(labels).withAnnotations(annotations).endMetadata()
+                .withSpec(desired.getSpec())
+                .build();
+    }
+
+    private static LabelSelector selectorOf(Deployment deployment) {
+        return deployment.getSpec() == null ? null : deployment.getSpec().getSelector();
+    }
+
+    private void awaitGone(String name) {
+        context.cluster().call("waiting for Deployment " + name + " to be deleted", () ->
+                context.client().apps().deployments().inNamespace(context.namespace()).withName(name)
+                        .waitUntilCondition(Objects::isNull, context.settings().leaseDuration().toMillis(),
+                                java.util.concurrent.TimeUnit.MILLISECONDS));
+    }
+}

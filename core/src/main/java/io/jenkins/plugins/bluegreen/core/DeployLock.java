@@ -1,0 +1,196 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The per-app lock: a coordination.k8s.io/v1 Lease {@code <app>-bluegreen} naming its holder, visible with
+ * {@code kubectl get lease}. Every change is a create or a resourceVersion-guarded update, so of two acquirers only
+ * one wins; the loser re-reads and re-decides. Re-entrant for the same holder (acquiring again renews). A lease
+ * not renewed within its duration has expired and can be taken. Released by clearing the holder, like client-go's
+ * leader election, so the Lease keeps its transition count.
+ */
+final class DeployLock {
+    private static final String APP_LABEL = "app.kubernetes.io/managed-by";
+
+    private final EngineContext context;
+    private final Cluster cluster;
+
+    DeployLock(EngineContext context) {
+        this.context = context;
+        this.cluster = context.cluster();
+    }
+
+    Optional<LockInfo> read(String app) {
+        return cluster.lease(leaseName(app)).map(lease -> info(app, lease));
+    }
+
+    /** The lock as it is now, when someone other than {@code holder} holds it. */
+    Optional<LockInfo> heldByOther(String app, String holder) {
+        Instant now = context.clock().instant();
+        return read(app).filter(info -> info.isHeldAt(now) && !Objects.equals(info.holder(), holder));
+    }
+
+    boolean isHeldBy(String app, String holder) {
+        Instant now = context.clock().instant();
+        return read(app).filter(info -> info.isHeldAt(now) && Objects.equals(info.holder(), holder)).isPresent();
+    }
+
+    LockInfo acquire(String app, String holder, Duration wait) {
+        Instant deadline = context.clock().instant().plus(wait == null ? Duration.ZERO : wait);
+        boolean announcedWait = false;
+        while (true) {
+            Optional<Lease> current = cluster.lease(leaseName(app));
+            Instant now = context.clock().instant();
+            try {
+                if (current.isEmpty()) {
+                    return info(app, create(app, holder, now));
+                }
+                LockInfo info = info(app, current.get());
+                if (!info.isHeldAt(now) || holder.equals(info.holder())) {
+                    return info(app, take(current.get(), holder, now));
+                }
+                if (!now.isBefore(deadline)) {
+                    throw new LockHeldException(info, "wait until it is released or expires, or retry with a longer "
+                            + "lock wait; a rollback can take it over explicitly");
+                }
+                if (!announcedWait) {
+                    context.listener().info("waiting for the deploy lock of " + app + ", held by " + info.holder());
+                    announcedWait = true;
+                }
+                Instant wakeUp = info.expiresAt() != null && info.expiresAt().isBefore(deadline) ? info.expiresAt()
+                        : deadline;
+                awaitChange(leaseName(app), current.get().getMetadata().getResourceVersion(),
+                        Duration.between(now, wakeUp));
+            } catch (StaleObjectException lostRace) {
+                // someone else wrote the Lease between our read and write: read again and decide again
+            }
+        }
+    }
+
+    LockInfo takeOver(String app, String holder) {
+        while (true) {
+            Optional<Lease> current = cluster.lease(leaseName(app));
+            Instant now = context.clock().instant();
+            try {
+                if (current.isEmpty()) {
+                    return info(app, create(app, holder, now));
+                }
+                LockInfo previous = info(app, current.get());
+                if (previous.isHeldAt(now) && !holder.equals(previous.holder())) {
+                    context.listener().warn("taking over the deploy lock of " + app + " from " + previous.holder()
+                            + " (acquired " + previous.acquiredAt() + ")");
+                }
+                return info(app, take(current.get(), holder, now));
+            } catch (StaleObjectException lostRace) {
+                // re-read and take again
+            }
+        }
+    }
+
+    /** Clears the holder if {@code holder} has it; a lock held by someone else is left alone. */
+    boolean release(String app, String holder) {
+        while (true) {
+            Optional<Lease> current = cluster.lease(leaseName(app));
+            if (current.isEmpty() || !holder.equals(current.get().getSpec().getHolderIdentity())) {
+                return false;
+            }
+            Lease lease = current.get();
+            Lease released = new LeaseBuilder(lease).editSpec().withHolderIdentity(null).withAcquireTime(null)
+                    .withRenewTime(null).endSpec().build();
+            try {
+                cluster.update(released, l -> l.getSpec().getHolderIdentity() == null);
+                return true;
+            } catch (StaleObjectException lostRace) {
+                // renewed or taken meanwhile: look again
+            }
+        }
+    }
+
+    private Lease create(String app, String holder, Instant now) {
+        Lease lease = new LeaseBuilder()
+                .withMetadata(new ObjectMetaBuilder().withName(leaseName(app)).withNamespace(context.namespace())
+                        .withLabels(Map.of(APP_LABEL, "blue-green-deploy")).build())
+                .withSpec(new LeaseSpec(time(now), holder, (int) context.settings().leaseDuration().toSeconds(), 0,
+                        null, time(now), null))
+                .build();
+        return cluster.create(lease, l -> holder.equals(l.getSpec().getHolderIdentity()));
+    }
+
+    private Lease take(Lease current, String holder, Instant now) {
+        LeaseSpec spec = current.getSpec() == null ? new LeaseSpec() : current.getSpec();
+        boolean sameHolder = holder.equals(spec.getHolderIdentity());
+        int transitions = spec.getLeaseTransitions() == null ? 0 : spec.getLeaseTransitions();
+        Lease taken = new LeaseBuilder(current).withSpec(new LeaseSpec(
+                sameHolder && spec.getAcquireTime() != null ? spec.getAcquireTime() : time(now), holder,
+                (int) context.settings().leaseDuration().toSeconds(), sameHolder ? transitions : transitions + 1,
+                null, time(now), null)).build();
+        return cluster.update(taken, l -> holder.equals(l.getSpec().getHolderIdentity()));
+    }
+
+    /** Blocks until the Lease changes (not merely re-announced by a reconnecting watch) or {@code max} passes. */
+    private void awaitChange(String leaseName, String seenVersion, Duration max) {
+        CountDownLatch changed = new CountDownLatch(1);
+        Watcher<Lease> watcher = new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Lease lease) {
+                if (action == Action.DELETED || !Objects.equals(seenVersion, lease.getMetadata().getResourceVersion())) {
+                    changed.countDown();
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+                changed.countDown(); // re-read rather than trust a broken watch
+            }
+        };
+        Watch watch = cluster.call("watching Lease " + leaseName,
+                () -> context.client().leases().inNamespace(context.namespace()).withName(leaseName).watch(watcher));
+        try {
+            if (!max.isNegative() && !max.isZero()) {
+                changed.await(max.toMillis() + 1, TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BlueGreenException("interrupted while waiting for the deploy lock", e);
+        } finally {
+            watch.close();
+        }
+    }
+
+    private LockInfo info(String app, Lease lease) {
+        LeaseSpec spec = lease.getSpec() == null ? new LeaseSpec() : lease.getSpec();
+        Integer seconds = spec.getLeaseDurationSeconds();
+        String holder = spec.getHolderIdentity() == null || spec.getHolderIdentity().isEmpty() ? null
+                : spec.getHolderIdentity();
+        return new LockInfo(app, lease.getMetadata().getName(), holder, instant(spec.getAcquireTime()),
+                instant(spec.getRenewTime()), seconds == null ? null : Duration.ofSeconds(seconds));
+    }
+
+    private String leaseName(String app) {
+        return context.settings().leaseName(app);
+    }
+
+    private static ZonedDateTime time(Instant instant) {
+        return instant.atZone(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(ZonedDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+}

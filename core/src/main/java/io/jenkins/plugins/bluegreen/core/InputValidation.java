@@ -1,0 +1,85 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import java.time.Duration;
+import java.util.regex.Pattern;
+
+/** Checks of request fields that need no cluster. Each failure names the field and the fix. */
+final class InputValidation {
+    private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final int MAX_NAME = 63;
+
+    private InputValidation() { }
+
+    static void app(String app, BlueGreenSettings settings) {
+        if (app == null || app.isBlank()) {
+            throw new InvalidInputException("app", "is empty", "pass the app name, e.g. --app myapp");
+        }
+        if (!DNS_1123_LABEL.matcher(app).matches()) {
+            throw new InvalidInputException("app", "'" + app + "' is not a DNS-1123 label",
+                    "use lower-case letters, digits and '-', starting and ending with a letter or digit");
+        }
+        for (Color color : Color.values()) {
+            String name = settings.deploymentName(app, color);
+            if (name.length() > MAX_NAME) {
+                throw new InvalidInputException("app", "'" + app + "' is too long: Deployment " + name + " would have "
+                        + name.length() + " characters (max " + MAX_NAME + ")", "use a shorter app name");
+            }
+        }
+        String lease = settings.leaseName(app);
+        if (lease.length() > MAX_NAME) {
+            throw new InvalidInputException("app", "'" + app + "' is too long for its lock Lease " + lease,
+                    "use a shorter app name");
+        }
+    }
+
+    static void holder(String holder) {
+        if (holder == null || holder.isBlank()) {
+            throw new InvalidInputException("holder", "is empty",
+                    "pass who holds the deploy lock, e.g. the build URL or cli:user@host");
+        }
+    }
+
+    static void timeout(Duration timeout) {
+        if (timeout == null || timeout.isZero() || timeout.isNegative()) {
+            throw new InvalidInputException("timeout", "must be positive but is " + timeout,
+                    "pass a positive duration, e.g. 5m");
+        }
+    }
+
+    static void lockWait(Duration wait) {
+        if (wait != null && wait.isNegative()) {
+            throw new InvalidInputException("lockWait", "is negative", "pass 0 to fail at once, or a positive duration");
+        }
+    }
+
+    static void scaleDownDelay(Duration delay) {
+        if (delay != null && delay.isNegative()) {
+            throw new InvalidInputException("scaleDownDelay", "is negative",
+                    "pass 0 to keep the old colour running, or a positive duration such as 30s");
+        }
+    }
+
+    static void replicas(Integer replicas) {
+        if (replicas != null && replicas < 0) {
+            throw new InvalidInputException("replicas", "is " + replicas, "pass 0 or more, or leave it out to "
+                    + "use the live colour's count");
+        }
+    }
+
+    static void image(String image) {
+        if (image.isBlank()) {
+            throw new InvalidInputException("image", "is empty", "pass an image reference, e.g. registry/myapp:2.0");
+        }
+        if (image.chars().anyMatch(Character::isWhitespace)) {
+            throw new InvalidInputException("image", "'" + image + "' contains whitespace",
+                    "pass a single image reference, e.g. registry/myapp:2.0");
+        }
+    }
+
+    static void serviceName(String field, String name) {
+        if (name != null && !DNS_1123_LABEL.matcher(name).matches()) {
+            throw new InvalidInputException(field, "'" + name + "' is not a valid Service name",
+                    "use a DNS-1123 label (lower-case letters, digits, '-')");
+        }
+    }
+}

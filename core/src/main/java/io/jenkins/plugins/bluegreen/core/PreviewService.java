@@ -1,0 +1,67 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServicePortBuilder;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The optional preview Service: a ClusterIP Service with the live Service's ports that selects one colour, so a
+ * release can be tested before users see it. Created on first use; its selector is only ever moved to a colour
+ * that is ready. Never the live Service.
+ */
+final class PreviewService {
+    private static final int MAX_ATTEMPTS = 5;
+    private final EngineContext context;
+
+    PreviewService(EngineContext context) {
+        this.context = context;
+    }
+
+    void pointAt(AppState state, String previewName, Color color) {
+        if (previewName.equals(state.serviceName())) {
+            context.listener().warn("preview Service " + previewName + " is the live Service; not touching it");
+            return;
+        }
+        Map<String, String> selector = new LinkedHashMap<>(state.stableSelector());
+        selector.put(context.settings().colorLabelKey(), color.label());
+        Cluster cluster = context.cluster();
+        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+            Service existing = cluster.service(previewName).orElse(null);
+            try {
+                if (existing == null) {
+                    cluster.create(newPreview(state, previewName, selector), s -> selector.equals(s.getSpec().getSelector()));
+                    context.listener().info("created preview Service " + previewName + " selecting " + color);
+                    return;
+                }
+                if (selector.equals(existing.getSpec().getSelector())) {
+                    return;
+                }
+                cluster.update(new ServiceBuilder(existing).editSpec().withSelector(selector).endSpec().build(),
+                        s -> selector.equals(s.getSpec().getSelector()));
+                context.listener().info("preview Service " + previewName + " now selects " + color);
+                return;
+            } catch (StaleObjectException lostRace) {
+                // created or changed meanwhile: read again
+            }
+        }
+        throw new ConflictException("preview Service " + previewName + " kept changing; it was not pointed at " + color);
+    }
+
+    private Service newPreview(AppState state, String name, Map<String, String> selector) {
+        List<ServicePort> ports = state.service().getSpec().getPorts() == null ? List.of()
+                : state.service().getSpec().getPorts().stream()
+                        .map(p -> new ServicePortBuilder(p).withNodePort(null).build()).toList();
+        return new ServiceBuilder()
+                .withNewMetadata().withName(name).withNamespace(context.namespace())
+                .withLabels(state.stableSelector())
+                .addToAnnotations(StateKeys.PREFIX + "preview-of", state.serviceName())
+                .endMetadata()
+                .withNewSpec().withType("ClusterIP").withSelector(selector).withPorts(ports).endSpec()
+                .build();
+    }
+}

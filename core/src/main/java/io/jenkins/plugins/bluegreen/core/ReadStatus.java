@@ -1,0 +1,41 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Reads everything {@code status} shows; writes nothing. */
+final class ReadStatus {
+    private final EngineContext context;
+    private final DeployLock lock;
+
+    ReadStatus(EngineContext context, DeployLock lock) {
+        this.context = context;
+        this.lock = lock;
+    }
+
+    AppStatus read(String app, String service) {
+        AppState state = AppState.read(context, app, service);
+        Map<String, ColorStatus> colors = new LinkedHashMap<>();
+        for (Color color : Color.values()) {
+            colors.put(color.label(), colorStatus(app, color, state.deployment(color).orElse(null)));
+        }
+        List<HistoryEntry> history = new ServiceSelectorWrite(context).readHistory(state.service());
+        return new AppStatus(app, context.namespace(), state.serviceName(), state.liveColor(), state.idleColor(),
+                state.previousColor(), colors, history, lock.read(app).orElse(null));
+    }
+
+    private ColorStatus colorStatus(String app, Color color, Deployment deployment) {
+        String name = context.settings().deploymentName(app, color);
+        if (deployment == null) {
+            return new ColorStatus(color, name, false, null, List.of(), 0, 0, null, null, null);
+        }
+        DeploymentView view = new DeploymentView(deployment);
+        List<String> images = view.images();
+        return new ColorStatus(color, name, true, images.isEmpty() ? null : images.get(0), images,
+                view.desiredReplicas(), view.readyReplicas(), view.annotation(StateKeys.REVISION),
+                view.instantAnnotation(StateKeys.DEPLOYED_AT), view.instantAnnotation(StateKeys.SCALE_DOWN_AT));
+    }
+}

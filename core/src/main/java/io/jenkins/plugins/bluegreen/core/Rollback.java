@@ -1,0 +1,122 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Undoes the last release. Which undo is meant follows from the cluster state alone, so a restarted pipeline or a
+ * person at a terminal gets the same answer: a release that never went live (the idle colour was deployed after
+ * the last traffic change and still runs) is abandoned; otherwise traffic goes back to the previous colour —
+ * at once when it still runs, after scaling it up and awaiting it when it was scaled down.
+ */
+final class Rollback {
+    private final EngineContext context;
+    private final DeployLock lock;
+
+    Rollback(EngineContext context, DeployLock lock) {
+        this.context = context;
+        this.lock = lock;
+    }
+
+    RollbackResult rollback(RollbackRequest request) {
+        InputValidation.app(request.app(), context.settings());
+        InputValidation.holder(request.holder());
+        InputValidation.lockWait(request.lockWait());
+        InputValidation.timeout(request.timeout());
+        AppState state = AppState.read(context, request.app(), request.service()).requireAdopted();
+        Color live = state.liveColor();
+        Color idle = state.idleColor();
+
+        IdleContent content = idleContent(state);
+        if (content == IdleContent.UNSWITCHED_RELEASE) {
+            takeLock(request);
+            AbandonResult abandoned = new Abandon(context, lock).scaleIdleToZero(state);
+            lock.release(request.app(), request.holder());
+            return new RollbackResult(request.app(), RollbackResult.Action.ABANDONED, live, idle,
+                    "abandoned " + abandoned.deployment() + " before it went live; " + live + " keeps serving");
+        }
+        Color previous = state.previousColor();
+        if (previous == null) {
+            throw new InvalidInputException("previousColor", "Service " + state.serviceName() + " records no previous "
+                    + "colour (traffic was never switched), so there is nothing to roll back to",
+                    "nothing to do; to undo a deployed but unswitched release, it must still be running");
+        }
+        if (content == IdleContent.ABANDONED_RELEASE) {
+            throw new InvalidInputException("previousColor", "the previous colour " + idle + " was redeployed with a "
+                    + "release that never went live (and was abandoned), so the previous release is gone",
+                    "deploy the version you want to run instead");
+        }
+        if (previous != idle) {
+            previous = idle; // hand-edited annotation: the only other colour is the idle one
+        }
+        Deployment target = state.deployment(previous).orElseThrow(() -> new InvalidInputException("previousColor",
+                "the previous colour's Deployment " + context.settings().deploymentName(request.app(), idle)
+                        + " no longer exists", "deploy the version you want instead"));
+
+        takeLock(request);
+        SwitchTraffic switcher = new SwitchTraffic(context, lock);
+        DeploymentView view = new DeploymentView(target);
+        RollbackResult.Action action = RollbackResult.Action.SWITCHED_BACK;
+        AppState current = state;
+        if (view.desiredReplicas() == 0 || !view.rolloutComplete()) {
+            int replicas = rememberedReplicas(view, state);
+            context.listener().info(view.name() + " was scaled down; scaling it back to " + replicas
+                    + " replicas and waiting for it before switching");
+            Deployment restored = new ScaleDown(context).restore(view.name(), replicas).orElseThrow();
+            Futures.join(HealthWatch.start(context, request.app(), previous, restored, request.timeout()));
+            current = AppState.read(context, request.app(), state.serviceName());
+            action = RollbackResult.Action.SCALED_UP_AND_SWITCHED_BACK;
+        }
+        SwitchResult switched = switcher.switchAndFollow(current, previous, HistoryEntry.ROLLBACK,
+                request.approvedBy(), request.buildUrl(), context.settings().scaleDownDelay());
+        lock.release(request.app(), request.holder());
+        return new RollbackResult(request.app(), action, switched.to(), live,
+                switched.outcome() == SwitchResult.Outcome.SWITCHED ? "traffic is back on " + previous + " ("
+                        + switched.revision() + ")" : previous + " was already live");
+    }
+
+    /** What the idle colour holds, judged by its deploy time against the last traffic change. */
+    private enum IdleContent { NOTHING, UNSWITCHED_RELEASE, ABANDONED_RELEASE, PREVIOUS_RELEASE }
+
+    private IdleContent idleContent(AppState state) {
+        Optional<Deployment> idle = state.deployment(state.idleColor());
+        if (idle.isEmpty()) {
+            return IdleContent.NOTHING;
+        }
+        DeploymentView view = new DeploymentView(idle.get());
+        Instant deployedAt = view.instantAnnotation(StateKeys.DEPLOYED_AT);
+        List<HistoryEntry> history = new ServiceSelectorWrite(context).readHistory(state.service());
+        Instant lastSwitch = history.isEmpty() ? null : history.get(0).switchedAt();
+        boolean deployedSinceLastSwitch = deployedAt != null && (lastSwitch == null || deployedAt.isAfter(lastSwitch));
+        if (!deployedSinceLastSwitch) {
+            return IdleContent.PREVIOUS_RELEASE;
+        }
+        return view.desiredReplicas() > 0 ? IdleContent.UNSWITCHED_RELEASE : IdleContent.ABANDONED_RELEASE;
+    }
+
+    private int rememberedReplicas(DeploymentView view, AppState state) {
+        String remembered = view.annotation(StateKeys.REPLICAS_BEFORE_SCALE_DOWN);
+        try {
+            if (remembered != null && Integer.parseInt(remembered) > 0) {
+                return Integer.parseInt(remembered);
+            }
+        } catch (NumberFormatException handEdited) {
+            // fall through to the live colour's size
+        }
+        if (view.desiredReplicas() > 0) {
+            return view.desiredReplicas();
+        }
+        return state.deployment(state.liveColor()).map(d -> new DeploymentView(d).desiredReplicas()).orElse(1);
+    }
+
+    private void takeLock(RollbackRequest request) {
+        if (request.takeOverLock()) {
+            lock.takeOver(request.app(), request.holder());
+        } else {
+            lock.acquire(request.app(), request.holder(), request.lockWait());
+        }
+    }
+}

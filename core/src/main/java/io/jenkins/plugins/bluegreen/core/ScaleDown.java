@@ -1,0 +1,146 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Scaling the old colour down after a switch, designed for callers that cannot block or may restart: the switch
+ * only records {@code scale-down-at} on the old Deployment; whoever comes by later ({@link #ifDue}, from any
+ * process) does it once due. Every check re-reads the Service and never scales the colour that serves traffic;
+ * the Deployment write is guarded, so a deploy that replaced the schedule meanwhile wins. The replica count is
+ * remembered on the Deployment so a rollback can scale it back up.
+ */
+final class ScaleDown {
+    private final EngineContext context;
+
+    ScaleDown(EngineContext context) {
+        this.context = context;
+    }
+
+    /** Records when {@code color} becomes due; zero delay keeps it running (and drops any older schedule). */
+    Instant schedule(String app, Color color, Duration delay) {
+        Instant due = delay.isZero() ? null : context.clock().instant().plus(delay);
+        context.cluster().editDeployment(context.settings().deploymentName(app, color), d -> {
+            Map<String, String> annotations = annotations(d);
+            String wanted = due == null ? null : due.toString();
+            if (java.util.Objects.equals(annotations.get(StateKeys.SCALE_DOWN_AT), wanted)) {
+                return Optional.empty();
+            }
+            if (wanted == null) {
+                annotations.remove(StateKeys.SCALE_DOWN_AT);
+            } else {
+                annotations.put(StateKeys.SCALE_DOWN_AT, wanted);
+            }
+            return Optional.of(withAnnotations(d, annotations));
+        });
+        if (due != null) {
+            context.listener().info(context.settings().deploymentName(app, color) + " will be scaled down at " + due
+                    + " (kept for a fast rollback until then)");
+        }
+        return due;
+    }
+
+    /** Drops a pending schedule, e.g. from a colour that becomes live again. */
+    void cancel(String app, Color color) {
+        context.cluster().editDeployment(context.settings().deploymentName(app, color), d -> {
+            Map<String, String> annotations = annotations(d);
+            if (annotations.remove(StateKeys.SCALE_DOWN_AT) == null) {
+                return Optional.empty();
+            }
+            return Optional.of(withAnnotations(d, annotations));
+        });
+    }
+
+    ScaleDownResult ifDue(String app) {
+        AppState state = AppState.read(context, app, null).requireAdopted();
+        for (Color color : Color.values()) {
+            Optional<Deployment> deployment = state.deployment(color);
+            Instant due = deployment.map(d -> new DeploymentView(d).instantAnnotation(StateKeys.SCALE_DOWN_AT)).orElse(null);
+            if (due == null) {
+                continue;
+            }
+            String name = deployment.get().getMetadata().getName();
+            if (color == state.liveColor()) {
+                cancel(app, color);
+                context.listener().info(name + " serves traffic again; its scheduled scale-down was dropped");
+                return new ScaleDownResult(app, ScaleDownResult.Outcome.SKIPPED_LIVE, color, name, due, 0);
+            }
+            if (context.clock().instant().isBefore(due)) {
+                return new ScaleDownResult(app, ScaleDownResult.Outcome.NOT_DUE, color, name, due, 0);
+            }
+            return scaleDown(state, color, name, due);
+        }
+        return new ScaleDownResult(app, ScaleDownResult.Outcome.NOTHING_SCHEDULED, null, null, null, 0);
+    }
+
+    CompletableFuture<ScaleDownResult> whenDue(String app) {
+        return CompletableFuture.supplyAsync(() -> ifDue(app), context.executor()).thenCompose(result -> {
+            if (result.outcome() != ScaleDownResult.Outcome.NOT_DUE) {
+                return CompletableFuture.completedFuture(result);
+            }
+            long millis = Math.max(0, Duration.between(context.clock().instant(), result.due()).toMillis()) + 1;
+            // a timer, not a sleeping thread; then look again, since anything may have changed meanwhile
+            return CompletableFuture.supplyAsync(() -> null,
+                    CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, context.executor()))
+                    .thenCompose(ignored -> whenDue(app));
+        });
+    }
+
+    private ScaleDownResult scaleDown(AppState state, Color color, String name, Instant due) {
+        int[] before = {0};
+        Optional<Deployment> written = context.cluster().editDeployment(name, d -> {
+            Map<String, String> annotations = annotations(d);
+            if (!due.toString().equals(annotations.get(StateKeys.SCALE_DOWN_AT))) {
+                return Optional.empty(); // re-deployed or rescheduled meanwhile: not ours to scale any more
+            }
+            before[0] = new DeploymentView(d).desiredReplicas();
+            annotations.remove(StateKeys.SCALE_DOWN_AT);
+            annotations.put(StateKeys.REPLICAS_BEFORE_SCALE_DOWN, Integer.toString(before[0]));
+            Deployment scaled = withAnnotations(d, annotations);
+            scaled.getSpec().setReplicas(0);
+            return Optional.of(scaled);
+        });
+        if (written.isEmpty() || new DeploymentView(written.get()).desiredReplicas() != 0) {
+            return new ScaleDownResult(state.app(), ScaleDownResult.Outcome.NOTHING_SCHEDULED, null, null, null, 0);
+        }
+        // the Service was read before the write; if a switch to this colour slipped in between, undo at once
+        AppState after = AppState.read(context, state.app(), state.serviceName());
+        if (after.liveColor() == color) {
+            restore(name, before[0]);
+            context.listener().warn(name + " became live while it was being scaled down; scaled it back to "
+                    + before[0] + " replicas");
+            return new ScaleDownResult(state.app(), ScaleDownResult.Outcome.SKIPPED_LIVE, color, name, due, before[0]);
+        }
+        context.listener().info("scaled " + name + " down from " + before[0] + " to 0 replicas (remembered for rollback)");
+        return new ScaleDownResult(state.app(), ScaleDownResult.Outcome.SCALED_DOWN, color, name, due, before[0]);
+    }
+
+    /** Scales a colour back to {@code replicas}, dropping the scale-down bookkeeping. */
+    Optional<Deployment> restore(String name, int replicas) {
+        return context.cluster().editDeployment(name, d -> {
+            Map<String, String> annotations = annotations(d);
+            annotations.remove(StateKeys.SCALE_DOWN_AT);
+            annotations.remove(StateKeys.REPLICAS_BEFORE_SCALE_DOWN);
+            Deployment restored = withAnnotations(d, annotations);
+            restored.getSpec().setReplicas(replicas);
+            return Optional.of(restored);
+        });
+    }
+
+    static Map<String, String> annotations(Deployment deployment) {
+        return new LinkedHashMap<>(deployment.getMetadata().getAnnotations() == null ? Map.of()
+                : deployment.getMetadata().getAnnotations());
+    }
+
+    static Deployment withAnnotations(Deployment deployment, Map<String, String> annotations) {
+        return new DeploymentBuilder(deployment).editMetadata().withAnnotations(annotations).endMetadata().build();
+    }
+}

@@ -1,0 +1,161 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one write that moves traffic: the live Service's colour selector together with the {@code active-color},
+ * {@code previous-color} and {@code history} annotations, as a single update guarded by the resourceVersion that
+ * was read. A lost race (409) is never retried blindly: the Service is read again and the decision made again —
+ * the target may be live already (someone else switched: say so), or no longer ready (refuse). Switch, rollback
+ * and adoption all go through here, so the invariants live in one place.
+ */
+final class ServiceSelectorWrite {
+    private static final int MAX_ATTEMPTS = 5;
+
+    /** @param recorded the history entry written, or null when nothing was written */
+    record Outcome(AppState before, boolean written, HistoryEntry recorded) { }
+
+    private final EngineContext context;
+    private final ReleaseHistory history = new ReleaseHistory();
+
+    ServiceSelectorWrite(EngineContext context) {
+        this.context = context;
+    }
+
+    /**
+     * Points the Service at {@code target}. {@code state} is the read the caller already validated; later attempts
+     * re-read.
+     */
+    Outcome write(AppState state, Color target, String action, String approvedBy, String buildUrl) {
+        HistoryEntry ours = null;
+        AppState current = state;
+        for (int attempt = 1; ; attempt++) {
+            if (current.liveColor() == target) {
+                boolean oursLanded = ours != null && ours.equals(head(current));
+                if (!oursLanded) {
+                    context.listener().info("Service " + current.serviceName() + " already selects " + target
+                            + (attempt > 1 ? " — someone else switched it meanwhile" : "") + "; nothing to do");
+                }
+                return new Outcome(current, oursLanded, oursLanded ? ours : null);
+            }
+            Deployment targetDeployment = preflight(current, target, attempt > 1);
+            DeploymentView view = new DeploymentView(targetDeployment);
+            HistoryEntry entry = new HistoryEntry(action, view.annotation(StateKeys.REVISION), target, view.images(),
+                    context.clock().instant(), approvedBy, buildUrl);
+            ours = entry;
+            Service desired = switched(current, target, entry);
+            try {
+                Service written = context.cluster().update(desired, s -> entry.equals(head(s)));
+                verify(written.getMetadata().getName(), target, entry);
+                context.listener().info("Service " + current.serviceName() + " now selects " + target
+                        + (current.liveColor() == null ? "" : " (was " + current.liveColor() + ")"));
+                return new Outcome(current, true, entry);
+            } catch (StaleObjectException lostRace) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new ConflictException("Service " + current.serviceName() + " kept changing while switching to "
+                            + target + " (" + attempt + " attempts); nothing was overwritten — check who else writes it "
+                            + "and run status");
+                }
+                context.listener().info("Service " + current.serviceName() + " was changed by someone else while "
+                        + "switching; re-reading to decide again");
+                current = AppState.read(context, current.app(), current.serviceName());
+                if (current.selectorProblem() != null || (current.liveColor() == null && !HistoryEntry.ADOPT.equals(action))) {
+                    throw new ConflictException("Service " + current.serviceName() + " was changed by someone else to "
+                            + "selector " + current.selector() + " while switching to " + target + "; nothing was "
+                            + "overwritten — check the Service and run status");
+                }
+            }
+        }
+    }
+
+    /**
+     * The target colour must exist and be fully ready: the live Service never selects a colour without ready pods.
+     * On the first attempt this is input validation (nothing written yet); after a lost race it is a conflict.
+     */
+    Deployment preflight(AppState state, Color target, boolean afterRace) {
+        String name = context.settings().deploymentName(state.app(), target);
+        Deployment deployment = state.deployment(target).orElse(null);
+        String problem = null;
+        if (deployment == null) {
+            problem = "Deployment " + name + " does not exist";
+        } else {
+            DeploymentView view = new DeploymentView(deployment);
+            if (view.desiredReplicas() == 0) {
+                problem = "Deployment " + name + " is scaled to 0";
+            } else if (!view.rolloutComplete()) {
+                problem = "Deployment " + name + " is not fully ready (" + view.progress(target).summary() + ")";
+            }
+        }
+        if (problem == null) {
+            return deployment;
+        }
+        if (afterRace) {
+            throw new ConflictException("while switching, someone else changed the app: " + problem
+                    + "; nothing was written — run status and decide again");
+        }
+        throw new InvalidInputException("to", "cannot switch to " + target + ": " + problem,
+                "deploy it and await it healthy first");
+    }
+
+    private Service switched(AppState state, Color target, HistoryEntry entry) {
+        Service service = state.service();
+        Map<String, String> selector = new LinkedHashMap<>(state.stableSelector());
+        selector.put(context.settings().colorLabelKey(), target.label());
+        Map<String, String> annotations = new LinkedHashMap<>(
+                service.getMetadata().getAnnotations() == null ? Map.of() : service.getMetadata().getAnnotations());
+        annotations.put(StateKeys.ACTIVE_COLOR, target.label());
+        if (state.liveColor() != null) {
+            annotations.put(StateKeys.PREVIOUS_COLOR, state.liveColor().label());
+        } else {
+            annotations.remove(StateKeys.PREVIOUS_COLOR);
+        }
+        annotations.put(StateKeys.HISTORY, history.encode(
+                ReleaseHistory.prepend(entry, readHistory(service), context.settings().historyLimit())));
+        // a full update with the resourceVersion we read: the selector and the record change together or not at all
+        return new ServiceBuilder(service)
+                .editMetadata().withAnnotations(annotations).endMetadata()
+                .editSpec().withSelector(selector).endSpec()
+                .build();
+    }
+
+    private void verify(String serviceName, Color target, HistoryEntry entry) {
+        Service readBack = context.cluster().service(serviceName).orElseThrow(() -> new ConflictException(
+                "Service " + serviceName + " disappeared right after switching it to " + target));
+        String selected = readBack.getSpec().getSelector() == null ? null
+                : readBack.getSpec().getSelector().get(context.settings().colorLabelKey());
+        if (!target.label().equals(selected) || !entry.equals(head(readBack))) {
+            throw new ConflictException("Service " + serviceName + " was written to select " + target
+                    + " but reads back selecting " + selected + "; someone changed it right after — run status");
+        }
+    }
+
+    List<HistoryEntry> readHistory(Service service) {
+        String annotation = Labels.annotation(service, StateKeys.HISTORY);
+        try {
+            return history.decode(annotation);
+        } catch (ReleaseHistory.UnreadableHistoryException e) {
+            context.listener().warn("the history annotation of Service " + service.getMetadata().getName()
+                    + " is not readable (" + e.getMessage() + "); starting a new history");
+            return List.of();
+        }
+    }
+
+    private HistoryEntry head(AppState state) {
+        return head(state.service());
+    }
+
+    private HistoryEntry head(Service service) {
+        try {
+            List<HistoryEntry> entries = history.decode(Labels.annotation(service, StateKeys.HISTORY));
+            return entries.isEmpty() ? null : entries.get(0);
+        } catch (ReleaseHistory.UnreadableHistoryException e) {
+            return null;
+        }
+    }
+}

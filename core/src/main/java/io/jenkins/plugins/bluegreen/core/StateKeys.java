@@ -1,0 +1,29 @@
+package io.jenkins.plugins.bluegreen.core;
+
+/** The annotation keys that hold blue-green state on the cluster, readable by anyone with kubectl. */
+final class StateKeys {
+    static final String PREFIX = "bluegreen.jenkins.io/";
+
+    // on the live Service
+    static final String ACTIVE_COLOR = PREFIX + "active-color";
+    static final String PREVIOUS_COLOR = PREFIX + "previous-color";
+    static final String HISTORY = PREFIX + "history";
+
+    // on a colour Deployment
+    static final String REVISION = PREFIX + "revision";
+    static final String IMAGES = PREFIX + "images";
+    static final String BUILD_URL = PREFIX + "build-url";
+    static final String DEPLOYED_AT = PREFIX + "deployed-at";
+    /** The live Service the colour belongs to, so later operations find it without being told. */
+    static final String SERVICE = PREFIX + "service";
+    static final String PREVIEW_SERVICE = PREFIX + "preview-service";
+    static final String ADOPTED_FROM = PREFIX + "adopted-from";
+    static final String SCALE_DOWN_AT = PREFIX + "scale-down-at";
+    static final String REPLICAS_BEFORE_SCALE_DOWN = PREFIX + "replicas-before-scale-down";
+
+    // on a colour's pod template: unique per deploy, so the health check can tell this release's pods from the
+    // previous release's (which may still be crashing while they are replaced)
+    static final String RELEASE = PREFIX + "release";
+
+    private StateKeys() { }
+}
