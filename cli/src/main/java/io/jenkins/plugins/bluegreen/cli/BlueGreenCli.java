@@ -28,7 +28,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Blue-green releases on Kubernetes: deploy the idle colour, await it healthy, switch traffic, "
                 + "roll back.",
         subcommands = {DeployCommand.class, AwaitCommand.class, SwitchCommand.class, RollbackCommand.class,
-                StatusCommand.class},
+                StatusCommand.class, SimCommand.class, DemoCommand.class},
         footer = {"", "Exit codes: 0 done, 1 the operation failed, 2 invalid input (nothing changed), 3 aborted."})
 public final class BlueGreenCli implements Runnable {
 
@@ -41,10 +41,18 @@ public final class BlueGreenCli implements Runnable {
     private final Map<String, String> env;
     private final InputStream stdin;
 
+    /**
+     * The process' own environment. Stdin counts only when a person sits at a terminal: a prompt read from a
+     * pipe or /dev/null in CI would either hang or take a stray line as an approval.
+     */
     public BlueGreenCli() {
-        this(System.getenv(), System.in);
+        this(System.getenv(), System.console() != null ? System.in : InputStream.nullInputStream());
     }
 
+    /**
+     * @param env   environment variables the commands read (e.g. {@code BLUEGREEN_HOLDER})
+     * @param stdin where prompts read answers from; an empty stream means "nobody to ask"
+     */
     public BlueGreenCli(Map<String, String> env, InputStream stdin) {
         this.env = Map.copyOf(env);
         this.stdin = stdin;

@@ -67,7 +67,8 @@ public final class ExitCodes {
     private static boolean isUnexpected(Throwable t) {
         return !(t instanceof BlueGreenException || t instanceof KubernetesClientException
                 || t instanceof InterruptedException
-                || t instanceof UserInputException || t instanceof AbortedException);
+                || t instanceof UserInputException || t instanceof AbortedException
+                || t instanceof OperationFailedException);
     }
 
     private static boolean unreachable(Throwable t) {

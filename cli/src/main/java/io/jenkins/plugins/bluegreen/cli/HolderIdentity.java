@@ -23,7 +23,7 @@ final class HolderIdentity {
         return "cli:" + user(env) + "@" + host(env);
     }
 
-    private static String user(Map<String, String> env) {
+    static String user(Map<String, String> env) {
         for (String key : new String[] {"USER", "USERNAME", "LOGNAME"}) {
             String v = env.get(key);
             if (v != null && !v.isBlank()) {
