@@ -1,0 +1,520 @@
+package io.jenkins.plugins.bluegreen.kubesim;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
+import io.fabric8.kubernetes.api.model.apps.DeploymentConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSetCondition;
+import io.fabric8.kubernetes.client.utils.Serialization;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Plays the Kubernetes Deployment controller: one ReplicaSet per pod template (by
+ * {@code pod-template-hash}), rolling updates within maxSurge/maxUnavailable (or Recreate), scale,
+ * and the rollout status clients wait on (observedGeneration, replica counts, and the Available,
+ * Progressing and ReplicaFailure conditions, including ProgressDeadlineExceeded).
+ */
+final class DeploymentController {
+
+  static final String HASH_LABEL = "pod-template-hash";
+  static final String REVISION = "deployment.kubernetes.io/revision";
+
+  /** Where the current rollout stands; kept in memory with nanosecond precision for short deadlines. */
+  private static final class Rollout {
+    final String replicaSet;
+    long lastProgressNanos;
+    String lastProgressTime;
+    boolean complete;
+    boolean timedOut;
+
+    Rollout(String replicaSet) {
+      this.replicaSet = replicaSet;
+      this.lastProgressNanos = System.nanoTime();
+      this.lastProgressTime = Pods.now();
+    }
+  }
+
+  private final ClusterCache cache;
+  private final StoreWriter writer;
+  private final ControllerLoop loop;
+  private final PodLifecycle lifecycle;
+  private final SimSettings settings;
+  private final TemplateHash templateHash = new TemplateHash();
+  private final Map<String, Rollout> rollouts = new HashMap<>();
+
+  DeploymentController(ClusterCache cache, StoreWriter writer, ControllerLoop loop, PodLifecycle lifecycle,
+      SimSettings settings) {
+    this.cache = cache;
+    this.writer = writer;
+    this.loop = loop;
+    this.lifecycle = lifecycle;
+    this.settings = settings;
+  }
+
+  /** Called inside the store lock: only schedules work. */
+  void onEvent(StoreEvent e) {
+    if (e.group().equals("apps") && e.plural().equals("deployments")) {
+      enqueue(e.namespace(), e.name());
+    } else if (e.group().equals("apps") && e.plural().equals("replicasets")) {
+      ownerDeployment(e.object().path("metadata").path("ownerReferences")).forEach(d -> enqueue(e.namespace(), d));
+    } else if (e.group().isEmpty() && e.plural().equals("pods")) {
+      // pod → its ReplicaSet → that ReplicaSet's Deployment (read from the cache, already current)
+      e.object().path("metadata").path("ownerReferences").forEach(ref -> {
+        if (ref.path("kind").asText().equals("ReplicaSet")) {
+          cache.replicaSet(e.namespace(), ref.path("name").asText()).ifPresent(rs ->
+              rs.getMetadata().getOwnerReferences().stream().filter(o -> o.getKind().equals("Deployment"))
+                  .forEach(o -> enqueue(e.namespace(), o.getName())));
+        }
+      });
+    }
+  }
+
+  private static List<String> ownerDeployment(com.fasterxml.jackson.databind.JsonNode refs) {
+    List<String> out = new ArrayList<>();
+    refs.forEach(r -> {
+      if (r.path("kind").asText().equals("Deployment")) {
+        out.add(r.path("name").asText());
+      }
+    });
+    return out;
+  }
+
+  void enqueue(String ns, String name) {
+    loop.enqueue("deploy:" + ns + "/" + name, () -> reconcile(ns, name));
+  }
+
+  private void reconcile(String ns, String name) {
+    String key = ns + "/" + name;
+    Deployment d = cache.deployment(ns, name).orElse(null);
+    if (d == null || Pods.isTerminating(d)) {
+      rollouts.remove(key);
+      return;
+    }
+    String hash = templateHash.of(d.getSpec().getTemplate());
+    List<ReplicaSet> owned = ownedReplicaSets(d);
+    ReplicaSet current = owned.stream().filter(rs -> hash.equals(label(rs, HASH_LABEL))).findFirst().orElse(null);
+    List<ReplicaSet> old = owned.stream().filter(rs -> rs != current).toList();
+    ReplicaSet newRs = current;
+    boolean scaled = false;
+    if (!Boolean.TRUE.equals(d.getSpec().getPaused())) {
+      if (newRs == null) {
+        newRs = createReplicaSet(d, hash, maxRevision(owned) + 1, initialReplicas(d, old));
+        scaled = true;
+      } else if (revision(newRs) < maxRevision(owned)) {
+        // rolling back to an earlier template: its ReplicaSet becomes the newest revision again
+        newRs = setReplicas(newRs, replicas(newRs), maxRevision(owned) + 1);
+      }
+      if (newRs != null) {
+        scaled |= isRecreate(d) ? recreate(d, newRs, old) : rollingUpdate(d, newRs, old);
+      }
+    }
+    if (newRs != null) {
+      updateStatus(ns, name, newRs.getMetadata().getName(), scaled);
+    }
+    cleanupHistory(d);
+  }
+
+  private List<ReplicaSet> ownedReplicaSets(Deployment d) {
+    List<ReplicaSet> out = new ArrayList<>();
+    for (ReplicaSet rs : cache.replicaSets(d.getMetadata().getNamespace())) {
+      if (Pods.isOwnedBy(rs, d) && !Pods.isTerminating(rs)) {
+        out.add(rs);
+      }
+    }
+    out.sort(Comparator.comparing(ReplicaSetsByAge::key));
+    return out;
+  }
+
+  /** Oldest first: by revision, then name for a stable order. */
+  private static final class ReplicaSetsByAge {
+    static String key(ReplicaSet rs) {
+      return String.format("%010d/%s", revision(rs), rs.getMetadata().getName());
+    }
+  }
+
+  private static int desired(Deployment d) {
+    return d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
+  }
+
+  private static int replicas(ReplicaSet rs) {
+    return rs.getSpec().getReplicas() == null ? 0 : rs.getSpec().getReplicas();
+  }
+
+  private static long revision(ReplicaSet rs) {
+    Map<String, String> a = rs.getMetadata().getAnnotations();
+    try {
+      return a == null || a.get(REVISION) == null ? 0 : Long.parseLong(a.get(REVISION));
+    } catch (NumberFormatException e) {
+      return 0;
+    }
+  }
+
+  private static long maxRevision(List<ReplicaSet> rss) {
+    return rss.stream().mapToLong(DeploymentController::revision).max().orElse(0);
+  }
+
+  private static String label(ReplicaSet rs, String key) {
+    Map<String, String> l = rs.getMetadata().getLabels();
+    return l == null ? null : l.get(key);
+  }
+
+  private static boolean isRecreate(Deployment d) {
+    return d.getSpec().getStrategy() != null && "Recreate".equals(d.getSpec().getStrategy().getType());
+  }
+
+  private int initialReplicas(Deployment d, List<ReplicaSet> old) {
+    int oldTotal = old.stream().mapToInt(DeploymentController::replicas).sum();
+    if (oldTotal == 0) {
+      return desired(d);
+    }
+    if (isRecreate(d)) {
+      return 0;
+    }
+    return Math.max(0, Math.min(desired(d), desired(d) + maxSurge(d) - oldTotal));
+  }
+
+  private ReplicaSet createReplicaSet(Deployment d, String hash, long revision, int replicas) {
+    PodTemplateSpec template = Serialization.clone(d.getSpec().getTemplate());
+    if (template.getMetadata() == null) {
+      template.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
+    }
+    template.getMetadata().setLabels(ReplicaSetController.withLabel(template.getMetadata().getLabels(), HASH_LABEL, hash));
+    var selector = Serialization.clone(d.getSpec().getSelector());
+    selector.setMatchLabels(ReplicaSetController.withLabel(selector.getMatchLabels(), HASH_LABEL, hash));
+    Map<String, String> annotations = new HashMap<>();
+    annotations.put(REVISION, String.valueOf(revision));
+    annotations.put("deployment.kubernetes.io/desired-replicas", String.valueOf(desired(d)));
+    annotations.put("deployment.kubernetes.io/max-replicas", String.valueOf(desired(d) + maxSurge(d)));
+    ReplicaSet rs = new ReplicaSetBuilder()
+        .withMetadata(new ObjectMetaBuilder()
+            .withName(d.getMetadata().getName() + "-" + hash)
+            .withNamespace(d.getMetadata().getNamespace())
+            .withLabels(template.getMetadata().getLabels())
+            .withAnnotations(annotations)
+            .withOwnerReferences(Pods.controllerRef(d))
+            .build())
+        .withNewSpec()
+        .withReplicas(replicas)
+        .withMinReadySeconds(d.getSpec().getMinReadySeconds())
+        .withSelector(selector)
+        .withTemplate(template)
+        .endSpec()
+        .build();
+    writer.create(rs);
+    return cache.replicaSet(d.getMetadata().getNamespace(), rs.getMetadata().getName()).orElse(null);
+  }
+
+  private ReplicaSet setReplicas(ReplicaSet rs, int replicas, long revision) {
+    if (replicas(rs) == replicas && revision(rs) == revision) {
+      return rs;
+    }
+    ReplicaSet copy = Serialization.clone(rs);
+    copy.getSpec().setReplicas(replicas);
+    Map<String, String> annotations = new HashMap<>(copy.getMetadata().getAnnotations() == null ? Map.of()
+        : copy.getMetadata().getAnnotations());
+    annotations.put(REVISION, String.valueOf(revision));
+    copy.getMetadata().setAnnotations(annotations);
+    writer.replace(copy);
+    return cache.replicaSet(rs.getMetadata().getNamespace(), rs.getMetadata().getName()).orElse(rs);
+  }
+
+  private boolean scale(ReplicaSet rs, int replicas) {
+    if (replicas(rs) == replicas) {
+      return false;
+    }
+    setReplicas(rs, replicas, revision(rs));
+    return true;
+  }
+
+  private boolean recreate(Deployment d, ReplicaSet newRs, List<ReplicaSet> old) {
+    boolean changed = false;
+    for (ReplicaSet rs : old) {
+      changed |= scale(rs, 0);
+    }
+    boolean oldPodsLeft = old.stream().anyMatch(rs -> !pods(rs).isEmpty());
+    if (!oldPodsLeft) {
+      changed |= scale(newRs, desired(d));
+    }
+    return changed;
+  }
+
+  private boolean rollingUpdate(Deployment d, ReplicaSet newRs, List<ReplicaSet> old) {
+    int desired = desired(d);
+    int maxSurge = maxSurge(d);
+    int maxUnavailable = maxUnavailable(d);
+    boolean changed = false;
+    int oldTotal = old.stream().mapToInt(DeploymentController::replicas).sum();
+    int newReplicas = replicas(newRs);
+    // scale the new ReplicaSet up within the surge budget (or straight to size if it is alone)
+    int target;
+    if (oldTotal == 0 || newReplicas > desired) {
+      target = desired;
+    } else {
+      int room = desired + maxSurge - (oldTotal + newReplicas);
+      target = Math.min(desired, newReplicas + Math.max(0, room));
+    }
+    changed |= scale(newRs, target);
+    if (oldTotal == 0) {
+      return changed;
+    }
+    // scale old ReplicaSets down as far as availability allows
+    long now = System.nanoTime();
+    Integer minReady = d.getSpec().getMinReadySeconds();
+    int minAvailable = desired - maxUnavailable;
+    int newAvailable = (int) pods(newRs).stream().filter(p -> lifecycle.isAvailable(p, minReady, now)).count();
+    int newUnavailable = Math.max(0, target - newAvailable);
+    int allTotal = oldTotal + target;
+    int maxScaleDown = allTotal - minAvailable - newUnavailable;
+    if (maxScaleDown <= 0) {
+      return changed;
+    }
+    List<ReplicaSet> current = new ArrayList<>();
+    for (ReplicaSet rs : old) {
+      current.add(cache.replicaSet(rs.getMetadata().getNamespace(), rs.getMetadata().getName()).orElse(rs));
+    }
+    // first the old pods that are not available anyway: removing them costs no availability
+    for (int i = 0; i < current.size() && maxScaleDown > 0; i++) {
+      ReplicaSet rs = current.get(i);
+      int unavailable = replicas(rs) - (int) pods(rs).stream().filter(p -> lifecycle.isAvailable(p, minReady, now))
+          .count();
+      int cut = Math.min(maxScaleDown, Math.max(0, unavailable));
+      if (cut > 0) {
+        scale(rs, replicas(rs) - cut);
+        maxScaleDown -= cut;
+        changed = true;
+        current.set(i, cache.replicaSet(rs.getMetadata().getNamespace(), rs.getMetadata().getName()).orElse(rs));
+      }
+    }
+    int availableAll = newAvailable;
+    for (ReplicaSet rs : current) {
+      availableAll += (int) pods(rs).stream().filter(p -> lifecycle.isAvailable(p, minReady, now)).count();
+    }
+    int canScaleDown = Math.min(maxScaleDown, availableAll - minAvailable);
+    for (ReplicaSet rs : current) {
+      if (canScaleDown <= 0) {
+        break;
+      }
+      int cut = Math.min(replicas(rs), canScaleDown);
+      if (cut > 0) {
+        scale(rs, replicas(rs) - cut);
+        canScaleDown -= cut;
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  private int maxSurge(Deployment d) {
+    var s = d.getSpec().getStrategy();
+    IntOrString v = s == null || s.getRollingUpdate() == null ? null : s.getRollingUpdate().getMaxSurge();
+    int surge = resolve(v, desired(d), true);
+    return surge == 0 && maxUnavailableRaw(d) == 0 ? 0 : surge;
+  }
+
+  private int maxUnavailable(Deployment d) {
+    int u = maxUnavailableRaw(d);
+    // Kubernetes refuses maxSurge=0 with maxUnavailable=0; stay live by allowing one
+    return u == 0 && resolve(surgeValue(d), desired(d), true) == 0 ? 1 : Math.min(u, desired(d));
+  }
+
+  private static IntOrString surgeValue(Deployment d) {
+    var s = d.getSpec().getStrategy();
+    return s == null || s.getRollingUpdate() == null ? null : s.getRollingUpdate().getMaxSurge();
+  }
+
+  private int maxUnavailableRaw(Deployment d) {
+    var s = d.getSpec().getStrategy();
+    IntOrString v = s == null || s.getRollingUpdate() == null ? null : s.getRollingUpdate().getMaxUnavailable();
+    return resolve(v, desired(d), false);
+  }
+
+  /** An int or a percentage of {@code total}; surge rounds up, unavailability rounds down. */
+  static int resolve(IntOrString v, int total, boolean roundUp) {
+    if (v == null) {
+      v = new IntOrString("25%");
+    }
+    if (v.getIntVal() != null) {
+      return v.getIntVal();
+    }
+    String s = v.getStrVal().trim();
+    if (!s.endsWith("%")) {
+      return Integer.parseInt(s);
+    }
+    double pct = Double.parseDouble(s.substring(0, s.length() - 1)) * total / 100.0;
+    return (int) (roundUp ? Math.ceil(pct) : Math.floor(pct));
+  }
+
+  private List<Pod> pods(ReplicaSet rs) {
+    List<Pod> out = new ArrayList<>();
+    for (Pod p : cache.pods(rs.getMetadata().getNamespace())) {
+      if (Pods.isOwnedBy(p, rs) && !Pods.isTerminating(p)) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  private void updateStatus(String ns, String name, String newRsName, boolean scaled) {
+    Deployment d = cache.deployment(ns, name).orElse(null);
+    ReplicaSet newRs = cache.replicaSet(ns, newRsName).orElse(null);
+    if (d == null || newRs == null) {
+      return;
+    }
+    long now = System.nanoTime();
+    Integer minReady = d.getSpec().getMinReadySeconds();
+    int desired = desired(d);
+    int total = 0;
+    int ready = 0;
+    int available = 0;
+    int specTotal = 0;
+    boolean oldPods = false;
+    for (ReplicaSet rs : ownedReplicaSets(d)) {
+      List<Pod> pods = pods(rs);
+      total += pods.size();
+      specTotal += replicas(rs);
+      ready += (int) pods.stream().filter(Pods::isReady).count();
+      available += (int) pods.stream().filter(p -> lifecycle.isAvailable(p, minReady, now)).count();
+      if (!rs.getMetadata().getName().equals(newRsName)) {
+        oldPods |= !pods.isEmpty() || replicas(rs) > 0;
+      }
+    }
+    int updated = pods(newRs).size();
+    DeploymentStatus prev = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
+    DeploymentStatus s = new DeploymentStatus();
+    s.setObservedGeneration(d.getMetadata().getGeneration());
+    s.setReplicas(total);
+    s.setUpdatedReplicas(updated);
+    s.setReadyReplicas(ready);
+    s.setAvailableReplicas(available);
+    s.setUnavailableReplicas(Math.max(0, specTotal - available) == 0 ? null : Math.max(0, specTotal - available));
+    s.setCollisionCount(prev.getCollisionCount());
+
+    String key = ns + "/" + name;
+    Rollout r = rollouts.get(key);
+    boolean progressed = scaled;
+    if (r == null || !r.replicaSet.equals(newRsName)) {
+      r = new Rollout(newRsName);
+      rollouts.put(key, r);
+      progressed = true;
+    }
+    progressed |= updated > nz(prev.getUpdatedReplicas()) || ready > nz(prev.getReadyReplicas())
+        || available > nz(prev.getAvailableReplicas())
+        || (total - updated) < (nz(prev.getReplicas()) - nz(prev.getUpdatedReplicas()));
+    boolean complete = updated == desired && available == desired && total == desired && !oldPods;
+
+    List<DeploymentCondition> conditions = new ArrayList<>();
+    boolean minAvailable = available >= desired - maxUnavailable(d);
+    conditions.add(condition(prev, "Available", minAvailable,
+        minAvailable ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+        minAvailable ? "Deployment has minimum availability." : "Deployment does not have minimum availability.",
+        null));
+    Integer deadline = d.getSpec().getProgressDeadlineSeconds();
+    DeploymentCondition progressing;
+    if (complete) {
+      if (!r.complete) {
+        r.lastProgressTime = Pods.now();
+      }
+      r.complete = true;
+      r.timedOut = false;
+      progressing = condition(prev, "Progressing", true, "NewReplicaSetAvailable",
+          "ReplicaSet \"" + newRsName + "\" has successfully progressed.", r.lastProgressTime);
+    } else if (r.timedOut) {
+      progressing = condition(prev, "Progressing", false, "ProgressDeadlineExceeded",
+          "ReplicaSet \"" + newRsName + "\" has timed out progressing.", r.lastProgressTime);
+    } else if (r.complete && !progressed && previous(prev, "Progressing") != null) {
+      // a finished rollout that lost pods is not "progressing" again and cannot time out
+      progressing = previous(prev, "Progressing");
+    } else {
+      if (progressed) {
+        r.lastProgressNanos = now;
+        r.lastProgressTime = Pods.now();
+        r.complete = false;
+      }
+      long deadlineNanos = deadline == null ? Long.MAX_VALUE : settings.specSeconds(deadline).toNanos();
+      if (!r.complete && now - r.lastProgressNanos >= deadlineNanos) {
+        r.timedOut = true;
+        r.lastProgressTime = Pods.now();
+        progressing = condition(prev, "Progressing", false, "ProgressDeadlineExceeded",
+            "ReplicaSet \"" + newRsName + "\" has timed out progressing.", r.lastProgressTime);
+      } else {
+        progressing = condition(prev, "Progressing", true, "ReplicaSetUpdated",
+            "ReplicaSet \"" + newRsName + "\" is progressing.", r.lastProgressTime);
+        if (!r.complete && deadline != null) {
+          long wait = r.lastProgressNanos + deadlineNanos - now;
+          loop.enqueueAfter("deploy-deadline:" + key, Duration.ofNanos(wait).plusMillis(1), () -> enqueue(ns, name));
+        }
+      }
+    }
+    conditions.add(progressing);
+    replicaFailure(newRs).ifPresent(f -> conditions.add(new DeploymentConditionBuilder().withType("ReplicaFailure")
+        .withStatus("True").withReason(f.getReason()).withMessage(f.getMessage())
+        .withLastUpdateTime(f.getLastTransitionTime()).withLastTransitionTime(f.getLastTransitionTime()).build()));
+    s.setConditions(conditions);
+
+    if (!Objects.equals(prev, s)) {
+      Deployment copy = Serialization.clone(d);
+      copy.setStatus(s);
+      writer.replaceStatus(copy);
+    }
+    if (ready > available) {
+      // pods serving out minReadySeconds: look again shortly
+      loop.enqueueAfter("deploy-avail:" + key, settings.specSecond().dividedBy(4), () -> enqueue(ns, name));
+    }
+  }
+
+  private static java.util.Optional<ReplicaSetCondition> replicaFailure(ReplicaSet rs) {
+    if (rs.getStatus() == null || rs.getStatus().getConditions() == null) {
+      return java.util.Optional.empty();
+    }
+    return rs.getStatus().getConditions().stream().filter(c -> "ReplicaFailure".equals(c.getType())
+        && "True".equals(c.getStatus())).findFirst();
+  }
+
+  private static DeploymentCondition previous(DeploymentStatus prev, String type) {
+    return prev.getConditions() == null ? null
+        : prev.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+  }
+
+  /** A condition that keeps its lastTransitionTime while its status does not change. */
+  private static DeploymentCondition condition(DeploymentStatus prev, String type, boolean status, String reason,
+      String message, String lastUpdate) {
+    DeploymentCondition before = prev.getConditions() == null ? null
+        : prev.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    String statusText = status ? "True" : "False";
+    String now = Pods.now();
+    String transition = before != null && statusText.equals(before.getStatus()) ? before.getLastTransitionTime() : now;
+    String update = lastUpdate != null ? lastUpdate
+        : before != null && statusText.equals(before.getStatus()) && reason.equals(before.getReason())
+            ? before.getLastUpdateTime() : now;
+    return new DeploymentConditionBuilder().withType(type).withStatus(statusText).withReason(reason)
+        .withMessage(message).withLastTransitionTime(transition).withLastUpdateTime(update).build();
+  }
+
+  private static int nz(Integer i) {
+    return i == null ? 0 : i;
+  }
+
+  /** Deletes the oldest scaled-down ReplicaSets beyond revisionHistoryLimit. */
+  private void cleanupHistory(Deployment d) {
+    int limit = d.getSpec().getRevisionHistoryLimit() == null ? 10 : d.getSpec().getRevisionHistoryLimit();
+    String hash = templateHash.of(d.getSpec().getTemplate());
+    List<ReplicaSet> idle = ownedReplicaSets(d).stream()
+        .filter(rs -> !hash.equals(label(rs, HASH_LABEL)) && replicas(rs) == 0 && pods(rs).isEmpty()).toList();
+    for (int i = 0; i < idle.size() - limit; i++) {
+      writer.delete(idle.get(i));
+    }
+  }
+}

@@ -1,0 +1,139 @@
+package io.jenkins.plugins.bluegreen.kubesim;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * fabric8's CRUD store with the two hooks kube-sim needs: every applied change is published as a
+ * {@link StoreEvent} (to the watch hub and the controllers), and built-in kinds that have a status
+ * subresource in Kubernetes get one here too, so a client's PUT or PATCH of a Deployment's spec
+ * keeps the status the controllers wrote.
+ */
+final class SimStore extends KubernetesCrudDispatcher {
+
+  /** Kinds whose main endpoint ignores status, as in Kubernetes. */
+  private static final Set<String> STATUS_SUBRESOURCE =
+      Set.of("deployments", "replicasets", "statefulsets", "daemonsets", "pods", "horizontalpodautoscalers");
+
+  private final ObjectMapper mapper = Serialization.jsonMapper();
+  private final List<Consumer<StoreEvent>> listeners = new CopyOnWriteArrayList<>();
+
+  /** A response from the store, as the front server or a controller sees it. */
+  record Reply(int code, String body) {
+    boolean ok() {
+      return code >= 200 && code < 300;
+    }
+  }
+
+  void addListener(Consumer<StoreEvent> listener) {
+    listeners.add(listener);
+  }
+
+  /** Runs a request against the store in-process: no HTTP, no counters, no faults. */
+  Reply call(HttpMethod method, String path, String contentType, String body) {
+    Headers.Builder headers = Headers.builder();
+    if (contentType != null) {
+      headers.add("Content-Type", contentType);
+    }
+    Buffer buffer = new Buffer();
+    if (body != null) {
+      buffer.writeUtf8(body);
+    }
+    MockResponse response = dispatch(new RecordedRequest("HTTP/1.1", method, path, headers.build(), buffer));
+    if (response == null) {
+      return new Reply(405, null);
+    }
+    Buffer out = response.getBody();
+    return new Reply(response.code(), out == null ? null : out.readUtf8());
+  }
+
+  /** Every stored object's JSON, for reset. */
+  List<String> allObjects() {
+    synchronized (map) {
+      return new ArrayList<>(map.values());
+    }
+  }
+
+  @Override
+  public boolean isStatusSubresourceEnabledForResource(String path) {
+    return ApiPath.parse(stripQuery(path)).map(p -> STATUS_SUBRESOURCE.contains(p.plural())).orElse(false)
+        || super.isStatusSubresourceEnabledForResource(path);
+  }
+
+  @Override
+  public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
+      GenericKubernetesResource resource, String newState) {
+    // runs under the store's write lock: listeners see changes in resourceVersion order
+    String before = oldAttributes == null ? null : map.get(oldAttributes);
+    super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+    if (Objects.equals(before, newState) || listeners.isEmpty()) {
+      return;
+    }
+    ApiPath apiPath = ApiPath.parse(stripQuery(path)).orElse(null);
+    if (apiPath == null) {
+      return;
+    }
+    StoreEvent event = toEvent(apiPath, before, newState);
+    if (event != null) {
+      listeners.forEach(l -> l.accept(event));
+    }
+  }
+
+  private StoreEvent toEvent(ApiPath path, String before, String after) {
+    try {
+      ObjectNode old = before == null ? null : (ObjectNode) mapper.readTree(before);
+      String type;
+      ObjectNode object;
+      String json;
+      if (after == null) {
+        type = "DELETED";
+        object = old;
+        // a deletion is a change of its own: give it a fresh resourceVersion, as Kubernetes does
+        object.withObjectProperty("metadata").put("resourceVersion", String.valueOf(requestResourceVersion()));
+        json = mapper.writeValueAsString(object);
+      } else {
+        type = before == null ? "ADDED" : "MODIFIED";
+        object = (ObjectNode) mapper.readTree(after);
+        json = after;
+      }
+      JsonNode meta = object.path("metadata");
+      String ns = meta.path("namespace").asText(null);
+      return new StoreEvent(type, path.group(), path.plural(), ns == null || ns.isEmpty() ? null : ns,
+          meta.path("name").asText(), labels(object), old == null ? Map.of() : labels(old), object, json,
+          meta.path("resourceVersion").asLong(0));
+    } catch (JsonProcessingException | ClassCastException e) {
+      return null;
+    }
+  }
+
+  static Map<String, String> labels(JsonNode object) {
+    Map<String, String> labels = new HashMap<>();
+    object.path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    return labels;
+  }
+
+  static String stripQuery(String path) {
+    int q = path.indexOf('?');
+    return q < 0 ? path : path.substring(0, q);
+  }
+}
