@@ -3,7 +3,9 @@ package io.jenkins.plugins.bluegreen.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,5 +77,30 @@ class BinScriptTest {
                 "--image", "nginx:2", "--timeout", "0"));
         assertThat(bad.exitCode()).isEqualTo(2);
         assertThat(bad.err()).startsWith("error: ").contains("--timeout");
+    }
+
+    @Test
+    void simThroughTheLauncherStopsCleanlyOnSigterm(@TempDir Path tmp) throws Exception {
+        Path jar = repo().resolve("cli/target/bluegreen.jar");
+        assumeTrue(Files.isRegularFile(jar), "cli/target/bluegreen.jar not built (mvn package); skipping");
+        Path kubeconfig = tmp.resolve("sim.kubeconfig");
+        Process p = new ProcessBuilder(repo().resolve("bin/bluegreen").toString(), "sim", "--kubeconfig-out",
+                kubeconfig.toString()).redirectErrorStream(true).start();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String first = out.readLine();
+            assertThat(first).startsWith("ready: kube-sim at http://127.0.0.1:");
+            assertThat(Files.readString(kubeconfig)).contains("current-context: kube-sim");
+            // SIGTERM (ProcessHandle, unlike Process.destroy, leaves our end of the pipe open to read the rest);
+            // the launcher exec'd java, so the JVM gets the signal directly
+            assertThat(p.toHandle().destroy()).isTrue();
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            StringBuilder rest = new StringBuilder();
+            for (String line; (line = out.readLine()) != null; ) {
+                rest.append(line).append('\n');
+            }
+            assertThat(rest.toString()).contains("kube-sim stopped");
+        } finally {
+            p.destroyForcibly();
+        }
     }
 }

@@ -1,0 +1,107 @@
+package io.jenkins.plugins.bluegreen.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.ConnectException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class SimCommandTest {
+
+    private static final Pattern READY = Pattern.compile("(?m)^ready: kube-sim at (\\S+), kubeconfig (.+)$");
+
+    @Test
+    void printsReadyServesAndStopsCleanly(@TempDir Path tmp) throws Exception {
+        Path kubeconfig = tmp.resolve("sim.kubeconfig");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = BlueGreenCli.commandLine(new BlueGreenCli(Map.of(), new ByteArrayInputStream(new byte[0])));
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread sim = new Thread(() -> exit.set(cl.execute("sim", "--port", "0", "--kubeconfig-out",
+                kubeconfig.toString(), "--ready-delay", "100ms")), "sim-command");
+        sim.start();
+
+        Matcher ready = awaitReady(out, sim);
+        assertThat(ready).as("no ready line; stdout:%n%s%nstderr:%n%s", out, err).isNotNull();
+        String url = ready.group(1);
+        assertThat(Path.of(ready.group(2))).isEqualTo(kubeconfig.toAbsolutePath());
+
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> version = http.send(HttpRequest.newBuilder(URI.create(url + "/version")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(version.statusCode()).isEqualTo(200);
+        assertThat(version.body()).contains("gitVersion");
+
+        // the kubeconfig it wrote is one the CLI's own options accept, and it reaches this sim
+        ClusterOptions options = new ClusterOptions();
+        options.kubeconfig = kubeconfig;
+        Cluster cluster = options.resolve();
+        assertThat(cluster.server()).isEqualTo(url + "/");
+        try (KubernetesClient client = cluster.connect()) {
+            assertThat(client.namespaces().withName("default").get()).isNotNull();
+        }
+
+        sim.interrupt();
+        sim.join(Duration.ofSeconds(30).toMillis());
+        assertThat(sim.isAlive()).isFalse();
+        assertThat(exit.get()).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("kube-sim stopped");
+        assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create(url + "/version")).build(),
+                HttpResponse.BodyHandlers.ofString())).isInstanceOf(ConnectException.class);
+    }
+
+    /** The ready line once it appears, or null if the command ended or 30 s passed without one. */
+    private static Matcher awaitReady(StringWriter out, Thread sim) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline && sim.isAlive()) {
+            Matcher m = READY.matcher(out.toString());
+            if (m.find()) {
+                return m;
+            }
+            Thread.sleep(20);
+        }
+        return null;
+    }
+
+    @Test
+    void portThatIsTakenFailsWithExit1(@TempDir Path tmp) throws IOException {
+        try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            CliRun.Result r = CliRun.run("sim", "--port", String.valueOf(taken.getLocalPort()), "--kubeconfig-out",
+                    tmp.resolve("kc").toString());
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).startsWith("error: cannot start kube-sim on port " + taken.getLocalPort());
+            assertThat(Files.exists(tmp.resolve("kc"))).isFalse();
+        }
+    }
+
+    @Test
+    void badPortOrDelayIsInvalidInput() {
+        CliRun.Result port = CliRun.run("sim", "--port", "70000");
+        assertThat(port.exitCode()).isEqualTo(2);
+        assertThat(port.err()).contains("--port 70000");
+        CliRun.Result delay = CliRun.run("sim", "--ready-delay", "-1s");
+        assertThat(delay.exitCode()).isEqualTo(2);
+        assertThat(delay.err()).contains("--ready-delay");
+    }
+}
