@@ -1,5 +1,6 @@
 package io.jenkins.plugins.bluegreen.core;
 
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.time.Clock;
@@ -103,23 +104,36 @@ public final class BlueGreen {
      * the preview Service is pointed at it before the future completes.
      *
      * @param color null = the idle colour
-     * @throws InvalidInputException (synchronously) for a non-positive timeout, a bad app, or a missing Deployment
+     * @throws InvalidInputException synchronously for a non-positive timeout or a malformed app name; the future
+     *                               fails with it for a missing Service or Deployment
      */
     public CompletableFuture<HealthSummary> awaitHealthyAsync(String app, Color color, Duration timeout) {
+        InputValidation.app(app, settings);
         InputValidation.timeout(timeout);
-        AppState state = AppState.read(context, app, null);
-        Color target = color;
-        if (target == null) {
-            state.requireAdopted();
-            target = state.idleColor();
-        }
-        String name = settings.deploymentName(app, target);
-        Color awaited = target;
-        io.fabric8.kubernetes.api.model.apps.Deployment deployment = state.deployment(target).orElseThrow(() ->
-                new InvalidInputException("color", "Deployment " + name + " does not exist",
-                        "deploy " + awaited + " first, or await the other colour"));
-        return HealthWatch.start(context, app, target, deployment, timeout)
-                .thenApplyAsync(summary -> pointPreviewWhenIdle(app, awaited, summary), executor);
+        CompletableFuture<HealthSummary> result = new CompletableFuture<>();
+        // even the first reads run on the executor: a Jenkins step may call this from a thread that must not block
+        executor.execute(() -> {
+            try {
+                AppState state = AppState.read(context, app, null);
+                Color target = color != null ? color : state.requireAdopted().idleColor();
+                String name = settings.deploymentName(app, target);
+                Deployment deployment = state.deployment(target).orElseThrow(() -> new InvalidInputException("color",
+                        "Deployment " + name + " does not exist", "deploy " + target + " first, or await the other colour"));
+                CompletableFuture<HealthSummary> watch = HealthWatch.start(context, app, target, deployment, timeout);
+                result.whenComplete((summary, failure) -> watch.cancel(false)); // cancelling ours stops the informers
+                watch.thenApplyAsync(summary -> pointPreviewWhenIdle(app, target, summary), executor)
+                        .whenComplete((summary, failure) -> {
+                            if (failure != null) {
+                                result.completeExceptionally(Futures.unwrap(failure));
+                            } else {
+                                result.complete(summary);
+                            }
+                        });
+            } catch (RuntimeException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
     }
 
     /** {@link #awaitHealthyAsync} that blocks; rethrows its {@link BlueGreenException}. */
