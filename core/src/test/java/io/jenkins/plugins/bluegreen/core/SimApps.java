@@ -82,6 +82,36 @@ final class SimApps {
                 .map(h -> client.getKubernetesSerialization().asJson(h)).collect(Collectors.joining("\n"));
     }
 
+    /** A dump once the simulated controllers have settled (two equal dumps in a row). */
+    String quietDump() {
+        String previous = dump();
+        for (int i = 0; i < 50; i++) {
+            sleep(Duration.ofMillis(150));
+            String current = dump();
+            if (current.equals(previous)) {
+                return current;
+            }
+            previous = current;
+        }
+        throw new AssertionError("namespace " + namespace + " never settled");
+    }
+
+    /** The lines (objects) of {@code after} that are not in {@code before}, for readable failure messages. */
+    static String changedObjects(String before, String after) {
+        java.util.Set<String> old = new java.util.HashSet<>(List.of(before.split("\n")));
+        return java.util.Arrays.stream(after.split("\n")).filter(line -> !old.contains(line))
+                .collect(Collectors.joining("\n"));
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     static String tag(String image) {
         return image.substring(image.lastIndexOf(':') + 1);
     }
