@@ -64,13 +64,29 @@ final class ServiceSelectorWrite {
                 }
                 context.listener().info("Service " + current.serviceName() + " was changed by someone else while "
                         + "switching; re-reading to decide again");
-                current = AppState.read(context, current.app(), current.serviceName());
+                current = reReadAfterWrite(current, target);
                 if (current.selectorProblem() != null || (current.liveColor() == null && !HistoryEntry.ADOPT.equals(action))) {
                     throw new ConflictException("Service " + current.serviceName() + " was changed by someone else to "
                             + "selector " + current.selector() + " while switching to " + target + "; nothing was "
                             + "overwritten — check the Service and run status");
                 }
             }
+        }
+    }
+
+    /**
+     * After a write was sent, failing to read is not "nothing changed": a transport may have retried the request
+     * after it was applied, so the honest answer is "uncertain" plus what to look at.
+     */
+    private AppState reReadAfterWrite(AppState state, Color target) {
+        try {
+            return AppState.read(context, state.app(), state.serviceName());
+        } catch (ClusterUnreachableException e) {
+            throw new UncertainOutcomeException("switching Service " + state.serviceName() + " to " + target,
+                    "the Service could not be re-read; run `kubectl -n " + context.namespace() + " get service "
+                            + state.serviceName() + " -o yaml` and check whether its selector has "
+                            + context.settings().colorLabelKey() + "=" + target.label()
+                            + " and the newest bluegreen.jenkins.io/history entry is this switch", e);
         }
     }
 
@@ -125,8 +141,16 @@ final class ServiceSelectorWrite {
     }
 
     private void verify(String serviceName, Color target, HistoryEntry entry) {
-        Service readBack = context.cluster().service(serviceName).orElseThrow(() -> new ConflictException(
-                "Service " + serviceName + " disappeared right after switching it to " + target));
+        Service readBack;
+        try {
+            readBack = context.cluster().service(serviceName).orElseThrow(() -> new ConflictException(
+                    "Service " + serviceName + " disappeared right after switching it to " + target));
+        } catch (ClusterUnreachableException e) {
+            // the API answered the write with success, so it happened; only the confirmation is missing
+            context.listener().warn("switched Service " + serviceName + " to " + target + " but could not read it back"
+                    + " to verify: " + e.getMessage());
+            return;
+        }
         String selected = readBack.getSpec().getSelector() == null ? null
                 : readBack.getSpec().getSelector().get(context.settings().colorLabelKey());
         if (!target.label().equals(selected) || !entry.equals(head(readBack))) {
