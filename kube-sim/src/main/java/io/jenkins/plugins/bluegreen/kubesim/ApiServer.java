@@ -120,6 +120,12 @@ final class ApiServer {
     static Reply json(int code, String body) {
       return new Reply(code, JSON, body, Map.of());
     }
+
+    Buffer bytes() {
+      return Discovery.OPENAPI_V2_PROTOBUF.equals(contentType)
+          ? Buffer.buffer(body.getBytes(StandardCharsets.ISO_8859_1))
+          : Buffer.buffer(body == null ? "" : body, "UTF-8");
+    }
   }
 
   private void handle(HttpServerRequest req) {
@@ -246,7 +252,7 @@ final class ApiServer {
       resp.setStatusCode(reply.code());
       resp.putHeader("Content-Type", reply.contentType());
       reply.headers().forEach(resp::putHeader);
-      resp.end(reply.body() == null ? "" : reply.body());
+      resp.end(reply.bytes());
     });
   }
 
@@ -294,6 +300,11 @@ final class ApiServer {
     String path = ex.path();
     if (path.equals("/healthz") || path.equals("/livez") || path.equals("/readyz")) {
       return new Reply(200, "text/plain", "ok", Map.of());
+    }
+    if (path.equals("/openapi/v2")) {
+      // kubectl validates and computes patches with the schema if it finds one; an empty document
+      // tells it to skip validation and use its built-in types, which is what we want
+      return new Reply(200, Discovery.OPENAPI_V2_PROTOBUF, Discovery.openApiV2(), Map.of());
     }
     return discovery.document(path, address).map(d -> Reply.json(200, d))
         .orElseGet(() -> status(404, "the server could not find the requested resource"));

@@ -35,7 +35,8 @@ final class ClusterCache {
       "apps/replicasets", ReplicaSet.class,
       "discovery.k8s.io/endpointslices", EndpointSlice.class);
 
-  private final Map<String, Map<String, HasMetadata>> objects = new ConcurrentHashMap<>();
+  /** kind → namespace ("" for cluster-scoped) → name → object. */
+  private final Map<String, Map<String, Map<String, HasMetadata>>> objects = new ConcurrentHashMap<>();
 
   /** Applies a store change; returns false for kinds the cache does not keep. */
   boolean apply(StoreEvent e) {
@@ -44,14 +45,16 @@ final class ClusterCache {
     if (type == null) {
       return false;
     }
-    Map<String, HasMetadata> byKey = objects.computeIfAbsent(kindKey, k -> new ConcurrentHashMap<>());
+    String ns = e.namespace() == null ? "" : e.namespace();
+    Map<String, HasMetadata> byName = objects.computeIfAbsent(kindKey, k -> new ConcurrentHashMap<>())
+        .computeIfAbsent(ns, k -> new ConcurrentHashMap<>());
     if (e.type().equals("DELETED")) {
-      byKey.remove(e.key());
+      byName.remove(e.name());
     } else {
       try {
-        byKey.put(e.key(), Serialization.jsonMapper().treeToValue(e.object(), type));
+        byName.put(e.name(), Serialization.jsonMapper().treeToValue(e.object(), type));
       } catch (JsonProcessingException ex) {
-        byKey.remove(e.key());
+        byName.remove(e.name());
       }
     }
     return true;
@@ -61,19 +64,30 @@ final class ClusterCache {
     objects.clear();
   }
 
+  private Map<String, HasMetadata> in(String kindKey, String namespace) {
+    return objects.getOrDefault(kindKey, Map.of()).getOrDefault(namespace == null ? "" : namespace, Map.of());
+  }
+
   private <T extends HasMetadata> List<T> list(String kindKey, Class<T> type, String namespace) {
     List<T> out = new ArrayList<>();
-    for (HasMetadata o : objects.getOrDefault(kindKey, Map.of()).values()) {
-      if (namespace == null || namespace.equals(o.getMetadata().getNamespace())) {
-        out.add(type.cast(o));
-      }
-    }
+    in(kindKey, namespace).values().forEach(o -> out.add(type.cast(o)));
     return out;
   }
 
   private <T extends HasMetadata> Optional<T> get(String kindKey, Class<T> type, String namespace, String name) {
-    return Optional.ofNullable(objects.getOrDefault(kindKey, Map.of())
-        .get((namespace == null ? "" : namespace) + "/" + name)).map(type::cast);
+    return Optional.ofNullable(in(kindKey, namespace).get(name)).map(type::cast);
+  }
+
+  /** How many pods a namespace has, without listing them. */
+  int podCount(String ns) {
+    return in("/pods", ns).size();
+  }
+
+  /** Every Service in every namespace. */
+  List<Service> allServices() {
+    List<Service> out = new ArrayList<>();
+    objects.getOrDefault("/services", Map.of()).values().forEach(m -> m.values().forEach(s -> out.add((Service) s)));
+    return out;
   }
 
   Optional<Namespace> namespace(String name) {
@@ -127,8 +141,7 @@ final class ClusterCache {
   /** Every cached object in a namespace (namespace deletion cascades over these). */
   List<HasMetadata> allIn(String ns) {
     List<HasMetadata> out = new ArrayList<>();
-    objects.values().forEach(m -> m.values().stream()
-        .filter(o -> ns.equals(o.getMetadata().getNamespace())).forEach(out::add));
+    objects.values().forEach(m -> out.addAll(m.getOrDefault(ns, Map.of()).values()));
     return out;
   }
 }

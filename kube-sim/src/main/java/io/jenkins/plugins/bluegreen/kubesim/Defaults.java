@@ -171,18 +171,16 @@ final class Defaults {
     String ns = except.path("metadata").path("namespace").asText();
     String name = except.path("metadata").path("name").asText();
     Set<Integer> used = new HashSet<>();
-    for (var n : cache.namespaces()) {
-      for (var s : cache.services(n.getMetadata().getName())) {
-        if (s.getMetadata().getName().equals(name) && n.getMetadata().getName().equals(ns)) {
-          continue;
-        }
-        if (s.getSpec() != null && s.getSpec().getPorts() != null) {
-          s.getSpec().getPorts().forEach(p -> {
-            if (p.getNodePort() != null) {
-              used.add(p.getNodePort());
-            }
-          });
-        }
+    for (var s : cache.allServices()) {
+      if (s.getMetadata().getName().equals(name) && ns.equals(s.getMetadata().getNamespace())) {
+        continue;
+      }
+      if (s.getSpec() != null && s.getSpec().getPorts() != null) {
+        s.getSpec().getPorts().forEach(p -> {
+          if (p.getNodePort() != null) {
+            used.add(p.getNodePort());
+          }
+        });
       }
     }
     return used;

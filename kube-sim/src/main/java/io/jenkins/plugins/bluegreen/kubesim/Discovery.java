@@ -20,6 +20,8 @@ final class Discovery {
   private static final Set<String> CATEGORY_ALL =
       Set.of("pods", "services", "deployments", "replicasets", "statefulsets", "daemonsets", "horizontalpodautoscalers");
 
+  static final String OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
+
   private final ResourceTypes types;
   private final ObjectMapper mapper = Serialization.jsonMapper();
 
@@ -108,6 +110,20 @@ final class Discovery {
       }
     }
     return o.toString();
+  }
+
+  /**
+   * A minimal OpenAPI v2 document in the protobuf encoding kubectl reads (swagger "2.0" and an
+   * info block, no definitions), as ISO-8859-1 text so it travels as bytes unchanged.
+   */
+  static String openApiV2() {
+    String info = field(1, "kube-sim") + field(2, "v1.32.0");
+    return field(1, "2.0") + (char) 0x12 + (char) info.length() + info;
+  }
+
+  // protobuf length-delimited field, short values only
+  private static String field(int number, String value) {
+    return "" + (char) (number << 3 | 2) + (char) value.length() + value;
   }
 
   Map<String, List<String>> groups() {

@@ -39,7 +39,7 @@ import java.util.Set;
 final class EndpointsController {
 
   static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
-  private static final String NODE = "kube-sim-node";
+  static final String NODE = "kube-sim-node";
 
   private final ClusterCache cache;
   private final StoreWriter writer;
@@ -57,7 +57,7 @@ final class EndpointsController {
     if (e.group().isEmpty() && (e.plural().equals("services") || e.plural().equals("pods"))) {
       String ns = e.namespace();
       // with many pods, let a burst of readiness changes settle into one big write
-      Duration delay = e.plural().equals("pods") && cache.pods(ns).size() > 200 ? Duration.ofMillis(20) : Duration.ZERO;
+      Duration delay = e.plural().equals("pods") && cache.podCount(ns) > 200 ? Duration.ofMillis(20) : Duration.ZERO;
       loop.enqueueAfter("endpoints:" + ns, delay, () -> reconcile(ns));
     }
   }

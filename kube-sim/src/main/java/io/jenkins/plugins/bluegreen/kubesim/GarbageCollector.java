@@ -14,6 +14,10 @@ import java.util.List;
  */
 final class GarbageCollector {
 
+  /** Kinds whose objects own others in the sim; deleting anything else cascades nowhere. */
+  private static final java.util.Set<String> OWNERS = java.util.Set.of("deployments", "replicasets", "services",
+      "statefulsets", "daemonsets");
+
   private final ClusterCache cache;
   private final StoreWriter writer;
   private final SimStore store;
@@ -36,7 +40,7 @@ final class GarbageCollector {
     String uid = e.object().path("metadata").path("uid").asText();
     if (e.group().isEmpty() && e.plural().equals("namespaces")) {
       loop.schedule(java.time.Duration.ZERO, () -> deleteNamespaceContents(e.name()));
-    } else if (e.namespace() != null) {
+    } else if (e.namespace() != null && OWNERS.contains(e.plural())) {
       loop.schedule(java.time.Duration.ZERO, () -> deleteDependents(e.namespace(), uid));
     }
   }

@@ -75,7 +75,7 @@ final class ReplicaSetController {
       if (script.behaviour() == PodScript.Behaviour.QUOTA) {
         failure = quotaFailure(rs, pods.size());
       } else {
-        createPods(rs, desired - pods.size());
+        createPods(rs, desired - pods.size(), script.behaviour() != PodScript.Behaviour.UNSCHEDULABLE);
       }
     } else if (pods.size() > desired) {
       deletePods(rs, pods, pods.size() - desired);
@@ -93,7 +93,7 @@ final class ReplicaSetController {
     return pods;
   }
 
-  private void createPods(ReplicaSet rs, int count) {
+  private void createPods(ReplicaSet rs, int count, boolean schedulable) {
     var template = rs.getSpec().getTemplate();
     Duration spread = settings.readyDelay();
     for (int i = 0; i < count; i++) {
@@ -107,6 +107,10 @@ final class ReplicaSetController {
               .build())
           .withSpec(Serialization.clone(template.getSpec()))
           .build();
+      if (schedulable) {
+        // the scheduler's binding, done at creation: there is one node
+        pod.getSpec().setNodeName(EndpointsController.NODE);
+      }
       if (writer.create(pod)) {
         // the cache already holds the stored pod (uid, resourceVersion) once create returns;
         // a batch becomes Ready spread over at most one more ready delay, so 3/10 is observable

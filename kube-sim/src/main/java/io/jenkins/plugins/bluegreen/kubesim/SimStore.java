@@ -7,20 +7,27 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
+import io.fabric8.mockwebserver.crud.Attribute;
 import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.mockwebserver.crud.AttributeType;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
 /**
@@ -37,6 +44,68 @@ final class SimStore extends KubernetesCrudDispatcher {
 
   private final ObjectMapper mapper = Serialization.jsonMapper();
   private final List<Consumer<StoreEvent>> listeners = new CopyOnWriteArrayList<>();
+  /**
+   * plural/namespace/name → store keys. The store finds an object for every write by scanning all
+   * keys; with thousands of pods that scan dominated the sim's cost, so writes look here instead.
+   */
+  private final Map<String, Set<AttributeSet>> index = new ConcurrentHashMap<>();
+
+  /** The store's write lock, captured through its {@link #locked} hook (see the constructor). */
+  private volatile Lock writeLock;
+
+  SimStore() {
+    // any write takes the write lock and reports it to locked(): capture it once, up front
+    handleDelete("/api/v1/namespaces/kube-sim/configmaps/kube-sim-capture-write-lock");
+    if (writeLock == null) {
+      throw new IllegalStateException("kube-sim could not find the store's write lock");
+    }
+  }
+
+  @Override
+  protected void locked(Lock lock) {
+    if (writeLock == null && lock instanceof ReentrantReadWriteLock.WriteLock) {
+      writeLock = lock;
+    }
+  }
+
+  /**
+   * Replaces an existing object without the store's JSON diffing, which compares arrays by longest
+   * common subsequence and costs seconds for an Endpoints object listing a thousand pods.
+   * Semantics match a PUT from a controller: the resourceVersion in {@code updated} must be current
+   * (else false, a conflict), server-owned metadata is kept, and an unchanged object is not
+   * rewritten. Only for kinds without a status subresource or generation-worthy spec.
+   */
+  boolean replaceDirect(String path, ObjectNode updated) {
+    writeLock.lock();
+    try {
+      AttributeSet key = getKey(path);
+      Map.Entry<AttributeSet, String> current = findResource(key);
+      if (current == null) {
+        return false;
+      }
+      ObjectNode before = (ObjectNode) mapper.readTree(current.getValue());
+      JsonNode beforeMeta = before.path("metadata");
+      ObjectNode meta = updated.withObjectProperty("metadata");
+      if (!beforeMeta.path("resourceVersion").asText().equals(meta.path("resourceVersion").asText())) {
+        return false;
+      }
+      for (String f : List.of("uid", "creationTimestamp", "generation", "namespace")) {
+        if (beforeMeta.has(f)) {
+          meta.set(f, beforeMeta.get(f));
+        }
+      }
+      if (before.equals(updated)) {
+        return true;
+      }
+      meta.put("resourceVersion", String.valueOf(requestResourceVersion()));
+      processEvent(path, key, current.getKey(), null, mapper.writeValueAsString(updated));
+      return true;
+    } catch (JsonProcessingException e) {
+      return false;
+    } finally {
+      writeLock.unlock();
+    }
+  }
 
   /** A response from the store, as the front server or a controller sees it. */
   record Reply(int code, String body) {
@@ -81,11 +150,47 @@ final class SimStore extends KubernetesCrudDispatcher {
   }
 
   @Override
+  public Map.Entry<AttributeSet, String> findResource(AttributeSet attributes) {
+    String key = indexKey(attributes);
+    if (key == null) {
+      return super.findResource(attributes);
+    }
+    for (AttributeSet candidate : index.getOrDefault(key, Set.of())) {
+      String value = map.get(candidate);
+      if (value != null && candidate.matches(attributes)) {
+        return new AbstractMap.SimpleImmutableEntry<>(candidate, value);
+      }
+    }
+    return null;
+  }
+
+  private static String indexKey(AttributeSet a) {
+    Attribute plural = a.getAttribute(KubernetesAttributesExtractor.PLURAL);
+    Attribute name = a.getAttribute(KubernetesAttributesExtractor.NAME);
+    Attribute ns = a.getAttribute(KubernetesAttributesExtractor.NAMESPACE);
+    if (plural == null || name == null || plural.getType() != AttributeType.WITH || name.getType() != AttributeType.WITH) {
+      return null;
+    }
+    return value(plural) + "/" + (ns == null ? "" : value(ns)) + "/" + value(name);
+  }
+
+  private static String value(Attribute a) {
+    return String.valueOf(a.getValues().iterator().next());
+  }
+
+  @Override
+  public void reset() {
+    super.reset();
+    index.clear();
+  }
+
+  @Override
   public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
       GenericKubernetesResource resource, String newState) {
     // runs under the store's write lock: listeners see changes in resourceVersion order
     String before = oldAttributes == null ? null : map.get(oldAttributes);
     super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+    reindex(pathAttributes, oldAttributes, resource, newState);
     if (Objects.equals(before, newState) || listeners.isEmpty()) {
       return;
     }
@@ -96,6 +201,31 @@ final class SimStore extends KubernetesCrudDispatcher {
     StoreEvent event = toEvent(apiPath, before, newState);
     if (event != null) {
       listeners.forEach(l -> l.accept(event));
+    }
+  }
+
+  // mirrors how the store computes the key it stored the new state under
+  private void reindex(AttributeSet pathAttributes, AttributeSet oldAttributes, GenericKubernetesResource resource,
+      String newState) {
+    if (oldAttributes != null) {
+      String oldKey = indexKey(oldAttributes);
+      if (oldKey != null) {
+        index.computeIfPresent(oldKey, (k, set) -> {
+          set.remove(oldAttributes);
+          return set.isEmpty() ? null : set;
+        });
+      }
+    }
+    if (newState != null) {
+      KubernetesAttributesExtractor extractor = (KubernetesAttributesExtractor) getAttributeExtractor();
+      AttributeSet added = resource != null ? extractor.extract(resource) : extractor.fromResource(newState);
+      if (!added.containsKey(KubernetesAttributesExtractor.PLURAL)) {
+        added = AttributeSet.merge(pathAttributes, added);
+      }
+      String newKey = indexKey(added);
+      if (newKey != null && map.containsKey(added)) {
+        index.computeIfAbsent(newKey, k -> ConcurrentHashMap.newKeySet()).add(added);
+      }
     }
   }
 
