@@ -54,7 +54,7 @@ final class ApiFailures {
         if (isForbidden(failure)) {
             return new BlueGreenException("the Kubernetes API refused " + doing + " (HTTP "
                     + ((KubernetesClientException) failure).getCode() + "): " + rootMessage(failure)
-                    + " — grant the service account the verbs listed in docs/rbac.md for this namespace", failure);
+                    + " — grant the account the namespaced verbs listed under 'RBAC' in docs/architecture.md", failure);
         }
         if (failure instanceof WatcherException) {
             return new ClusterUnreachableException("the watch broke while " + doing + ": " + rootMessage(failure)

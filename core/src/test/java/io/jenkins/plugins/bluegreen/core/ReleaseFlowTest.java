@@ -149,6 +149,33 @@ class ReleaseFlowTest {
     }
 
     @Test
+    void aManifestThatChangesTheImmutableSelectorRecreatesTheIdleColour() {
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
+        String firstUid = apps.deployment("myapp-green").getMetadata().getUid();
+        String manifest = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: myapp}
+                spec:
+                  selector: {matchLabels: {app: myapp, tier: web}}
+                  template:
+                    metadata: {labels: {app: myapp, tier: web}}
+                    spec:
+                      containers: [{name: web, image: "myapp:3"}]
+                """;
+
+        blueGreen.deploy(DeployRequest.builder("myapp").manifest(manifest).holder(HOLDER).build());
+
+        Deployment green = apps.deployment("myapp-green");
+        assertThat(green.getMetadata().getUid()).isNotEqualTo(firstUid);
+        assertThat(green.getSpec().getSelector().getMatchLabels())
+                .containsOnly(entry("app", "myapp"), entry("tier", "web"), entry(COLOR, "green"));
+        assertThat(listener.warnings).anyMatch(w -> w.contains("recreating"));
+        assertThat(apps.selector("myapp")).containsEntry(COLOR, "blue");
+        assertThat(blueGreen.awaitHealthy("myapp", null, Duration.ofSeconds(20)).images()).containsExactly("myapp:3");
+    }
+
+    @Test
     void abandonScalesTheIdleColourToZeroAndLeavesTrafficAlone() {
         blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
         String serviceBefore = SIM.client().getKubernetesSerialization().asJson(apps.service("myapp"));
