@@ -32,10 +32,6 @@ final class ApiFailures {
         return failure instanceof KubernetesClientException kce && kce.getCode() == HttpURLConnection.HTTP_CONFLICT;
     }
 
-    static boolean isNotFound(Throwable failure) {
-        return failure instanceof KubernetesClientException kce && kce.getCode() == HttpURLConnection.HTTP_NOT_FOUND;
-    }
-
     static boolean isForbidden(Throwable failure) {
         return failure instanceof KubernetesClientException kce
                 && (kce.getCode() == HttpURLConnection.HTTP_FORBIDDEN || kce.getCode() == HttpURLConnection.HTTP_UNAUTHORIZED);

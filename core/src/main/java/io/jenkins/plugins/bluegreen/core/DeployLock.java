@@ -40,17 +40,6 @@ final class DeployLock {
         return cluster.lease(leaseName(app)).map(lease -> info(app, lease));
     }
 
-    /** The lock as it is now, when someone other than {@code holder} holds it. */
-    Optional<LockInfo> heldByOther(String app, String holder) {
-        Instant now = context.clock().instant();
-        return read(app).filter(info -> info.isHeldAt(now) && !Objects.equals(info.holder(), holder));
-    }
-
-    boolean isHeldBy(String app, String holder) {
-        Instant now = context.clock().instant();
-        return read(app).filter(info -> info.isHeldAt(now) && Objects.equals(info.holder(), holder)).isPresent();
-    }
-
     LockInfo acquire(String app, String holder, Duration wait) {
         Instant deadline = context.clock().instant().plus(wait == null ? Duration.ZERO : wait);
         boolean announcedWait = false;

@@ -12,6 +12,7 @@ import java.time.Duration;
 import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
 import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
 
 /** The success path a pipeline walks: deploy → await → switch → status → rollback. */
@@ -200,6 +201,21 @@ class ReleaseFlowTest {
         assertThat(result.liveColor()).isEqualTo(Color.BLUE);
         assertThat(apps.deployment("myapp-green").getSpec().getReplicas()).isZero();
         assertThat(apps.selector("myapp")).containsEntry(COLOR, "blue");
+    }
+
+    @Test
+    void afterTheSwitchRollbackGoesBackButNotToAnAbandonedRedeployOfThePreviousColour() {
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
+        blueGreen.awaitHealthy("myapp", null, Duration.ofSeconds(20));
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).scaleDownDelay(Duration.ZERO).build());
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(HOLDER).build()); // into blue
+
+        assertThat(blueGreen.rollback(RollbackRequest.builder("myapp").holder(HOLDER).build()).action())
+                .isEqualTo(RollbackResult.Action.ABANDONED);
+        assertThatThrownBy(() -> blueGreen.rollback(RollbackRequest.builder("myapp").holder(HOLDER).build()))
+                .isInstanceOfSatisfying(InvalidInputException.class,
+                        e -> assertThat(e.field()).isEqualTo("previousColor"));
+        assertThat(apps.selector("myapp")).containsEntry(COLOR, "green");
     }
 
     @Test

@@ -87,6 +87,15 @@ class SwitchConflictTest {
     }
 
     @Test
+    void aServiceThatKeepsChangingEndsInAConflictWithoutOverwriting() {
+        SIM.sim().faults().add(FaultRule.on("update", servicePath).respond(409));
+
+        assertThatThrownBy(() -> switchToGreen(blueGreen)).isInstanceOfSatisfying(ConflictException.class,
+                e -> assertThat(e.getMessage()).contains("kept changing").contains("nothing was overwritten"));
+        assertThat(apps.selector("myapp")).containsEntry(COLOR, "blue");
+    }
+
+    @Test
     void whenSomeoneElseSwitchedMeanwhileItSaysSoAndWritesNothing() {
         SIM.sim().faults().add(FaultRule.on("update", servicePath).respond(409).once());
         listener.onInfo(message -> {
