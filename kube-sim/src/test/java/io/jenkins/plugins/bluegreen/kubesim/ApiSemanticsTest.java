@@ -181,6 +181,17 @@ class ApiSemanticsTest {
   }
 
   @Test
+  void namespacesCreatedByClientsAreActive() {
+    KubernetesClient c = SIM.client();
+    var created = c.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+        .withName("made-by-client").endMetadata().build()).create();
+    assertThat(created.getStatus().getPhase()).isEqualTo("Active");
+    assertThat(created.getMetadata().getLabels()).containsEntry("kubernetes.io/metadata.name", "made-by-client");
+    c.configMaps().inNamespace("made-by-client").resource(new ConfigMapBuilder().withNewMetadata().withName("x")
+        .endMetadata().build()).create();
+  }
+
+  @Test
   void deletingANamespaceDeletesItsObjects() {
     KubernetesClient c = SIM.client();
     String ns = SIM.newNamespace();
