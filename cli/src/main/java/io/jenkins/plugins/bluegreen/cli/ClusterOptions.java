@@ -26,6 +26,7 @@ import picocli.CommandLine.ScopeType;
 public final class ClusterOptions {
 
     static final String DEFAULT_NAMESPACE = "default";
+    static final int RETRIES = 3;
 
     @Option(names = "--kubeconfig", paramLabel = "PATH", scope = ScopeType.INHERIT,
             description = "kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)")
@@ -42,6 +43,9 @@ public final class ClusterOptions {
     /** Reads and checks the configuration; throws {@link UserInputException} (exit 2) on bad input. */
     Cluster resolve() {
         Config config = kubeconfig != null ? fromExplicitFile(kubeconfig) : fromDefaultLocations();
+        // fabric8 retries a refused connection 10 times with exponential backoff, about 20 s before a person at a
+        // terminal hears "cannot reach"; a few retries still ride out a blip or an API server restarting.
+        config.setRequestRetryBackoffLimit(Math.min(config.getRequestRetryBackoffLimit(), RETRIES));
         return new Cluster(config, effectiveNamespace(config));
     }
 
@@ -61,7 +65,14 @@ public final class ClusterOptions {
         io.fabric8.kubernetes.api.model.Config parsed = parse(text, path, "--kubeconfig");
         String chosen = checkContext(parsed.getCurrentContext(), parsed.getContexts(), path.toString());
         try {
-            return Config.fromKubeconfig(chosen, path.toAbsolutePath().toFile());
+            if (Files.isRegularFile(path)) {
+                // from the file, so relative certificate paths in it resolve against its directory
+                return Config.fromKubeconfig(chosen, path.toAbsolutePath().toFile());
+            }
+            // a pipe such as --kubeconfig <(vault read ...) can be read only once: use the text already read
+            Config config = Config.empty();
+            KubeConfigUtils.merge(config, chosen, parsed);
+            return config;
         } catch (RuntimeException e) {
             throw new UserInputException("--kubeconfig " + path + ": cannot use context '" + chosen + "': "
                     + e.getMessage() + "; check its cluster and user entries", e);
@@ -146,11 +157,18 @@ public final class ClusterOptions {
             if (parsed == null) {
                 throw new IllegalArgumentException("empty document");
             }
+            if (isEmpty(parsed.getClusters()) && isEmpty(parsed.getContexts())) {
+                throw new IllegalArgumentException("it defines no clusters and no contexts");
+            }
             return parsed;
         } catch (RuntimeException e) {
             throw new UserInputException(option + " " + path + " is not a kubeconfig (" + e.getMessage()
                     + "); pass a kubeconfig YAML file", e);
         }
+    }
+
+    private static boolean isEmpty(List<?> list) {
+        return list == null || list.isEmpty();
     }
 
     private static String describe(IOException e) {

@@ -72,14 +72,13 @@ final class DemoCommand extends CliCommand {
             traffic.show(APP, ENDPOINTS_SETTLE);
 
             section("Deploy v2 (" + NEW_IMAGE + ") into the idle colour");
+            // the engine narrates: adoption of v1 as the live colour, then the new Deployment
             Release release = engine.deploy(DeployRequest.builder(APP).image(NEW_IMAGE).holder(holder)
                     .timeout(STEP_TIMEOUT).build());
-            out().printf("live colour %s keeps serving; v2 goes into %s (Deployment %s, %d replicas)%n",
-                    release.liveColor(), release.newColor(), release.deployment(), release.replicas());
 
             section("Await " + release.newColor() + " healthy");
             engine.awaitHealthy(APP, release.newColor(), STEP_TIMEOUT);
-            out().printf("%s is healthy; users still see %s:%n", release.newColor(), release.liveColor());
+            out().printf("%s is healthy; users are still on %s:%n", release.newColor(), release.liveColor());
             traffic.show(APP, ENDPOINTS_SETTLE);
 
             section("Approval");
@@ -89,8 +88,7 @@ final class DemoCommand extends CliCommand {
             if (decision == Approval.Decision.ABORT) {
                 section("Aborted: abandon " + release.newColor() + ", live traffic untouched");
                 AbandonResult abandoned = engine.abandon(APP, holder);
-                out().printf("%s scaled to zero (had %d replicas); %s still serves:%n", abandoned.deployment(),
-                        abandoned.previousReplicas(), abandoned.liveColor());
+                out().printf("live traffic untouched, still on %s:%n", abandoned.liveColor());
                 traffic.show(APP, ENDPOINTS_SETTLE);
                 finish(started, "aborted by a person: nothing was switched");
                 return ExitCodes.ABORTED;
@@ -101,15 +99,13 @@ final class DemoCommand extends CliCommand {
                     .approvedBy(approver(answer.yes)).holder(holder)
                     // keep the old colour running so the rollback below is instant
                     .scaleDownDelay(Duration.ZERO).build());
-            out().printf("Service %s now selects %s (was %s); %s keeps running for an instant rollback%n",
-                    switched.service(), switched.to(), switched.from(), switched.from());
+            out().printf("%s keeps running, so the rollback below is instant%n", switched.from());
             traffic.show(APP, ENDPOINTS_SETTLE);
 
             section("Roll back to " + switched.from());
             RollbackResult rolledBack = engine.rollback(RollbackRequest.builder(APP).holder(holder)
                     .approvedBy(approver(answer.yes)).timeout(STEP_TIMEOUT).build());
-            out().printf("Service now selects %s again (rolled back from %s)%n", rolledBack.liveColor(),
-                    rolledBack.other());
+            out().printf("users are back on %s:%n", rolledBack.liveColor());
             traffic.show(APP, ENDPOINTS_SETTLE);
 
             section("Status (what 'bluegreen status --app myapp' shows)");

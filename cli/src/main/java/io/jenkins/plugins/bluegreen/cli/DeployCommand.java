@@ -64,15 +64,8 @@ final class DeployCommand extends EngineCommand {
         } else {
             request.image(source.image);
         }
+        // the engine narrates what it did (adoption, the Deployment written) through the listener
         Release release = engine.deploy(request.build());
-        out().printf("deployed %s %s into %s (Deployment %s, %d replicas); live colour %s is untouched%n",
-                release.app(), release.revision() == null ? String.join(",", release.images()) : release.revision(),
-                release.newColor(), release.deployment(), release.replicas(), release.liveColor());
-        if (release.adoption() != null && !release.adoption().leftRunning().isEmpty()) {
-            out().printf("note: adopted %s; %s no longer receive traffic from Service %s and were left running; "
-                    + "delete them when satisfied%n", release.app(), String.join(", ", release.adoption().leftRunning()),
-                    release.service());
-        }
         if (noWait) {
             out().printf("not waiting (--no-wait); next: bluegreen await --app %s --color %s%n", app,
                     release.newColor());

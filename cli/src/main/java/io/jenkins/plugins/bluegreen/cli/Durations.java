@@ -65,19 +65,22 @@ final class Durations {
         };
     }
 
-    /** Human form for messages: whole units where they fit ({@code 90s}, {@code 5m}), else millis. */
+    /** Human form for messages: whole units where they fit ({@code 90s}, {@code 5m}), else tenths of seconds. */
     static String format(Duration d) {
         long ms = d.toMillis();
-        if (ms % 3_600_000 == 0 && ms > 0) {
+        if (ms > 0 && ms % 3_600_000 == 0) {
             return ms / 3_600_000 + "h";
         }
-        if (ms % 60_000 == 0 && ms > 0) {
+        if (ms > 0 && ms % 60_000 == 0) {
             return ms / 60_000 + "m";
         }
         if (ms % 1000 == 0) {
             return ms / 1000 + "s";
         }
-        return ms + "ms";
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        return String.format(java.util.Locale.ROOT, "%.1fs", ms / 1000.0);
     }
 
     /** Zero or more; for delays where 0 has a meaning (e.g. keep the old colour). */

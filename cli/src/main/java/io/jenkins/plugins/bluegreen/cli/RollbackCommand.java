@@ -15,15 +15,8 @@ final class RollbackCommand extends EngineCommand {
     @Override
     protected int run(BlueGreen engine) {
         RollbackResult result = engine.rollback(RollbackRequest.builder(app).holder(holder()).build());
-        switch (result.action()) {
-            case ABANDONED -> out().printf("abandoned %s (scaled to zero); live traffic stays on %s%n",
-                    result.other(), result.liveColor());
-            case SWITCHED_BACK -> out().printf("rolled back: Service now selects %s (was %s)%n",
-                    result.liveColor(), result.other());
-            case SCALED_UP_AND_SWITCHED_BACK -> out().printf(
-                    "rolled back: %s was scaled up, became healthy, and the Service now selects it (was %s)%n",
-                    result.liveColor(), result.other());
-        }
+        // the engine narrated the switch back or the abandon; end with the one fact a script wants
+        out().printf("live colour: %s%n", result.liveColor());
         return ExitCodes.OK;
     }
 }

@@ -43,13 +43,7 @@ final class SwitchCommand extends EngineCommand {
                 .holder(holder())
                 .scaleDownDelay(scaleDownDelay)
                 .build());
-        if (result.outcome() == SwitchResult.Outcome.ALREADY_LIVE) {
-            out().printf("%s is already live: Service %s selects it; nothing was written%n", result.to(),
-                    result.service());
-        } else {
-            out().printf("switched: Service %s now selects %s (was %s)%s%n", result.service(), result.to(),
-                    result.from(), result.revision() == null ? "" : ", revision " + result.revision());
-        }
+        // the engine has said what it wrote ("Service myapp now selects green (was blue)") or that nothing was needed
         if (result.from() == null || result.from() == result.to()) {
             return ExitCodes.OK;
         }
@@ -75,14 +69,12 @@ final class SwitchCommand extends EngineCommand {
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         }
+        // SCALED_DOWN and SKIPPED_LIVE the engine reports itself; the other two it has no reason to mention
         switch (done.outcome()) {
-            case SCALED_DOWN -> out().printf("scaled %s down to 0 (was %d replicas); rollback now scales it up "
-                    + "first%n", done.deployment(), done.previousReplicas());
-            case SKIPPED_LIVE -> out().printf("%s serves traffic again (rolled back meanwhile); not scaled down%n",
-                    done.deployment());
             case NOTHING_SCHEDULED -> out().println("the scale-down was cancelled meanwhile; nothing scaled down");
             case NOT_DUE -> out().printf("the scale-down of %s was rescheduled to %s; leaving it running%n",
                     done.deployment(), done.due());
+            case SCALED_DOWN, SKIPPED_LIVE -> { }
         }
         return ExitCodes.OK;
     }

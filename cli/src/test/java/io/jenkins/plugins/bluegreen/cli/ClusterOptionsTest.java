@@ -51,6 +51,7 @@ class ClusterOptionsTest {
         assertThat(c.server()).isEqualTo("http://127.0.0.1:1111/");
         assertThat(c.namespace()).isEqualTo("shop");
         assertThat(c.config().getAutoOAuthToken()).isEqualTo("t0k3n");
+        assertThat(c.config().getRequestRetryBackoffLimit()).isEqualTo(ClusterOptions.RETRIES);
     }
 
     @Test
@@ -93,6 +94,25 @@ class ClusterOptionsTest {
                 .isInstanceOf(UserInputException.class)
                 .hasMessageContaining("no current-context").hasMessageContaining("--context");
         assertThat(options(kc, "shop", null).resolve().namespace()).isEqualTo("shop");
+    }
+
+    /** {@code --kubeconfig <(some command)}: a pipe can be read once only, and that must be enough. */
+    @Test
+    void aKubeconfigFromAPipeWorks() throws Exception {
+        Path fifo = dir.resolve("kc.fifo");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo not available");
+        Thread writer = new Thread(() -> {
+            try {
+                Files.writeString(fifo, TWO_CONTEXTS);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        writer.start();
+        Cluster c = options(fifo, "plain", null).resolve();
+        writer.join();
+        assertThat(c.server()).isEqualTo("http://127.0.0.1:2222/");
     }
 
     @Test

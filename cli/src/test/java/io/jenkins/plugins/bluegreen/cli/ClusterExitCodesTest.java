@@ -1,0 +1,139 @@
+package io.jenkins.plugins.bluegreen.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
+import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
+import io.jenkins.plugins.bluegreen.kubesim.PodScript;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Exit codes that need a cluster: 2 for input the engine rejects — with every object in the namespace exactly as it
+ * was — and 1 for operations that fail (unhealthy, timeout, cluster unreachable).
+ */
+class ClusterExitCodesTest {
+
+    @RegisterExtension
+    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(100)));
+
+    static final String BROKEN = "example.org/myapp:broken";
+    static final String HANGING = "example.org/myapp:never-ready";
+
+    @TempDir
+    Path tmp;
+
+    SimCli cli;
+    KubernetesClient client;
+
+    @BeforeEach
+    void seed() {
+        cli = new SimCli(SIM, tmp, SIM.newNamespace());
+        client = SIM.client();
+        Seed.seed(client, cli.namespace(), 3);
+        SIM.sim().scripts().image(BROKEN, PodScript.IMAGE_PULL_ERROR);
+        SIM.sim().scripts().image(HANGING, PodScript.NEVER_READY);
+    }
+
+    private String colorSelected() {
+        return client.services().inNamespace(cli.namespace()).withName(Seed.APP).get().getSpec().getSelector()
+                .get("bluegreen.jenkins.io/color");
+    }
+
+    /** Runs an invalid command and proves it exits 2, names {@code field}, and left the namespace untouched. */
+    private void assertRejectedWithoutChange(String field, String... args) throws InterruptedException {
+        String before = Seed.quiescentDump(client, cli.namespace());
+        CliRun.Result r = cli.run(args);
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).startsWith("error: ").contains(field);
+        String after = Seed.dump(client, cli.namespace());
+        // compare object by object, so a failure shows just the objects that changed
+        assertThat(after.lines().toList()).as("objects changed by: bluegreen " + String.join(" ", args))
+                .containsExactlyElementsOf(before.lines().toList());
+    }
+
+    @Test
+    void invalidInputBeforeAnyReleaseChangesNothing() throws Exception {
+        assertRejectedWithoutChange("app", "status", "--app", "nope");
+        assertRejectedWithoutChange("app", "deploy", "--app", "My_App", "--image", Seed.V2);
+        assertRejectedWithoutChange("image", "deploy", "--app", Seed.APP, "--image", "");
+        assertRejectedWithoutChange("replicas", "deploy", "--app", Seed.APP, "--image", Seed.V2, "--replicas", "-1");
+        Path notYaml = Files.writeString(tmp.resolve("not.yaml"), "kind: [unclosed");
+        assertRejectedWithoutChange("manifest", "deploy", "--app", Seed.APP, "--manifest", notYaml.toString());
+        Path service = Files.writeString(tmp.resolve("svc.yaml"), "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n");
+        assertRejectedWithoutChange("manifest", "deploy", "--app", Seed.APP, "--manifest", service.toString());
+        assertRejectedWithoutChange("manifest", "deploy", "--app", Seed.APP, "--manifest",
+                tmp.resolve("missing.yaml").toString());
+        // not under blue-green yet: nothing to roll back or switch
+        assertRejectedWithoutChange("not under blue-green", "rollback", "--app", Seed.APP);
+        assertRejectedWithoutChange("not under blue-green", "switch", "--app", Seed.APP, "--to", "green");
+    }
+
+    @Test
+    void missingNamespaceIsInvalidInput() {
+        CliRun.Result r = CliRun.run("status", "--app", Seed.APP, "--kubeconfig", cli.kubeconfig().toString(),
+                "-n", "no-such-namespace");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).contains("no-such-namespace");
+    }
+
+    @Test
+    void invalidInputDuringAReleaseChangesNothing() throws Exception {
+        CliRun.Result deploy = cli.run("deploy", "--app", Seed.APP, "--image", HANGING, "--no-wait");
+        assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
+        // green exists but will never be ready: switching to it is refused before the Service is touched
+        assertRejectedWithoutChange("green", "switch", "--app", Seed.APP, "--to", "green", "--scale-down-delay", "0");
+        assertRejectedWithoutChange("replicas", "deploy", "--app", Seed.APP, "--image", Seed.V2, "--replicas", "-3");
+        assertRejectedWithoutChange("app", "await", "--app", "-bad-", "--timeout", "1s");
+        assertThat(colorSelected()).isEqualTo("blue");
+    }
+
+    @Test
+    void unhealthyRolloutFailsFastWithThePodsReasonAndExit1() {
+        long start = System.nanoTime();
+        CliRun.Result r = cli.run("deploy", "--app", Seed.APP, "--image", BROKEN, "--timeout", "60s");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        assertThat(r.err()).contains("error: Deployment myapp-green is unhealthy")
+                .containsPattern("pod myapp-green-\\S+ container myapp: (ErrImagePull|ImagePullBackOff)");
+        assertThat(colorSelected()).isEqualTo("blue");
+    }
+
+    @Test
+    void healthTimeoutIsExit1() {
+        CliRun.Result deploy = cli.run("deploy", "--app", Seed.APP, "--image", HANGING, "--no-wait");
+        assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
+
+        CliRun.Result r = cli.run("await", "--app", Seed.APP, "--timeout", "1s");
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: Deployment myapp-green was not healthy after");
+        assertThat(colorSelected()).isEqualTo("blue");
+    }
+
+    @Test
+    void unreachableClusterIsExit1() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        Path kc = Files.writeString(tmp.resolve("dead.kubeconfig"), SIM.sim().kubeconfig()
+                .replace(SIM.sim().url(), "http://127.0.0.1:" + closedPort));
+        long start = System.nanoTime();
+        CliRun.Result r = CliRun.run(Map.of(), "", "status", "--app", Seed.APP, "--kubeconfig", kc.toString());
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: ").containsIgnoringCase("reach");
+        System.out.printf("unreachable cluster reported after %d ms%n",
+                Duration.ofNanos(System.nanoTime() - start).toMillis());
+    }
+}
