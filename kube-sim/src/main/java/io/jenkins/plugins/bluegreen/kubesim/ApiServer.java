@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.zjsonpatch.JsonPatch;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -346,22 +347,20 @@ final class ApiServer {
 
   private Reply patch(Exchange ex, ApiPath p, ResourceType type) {
     String contentType = ex.header("Content-Type").toLowerCase(Locale.ROOT);
-    if (contentType.startsWith("application/json-patch+json")) {
-      return fromStore(p, store.call(HttpMethod.PATCH, ex.path(), "application/json-patch+json", ex.body()));
-    }
+    boolean jsonPatch = contentType.startsWith("application/json-patch+json");
     boolean merge = contentType.startsWith("application/merge-patch+json");
     boolean strategic = contentType.startsWith("application/strategic-merge-patch+json");
     boolean apply = contentType.startsWith("application/apply-patch");
-    if (!merge && !strategic && !apply) {
+    if (!merge && !strategic && !apply && !jsonPatch) {
       return status(415, "the body of the request was in an unknown format - accepted media types include: "
           + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
           + "application/strategic-merge-patch+json");
     }
     JsonNode patch = apply ? parseObject(ex.body()) : parse(ex.body());
-    if (patch == null || !patch.isObject()) {
-      return status(400, "the patch is not a JSON object");
+    if (patch == null || (jsonPatch ? !patch.isArray() : !patch.isObject())) {
+      return status(400, jsonPatch ? "the JSON patch is not an array of operations" : "the patch is not a JSON object");
     }
-    boolean guarded = patch.path("metadata").has("resourceVersion");
+    boolean guarded = jsonPatch ? jsonPatchSetsVersion(patch) : patch.path("metadata").has("resourceVersion");
     for (int attempt = 0; attempt < 10; attempt++) {
       SimStore.Reply current = store.call(HttpMethod.GET, p.objectPath(), null, null);
       if (current.code() == 404 && apply && p.subresource() == null) {
@@ -375,7 +374,13 @@ final class ApiServer {
         return fromStore(p, current);
       }
       JsonNode before = parse(current.body());
-      ObjectNode merged = (ObjectNode) (merge ? Patches.merge(before, patch) : Patches.strategic(before, patch));
+      ObjectNode merged;
+      try {
+        merged = (ObjectNode) (jsonPatch ? JsonPatch.apply(patch, before)
+            : merge ? Patches.merge(before, patch) : Patches.strategic(before, patch));
+      } catch (RuntimeException e) {
+        return status(422, "the JSON patch could not be applied: " + e.getMessage());
+      }
       if (!guarded) {
         merged.withObjectProperty("metadata").put("resourceVersion", before.path("metadata").path("resourceVersion")
             .asText());
@@ -394,6 +399,16 @@ final class ApiServer {
       return fromStore(p, result);
     }
     return status(409, "kube-sim could not apply the patch: too many concurrent writes");
+  }
+
+  /** A JSON patch that tests or sets metadata.resourceVersion is guarded: no silent retry on conflict. */
+  private static boolean jsonPatchSetsVersion(JsonNode ops) {
+    for (JsonNode op : ops) {
+      if (op.path("path").asText().equals("/metadata/resourceVersion")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private Reply get(Exchange ex, ApiPath p, ResourceType type) {

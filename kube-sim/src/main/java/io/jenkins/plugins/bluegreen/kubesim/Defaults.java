@@ -35,7 +35,10 @@ final class Defaults {
   /** Fills defaults into an object being created. */
   void onCreate(ResourceType type, ObjectNode obj) throws InvalidException {
     switch (type.kind()) {
-      case "Deployment" -> deployment(obj);
+      case "Deployment" -> {
+        deployment(obj);
+        selectorMatchesTemplate(obj);
+      }
       case "Service" -> service(obj, null);
       case "Namespace" -> namespace(obj);
       default -> {
@@ -47,12 +50,50 @@ final class Defaults {
   /** Fills defaults into a replacement, keeping what the server allocated before. */
   void onUpdate(ResourceType type, ObjectNode obj, JsonNode current) throws InvalidException {
     switch (type.kind()) {
-      case "Deployment" -> deployment(obj);
+      case "Deployment" -> {
+        deployment(obj);
+        selectorMatchesTemplate(obj);
+        selectorUnchanged(obj, current);
+      }
       case "Service" -> service(obj, current);
       default -> {
         // stored as sent
       }
     }
+  }
+
+  /** apps/v1 validation: the selector must select the template's own pods. */
+  private static void selectorMatchesTemplate(ObjectNode d) throws InvalidException {
+    JsonNode selector = d.path("spec").path("selector").path("matchLabels");
+    JsonNode labels = d.path("spec").path("template").path("metadata").path("labels");
+    if (selector.isEmpty()) {
+      throw invalid(d, "spec.selector: Required value");
+    }
+    var it = selector.fields();
+    while (it.hasNext()) {
+      var e = it.next();
+      if (!e.getValue().equals(labels.get(e.getKey()))) {
+        throw invalid(d, "spec.template.metadata.labels: Invalid value: " + labels
+            + ": `selector` does not match template `labels`");
+      }
+    }
+  }
+
+  /** apps/v1 validation: a Deployment's selector cannot change after creation. */
+  private static void selectorUnchanged(ObjectNode d, JsonNode current) throws InvalidException {
+    if (current == null) {
+      return;
+    }
+    JsonNode before = current.path("spec").path("selector");
+    JsonNode after = d.path("spec").path("selector");
+    if (!before.isMissingNode() && !before.equals(after)) {
+      throw invalid(d, "spec.selector: Invalid value: " + after + ": field is immutable");
+    }
+  }
+
+  private static InvalidException invalid(ObjectNode d, String detail) {
+    return new InvalidException(d.path("kind").asText("Deployment") + ".apps \""
+        + d.path("metadata").path("name").asText() + "\" is invalid: " + detail);
   }
 
   private static void deployment(ObjectNode d) {

@@ -181,6 +181,29 @@ class ApiSemanticsTest {
   }
 
   @Test
+  void deploymentSelectorMustMatchTheTemplateAndCannotChange() {
+    KubernetesClient c = SIM.client();
+    String ns = SIM.newNamespace();
+    Deployment mismatched = Fixtures.deployment("sel", "s:1", 1, Map.of("app", "sel"));
+    mismatched.getSpec().getSelector().setMatchLabels(Map.of("app", "other"));
+    assertThatThrownBy(() -> c.apps().deployments().inNamespace(ns).resource(mismatched).create())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(422);
+          assertThat(e.getMessage()).contains("`selector` does not match template `labels`");
+        });
+    c.apps().deployments().inNamespace(ns).resource(Fixtures.deployment("sel", "s:1", 1, Map.of("app", "sel")))
+        .create();
+    assertThatThrownBy(() -> c.apps().deployments().inNamespace(ns).withName("sel").edit(d -> {
+      d.getSpec().getSelector().getMatchLabels().put("color", "blue");
+      d.getSpec().getTemplate().getMetadata().getLabels().put("color", "blue");
+      return d;
+    })).isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+      assertThat(e.getCode()).isEqualTo(422);
+      assertThat(e.getMessage()).contains("field is immutable");
+    });
+  }
+
+  @Test
   void namespacesCreatedByClientsAreActive() {
     KubernetesClient c = SIM.client();
     var created = c.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
