@@ -7,6 +7,7 @@ import io.jenkins.plugins.bluegreen.core.SwitchRequest;
 import io.jenkins.plugins.bluegreen.core.SwitchResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -36,7 +37,7 @@ final class SwitchCommand extends EngineCommand {
     Duration scaleDownDelay;
 
     @Override
-    protected int run(BlueGreen engine) throws InterruptedException {
+    protected int run(BlueGreen engine) {
         SwitchResult result = engine.switchTraffic(SwitchRequest.builder(app)
                 .to(to)
                 .approvedBy(approvedBy)
@@ -56,18 +57,39 @@ final class SwitchCommand extends EngineCommand {
         return awaitScaleDown(engine, old, result.scaleDownAt());
     }
 
-    private int awaitScaleDown(BlueGreen engine, String old, Instant due) throws InterruptedException {
+    private int awaitScaleDown(BlueGreen engine, String old, Instant due) {
         Duration wait = Duration.between(Instant.now(), due);
         out().printf("keeping %s for %s (until %s) so a rollback stays instant, then scaling it down.%n", old,
                 Durations.format(wait.isNegative() ? Duration.ZERO : wait), due);
         out().printf("Ctrl-C keeps it running (the scale-down stays scheduled on the Service; "
                 + "use --scale-down-delay 0 to keep it by default).%n");
         out().flush();
+        String kept = "stopped waiting: " + old + " keeps running; its scale-down stays scheduled for " + due;
+        // Ctrl-C ends the JVM through its shutdown hooks, not by interrupting this thread: say what it leaves behind
+        Thread onCtrlC = new Thread(() -> {
+            out().println();
+            out().println(kept);
+            out().flush();
+        }, "switch-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        CompletableFuture<ScaleDownResult> scaleDown = engine.scaleDownWhenDue(app);
         ScaleDownResult done;
         try {
-            done = engine.scaleDownWhenDue(app).get();
+            done = scaleDown.get();
+        } catch (InterruptedException e) {
+            // in-process, an interrupt is the Ctrl-C: the switch is done, only the optional scale-down is skipped
+            scaleDown.cancel(true);
+            out().println(kept);
+            Thread.currentThread().interrupt();
+            return ExitCodes.OK;
         } catch (ExecutionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: Ctrl-C arrived as the wait ended
+            }
         }
         // SCALED_DOWN and SKIPPED_LIVE the engine reports itself; the other two it has no reason to mention
         switch (done.outcome()) {

@@ -117,6 +117,21 @@ class ReleaseCommandsTest {
     }
 
     @Test
+    void deployToAServiceNotNamedAfterTheApp() {
+        String ns = SIM.newNamespace();
+        Seed.seed(client, ns, 2, "shop-web");
+        SimCli shop = new SimCli(SIM, tmp, ns);
+
+        CliRun.Result r = shop.run("deploy", "--app", Seed.APP, "--image", Seed.V2, "--service", "shop-web");
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(client.services().inNamespace(ns).withName("shop-web").get().getSpec().getSelector())
+                .containsEntry(COLOR_KEY, "blue");
+        assertThat(client.apps().deployments().inNamespace(ns).withName("myapp-green").get().getStatus()
+                .getReadyReplicas()).isEqualTo(2);
+    }
+
+    @Test
     void switchWithZeroDelayFlipsTheSelectorRecordsTheApproverAndKeepsTheOldColour() throws Exception {
         deployV2();
         CliRun.Result r = cli.run("switch", "--app", Seed.APP, "--approved-by", "ann", "--scale-down-delay", "0");
@@ -143,6 +158,23 @@ class ReleaseCommandsTest {
         assertThat(selector()).containsEntry(COLOR_KEY, "green");
         assertThat(deployment("myapp-blue").getSpec().getReplicas()).isZero();
         assertThat(deployment("myapp-green").getSpec().getReplicas()).isEqualTo(3);
+    }
+
+    @Test
+    void interruptingTheScaleDownWaitKeepsTheOldColourRunning() throws Exception {
+        deployV2();
+        CliRun.Running running = CliRun.start(Map.of("BLUEGREEN_HOLDER", "cli:test@localhost"), "switch", "--app",
+                Seed.APP, "--scale-down-delay", "5m", "--kubeconfig", cli.kubeconfig().toString(), "-n",
+                cli.namespace());
+        assertThat(running.awaitOutput("Ctrl-C keeps it running")).as(running.out()).isTrue();
+
+        CliRun.Result r = running.interruptAndWait();
+
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("stopped waiting: myapp-blue keeps running");
+        assertThat(selector()).containsEntry(COLOR_KEY, "green");
+        assertThat(deployment("myapp-blue").getSpec().getReplicas()).isEqualTo(3);
+        assertThat(statusJson().at("/colors/blue/scaleDownAt").isNull()).as("still scheduled").isFalse();
     }
 
     @Test

@@ -21,9 +21,14 @@ final class Seed {
 
     /** Service {@code myapp} selecting app=myapp,version=v1 and Deployment myapp-v1, as in the demo; waits until ready. */
     static void seed(KubernetesClient client, String ns, int replicas) {
+        seed(client, ns, replicas, APP);
+    }
+
+    /** The seed with the live Service named {@code service} instead of after the app. */
+    static void seed(KubernetesClient client, String ns, int replicas, String service) {
         Map<String, String> labels = Map.of("app", APP, "version", "v1");
         client.services().inNamespace(ns).resource(new ServiceBuilder()
-                .withNewMetadata().withName(APP).withLabels(Map.of("app", APP)).endMetadata()
+                .withNewMetadata().withName(service).withLabels(Map.of("app", APP)).endMetadata()
                 .withNewSpec().withSelector(labels).addNewPort().withName("http").withPort(80)
                 .withNewTargetPort(8080).endPort().endSpec()
                 .build()).create();

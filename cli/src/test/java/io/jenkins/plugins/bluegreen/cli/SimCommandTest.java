@@ -4,10 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,14 +13,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 class SimCommandTest {
 
@@ -32,18 +26,12 @@ class SimCommandTest {
     @Test
     void printsReadyServesAndStopsCleanly(@TempDir Path tmp) throws Exception {
         Path kubeconfig = tmp.resolve("sim.kubeconfig");
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cl = BlueGreenCli.commandLine(new BlueGreenCli(Map.of(), new ByteArrayInputStream(new byte[0])));
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
-        AtomicInteger exit = new AtomicInteger(-1);
-        Thread sim = new Thread(() -> exit.set(cl.execute("sim", "--port", "0", "--kubeconfig-out",
-                kubeconfig.toString(), "--ready-delay", "100ms")), "sim-command");
-        sim.start();
+        CliRun.Running sim = CliRun.start(Map.of(), "sim", "--port", "0", "--kubeconfig-out", kubeconfig.toString(),
+                "--ready-delay", "100ms");
 
-        Matcher ready = awaitReady(out, sim);
-        assertThat(ready).as("no ready line; stdout:%n%s%nstderr:%n%s", out, err).isNotNull();
+        assertThat(sim.awaitOutput("ready: ")).as("no ready line:%n%s", sim.out()).isTrue();
+        Matcher ready = READY.matcher(sim.out());
+        assertThat(ready.find()).as(sim.out()).isTrue();
         String url = ready.group(1);
         assertThat(Path.of(ready.group(2))).isEqualTo(kubeconfig.toAbsolutePath());
 
@@ -62,26 +50,11 @@ class SimCommandTest {
             assertThat(client.namespaces().withName("default").get()).isNotNull();
         }
 
-        sim.interrupt();
-        sim.join(Duration.ofSeconds(30).toMillis());
-        assertThat(sim.isAlive()).isFalse();
-        assertThat(exit.get()).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("kube-sim stopped");
+        CliRun.Result stopped = sim.interruptAndWait();
+        assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
+        assertThat(stopped.out()).contains("kube-sim stopped");
         assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create(url + "/version")).build(),
                 HttpResponse.BodyHandlers.ofString())).isInstanceOf(ConnectException.class);
-    }
-
-    /** The ready line once it appears, or null if the command ended or 30 s passed without one. */
-    private static Matcher awaitReady(StringWriter out, Thread sim) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline && sim.isAlive()) {
-            Matcher m = READY.matcher(out.toString());
-            if (m.find()) {
-                return m;
-            }
-            Thread.sleep(20);
-        }
-        return null;
     }
 
     @Test
