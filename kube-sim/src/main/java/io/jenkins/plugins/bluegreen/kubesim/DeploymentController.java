@@ -1,5 +1,6 @@
 package io.jenkins.plugins.bluegreen.kubesim;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -122,9 +123,20 @@ final class DeploymentController {
       }
     }
     if (newRs != null) {
+      annotateRevision(d, revision(newRs));
       updateStatus(ns, name, newRs.getMetadata().getName(), scaled);
     }
     cleanupHistory(d);
+  }
+
+  /** The Deployment carries its current revision, as kubectl rollout history/undo expect. */
+  private void annotateRevision(Deployment d, long revision) {
+    Map<String, String> a = d.getMetadata().getAnnotations();
+    if (revision > 0 && (a == null || !String.valueOf(revision).equals(a.get(REVISION)))) {
+      ObjectNode change = Serialization.jsonMapper().createObjectNode();
+      change.putObject("metadata").putObject("annotations").put(REVISION, String.valueOf(revision));
+      writer.merge(d, change);
+    }
   }
 
   private List<ReplicaSet> ownedReplicaSets(Deployment d) {
@@ -221,13 +233,10 @@ final class DeploymentController {
     if (replicas(rs) == replicas && revision(rs) == revision) {
       return rs;
     }
-    ReplicaSet copy = Serialization.clone(rs);
-    copy.getSpec().setReplicas(replicas);
-    Map<String, String> annotations = new HashMap<>(copy.getMetadata().getAnnotations() == null ? Map.of()
-        : copy.getMetadata().getAnnotations());
-    annotations.put(REVISION, String.valueOf(revision));
-    copy.getMetadata().setAnnotations(annotations);
-    writer.replace(copy);
+    ObjectNode change = Serialization.jsonMapper().createObjectNode();
+    change.putObject("spec").put("replicas", replicas);
+    change.putObject("metadata").putObject("annotations").put(REVISION, String.valueOf(revision));
+    writer.merge(rs, change);
     return cache.replicaSet(rs.getMetadata().getNamespace(), rs.getMetadata().getName()).orElse(rs);
   }
 

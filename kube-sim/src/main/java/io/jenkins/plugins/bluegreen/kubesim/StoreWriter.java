@@ -58,6 +58,18 @@ final class StoreWriter {
         store.call(HttpMethod.PUT, t.hasStatus() ? path + "/status" : path, JSON, Serialization.asJson(o)));
   }
 
+  /**
+   * Merges a change into the stored object, guarded by {@code o}'s resourceVersion. Unlike a
+   * replace it leaves every other field exactly as stored (a typed round trip would normalise the
+   * pod template, e.g. drop {@code creationTimestamp: null}, and so bump the generation).
+   */
+  boolean merge(HasMetadata o, com.fasterxml.jackson.databind.node.ObjectNode change) {
+    ResourceType t = typeOf(o);
+    change.withObjectProperty("metadata").put("resourceVersion", o.getMetadata().getResourceVersion());
+    return check("patch", o, store.call(HttpMethod.PATCH, t.objectPath(o.getMetadata().getNamespace(),
+        o.getMetadata().getName()), "application/merge-patch+json", change.toString()));
+  }
+
   boolean delete(HasMetadata o) {
     ResourceType t = typeOf(o);
     return check("delete", o, store.call(HttpMethod.DELETE, t.objectPath(o.getMetadata().getNamespace(),

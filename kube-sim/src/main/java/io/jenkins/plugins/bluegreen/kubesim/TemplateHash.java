@@ -3,6 +3,9 @@ package io.jenkins.plugins.bluegreen.kubesim;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
@@ -23,13 +26,14 @@ final class TemplateHash {
       .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   String of(PodTemplateSpec template) {
-    PodTemplateSpec copy = Serialization.clone(template);
-    if (copy.getMetadata() != null && copy.getMetadata().getLabels() != null) {
-      copy.getMetadata().getLabels().remove(DeploymentController.HASH_LABEL);
+    JsonNode tree = canonical.valueToTree(template);
+    if (tree.path("metadata").path("labels") instanceof ObjectNode labels) {
+      labels.remove(DeploymentController.HASH_LABEL);
     }
     try {
-      Object tree = canonical.convertValue(copy, Map.class);
-      byte[] bytes = canonical.writeValueAsString(tree).getBytes(StandardCharsets.UTF_8);
+      // nulls and empty objects carry no meaning (kubectl rollout undo sends creationTimestamp: null)
+      Object normal = canonical.convertValue(withoutEmpty(tree), Map.class);
+      byte[] bytes = canonical.writeValueAsString(normal).getBytes(StandardCharsets.UTF_8);
       int h = 0x811c9dc5;
       for (byte b : bytes) {
         h ^= b & 0xff;
@@ -45,5 +49,24 @@ final class TemplateHash {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static JsonNode withoutEmpty(JsonNode node) {
+    if (node instanceof ObjectNode o) {
+      ObjectNode out = o.objectNode();
+      o.fields().forEachRemaining(e -> {
+        JsonNode v = withoutEmpty(e.getValue());
+        if (!v.isNull() && !(v.isObject() && v.isEmpty())) {
+          out.set(e.getKey(), v);
+        }
+      });
+      return out;
+    }
+    if (node instanceof ArrayNode a) {
+      ArrayNode out = a.arrayNode();
+      a.forEach(v -> out.add(withoutEmpty(v)));
+      return out;
+    }
+    return node;
   }
 }

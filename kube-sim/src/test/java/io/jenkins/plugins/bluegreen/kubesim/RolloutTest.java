@@ -118,6 +118,29 @@ class RolloutTest {
   }
 
   @Test
+  void undoLikeKubectlReusesTheOldReplicaSetAndTheDeploymentCarriesItsRevision() {
+    KubernetesClient c = SIM.client();
+    String ns = SIM.newNamespace();
+    c.apps().deployments().inNamespace(ns).resource(Fixtures.deployment("roll", "roll:1", 2, LABELS)).create();
+    await(WAIT, "first rollout", () -> complete(c, ns, 2));
+    setImage(c, ns, "roll:2");
+    await(WAIT, "second rollout", () -> complete(c, ns, 2));
+    assertThat(get(c, ns).getMetadata().getAnnotations()).containsEntry("deployment.kubernetes.io/revision", "2");
+    // kubectl rollout undo copies the old ReplicaSet's template back, with creationTimestamp: null and
+    // empty resources: semantically the first template, so its ReplicaSet must be reused
+    c.apps().deployments().inNamespace(ns).withName("roll").patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON),
+        "[{\"op\":\"replace\",\"path\":\"/spec/template\",\"value\":{\"metadata\":{\"creationTimestamp\":null,"
+            + "\"labels\":{\"app\":\"roll\"}},\"spec\":{\"containers\":[{\"name\":\"app\",\"image\":\"roll:1\","
+            + "\"ports\":[{\"containerPort\":8080,\"protocol\":\"TCP\"}],\"resources\":{},"
+            + "\"imagePullPolicy\":\"IfNotPresent\"}],\"restartPolicy\":\"Always\",\"dnsPolicy\":\"ClusterFirst\","
+            + "\"schedulerName\":\"default-scheduler\",\"terminationGracePeriodSeconds\":30}}}]");
+    await(WAIT, "undo rollout", () -> complete(c, ns, 2));
+    assertThat(c.apps().replicaSets().inNamespace(ns).list().getItems()).hasSize(2);
+    assertThat(get(c, ns).getMetadata().getAnnotations()).containsEntry("deployment.kubernetes.io/revision", "3");
+  }
+
+  @Test
   void scaleUpAndDownThroughTheDeploymentAndTheScaleSubresource() {
     KubernetesClient c = SIM.client();
     String ns = SIM.newNamespace();
