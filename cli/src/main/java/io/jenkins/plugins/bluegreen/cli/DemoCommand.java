@@ -40,7 +40,7 @@ final class DemoCommand extends CliCommand {
     static final Duration POD_READY_DELAY = Duration.ofMillis(800);
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(20);
     /** How long the display waits for the endpoints to follow a selector change (kube-proxy's job on a cluster). */
-    static final Duration ENDPOINTS_SETTLE = Duration.ofSeconds(5);
+    static final Duration ENDPOINTS_SETTLE = Duration.ofSeconds(3);
 
     /** The gate's answer given up front; neither means: ask at the terminal. */
     static final class Answer {

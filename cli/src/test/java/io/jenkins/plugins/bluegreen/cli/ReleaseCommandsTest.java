@@ -185,7 +185,7 @@ class ReleaseCommandsTest {
         CliRun.Result r = cli.run("rollback", "--app", Seed.APP);
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("now selects blue", "live colour: blue");
+        assertThat(r.out()).contains("now selects blue", "myapp-green keeps running for now", "live colour: blue");
         assertThat(selector()).containsEntry(COLOR_KEY, "blue");
         assertThat(statusJson().at("/history/0/action").asText()).isEqualTo("rollback");
     }
