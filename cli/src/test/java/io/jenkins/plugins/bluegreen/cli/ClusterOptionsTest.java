@@ -96,6 +96,32 @@ class ClusterOptionsTest {
         assertThat(options(kc, "shop", null).resolve().namespace()).isEqualTo("shop");
     }
 
+    /**
+     * Without --kubeconfig, fabric8's default locations apply ($KUBECONFIG, ~/.kube/config); its {@code kubeconfig}
+     * system property stands in for $KUBECONFIG here, since a test cannot set environment variables.
+     */
+    @Test
+    void withoutTheOptionTheDefaultKubeconfigIsCheckedTheSameWay() throws IOException {
+        Path kc = write("default-kc", TWO_CONTEXTS);
+        String previous = System.getProperty("kubeconfig");
+        System.setProperty("kubeconfig", kc.toString());
+        try {
+            Cluster c = options(null, null, null).resolve();
+            assertThat(c.server()).isEqualTo("http://127.0.0.1:1111/");
+            assertThat(c.namespace()).isEqualTo("shop");
+            assertThat(options(null, "plain", "x").resolve().server()).isEqualTo("http://127.0.0.1:2222/");
+            assertThatThrownBy(() -> options(null, "prod", null).resolve())
+                    .isInstanceOf(UserInputException.class)
+                    .hasMessageContaining("--context prod").hasMessageContaining("available: shop, plain");
+        } finally {
+            if (previous == null) {
+                System.clearProperty("kubeconfig");
+            } else {
+                System.setProperty("kubeconfig", previous);
+            }
+        }
+    }
+
     /** {@code --kubeconfig <(some command)}: a pipe can be read once only, and that must be enough. */
     @Test
     void aKubeconfigFromAPipeWorks() throws Exception {
