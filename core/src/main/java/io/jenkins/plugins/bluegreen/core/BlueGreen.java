@@ -37,7 +37,8 @@ public final class BlueGreen {
         this.settings = builder.settings;
         this.executor = builder.executor;
         this.clock = builder.clock;
-        this.context = new EngineContext(client, namespace, settings, listener, executor, clock);
+        SharedWatches watches = builder.watches != null ? builder.watches : new SharedWatches(client);
+        this.context = new EngineContext(client, namespace, settings, listener, executor, clock, watches);
         this.lock = new DeployLock(context);
     }
 
@@ -120,9 +121,12 @@ public final class BlueGreen {
                 Deployment deployment = state.deployment(target).orElseThrow(() -> new InvalidInputException("color",
                         "Deployment " + name + " does not exist", "deploy " + target + " first, or await the other colour"));
                 CompletableFuture<HealthSummary> watch = HealthWatch.start(context, app, target, deployment, timeout);
-                result.whenComplete((summary, failure) -> watch.cancel(false)); // cancelling ours stops the informers
-                watch.thenApplyAsync(summary -> pointPreviewWhenIdle(app, target, summary), executor)
-                        .whenComplete((summary, failure) -> {
+                result.whenComplete((summary, failure) -> watch.cancel(false)); // cancelling ours unsubscribes
+                // without a preview Service the verdict is the answer: no extra reads, no extra thread hop
+                String preview = Labels.annotation(deployment, StateKeys.PREVIEW_SERVICE);
+                CompletableFuture<HealthSummary> answer = preview == null ? watch
+                        : watch.thenApplyAsync(summary -> pointPreviewWhenIdle(app, target, summary), executor);
+                answer.whenComplete((summary, failure) -> {
                             if (failure != null) {
                                 result.completeExceptionally(Futures.unwrap(failure));
                             } else {
@@ -244,6 +248,7 @@ public final class BlueGreen {
         private BlueGreenSettings settings = BlueGreenSettings.defaults();
         private Executor executor = ForkJoinPool.commonPool();
         private Clock clock = Clock.systemUTC();
+        private SharedWatches watches;
 
         private Builder(KubernetesClient client) {
             this.client = Objects.requireNonNull(client, "client");
@@ -259,6 +264,20 @@ public final class BlueGreen {
 
         /** The time source for timestamps, lease expiry and scale-down schedules. */
         public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
+
+        /**
+         * The watches shared by every engine on this client, so that many releases waiting at once share one
+         * informer per namespace and kind. Default: watches of this engine's own (shared by its own waits only).
+         *
+         * @throws IllegalArgumentException when they belong to another client
+         */
+        public Builder watches(SharedWatches watches) {
+            if (watches.client() != client) {
+                throw new IllegalArgumentException("the shared watches belong to another client");
+            }
+            this.watches = watches;
+            return this;
+        }
 
         /** @throws InvalidInputException naming {@code namespace} when none was given and the client has none */
         public BlueGreen build() {

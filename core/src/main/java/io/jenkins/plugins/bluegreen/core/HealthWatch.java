@@ -3,8 +3,6 @@ package io.jenkins.plugins.bluegreen.core;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
-import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -14,10 +12,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Waits for one colour's rollout without polling and without holding a thread: two informers (the Deployment by
- * name, its pods by selector) re-evaluate {@link RolloutHealth} on every change; fabric8's informers re-list and
- * re-watch by themselves when a watch drops, so a dropped watch only delays the verdict. The timeout is a timer,
- * not a sleeping thread. Completing the future in any way (verdict, timeout, cancel) stops both informers.
+ * Waits for one colour's rollout without polling and without holding a thread or a watch of its own: it subscribes
+ * to the namespace's shared Deployment and pod informers ({@link SharedWatches}) and re-evaluates
+ * {@link RolloutHealth} whenever its Deployment or one of its pods changes. The informers re-list and re-watch by
+ * themselves when a watch drops, so a dropped watch only delays the verdict. The timeout is a timer that is cancelled
+ * with the wait, not a sleeping thread. Completing the future in any way (verdict, timeout, cancel) unsubscribes;
+ * the last subscriber of a namespace stops its informers.
  */
 final class HealthWatch {
     private final EngineContext context;
@@ -27,16 +27,20 @@ final class HealthWatch {
     private final Duration timeout;
     private final CompletableFuture<HealthSummary> result = new CompletableFuture<>();
     private final Instant started;
-    private SharedIndexInformer<Deployment> deployments;
-    private SharedIndexInformer<Pod> pods;
+    private SharedWatches.Subscription<Deployment> deployment;
+    private SharedWatches.Subscription<Pod> pods;
+    private final long readGeneration;
+    private boolean seenInCache;
+    private Map<String, String> podSelector = Map.of();
     private HealthProgress lastProgress;
     private List<PodProblem> lastNotReady = List.of();
 
-    private HealthWatch(EngineContext context, String app, Color color, String deploymentName, Duration timeout) {
+    private HealthWatch(EngineContext context, String app, Color color, Deployment read, Duration timeout) {
         this.context = context;
+        this.readGeneration = generation(read);
         this.app = app;
         this.color = color;
-        this.deploymentName = deploymentName;
+        this.deploymentName = read.getMetadata().getName();
         this.timeout = timeout;
         this.started = context.clock().instant();
     }
@@ -46,81 +50,82 @@ final class HealthWatch {
      */
     static CompletableFuture<HealthSummary> start(EngineContext context, String app, Color color, Deployment deployment,
                                                   Duration timeout) {
-        HealthWatch watch = new HealthWatch(context, app, color, deployment.getMetadata().getName(), timeout);
+        HealthWatch watch = new HealthWatch(context, app, color, deployment, timeout);
         watch.begin(deployment.getSpec().getSelector());
         return watch.result;
     }
 
     private void begin(LabelSelector selector) {
+        // equality labels only: set-based expressions are filtered by the verdict's release marker instead
+        podSelector = selector == null || selector.getMatchLabels() == null ? Map.of() : Map.copyOf(selector.getMatchLabels());
         String namespace = context.namespace();
-        ResourceEventHandler<Object> reevaluate = new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Object obj) {
-                evaluate();
-            }
-
-            @Override
-            public void onUpdate(Object oldObj, Object newObj) {
-                evaluate();
-            }
-
-            @Override
-            public void onDelete(Object obj, boolean deletedFinalStateUnknown) {
-                evaluate();
-            }
-        };
         try {
-            deployments = context.client().apps().deployments().inNamespace(namespace).withName(deploymentName)
-                    .runnableInformer(0);
-            Map<String, String> matchLabels = selector == null || selector.getMatchLabels() == null ? Map.of()
-                    : selector.getMatchLabels();
-            // equality labels only: set-based expressions are filtered by the verdict's release marker instead
-            pods = context.client().pods().inNamespace(namespace).withLabels(matchLabels).runnableInformer(0);
-            deployments.addEventHandler(reevaluate);
-            pods.addEventHandler(reevaluate);
+            synchronized (this) {
+                deployment = context.watches().deployments(namespace,
+                        d -> deploymentName.equals(d.getMetadata().getName()), this::evaluate);
+                pods = context.watches().pods(namespace, context.settings().colorLabelKey(), this::isOurs,
+                        this::evaluate);
+            }
         } catch (RuntimeException e) {
+            stopWatching();
             result.completeExceptionally(ApiFailures.translate(e, "watching Deployment " + deploymentName));
             return;
         }
-        result.whenComplete((summary, failure) -> stopInformers());
-        CompletableFuture.delayedExecutor(timeout.toMillis(), TimeUnit.MILLISECONDS, context.executor())
-                .execute(this::timeUp);
-        startInformer(deployments, "Deployment " + deploymentName);
-        startInformer(pods, "pods of Deployment " + deploymentName);
+        result.whenComplete((summary, failure) -> stopWatching());
+        CompletableFuture<Void> timer = new CompletableFuture<Void>().completeOnTimeout(null, timeout.toMillis(),
+                TimeUnit.MILLISECONDS);
+        result.whenComplete((summary, failure) -> timer.cancel(false)); // a finished wait is not kept by its timer
+        timer.thenRunAsync(this::timeUp, context.executor());
+        follow(deployment, "Deployment " + deploymentName);
+        follow(pods, "pods of Deployment " + deploymentName);
     }
 
-    private void startInformer(SharedIndexInformer<?> informer, String what) {
-        informer.start().whenComplete((ignored, failure) -> {
+    private boolean isOurs(Pod pod) {
+        Map<String, String> labels = pod.getMetadata().getLabels();
+        return labels != null && labels.entrySet().containsAll(podSelector.entrySet());
+    }
+
+    private void follow(SharedWatches.Subscription<?> subscription, String what) {
+        subscription.started().whenComplete((ignored, failure) -> {
             if (failure != null) {
-                result.completeExceptionally(ApiFailures.translate(failure, "watching " + what));
+                result.completeExceptionally(ApiFailures.translate(Futures.unwrap(failure), "watching " + what));
             } else {
                 evaluate();
             }
         });
-        informer.stopped().whenComplete((ignored, failure) -> {
+        subscription.stopped().whenComplete((ignored, failure) -> {
             if (failure != null) {
-                result.completeExceptionally(ApiFailures.translate(failure, "watching " + what));
+                result.completeExceptionally(ApiFailures.translate(Futures.unwrap(failure), "watching " + what));
             }
         });
     }
 
     private synchronized void evaluate() {
-        if (result.isDone() || deployments == null || pods == null || !deployments.hasSynced() || !pods.hasSynced()) {
+        if (result.isDone() || deployment == null || pods == null || !deployment.hasSynced() || !pods.hasSynced()) {
             return;
         }
-        Deployment deployment = deployments.getStore().getByKey(context.namespace() + "/" + deploymentName);
-        if (deployment == null) {
+        Deployment current = deployment.get(deploymentName);
+        if (current == null && !seenInCache) {
+            return; // a running shared informer has not seen the Deployment we just read yet: wait for its event
+        }
+        seenInCache = true;
+        if (current == null) {
             result.completeExceptionally(new UnhealthyException(deploymentName, "Deleted",
                     "the Deployment was deleted while waiting for it", List.of()));
             return;
         }
-        HealthVerdict verdict = RolloutHealth.evaluate(deployment, color, pods.getStore().list());
+        if (generation(current) < readGeneration) {
+            // a shared informer that was already running may not have seen the write we read yet; judging the
+            // previous spec (fully rolled out) would call an unstarted release healthy
+            return;
+        }
+        HealthVerdict verdict = RolloutHealth.evaluate(current, color, ourPods());
         if (!verdict.progress().equals(lastProgress)) {
             lastProgress = verdict.progress();
             context.listener().progress(lastProgress);
         }
         if (verdict instanceof HealthVerdict.Healthy) {
-            DeploymentView view = new DeploymentView(deployment);
+            DeploymentView view = new DeploymentView(current);
             result.complete(new HealthSummary(app, color, deploymentName, view.desiredReplicas(), view.images(),
                     view.annotation(StateKeys.REVISION), Duration.between(started, context.clock().instant())));
         } else if (verdict instanceof HealthVerdict.Failed failed) {
@@ -131,17 +136,31 @@ final class HealthWatch {
         }
     }
 
+    /** The pods the selector picks, found through the label index instead of a scan of the namespace. */
+    private List<Pod> ourPods() {
+        if (podSelector.isEmpty()) {
+            return List.of();
+        }
+        Map.Entry<String, String> any = podSelector.entrySet().iterator().next();
+        return pods.withLabel(any.getKey(), any.getValue()).stream().filter(this::isOurs).toList();
+    }
+
+    private static long generation(Deployment deployment) {
+        Long generation = deployment.getMetadata().getGeneration();
+        return generation == null ? 0 : generation;
+    }
+
     private synchronized void timeUp() {
         evaluate(); // a verdict that raced the timer wins
         result.completeExceptionally(new HealthTimeoutException(deploymentName, timeout, lastProgress, lastNotReady));
     }
 
-    private void stopInformers() {
-        if (deployments != null) {
-            deployments.stop();
+    private synchronized void stopWatching() {
+        if (deployment != null) {
+            deployment.close();
         }
         if (pods != null) {
-            pods.stop();
+            pods.close();
         }
     }
 }
