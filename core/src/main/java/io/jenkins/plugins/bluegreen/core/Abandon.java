@@ -23,9 +23,9 @@ final class Abandon {
         InputValidation.app(app, context.settings());
         InputValidation.holder(holder);
         AppState state = AppState.read(context, app, null).requireAdopted();
-        lock.acquire(app, holder, java.time.Duration.ZERO);
+        DeployLock.Held held = lock.holdBriefly(app, holder, java.time.Duration.ZERO);
         AbandonResult result = scaleIdleToZero(state);
-        lock.release(app, holder);
+        lock.release(held);
         return result;
     }
 
@@ -34,7 +34,7 @@ final class Abandon {
         Color idle = state.idleColor();
         String name = context.settings().deploymentName(state.app(), idle);
         int[] before = {0};
-        Optional<Deployment> written = context.cluster().editDeployment(name, d -> {
+        Optional<Deployment> written = context.cluster().editDeployment(name, state.deployment(idle).orElse(null), d -> {
             before[0] = new DeploymentView(d).desiredReplicas();
             Map<String, String> annotations = ScaleDown.annotations(d);
             boolean scheduled = annotations.remove(StateKeys.SCALE_DOWN_AT) != null;

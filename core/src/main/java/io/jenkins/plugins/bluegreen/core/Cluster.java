@@ -130,8 +130,16 @@ final class Cluster {
      * Returns the Deployment as written (or as read when nothing was done); empty when it does not exist.
      */
     Optional<Deployment> editDeployment(String name, Function<Deployment, Optional<Deployment>> decide) {
+        return editDeployment(name, null, decide);
+    }
+
+    /**
+     * Like {@link #editDeployment(String, Function)}, deciding first on {@code known} — a copy the caller has just
+     * read — instead of reading again; the guarded write still refuses it if it is stale, and then the loop re-reads.
+     */
+    Optional<Deployment> editDeployment(String name, Deployment known, Function<Deployment, Optional<Deployment>> decide) {
         for (int attempt = 1; ; attempt++) {
-            Optional<Deployment> current = deployment(name);
+            Optional<Deployment> current = attempt == 1 && known != null ? Optional.of(known) : deployment(name);
             if (current.isEmpty()) {
                 return current;
             }

@@ -74,7 +74,8 @@ final class DeployIdleColor {
             context.listener().info("HorizontalPodAutoscaler " + sizing.hpa() + " scales the live colour; sized "
                     + desired.getMetadata().getName() + " like it: " + sizing.replicas() + " replicas (the HPA is not retargeted)");
         }
-        Deployment written = write(desired, state.deployment(idle).isPresent() || adoptionPlan != null);
+        Deployment written = write(desired, state.deployment(idle).orElse(null),
+                state.deployment(idle).isPresent() || adoptionPlan != null);
         DeploymentView view = new DeploymentView(written);
         context.listener().info("deployed " + String.join(",", view.images()) + " into " + view.name() + " ("
                 + sizing.replicas() + " replicas); live colour " + live + " untouched");
@@ -83,20 +84,24 @@ final class DeployIdleColor {
                 request.previewService(), adopted);
     }
 
-    /** Creates the idle Deployment, or replaces its spec; recreates it when the immutable selector must change. */
-    private Deployment write(Deployment desired, boolean mayExist) {
+    /**
+     * Creates the idle Deployment, or replaces its spec; recreates it when the immutable selector must change.
+     * {@code known} is the idle Deployment as the state read found it (null if absent); it is decided on without
+     * reading again, since the write is guarded and a stale copy is refused.
+     */
+    private Deployment write(Deployment desired, Deployment known, boolean mayExist) {
         String name = desired.getMetadata().getName();
         String release = desired.getSpec().getTemplate().getMetadata().getAnnotations().get(StateKeys.RELEASE);
         if (mayExist) {
-            Optional<Deployment> existing = context.cluster().deployment(name);
+            Optional<Deployment> existing = known != null ? Optional.of(known) : context.cluster().deployment(name);
             if (existing.isPresent() && !Objects.equals(selectorOf(existing.get()), desired.getSpec().getSelector())) {
                 context.listener().warn("the selector of idle " + name + " changes, which Kubernetes does not allow in "
                         + "place; deleting and recreating it (it serves no traffic)");
                 context.cluster().delete(existing.get());
                 awaitGone(name);
             } else if (existing.isPresent()) {
-                Optional<Deployment> updated = context.cluster().editDeployment(name, current -> Optional.of(
-                        replaced(current, desired)));
+                Optional<Deployment> updated = context.cluster().editDeployment(name, existing.get(),
+                        current -> Optional.of(replaced(current, desired)));
                 if (updated.isPresent()) {
                     return updated.get();
                 }

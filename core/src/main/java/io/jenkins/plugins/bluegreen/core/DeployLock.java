@@ -27,6 +27,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class DeployLock {
     private static final String APP_LABEL = "app.kubernetes.io/managed-by";
+    /**
+     * A short operation (switch, abandon) that finds the lock already its own with at least this much time left
+     * does not renew it: nobody else can take an unexpired Lease, so the renewal would be a write that buys nothing.
+     */
+    static final Duration SHORT_OPERATION_MARGIN = Duration.ofMinutes(1);
+
+    /** The lock as held: the Lease as last read or written, so releasing it needs no read first. */
+    record Held(String app, String holder, Lease lease) { }
 
     private final EngineContext context;
     private final Cluster cluster;
@@ -41,6 +49,23 @@ final class DeployLock {
     }
 
     LockInfo acquire(String app, String holder, Duration wait) {
+        return info(app, take(app, holder, wait, true).lease());
+    }
+
+    /** For a long operation (one that may await a rollout): like {@link #acquire}, keeping the Lease. */
+    Held hold(String app, String holder, Duration wait) {
+        return take(app, holder, wait, true);
+    }
+
+    /**
+     * For a short operation: like {@link #acquire}, but a lock the holder already has with more than
+     * {@link #SHORT_OPERATION_MARGIN} left is used as it is (one read, no write).
+     */
+    Held holdBriefly(String app, String holder, Duration wait) {
+        return take(app, holder, wait, false);
+    }
+
+    private Held take(String app, String holder, Duration wait, boolean renewOwn) {
         Instant deadline = context.clock().instant().plus(wait == null ? Duration.ZERO : wait);
         boolean announcedWait = false;
         while (true) {
@@ -48,11 +73,15 @@ final class DeployLock {
             Instant now = context.clock().instant();
             try {
                 if (current.isEmpty()) {
-                    return info(app, create(app, holder, now));
+                    return new Held(app, holder, create(app, holder, now));
                 }
                 LockInfo info = info(app, current.get());
+                if (!renewOwn && holder.equals(info.holder()) && info.expiresAt() != null
+                        && info.expiresAt().isAfter(now.plus(SHORT_OPERATION_MARGIN))) {
+                    return new Held(app, holder, current.get());
+                }
                 if (!info.isHeldAt(now) || holder.equals(info.holder())) {
-                    return info(app, take(current.get(), holder, now));
+                    return new Held(app, holder, claim(current.get(), holder, now));
                 }
                 if (!now.isBefore(deadline)) {
                     throw new LockHeldException(info, "wait until it is released or expires, or retry with a longer "
@@ -73,19 +102,23 @@ final class DeployLock {
     }
 
     LockInfo takeOver(String app, String holder) {
+        return info(app, takeOverHeld(app, holder).lease());
+    }
+
+    Held takeOverHeld(String app, String holder) {
         while (true) {
             Optional<Lease> current = cluster.lease(leaseName(app));
             Instant now = context.clock().instant();
             try {
                 if (current.isEmpty()) {
-                    return info(app, create(app, holder, now));
+                    return new Held(app, holder, create(app, holder, now));
                 }
                 LockInfo previous = info(app, current.get());
                 if (previous.isHeldAt(now) && !holder.equals(previous.holder())) {
                     context.listener().warn("taking over the deploy lock of " + app + " from " + previous.holder()
                             + " (acquired " + previous.acquiredAt() + ")");
                 }
-                return info(app, take(current.get(), holder, now));
+                return new Held(app, holder, claim(current.get(), holder, now));
             } catch (StaleObjectException lostRace) {
                 // re-read and take again
             }
@@ -99,16 +132,29 @@ final class DeployLock {
             if (current.isEmpty() || !holder.equals(current.get().getSpec().getHolderIdentity())) {
                 return false;
             }
-            Lease lease = current.get();
-            Lease released = new LeaseBuilder(lease).editSpec().withHolderIdentity(null).withAcquireTime(null)
-                    .withRenewTime(null).endSpec().build();
             try {
-                cluster.update(released, l -> l.getSpec().getHolderIdentity() == null);
+                cleared(current.get());
                 return true;
             } catch (StaleObjectException lostRace) {
                 // renewed or taken meanwhile: look again
             }
         }
+    }
+
+    /** Releases a lock held by this process, writing against the Lease it knows; re-reads only if that is stale. */
+    boolean release(Held held) {
+        try {
+            cleared(held.lease());
+            return true;
+        } catch (StaleObjectException changedMeanwhile) {
+            return release(held.app(), held.holder());
+        }
+    }
+
+    private void cleared(Lease lease) {
+        Lease released = new LeaseBuilder(lease).editSpec().withHolderIdentity(null).withAcquireTime(null)
+                .withRenewTime(null).endSpec().build();
+        cluster.update(released, l -> l.getSpec().getHolderIdentity() == null);
     }
 
     private Lease create(String app, String holder, Instant now) {
@@ -121,7 +167,7 @@ final class DeployLock {
         return cluster.create(lease, l -> holder.equals(l.getSpec().getHolderIdentity()));
     }
 
-    private Lease take(Lease current, String holder, Instant now) {
+    private Lease claim(Lease current, String holder, Instant now) {
         LeaseSpec spec = current.getSpec() == null ? new LeaseSpec() : current.getSpec();
         boolean sameHolder = holder.equals(spec.getHolderIdentity());
         int transitions = spec.getLeaseTransitions() == null ? 0 : spec.getLeaseTransitions();

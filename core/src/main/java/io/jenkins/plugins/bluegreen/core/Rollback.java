@@ -32,9 +32,9 @@ final class Rollback {
 
         IdleContent content = idleContent(state);
         if (content == IdleContent.UNSWITCHED_RELEASE) {
-            takeLock(request);
+            DeployLock.Held held = takeLock(request, false);
             AbandonResult abandoned = new Abandon(context, lock).scaleIdleToZero(state);
-            lock.release(request.app(), request.holder());
+            lock.release(held);
             return new RollbackResult(request.app(), RollbackResult.Action.ABANDONED, live, idle,
                     "abandoned " + abandoned.deployment() + " before it went live; " + live + " keeps serving");
         }
@@ -56,12 +56,13 @@ final class Rollback {
                 "the previous colour's Deployment " + context.settings().deploymentName(request.app(), idle)
                         + " no longer exists", "deploy the version you want instead"));
 
-        takeLock(request);
-        SwitchTraffic switcher = new SwitchTraffic(context, lock);
         DeploymentView view = new DeploymentView(target);
+        boolean mustScaleUp = view.desiredReplicas() == 0 || !view.rolloutComplete();
+        DeployLock.Held held = takeLock(request, mustScaleUp);
+        SwitchTraffic switcher = new SwitchTraffic(context, lock);
         RollbackResult.Action action = RollbackResult.Action.SWITCHED_BACK;
         AppState current = state;
-        if (view.desiredReplicas() == 0 || !view.rolloutComplete()) {
+        if (mustScaleUp) {
             int replicas = rememberedReplicas(view, state);
             context.listener().info(view.name() + " was scaled down; scaling it back to " + replicas
                     + " replicas and waiting for it before switching");
@@ -72,7 +73,7 @@ final class Rollback {
         }
         SwitchResult switched = switcher.switchAndFollow(current, previous, HistoryEntry.ROLLBACK,
                 request.approvedBy(), request.buildUrl(), context.settings().scaleDownDelay());
-        lock.release(request.app(), request.holder());
+        lock.release(held);
         return new RollbackResult(request.app(), action, switched.to(), live,
                 switched.outcome() == SwitchResult.Outcome.SWITCHED ? "traffic is back on " + previous + " ("
                         + switched.revision() + ")" : previous + " was already live");
@@ -112,11 +113,12 @@ final class Rollback {
         return state.deployment(state.liveColor()).map(d -> new DeploymentView(d).desiredReplicas()).orElse(1);
     }
 
-    private void takeLock(RollbackRequest request) {
+    /** @param longOperation the rollback will await a rollout, so an own lock is renewed rather than used as is */
+    private DeployLock.Held takeLock(RollbackRequest request, boolean longOperation) {
         if (request.takeOverLock()) {
-            lock.takeOver(request.app(), request.holder());
-        } else {
-            lock.acquire(request.app(), request.holder(), request.lockWait());
+            return lock.takeOverHeld(request.app(), request.holder());
         }
+        return longOperation ? lock.hold(request.app(), request.holder(), request.lockWait())
+                : lock.holdBriefly(request.app(), request.holder(), request.lockWait());
     }
 }

@@ -25,10 +25,13 @@ final class ScaleDown {
         this.context = context;
     }
 
-    /** Records when {@code color} becomes due; zero delay keeps it running (and drops any older schedule). */
-    Instant schedule(String app, Color color, Duration delay) {
+    /**
+     * Records when {@code color} becomes due; zero delay keeps it running (and drops any older schedule).
+     * {@code known} is the Deployment as the caller just read it (or null), so the write needs no read first.
+     */
+    Instant schedule(String app, Color color, Duration delay, Deployment known) {
         Instant due = delay.isZero() ? null : context.clock().instant().plus(delay);
-        context.cluster().editDeployment(context.settings().deploymentName(app, color), d -> {
+        context.cluster().editDeployment(context.settings().deploymentName(app, color), known, d -> {
             Map<String, String> annotations = annotations(d);
             String wanted = due == null ? null : due.toString();
             if (java.util.Objects.equals(annotations.get(StateKeys.SCALE_DOWN_AT), wanted)) {
@@ -48,9 +51,9 @@ final class ScaleDown {
         return due;
     }
 
-    /** Drops a pending schedule, e.g. from a colour that becomes live again. */
-    void cancel(String app, Color color) {
-        context.cluster().editDeployment(context.settings().deploymentName(app, color), d -> {
+    /** Drops a pending schedule, e.g. from a colour that becomes live again; {@code known} as for {@link #schedule}. */
+    void cancel(String app, Color color, Deployment known) {
+        context.cluster().editDeployment(context.settings().deploymentName(app, color), known, d -> {
             Map<String, String> annotations = annotations(d);
             if (annotations.remove(StateKeys.SCALE_DOWN_AT) == null) {
                 return Optional.empty();
@@ -69,14 +72,14 @@ final class ScaleDown {
             }
             String name = deployment.get().getMetadata().getName();
             if (color == state.liveColor()) {
-                cancel(app, color);
+                cancel(app, color, deployment.get());
                 context.listener().info(name + " serves traffic again; its scheduled scale-down was dropped");
                 return new ScaleDownResult(app, ScaleDownResult.Outcome.SKIPPED_LIVE, color, name, due, 0);
             }
             if (context.clock().instant().isBefore(due)) {
                 return new ScaleDownResult(app, ScaleDownResult.Outcome.NOT_DUE, color, name, due, 0);
             }
-            return scaleDown(state, color, name, due);
+            return scaleDown(state, color, deployment.get(), due);
         }
         return new ScaleDownResult(app, ScaleDownResult.Outcome.NOTHING_SCHEDULED, null, null, null, 0);
     }
@@ -94,9 +97,10 @@ final class ScaleDown {
         });
     }
 
-    private ScaleDownResult scaleDown(AppState state, Color color, String name, Instant due) {
+    private ScaleDownResult scaleDown(AppState state, Color color, Deployment known, Instant due) {
+        String name = known.getMetadata().getName();
         int[] before = {0};
-        Optional<Deployment> written = context.cluster().editDeployment(name, d -> {
+        Optional<Deployment> written = context.cluster().editDeployment(name, known, d -> {
             Map<String, String> annotations = annotations(d);
             if (!due.toString().equals(annotations.get(StateKeys.SCALE_DOWN_AT))) {
                 return Optional.empty(); // re-deployed or rescheduled meanwhile: not ours to scale any more
@@ -112,8 +116,8 @@ final class ScaleDown {
             return new ScaleDownResult(state.app(), ScaleDownResult.Outcome.NOTHING_SCHEDULED, null, null, null, 0);
         }
         // the Service was read before the write; if a switch to this colour slipped in between, undo at once
-        AppState after = AppState.read(context, state.app(), state.serviceName());
-        if (after.liveColor() == color) {
+        // (only the Service can tell, so only the Service is read again)
+        if (liveColorNow(state) == color) {
             restore(name, before[0]);
             context.listener().warn(name + " became live while it was being scaled down; scaled it back to "
                     + before[0] + " replicas");
@@ -121,6 +125,12 @@ final class ScaleDown {
         }
         context.listener().info("scaled " + name + " down from " + before[0] + " to 0 replicas (remembered for rollback)");
         return new ScaleDownResult(state.app(), ScaleDownResult.Outcome.SCALED_DOWN, color, name, due, before[0]);
+    }
+
+    private Color liveColorNow(AppState state) {
+        return context.cluster().service(state.serviceName())
+                .map(service -> AppState.analyse(state.app(), service, Map.of(), context.settings()).liveColor())
+                .orElse(null);
     }
 
     /** Scales a colour back to {@code replicas}, dropping the scale-down bookkeeping. */

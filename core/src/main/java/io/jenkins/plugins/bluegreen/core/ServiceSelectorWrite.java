@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * The one write that moves traffic: the live Service's colour selector together with the {@code active-color},
  * {@code previous-color} and {@code history} annotations, as a single update guarded by the resourceVersion that
- * was read. A lost race (409) is never retried blindly: the Service is read again and the decision made again —
+ * was read, verified on the object the API server answers with (what it stored). A lost race (409) is never retried blindly: the Service is read again and the decision made again —
  * the target may be live already (someone else switched: say so), or no longer ready (refuse). Switch, rollback
  * and adoption all go through here, so the invariants live in one place.
  */
@@ -52,7 +52,7 @@ final class ServiceSelectorWrite {
             Service desired = switched(current, target, entry);
             try {
                 Service written = context.cluster().update(desired, s -> entry.equals(head(s)));
-                verify(written.getMetadata().getName(), target, entry);
+                verify(written, target, entry);
                 context.listener().info("Service " + current.serviceName() + " now selects " + target
                         + (current.liveColor() == null ? "" : " (was " + current.liveColor() + ")"));
                 return new Outcome(current, true, entry);
@@ -140,22 +140,19 @@ final class ServiceSelectorWrite {
                 .build();
     }
 
-    private void verify(String serviceName, Color target, HistoryEntry entry) {
-        Service readBack;
-        try {
-            readBack = context.cluster().service(serviceName).orElseThrow(() -> new ConflictException(
-                    "Service " + serviceName + " disappeared right after switching it to " + target));
-        } catch (ClusterUnreachableException e) {
-            // the API answered the write with success, so it happened; only the confirmation is missing
-            context.listener().warn("switched Service " + serviceName + " to " + target + " but could not read it back"
-                    + " to verify: " + e.getMessage());
-            return;
-        }
-        String selected = readBack.getSpec().getSelector() == null ? null
-                : readBack.getSpec().getSelector().get(context.settings().colorLabelKey());
-        if (!target.label().equals(selected) || !entry.equals(head(readBack))) {
+    /**
+     * Checks the Service as the API server stored it. The answer to the update is that object — after admission
+     * and any mutating webhook — so it is the read-back; a separate GET would cost a round trip and could only add
+     * changes made after ours, which no check can rule out anyway.
+     */
+    private void verify(Service stored, Color target, HistoryEntry entry) {
+        String serviceName = stored.getMetadata().getName();
+        String selected = stored.getSpec() == null || stored.getSpec().getSelector() == null ? null
+                : stored.getSpec().getSelector().get(context.settings().colorLabelKey());
+        if (!target.label().equals(selected) || !entry.equals(head(stored))) {
             throw new ConflictException("Service " + serviceName + " was written to select " + target
-                    + " but reads back selecting " + selected + "; someone changed it right after — run status");
+                    + " but is stored selecting " + selected + "; something changed the write (an admission webhook?)"
+                    + " — run status");
         }
     }
 

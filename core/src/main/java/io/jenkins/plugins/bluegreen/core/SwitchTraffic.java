@@ -34,16 +34,21 @@ final class SwitchTraffic {
         ServiceSelectorWrite selectorWrite = new ServiceSelectorWrite(context);
         selectorWrite.preflight(state, target, false);
 
-        lock.acquire(request.app(), request.holder(), request.lockWait());
+        // usually the deploy's own lock, still fresh: then this is one read and the release below one write
+        DeployLock.Held held = lock.holdBriefly(request.app(), request.holder(), request.lockWait());
         Duration delay = request.scaleDownDelay() != null ? request.scaleDownDelay()
                 : context.settings().scaleDownDelay();
         SwitchResult result = switchAndFollow(state, target, HistoryEntry.SWITCH, request.approvedBy(),
                 request.buildUrl(), delay);
-        lock.release(request.app(), request.holder());
+        lock.release(held);
         return result;
     }
 
-    /** The write and its follow-ups, for a caller that validated and holds the lock. */
+    /**
+     * The write and its follow-ups, for a caller that validated and holds the lock. The follow-ups decide on the
+     * Deployments as {@code state} read them (the writes are guarded, so a stale copy is refused and re-read), which
+     * keeps the switch at one read of each object.
+     */
     SwitchResult switchAndFollow(AppState state, Color target, String action, String approvedBy, String buildUrl,
                                  Duration scaleDownDelay) {
         Color from = state.liveColor();
@@ -55,8 +60,10 @@ final class SwitchTraffic {
                     SwitchResult.Outcome.ALREADY_LIVE, null, null, null);
         }
         ScaleDown scaleDown = new ScaleDown(context);
-        scaleDown.cancel(state.app(), target);
-        Instant scaleDownAt = from == null ? null : scaleDown.schedule(state.app(), from, scaleDownDelay);
+        AppState read = outcome.before();
+        scaleDown.cancel(state.app(), target, read.deployment(target).orElse(null));
+        Instant scaleDownAt = from == null ? null
+                : scaleDown.schedule(state.app(), from, scaleDownDelay, read.deployment(from).orElse(null));
         String preview = state.deployment(target).map(d -> Labels.annotation(d, StateKeys.PREVIEW_SERVICE)).orElse(null);
         if (preview != null) {
             // the preview follows the traffic, so it never selects a colour that is about to be scaled down
