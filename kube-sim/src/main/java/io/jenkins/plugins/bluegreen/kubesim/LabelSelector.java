@@ -14,9 +14,10 @@ final class LabelSelector {
   private record Requirement(String key, String op, Set<String> values) {
     boolean matches(Map<String, String> labels) {
       String v = labels.get(key);
+      // immutable sets throw on contains(null): a missing label is simply not a match
       return switch (op) {
-        case "=" -> values.contains(v);
-        case "!=" -> !values.contains(v);
+        case "=" -> v != null && values.contains(v);
+        case "!=" -> v == null || !values.contains(v);
         case "exists" -> labels.containsKey(key);
         case "!exists" -> !labels.containsKey(key);
         case "in" -> v != null && values.contains(v);

@@ -76,6 +76,25 @@ class EndpointsControllerTest {
   }
 
   @Test
+  void podsWithoutTheSelectorsKeysDoNotBreakTheEndpoints() {
+    KubernetesClient c = SIM.client();
+    String ns = SIM.newNamespace();
+    // the seed scenario: an old Deployment labelled app+version next to a colour Deployment
+    c.apps().deployments().inNamespace(ns)
+        .resource(Fixtures.deployment("myapp-v1", "app:1", 2, Map.of("app", "myapp", "version", "v1"))).create();
+    c.apps().deployments().inNamespace(ns)
+        .resource(Fixtures.deployment("myapp-blue", "app:1", 2, Map.of("app", "myapp", "color", "blue"))).create();
+    c.services().inNamespace(ns).resource(Fixtures.service("myapp", Map.of("app", "myapp", "version", "v1"))
+        .edit().editSpec().editFirstPort().withNodePort(null).endPort().endSpec().build()).create();
+    await(WAIT, "v1 endpoints", () -> readyPodNames(c, ns, "myapp").size() == 2);
+    c.services().inNamespace(ns).withName("myapp").edit(s -> {
+      s.getSpec().setSelector(Map.of("app", "myapp", "color", "blue"));
+      return s;
+    });
+    await(WAIT, "blue endpoints only", () -> readyPodNames(c, ns, "myapp").equals(podNames(c, ns, "blue")));
+  }
+
+  @Test
   void notReadyPodsAreListedAsNotReady() {
     KubernetesClient c = SIM.client();
     String ns = SIM.newNamespace();

@@ -58,5 +58,8 @@ class PatchesTest {
     assertThat(LabelSelector.parse("app,!tier").matches(labels)).isTrue();
     assertThat(LabelSelector.parse("tier").matches(labels)).isFalse();
     assertThat(LabelSelector.parse(null).matches(labels)).isTrue();
+    // a label the object does not have: no match for =, a match for != (and no exception)
+    assertThat(LabelSelector.of(Map.of("version", "v1")).matches(labels)).isFalse();
+    assertThat(LabelSelector.parse("version!=v1").matches(labels)).isTrue();
   }
 }
