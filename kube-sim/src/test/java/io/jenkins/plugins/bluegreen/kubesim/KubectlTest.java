@@ -37,8 +37,11 @@ class KubectlTest {
 
   @BeforeAll
   static void findKubectl() {
-    kubectl = Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator))
-        .map(p -> Path.of(p, "kubectl")).filter(Files::isExecutable).map(Path::toString).findFirst().orElse(null);
+    // KUBECTL=/path/to/kubectl picks another version (CI may have Debian's 1.20)
+    String chosen = System.getenv("KUBECTL");
+    kubectl = chosen != null && Files.isExecutable(Path.of(chosen)) ? chosen
+        : Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator))
+            .map(p -> Path.of(p, "kubectl")).filter(Files::isExecutable).map(Path::toString).findFirst().orElse(null);
     Assumptions.assumeTrue(kubectl != null, "kubectl is not installed");
     kubeconfig = dir.resolve("kubeconfig");
     SIM.sim().writeKubeconfig(kubeconfig);
@@ -172,6 +175,22 @@ class KubectlTest {
     } finally {
       watch.destroy();
       watch.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void kubectlTrustsTheHttpsSimThroughItsKubeconfig() throws Exception {
+    try (KubeSim https = KubeSim.builder().https(true).build().start()) {
+      Path config = dir.resolve("https-kubeconfig");
+      https.writeKubeconfig(config);
+      ProcessBuilder pb = new ProcessBuilder(kubectl, "get", "namespaces", "-o", "name");
+      pb.environment().put("KUBECONFIG", config.toString());
+      pb.redirectErrorStream(true);
+      Process p = pb.start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(p.exitValue()).as(out).isZero();
+      assertThat(out.trim()).isEqualTo("namespace/default");
     }
   }
 
