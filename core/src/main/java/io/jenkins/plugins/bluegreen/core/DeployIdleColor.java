@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Deploys a new version into the idle colour. Order matters: everything is validated and the Deployment to write
@@ -58,17 +59,21 @@ final class DeployIdleColor {
         }
         ReplicaSizing sizing = ReplicaSizing.decide(request.replicas(), liveDeployment, context.cluster().autoscalers(),
                 manifest);
-        String deployedAt = context.clock().instant().toString();
-        Deployment desired = new IdleDeploymentPlan(request.app(), idle, context.namespace(), settings,
-                state.stableSelector(), manifest != null ? manifest : liveDeployment, manifest != null,
-                request.image(), request.container(), sizing.replicas(), request.revision(), request.buildUrl(),
-                deployedAt, state.serviceName(), request.previewService()).desired();
+        Deployment template = manifest != null ? manifest : liveDeployment;
+        Function<String, Deployment> desiredAt = deployedAt -> new IdleDeploymentPlan(request.app(), idle,
+                context.namespace(), settings, state.stableSelector(), template, manifest != null, request.image(),
+                request.container(), sizing.replicas(), request.revision(), request.buildUrl(), deployedAt,
+                state.serviceName(), request.previewService()).desired();
+        Deployment desired = desiredAt.apply(context.clock().instant().toString()); // validates before any write
 
         // validated; from here on we write
         lock.acquire(request.app(), request.holder(), request.lockWait());
         AdoptionResult adopted = null;
         if (adoptionPlan != null) {
             adopted = adoption.run(adoptionPlan, request.holder(), request.timeout());
+            // Rollback tells "deployed since the last traffic change" by comparing deployed-at with the history;
+            // the adoption just recorded a change, so the release must be stamped after it.
+            desired = desiredAt.apply(context.clock().instant().toString());
         }
         if (sizing.hpa() != null) {
             context.listener().info("HorizontalPodAutoscaler " + sizing.hpa() + " scales the live colour; sized "

@@ -77,6 +77,18 @@ class AdoptionTest {
     }
 
     @Test
+    void rollbackBeforeTheFirstSwitchAbandonsTheReleaseThatFollowedTheAdoption() {
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
+
+        RollbackResult result = blueGreen.rollback(RollbackRequest.builder("myapp").holder(HOLDER).build());
+
+        assertThat(result.action()).isEqualTo(RollbackResult.Action.ABANDONED);
+        assertThat(result.liveColor()).isEqualTo(Color.BLUE);
+        assertThat(apps.selector("myapp")).containsOnly(entry("app", "myapp"), entry(COLOR, "blue"));
+        assertThat(apps.deployment("myapp-green").getSpec().getReplicas()).isZero();
+    }
+
+    @Test
     void theServiceGainsTheColourKeyOnlyOnceTheColourIsReady() {
         // blue's pods (a copy of v1, same image) will never become ready
         SIM.sim().scripts().image("myapp:1", PodScript.NEVER_READY);
