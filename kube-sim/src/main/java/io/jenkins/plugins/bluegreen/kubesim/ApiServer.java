@@ -51,7 +51,7 @@ final class ApiServer {
   private final Defaults defaults;
   private final Tables tables;
   private final ExecutorService workers;
-  private final ObjectMapper mapper = Serialization.jsonMapper();
+  private final ObjectMapper mapper = Json.mapper();
   private HttpServer server;
   private String address;
 
@@ -600,15 +600,11 @@ final class ApiServer {
     JsonNode n = parse(body);
     if (n == null && body != null && !body.isBlank()) {
       try {
-        n = Serialization.yamlMapper().readTree(body);
+        n = Json.yaml().readTree(body);
       } catch (Exception e) {
         return null;
       }
     }
     return n instanceof ObjectNode o ? o : null;
-  }
-
-  Optional<String> address() {
-    return Optional.ofNullable(address);
   }
 }

@@ -52,7 +52,7 @@ final class ClusterCache {
       byName.remove(e.name());
     } else {
       try {
-        byName.put(e.name(), Serialization.jsonMapper().treeToValue(e.object(), type));
+        byName.put(e.name(), Json.mapper().treeToValue(e.object(), type));
       } catch (JsonProcessingException ex) {
         byName.remove(e.name());
       }
@@ -94,16 +94,8 @@ final class ClusterCache {
     return get("/namespaces", Namespace.class, null, name);
   }
 
-  List<Namespace> namespaces() {
-    return list("/namespaces", Namespace.class, null);
-  }
-
   Optional<Deployment> deployment(String ns, String name) {
     return get("apps/deployments", Deployment.class, ns, name);
-  }
-
-  List<Deployment> deployments(String ns) {
-    return list("apps/deployments", Deployment.class, ns);
   }
 
   Optional<ReplicaSet> replicaSet(String ns, String name) {

@@ -69,9 +69,7 @@ final class Defaults {
     if (selector.isEmpty()) {
       throw invalid(d, "spec.selector: Required value");
     }
-    var it = selector.fields();
-    while (it.hasNext()) {
-      var e = it.next();
+    for (var e : selector.properties()) {
       if (!e.getValue().equals(labels.get(e.getKey()))) {
         throw invalid(d, "spec.template.metadata.labels: Invalid value: " + labels
             + ": `selector` does not match template `labels`");

@@ -133,7 +133,7 @@ final class DeploymentController {
   private void annotateRevision(Deployment d, long revision) {
     Map<String, String> a = d.getMetadata().getAnnotations();
     if (revision > 0 && (a == null || !String.valueOf(revision).equals(a.get(REVISION)))) {
-      ObjectNode change = Serialization.jsonMapper().createObjectNode();
+      ObjectNode change = Json.mapper().createObjectNode();
       change.putObject("metadata").putObject("annotations").put(REVISION, String.valueOf(revision));
       writer.merge(d, change);
     }
@@ -233,7 +233,7 @@ final class DeploymentController {
     if (replicas(rs) == replicas && revision(rs) == revision) {
       return rs;
     }
-    ObjectNode change = Serialization.jsonMapper().createObjectNode();
+    ObjectNode change = Json.mapper().createObjectNode();
     change.putObject("spec").put("replicas", replicas);
     change.putObject("metadata").putObject("annotations").put(REVISION, String.valueOf(revision));
     writer.merge(rs, change);

@@ -23,7 +23,7 @@ final class Discovery {
   static final String OPENAPI_V2_PROTOBUF = "application/com.github.proto-openapi.spec.v2.v1.0+protobuf";
 
   private final ResourceTypes types;
-  private final ObjectMapper mapper = Serialization.jsonMapper();
+  private final ObjectMapper mapper = Json.mapper();
 
   Discovery(ResourceTypes types) {
     this.types = types;
@@ -126,7 +126,4 @@ final class Discovery {
     return "" + (char) (number << 3 | 2) + (char) value.length() + value;
   }
 
-  Map<String, List<String>> groups() {
-    return types.groups();
-  }
 }

@@ -59,7 +59,7 @@ final class GarbageCollector {
   private void deleteNamespaceContents(String ns) {
     for (String json : store.allObjects()) {
       try {
-        JsonNode o = Serialization.jsonMapper().readTree(json);
+        JsonNode o = Json.mapper().readTree(json);
         if (!ns.equals(o.path("metadata").path("namespace").asText())) {
           continue;
         }

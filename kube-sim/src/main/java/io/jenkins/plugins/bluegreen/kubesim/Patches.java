@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +36,7 @@ final class Patches {
     }
     ObjectNode out = target != null && target.isObject() ? ((ObjectNode) target).deepCopy()
         : ((ObjectNode) patch).objectNode();
-    patch.fields().forEachRemaining(e -> {
+    patch.properties().forEach(e -> {
       if (e.getValue().isNull()) {
         out.remove(e.getKey());
       } else {
@@ -60,9 +59,7 @@ final class Patches {
     }
     ObjectNode out = target != null && target.isObject() ? ((ObjectNode) target).deepCopy()
         : ((ObjectNode) patch).objectNode();
-    Iterator<Map.Entry<String, JsonNode>> it = patch.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : patch.properties()) {
       String key = e.getKey();
       JsonNode value = e.getValue();
       if (key.startsWith("$setElementOrder/") || key.equals("$retainKeys") || key.equals("$patch")) {

@@ -61,11 +61,6 @@ final class ResourceTypes {
         .findFirst();
   }
 
-  /** Finds a type by plural in any version of the group (watch and list paths name the version). */
-  Optional<ResourceType> findByPlural(String group, String plural) {
-    return all.stream().filter(t -> t.group().equals(group) && t.plural().equals(plural)).findFirst();
-  }
-
   Optional<ResourceType> findByKind(String apiVersion, String kind) {
     return all.stream().filter(t -> t.apiVersion().equals(apiVersion) && t.kind().equals(kind)).findFirst();
   }

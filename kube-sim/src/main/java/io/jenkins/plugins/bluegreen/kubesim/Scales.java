@@ -14,7 +14,7 @@ final class Scales {
   }
 
   static ObjectNode of(ObjectNode target) {
-    ObjectNode scale = Serialization.jsonMapper().createObjectNode();
+    ObjectNode scale = Json.mapper().createObjectNode();
     scale.put("kind", "Scale").put("apiVersion", "autoscaling/v1");
     JsonNode meta = target.path("metadata");
     ObjectNode m = scale.putObject("metadata");
@@ -25,8 +25,8 @@ final class Scales {
     }
     scale.putObject("spec").put("replicas", target.path("spec").path("replicas").asInt(1));
     List<String> selector = new ArrayList<>();
-    target.path("spec").path("selector").path("matchLabels").fields()
-        .forEachRemaining(e -> selector.add(e.getKey() + "=" + e.getValue().asText()));
+    target.path("spec").path("selector").path("matchLabels").properties()
+        .forEach(e -> selector.add(e.getKey() + "=" + e.getValue().asText()));
     scale.putObject("status").put("replicas", target.path("status").path("replicas").asInt(0))
         .put("selector", String.join(",", selector));
     return scale;

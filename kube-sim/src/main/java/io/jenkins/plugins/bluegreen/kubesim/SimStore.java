@@ -42,7 +42,7 @@ final class SimStore extends KubernetesCrudDispatcher {
   private static final Set<String> STATUS_SUBRESOURCE =
       Set.of("deployments", "replicasets", "statefulsets", "daemonsets", "pods", "horizontalpodautoscalers");
 
-  private final ObjectMapper mapper = Serialization.jsonMapper();
+  private final ObjectMapper mapper = Json.mapper();
   private final List<Consumer<StoreEvent>> listeners = new CopyOnWriteArrayList<>();
   /**
    * plural/namespace/name → store keys. The store finds an object for every write by scanning all
@@ -258,7 +258,7 @@ final class SimStore extends KubernetesCrudDispatcher {
 
   static Map<String, String> labels(JsonNode object) {
     Map<String, String> labels = new HashMap<>();
-    object.path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+    object.path("metadata").path("labels").properties().forEach(e -> labels.put(e.getKey(), e.getValue().asText()));
     return labels;
   }
 

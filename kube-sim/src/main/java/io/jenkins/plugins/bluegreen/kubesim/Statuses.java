@@ -10,7 +10,7 @@ final class Statuses {
   }
 
   static String json(int code, String reason, String message) {
-    ObjectNode s = Serialization.jsonMapper().createObjectNode();
+    ObjectNode s = Json.mapper().createObjectNode();
     s.put("kind", "Status").put("apiVersion", "v1");
     s.putObject("metadata");
     s.put("status", code < 400 ? "Success" : "Failure");

@@ -44,7 +44,7 @@ final class StoreWriter {
     if (!t.hasStatus() && (t.kind().equals("Endpoints") || t.kind().equals("EndpointSlice"))) {
       // long address lists: skip the store's quadratic diff
       return store.replaceDirect(t.objectPath(o.getMetadata().getNamespace(), o.getMetadata().getName()),
-          Serialization.jsonMapper().valueToTree(o));
+          Json.mapper().valueToTree(o));
     }
     return check("update", o, store.call(HttpMethod.PUT, t.objectPath(o.getMetadata().getNamespace(),
         o.getMetadata().getName()), JSON, Serialization.asJson(o)));

@@ -41,7 +41,7 @@ final class Tables {
   }
 
   private ObjectNode table(ResourceType type, List<JsonNode> objects, String resourceVersion) {
-    ObjectNode t = Serialization.jsonMapper().createObjectNode();
+    ObjectNode t = Json.mapper().createObjectNode();
     t.put("kind", "Table").put("apiVersion", "meta.k8s.io/v1");
     t.putObject("metadata").put("resourceVersion", resourceVersion);
     List<Column> columns = columns(type.kind());
@@ -173,7 +173,7 @@ final class Tables {
 
   private static String selector(JsonNode labels) {
     List<String> out = new ArrayList<>();
-    labels.fields().forEachRemaining(e -> out.add(e.getKey() + "=" + e.getValue().asText()));
+    labels.properties().forEach(e -> out.add(e.getKey() + "=" + e.getValue().asText()));
     return out.isEmpty() ? "<none>" : String.join(",", out);
   }
 

@@ -22,7 +22,7 @@ final class TemplateHash {
   // the alphabet Kubernetes uses for generated names: no vowels, no look-alike characters
   private static final String ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
-  private final ObjectMapper canonical = Serialization.jsonMapper().copy()
+  private final ObjectMapper canonical = Json.mapper().copy()
       .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
   String of(PodTemplateSpec template) {
@@ -54,7 +54,7 @@ final class TemplateHash {
   private static JsonNode withoutEmpty(JsonNode node) {
     if (node instanceof ObjectNode o) {
       ObjectNode out = o.objectNode();
-      o.fields().forEachRemaining(e -> {
+      o.properties().forEach(e -> {
         JsonNode v = withoutEmpty(e.getValue());
         if (!v.isNull() && !(v.isObject() && v.isEmpty())) {
           out.set(e.getKey(), v);

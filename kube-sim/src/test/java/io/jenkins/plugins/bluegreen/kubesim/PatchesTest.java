@@ -44,7 +44,7 @@ class PatchesTest {
         json("{'spec':{'ports':[{'port':80,'targetPort':8080}],'selector':{'c':null,'color':'green'}}}"));
     assertThat(out.path("spec").path("ports").get(0).path("nodePort").asInt()).isEqualTo(30080);
     assertThat(out.path("spec").path("ports").get(0).path("targetPort").asInt()).isEqualTo(8080);
-    assertThat(Serialization.jsonMapper().convertValue(out.path("spec").path("selector"), Map.class))
+    assertThat(Json.mapper().convertValue(out.path("spec").path("selector"), Map.class))
         .isEqualTo(Map.of("a", "1", "color", "green"));
   }
 
