@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -84,16 +85,34 @@ final class ScaleDown {
         return new ScaleDownResult(app, ScaleDownResult.Outcome.NOTHING_SCHEDULED, null, null, null, 0);
     }
 
+    /**
+     * Completes once the scale-down has been decided. Cancelling the returned future stops it: every timer step
+     * checks it first, so a cancelled wait (a stopped build, an embedding tool shutting down) never scales later.
+     */
     CompletableFuture<ScaleDownResult> whenDue(String app) {
-        return CompletableFuture.supplyAsync(() -> ifDue(app), context.executor()).thenCompose(result -> {
-            if (result.outcome() != ScaleDownResult.Outcome.NOT_DUE) {
-                return CompletableFuture.completedFuture(result);
+        CompletableFuture<ScaleDownResult> outcome = new CompletableFuture<>();
+        lookWhenDue(app, outcome, context.executor());
+        return outcome;
+    }
+
+    private void lookWhenDue(String app, CompletableFuture<ScaleDownResult> outcome, Executor executor) {
+        executor.execute(() -> {
+            if (outcome.isDone()) {
+                return;
             }
-            long millis = Math.max(0, Duration.between(context.clock().instant(), result.due()).toMillis()) + 1;
-            // a timer, not a sleeping thread; then look again, since anything may have changed meanwhile
-            return CompletableFuture.supplyAsync(() -> null,
-                    CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, context.executor()))
-                    .thenCompose(ignored -> whenDue(app));
+            try {
+                ScaleDownResult result = ifDue(app);
+                if (result.outcome() != ScaleDownResult.Outcome.NOT_DUE) {
+                    outcome.complete(result);
+                    return;
+                }
+                long millis = Math.max(0, Duration.between(context.clock().instant(), result.due()).toMillis()) + 1;
+                // a timer, not a sleeping thread; then look again, since anything may have changed meanwhile
+                lookWhenDue(app, outcome,
+                        CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, context.executor()));
+            } catch (RuntimeException | Error failure) {
+                outcome.completeExceptionally(failure);
+            }
         });
     }
 

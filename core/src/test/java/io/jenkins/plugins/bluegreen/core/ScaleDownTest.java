@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
@@ -121,5 +122,22 @@ class ScaleDownTest {
 
         assertThat(result.outcome()).isEqualTo(ScaleDownResult.Outcome.SCALED_DOWN);
         assertThat(apps.deployment("myapp-blue").getSpec().getReplicas()).isZero();
+    }
+
+    @Test
+    void cancellingTheFutureStopsAPendingScaleDown() throws Exception {
+        SwitchResult switched = switchToGreen(Duration.ofMillis(1000));
+        CompletableFuture<ScaleDownResult> pending = blueGreen.scaleDownWhenDue("myapp");
+        Thread.sleep(300); // the first look has found it not due and set its timer
+
+        assertThat(pending.cancel(true)).isTrue();
+        // past the due time, with room for a timer that would fire late on a busy machine
+        while (clock.instant().isBefore(switched.scaleDownAt().plusMillis(700))) {
+            Thread.sleep(50);
+        }
+
+        assertThat(apps.deployment("myapp-blue").getSpec().getReplicas()).isEqualTo(4);
+        assertThat(apps.deployment("myapp-blue").getMetadata().getAnnotations())
+                .containsKey("bluegreen.jenkins.io/scale-down-at"); // still scheduled for whoever looks next
     }
 }
