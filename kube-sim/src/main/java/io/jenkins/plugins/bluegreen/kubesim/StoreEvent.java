@@ -11,6 +11,7 @@ import java.util.Map;
  * @param type ADDED, MODIFIED or DELETED
  * @param oldLabels labels before the change (empty for ADDED), so a watch whose selector no
  *     longer matches can be told DELETED, as a real API server does
+ * @param object the parsed object, for controllers; null in the watch history
  * @param json the object as stored (for DELETED: the last state, with a fresh resourceVersion)
  */
 record StoreEvent(String type, String group, String plural, String namespace, String name,
@@ -20,6 +21,14 @@ record StoreEvent(String type, String group, String plural, String namespace, St
   StoreEvent {
     labels = Map.copyOf(labels);
     oldLabels = Map.copyOf(oldLabels);
+  }
+
+  /**
+   * The same event without the parsed object, which is what the watch history keeps: watchers
+   * only need the JSON, and ten thousand parsed pods would cost hundreds of megabytes.
+   */
+  StoreEvent withoutTree() {
+    return new StoreEvent(type, group, plural, namespace, name, labels, oldLabels, null, json, resourceVersion);
   }
 
   String key() {

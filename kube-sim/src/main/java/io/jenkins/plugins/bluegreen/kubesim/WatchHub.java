@@ -72,7 +72,7 @@ final class WatchHub {
   }
 
   synchronized void publish(StoreEvent e) {
-    history.addLast(e);
+    history.addLast(e.withoutTree());
     while (history.size() > capacity) {
       evictedUpTo = history.removeFirst().resourceVersion();
     }
