@@ -19,6 +19,10 @@ public final class PodScripts {
 
   private final Map<String, PodScript> byImage = new ConcurrentHashMap<>();
 
+  /** One per sim: {@link KubeSim#scripts()}. */
+  PodScripts() {
+  }
+
   /** Pods running {@code image} (exact match, e.g. {@code myapp:bad}) follow {@code script}. */
   public PodScripts image(String image, PodScript script) {
     byImage.put(image, script);

@@ -16,6 +16,10 @@ public final class RequestCounters {
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
   private final LongAdder total = new LongAdder();
 
+  /** One per sim: {@link KubeSim#requests()}. */
+  RequestCounters() {
+  }
+
   void record(String verb, String path) {
     counts.computeIfAbsent(verb + " " + path, k -> new LongAdder()).increment();
     total.increment();
