@@ -50,13 +50,14 @@ final class ApiServer {
   private final RequestCounters counters;
   private final Defaults defaults;
   private final Tables tables;
+  private final Rbac rbac;
   private final ExecutorService workers;
   private final ObjectMapper mapper = Json.mapper();
   private HttpServer server;
   private String address;
 
   ApiServer(Vertx vertx, SimStore store, WatchHub hub, ClusterCache cache, ResourceTypes types, FaultRules faults,
-      RequestCounters counters, Defaults defaults, ExecutorService workers) {
+      RequestCounters counters, Defaults defaults, Rbac rbac, ExecutorService workers) {
     this.vertx = vertx;
     this.store = store;
     this.hub = hub;
@@ -67,6 +68,7 @@ final class ApiServer {
     this.counters = counters;
     this.defaults = defaults;
     this.tables = new Tables();
+    this.rbac = rbac;
     this.workers = workers;
   }
 
@@ -173,6 +175,11 @@ final class ApiServer {
 
   private void serve(Exchange ex) {
     try {
+      Reply refused = authorize(ex);
+      if (refused != null) {
+        write(ex, refused);
+        return;
+      }
       if (ex.watch() && faults.takeWatchRefusal()) {
         write(ex, status(500, "kube-sim refused this watch (faults().refuseWatches)"));
         return;
@@ -196,6 +203,12 @@ final class ApiServer {
     }
   }
 
+  /** Authentication and RBAC, as a real API server does them before anything else; null when allowed. */
+  private Reply authorize(Exchange ex) {
+    Rbac.Refusal refusal = rbac.check(ex.req().getHeader("Authorization"), ex.verb(), ex.api(), ex.params());
+    return refusal == null ? null : Reply.json(refusal.code(), refusal.body());
+  }
+
   private static Reply faultReply(FaultRule rule) {
     ObjectNode status = (ObjectNode) Serialization.unmarshal(
         Statuses.json(rule.status(), Statuses.reasonFor(rule.status()), rule.message()), JsonNode.class);
@@ -209,6 +222,11 @@ final class ApiServer {
   }
 
   private void webSocketWatch(Exchange ex) {
+    Reply refused = authorize(ex);
+    if (refused != null) {
+      write(ex, refused);
+      return;
+    }
     if (faults.takeWatchRefusal()) {
       write(ex, status(500, "kube-sim refused this watch (faults().refuseWatches)"));
       return;

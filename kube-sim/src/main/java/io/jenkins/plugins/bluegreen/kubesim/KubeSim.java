@@ -45,8 +45,19 @@ public final class KubeSim implements AutoCloseable {
     private Duration readyDelay = Duration.ofMillis(300);
     private Duration specSecond = Duration.ofSeconds(1);
     private int watchHistory = 10_000;
+    private boolean rbac;
 
     private Builder() {
+    }
+
+    /**
+     * Authenticate bearer tokens and enforce RBAC (Role, RoleBinding, ClusterRole, ClusterRoleBinding objects in
+     * the store) on every request, as a real API server does; off by default. See {@link Rbac}: tokens come from
+     * {@link KubeSim#rbac()}, the default client and kubeconfig use the administrator's token.
+     */
+    public Builder rbac(boolean enforce) {
+      this.rbac = enforce;
+      return this;
     }
 
     /** The port to listen on, 0 (the default) for a free one. */
@@ -101,6 +112,7 @@ public final class KubeSim implements AutoCloseable {
   private final PodLifecycle lifecycle;
   private final EndpointsController endpoints;
   private final AtomicInteger namespaces = new AtomicInteger();
+  private final Rbac rbac;
   private Vertx vertx;
   private ExecutorService workers;
   private ApiServer server;
@@ -112,6 +124,7 @@ public final class KubeSim implements AutoCloseable {
     int id = INSTANCES.incrementAndGet();
     this.hub = new WatchHub(b.watchHistory);
     this.faults = new FaultRules(hub::dropAll);
+    this.rbac = new Rbac(b.rbac, store);
     this.loop = new ControllerLoop("kube-sim-" + id + "-controllers");
     SimSettings timing = new SimSettings(b.readyDelay, b.specSecond);
     StoreWriter writer = new StoreWriter(store, types);
@@ -143,7 +156,7 @@ public final class KubeSim implements AutoCloseable {
     vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2)
         .setBlockedThreadCheckInterval(10_000));
     tls = settings.https ? TlsMaterial.selfSigned() : null;
-    server = new ApiServer(vertx, store, hub, cache, types, faults, counters, new Defaults(cache), workers);
+    server = new ApiServer(vertx, store, hub, cache, types, faults, counters, new Defaults(cache), rbac, workers);
     port = server.start(settings.port, tls);
     return this;
   }
@@ -167,8 +180,13 @@ public final class KubeSim implements AutoCloseable {
 
   /** A fabric8 client (OkHttp) for this sim in the given namespace; the caller closes it. */
   public KubernetesClient newClient(String namespace) {
+    return newClient(namespace, Rbac.ADMIN_TOKEN);
+  }
+
+  /** A fabric8 client that authenticates with {@code token} (see {@link #rbac()}); the caller closes it. */
+  public KubernetesClient newClient(String namespace, String token) {
     ConfigBuilder config = new ConfigBuilder(Config.empty()).withMasterUrl(url()).withNamespace(namespace)
-        .withOauthToken("kube-sim");
+        .withOauthToken(token);
     if (tls != null) {
       config.withCaCertData(tls.certificateBase64());
     }
@@ -178,6 +196,11 @@ public final class KubeSim implements AutoCloseable {
 
   /** A kubeconfig for this sim: cluster, user and context all named {@code kube-sim}, namespace default. */
   public String kubeconfig() {
+    return kubeconfig(Rbac.ADMIN_TOKEN);
+  }
+
+  /** {@link #kubeconfig()} whose user authenticates with {@code token} (see {@link #rbac()}). */
+  public String kubeconfig(String token) {
     String ca = tls == null ? "" : "    certificate-authority-data: " + tls.certificateBase64() + "\n";
     return "apiVersion: v1\n"
         + "kind: Config\n"
@@ -189,7 +212,7 @@ public final class KubeSim implements AutoCloseable {
         + "users:\n"
         + "- name: kube-sim\n"
         + "  user:\n"
-        + "    token: kube-sim\n"
+        + "    token: " + token + "\n"
         + "contexts:\n"
         + "- name: kube-sim\n"
         + "  context:\n"
@@ -200,11 +223,16 @@ public final class KubeSim implements AutoCloseable {
   }
 
   public void writeKubeconfig(Path path) {
+    writeKubeconfig(path, Rbac.ADMIN_TOKEN);
+  }
+
+  /** Writes {@link #kubeconfig(String)} to {@code path}. */
+  public void writeKubeconfig(Path path, String token) {
     try {
       if (path.getParent() != null) {
         Files.createDirectories(path.getParent());
       }
-      Files.writeString(path, kubeconfig(), StandardCharsets.UTF_8);
+      Files.writeString(path, kubeconfig(token), StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -220,6 +248,11 @@ public final class KubeSim implements AutoCloseable {
 
   public PodScripts scripts() {
     return scripts;
+  }
+
+  /** Tokens and authorization decisions; enforced only when built with {@link Builder#rbac(boolean)}. */
+  public Rbac rbac() {
+    return rbac;
   }
 
   /** Calls the listener (on the controller thread) each time kube-sim marks a pod Ready. */

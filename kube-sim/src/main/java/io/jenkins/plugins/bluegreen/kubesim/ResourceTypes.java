@@ -43,7 +43,16 @@ final class ResourceTypes {
         new ResourceType("autoscaling", "v1", "horizontalpodautoscalers", "horizontalpodautoscaler",
             "HorizontalPodAutoscaler", true, List.of("hpa"), List.of("status")),
         new ResourceType("networking.k8s.io", "v1", "ingresses", "ingress", "Ingress", true,
-            List.of("ing"), List.of("status")));
+            List.of("ing"), List.of("status")),
+        rbac("roles", "role", "Role", true),
+        rbac("rolebindings", "rolebinding", "RoleBinding", true),
+        rbac("clusterroles", "clusterrole", "ClusterRole", false),
+        rbac("clusterrolebindings", "clusterrolebinding", "ClusterRoleBinding", false));
+  }
+
+  private static ResourceType rbac(String plural, String singular, String kind, boolean namespaced) {
+    return new ResourceType("rbac.authorization.k8s.io", "v1", plural, singular, kind, namespaced, List.of(),
+        List.of());
   }
 
   private static ResourceType core(String plural, String singular, String kind, boolean namespaced,
