@@ -46,7 +46,8 @@ final class Adoption {
         }
         Deployment source = candidates.isEmpty() ? existing : candidates.get(0);
         List<String> others = candidates.stream().map(d -> d.getMetadata().getName()).toList();
-        ReplicaSizing sizing = ReplicaSizing.decide(null, source, context.cluster().autoscalers(), null);
+        ReplicaSizing sizing = ReplicaSizing.decide(null, source,
+                context.cluster().autoscalers(context.listener()::warn), null);
         return new Plan(state, source, others, sizing, existing);
     }
 

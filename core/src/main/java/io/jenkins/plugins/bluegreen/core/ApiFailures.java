@@ -6,10 +6,21 @@ import io.fabric8.kubernetes.client.WatcherException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.HttpURLConnection;
+import java.security.cert.CertificateException;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.net.ssl.SSLException;
 
 /** Turns fabric8's exceptions into the typed failures of core, each saying what to do. */
 final class ApiFailures {
+    /**
+     * The reason part of every Kubernetes 403 (k8s.io/apiserver's forbiddenMessage, unchanged since 1.11):
+     * {@code User "u" cannot update resource "services" in API group "" in the namespace "shop"}.
+     */
+    private static final Pattern FORBIDDEN = Pattern.compile("User \"([^\"]*)\" cannot (\\S+) resource \"([^\"]+)\" "
+            + "in API group \"([^\"]*)\"(?: in the namespace \"([^\"]*)\")?");
+
     private ApiFailures() { }
 
     /** No HTTP answer at all: refused, reset, timed out, unknown host. The request may or may not have arrived. */
@@ -32,9 +43,13 @@ final class ApiFailures {
         return failure instanceof KubernetesClientException kce && kce.getCode() == HttpURLConnection.HTTP_CONFLICT;
     }
 
+    /** 403: authenticated, but RBAC does not allow it. */
     static boolean isForbidden(Throwable failure) {
-        return failure instanceof KubernetesClientException kce
-                && (kce.getCode() == HttpURLConnection.HTTP_FORBIDDEN || kce.getCode() == HttpURLConnection.HTTP_UNAUTHORIZED);
+        return failure instanceof KubernetesClientException kce && kce.getCode() == HttpURLConnection.HTTP_FORBIDDEN;
+    }
+
+    private static boolean isUnauthorized(Throwable failure) {
+        return failure instanceof KubernetesClientException kce && kce.getCode() == HttpURLConnection.HTTP_UNAUTHORIZED;
     }
 
     /** @param doing what was being attempted, e.g. "reading Service myapp in namespace shop" */
@@ -42,21 +57,76 @@ final class ApiFailures {
         if (failure instanceof BlueGreenException typed) {
             return typed;
         }
+        if (isUnreachable(failure) && cause(failure, SSLException.class, CertificateException.class) != null) {
+            return new ClusterUnreachableException("cannot verify the Kubernetes API server's TLS certificate while "
+                    + doing + ": " + rootMessage(failure) + " — give the kubeconfig the cluster's CA "
+                    + "(certificate-authority or certificate-authority-data); insecure-skip-tls-verify turns the check "
+                    + "off, which lets anyone on the network path pose as the API server and receive the credentials",
+                    failure);
+        }
         if (isUnreachable(failure)) {
             return new ClusterUnreachableException("cannot reach the Kubernetes API while " + doing + ": "
                     + rootMessage(failure) + " — check the server URL, kubeconfig/context and network, then retry",
                     failure);
         }
-        if (isForbidden(failure)) {
-            return new BlueGreenException("the Kubernetes API refused " + doing + " (HTTP "
-                    + ((KubernetesClientException) failure).getCode() + "): " + rootMessage(failure)
-                    + " — grant the account the namespaced verbs listed under 'RBAC' in docs/architecture.md", failure);
+        KubernetesClientException answered = (KubernetesClientException) cause(failure, KubernetesClientException.class);
+        while (answered != null && answered.getCode() <= 0 && answered.getCause() != null) {
+            // an informer's or a watch's own wrapper around the API server's answer
+            answered = (KubernetesClientException) cause(answered.getCause(), KubernetesClientException.class);
+        }
+        if (isForbidden(answered)) {
+            return forbidden(answered, doing);
+        }
+        if (isUnauthorized(answered)) {
+            // the server's text is only "Unauthorized"; what helps is where the credentials come from
+            return new BlueGreenException("unauthorized: the Kubernetes API did not accept the credentials (HTTP 401) "
+                    + "while " + doing + " — the token or client certificate of the kubeconfig context is missing, "
+                    + "invalid or expired; get fresh credentials and retry", failure);
         }
         if (failure instanceof WatcherException) {
             return new ClusterUnreachableException("the watch broke while " + doing + ": " + rootMessage(failure)
                     + " — check the connection to the Kubernetes API and retry", failure);
         }
         return new BlueGreenException("failed " + doing + ": " + rootMessage(failure), failure);
+    }
+
+    /**
+     * A 403 as the missing RBAC rule: {@code forbidden: needs verb update on resource services (core API group) in
+     * namespace shop}, read from the Status message every Kubernetes API server sends; the raw message when it has
+     * another shape (a webhook authorizer's own text, say).
+     */
+    static PermissionDeniedException forbidden(KubernetesClientException failure, String doing) {
+        String status = failure.getStatus() != null && failure.getStatus().getMessage() != null
+                ? failure.getStatus().getMessage() : String.valueOf(failure.getMessage());
+        Matcher m = FORBIDDEN.matcher(status);
+        if (!m.find()) {
+            return new PermissionDeniedException("forbidden: the Kubernetes API refused " + doing + " (HTTP 403: "
+                    + status + ") — compare the account's Role with docs/rbac.yaml", null, null, null, null, failure);
+        }
+        String user = m.group(1);
+        String verb = m.group(2);
+        String resource = m.group(3);
+        String group = m.group(4);
+        String namespace = m.group(5);
+        String where = namespace == null ? " at cluster scope" : " in namespace " + namespace;
+        String during = namespace == null ? doing : doing.replace(" in namespace " + namespace, "");
+        return new PermissionDeniedException("forbidden: needs verb " + verb + " on resource " + resource
+                + (group.isEmpty() ? " (core API group)" : " (API group " + group + ")") + where + ", while " + during
+                + " — User \"" + user + "\" may not; add the verb to the account's Role (docs/rbac.yaml lists every "
+                + "verb blue-green uses)", verb, resource, group, namespace, failure);
+    }
+
+    /** The first cause of one of these types in the chain, or null. */
+    @SafeVarargs
+    private static Throwable cause(Throwable failure, Class<? extends Throwable>... types) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (Class<? extends Throwable> type : types) {
+                if (type.isInstance(t)) {
+                    return t;
+                }
+            }
+        }
+        return null;
     }
 
     static String rootMessage(Throwable failure) {

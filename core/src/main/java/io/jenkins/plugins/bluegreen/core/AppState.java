@@ -28,11 +28,33 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
         InputValidation.serviceName("service", serviceOverride);
         Cluster cluster = context.cluster();
         Map<Color, Deployment> deployments = new EnumMap<>(Color.class);
-        for (Color color : Color.values()) {
-            cluster.deployment(settings.deploymentName(app, color)).ifPresent(d -> deployments.put(color, d));
+        Service service;
+        String serviceName;
+        try {
+            for (Color color : Color.values()) {
+                cluster.deployment(settings.deploymentName(app, color)).ifPresent(d -> deployments.put(color, d));
+            }
+            serviceName = serviceOverride != null ? serviceOverride : recordedServiceName(deployments).orElse(app);
+            service = cluster.service(serviceName).orElse(null);
+        } catch (PermissionDeniedException refused) {
+            // a Role lives in its namespace: in a namespace that does not exist (a typo in -n) every read is refused,
+            // and "forbidden" would send the user to fix RBAC instead of the namespace name
+            Cluster.NamespaceLookup lookup = cluster.namespaceExists();
+            if (Boolean.FALSE.equals(lookup.exists())) {
+                throw missingNamespace(cluster);
+            }
+            if (lookup.exists() == null) {
+                throw new PermissionDeniedException(refused.getMessage() + " (or namespace " + cluster.namespace()
+                        + " does not exist, which this account cannot tell: " + lookup.unknownBecause() + ")",
+                        refused.verb(), refused.resource(), refused.apiGroup(), refused.namespace(), refused);
+            }
+            throw refused;
         }
-        String serviceName = serviceOverride != null ? serviceOverride : recordedServiceName(deployments).orElse(app);
-        Service service = cluster.service(serviceName).orElseThrow(() -> missingService(cluster, serviceName));
+        if (service == null) {
+            Cluster.NamespaceLookup lookup = cluster.namespaceExists();
+            throw Boolean.FALSE.equals(lookup.exists()) ? missingNamespace(cluster)
+                    : missingService(cluster, serviceName, lookup);
+        }
         return analyse(app, service, deployments, settings);
     }
 
@@ -126,14 +148,15 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
                 .filter(s -> s != null && !s.isBlank()).findFirst();
     }
 
-    private static InvalidInputException missingService(Cluster cluster, String serviceName) {
-        Optional<Boolean> namespaceExists = cluster.namespaceExists();
-        if (namespaceExists.isPresent() && !namespaceExists.get()) {
-            return new InvalidInputException("namespace", "namespace " + cluster.namespace() + " does not exist",
-                    "pass the namespace the app runs in (-n), or create it");
-        }
-        String maybe = namespaceExists.isEmpty() ? " (or the namespace does not exist; this account may not read "
-                + "namespaces)" : "";
+    private static InvalidInputException missingNamespace(Cluster cluster) {
+        return new InvalidInputException("namespace", "namespace " + cluster.namespace() + " does not exist",
+                "pass the namespace the app runs in (-n), or create it");
+    }
+
+    private static InvalidInputException missingService(Cluster cluster, String serviceName,
+                                                        Cluster.NamespaceLookup lookup) {
+        String maybe = lookup.exists() == null ? " (or the namespace does not exist; this account cannot tell: "
+                + lookup.unknownBecause() + ")" : "";
         return new InvalidInputException("service", "Service " + serviceName + " not found in namespace "
                 + cluster.namespace() + maybe, "create the Service that fronts the app, or pass its name (--service)");
     }

@@ -279,12 +279,12 @@ public final class BlueGreen {
             return this;
         }
 
-        /** @throws InvalidInputException naming {@code namespace} when none was given and the client has none */
+        /**
+         * @throws InvalidInputException naming {@code namespace} when none was given and the client has none, or it
+         *                               is not a valid namespace name
+         */
         public BlueGreen build() {
-            if (namespace == null || namespace.isBlank()) {
-                throw new InvalidInputException("namespace", "is not set",
-                        "pass a namespace (-n) or set one in the kubeconfig context");
-            }
+            InputValidation.namespace(namespace);
             return new BlueGreen(this);
         }
     }

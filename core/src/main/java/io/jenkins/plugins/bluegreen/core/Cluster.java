@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -52,13 +53,22 @@ final class Cluster {
         return call("listing Deployments", () -> client.apps().deployments().inNamespace(namespace).list().getItems());
     }
 
-    /** HorizontalPodAutoscalers (autoscaling/v2); empty when the API is absent or forbidden, since they only refine sizing. */
-    List<HorizontalPodAutoscaler> autoscalers() {
+    /**
+     * HorizontalPodAutoscalers (autoscaling/v2); empty when the API is absent or forbidden, since they only refine
+     * sizing. A refusal is told to {@code warn} (naming the missing verb): an account without it sizes a colour from
+     * the Deployment alone, which should not go unnoticed.
+     */
+    List<HorizontalPodAutoscaler> autoscalers(Consumer<String> warn) {
         try {
             return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).list().getItems();
         } catch (RuntimeException e) {
             if (ApiFailures.isUnreachable(e)) {
                 throw ApiFailures.translate(e, "listing HorizontalPodAutoscalers");
+            }
+            if (ApiFailures.isForbidden(e)) {
+                warn.accept("HorizontalPodAutoscalers are ignored when sizing the new colour: "
+                        + ApiFailures.translate(e, "listing HorizontalPodAutoscalers in namespace " + namespace)
+                        .getMessage());
             }
             return List.of();
         }
@@ -69,15 +79,17 @@ final class Cluster {
     }
 
     /**
-     * Whether the namespace exists; empty when the caller may not read namespaces (a namespaced Role is enough
-     * for everything else, so that is not an error).
+     * Whether the namespace exists. A namespaced Role is enough for everything else, so an account that may not
+     * read namespaces is not an error: then {@code exists} is null and {@code unknownBecause} names the missing verb.
      */
-    Optional<Boolean> namespaceExists() {
+    record NamespaceLookup(Boolean exists, String unknownBecause) { }
+
+    NamespaceLookup namespaceExists() {
         try {
-            return Optional.of(client.namespaces().withName(namespace).get() != null);
+            return new NamespaceLookup(client.namespaces().withName(namespace).get() != null, null);
         } catch (RuntimeException e) {
             if (ApiFailures.isForbidden(e)) {
-                return Optional.empty();
+                return new NamespaceLookup(null, ApiFailures.translate(e, "reading namespace " + namespace).getMessage());
             }
             throw ApiFailures.translate(e, "reading namespace " + namespace);
         }

@@ -47,6 +47,9 @@ final class DeployIdleColor {
             throw new InvalidInputException("previewService", "is the live Service " + state.serviceName(),
                     "name a separate Service, e.g. " + request.app() + "-preview");
         }
+        if (request.previewService() != null) {
+            new PreviewService(context).requireUsable(state, request.previewService());
+        }
         Adoption adoption = new Adoption(context);
         Adoption.Plan adoptionPlan = state.liveColor() == null ? adoption.plan(state) : null;
         Color live = state.liveColor() == null ? Adoption.ADOPTED_COLOR : state.liveColor();
@@ -57,8 +60,8 @@ final class DeployIdleColor {
                     + settings.deploymentName(request.app(), live) + " does not exist, so there is no pod template to "
                     + "put the image in", "deploy with a manifest instead");
         }
-        ReplicaSizing sizing = ReplicaSizing.decide(request.replicas(), liveDeployment, context.cluster().autoscalers(),
-                manifest);
+        ReplicaSizing sizing = ReplicaSizing.decide(request.replicas(), liveDeployment,
+                context.cluster().autoscalers(context.listener()::warn), manifest);
         Deployment template = manifest != null ? manifest : liveDeployment;
         Function<String, Deployment> desiredAt = deployedAt -> new IdleDeploymentPlan(request.app(), idle,
                 context.namespace(), settings, state.stableSelector(), template, manifest != null, request.image(),

@@ -96,9 +96,13 @@ record IdleDeploymentPlan(String app, Color color, String namespace, BlueGreenSe
         annotations.remove(StateKeys.SCALE_DOWN_AT);
         annotations.remove(StateKeys.REPLICAS_BEFORE_SCALE_DOWN);
 
+        LabelSelector selector = selector(colorKey);
+        if (fromManifest) {
+            requireWellFormed(selector, podLabels, template.getSpec().getContainers());
+        }
         DeploymentSpec spec = new DeploymentSpecBuilder(sourceSpec)
                 .withReplicas(replicas)
-                .withSelector(selector(colorKey))
+                .withSelector(selector)
                 .withTemplate(template)
                 .withPaused(null)
                 .build();
@@ -107,6 +111,35 @@ record IdleDeploymentPlan(String app, Color color, String namespace, BlueGreenSe
                         .withNamespace(namespace).withLabels(labels).withAnnotations(annotations).build())
                 .withSpec(spec)
                 .build();
+    }
+
+    /**
+     * What the API server would refuse with 422 — but only after the lock was taken (and an adoption run), so a
+     * manifest's mistakes are caught here, before any write.
+     */
+    private static void requireWellFormed(LabelSelector selector, Map<String, String> podLabels,
+                                          List<Container> containers) {
+        if (!podLabels.entrySet().containsAll(selector.getMatchLabels().entrySet())) {
+            throw new InvalidInputException("manifest", "spec.selector.matchLabels " + selector.getMatchLabels()
+                    + " are not all in the pod labels " + podLabels + ", so the Deployment would select none of its "
+                    + "own pods", "give spec.template.metadata.labels every spec.selector.matchLabels entry");
+        }
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < containers.size(); i++) {
+            Container c = containers.get(i);
+            if (c.getName() == null || c.getName().isBlank()) {
+                throw new InvalidInputException("manifest", "spec.template.spec.containers[" + i + "] has no name",
+                        "give every container a name");
+            }
+            if (!names.add(c.getName())) {
+                throw new InvalidInputException("manifest", "two containers are named " + c.getName(),
+                        "give every container its own name");
+            }
+            if (c.getImage() == null || c.getImage().isBlank()) {
+                throw new InvalidInputException("manifest", "container " + c.getName() + " has no image",
+                        "set its image in the manifest, or pass --image for it");
+            }
+        }
     }
 
     private LabelSelector selector(String colorKey) {

@@ -7,6 +7,24 @@ import java.util.regex.Pattern;
 final class InputValidation {
     private static final Pattern DNS_1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final int MAX_NAME = 63;
+    /** Lease holder identities are free text, but they are printed in messages and kubectl columns. */
+    static final int MAX_HOLDER = 1024;
+    /**
+     * An image reference as the container runtime parses it (github.com/distribution/reference): optional registry
+     * host[:port]/, lower-case path components, optional :tag and @digest. Anything else is refused here instead of
+     * becoming pods stuck in InvalidImageName.
+     */
+    private static final Pattern IMAGE_REFERENCE;
+
+    static {
+        String domainComponent = "(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])";
+        String domain = "(?:" + domainComponent + "(?:\\." + domainComponent + ")*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?";
+        String pathComponent = "[a-z0-9]+(?:(?:__|[_.]|-+)[a-z0-9]+)*";
+        String name = "(?:" + domain + "/)?" + pathComponent + "(?:/" + pathComponent + ")*";
+        String tag = "[\\w][\\w.-]{0,127}";
+        String digest = "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}";
+        IMAGE_REFERENCE = Pattern.compile(name + "(?::" + tag + ")?(?:@" + digest + ")?");
+    }
 
     private InputValidation() { }
 
@@ -36,6 +54,28 @@ final class InputValidation {
         if (holder == null || holder.isBlank()) {
             throw new InvalidInputException("holder", "is empty",
                     "pass who holds the deploy lock, e.g. the build URL or cli:user@host");
+        }
+        if (holder.chars().anyMatch(Character::isISOControl)) {
+            // it is echoed into consoles ("locked by ..."): a newline in it could forge log lines
+            throw new InvalidInputException("holder", "contains a control character (e.g. a line break)",
+                    "pass a single-line identity, e.g. the build URL or cli:user@host");
+        }
+        if (holder.length() > MAX_HOLDER) {
+            throw new InvalidInputException("holder", "is " + holder.length() + " characters long (max " + MAX_HOLDER
+                    + ")", "pass a short identity, e.g. the build URL or cli:user@host");
+        }
+    }
+
+    static void namespace(String namespace) {
+        if (namespace == null || namespace.isBlank()) {
+            throw new InvalidInputException("namespace", "is not set",
+                    "pass a namespace (-n) or set one in the kubeconfig context");
+        }
+        if (namespace.length() > MAX_NAME || !DNS_1123_LABEL.matcher(namespace).matches()) {
+            // it becomes a path segment of every request: 'a/b' would address something else entirely
+            throw new InvalidInputException("namespace", "'" + namespace + "' is not a valid namespace name",
+                    "use a DNS-1123 label: at most 63 lower-case letters, digits and '-', starting and ending with a "
+                            + "letter or digit");
         }
     }
 
@@ -73,6 +113,10 @@ final class InputValidation {
         if (image.chars().anyMatch(Character::isWhitespace)) {
             throw new InvalidInputException("image", "'" + image + "' contains whitespace",
                     "pass a single image reference, e.g. registry/myapp:2.0");
+        }
+        if (!IMAGE_REFERENCE.matcher(image).matches()) {
+            throw new InvalidInputException("image", "'" + image + "' is not a valid image reference",
+                    "use [registry[:port]/]name[:tag][@digest] with a lower-case name, e.g. registry.example/myapp:2.0");
         }
     }
 

@@ -8,16 +8,23 @@ package io.jenkins.plugins.bluegreen.core;
 public class InvalidInputException extends BlueGreenException {
     private static final long serialVersionUID = 1L;
     private final String field;
+    private final String problem;
     private final String fix;
 
     public InvalidInputException(String field, String problem, String fix) {
         super(field + ": " + problem + " — " + fix + " (nothing was changed)");
         this.field = field;
+        this.problem = problem;
         this.fix = fix;
     }
 
     public String field() {
         return field;
+    }
+
+    /** What is wrong, without the field name, so a front end can name the field its own way (e.g. {@code --app}). */
+    public String problem() {
+        return problem;
     }
 
     public String fix() {

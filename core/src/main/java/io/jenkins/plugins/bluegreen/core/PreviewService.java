@@ -22,6 +22,25 @@ final class PreviewService {
         this.context = context;
     }
 
+    /**
+     * Refuses a preview name that belongs to a Service which is not this app's preview — another app's live Service,
+     * say: re-pointing its selector would take its traffic. Read before any write, so a refusal changes nothing.
+     */
+    void requireUsable(AppState state, String previewName) {
+        context.cluster().service(previewName).ifPresent(existing -> {
+            if (!isPreviewOf(existing, state.serviceName())) {
+                throw new InvalidInputException("previewService", "Service " + previewName + " already exists and is "
+                        + "not a preview of " + state.serviceName() + " (no " + StateKeys.PREVIEW_OF + ": "
+                        + state.serviceName() + " annotation), so re-pointing it could take its traffic",
+                        "name a Service that does not exist yet, e.g. " + state.app() + "-preview");
+            }
+        });
+    }
+
+    private static boolean isPreviewOf(Service service, String liveService) {
+        return liveService.equals(Labels.annotation(service, StateKeys.PREVIEW_OF));
+    }
+
     void pointAt(AppState state, String previewName, Color color) {
         if (previewName.equals(state.serviceName())) {
             context.listener().warn("preview Service " + previewName + " is the live Service; not touching it");
@@ -37,6 +56,10 @@ final class PreviewService {
                     cluster.create(newPreview(state, previewName, selector), s -> selector.equals(s.getSpec().getSelector()));
                     context.listener().info("created preview Service " + previewName + " selecting " + color);
                     return;
+                }
+                if (!isPreviewOf(existing, state.serviceName())) {
+                    throw new ConflictException("Service " + previewName + " was created by someone else and is not a "
+                            + "preview of " + state.serviceName() + "; it was not pointed at " + color);
                 }
                 if (selector.equals(existing.getSpec().getSelector())) {
                     return;
@@ -59,7 +82,7 @@ final class PreviewService {
         return new ServiceBuilder()
                 .withNewMetadata().withName(name).withNamespace(context.namespace())
                 .withLabels(state.stableSelector())
-                .addToAnnotations(StateKeys.PREFIX + "preview-of", state.serviceName())
+                .addToAnnotations(StateKeys.PREVIEW_OF, state.serviceName())
                 .endMetadata()
                 .withNewSpec().withType("ClusterIP").withSelector(selector).withPorts(ports).endSpec()
                 .build();

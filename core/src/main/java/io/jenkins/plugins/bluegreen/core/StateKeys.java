@@ -21,6 +21,9 @@ final class StateKeys {
     static final String SCALE_DOWN_AT = PREFIX + "scale-down-at";
     static final String REPLICAS_BEFORE_SCALE_DOWN = PREFIX + "replicas-before-scale-down";
 
+    // on a preview Service: the live Service it previews; a Service without it is not ours to re-point
+    static final String PREVIEW_OF = PREFIX + "preview-of";
+
     // on a colour's pod template: unique per deploy, so the health check can tell this release's pods from the
     // previous release's (which may still be crashing while they are replaced)
     static final String RELEASE = PREFIX + "release";
