@@ -21,6 +21,15 @@ final class ApiFailures {
     private static final Pattern FORBIDDEN = Pattern.compile("User \"([^\"]*)\" cannot (\\S+) resource \"([^\"]+)\" "
             + "in API group \"([^\"]*)\"(?: in the namespace \"([^\"]*)\")?");
 
+    /**
+     * fabric8's description of the request that failed, e.g. {@code Failure executing: GET at:
+     * https://host/api/v1/namespaces/shop/pods?watch=true. Message: Forbidden.} — all there is for a refused
+     * WebSocket watch, whose upgrade answer carries no Status text.
+     */
+    private static final Pattern REQUEST = Pattern.compile("Failure executing: ([A-Z]+) at: (\\S+?)\\. Message:");
+    private static final Pattern RESOURCE_PATH = Pattern.compile(
+            "/(?:api|apis/([^/]+))/[^/]+(?:/namespaces/([^/]+))?/([^/]+)(?:/([^/]+)(?:/([^/]+))?)?/?");
+
     private ApiFailures() { }
 
     /** No HTTP answer at all: refused, reset, timed out, unknown host. The request may or may not have arrived. */
@@ -99,21 +108,46 @@ final class ApiFailures {
         String status = failure.getStatus() != null && failure.getStatus().getMessage() != null
                 ? failure.getStatus().getMessage() : String.valueOf(failure.getMessage());
         Matcher m = FORBIDDEN.matcher(status);
-        if (!m.find()) {
-            return new PermissionDeniedException("forbidden: the Kubernetes API refused " + doing + " (HTTP 403: "
-                    + status + ") — compare the account's Role with docs/rbac.yaml", null, null, null, null, failure);
+        if (m.find()) {
+            return forbidden(m.group(2), m.group(3), m.group(4), m.group(5), "User \"" + m.group(1) + "\" may not",
+                    doing, failure);
         }
-        String user = m.group(1);
-        String verb = m.group(2);
-        String resource = m.group(3);
-        String group = m.group(4);
-        String namespace = m.group(5);
+        Matcher request = REQUEST.matcher(String.valueOf(failure.getMessage()));
+        if (request.find()) {
+            Matcher path = RESOURCE_PATH.matcher(java.net.URI.create(request.group(2)).getPath());
+            if (path.matches()) {
+                String query = java.net.URI.create(request.group(2)).getRawQuery();
+                String verb = verb(request.group(1), path.group(4) != null,
+                        query != null && query.matches("(.*&)?watch=(true|1)(&.*)?"));
+                String resource = path.group(5) == null ? path.group(3) : path.group(3) + "/" + path.group(5);
+                return forbidden(verb, resource, path.group(1) == null ? "" : path.group(1), path.group(2),
+                        "the API server refused it", doing, failure);
+            }
+        }
+        return new PermissionDeniedException("forbidden: the Kubernetes API refused " + doing + " (HTTP 403: "
+                + status + ") — compare the account's Role with docs/rbac.yaml", null, null, null, null, failure);
+    }
+
+    private static PermissionDeniedException forbidden(String verb, String resource, String group, String namespace,
+                                                       String who, String doing, Throwable failure) {
         String where = namespace == null ? " at cluster scope" : " in namespace " + namespace;
         String during = namespace == null ? doing : doing.replace(" in namespace " + namespace, "");
         return new PermissionDeniedException("forbidden: needs verb " + verb + " on resource " + resource
                 + (group.isEmpty() ? " (core API group)" : " (API group " + group + ")") + where + ", while " + during
-                + " — User \"" + user + "\" may not; add the verb to the account's Role (docs/rbac.yaml lists every "
-                + "verb blue-green uses)", verb, resource, group, namespace, failure);
+                + " — " + who + "; add the verb to the account's Role (docs/rbac.yaml lists every verb blue-green "
+                + "uses)", verb, resource, group, namespace, failure);
+    }
+
+    /** The RBAC verb of an HTTP request, as the API server derives it. */
+    private static String verb(String method, boolean named, boolean watch) {
+        return switch (method) {
+            case "GET", "HEAD" -> watch ? "watch" : named ? "get" : "list";
+            case "POST" -> "create";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "DELETE" -> named ? "delete" : "deletecollection";
+            default -> method.toLowerCase(java.util.Locale.ROOT);
+        };
     }
 
     /** The first cause of one of these types in the chain, or null. */
