@@ -40,6 +40,7 @@ public final class BlueGreenCli implements Runnable {
 
     private final Map<String, String> env;
     private final InputStream stdin;
+    private final Secrets secrets = new Secrets();
 
     /**
      * The process' own environment. Stdin counts only when a person sits at a terminal: a prompt read from a
@@ -101,6 +102,11 @@ public final class BlueGreenCli implements Runnable {
 
     InputStream stdin() {
         return stdin;
+    }
+
+    /** What this invocation must never print; filled in when the kubeconfig is read. */
+    Secrets secrets() {
+        return secrets;
     }
 
     /** The version Maven stamped into the jar's manifest; class-path runs (tests, IDE) have none. */

@@ -26,9 +26,9 @@ abstract class CliCommand implements Callable<Integer> {
             return execute();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return ExitCodes.report(e, err());
+            return ExitCodes.report(e, err(), root.secrets());
         } catch (Exception e) {
-            return ExitCodes.report(e, err());
+            return ExitCodes.report(e, err(), root.secrets());
         }
     }
 

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.bluegreen.cli;
 
+import io.fabric8.kubernetes.api.model.AuthInfo;
+import io.fabric8.kubernetes.api.model.NamedAuthInfo;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
@@ -7,8 +9,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 
@@ -40,13 +44,43 @@ public final class ClusterOptions {
             description = "namespace (default: the context's namespace, else 'default')")
     String namespace;
 
+    /** Credentials seen while reading kubeconfigs, for {@link Cluster#secrets()}. */
+    private final Set<String> secrets = new HashSet<>();
+
     /** Reads and checks the configuration; throws {@link UserInputException} (exit 2) on bad input. */
     Cluster resolve() {
         Config config = kubeconfig != null ? fromExplicitFile(kubeconfig) : fromDefaultLocations();
         // fabric8 retries a refused connection 10 times with exponential backoff, about 20 s before a person at a
         // terminal hears "cannot reach"; a few retries still ride out a blip or an API server restarting.
         config.setRequestRetryBackoffLimit(Math.min(config.getRequestRetryBackoffLimit(), RETRIES));
-        return new Cluster(config, effectiveNamespace(config));
+        for (String s : new String[] {config.getOauthToken(), config.getAutoOAuthToken(), config.getPassword(),
+                config.getClientKeyData()}) {
+            if (s != null) {
+                secrets.add(s);
+            }
+        }
+        return new Cluster(config, effectiveNamespace(config), secrets);
+    }
+
+    /** Every user's credentials in a kubeconfig, not only the chosen context's: an error may quote any of them. */
+    private void rememberSecrets(io.fabric8.kubernetes.api.model.Config parsed) {
+        if (parsed.getUsers() == null) {
+            return;
+        }
+        for (NamedAuthInfo named : parsed.getUsers()) {
+            AuthInfo user = named.getUser();
+            if (user == null) {
+                continue;
+            }
+            for (String s : new String[] {user.getToken(), user.getPassword(), user.getClientKeyData()}) {
+                if (s != null) {
+                    secrets.add(s);
+                }
+            }
+            if (user.getAuthProvider() != null && user.getAuthProvider().getConfig() != null) {
+                secrets.addAll(user.getAuthProvider().getConfig().values());
+            }
+        }
     }
 
     private String effectiveNamespace(Config config) {
@@ -151,20 +185,40 @@ public final class ClusterOptions {
         }
     }
 
-    private static io.fabric8.kubernetes.api.model.Config parse(String text, Path path, String option) {
+    private io.fabric8.kubernetes.api.model.Config parse(String text, Path path, String option) {
+        io.fabric8.kubernetes.api.model.Config parsed;
         try {
-            io.fabric8.kubernetes.api.model.Config parsed = KubeConfigUtils.parseConfigFromString(text);
-            if (parsed == null) {
-                throw new IllegalArgumentException("empty document");
-            }
-            if (isEmpty(parsed.getClusters()) && isEmpty(parsed.getContexts())) {
-                throw new IllegalArgumentException("it defines no clusters and no contexts");
-            }
-            return parsed;
+            parsed = KubeConfigUtils.parseConfigFromString(text);
         } catch (RuntimeException e) {
-            throw new UserInputException(option + " " + path + " is not a kubeconfig (" + e.getMessage()
-                    + "); pass a kubeconfig YAML file", e);
+            // never the parser's message: it quotes the offending line, which may well hold a token
+            throw new UserInputException(option + " " + path + " is not a kubeconfig (not valid YAML" + where(e)
+                    + "); pass a kubeconfig YAML file");
         }
+        if (parsed == null) {
+            throw new UserInputException(option + " " + path + " is not a kubeconfig (empty document); pass a "
+                    + "kubeconfig YAML file");
+        }
+        rememberSecrets(parsed);
+        if (isEmpty(parsed.getClusters()) && isEmpty(parsed.getContexts())) {
+            throw new UserInputException(option + " " + path + " is not a kubeconfig (it defines no clusters and no "
+                    + "contexts); pass a kubeconfig YAML file");
+        }
+        return parsed;
+    }
+
+    /** Where a YAML parser's message says it stopped; only the numbers are taken from it, never the quoted line. */
+    private static final java.util.regex.Pattern POSITION =
+            java.util.regex.Pattern.compile("line:? (\\d+), column:? (\\d+)");
+
+    /** " at line L, column C" when the parser said where, for finding the mistake without quoting the line. */
+    private static String where(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            java.util.regex.Matcher m = POSITION.matcher(String.valueOf(t.getMessage()));
+            if (m.find()) {
+                return " at line " + m.group(1) + ", column " + m.group(2);
+            }
+        }
+        return "";
     }
 
     private static boolean isEmpty(List<?> list) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bluegreen deploy}: the new version into the idle colour, then (unless --no-wait) await it healthy. */
@@ -51,6 +52,9 @@ final class DeployCommand extends EngineCommand {
             description = "how long the new colour (and an adopted one) may take to become healthy (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
+    @Mixin
+    LockOptions lock;
+
     @Override
     protected int run(BlueGreen engine) {
         DeployRequest.Builder request = DeployRequest.builder(app)
@@ -58,6 +62,7 @@ final class DeployCommand extends EngineCommand {
                 .previewService(previewService)
                 .replicas(replicas)
                 .holder(holder())
+                .lockWait(lock.lockWait)
                 .timeout(timeout);
         if (source.manifest != null) {
             request.manifestFile(source.manifest);

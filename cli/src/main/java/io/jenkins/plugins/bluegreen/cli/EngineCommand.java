@@ -18,6 +18,11 @@ abstract class EngineCommand extends CliCommand {
     @Override
     protected final int execute() throws Exception {
         Cluster cluster = root.cluster().resolve();
+        cluster.secrets().forEach(root.secrets()::add);
+        cluster.transportWarning().ifPresent(w -> {
+            err().println("warning: " + w);
+            err().flush();
+        });
         try (KubernetesClient client = cluster.connect()) {
             BlueGreen engine = BlueGreen.builder(client)
                     .namespace(cluster.namespace())

@@ -3,10 +3,13 @@ package io.jenkins.plugins.bluegreen.cli;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.bluegreen.core.BlueGreenException;
 import io.jenkins.plugins.bluegreen.core.InvalidInputException;
+import io.jenkins.plugins.bluegreen.core.LockHeldException;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.net.http.HttpTimeoutException;
+import java.util.Map;
 import picocli.CommandLine.ParameterException;
 
 /**
@@ -28,6 +31,25 @@ public final class ExitCodes {
     public static final int INVALID_INPUT = 2;
     public static final int ABORTED = 3;
 
+    /**
+     * The engine names request fields ({@code previewService}); a person at a terminal typed options
+     * ({@code --preview-service}). Fields without an option of their own ({@code service.selector}) stay as they are.
+     */
+    private static final Map<String, String> OPTION_OF_FIELD = Map.ofEntries(
+            Map.entry("app", "--app"),
+            Map.entry("image", "--image"),
+            Map.entry("manifest", "--manifest"),
+            Map.entry("replicas", "--replicas"),
+            Map.entry("service", "--service"),
+            Map.entry("previewService", "--preview-service"),
+            Map.entry("timeout", "--timeout"),
+            Map.entry("to", "--to"),
+            Map.entry("color", "--color"),
+            Map.entry("scaleDownDelay", "--scale-down-delay"),
+            Map.entry("lockWait", "--lock-wait"),
+            Map.entry("namespace", "-n/--namespace"),
+            Map.entry("holder", HolderIdentity.ENV));
+
     private ExitCodes() {}
 
     static int of(Throwable t) {
@@ -41,12 +63,14 @@ public final class ExitCodes {
         return FAILED;
     }
 
-    /** Prints {@code error: <message>} to {@code err} and returns the exit code for {@code t}. */
-    static int report(Throwable t, PrintWriter err) {
-        err.println("error: " + message(t));
+    /** Prints {@code error: <message>} to {@code err}, credentials masked, and returns the exit code for {@code t}. */
+    static int report(Throwable t, PrintWriter err, Secrets secrets) {
+        err.println(secrets.redact("error: " + message(t)));
         if (of(t) == FAILED && isUnexpected(t)) {
             // A bug rather than a cluster's answer: the stack trace is what a maintainer needs.
-            t.printStackTrace(err);
+            StringWriter trace = new StringWriter();
+            t.printStackTrace(new PrintWriter(trace));
+            err.print(secrets.redact(trace.toString()));
         }
         err.flush();
         return of(t);
@@ -59,6 +83,13 @@ public final class ExitCodes {
         }
         if (t instanceof InterruptedException) {
             return "interrupted";
+        }
+        if (t instanceof InvalidInputException e && OPTION_OF_FIELD.containsKey(e.field())) {
+            return OPTION_OF_FIELD.get(e.field()) + ": " + e.problem() + " — " + e.fix() + " (nothing was changed)";
+        }
+        if (t instanceof LockHeldException e) {
+            return e.getMessage() + " (bluegreen: --lock-wait DURATION waits for it; "
+                    + "bluegreen rollback --take-over-lock takes it)";
         }
         String m = t.getMessage();
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -36,12 +37,16 @@ final class SwitchCommand extends EngineCommand {
                     + "(default: 30s)")
     Duration scaleDownDelay;
 
+    @Mixin
+    LockOptions lock;
+
     @Override
     protected int run(BlueGreen engine) {
         SwitchResult result = engine.switchTraffic(SwitchRequest.builder(app)
                 .to(to)
                 .approvedBy(approvedBy)
                 .holder(holder())
+                .lockWait(lock.lockWait)
                 .scaleDownDelay(scaleDownDelay)
                 .build());
         // the engine has said what it wrote ("Service myapp now selects green (was blue)") or that nothing was needed

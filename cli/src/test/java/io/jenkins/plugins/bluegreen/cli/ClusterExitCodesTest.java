@@ -17,8 +17,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Exit codes that need a cluster: 2 for input the engine rejects — with every object in the namespace exactly as it
- * was — and 1 for operations that fail (unhealthy, timeout, cluster unreachable).
+ * Exit code 1 for operations that fail on a cluster (unhealthy, timeout, cluster unreachable). Exit code 2 for input
+ * the engine rejects, with every object unchanged, is {@link BadInputTableTest}'s table.
  */
 class ClusterExitCodesTest {
 
@@ -46,54 +46,6 @@ class ClusterExitCodesTest {
     private String colorSelected() {
         return client.services().inNamespace(cli.namespace()).withName(Seed.APP).get().getSpec().getSelector()
                 .get("bluegreen.jenkins.io/color");
-    }
-
-    /** Runs an invalid command and proves it exits 2, names {@code field}, and left the namespace untouched. */
-    private void assertRejectedWithoutChange(String field, String... args) throws InterruptedException {
-        String before = Seed.quiescentDump(client, cli.namespace());
-        CliRun.Result r = cli.run(args);
-        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-        assertThat(r.err()).startsWith("error: ").contains(field);
-        String after = Seed.dump(client, cli.namespace());
-        // compare object by object, so a failure shows just the objects that changed
-        assertThat(after.lines().toList()).as("objects changed by: bluegreen " + String.join(" ", args))
-                .containsExactlyElementsOf(before.lines().toList());
-    }
-
-    @Test
-    void invalidInputBeforeAnyReleaseChangesNothing() throws Exception {
-        assertRejectedWithoutChange("app", "status", "--app", "nope");
-        assertRejectedWithoutChange("app", "deploy", "--app", "My_App", "--image", Seed.V2);
-        assertRejectedWithoutChange("image", "deploy", "--app", Seed.APP, "--image", "");
-        assertRejectedWithoutChange("replicas", "deploy", "--app", Seed.APP, "--image", Seed.V2, "--replicas", "-1");
-        Path notYaml = Files.writeString(tmp.resolve("not.yaml"), "kind: [unclosed");
-        assertRejectedWithoutChange("manifest", "deploy", "--app", Seed.APP, "--manifest", notYaml.toString());
-        Path service = Files.writeString(tmp.resolve("svc.yaml"), "apiVersion: v1\nkind: Service\nmetadata:\n  name: x\n");
-        assertRejectedWithoutChange("manifest", "deploy", "--app", Seed.APP, "--manifest", service.toString());
-        assertRejectedWithoutChange("manifest", "deploy", "--app", Seed.APP, "--manifest",
-                tmp.resolve("missing.yaml").toString());
-        // not under blue-green yet: nothing to roll back or switch
-        assertRejectedWithoutChange("not under blue-green", "rollback", "--app", Seed.APP);
-        assertRejectedWithoutChange("not under blue-green", "switch", "--app", Seed.APP, "--to", "green");
-    }
-
-    @Test
-    void missingNamespaceIsInvalidInput() {
-        CliRun.Result r = CliRun.run("status", "--app", Seed.APP, "--kubeconfig", cli.kubeconfig().toString(),
-                "-n", "no-such-namespace");
-        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-        assertThat(r.err()).contains("no-such-namespace");
-    }
-
-    @Test
-    void invalidInputDuringAReleaseChangesNothing() throws Exception {
-        CliRun.Result deploy = cli.run("deploy", "--app", Seed.APP, "--image", HANGING, "--no-wait");
-        assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
-        // green exists but will never be ready: switching to it is refused before the Service is touched
-        assertRejectedWithoutChange("green", "switch", "--app", Seed.APP, "--to", "green", "--scale-down-delay", "0");
-        assertRejectedWithoutChange("replicas", "deploy", "--app", Seed.APP, "--image", Seed.V2, "--replicas", "-3");
-        assertRejectedWithoutChange("app", "await", "--app", "-bad-", "--timeout", "1s");
-        assertThat(colorSelected()).isEqualTo("blue");
     }
 
     @Test

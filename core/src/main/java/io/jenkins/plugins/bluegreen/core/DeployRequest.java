@@ -62,10 +62,21 @@ public record DeployRequest(String app, String service, String previewService, S
             try {
                 this.manifest = Files.readString(file, StandardCharsets.UTF_8);
             } catch (IOException | RuntimeException e) {
-                throw new InvalidInputException("manifest", "cannot read " + file + " (" + e.getMessage() + ")",
+                throw new InvalidInputException("manifest", "cannot read " + file + " (" + why(e) + ")",
                         "pass a readable Deployment YAML file");
             }
             return this;
+        }
+
+        /** The JDK's messages for these are just the path again. */
+        private static String why(Exception e) {
+            if (e instanceof java.nio.file.NoSuchFileException) {
+                return "no such file";
+            }
+            if (e instanceof java.nio.file.AccessDeniedException) {
+                return "permission denied";
+            }
+            return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
 
         public Builder replicas(Integer replicas) { this.replicas = replicas; return this; }
