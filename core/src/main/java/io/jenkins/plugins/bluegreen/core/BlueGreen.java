@@ -38,7 +38,8 @@ public final class BlueGreen {
         this.executor = builder.executor;
         this.clock = builder.clock;
         SharedWatches watches = builder.watches != null ? builder.watches : new SharedWatches(client);
-        this.context = new EngineContext(client, namespace, settings, listener, executor, clock, watches);
+        this.context = new EngineContext(client, namespace, settings, listener, executor, clock, watches,
+                new ApiRetry(client));
         this.lock = new DeployLock(context);
     }
 

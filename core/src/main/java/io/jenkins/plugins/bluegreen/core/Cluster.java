@@ -19,16 +19,20 @@ import java.util.function.Supplier;
 /**
  * The namespace as core sees it: typed reads, and writes that are always guarded by the resourceVersion carried
  * in the object (never a blind overwrite, never a merge patch — the store keeps JSON nulls instead of deleting).
- * Every fabric8 failure leaves here translated.
+ * Every request is retried by {@link ApiRetry} (Retry-After honoured, bounded by the client's retry settings, fabric8's
+ * own retries off), and a write whose answer was lost is settled by reading the object back. Every fabric8 failure
+ * leaves here translated.
  */
 final class Cluster {
     /** Status updates by the controllers also move resourceVersion, so a few lost races are normal. */
     private static final int MAX_EDIT_ATTEMPTS = 10;
     private final KubernetesClient client;
+    private final ApiRetry retry;
     private final String namespace;
 
-    Cluster(KubernetesClient client, String namespace) {
-        this.client = client;
+    Cluster(ApiRetry retry, String namespace) {
+        this.retry = retry;
+        this.client = retry.client();
         this.namespace = namespace;
     }
 
@@ -50,7 +54,7 @@ final class Cluster {
     }
 
     List<Deployment> deployments() {
-        return call("listing Deployments", () -> client.apps().deployments().inNamespace(namespace).list().getItems());
+        return retried("listing Deployments", () -> client.apps().deployments().inNamespace(namespace).list().getItems());
     }
 
     /**
@@ -60,7 +64,8 @@ final class Cluster {
      */
     List<HorizontalPodAutoscaler> autoscalers(Consumer<String> warn) {
         try {
-            return client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).list().getItems();
+            return retry.read(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).list()
+                    .getItems());
         } catch (RuntimeException e) {
             if (ApiFailures.isUnreachable(e)) {
                 throw ApiFailures.translate(e, "listing HorizontalPodAutoscalers");
@@ -86,7 +91,7 @@ final class Cluster {
 
     NamespaceLookup namespaceExists() {
         try {
-            return new NamespaceLookup(client.namespaces().withName(namespace).get() != null, null);
+            return new NamespaceLookup(retry.read(() -> client.namespaces().withName(namespace).get()) != null, null);
         } catch (RuntimeException e) {
             if (ApiFailures.isForbidden(e)) {
                 return new NamespaceLookup(null, ApiFailures.translate(e, "reading namespace " + namespace).getMessage());
@@ -96,43 +101,72 @@ final class Cluster {
     }
 
     /**
-     * Creates {@code object}; 409 (already exists) becomes {@link StaleObjectException}. When the connection drops,
-     * re-reads: present and {@code ours} → created; absent → not made ({@link ClusterUnreachableException});
-     * otherwise {@link UncertainOutcomeException}.
+     * Creates {@code object}. A 409 (already exists) is read back: when it is {@code ours} — an earlier attempt that
+     * landed although its answer was lost, which also happens when OkHttp silently repeats a request after a dropped
+     * connection — it is returned; otherwise {@link StaleObjectException}, and the caller decides again. When no answer comes at all, the object is
+     * read back: present and {@code ours} → created; absent → not made ({@link ClusterUnreachableException}), unless
+     * an attempt timed out and may still land ({@link UncertainOutcomeException}, as for anything else).
      */
     <T extends HasMetadata> T create(T object, Predicate<T> ours) {
         String what = describe(object);
-        try {
-            return client.resource(object).inNamespace(namespace).create();
-        } catch (RuntimeException e) {
-            if (ApiFailures.isConflict(e)) {
-                throw new StaleObjectException(what, e);
+        String doing = "creating " + what;
+        ApiRetry.Attempts attempts = retry.attempts();
+        while (true) {
+            try {
+                return client.resource(object).inNamespace(namespace).create();
+            } catch (RuntimeException e) {
+                if (ApiFailures.isConflict(e)) {
+                    T current = readBack(object, attempts, doing, e);
+                    if (current != null && ours.test(current)) {
+                        return current;
+                    }
+                    throw new StaleObjectException(what, e); // the caller reads again and decides again
+                }
+                if (attempts.retry(e)) {
+                    continue;
+                }
+                if (!attempts.mayHaveApplied()) {
+                    throw ApiFailures.translate(e, doing);
+                }
+                return settleLostAnswer(object, ours, null, attempts, doing, e);
             }
-            if (!ApiFailures.isUnreachable(e)) {
-                throw ApiFailures.translate(e, "creating " + what);
-            }
-            return settleDroppedWrite(object, ours, null, "creating " + what, e);
         }
     }
 
     /**
-     * Replaces {@code object} guarded by its metadata.resourceVersion; 409 becomes {@link StaleObjectException}.
-     * When the connection drops, re-reads: {@code applied} → done; same resourceVersion as sent → not made
-     * ({@link ClusterUnreachableException}); otherwise {@link UncertainOutcomeException}.
+     * Replaces {@code object} guarded by its metadata.resourceVersion; 409 becomes {@link StaleObjectException} —
+     * unless an earlier attempt may have landed unanswered (then our own write made this one stale, so the object is
+     * read back and returned when it is {@code applied}). When no answer comes at all, re-reads: {@code applied} →
+     * done; same resourceVersion as sent → not made ({@link ClusterUnreachableException}), unless an attempt timed out
+     * and may still land; otherwise {@link UncertainOutcomeException}.
      */
     <T extends HasMetadata> T update(T object, Predicate<T> applied) {
         String what = describe(object);
-        Objects.requireNonNull(object.getMetadata().getResourceVersion(), "guarded update needs a resourceVersion");
-        try {
-            return client.resource(object).inNamespace(namespace).update();
-        } catch (RuntimeException e) {
-            if (ApiFailures.isConflict(e)) {
-                throw new StaleObjectException(what, e);
+        String doing = "updating " + what;
+        String sentVersion = Objects.requireNonNull(object.getMetadata().getResourceVersion(),
+                "guarded update needs a resourceVersion");
+        ApiRetry.Attempts attempts = retry.attempts();
+        while (true) {
+            try {
+                return client.resource(object).inNamespace(namespace).update();
+            } catch (RuntimeException e) {
+                if (ApiFailures.isConflict(e)) {
+                    if (attempts.mayHaveApplied()) {
+                        T current = readBack(object, attempts, doing, e);
+                        if (current != null && applied.test(current)) {
+                            return current;
+                        }
+                    }
+                    throw new StaleObjectException(what, e);
+                }
+                if (attempts.retry(e)) {
+                    continue;
+                }
+                if (!attempts.mayHaveApplied()) {
+                    throw ApiFailures.translate(e, doing);
+                }
+                return settleLostAnswer(object, applied, sentVersion, attempts, doing, e);
             }
-            if (!ApiFailures.isUnreachable(e)) {
-                throw ApiFailures.translate(e, "updating " + what);
-            }
-            return settleDroppedWrite(object, applied, object.getMetadata().getResourceVersion(), "updating " + what, e);
         }
     }
 
@@ -172,38 +206,70 @@ final class Cluster {
         }
     }
 
-    /** Deletes an object that is known not to serve traffic. */
+    /** Deletes an object that is known not to serve traffic; repeating a delete is harmless, so it is retried. */
     void delete(HasMetadata object) {
-        call("deleting " + describe(object), () -> client.resource(object).inNamespace(namespace).delete());
+        retried("deleting " + describe(object), () -> client.resource(object).inNamespace(namespace).delete());
     }
 
-    private <T extends HasMetadata> T settleDroppedWrite(T sent, Predicate<T> applied, String sentVersion,
-                                                         String doing, RuntimeException failure) {
-        String check = "kubectl -n " + namespace + " get " + sent.getKind().toLowerCase() + " "
-                + sent.getMetadata().getName() + " -o yaml";
-        T current;
-        try {
-            current = client.resource(sent).inNamespace(namespace).get();
-        } catch (RuntimeException reReadFailure) {
-            throw new UncertainOutcomeException(doing, "the connection dropped and the object could not be re-read; run `"
-                    + check + "` to see whether the change is there", failure);
-        }
+    /**
+     * A write got no answer (or only 5xx) on every attempt: the object decides. {@code sentVersion} null = a create.
+     */
+    private <T extends HasMetadata> T settleLostAnswer(T sent, Predicate<T> applied, String sentVersion,
+                                                       ApiRetry.Attempts attempts, String doing, RuntimeException failure) {
+        String check = checkCommand(sent);
+        T current = readBack(sent, attempts, doing, failure);
         if (current != null && applied.test(current)) {
             return current;
         }
         boolean untouched = sentVersion == null ? current == null
                 : current != null && sentVersion.equals(current.getMetadata().getResourceVersion());
-        if (untouched) {
+        if (untouched && !attempts.mayStillApply()) {
             throw ApiFailures.translate(failure, doing + " (nothing was changed)");
         }
-        throw new UncertainOutcomeException(doing, "the connection dropped and the object changed in a way that does "
-                + "not match the write; run `" + check + "` and compare", failure);
+        if (untouched) {
+            // the server answered none of the attempts in time and may still be working on one; a guarded write
+            // can still land as long as nobody else changes the object first
+            throw new UncertainOutcomeException(doing, "the request timed out and the API server may still apply it "
+                    + "(nothing has changed so far); run `" + check + "` in a minute and see whether the change is "
+                    + "there", failure);
+        }
+        throw new UncertainOutcomeException(doing, "no answer came and the object changed in a way that does not "
+                + "match the write; run `" + check + "` and compare", failure);
+    }
+
+    /** Reads the object a write was about; failing that after a write that may have landed is "uncertain". */
+    private <T extends HasMetadata> T readBack(T sent, ApiRetry.Attempts attempts, String doing,
+                                               RuntimeException failure) {
+        try {
+            return retry.read(() -> client.resource(sent).inNamespace(namespace).get());
+        } catch (RuntimeException reReadFailure) {
+            if (!attempts.mayHaveApplied()) {
+                throw ApiFailures.translate(reReadFailure, doing + " (nothing was changed)");
+            }
+            throw new UncertainOutcomeException(doing, "no answer came and the object could not be read back; run `"
+                    + checkCommand(sent) + "` to see whether the change is there", failure);
+        }
+    }
+
+    private String checkCommand(HasMetadata sent) {
+        return "kubectl -n " + namespace + " get " + sent.getKind().toLowerCase() + " " + sent.getMetadata().getName()
+                + " -o yaml";
     }
 
     private <T> Optional<T> read(String doing, Supplier<T> get) {
-        return Optional.ofNullable(call(doing, get));
+        return Optional.ofNullable(retried(doing, get));
     }
 
+    /** A read (or an idempotent call), retried by {@link ApiRetry}, its last failure translated. */
+    private <T> T retried(String doing, Supplier<T> operation) {
+        try {
+            return retry.read(operation);
+        } catch (RuntimeException e) {
+            throw ApiFailures.translate(e, doing + " in namespace " + namespace);
+        }
+    }
+
+    /** Runs {@code operation} once (a watch, a wait with its own timeout), its failure translated. */
     <T> T call(String doing, Supplier<T> operation) {
         try {
             return operation.get();

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Deploys a new version into the idle colour. Order matters: everything is validated and the Deployment to write
@@ -115,13 +116,27 @@ final class DeployIdleColor {
                 }
             }
         }
+        Predicate<Deployment> ours = d -> release.equals(
+                d.getSpec().getTemplate().getMetadata().getAnnotations().get(StateKeys.RELEASE));
         try {
-            return context.cluster().create(desired, d -> release.equals(
-                    d.getSpec().getTemplate().getMetadata().getAnnotations().get(StateKeys.RELEASE)));
-        } catch (StaleObjectException createdMeanwhile) {
-            throw new ConflictException("Deployment " + name + " was created by someone else while deploying; "
-                    + "nothing was overwritten — run status and deploy again");
+            return context.cluster().create(desired, ours);
+        } catch (StaleObjectException alreadyExists) {
+            // someone else's Deployment has the name (ours would have been recognised) — unless it is gone again,
+            // then nothing is in the way: decide again once, rather than report a conflict with nothing
+            if (context.cluster().deployment(name).isPresent()) {
+                throw createdBySomeoneElse(name);
+            }
+            try {
+                return context.cluster().create(desired, ours);
+            } catch (StaleObjectException again) {
+                throw createdBySomeoneElse(name);
+            }
         }
+    }
+
+    private static ConflictException createdBySomeoneElse(String name) {
+        return new ConflictException("Deployment " + name + " was created by someone else while deploying; "
+                + "nothing was overwritten — run status and deploy again");
     }
 
     /** The current object with our labels, annotations and spec; keeps what controllers and others put there. */

@@ -32,6 +32,12 @@ final class DeployLock {
      * does not renew it: nobody else can take an unexpired Lease, so the renewal would be a write that buys nothing.
      */
     static final Duration SHORT_OPERATION_MARGIN = Duration.ofMinutes(1);
+    /**
+     * Lost races (409) on the Lease before giving up. Each one means another writer changed the Lease in between, so
+     * re-reading decides again; but a Lease that changes on every attempt (or an API server that answers 409 to every
+     * write) must end the operation, not spin it forever.
+     */
+    static final int MAX_LOST_RACES = 10;
 
     /** The lock as held: the Lease as last read or written, so releasing it needs no read first. */
     record Held(String app, String holder, Lease lease) { }
@@ -68,6 +74,7 @@ final class DeployLock {
     private Held take(String app, String holder, Duration wait, boolean renewOwn) {
         Instant deadline = context.clock().instant().plus(wait == null ? Duration.ZERO : wait);
         boolean announcedWait = false;
+        int lostRaces = 0;
         while (true) {
             Optional<Lease> current = cluster.lease(leaseName(app));
             Instant now = context.clock().instant();
@@ -97,6 +104,7 @@ final class DeployLock {
                         Duration.between(now, wakeUp));
             } catch (StaleObjectException lostRace) {
                 // someone else wrote the Lease between our read and write: read again and decide again
+                requireFewLostRaces(app, ++lostRaces, "taking");
             }
         }
     }
@@ -106,6 +114,7 @@ final class DeployLock {
     }
 
     Held takeOverHeld(String app, String holder) {
+        int lostRaces = 0;
         while (true) {
             Optional<Lease> current = cluster.lease(leaseName(app));
             Instant now = context.clock().instant();
@@ -121,12 +130,14 @@ final class DeployLock {
                 return new Held(app, holder, claim(current.get(), holder, now));
             } catch (StaleObjectException lostRace) {
                 // re-read and take again
+                requireFewLostRaces(app, ++lostRaces, "taking over");
             }
         }
     }
 
     /** Clears the holder if {@code holder} has it; a lock held by someone else is left alone. */
     boolean release(String app, String holder) {
+        int lostRaces = 0;
         while (true) {
             Optional<Lease> current = cluster.lease(leaseName(app));
             if (current.isEmpty() || !holder.equals(current.get().getSpec().getHolderIdentity())) {
@@ -137,6 +148,7 @@ final class DeployLock {
                 return true;
             } catch (StaleObjectException lostRace) {
                 // renewed or taken meanwhile: look again
+                requireFewLostRaces(app, ++lostRaces, "releasing");
             }
         }
     }
@@ -148,6 +160,14 @@ final class DeployLock {
             return true;
         } catch (StaleObjectException changedMeanwhile) {
             return release(held.app(), held.holder());
+        }
+    }
+
+    private void requireFewLostRaces(String app, int lostRaces, String doing) {
+        if (lostRaces >= MAX_LOST_RACES) {
+            throw new ConflictException("the deploy lock Lease " + leaseName(app) + " changed on each of " + lostRaces
+                    + " attempts at " + doing + " it; nothing was overwritten — check who else writes it (kubectl -n "
+                    + context.namespace() + " get lease " + leaseName(app) + " -o yaml) and retry");
         }
     }
 

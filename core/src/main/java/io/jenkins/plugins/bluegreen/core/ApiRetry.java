@@ -1,0 +1,185 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.RequestConfig;
+import io.fabric8.kubernetes.client.RequestConfigBuilder;
+
+import java.io.InterruptedIOException;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+/**
+ * The one place that retries the engine's API requests, so retries are never stacked and always honour Retry-After.
+ *
+ * <p>fabric8 7.3.1 retries 429, 5xx and I/O failures by itself, but it waits only its exponential backoff: it works out
+ * the Retry-After of a 429 and then schedules the retry with the backoff interval instead
+ * ({@code AsyncUtils.retryWithExponentialBackoff} uses {@code nextReconnectInterval()}, not what {@code shouldRetry}
+ * returned; fabric8 issue 6366), so a throttling API server gets the retry after 100 ms. The engine therefore sends its
+ * requests through a view of the caller's client with fabric8's retries switched off — same connections and
+ * timeouts, {@link KubernetesClient#newClient(RequestConfig)} — and retries here: as often and with the same backoff
+ * as the client is configured for ({@code requestRetryBackoffLimit}, {@code requestRetryBackoffInterval}; 0 retries
+ * means none), never sooner than Retry-After. Informers and watches keep the caller's client and fabric8's own
+ * reconnection.
+ *
+ * <p>Retried: 429 (rejected before it was processed), 5xx and no answer at all. Only reads and writes that are safe to
+ * repeat come here — every write of the engine is a create or a resourceVersion-guarded update, so a repeat of one that
+ * already landed is refused with 409 rather than applied twice; {@link Cluster} then reads back to tell which.
+ */
+final class ApiRetry {
+    /** fabric8's cap on the backoff exponent (ExponentialBackoffIntervalCalculator): at most 32 × the interval. */
+    private static final int MAX_EXPONENT = 5;
+    /**
+     * A blocking operation does not sleep longer than this for one Retry-After; a server asking for more gets the
+     * failure reported (with its Retry-After) instead of a pipeline that seems to hang.
+     */
+    static final Duration LONGEST_WAIT = Duration.ofSeconds(60);
+
+    private final KubernetesClient client;
+    private final int retries;
+    private final long intervalMillis;
+
+    ApiRetry(KubernetesClient callersClient) {
+        Config config = callersClient.getConfiguration();
+        int configured = valueOr(config.getRequestRetryBackoffLimit(), Config.DEFAULT_REQUEST_RETRY_BACKOFFLIMIT);
+        this.intervalMillis = Math.max(0, valueOr(config.getRequestRetryBackoffInterval(),
+                Config.DEFAULT_REQUEST_RETRY_BACKOFFINTERVAL));
+        KubernetesClient withoutRetries = configured > 0 ? withoutClientRetries(callersClient) : callersClient;
+        // a client that cannot make such a view (none known) keeps fabric8's retries, and the engine adds none
+        this.client = withoutRetries != null ? withoutRetries : callersClient;
+        this.retries = withoutRetries != null ? Math.max(0, configured) : 0;
+    }
+
+    private static KubernetesClient withoutClientRetries(KubernetesClient client) {
+        try {
+            RequestConfig requestConfig = new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
+                    .withRequestRetryBackoffLimit(0).build();
+            // shares the caller's HTTP client (connection pool, dispatcher); never closed, the caller owns those
+            return client.newClient(requestConfig).adapt(KubernetesClient.class);
+        } catch (RuntimeException unsupported) {
+            return null;
+        }
+    }
+
+    /** The client every engine request goes through; fabric8 does not retry its requests. */
+    KubernetesClient client() {
+        return client;
+    }
+
+    int retries() {
+        return retries;
+    }
+
+    /** Runs a read, retrying as described above; the last failure is rethrown untranslated. */
+    <T> T read(Supplier<T> read) {
+        Attempts attempts = new Attempts();
+        while (true) {
+            try {
+                return read.get();
+            } catch (RuntimeException failure) {
+                if (!attempts.retry(failure)) {
+                    throw failure;
+                }
+            }
+        }
+    }
+
+    Attempts attempts() {
+        return new Attempts();
+    }
+
+    /** The attempts of one request, and what their failures say about whether a write may have been applied. */
+    final class Attempts {
+        private int retried;
+        private boolean mayHaveApplied;
+        private boolean mayStillApply;
+
+        /**
+         * After a failed attempt: waits and returns true when another attempt is worth making; false when the failure
+         * is final (not retryable, retries used up, or the server asks for a pause longer than {@link #LONGEST_WAIT}).
+         */
+        boolean retry(RuntimeException failure) {
+            int code = code(failure);
+            boolean noAnswer = code <= 0 && ApiFailures.isUnreachable(failure);
+            if (code >= 500 || noAnswer) {
+                mayHaveApplied = true; // a 429 is refused before processing; these may have been processed
+            }
+            if ((noAnswer && timedOut(failure)) || code == 504) {
+                mayStillApply = true; // we stopped waiting, the server did not necessarily stop working
+            }
+            if (code != 429 && code < 500 && !noAnswer) {
+                return false;
+            }
+            return spend(wait(failure));
+        }
+
+        private boolean spend(Duration wait) {
+            if (retried >= retries || wait.compareTo(LONGEST_WAIT) > 0) {
+                return false;
+            }
+            retried++;
+            sleep(wait);
+            return true;
+        }
+
+        private Duration wait(RuntimeException failure) {
+            Duration backoff = Duration.ofMillis(intervalMillis * (1L << Math.min(retried, MAX_EXPONENT)));
+            Duration retryAfter = retryAfter(failure);
+            return retryAfter != null && retryAfter.compareTo(backoff) > 0 ? retryAfter : backoff;
+        }
+
+        /** Some attempt got a 5xx or no answer: the write may have been applied although no success came back. */
+        boolean mayHaveApplied() {
+            return mayHaveApplied;
+        }
+
+        /**
+         * Some attempt timed out: the API server may still be working on it, so a read-back that shows nothing yet
+         * does not mean nothing will happen.
+         */
+        boolean mayStillApply() {
+            return mayStillApply;
+        }
+    }
+
+    static int code(Throwable failure) {
+        return failure instanceof KubernetesClientException kce ? kce.getCode() : 0;
+    }
+
+    /** The server's Retry-After, from the Status it sent with a 429 (or 503), or null. */
+    static Duration retryAfter(Throwable failure) {
+        if (failure instanceof KubernetesClientException kce && kce.getStatus() != null
+                && kce.getStatus().getDetails() != null && kce.getStatus().getDetails().getRetryAfterSeconds() != null) {
+            return Duration.ofSeconds(Math.max(0, kce.getStatus().getDetails().getRetryAfterSeconds()));
+        }
+        return null;
+    }
+
+    private static boolean timedOut(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof InterruptedIOException || t instanceof TimeoutException
+                    || "canceled".equalsIgnoreCase(t.getMessage())) { // OkHttp's word for a call cut off by a timeout
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void sleep(Duration wait) {
+        if (wait.isZero()) {
+            return;
+        }
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BlueGreenException("interrupted while waiting to retry a Kubernetes API request", e);
+        }
+    }
+
+    private static int valueOr(Integer value, Integer fallback) {
+        return value != null ? value : fallback;
+    }
+}
