@@ -53,6 +53,15 @@ final class CliRun {
             return out.toString();
         }
 
+        /** Waits (at most 60 s) for the command to end by itself and returns how it ended. */
+        Result await() throws InterruptedException {
+            thread.join(TimeUnit.SECONDS.toMillis(60));
+            if (thread.isAlive()) {
+                throw new AssertionError("still running after 60 s:\n" + out + err);
+            }
+            return new Result(exit.get(), out.toString(), err.toString());
+        }
+
         /** Interrupts the command (the in-process Ctrl-C) and returns how it ended. */
         Result interruptAndWait() throws InterruptedException {
             thread.interrupt();
