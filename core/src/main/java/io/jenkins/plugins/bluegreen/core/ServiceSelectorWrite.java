@@ -4,9 +4,11 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The one write that moves traffic: the live Service's colour selector together with the {@code active-color},
@@ -44,7 +46,11 @@ final class ServiceSelectorWrite {
                 }
                 return new Outcome(current, oursLanded, oursLanded ? ours : null);
             }
-            Deployment targetDeployment = preflight(current, target, attempt > 1);
+            // claimed (or found unscheduled) before the preflight, so the preflight judges the copy the race decided
+            AppState claimed = claimTarget(current, target);
+            boolean claimRaced = claimed != current;
+            current = claimed;
+            Deployment targetDeployment = preflight(current, target, attempt > 1 || claimRaced);
             DeploymentView view = new DeploymentView(targetDeployment);
             HistoryEntry entry = new HistoryEntry(action, view.annotation(StateKeys.REVISION), target, view.images(),
                     context.clock().instant(), approvedBy, buildUrl);
@@ -72,6 +78,45 @@ final class ServiceSelectorWrite {
                 }
             }
         }
+    }
+
+    /**
+     * Takes the target out of a pending scale-down before the Service is pointed at it. {@link ScaleDown} only scales
+     * a Deployment that carries {@code scale-down-at}, with a write guarded by the resourceVersion it read, and it does
+     * not take the lock (it runs from any process, whenever it comes by). So dropping the annotation with a guarded
+     * write of our own decides the race with a scale-down that is due right now: either its write lands first — ours
+     * is refused, we read the target scaled to 0 and the preflight refuses the switch — or ours does, and its write is
+     * refused and it finds nothing scheduled. Without this, a scale-down landing between our read of the target and
+     * our Service write left the Service selecting a colour with no pods (ScaleDown's undo came after, and slowly).
+     *
+     * @return {@code state} itself when the target has nothing scheduled; otherwise the state with the target as the
+     *         claim left it (the preflight must judge that copy, and the follow-ups then need not write it again)
+     */
+    private AppState claimTarget(AppState state, Color target) {
+        Deployment known = state.deployment(target).orElse(null);
+        if (known == null || Labels.annotation(known, StateKeys.SCALE_DOWN_AT) == null) {
+            return state;
+        }
+        String name = known.getMetadata().getName();
+        boolean[] dropped = {false};
+        Deployment claimed = context.cluster().editDeployment(name, known, d -> {
+            Map<String, String> annotations = ScaleDown.annotations(d);
+            dropped[0] = annotations.remove(StateKeys.SCALE_DOWN_AT) != null;
+            // without the annotation a scale-down got there first (or a deploy replaced it): judge it as it is
+            return dropped[0] ? Optional.of(ScaleDown.withAnnotations(d, annotations)) : Optional.empty();
+        }).orElse(null);
+        if (dropped[0]) {
+            context.listener().info("dropped the scheduled scale-down of " + name + " before switching traffic to it");
+        }
+        Map<Color, Deployment> deployments = new EnumMap<>(Color.class);
+        deployments.putAll(state.deployments());
+        if (claimed == null) {
+            deployments.remove(target);
+        } else {
+            deployments.put(target, claimed);
+        }
+        return new AppState(state.app(), state.serviceName(), state.service(), state.stableSelector(), state.liveColor(),
+                deployments, state.selectorProblem());
     }
 
     /**

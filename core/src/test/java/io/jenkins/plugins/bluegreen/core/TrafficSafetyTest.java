@@ -1,0 +1,123 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
+import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
+import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
+import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The two traffic invariants of DESIGN §1 where two operations meet: a scale-down that is due while traffic is being
+ * switched back to that very colour.
+ * Interleavings are forced by holding one request in kube-sim, not by timing.
+ */
+class TrafficSafetyTest {
+    @RegisterExtension
+    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(50)));
+
+    private final RecordingListener listener = new RecordingListener();
+    private final MutableClock clock = new MutableClock();
+    private String namespace;
+    private SimApps apps;
+    private BlueGreen blueGreen;
+    private KubernetesClient observer;
+    private ClusterTrace trace;
+
+    @BeforeEach
+    void greenLiveBlueScheduledForScaleDown() {
+        namespace = SIM.newNamespace();
+        apps = new SimApps(SIM.client(), namespace);
+        apps.seedLive("myapp", Color.BLUE, 2, "myapp:1");
+        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).listener(listener).clock(clock).build();
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
+        blueGreen.awaitHealthy("myapp", Color.GREEN, Duration.ofSeconds(20));
+        observer = ApiFault.observerClient(SIM.sim());
+        trace = new ClusterTrace(observer, namespace);
+    }
+
+    @AfterEach
+    void cleanUp() {
+        SIM.sim().faults().clear();
+        trace.close();
+        observer.close();
+    }
+
+    private String path(String kindPath) {
+        return (kindPath.startsWith("deployments") ? "/apis/apps/v1/namespaces/" : "/api/v1/namespaces/") + namespace
+                + "/" + kindPath;
+    }
+
+    private List<String> invariantViolations() {
+        trace.awaitCaughtUp(observer);
+        List<String> problems = new ArrayList<>(ServingInvariants.traceViolations(trace, "myapp", "myapp"));
+        problems.addAll(ServingInvariants.endStateViolations(SIM.client(), namespace, "myapp", "myapp"));
+        return problems;
+    }
+
+    /**
+     * A rollback to blue (still running, its scale-down due) reads blue as ready and sends the Service write; the
+     * scale-down runs while that write is on its way. The scale-down must not scale blue to zero under the Service
+     * that is about to select it: the switch claims its target (drops the schedule, guarded by the Deployment's
+     * resourceVersion) before it writes the Service, so one of the two loses the race and re-decides.
+     */
+    @Test
+    void aScaleDownCannotEmptyTheColourTrafficIsBeingSwitchedTo() throws Exception {
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).scaleDownDelay(Duration.ofSeconds(30))
+                .build());
+        clock.advance(Duration.ofSeconds(31)); // blue's scale-down is due
+        SIM.sim().faults().add(FaultRule.on("update", path("services/myapp")).delay(Duration.ofMillis(1500)).once());
+        long serviceWrites = SIM.sim().requests().count("update", path("services/myapp"));
+
+        CompletableFuture<RollbackResult> rollback = CompletableFuture.supplyAsync(() -> blueGreen.rollback(
+                RollbackRequest.builder("myapp").holder(HOLDER).timeout(Duration.ofSeconds(20)).build()));
+        Eventually.until(Duration.ofSeconds(10),
+                () -> SIM.sim().requests().count("update", path("services/myapp")) > serviceWrites);
+        ScaleDownResult scaleDown = blueGreen.scaleDownIfDue("myapp"); // while the Service write is held
+        RollbackResult rolledBack = rollback.get(20, TimeUnit.SECONDS);
+
+        assertThat(rolledBack.action()).isEqualTo(RollbackResult.Action.SWITCHED_BACK);
+        assertThat(apps.selector("myapp")).containsEntry(COLOR, "blue");
+        assertThat(scaleDown.outcome()).isNotEqualTo(ScaleDownResult.Outcome.SCALED_DOWN);
+        assertThat(apps.deployment("myapp-blue").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(invariantViolations()).isEmpty();
+    }
+
+    /** The same race the other way round: the scale-down's write lands first, so the switch must not happen. */
+    @Test
+    void aSwitchCannotSelectAColourWhoseScaleDownLandedFirst() throws Exception {
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).scaleDownDelay(Duration.ofSeconds(30))
+                .build());
+        clock.advance(Duration.ofSeconds(31));
+        AppState readBeforeScaleDown = AppState.read(engineContext(), "myapp", null);
+        blueGreen.scaleDownIfDue("myapp");
+
+        // a switch that decided on the state read before the scale-down (as a rollback that waited for the lock does)
+        try {
+            new SwitchTraffic(engineContext(), new DeployLock(engineContext())).switchAndFollow(readBeforeScaleDown,
+                    Color.BLUE, HistoryEntry.ROLLBACK, "alice", null, Duration.ofSeconds(30));
+        } catch (ConflictException expected) {
+            assertThat(expected.getMessage()).contains("scaled to 0");
+        }
+
+        assertThat(apps.selector("myapp")).containsEntry(COLOR, "green");
+        assertThat(invariantViolations()).isEmpty();
+    }
+
+    private EngineContext engineContext() {
+        return new EngineContext(SIM.client(), namespace, BlueGreenSettings.defaults(), listener, Runnable::run, clock,
+                new SharedWatches(SIM.client()), new ApiRetry(SIM.client()));
+    }
+}
