@@ -24,6 +24,15 @@ final class Abandon {
         InputValidation.holder(holder);
         AppState state = AppState.read(context, app, null).requireAdopted();
         DeployLock.Held held = lock.holdBriefly(app, holder, java.time.Duration.ZERO);
+        if (held.contended()) {
+            // read before the previous holder let go: the idle colour then may be the live one now
+            try {
+                state = AppState.read(context, app, null).requireAdopted();
+            } catch (RuntimeException e) {
+                lock.release(held);
+                throw e;
+            }
+        }
         AbandonResult result = scaleIdleToZero(state);
         lock.release(held);
         return result;

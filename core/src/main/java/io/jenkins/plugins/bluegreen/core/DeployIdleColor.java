@@ -43,6 +43,51 @@ final class DeployIdleColor {
         Deployment manifest = request.manifest() == null ? null
                 : DeploymentManifest.parse(request.manifest(), context.client().getKubernetesSerialization());
 
+        Plan plan = plan(request, manifest);
+
+        // validated; from here on we write
+        DeployLock.Held held = lock.hold(request.app(), request.holder(), request.lockWait());
+        if (held.contended()) {
+            // the app was read before another holder let go of the lock: the colour idle then may be live now
+            plan = decideAgainUnderTheLock(request, manifest, held);
+        }
+        AppState state = plan.state();
+        Deployment desired = plan.desiredAt().apply(context.clock().instant().toString());
+        AdoptionResult adopted = null;
+        if (plan.adoption() != null) {
+            adopted = new Adoption(context).run(plan.adoption(), request.holder(), request.timeout());
+            // Rollback tells "deployed since the last traffic change" by comparing deployed-at with the history;
+            // the adoption just recorded a change, so the release must be stamped after it.
+            desired = plan.desiredAt().apply(context.clock().instant().toString());
+        }
+        ReplicaSizing sizing = plan.sizing();
+        if (sizing.hpa() != null) {
+            context.listener().info("HorizontalPodAutoscaler " + sizing.hpa() + " scales the live colour; sized "
+                    + desired.getMetadata().getName() + " like it: " + sizing.replicas() + " replicas (the HPA is not retargeted)");
+        }
+        Color idle = plan.idle();
+        Deployment written = write(desired, state.deployment(idle).orElse(null),
+                state.deployment(idle).isPresent() || plan.adoption() != null);
+        DeploymentView view = new DeploymentView(written);
+        context.listener().info("deployed " + String.join(",", view.images()) + " into " + view.name() + " ("
+                + sizing.replicas() + " replicas); live colour " + plan.live() + " untouched");
+        return new Release(request.app(), context.namespace(), state.serviceName(), plan.live(), idle, view.name(),
+                view.images(), view.annotation(StateKeys.REVISION), sizing.replicas(), sizing.hpa(),
+                request.previewService(), adopted);
+    }
+
+    /**
+     * What deploy will write, decided on one read of the app and validated (the desired Deployment is built once),
+     * before any write.
+     *
+     * @param adoption   null when the app is under blue-green already
+     * @param desiredAt  the idle colour's Deployment for a given deploy time
+     */
+    private record Plan(AppState state, Adoption.Plan adoption, Color live, Color idle, ReplicaSizing sizing,
+                        Function<String, Deployment> desiredAt) { }
+
+    private Plan plan(DeployRequest request, Deployment manifest) {
+        BlueGreenSettings settings = context.settings();
         AppState state = AppState.read(context, request.app(), request.service()).requireUsableSelector();
         if (state.serviceName().equals(request.previewService())) {
             throw new InvalidInputException("previewService", "is the live Service " + state.serviceName(),
@@ -51,8 +96,7 @@ final class DeployIdleColor {
         if (request.previewService() != null) {
             new PreviewService(context).requireUsable(state, request.previewService());
         }
-        Adoption adoption = new Adoption(context);
-        Adoption.Plan adoptionPlan = state.liveColor() == null ? adoption.plan(state) : null;
+        Adoption.Plan adoptionPlan = state.liveColor() == null ? new Adoption(context).plan(state) : null;
         Color live = state.liveColor() == null ? Adoption.ADOPTED_COLOR : state.liveColor();
         Color idle = live.other();
         Deployment liveDeployment = adoptionPlan != null ? adoptionPlan.source() : state.deployment(live).orElse(null);
@@ -68,29 +112,18 @@ final class DeployIdleColor {
                 context.namespace(), settings, state.stableSelector(), template, manifest != null, request.image(),
                 request.container(), sizing.replicas(), request.revision(), request.buildUrl(), deployedAt,
                 state.serviceName(), request.previewService()).desired();
-        Deployment desired = desiredAt.apply(context.clock().instant().toString()); // validates before any write
+        desiredAt.apply(context.clock().instant().toString()); // validates before any write
+        return new Plan(state, adoptionPlan, live, idle, sizing, desiredAt);
+    }
 
-        // validated; from here on we write
-        lock.acquire(request.app(), request.holder(), request.lockWait());
-        AdoptionResult adopted = null;
-        if (adoptionPlan != null) {
-            adopted = adoption.run(adoptionPlan, request.holder(), request.timeout());
-            // Rollback tells "deployed since the last traffic change" by comparing deployed-at with the history;
-            // the adoption just recorded a change, so the release must be stamped after it.
-            desired = desiredAt.apply(context.clock().instant().toString());
+    /** Reads and decides again while holding the lock; gives the lock back if the request no longer makes sense. */
+    private Plan decideAgainUnderTheLock(DeployRequest request, Deployment manifest, DeployLock.Held held) {
+        try {
+            return plan(request, manifest);
+        } catch (RuntimeException e) {
+            lock.release(held);
+            throw e;
         }
-        if (sizing.hpa() != null) {
-            context.listener().info("HorizontalPodAutoscaler " + sizing.hpa() + " scales the live colour; sized "
-                    + desired.getMetadata().getName() + " like it: " + sizing.replicas() + " replicas (the HPA is not retargeted)");
-        }
-        Deployment written = write(desired, state.deployment(idle).orElse(null),
-                state.deployment(idle).isPresent() || adoptionPlan != null);
-        DeploymentView view = new DeploymentView(written);
-        context.listener().info("deployed " + String.join(",", view.images()) + " into " + view.name() + " ("
-                + sizing.replicas() + " replicas); live colour " + live + " untouched");
-        return new Release(request.app(), context.namespace(), state.serviceName(), live, idle, view.name(),
-                view.images(), view.annotation(StateKeys.REVISION), sizing.replicas(), sizing.hpa(),
-                request.previewService(), adopted);
     }
 
     /**

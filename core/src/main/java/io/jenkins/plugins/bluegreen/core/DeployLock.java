@@ -39,8 +39,14 @@ final class DeployLock {
      */
     static final int MAX_LOST_RACES = 10;
 
-    /** The lock as held: the Lease as last read or written, so releasing it needs no read first. */
-    record Held(String app, String holder, Lease lease) { }
+    /**
+     * The lock as held: the Lease as last read or written, so releasing it needs no read first.
+     *
+     * @param contended another holder had the Lease before us (we waited for it, took it when it expired or took it
+     *                  over), or we lost a race for it: whatever the caller read of the app before taking the lock may
+     *                  have changed since, so it must read again before deciding what to write
+     */
+    record Held(String app, String holder, Lease lease, boolean contended) { }
 
     private final EngineContext context;
     private final Cluster cluster;
@@ -74,22 +80,26 @@ final class DeployLock {
     private Held take(String app, String holder, Duration wait, boolean renewOwn) {
         Instant deadline = context.clock().instant().plus(wait == null ? Duration.ZERO : wait);
         boolean announcedWait = false;
+        boolean contended = false;
         int lostRaces = 0;
         while (true) {
             Optional<Lease> current = cluster.lease(leaseName(app));
             Instant now = context.clock().instant();
             try {
                 if (current.isEmpty()) {
-                    return new Held(app, holder, create(app, holder, now));
+                    return new Held(app, holder, create(app, holder, now), contended);
                 }
                 LockInfo info = info(app, current.get());
                 if (!renewOwn && holder.equals(info.holder()) && info.expiresAt() != null
                         && info.expiresAt().isAfter(now.plus(SHORT_OPERATION_MARGIN))) {
-                    return new Held(app, holder, current.get());
+                    return new Held(app, holder, current.get(), contended);
                 }
                 if (!info.isHeldAt(now) || holder.equals(info.holder())) {
-                    return new Held(app, holder, claim(current.get(), holder, now));
+                    // an expired holder may have written up to its last moment
+                    boolean fromAnother = info.holder() != null && !holder.equals(info.holder());
+                    return new Held(app, holder, claim(current.get(), holder, now), contended || fromAnother);
                 }
+                contended = true;
                 if (!now.isBefore(deadline)) {
                     throw new LockHeldException(info, "wait until it is released or expires, or retry with a longer "
                             + "lock wait; a rollback can take it over explicitly");
@@ -104,6 +114,7 @@ final class DeployLock {
                         Duration.between(now, wakeUp));
             } catch (StaleObjectException lostRace) {
                 // someone else wrote the Lease between our read and write: read again and decide again
+                contended = true;
                 requireFewLostRaces(app, ++lostRaces, "taking");
             }
         }
@@ -114,22 +125,25 @@ final class DeployLock {
     }
 
     Held takeOverHeld(String app, String holder) {
+        boolean contended = false;
         int lostRaces = 0;
         while (true) {
             Optional<Lease> current = cluster.lease(leaseName(app));
             Instant now = context.clock().instant();
             try {
                 if (current.isEmpty()) {
-                    return new Held(app, holder, create(app, holder, now));
+                    return new Held(app, holder, create(app, holder, now), contended);
                 }
                 LockInfo previous = info(app, current.get());
                 if (previous.isHeldAt(now) && !holder.equals(previous.holder())) {
                     context.listener().warn("taking over the deploy lock of " + app + " from " + previous.holder()
                             + " (acquired " + previous.acquiredAt() + ")");
                 }
-                return new Held(app, holder, claim(current.get(), holder, now));
+                boolean fromAnother = previous.holder() != null && !holder.equals(previous.holder());
+                return new Held(app, holder, claim(current.get(), holder, now), contended || fromAnother);
             } catch (StaleObjectException lostRace) {
                 // re-read and take again
+                contended = true;
                 requireFewLostRaces(app, ++lostRaces, "taking over");
             }
         }

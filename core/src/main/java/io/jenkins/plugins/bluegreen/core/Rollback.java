@@ -26,43 +26,33 @@ final class Rollback {
         InputValidation.holder(request.holder());
         InputValidation.lockWait(request.lockWait());
         InputValidation.timeout(request.timeout());
-        AppState state = AppState.read(context, request.app(), request.service()).requireAdopted();
+        Decision decision = decide(request, read(request));
+        DeployLock.Held held = takeLock(request, decision.mustScaleUp());
+        if (held.contended()) {
+            // decided on the app as it was before another holder let go of the lock (a take-over especially: that
+            // holder may just have switched); what was idle then may be live now, so decide again under the lock
+            try {
+                decision = decide(request, read(request));
+            } catch (RuntimeException e) {
+                lock.release(held);
+                throw e;
+            }
+        }
+        AppState state = decision.state();
         Color live = state.liveColor();
         Color idle = state.idleColor();
-
-        IdleContent content = idleContent(state);
-        if (content == IdleContent.UNSWITCHED_RELEASE) {
-            DeployLock.Held held = takeLock(request, false);
+        if (decision.abandon()) {
             AbandonResult abandoned = new Abandon(context, lock).scaleIdleToZero(state);
             lock.release(held);
             return new RollbackResult(request.app(), RollbackResult.Action.ABANDONED, live, idle,
                     "abandoned " + abandoned.deployment() + " before it went live; " + live + " keeps serving");
         }
-        Color previous = state.previousColor();
-        if (previous == null) {
-            throw new InvalidInputException("previousColor", "Service " + state.serviceName() + " records no previous "
-                    + "colour (traffic was never switched), so there is nothing to roll back to",
-                    "nothing to do; to undo a deployed but unswitched release, it must still be running");
-        }
-        if (content == IdleContent.ABANDONED_RELEASE) {
-            throw new InvalidInputException("previousColor", "the previous colour " + idle + " was redeployed with a "
-                    + "release that never went live (and was abandoned), so the previous release is gone",
-                    "deploy the version you want to run instead");
-        }
-        if (previous != idle) {
-            previous = idle; // hand-edited annotation: the only other colour is the idle one
-        }
-        Deployment target = state.deployment(previous).orElseThrow(() -> new InvalidInputException("previousColor",
-                "the previous colour's Deployment " + context.settings().deploymentName(request.app(), idle)
-                        + " no longer exists", "deploy the version you want instead"));
-
-        DeploymentView view = new DeploymentView(target);
-        boolean mustScaleUp = view.desiredReplicas() == 0 || !view.rolloutComplete();
-        DeployLock.Held held = takeLock(request, mustScaleUp);
+        Color previous = idle;
+        DeploymentView view = new DeploymentView(decision.target());
         SwitchTraffic switcher = new SwitchTraffic(context, lock);
         RollbackResult.Action action = RollbackResult.Action.SWITCHED_BACK;
         AppState current = state;
-        if (mustScaleUp) {
+        if (decision.mustScaleUp()) {
             int replicas = rememberedReplicas(view, state);
             context.listener().info(view.name() + " was scaled down; scaling it back to " + replicas
                     + " replicas and waiting for it before switching");
@@ -77,6 +67,45 @@ final class Rollback {
         return new RollbackResult(request.app(), action, switched.to(), live,
                 switched.outcome() == SwitchResult.Outcome.SWITCHED ? "traffic is back on " + previous + " ("
                         + switched.revision() + ")" : previous + " was already live");
+    }
+
+    private AppState read(RollbackRequest request) {
+        return AppState.read(context, request.app(), request.service()).requireAdopted();
+    }
+
+    /**
+     * Which undo the app's state calls for, made before any write.
+     *
+     * @param abandon     the idle colour holds a release that never went live: scale it down
+     * @param target      otherwise the previous colour's Deployment, to switch back to
+     * @param mustScaleUp the previous colour was scaled down (or is not fully rolled out): scale up and await first
+     */
+    private record Decision(AppState state, boolean abandon, Deployment target, boolean mustScaleUp) { }
+
+    /** @throws InvalidInputException when there is nothing to roll back to */
+    private Decision decide(RollbackRequest request, AppState state) {
+        Color idle = state.idleColor();
+        IdleContent content = idleContent(state);
+        if (content == IdleContent.UNSWITCHED_RELEASE) {
+            return new Decision(state, true, null, false);
+        }
+        Color previous = state.previousColor();
+        if (previous == null) {
+            throw new InvalidInputException("previousColor", "Service " + state.serviceName() + " records no previous "
+                    + "colour (traffic was never switched), so there is nothing to roll back to",
+                    "nothing to do; to undo a deployed but unswitched release, it must still be running");
+        }
+        if (content == IdleContent.ABANDONED_RELEASE) {
+            throw new InvalidInputException("previousColor", "the previous colour " + idle + " was redeployed with a "
+                    + "release that never went live (and was abandoned), so the previous release is gone",
+                    "deploy the version you want to run instead");
+        }
+        // a hand-edited previous-color annotation notwithstanding, the only other colour is the idle one
+        Deployment target = state.deployment(idle).orElseThrow(() -> new InvalidInputException("previousColor",
+                "the previous colour's Deployment " + context.settings().deploymentName(request.app(), idle)
+                        + " no longer exists", "deploy the version you want instead"));
+        DeploymentView view = new DeploymentView(target);
+        return new Decision(state, false, target, view.desiredReplicas() == 0 || !view.rolloutComplete());
     }
 
     /** What the idle colour holds, judged by its deploy time against the last traffic change. */

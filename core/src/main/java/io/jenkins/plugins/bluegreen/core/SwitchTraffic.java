@@ -36,6 +36,20 @@ final class SwitchTraffic {
 
         // usually the deploy's own lock, still fresh: then this is one read and the release below one write
         DeployLock.Held held = lock.holdBriefly(request.app(), request.holder(), request.lockWait());
+        if (held.contended()) {
+            // read before another holder let go of the lock: the target may have been redeployed or scaled down
+            // meanwhile without the Service changing, and a guarded Service write would not notice
+            try {
+                state = AppState.read(context, request.app(), request.service()).requireAdopted();
+                target = request.to() != null ? request.to() : state.idleColor();
+                if (target != state.liveColor()) {
+                    selectorWrite.preflight(state, target, false);
+                }
+            } catch (RuntimeException e) {
+                lock.release(held);
+                throw e;
+            }
+        }
         Duration delay = request.scaleDownDelay() != null ? request.scaleDownDelay()
                 : context.settings().scaleDownDelay();
         SwitchResult result = switchAndFollow(state, target, HistoryEntry.SWITCH, request.approvedBy(),

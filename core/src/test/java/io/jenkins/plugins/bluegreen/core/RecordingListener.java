@@ -10,6 +10,7 @@ final class RecordingListener implements ReleaseListener {
     final List<String> warnings = new CopyOnWriteArrayList<>();
     final List<HealthProgress> progress = new CopyOnWriteArrayList<>();
     private volatile Consumer<String> onInfo = message -> { };
+    private volatile Consumer<String> onWarn = message -> { };
 
     @Override
     public void info(String message) {
@@ -25,9 +26,14 @@ final class RecordingListener implements ReleaseListener {
     @Override
     public void warn(String message) {
         warnings.add(message);
+        onWarn.accept(message);
     }
 
     void onInfo(Consumer<String> hook) {
         this.onInfo = hook;
+    }
+
+    void onWarn(Consumer<String> hook) {
+        this.onWarn = hook;
     }
 }
