@@ -10,9 +10,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
 
 import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
 import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
@@ -46,9 +50,15 @@ class BadInputTest {
     }
 
     private void assertRefusedUnchanged(String field, ThrowingCallable call) {
+        assertRefusedUnchanged(field, "", call);
+    }
+
+    /** @param problem a part of {@link InvalidInputException#problem()} that says what exactly is wrong */
+    private void assertRefusedUnchanged(String field, String problem, ThrowingCallable call) {
         String before = apps.quietDump();
         assertThatThrownBy(call).isInstanceOfSatisfying(InvalidInputException.class, e -> {
             assertThat(e.field()).isEqualTo(field);
+            assertThat(e.problem()).contains(problem);
             assertThat(e.fix()).isNotBlank();
             assertThat(e.getMessage()).startsWith(field + ":").contains("nothing was changed");
         });
@@ -56,8 +66,91 @@ class BadInputTest {
         assertThat(after.equals(before)).as("changed: %s", SimApps.changedObjects(before, after)).isTrue();
     }
 
-    private DeployRequest.Builder deploy() {
+    private static DeployRequest.Builder deploy() {
         return DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER);
+    }
+
+    private static String manifest(String selector, String labels, String containers) {
+        return "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: myapp}\nspec:\n  selector: {matchLabels: "
+                + selector + "}\n  template:\n    metadata: {labels: " + labels + "}\n    spec:\n      containers: "
+                + containers + "\n";
+    }
+
+    /** One malformed request: what it is, the field it must name, a part of the problem, and the call. */
+    record Malformed(String name, String field, String problem, Function<BlueGreen, ThrowingCallable> call) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    /*
+     * The inputs issue 5 added checks for; the cases above predate it. Each would have reached the cluster before: a
+     * namespace with a slash addressed other objects, a bad image reference made pods stuck in InvalidImageName, a
+     * manifest the API server refuses was refused only after the lock Lease (and an adoption) had been written, a
+     * preview Service of another app had its selector taken.
+     */
+    static Stream<Malformed> malformed() {
+        return Stream.of(
+                new Malformed("namespace not a DNS-1123 label", "namespace", "'Shop_NS' is not a valid namespace name",
+                        bg -> () -> BlueGreen.builder(SIM.client()).namespace("Shop_NS").build()),
+                new Malformed("namespace with a slash", "namespace", "'default/services' is not a valid namespace",
+                        bg -> () -> BlueGreen.builder(SIM.client()).namespace("default/services").build()),
+                new Malformed("image with an upper-case name", "image", "not a valid image reference",
+                        bg -> () -> bg.deploy(deploy().image("registry.example/MyApp:2").build())),
+                new Malformed("image with two tags", "image", "'myapp:2:3' is not a valid image reference",
+                        bg -> () -> bg.deploy(deploy().image("myapp:2:3").build())),
+                new Malformed("image digest too short", "image", "not a valid image reference",
+                        bg -> () -> bg.deploy(deploy().image("myapp@sha256:abc").build())),
+                new Malformed("holder with a line break", "holder", "control character",
+                        bg -> () -> bg.deploy(deploy().holder("ci\nerror: forged").build())),
+                new Malformed("holder too long", "holder", "is 1025 characters long (max 1024)",
+                        bg -> () -> bg.acquireLock("myapp", "x".repeat(1025), Duration.ZERO)),
+                new Malformed("holder blank on take-over", "holder", "is empty",
+                        bg -> () -> bg.takeOverLock("myapp", " ")),
+                new Malformed("lock wait negative on deploy", "lockWait", "is negative",
+                        bg -> () -> bg.deploy(deploy().lockWait(Duration.ofSeconds(-1)).build())),
+                new Malformed("lock wait negative on rollback", "lockWait", "is negative",
+                        bg -> () -> bg.rollback(RollbackRequest.builder("myapp").holder(HOLDER)
+                                .lockWait(Duration.ofSeconds(-1)).build())),
+                new Malformed("scale-down delay negative", "scaleDownDelay", "is negative",
+                        bg -> () -> bg.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER)
+                                .scaleDownDelay(Duration.ofSeconds(-30)).build())),
+                new Malformed("rollback timeout zero", "timeout", "must be positive",
+                        bg -> () -> bg.rollback(RollbackRequest.builder("myapp").holder(HOLDER).timeout(Duration.ZERO)
+                                .build())),
+                new Malformed("Service name not a DNS-1123 label", "service", "'Shop_Web' is not a valid Service name",
+                        bg -> () -> bg.status("myapp", "Shop_Web")),
+                new Malformed("preview Service of another app", "previewService",
+                        "Service shop already exists and is not a preview of myapp",
+                        bg -> () -> bg.deploy(deploy().previewService("shop").build())),
+                new Malformed("manifest selector not in its pod labels", "manifest",
+                        "spec.selector.matchLabels {app=myapp, tier=web, bluegreen.jenkins.io/color=green} are not all",
+                        bg -> () -> bg.deploy(deploy().image(null).manifest(manifest("{app: myapp, tier: web}",
+                                "{app: myapp}", "[{name: app, image: \"myapp:2\"}]")).build())),
+                new Malformed("manifest container without a name", "manifest", "containers[0] has no name",
+                        bg -> () -> bg.deploy(deploy().image(null).manifest(manifest("{app: myapp}", "{app: myapp}",
+                                "[{image: \"myapp:2\"}]")).build())),
+                new Malformed("manifest with two containers of one name", "manifest", "two containers are named app",
+                        bg -> () -> bg.deploy(deploy().image(null).manifest(manifest("{app: myapp}", "{app: myapp}",
+                                "[{name: app, image: \"myapp:2\"}, {name: app, image: \"side:1\"}]")).build())),
+                new Malformed("manifest sidecar without an image", "manifest", "container side has no image",
+                        bg -> () -> bg.deploy(deploy().manifest(manifest("{app: myapp}", "{app: myapp}",
+                                "[{name: app, image: \"myapp:1\"}, {name: side}]")).image("myapp:2").build())),
+                new Malformed("adopting an app already under blue-green", "app", "is already under blue-green",
+                        bg -> () -> bg.adopt("myapp", null, HOLDER, Duration.ofSeconds(5))),
+                new Malformed("settings: name pattern without the colour", "deploymentNamePattern", "lacks",
+                        bg -> () -> BlueGreenSettings.builder().deploymentNamePattern("{app}-live").build()),
+                new Malformed("settings: zero lease", "leaseDuration", "is not positive",
+                        bg -> () -> BlueGreenSettings.builder().leaseDuration(Duration.ZERO).build()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("malformed")
+    void malformedRequestIsRefusedBeforeAnyWrite(Malformed m) {
+        SIM.client().services().inNamespace(namespace).resource(TestObjects.service("shop", Map.of("app", "shop")))
+                .create();
+        assertRefusedUnchanged(m.field(), m.problem(), m.call().apply(blueGreen));
     }
 
     @Test
