@@ -192,6 +192,10 @@ class PermissionsTest {
             } else {
                 assertThatThrownBy(() -> everyOperation(ns)).isInstanceOfSatisfying(PermissionDeniedException.class,
                         e -> {
+                            for (Throwable t = e; t != null; t = t.getCause()) {
+                                assertThat(String.valueOf(t.getMessage())).as("no credentials in any message")
+                                        .doesNotContain(token);
+                            }
                             assertThat(e.getMessage()).startsWith(needs + (group.isEmpty() ? " (core API group)"
                                     : " (API group " + group + ")") + " in namespace " + ns + ", while ");
                             assertThat(e.verb()).isEqualTo(verb);
