@@ -31,8 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class Rbac {
 
-  /** The administrator's token: group {@code system:masters}, allowed everything. */
-  public static final String ADMIN_TOKEN = "kube-sim";
+  /**
+   * The administrator's token: group {@code system:masters}, allowed everything. Not just "kube-sim", the name of the
+   * kubeconfig's cluster, user and context: a client that masks its token in output would mask those names too.
+   */
+  public static final String ADMIN_TOKEN = "kube-sim-admin-token";
   public static final String ADMIN_USER = "kube-sim-admin";
   private static final String MASTERS = "system:masters";
   private static final String GROUP = "rbac.authorization.k8s.io";
