@@ -34,7 +34,7 @@ final class Abandon {
             }
         }
         AbandonResult result = scaleIdleToZero(state);
-        lock.release(held);
+        lock.releaseAfterSuccess(held);
         return result;
     }
 

@@ -177,6 +177,22 @@ final class DeployLock {
         }
     }
 
+    /**
+     * Releases the lock once the operation's change is made. Failing to release must not turn a change that is done
+     * (traffic switched, a colour abandoned) into a reported failure — the caller would retry or undo something that
+     * happened; the lock then simply expires, which is what a crashed holder's lock does too. Said as a warning.
+     */
+    void releaseAfterSuccess(Held held) {
+        try {
+            release(held);
+        } catch (BlueGreenException e) {
+            Instant expires = info(held.app(), held.lease()).expiresAt();
+            context.listener().warn("the deploy lock of " + held.app() + " could not be released (" + e.getMessage()
+                    + "); it stays held by " + held.holder() + (expires == null ? "" : " until it expires at " + expires)
+                    + " — the change itself is done; the same holder can go on, others wait for the expiry");
+        }
+    }
+
     private void requireFewLostRaces(String app, int lostRaces, String doing) {
         if (lostRaces >= MAX_LOST_RACES) {
             throw new ConflictException("the deploy lock Lease " + leaseName(app) + " changed on each of " + lostRaces

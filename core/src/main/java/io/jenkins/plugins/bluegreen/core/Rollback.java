@@ -43,7 +43,7 @@ final class Rollback {
         Color idle = state.idleColor();
         if (decision.abandon()) {
             AbandonResult abandoned = new Abandon(context, lock).scaleIdleToZero(state);
-            lock.release(held);
+            lock.releaseAfterSuccess(held);
             return new RollbackResult(request.app(), RollbackResult.Action.ABANDONED, live, idle,
                     "abandoned " + abandoned.deployment() + " before it went live; " + live + " keeps serving");
         }
@@ -63,7 +63,7 @@ final class Rollback {
         }
         SwitchResult switched = switcher.switchAndFollow(current, previous, HistoryEntry.ROLLBACK,
                 request.approvedBy(), request.buildUrl(), context.settings().scaleDownDelay());
-        lock.release(held);
+        lock.releaseAfterSuccess(held);
         return new RollbackResult(request.app(), action, switched.to(), live,
                 switched.outcome() == SwitchResult.Outcome.SWITCHED ? "traffic is back on " + previous + " ("
                         + switched.revision() + ")" : previous + " was already live");

@@ -26,7 +26,12 @@ final class SwitchTraffic {
         Color target = request.to() != null ? request.to() : state.idleColor();
         if (target == state.liveColor()) {
             context.listener().info("Service " + state.serviceName() + " already selects " + target + "; nothing to do");
-            lock.release(request.app(), request.holder());
+            try {
+                lock.release(request.app(), request.holder());
+            } catch (BlueGreenException e) {
+                context.listener().warn("the deploy lock of " + request.app() + " could not be released ("
+                        + e.getMessage() + "); it expires by itself");
+            }
             return new SwitchResult(request.app(), state.serviceName(), target, target,
                     state.deployment(target).map(d -> Labels.annotation(d, StateKeys.REVISION)).orElse(null),
                     SwitchResult.Outcome.ALREADY_LIVE, null, null, null);
@@ -54,7 +59,7 @@ final class SwitchTraffic {
                 : context.settings().scaleDownDelay();
         SwitchResult result = switchAndFollow(state, target, HistoryEntry.SWITCH, request.approvedBy(),
                 request.buildUrl(), delay);
-        lock.release(held);
+        lock.releaseAfterSuccess(held);
         return result;
     }
 
@@ -62,6 +67,11 @@ final class SwitchTraffic {
      * The write and its follow-ups, for a caller that validated and holds the lock. The follow-ups decide on the
      * Deployments as {@code state} read them (the writes are guarded, so a stale copy is refused and re-read), which
      * keeps the switch at one read of each object.
+     *
+     * <p>Once the Service write succeeded, traffic has moved and the switch is done and recorded: a follow-up that
+     * fails is a warning, not a failure of the switch (a pipeline told "failed" would roll back or retry a release
+     * that went live). Each failure leaves the safe side: an old colour whose scale-down could not be scheduled keeps
+     * running, a preview Service that could not be moved keeps its selector.
      */
     SwitchResult switchAndFollow(AppState state, Color target, String action, String approvedBy, String buildUrl,
                                  Duration scaleDownDelay) {
@@ -75,15 +85,40 @@ final class SwitchTraffic {
         }
         ScaleDown scaleDown = new ScaleDown(context);
         AppState read = outcome.before();
-        scaleDown.cancel(state.app(), target, read.deployment(target).orElse(null));
-        Instant scaleDownAt = from == null ? null
-                : scaleDown.schedule(state.app(), from, scaleDownDelay, read.deployment(from).orElse(null));
+        String targetName = context.settings().deploymentName(state.app(), target);
+        followUp("dropping a scale-down scheduled on " + targetName, targetName + " may still carry its "
+                + StateKeys.SCALE_DOWN_AT + " annotation; scaleDownIfDue drops it rather than scale a live colour",
+                () -> {
+                    scaleDown.cancel(state.app(), target, read.deployment(target).orElse(null));
+                    return null;
+                });
+        Instant scaleDownAt = null;
+        if (from != null) {
+            String fromName = context.settings().deploymentName(state.app(), from);
+            scaleDownAt = followUp("scheduling the scale-down of " + fromName, fromName + " keeps running (nothing "
+                    + "is scheduled): scale it down by hand when a rollback is no longer wanted",
+                    () -> scaleDown.schedule(state.app(), from, scaleDownDelay, read.deployment(from).orElse(null)));
+        }
         String preview = state.deployment(target).map(d -> Labels.annotation(d, StateKeys.PREVIEW_SERVICE)).orElse(null);
         if (preview != null) {
             // the preview follows the traffic, so it never selects a colour that is about to be scaled down
-            new PreviewService(context).pointAt(state, preview, target);
+            followUp("pointing preview Service " + preview + " at " + target, preview + " keeps its selector",
+                    () -> {
+                        new PreviewService(context).pointAt(state, preview, target);
+                        return null;
+                    });
         }
         return new SwitchResult(state.app(), state.serviceName(), from, target, revision,
                 SwitchResult.Outcome.SWITCHED, scaleDownAt, preview, outcome.recorded());
+    }
+
+    /** A step after traffic moved: its failure is reported as a warning saying what it leaves; null then. */
+    private <T> T followUp(String doing, String leaves, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (BlueGreenException e) {
+            context.listener().warn("traffic is switched, but " + doing + " failed (" + e.getMessage() + "): " + leaves);
+            return null;
+        }
     }
 }

@@ -20,8 +20,8 @@ import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The two traffic invariants of DESIGN §1 where two operations meet: a scale-down that is due while traffic is being
- * switched back to that very colour.
+ * The traffic invariants of DESIGN §1 where two operations meet: a scale-down that is due while traffic is being
+ * switched back to that very colour; and a switch whose traffic write succeeded but whose follow-up writes fail.
  * Interleavings are forced by holding one request in kube-sim, not by timing.
  */
 class TrafficSafetyTest {
@@ -114,6 +114,35 @@ class TrafficSafetyTest {
 
         assertThat(apps.selector("myapp")).containsEntry(COLOR, "green");
         assertThat(invariantViolations()).isEmpty();
+    }
+
+    /**
+     * Once the Service write succeeded, traffic has moved: a failing follow-up (scheduling the old colour's scale-down,
+     * releasing the lock) must not turn that into a reported failure — a pipeline would then roll back a release that
+     * went live, or retry a switch that is done. It is reported as a warning, and what it leaves is the safe side:
+     * the old colour keeps running, the lock expires.
+     */
+    @Test
+    void aSwitchThatMovedTrafficSucceedsEvenIfItsFollowUpsFail() {
+        // a client that gives up after 2 retries, so the persistent faults below end quickly
+        KubernetesClient impatient = ApiFault.client(SIM.sim());
+        BlueGreen blueGreen = BlueGreen.builder(impatient).namespace(namespace).listener(listener).clock(clock).build();
+        SIM.sim().faults().add(FaultRule.on("update", path("deployments/myapp-blue")).respond(500));
+        SIM.sim().faults().add(FaultRule.on("update",
+                "/apis/coordination.k8s.io/v1/namespaces/" + namespace + "/leases/myapp-bluegreen").respond(500));
+
+        SwitchResult result = blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).approvedBy("alice")
+                .scaleDownDelay(Duration.ofSeconds(30)).build());
+
+        assertThat(result.outcome()).isEqualTo(SwitchResult.Outcome.SWITCHED);
+        assertThat(result.scaleDownAt()).as("nothing was scheduled").isNull();
+        assertThat(apps.selector("myapp")).containsEntry(COLOR, "green");
+        assertThat(blueGreen.status("myapp").history()).first().satisfies(h -> assertThat(h.approvedBy()).isEqualTo("alice"));
+        assertThat(listener.warnings).anyMatch(w -> w.contains("myapp-blue") && w.contains("keeps running"))
+                .anyMatch(w -> w.contains("lock"));
+        assertThat(apps.deployment("myapp-blue").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(invariantViolations()).isEmpty();
+        impatient.close();
     }
 
     private EngineContext engineContext() {
