@@ -134,9 +134,21 @@ final class ScaleDown {
         if (written.isEmpty() || new DeploymentView(written.get()).desiredReplicas() != 0) {
             return new ScaleDownResult(state.app(), ScaleDownResult.Outcome.NOTHING_SCHEDULED, null, null, null, 0);
         }
-        // the Service was read before the write; if a switch to this colour slipped in between, undo at once
-        // (only the Service can tell, so only the Service is read again)
-        if (liveColorNow(state) == color) {
+        // the Service was read before the write; if a switch to this colour slipped in between, undo at once (only
+        // the Service can tell, so only the Service is read again). The engine's own switches cannot slip in — they
+        // claim their target first (ServiceSelectorWrite#claimTarget) — but one made by hand with kubectl can.
+        Color liveNow;
+        try {
+            liveNow = liveColorNow(state);
+        } catch (BlueGreenException e) {
+            // the scale-down is done; failing now would report it as not done
+            context.listener().warn("scaled " + name + " down to 0, but could not read Service " + state.serviceName()
+                    + " again to confirm nobody pointed it at " + color + " meanwhile (" + e.getMessage() + ") — check "
+                    + "with kubectl -n " + context.namespace() + " get service " + state.serviceName()
+                    + " -o jsonpath='{.spec.selector}'");
+            return new ScaleDownResult(state.app(), ScaleDownResult.Outcome.SCALED_DOWN, color, name, due, before[0]);
+        }
+        if (liveNow == color) {
             restore(name, before[0]);
             context.listener().warn(name + " became live while it was being scaled down; scaled it back to "
                     + before[0] + " replicas");

@@ -145,6 +145,35 @@ class TrafficSafetyTest {
         impatient.close();
     }
 
+    /**
+     * The scale-down re-reads the Service after its write (a switch made by hand may have slipped in). When that read
+     * fails, the scale-down is still done: it must say so (with what to check), not report a failure.
+     */
+    @Test
+    void aScaleDownThatCannotReadTheServiceAgainStillReportsWhatItDid() {
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).scaleDownDelay(Duration.ofSeconds(30))
+                .build());
+        clock.advance(Duration.ofSeconds(31));
+        KubernetesClient impatient = ApiFault.client(SIM.sim());
+        BlueGreen engine = BlueGreen.builder(impatient).namespace(namespace).listener(listener).clock(clock).build();
+        java.util.concurrent.atomic.AtomicBoolean scaled = new java.util.concurrent.atomic.AtomicBoolean();
+        SIM.sim().faults().add(FaultRule.on("update", path("deployments/myapp-blue")).where(r -> {
+            scaled.set(true); // observes only: never fires
+            return false;
+        }).respond(500));
+        SIM.sim().faults().add(FaultRule.on("get", path("services/myapp")).where(r -> scaled.get()).respond(500));
+
+        ScaleDownResult result = engine.scaleDownIfDue("myapp");
+
+        assertThat(result.outcome()).isEqualTo(ScaleDownResult.Outcome.SCALED_DOWN);
+        assertThat(apps.deployment("myapp-blue").getSpec().getReplicas()).isZero();
+        assertThat(listener.warnings).anyMatch(w -> w.contains("could not read Service myapp again")
+                && w.contains("kubectl -n " + namespace + " get service myapp"));
+        SIM.sim().faults().clear();
+        assertThat(invariantViolations()).isEmpty();
+        impatient.close();
+    }
+
     private EngineContext engineContext() {
         return new EngineContext(SIM.client(), namespace, BlueGreenSettings.defaults(), listener, Runnable::run, clock,
                 new SharedWatches(SIM.client()), new ApiRetry(SIM.client()));
