@@ -49,9 +49,13 @@ enum ApiFault {
 
     /** A client like a user's, except that it gives up sooner: timeout and retries as above. */
     static KubernetesClient client(KubeSim sim) {
+        return client(sim, REQUEST_TIMEOUT);
+    }
+
+    static KubernetesClient client(KubeSim sim, Duration requestTimeout) {
         try (KubernetesClient template = sim.newClient()) {
             return new KubernetesClientBuilder().withConfig(new ConfigBuilder(template.getConfiguration())
-                    .withRequestTimeout((int) REQUEST_TIMEOUT.toMillis())
+                    .withRequestTimeout((int) requestTimeout.toMillis())
                     .withRequestRetryBackoffLimit(CLIENT_RETRIES)
                     .withRequestRetryBackoffInterval(20)
                     .withWatchReconnectInterval(100)
@@ -73,12 +77,19 @@ enum ApiFault {
         private final List<FaultRules.Handle> handles = new ArrayList<>();
         private final List<Target> targets = new ArrayList<>();
         private final AtomicLong heldUntil = new AtomicLong(System.nanoTime());
+        private final Duration slow;
 
         /** When each request to one target arrived, and when the fault hit one (kube-sim's clock, nanoTime). */
         record Target(String verb, String pathGlob, List<Long> arrivals, List<Long> fired) { }
 
         Installed(KubeSim sim) {
+            this(sim, SLOW);
+        }
+
+        /** @param slow how long a SLOW_PAST_TIMEOUT fault holds a request */
+        Installed(KubeSim sim, Duration slow) {
             this.sim = sim;
+            this.slow = slow;
         }
 
         /**
@@ -97,7 +108,7 @@ enum ApiFault {
             FaultRule.Matcher matcher = FaultRule.on(verb, pathGlob).where(engine).where(r -> {
                 target.fired().add(System.nanoTime());
                 if (fault == SLOW_PAST_TIMEOUT) {
-                    heldUntil.accumulateAndGet(System.nanoTime() + SLOW.toNanos(), Math::max);
+                    heldUntil.accumulateAndGet(System.nanoTime() + slow.toNanos(), Math::max);
                 }
                 return true;
             });
@@ -107,7 +118,7 @@ enum ApiFault {
                 case TOO_MANY_429 -> matcher.respond(429, RETRY_AFTER);
                 case DROP_BEFORE_APPLY -> matcher.dropBeforeApply();
                 case DROP_AFTER_APPLY -> matcher.dropAfterApply();
-                case SLOW_PAST_TIMEOUT -> matcher.delay(SLOW);
+                case SLOW_PAST_TIMEOUT -> matcher.delay(slow);
                 case WATCH_DROPPED -> throw new IllegalArgumentException("watch faults are not request rules");
             };
             handles.add(sim.faults().add(times > 0 ? rule.times(times) : rule));

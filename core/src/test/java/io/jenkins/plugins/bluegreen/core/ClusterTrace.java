@@ -1,23 +1,30 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceList;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Every version of the Services and Deployments of one namespace, as watches deliver them while a test runs, so the
@@ -40,35 +47,123 @@ final class ClusterTrace implements AutoCloseable {
     private final String namespace;
     private final List<Version> versions = new CopyOnWriteArrayList<>();
     private final Map<String, Long> latestSeen = new ConcurrentHashMap<>();
+    private final Set<String> gone = ConcurrentHashMap.newKeySet();
     private final List<String> broken = new CopyOnWriteArrayList<>();
     private final List<HasMetadata> initial = new ArrayList<>();
     private final long startVersion;
-    private final Watch services;
-    private final Watch deployments;
+    private final Stream<Service> services;
+    private final Stream<Deployment> deployments;
+    private volatile boolean closed;
+    private final ScheduledFuture<?> refresher;
 
     ClusterTrace(KubernetesClient client, String namespace) {
         this.client = client;
         this.namespace = namespace;
-        ServiceList serviceList = client.services().inNamespace(namespace).list();
-        DeploymentList deploymentList = client.apps().deployments().inNamespace(namespace).list();
-        initial.addAll(serviceList.getItems());
-        initial.addAll(deploymentList.getItems());
-        initial.forEach(o -> latestSeen.merge(key(o), rv(o), Math::max));
-        startVersion = Math.max(rv(serviceList.getMetadata().getResourceVersion()),
-                rv(deploymentList.getMetadata().getResourceVersion()));
+        services = new Stream<>("Service", () -> client.services().inNamespace(namespace));
+        deployments = new Stream<>("Deployment", () -> client.apps().deployments().inNamespace(namespace));
+        String servicesListed = services.list(true);
+        String deploymentsListed = deployments.list(true);
+        startVersion = Math.max(rv(servicesListed), rv(deploymentsListed));
         // each watch starts where its list ended, so nothing between the list and the watch is missed
-        services = client.services().inNamespace(namespace).withField("metadata.namespace", namespace)
-                .withResourceVersion(serviceList.getMetadata().getResourceVersion()).watch(new Recorder<Service>());
-        deployments = client.apps().deployments().inNamespace(namespace).withField("metadata.namespace", namespace)
-                .withResourceVersion(deploymentList.getMetadata().getResourceVersion()).watch(new Recorder<Deployment>());
+        services.watchFrom(servicesListed);
+        deployments.watchFrom(deploymentsListed);
+        refresher = REFRESH.scheduleWithFixedDelay(() -> {
+            services.refresh();
+            deployments.refresh();
+        }, 300, 300, TimeUnit.MILLISECONDS);
     }
+
+    /** One thread refreshes every recorder's watches ({@link Stream#refresh}). */
+    private static final ScheduledExecutorService REFRESH = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cluster-trace-refresh");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Whether a request (as a fault rule sees it) is one of the recorder's own. */
     static boolean isRecorder(io.jenkins.plugins.bluegreen.kubesim.FaultRequest request) {
         return request.query().contains(MARKER) || request.query().contains("fieldSelector=metadata.namespace%3D");
     }
 
-    private final class Recorder<T extends HasMetadata> implements Watcher<T> {
+    /**
+     * The watch of one kind. kube-sim sends no bookmarks, so a watch on a quiet namespace keeps an old
+     * resourceVersion; when it is dropped (faults().dropWatches() drops every watch of the sim) and that version has
+     * left the sim's bounded history, the reconnect gets 410 Gone. Then the kind is listed again: if every object is
+     * at the version last seen (nothing happened while disconnected, the usual case for a quiet namespace), watching
+     * resumes from the list; otherwise versions were missed and the trace says it is incomplete.
+     */
+    private final class Stream<T extends HasMetadata> implements Watcher<T> {
+        private final String kind;
+        private final Supplier<? extends NonNamespaceOperation<T, ?, ?>> operation;
+        private volatile Watch watch;
+
+        Stream(String kind, Supplier<? extends NonNamespaceOperation<T, ?, ?>> op) {
+            this.kind = kind;
+            this.operation = op;
+        }
+
+        /** Lists the kind; the first time it is the initial state, later it checks that nothing was missed. */
+        @SuppressWarnings("unchecked") // every list of T is a KubernetesResourceList<T>
+        private KubernetesResourceList<T> listNow() {
+            // the no-op field selector marks the request as the recorder's, so fault rules leave it alone
+            return (KubernetesResourceList<T>) operation.get().withField("metadata.namespace", namespace).list();
+        }
+
+        String list(boolean first) {
+            KubernetesResourceList<T> list = listNow();
+            Set<String> listed = new HashSet<>();
+            for (T o : list.getItems()) {
+                String key = key(o);
+                listed.add(key);
+                if (first) {
+                    initial.add(o);
+                    latestSeen.merge(key, rv(o), Math::max);
+                } else if (latestSeen.getOrDefault(key, -1L) != rv(o)) {
+                    broken.add(kind + " " + o.getMetadata().getName() + " changed while the recorder was disconnected");
+                }
+            }
+            if (!first) {
+                latestSeen.keySet().stream().filter(k -> k.startsWith(kind + "/") && !listed.contains(k)
+                        && !gone.contains(k)).forEach(k -> broken.add(k + " was deleted while the recorder was disconnected"));
+            }
+            return list.getMetadata().getResourceVersion();
+        }
+
+        /**
+         * Moves the watch up to now while nothing is happening, so that its resourceVersion never falls out of the
+         * sim's history: lists, and if every object is at the version already seen (no event on its way), opens a new
+         * watch from the list's version and closes the old one. An event seen on both is recorded twice, harmlessly.
+         */
+        synchronized void refresh() {
+            if (closed) {
+                return;
+            }
+            try {
+                KubernetesResourceList<T> list = listNow();
+                Set<String> listed = new HashSet<>();
+                for (T o : list.getItems()) {
+                    if (latestSeen.getOrDefault(key(o), -1L) != rv(o)) {
+                        return; // its event is on the way: try again later
+                    }
+                    listed.add(key(o));
+                }
+                if (latestSeen.keySet().stream().anyMatch(k -> k.startsWith(kind + "/") && !listed.contains(k)
+                        && !gone.contains(k))) {
+                    return; // a deletion is on the way
+                }
+                Watch old = watch;
+                watchFrom(list.getMetadata().getResourceVersion());
+                old.close();
+            } catch (RuntimeException e) {
+                // the next refresh tries again; a gap would still be caught on a 410
+            }
+        }
+
+        void watchFrom(String resourceVersion) {
+            watch = operation.get().withField("metadata.namespace", namespace).withResourceVersion(resourceVersion)
+                    .watch(this);
+        }
+
         @Override
         public void eventReceived(Action action, T object) {
             if (action == Action.ERROR || action == Action.BOOKMARK) {
@@ -76,12 +171,35 @@ final class ClusterTrace implements AutoCloseable {
             }
             versions.add(new Version(rv(object), object, action == Action.DELETED));
             latestSeen.merge(key(object), rv(object), Math::max);
+            if (action == Action.DELETED) {
+                gone.add(key(object));
+            }
         }
 
         @Override
         public void onClose(WatcherException cause) {
-            if (cause != null) {
+            if (cause == null || closed) {
+                return;
+            }
+            if (!cause.isHttpGone()) {
                 broken.add(cause.toString());
+                return;
+            }
+            CompletableFuture.runAsync(this::restartAfterGone); // off fabric8's thread: listing and watching block
+        }
+
+        private synchronized void restartAfterGone() {
+            try {
+                watchFrom(list(false));
+            } catch (RuntimeException e) {
+                broken.add(kind + " watch could not be restarted after 410: " + e);
+            }
+        }
+
+        void close() {
+            Watch w = watch;
+            if (w != null) {
+                w.close();
             }
         }
     }
@@ -93,7 +211,7 @@ final class ClusterTrace implements AutoCloseable {
     void awaitCaughtUp(KubernetesClient reader) {
         Eventually.until(Duration.ofSeconds(20), () -> {
             if (!broken.isEmpty()) {
-                return true; // reported by violations()
+                return true; // reported by brokenWatches()
             }
             List<HasMetadata> now = new ArrayList<>(reader.services().inNamespace(namespace).list().getItems());
             now.addAll(reader.apps().deployments().inNamespace(namespace).list().getItems());
@@ -111,6 +229,31 @@ final class ClusterTrace implements AutoCloseable {
         return all;
     }
 
+    /** One line per observed version, for a failure report: what a person would want to see to understand it. */
+    String timeline() {
+        StringBuilder out = new StringBuilder();
+        for (Version v : history()) {
+            HasMetadata o = v.object();
+            out.append("    rv ").append(v.resourceVersion()).append(' ').append(key(o)).append(v.deleted() ? " DELETED" : "");
+            if (o instanceof Service service) {
+                out.append(" selector=").append(service.getSpec().getSelector());
+            } else if (o instanceof Deployment d) {
+                var status = d.getStatus();
+                out.append(" gen=").append(d.getMetadata().getGeneration()).append(" replicas=")
+                        .append(d.getSpec().getReplicas()).append(" image=")
+                        .append(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+                if (status != null) {
+                    out.append(" status[observed=").append(status.getObservedGeneration()).append(" total=")
+                            .append(status.getReplicas()).append(" updated=").append(status.getUpdatedReplicas())
+                            .append(" ready=").append(status.getReadyReplicas()).append(" available=")
+                            .append(status.getAvailableReplicas()).append(']');
+                }
+            }
+            out.append('\n');
+        }
+        return out.toString();
+    }
+
     long startVersion() {
         return startVersion;
     }
@@ -119,15 +262,10 @@ final class ClusterTrace implements AutoCloseable {
         return List.copyOf(broken);
     }
 
-    /** The latest version of each object in the history, for readable failure messages. */
-    Map<String, HasMetadata> latest() {
-        Map<String, HasMetadata> latest = new HashMap<>();
-        history().forEach(v -> latest.put(key(v.object()), v.object()));
-        return latest;
-    }
-
     @Override
     public void close() {
+        closed = true;
+        refresher.cancel(false);
         services.close();
         deployments.close();
     }
