@@ -222,7 +222,11 @@ final class ClusterTrace implements AutoCloseable {
     /** The observed history, oldest first, starting with the state when recording began. */
     List<Version> history() {
         List<Version> all = new ArrayList<>();
+        // the initial lists come kind by kind; each object was already in that version from its resourceVersion on,
+        // so in resourceVersion order they are a true history (a Service listed first may be newer than the
+        // Deployment it selects, and must not be judged before that Deployment is seen)
         initial.forEach(o -> all.add(new Version(rv(o), o, false)));
+        all.sort(Comparator.comparingLong(Version::resourceVersion));
         List<Version> later = new ArrayList<>(versions);
         later.sort(Comparator.comparingLong(Version::resourceVersion));
         all.addAll(later);
