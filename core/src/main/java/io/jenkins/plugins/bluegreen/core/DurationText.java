@@ -1,0 +1,108 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The duration syntax every front end accepts: {@code 500ms}, {@code 90s}, {@code 5m}, {@code 1h} and sums such
+ * as {@code 1h30m}. A bare {@code 0} is allowed because "0 = keep the old colour" is meaningful for a scale-down
+ * delay; any other bare number is refused because nobody can tell whether it meant seconds or minutes.
+ *
+ * <p>Lives in core so that the CLI and the Jenkins steps read durations identically. Errors are
+ * {@link InvalidInputException}s naming the caller's field (an option, a step parameter), with {@link #EXAMPLES}
+ * as the fix.
+ */
+public final class DurationText {
+
+    /** The fix offered with every refused duration. */
+    public static final String EXAMPLES = "use a number with a unit, e.g. 500ms, 90s, 5m or 1h";
+
+    private static final Pattern TERM = Pattern.compile("(\\d+)(ms|s|m|h)");
+
+    private DurationText() {}
+
+    /**
+     * Parses a duration of zero or more.
+     *
+     * @param field the name the user knows the value by, used in the error (e.g. {@code lockWait})
+     * @throws InvalidInputException naming {@code field} when the text is empty, negative, unitless or not a duration
+     */
+    public static Duration parse(String field, String text) {
+        String value = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        if (value.isEmpty()) {
+            throw invalid(field, "empty duration");
+        }
+        if (value.startsWith("-")) {
+            throw invalid(field, "'" + text + "' is negative");
+        }
+        if (value.chars().allMatch(Character::isDigit)) {
+            if (value.chars().allMatch(c -> c == '0')) {
+                return Duration.ZERO;
+            }
+            throw invalid(field, "'" + text + "' has no unit");
+        }
+        Matcher m = TERM.matcher(value);
+        Duration total = Duration.ZERO;
+        int end = 0;
+        try {
+            while (m.lookingAt()) {
+                total = total.plus(term(Long.parseLong(m.group(1)), m.group(2)));
+                end = m.end();
+                m.region(end, value.length());
+            }
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw invalid(field, "'" + text + "' is too large");
+        }
+        if (end != value.length()) {
+            throw invalid(field, "'" + text + "' is not a duration");
+        }
+        return total;
+    }
+
+    /**
+     * Parses a strictly positive duration, for timeouts, where zero would fail before anything could happen.
+     *
+     * @throws InvalidInputException naming {@code field}, as {@link #parse}, and also for zero
+     */
+    public static Duration parsePositive(String field, String text) {
+        Duration d = parse(field, text);
+        if (d.isZero()) {
+            throw invalid(field, "must be greater than zero");
+        }
+        return d;
+    }
+
+    /** Human form for messages: whole units where they fit ({@code 90s}, {@code 5m}), else tenths of seconds. */
+    public static String format(Duration d) {
+        long ms = d.toMillis();
+        if (ms > 0 && ms % 3_600_000 == 0) {
+            return ms / 3_600_000 + "h";
+        }
+        if (ms > 0 && ms % 60_000 == 0) {
+            return ms / 60_000 + "m";
+        }
+        if (ms % 1000 == 0) {
+            return ms / 1000 + "s";
+        }
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+    }
+
+    private static Duration term(long amount, String unit) {
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            case "h" -> Duration.ofHours(amount);
+            default -> throw new IllegalStateException("pattern admits only ms|s|m|h, got " + unit);
+        };
+    }
+
+    private static InvalidInputException invalid(String field, String problem) {
+        return new InvalidInputException(field, problem, EXAMPLES);
+    }
+}
