@@ -1,0 +1,13 @@
+package com.cloudbees.plugins.credentials;
+
+import hudson.ExtensionPoint;
+import hudson.model.Describable;
+import java.io.Serializable;
+
+public interface Credentials extends Describable<Credentials>, Serializable, ExtensionPoint {
+
+    CredentialsScope getScope();
+
+    @Override
+    CredentialsDescriptor getDescriptor();
+}

@@ -1,0 +1,8 @@
+package com.cloudbees.plugins.credentials.domains;
+
+import hudson.ExtensionPoint;
+import java.io.Serializable;
+
+public class DomainRequirement implements ExtensionPoint, Serializable {
+    private static final long serialVersionUID = 1L;
+}

@@ -1,0 +1,13 @@
+package hudson.model;
+
+import hudson.ExtensionPoint;
+import hudson.security.ACL;
+
+public abstract class Job<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> extends AbstractItem
+        implements ExtensionPoint {
+
+    @Override
+    public ACL getACL() {
+        throw new UnsupportedOperationException("stub");
+    }
+}

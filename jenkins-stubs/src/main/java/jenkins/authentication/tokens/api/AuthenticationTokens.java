@@ -1,0 +1,14 @@
+package jenkins.authentication.tokens.api;
+
+import com.cloudbees.plugins.credentials.Credentials;
+
+public final class AuthenticationTokens {
+
+    private AuthenticationTokens() {
+    }
+
+    // The conversions are contributed by other plugins' extensions, which exist only in a running Jenkins.
+    public static <T, C extends Credentials> T convert(Class<T> type, C credentials) {
+        throw new UnsupportedOperationException("stub");
+    }
+}

@@ -1,0 +1,18 @@
+package org.jenkinsci.plugins.workflow.steps;
+
+import com.google.common.util.concurrent.FutureCallback;
+
+public abstract class BodyInvoker {
+
+    public abstract BodyInvoker withContext(Object override);
+
+    public abstract BodyInvoker withDisplayName(String name);
+
+    public abstract BodyInvoker withCallback(BodyExecutionCallback callback);
+
+    public final BodyInvoker withCallback(FutureCallback<Object> callback) {
+        return withCallback(BodyExecutionCallback.wrap(callback));
+    }
+
+    public abstract BodyExecution start();
+}

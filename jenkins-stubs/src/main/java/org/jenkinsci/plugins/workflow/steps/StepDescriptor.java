@@ -1,0 +1,23 @@
+package org.jenkinsci.plugins.workflow.steps;
+
+import hudson.model.Descriptor;
+import java.util.Set;
+
+public abstract class StepDescriptor extends Descriptor<Step> {
+
+    public abstract Set<? extends Class<?>> getRequiredContext();
+
+    public Set<? extends Class<?>> getProvidedContext() {
+        throw new UnsupportedOperationException("stub");
+    }
+
+    public abstract String getFunctionName();
+
+    public boolean takesImplicitBlockArgument() {
+        return false;
+    }
+
+    public boolean isAdvanced() {
+        return false;
+    }
+}

@@ -1,0 +1,44 @@
+package org.jenkinsci.plugins.workflow.steps;
+
+import java.io.Serializable;
+
+public abstract class StepExecution implements Serializable {
+
+    private static final long serialVersionUID = 1L;
+
+    // Holds the context so offline tests can drive executions as Jenkins would.
+    private StepContext context;
+
+    @Deprecated
+    protected StepExecution() {
+    }
+
+    protected StepExecution(StepContext context) {
+        this.context = context;
+    }
+
+    public StepContext getContext() {
+        if (context == null) {
+            throw new IllegalStateException("stub: no StepContext given to this execution");
+        }
+        return context;
+    }
+
+    public abstract boolean start() throws Exception;
+
+    // The real default completes the context with the cause; offline tests rely on that.
+    public void stop(Throwable cause) throws Exception {
+        getContext().onFailure(cause);
+    }
+
+    public void onResume() {
+    }
+
+    public String getStatus() {
+        return null;
+    }
+
+    public boolean blocksRestart() {
+        return false;
+    }
+}
