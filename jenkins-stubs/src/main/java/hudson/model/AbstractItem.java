@@ -5,6 +5,9 @@ import hudson.security.AccessControlled;
 
 public abstract class AbstractItem implements Item, AccessControlled {
 
+    protected AbstractItem(ItemGroup parent, String name) {
+    }
+
     @Override
     public String getName() {
         throw new UnsupportedOperationException("stub");

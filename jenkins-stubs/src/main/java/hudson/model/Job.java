@@ -6,6 +6,10 @@ import hudson.security.ACL;
 public abstract class Job<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, RunT>> extends AbstractItem
         implements ExtensionPoint {
 
+    protected Job(ItemGroup parent, String name) {
+        super(parent, name);
+    }
+
     @Override
     public ACL getACL() {
         throw new UnsupportedOperationException("stub");

@@ -1,12 +1,13 @@
 package hudson.security;
 
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 
 public abstract class ACL {
 
     public final void checkPermission(Permission p) {
         if (!hasPermission(p)) {
-            throw new IllegalStateException("stub ACL: missing permission " + p.getId());
+            throw new AccessDeniedException("stub ACL: missing permission " + p.getId());
         }
     }
 
@@ -18,7 +19,7 @@ public abstract class ACL {
         throw new UnsupportedOperationException("stub");
     }
 
-    public static final String SYSTEM_USERNAME = "SYSTEM";
+    private static final String SYSTEM_USERNAME = "SYSTEM";
 
     // Never inspected by the offline build; a value of the real type so code can pass it along.
     public static final Authentication SYSTEM2 = new SystemAuthentication();

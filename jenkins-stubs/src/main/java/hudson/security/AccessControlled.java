@@ -1,10 +1,12 @@
 package hudson.security;
 
+import org.springframework.security.access.AccessDeniedException;
+
 public interface AccessControlled {
 
     ACL getACL();
 
-    default void checkPermission(Permission permission) {
+    default void checkPermission(Permission permission) throws AccessDeniedException {
         getACL().checkPermission(permission);
     }
 

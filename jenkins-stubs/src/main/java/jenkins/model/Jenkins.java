@@ -6,6 +6,10 @@ import hudson.security.Permission;
 
 public class Jenkins implements AccessControlled {
 
+    // The real constructors start a controller; nothing here may create one.
+    private Jenkins() {
+    }
+
     public static final Permission ADMINISTER = Permission.fromId("hudson.model.Hudson.Administer");
 
     // No controller runs here: code that needs one must be reached only from world tests.

@@ -4,6 +4,9 @@ import com.cloudbees.plugins.credentials.common.IdCredentials;
 
 public class CredentialsMatchers {
 
+    private CredentialsMatchers() {
+    }
+
     public static CredentialsMatcher always() {
         return item -> true;
     }
