@@ -2,7 +2,8 @@ package hudson.util;
 
 import java.io.IOException;
 
-// Carries kind and message so offline tests can check validators; HTML rendering is the world's.
+// Carries kind and message so offline tests can check validators. As in Jenkins, the message of
+// error/warning/ok(String) is the HTML-escaped text, so a test's expectation holds in both builds.
 public abstract class FormValidation extends IOException {
 
     private static final long serialVersionUID = 1L;
@@ -19,15 +20,15 @@ public abstract class FormValidation extends IOException {
     }
 
     public static FormValidation error(String message) {
-        return new Plain(Kind.ERROR, message);
+        return new Plain(Kind.ERROR, html(message));
     }
 
     public static FormValidation warning(String message) {
-        return new Plain(Kind.WARNING, message);
+        return new Plain(Kind.WARNING, html(message));
     }
 
     public static FormValidation ok(String message) {
-        return new Plain(Kind.OK, message);
+        return new Plain(Kind.OK, html(message));
     }
 
     public static FormValidation ok() {
@@ -47,6 +48,28 @@ public abstract class FormValidation extends IOException {
     }
 
     public abstract String renderHtml();
+
+    private static String html(String text) {
+        if (text == null) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(text.length() + 16);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '\n' -> out.append("<br>");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '&' -> out.append("&amp;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#039;");
+                // runs of spaces survive in HTML: all but the last become non-breaking
+                case ' ' -> out.append(i + 1 < text.length() && text.charAt(i + 1) == ' ' ? "&nbsp;" : " ");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
 
     private static final class Plain extends FormValidation {
         private static final long serialVersionUID = 1L;
