@@ -1,0 +1,26 @@
+package io.jenkins.plugins.bluegreen.plugin;
+
+import hudson.EnvVars;
+import hudson.model.Run;
+import java.io.Serializable;
+
+/**
+ * Who a build is to the cluster: the deploy lock's holder and the build URL written into the release history.
+ * Every step of one build gets the same holder, so the lock its {@code blueGreenDeploy} took is released by its
+ * {@code switchTraffic} or {@code rollback}.
+ *
+ * @param holder   {@code jenkins:<job>#<number>}, from the Run, else from {@code BUILD_TAG}
+ * @param buildUrl {@code BUILD_URL}, or null when Jenkins has no root URL configured
+ */
+record BuildIdentity(String holder, String buildUrl) implements Serializable {
+
+    static BuildIdentity of(Run<?, ?> run, EnvVars env) {
+        String id = run == null ? null : ClusterStep.trimToNull(run.getExternalizableId());
+        String tag = env == null ? null : ClusterStep.trimToNull(env.get("BUILD_TAG"));
+        String holder = id != null ? "jenkins:" + id : tag != null ? "jenkins:" + tag : null;
+        if (holder == null) {
+            throw new IllegalStateException("neither the build nor BUILD_TAG identifies this build");
+        }
+        return new BuildIdentity(holder, env == null ? null : ClusterStep.trimToNull(env.get("BUILD_URL")));
+    }
+}

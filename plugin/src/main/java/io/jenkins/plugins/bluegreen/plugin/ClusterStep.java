@@ -1,0 +1,105 @@
+package io.jenkins.plugins.bluegreen.plugin;
+
+import java.io.Serializable;
+import org.jenkinsci.plugins.workflow.steps.Step;
+import org.kohsuke.stapler.DataBoundSetter;
+
+/**
+ * What every blue-green step shares: the app and where its cluster is. The step object is part of its
+ * execution's serialized state (so a wait resumes after a controller restart), hence {@link Serializable};
+ * blank optional values are stored as null so "not given" has one representation.
+ */
+public abstract class ClusterStep extends Step implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String app;
+    private String namespace;
+    private String credentialsId;
+    private String serverUrl;
+    private String caCertificate;
+    private String context;
+    private boolean skipTlsVerify;
+    private String service;
+
+    protected ClusterStep(String app) {
+        this.app = trimToNull(app);
+    }
+
+    public String getApp() {
+        return app;
+    }
+
+    public String getNamespace() {
+        return namespace;
+    }
+
+    @DataBoundSetter
+    public void setNamespace(String namespace) {
+        this.namespace = trimToNull(namespace);
+    }
+
+    public String getCredentialsId() {
+        return credentialsId;
+    }
+
+    @DataBoundSetter
+    public void setCredentialsId(String credentialsId) {
+        this.credentialsId = trimToNull(credentialsId);
+    }
+
+    public String getServerUrl() {
+        return serverUrl;
+    }
+
+    @DataBoundSetter
+    public void setServerUrl(String serverUrl) {
+        this.serverUrl = trimToNull(serverUrl);
+    }
+
+    public String getCaCertificate() {
+        return caCertificate;
+    }
+
+    @DataBoundSetter
+    public void setCaCertificate(String caCertificate) {
+        this.caCertificate = trimToNull(caCertificate);
+    }
+
+    public String getContext() {
+        return context;
+    }
+
+    @DataBoundSetter
+    public void setContext(String context) {
+        this.context = trimToNull(context);
+    }
+
+    public boolean isSkipTlsVerify() {
+        return skipTlsVerify;
+    }
+
+    @DataBoundSetter
+    public void setSkipTlsVerify(boolean skipTlsVerify) {
+        this.skipTlsVerify = skipTlsVerify;
+    }
+
+    public String getService() {
+        return service;
+    }
+
+    @DataBoundSetter
+    public void setService(String service) {
+        this.service = trimToNull(service);
+    }
+
+    /** The Pipeline function name, for messages ("blueGreenDeploy: timeout: ..."). */
+    abstract String functionName();
+
+    static String trimToNull(String value) {
+        if (value == null) {
+            return null;
+        }
+        String trimmed = value.trim();
+        return trimmed.isEmpty() ? null : trimmed;
+    }
+}

@@ -1,0 +1,102 @@
+package io.jenkins.plugins.bluegreen.plugin;
+
+import com.cloudbees.plugins.credentials.CredentialsMatchers;
+import com.cloudbees.plugins.credentials.CredentialsProvider;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
+import com.cloudbees.plugins.credentials.domains.URIRequirementBuilder;
+import hudson.EnvVars;
+import hudson.model.Item;
+import hudson.model.Run;
+import hudson.model.TaskListener;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import io.jenkins.plugins.bluegreen.core.InvalidInputException;
+import java.util.Set;
+import jenkins.authentication.tokens.api.AuthenticationTokens;
+import jenkins.model.Jenkins;
+import hudson.security.ACL;
+import org.jenkinsci.plugins.kubernetes.auth.KubernetesAuth;
+import org.jenkinsci.plugins.plaincredentials.FileCredentials;
+import org.jenkinsci.plugins.plaincredentials.StringCredentials;
+import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
+import org.kohsuke.stapler.AncestorInPath;
+import org.kohsuke.stapler.QueryParameter;
+import org.kohsuke.stapler.verb.POST;
+
+/**
+ * What the four steps' descriptors share: the context they need and the Snippet Generator's validation and
+ * credential list for the cluster parameters. Validation texts come from {@link StepInput}, the same checks the
+ * executions make, so the form and the build say the same thing.
+ */
+public abstract class ClusterStepDescriptor extends StepDescriptor {
+
+    @Override
+    public Set<? extends Class<?>> getRequiredContext() {
+        return Set.of(TaskListener.class, Run.class, EnvVars.class);
+    }
+
+    /** Credentials that can log in to Kubernetes; only for users who may configure the job (or Jenkins). */
+    @POST
+    public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId,
+                                                 @QueryParameter String serverUrl) {
+        StandardListBoxModel result = new StandardListBoxModel();
+        boolean allowed = item == null ? Jenkins.get().hasPermission(Jenkins.ADMINISTER)
+                : item.hasPermission(Item.EXTENDED_READ) || item.hasPermission(CredentialsProvider.USE_ITEM);
+        if (!allowed) {
+            result.includeCurrentValue(credentialsId);
+            return result;
+        }
+        result.includeEmptyValue();
+        result.includeMatchingAs(ACL.SYSTEM2, item, StandardCredentials.class,
+                URIRequirementBuilder.fromUri(serverUrl).build(),
+                CredentialsMatchers.anyOf(CredentialsMatchers.instanceOf(FileCredentials.class),
+                        CredentialsMatchers.instanceOf(StringCredentials.class),
+                        AuthenticationTokens.matcher(KubernetesAuth.class)));
+        result.includeCurrentValue(credentialsId);
+        return result;
+    }
+
+    public FormValidation doCheckApp(@QueryParameter String value) {
+        return check(() -> StepInput.app(ClusterStep.trimToNull(value)));
+    }
+
+    public FormValidation doCheckServerUrl(@QueryParameter String value) {
+        return check(() -> StepInput.serverUrl(ClusterStep.trimToNull(value)));
+    }
+
+    public FormValidation doCheckCaCertificate(@QueryParameter String value) {
+        return check(() -> StepInput.caCertificate(ClusterStep.trimToNull(value)));
+    }
+
+    public FormValidation doCheckSkipTlsVerify(@QueryParameter boolean value) {
+        return value ? FormValidation.warning("The API server's certificate will not be checked: the credentials "
+                + "may reach an impostor. Prefer the CA certificate.") : FormValidation.ok();
+    }
+
+    /** Runs a {@link StepInput} check and shows its problem and fix, or OK. */
+    static FormValidation check(Runnable validation) {
+        try {
+            validation.run();
+            return FormValidation.ok();
+        } catch (InvalidInputException e) {
+            return FormValidation.error(e.problem() + " — " + e.fix());
+        }
+    }
+
+    /** Form check of an optional duration; {@code positive} for timeouts. */
+    static FormValidation checkDuration(String field, String value, boolean positive) {
+        String text = ClusterStep.trimToNull(value);
+        return check(() -> {
+            if (positive) {
+                StepInput.timeout(field, text, null);
+            } else {
+                StepInput.duration(field, text, null);
+            }
+        });
+    }
+
+    static FormValidation checkColor(String field, String value) {
+        return check(() -> StepInput.color(field, ClusterStep.trimToNull(value)));
+    }
+}

@@ -1,0 +1,87 @@
+package io.jenkins.plugins.bluegreen.plugin;
+
+import hudson.AbortException;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.bluegreen.core.BlueGreenException;
+import io.jenkins.plugins.bluegreen.core.InvalidInputException;
+import io.jenkins.plugins.bluegreen.core.LockHeldException;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * Turns what a step's work threw into what the build shows. Expected failures (bad input, unhealthy, timeout, lock
+ * held, refused, unreachable) become an {@link AbortException}: Jenkins prints its message without a stack trace,
+ * and the message already says what happened and what to do. Interruptions (abort, timeout step) pass unchanged
+ * so the build shows ABORTED. Anything else is a bug: it keeps its stack trace but loses its cause chain and has
+ * its message masked, because foreign text may quote a credential.
+ */
+final class StepFailures {
+
+    private StepFailures() {}
+
+    static Throwable toStepFailure(String function, Throwable thrown, Secrets secrets) {
+        Throwable t = unwrap(thrown);
+        if (t instanceof InterruptedException || t instanceof AbortException) {
+            return t;
+        }
+        if (t instanceof InvalidInputException e) {
+            return abort(function + ": " + e.field() + ": " + e.problem() + " — " + e.fix() + " (nothing was changed)",
+                    secrets);
+        }
+        if (t instanceof LockHeldException e) {
+            return abort(function + ": " + e.getMessage() + " (lockWait: '5m' waits for it; rollback with "
+                    + "takeOverLock: true takes it)", secrets);
+        }
+        if (t instanceof BlueGreenException) {
+            return abort(function + ": " + t.getMessage(), secrets);
+        }
+        if (t instanceof KubernetesClientException) {
+            if (unreachable(t)) {
+                return abort(function + ": cannot reach the Kubernetes API (" + rootMessage(t) + "); check serverUrl "
+                        + "or the kubeconfig credential, and that the controller can reach the API server", secrets);
+            }
+            return abort(function + ": the Kubernetes API refused a request: " + t.getMessage(), secrets);
+        }
+        if (t instanceof CancellationException) {
+            return abort(function + ": cancelled", secrets);
+        }
+        IOException masked = new IOException(function + ": unexpected " + t.getClass().getName() + ": "
+                + secrets.redact(String.valueOf(t.getMessage())));
+        masked.setStackTrace(t.getStackTrace());
+        return masked;
+    }
+
+    static Throwable unwrap(Throwable t) {
+        Throwable c = t;
+        while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+            c = c.getCause();
+        }
+        return c;
+    }
+
+    private static AbortException abort(String message, Secrets secrets) {
+        return new AbortException(secrets.redact(message));
+    }
+
+    private static boolean unreachable(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof ConnectException || c instanceof UnknownHostException
+                    || c instanceof java.net.http.HttpTimeoutException || c instanceof java.net.SocketTimeoutException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    }
+}

@@ -1,0 +1,144 @@
+package io.jenkins.plugins.bluegreen.plugin;
+
+import hudson.AbortException;
+import io.jenkins.plugins.bluegreen.core.AppStatus;
+import io.jenkins.plugins.bluegreen.core.Color;
+import io.jenkins.plugins.bluegreen.core.HistoryEntry;
+import io.jenkins.plugins.bluegreen.core.ScaleDownResult;
+import io.jenkins.plugins.bluegreen.core.SwitchRequest;
+import io.jenkins.plugins.bluegreen.core.SwitchResult;
+import java.time.Instant;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+
+/**
+ * Switches traffic, then optionally waits (timer-based, restart-safe) until the old colour is scaled down.
+ *
+ * <p>Resuming {@link Phase#SWITCHING} never switches blindly a second time (that would flip traffic back): it
+ * reads the Service and finishes if the target — given, or recorded in the history by this build — is live.
+ */
+final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficStep> {
+    private static final long serialVersionUID = 1L;
+
+    enum Phase { SWITCHING, WAITING_FOR_SCALE_DOWN, DONE }
+
+    private Phase phase = Phase.SWITCHING;
+    private Instant startedAt;
+    /** The new live colour once switched. */
+    private String liveColor;
+
+    SwitchTrafficExecution(SwitchTrafficStep step, StepContext context) {
+        super(step, context);
+    }
+
+    @Override
+    void validate() {
+        step.parsedTo();
+        step.parsedScaleDownDelay();
+        step.parsedLockWait();
+    }
+
+    @Override
+    void begin() {
+        startedAt = Instant.now();
+        switchNow(step.parsedTo());
+    }
+
+    private void switchNow(Color to) {
+        phase = Phase.SWITCHING;
+        save();
+        blocking(engine -> engine.switchTraffic(SwitchRequest.builder(step.getApp())
+                .to(to)
+                .service(step.getService())
+                .approvedBy(step.getApprovedBy())
+                .buildUrl(identity().buildUrl())
+                .holder(identity().holder())
+                .lockWait(step.parsedLockWait())
+                .scaleDownDelay(step.parsedScaleDownDelay())
+                .build()), this::switched);
+    }
+
+    private void switched(SwitchResult r) {
+        liveColor = r.to().label();
+        describe(r, console());
+        if (step.isWaitForScaleDown() && r.scaleDownAt() != null) {
+            awaitScaleDown();
+        } else {
+            finish();
+        }
+    }
+
+    /** The console lines an approver reads after a switch; shared with the block form of blueGreenDeploy. */
+    static void describe(SwitchResult r, ConsoleListener console) {
+        if (r.outcome() == SwitchResult.Outcome.ALREADY_LIVE) {
+            console.line(r.to() + " was already live for " + r.app() + " (someone else switched); nothing written");
+            return;
+        }
+        String who = r.recorded() != null && r.recorded().approvedBy() != null
+                ? " (approved by " + r.recorded().approvedBy() + ")" : "";
+        console.line("switched " + r.app() + " (Service " + r.service() + "): " + r.from() + " -> " + r.to() + who);
+        console.line(r.scaleDownAt() != null
+                ? r.from() + " keeps running until " + r.scaleDownAt() + " for an instant rollback"
+                : r.from() + " keeps running (no scale-down)");
+        console.line("to roll back: rollback app: '" + r.app() + "'");
+    }
+
+    private void awaitScaleDown() {
+        phase = Phase.WAITING_FOR_SCALE_DOWN;
+        save();
+        console().line("waiting until the old colour of " + step.getApp() + " is scaled down");
+        later(engine -> engine.scaleDownWhenDue(step.getApp()), this::scaledDown);
+    }
+
+    private void scaledDown(ScaleDownResult r) {
+        console().line("scale-down of " + step.getApp() + ": " + r.outcome()
+                + (r.deployment() != null ? " (" + r.deployment() + ")" : ""));
+        finish();
+    }
+
+    private void finish() {
+        phase = Phase.DONE;
+        succeed(liveColor);
+    }
+
+    @Override
+    void resume() {
+        switch (phase) {
+            case SWITCHING -> blocking(engine -> engine.status(step.getApp(), step.getService()), this::settle);
+            case WAITING_FOR_SCALE_DOWN -> awaitScaleDown();
+            case DONE -> succeed(liveColor);
+        }
+    }
+
+    /** After a restart mid-switch: done if our switch is live, switch if it never happened, else say what to check. */
+    private void settle(AppStatus status) throws AbortException {
+        Color target = step.parsedTo();
+        if (target != null) {
+            if (status.liveColor() == target) {
+                alreadyDone(target);
+            } else {
+                switchNow(target);
+            }
+            return;
+        }
+        String buildUrl = identity().buildUrl();
+        HistoryEntry newest = status.history().isEmpty() ? null : status.history().get(0);
+        if (buildUrl == null) {
+            throw new AbortException("switchTraffic: Jenkins restarted while switching " + step.getApp()
+                    + " and without a build URL cannot tell whether its switch was written; " + status.liveColor()
+                    + " is live now. Check the Service's history, then call switchTraffic with to: if still needed");
+        }
+        boolean ours = newest != null && buildUrl.equals(newest.buildUrl()) && newest.switchedAt() != null
+                && startedAt != null && !newest.switchedAt().isBefore(startedAt.minusSeconds(1));
+        if (ours) {
+            alreadyDone(newest.color());
+        } else {
+            switchNow(status.idleColor());
+        }
+    }
+
+    private void alreadyDone(Color live) {
+        console().line("the switch of " + step.getApp() + " to " + live + " was written before the restart");
+        liveColor = live.label();
+        finish();
+    }
+}

@@ -1,0 +1,125 @@
+package io.jenkins.plugins.bluegreen.plugin;
+
+import hudson.Extension;
+import hudson.util.FormValidation;
+import io.jenkins.plugins.bluegreen.core.Color;
+import java.time.Duration;
+import org.jenkinsci.Symbol;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+import org.jenkinsci.plugins.workflow.steps.StepExecution;
+import org.kohsuke.stapler.DataBoundConstructor;
+import org.kohsuke.stapler.DataBoundSetter;
+import org.kohsuke.stapler.QueryParameter;
+
+/**
+ * {@code switchTraffic app: 'myapp', approvedBy: approver}: points the live Service at the other colour in one
+ * guarded write that also records who approved and the build; returns the new live colour.
+ */
+public class SwitchTrafficStep extends ClusterStep {
+    private static final long serialVersionUID = 1L;
+
+    private String to;
+    private String approvedBy;
+    private String scaleDownDelay;
+    private boolean waitForScaleDown;
+    private String lockWait;
+
+    @DataBoundConstructor
+    public SwitchTrafficStep(String app) {
+        super(app);
+    }
+
+    public String getTo() {
+        return to;
+    }
+
+    @DataBoundSetter
+    public void setTo(String to) {
+        this.to = trimToNull(to);
+    }
+
+    public String getApprovedBy() {
+        return approvedBy;
+    }
+
+    @DataBoundSetter
+    public void setApprovedBy(String approvedBy) {
+        this.approvedBy = trimToNull(approvedBy);
+    }
+
+    public String getScaleDownDelay() {
+        return scaleDownDelay;
+    }
+
+    @DataBoundSetter
+    public void setScaleDownDelay(String scaleDownDelay) {
+        this.scaleDownDelay = trimToNull(scaleDownDelay);
+    }
+
+    public boolean isWaitForScaleDown() {
+        return waitForScaleDown;
+    }
+
+    @DataBoundSetter
+    public void setWaitForScaleDown(boolean waitForScaleDown) {
+        this.waitForScaleDown = waitForScaleDown;
+    }
+
+    public String getLockWait() {
+        return lockWait;
+    }
+
+    @DataBoundSetter
+    public void setLockWait(String lockWait) {
+        this.lockWait = trimToNull(lockWait);
+    }
+
+    Color parsedTo() {
+        return StepInput.color("to", to);
+    }
+
+    /** null = core's default delay. */
+    Duration parsedScaleDownDelay() {
+        return StepInput.duration("scaleDownDelay", scaleDownDelay, null);
+    }
+
+    Duration parsedLockWait() {
+        return StepInput.duration("lockWait", lockWait, Duration.ZERO);
+    }
+
+    @Override
+    String functionName() {
+        return "switchTraffic";
+    }
+
+    @Override
+    public StepExecution start(StepContext context) {
+        return new SwitchTrafficExecution(this, context);
+    }
+
+    @Extension
+    @Symbol("switchTraffic")
+    public static final class DescriptorImpl extends ClusterStepDescriptor {
+        @Override
+        public String getFunctionName() {
+            return "switchTraffic";
+        }
+
+        @Override
+        public String getDisplayName() {
+            return "Blue-green: switch live traffic to the other colour";
+        }
+
+        public FormValidation doCheckTo(@QueryParameter String value) {
+            return checkColor("to", value);
+        }
+
+        public FormValidation doCheckScaleDownDelay(@QueryParameter String value) {
+            return checkDuration("scaleDownDelay", value, false);
+        }
+
+        public FormValidation doCheckLockWait(@QueryParameter String value) {
+            return checkDuration("lockWait", value, false);
+        }
+    }
+}
