@@ -176,6 +176,11 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         getContext().onFailure(t);
     }
 
+    /** The core future running now (tests check that a stop cancelled it). */
+    CompletableFuture<?> currentFuture() {
+        return current;
+    }
+
     /** Cancels the running core future: a wait unsubscribes its watches; a write already sent is not undone. */
     final void cancelCurrent() {
         CompletableFuture<?> f = current;

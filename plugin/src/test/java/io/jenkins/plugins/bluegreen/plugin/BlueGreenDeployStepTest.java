@@ -1,0 +1,313 @@
+package io.jenkins.plugins.bluegreen.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import hudson.AbortException;
+import hudson.FilePath;
+import hudson.model.Result;
+import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
+import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
+import io.jenkins.plugins.bluegreen.kubesim.PodScript;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serializable;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import jenkins.model.CauseOfInterruption;
+import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+class BlueGreenDeployStepTest {
+
+    @RegisterExtension
+    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(100)));
+
+    private PluginSim sim;
+    private String ns;
+
+    @BeforeEach
+    void seed() {
+        sim = new PluginSim(SIM.sim(), SIM.client());
+        ns = SIM.newNamespace();
+        sim.seedLive(ns, "shop", 2, "registry.example/shop:1.0");
+    }
+
+    @AfterEach
+    void close() {
+        sim.close();
+    }
+
+    private BlueGreenDeployStep deploy(String image) {
+        BlueGreenDeployStep step = PluginSim.onSim(new BlueGreenDeployStep("shop"), ns);
+        step.setImage(image);
+        return step;
+    }
+
+    private static TestStepContext context() {
+        return new TestStepContext(TestStepContext.buildEnv(), null, null);
+    }
+
+    @Test
+    void deploysTheIdleColourAwaitsItAndReturnsAPlainMap() throws Exception {
+        TestStepContext ctx = context();
+        PluginSim.start(deploy("registry.example/shop:2.0"), ctx);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) ctx.awaitSuccess();
+
+        assertThat(r).containsOnlyKeys("app", "namespace", "service", "liveColor", "newColor", "deployment", "images",
+                "revision", "replicas", "healthy", "switched");
+        assertThat(r).containsEntry("app", "shop").containsEntry("namespace", ns).containsEntry("service", "shop")
+                .containsEntry("liveColor", "blue").containsEntry("newColor", "green")
+                .containsEntry("deployment", "shop-green").containsEntry("revision", "2.0")
+                .containsEntry("replicas", 2).containsEntry("healthy", true).containsEntry("switched", false);
+        assertThat(r.get("images")).isEqualTo(List.of("registry.example/shop:2.0"));
+        assertPlainSerializable(r);
+        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
+        String console = ctx.console();
+        assertThat(console).contains("[blue-green] live colour of shop: blue")
+                .contains("[blue-green] deployed shop-green: registry.example/shop:2.0, 2 replica(s), revision 2.0")
+                .contains("[blue-green] shop-green: 2/2 ready")
+                .contains("next: switchTraffic app: 'shop'")
+                .doesNotContain(PluginSim.TOKEN);
+        assertThat(ctx.deliveries()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnhealthyColourFailsWithThePodsReasonsAndLeavesTrafficAlone() throws Exception {
+        SIM.sim().scripts().image("registry.example/shop:broken", PodScript.IMAGE_PULL_ERROR);
+        TestStepContext ctx = context();
+        PluginSim.start(deploy("registry.example/shop:broken"), ctx);
+
+        Throwable failure = ctx.awaitFailure();
+
+        assertThat(failure).isExactlyInstanceOf(AbortException.class)
+                .hasMessageStartingWith("blueGreenDeploy: Deployment shop-green is unhealthy")
+                .hasMessageContaining("ImagePull").hasNoCause();
+        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
+    }
+
+    @Test
+    void aColourThatNeverBecomesReadyTimesOut() throws Exception {
+        SIM.sim().scripts().image("registry.example/shop:stuck", PodScript.NEVER_READY);
+        BlueGreenDeployStep step = deploy("registry.example/shop:stuck");
+        step.setTimeout("2s");
+        TestStepContext ctx = context();
+        PluginSim.start(step, ctx);
+
+        Throwable failure = ctx.awaitFailure();
+
+        assertThat(failure).isInstanceOf(AbortException.class).hasMessageContaining("was not healthy after 2s");
+        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
+    }
+
+    @Test
+    void stopMidWaitCancelsTheWaitLeavesTrafficAndFailsWithTheCause() throws Exception {
+        SIM.sim().scripts().image("registry.example/shop:stuck", PodScript.NEVER_READY);
+        TestStepContext ctx = context();
+        ClusterStepExecution<?> execution = PluginSim.start(deploy("registry.example/shop:stuck"), ctx);
+        ctx.awaitConsole("deployed shop-green");
+        awaitWaiting(execution);
+        var wait = execution.currentFuture();
+
+        FlowInterruptedException cause = new FlowInterruptedException(Result.ABORTED,
+                new CauseOfInterruption.UserInterruption("alice"));
+        execution.stop(cause);
+
+        assertThat(ctx.awaitFailure()).isSameAs(cause);
+        assertThat(wait.isCancelled()).isTrue();
+        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
+        assertThat(ctx.console()).contains("stays deployed but not live; to abandon it: rollback app: 'shop'");
+        assertThat(ctx.deliveries()).isEqualTo(1);
+    }
+
+    @Test
+    void blockFormSwitchesAfterTheBodyAndRecordsTheApproverAndBuild() throws Exception {
+        TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, () -> "alice");
+        PluginSim.start(deploy("registry.example/shop:2.0"), ctx);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) ctx.awaitSuccess();
+
+        assertThat(r).containsEntry("switched", true).containsEntry("healthy", true).containsEntry("newColor", "green");
+        assertThat(sim.liveColor(ns, "shop")).isEqualTo("green");
+        assertThat(sim.serviceAnnotation(ns, "shop", "history"))
+                .contains("alice").contains("https://ci.example/job/shop/job/deploy/42/");
+        assertThat(ctx.console()).contains("switched shop (Service shop): blue -> green (approved by alice)")
+                .contains("to roll back: rollback app: 'shop'");
+    }
+
+    @Test
+    void anExplicitApproverWinsOverTheBodysResult() throws Exception {
+        BlueGreenDeployStep step = deploy("registry.example/shop:2.0");
+        step.setApprovedBy("release-board");
+        TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, () -> "alice");
+        PluginSim.start(step, ctx);
+        ctx.awaitSuccess();
+        assertThat(sim.serviceAnnotation(ns, "shop", "history")).contains("release-board").doesNotContain("alice");
+    }
+
+    @Test
+    void anAbortedBodyAbandonsTheNewColourAndRethrowsTheSameThrowable() throws Exception {
+        FlowInterruptedException abort = new FlowInterruptedException(Result.ABORTED,
+                new CauseOfInterruption.UserInterruption("bob"));
+        TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, () -> {
+            throw abort;
+        });
+        PluginSim.start(deploy("registry.example/shop:2.0"), ctx);
+
+        assertThat(ctx.awaitFailure()).isSameAs(abort);
+        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
+        assertThat(sim.deployment(ns, "shop-green").getSpec().getReplicas()).isZero();
+        assertThat(ctx.console()).contains("abandoning green; live traffic stays as it was")
+                .contains("abandoned shop-green");
+    }
+
+    @Test
+    void aFailingBodyAbandonsTooAndItsExceptionIsTheBuildsFailure() throws Exception {
+        IllegalStateException smoke = new IllegalStateException("smoke test failed");
+        TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, () -> {
+            throw smoke;
+        });
+        PluginSim.start(deploy("registry.example/shop:2.0"), ctx);
+
+        assertThat(ctx.awaitFailure()).isSameAs(smoke);
+        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
+        assertThat(sim.deployment(ns, "shop-green").getSpec().getReplicas()).isZero();
+    }
+
+    @Test
+    void stoppingTheBuildDuringTheBodyCancelsTheBodyAndAbandons() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, () -> {
+            never.await();
+            return "never";
+        });
+        ClusterStepExecution<?> execution = PluginSim.start(deploy("registry.example/shop:2.0"), ctx);
+        ctx.awaitConsole("when the block completes, traffic switches to it");
+        while (ctx.bodyExecution() == null) {
+            Thread.sleep(10);
+        }
+        FlowInterruptedException cause = new FlowInterruptedException(Result.ABORTED);
+
+        execution.stop(cause);
+
+        assertThat(ctx.awaitFailure()).isSameAs(cause);
+        assertThat(ctx.bodyExecution().isCancelled()).isTrue();
+        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
+        assertThat(sim.deployment(ns, "shop-green").getSpec().getReplicas()).isZero();
+    }
+
+    @Test
+    void waitFalseReturnsOnceWrittenWithHealthyFalse() throws Exception {
+        SIM.sim().scripts().image("registry.example/shop:stuck", PodScript.NEVER_READY);
+        BlueGreenDeployStep step = deploy("registry.example/shop:stuck");
+        step.setWait(false);
+        TestStepContext ctx = context();
+        PluginSim.start(step, ctx);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) ctx.awaitSuccess();
+        assertThat(r).containsEntry("healthy", false).containsEntry("newColor", "green");
+        assertThat(ctx.console()).contains("not waiting (wait: false); next: awaitHealthy app: 'shop', color: 'green'");
+    }
+
+    @Test
+    void aResumedExecutionContinuesTheWait() throws Exception {
+        SIM.sim().scripts().image("registry.example/shop:slow", PodScript.slow(Duration.ofSeconds(2)));
+        TestStepContext ctx = context();
+        ClusterStepExecution<?> execution = PluginSim.start(deploy("registry.example/shop:slow"), ctx);
+        ctx.awaitConsole("deployed shop-green");
+        awaitWaiting(execution);
+
+        // what Jenkins keeps across a restart: the execution (with step, phase, release facts) and its context
+        ClusterStepExecution<?> restored = roundTrip(execution);
+        execution.cancelCurrent(); // the old JVM's wait is gone
+        restored.onResume();
+
+        TestStepContext restoredCtx = (TestStepContext) restored.getContext();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) restoredCtx.awaitSuccess();
+        assertThat(r).containsEntry("healthy", true).containsEntry("newColor", "green").containsEntry("revision", "slow");
+        assertThat(restoredCtx.console()).contains("Jenkins restarted; blueGreenDeploy for shop continues");
+    }
+
+    @Test
+    void manifestFileIsReadFromTheWorkspace(@TempDir Path workspace) throws Exception {
+        Files.writeString(workspace.resolve("deploy.yaml"), """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: shop
+                spec:
+                  replicas: 1
+                  selector:
+                    matchLabels: {app: shop}
+                  template:
+                    metadata:
+                      labels: {app: shop}
+                    spec:
+                      containers:
+                      - name: app
+                        image: registry.example/shop:3.0
+                """);
+        BlueGreenDeployStep step = PluginSim.onSim(new BlueGreenDeployStep("shop"), ns);
+        step.setManifestFile("deploy.yaml");
+        TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), new FilePath(workspace.toFile()), null);
+        PluginSim.start(step, ctx);
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> r = (Map<String, Object>) ctx.awaitSuccess();
+        assertThat(r.get("images")).isEqualTo(List.of("registry.example/shop:3.0"));
+    }
+
+    static void awaitWaiting(ClusterStepExecution<?> execution) throws InterruptedException {
+        while (execution.currentFuture() == null || execution.console() == null) {
+            Thread.sleep(10);
+        }
+        // the deploy's future completes before the await's is set: wait for the await to be the current one
+        while (execution.currentFuture().isDone()) {
+            Thread.sleep(10);
+        }
+    }
+
+    static ClusterStepExecution<?> roundTrip(ClusterStepExecution<?> execution) throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(execution);
+        }
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
+            return (ClusterStepExecution<?>) in.readObject();
+        }
+    }
+
+    /** Only the types Groovy's sandbox accepts without approval, and serializable with the build. */
+    static void assertPlainSerializable(Object value) throws Exception {
+        if (value instanceof Map<?, ?> m) {
+            assertThat(value).isInstanceOf(java.util.LinkedHashMap.class);
+            for (Map.Entry<?, ?> e : m.entrySet()) {
+                assertThat(e.getKey()).isInstanceOf(String.class);
+                assertPlainSerializable(e.getValue());
+            }
+        } else if (value instanceof List<?> l) {
+            assertThat(value).isInstanceOf(java.util.ArrayList.class);
+            for (Object o : l) {
+                assertPlainSerializable(o);
+            }
+        } else if (value != null) {
+            assertThat(value).isInstanceOfAny(String.class, Integer.class, Boolean.class);
+        }
+        ObjectOutputStream out = new ObjectOutputStream(new ByteArrayOutputStream());
+        out.writeObject((Serializable) value);
+    }
+}

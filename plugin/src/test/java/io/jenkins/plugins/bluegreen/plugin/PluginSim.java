@@ -1,0 +1,110 @@
+package io.jenkins.plugins.bluegreen.plugin;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.bluegreen.core.ClusterClients;
+import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The plugin's tests' view of a kube-sim: a runtime whose credentials store knows one kubeconfig credential for it
+ * ({@link #CREDENTIALS_ID}, with a planted token), apps seeded under blue-green, and steps started with a test
+ * context.
+ */
+final class PluginSim implements AutoCloseable {
+    static final String CREDENTIALS_ID = "kube-sim";
+    /** Planted in the kubeconfig credential: must never reach the console or a message. */
+    static final String TOKEN = "planted-secret-token-7f3a9c";
+    static final String COLOR = "bluegreen.jenkins.io/color";
+
+    final KubeSim sim;
+    final KubernetesClient client;
+    final Map<String, com.cloudbees.plugins.credentials.common.StandardCredentials> credentials = new HashMap<>();
+    private final BlueGreenRuntime runtime;
+    private final BlueGreenRuntime previous;
+
+    PluginSim(KubeSim sim, KubernetesClient client) {
+        this.sim = sim;
+        this.client = client;
+        credentials.put(CREDENTIALS_ID, new FakeCredentials.File(CREDENTIALS_ID, sim.kubeconfig(TOKEN)));
+        runtime = new BlueGreenRuntime(new ClusterClients(),
+                (id, serverUrl, run) -> credentials.get(id),
+                new ClusterConfigResolver(c -> null));
+        previous = BlueGreenRuntime.install(runtime);
+    }
+
+    /** {@code <app>-blue} ready and live behind Service {@code app}. */
+    void seedLive(String namespace, String app, int replicas, String image) {
+        Map<String, String> labels = Map.of("app", app, COLOR, "blue");
+        Deployment d = new DeploymentBuilder()
+                .withNewMetadata().withName(app + "-blue").withLabels(labels)
+                .addToAnnotations("bluegreen.jenkins.io/revision", image.substring(image.lastIndexOf(':') + 1))
+                .addToAnnotations("bluegreen.jenkins.io/deployed-at", "2026-01-01T00:00:00Z").endMetadata()
+                .withNewSpec().withReplicas(replicas)
+                .withNewSelector().withMatchLabels(labels).endSelector()
+                .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage(image)
+                .addNewPort().withContainerPort(8080).endPort().endContainer().endSpec()
+                .endTemplate().endSpec().build();
+        client.apps().deployments().inNamespace(namespace).resource(d).create();
+        Service s = new ServiceBuilder().withNewMetadata().withName(app)
+                .addToAnnotations("bluegreen.jenkins.io/active-color", "blue").endMetadata()
+                .withNewSpec().withSelector(labels).addNewPort().withPort(80).withNewTargetPort(8080).endPort()
+                .endSpec().build();
+        client.services().inNamespace(namespace).resource(s).create();
+        client.apps().deployments().inNamespace(namespace).withName(app + "-blue")
+                .waitUntilCondition(x -> x != null && x.getStatus() != null
+                        && Integer.valueOf(replicas).equals(x.getStatus().getReadyReplicas()), 30, TimeUnit.SECONDS);
+    }
+
+    String liveColor(String namespace, String app) {
+        return client.services().inNamespace(namespace).withName(app).get().getSpec().getSelector().get(COLOR);
+    }
+
+    String serviceAnnotation(String namespace, String app, String key) {
+        return client.services().inNamespace(namespace).withName(app).get().getMetadata().getAnnotations()
+                .get("bluegreen.jenkins.io/" + key);
+    }
+
+    Deployment deployment(String namespace, String name) {
+        return client.apps().deployments().inNamespace(namespace).withName(name).get();
+    }
+
+    /** Writes counted by the sim (controllers' own writes are not counted). */
+    long writes() {
+        return sim.requests().count("POST", "/") + sim.requests().count("PUT", "/")
+                + sim.requests().count("PATCH", "/") + sim.requests().count("DELETE", "/");
+    }
+
+    /** Starts a step as Pipeline would; returns its execution. */
+    static <S extends ClusterStep> ClusterStepExecution<?> start(S step, TestStepContext context) throws Exception {
+        ClusterStepExecution<?> execution = (ClusterStepExecution<?>) step.start(context);
+        boolean sync = execution.start();
+        if (sync) {
+            throw new AssertionError("the blue-green steps are asynchronous: start() must return false");
+        }
+        return execution;
+    }
+
+    static <S extends ClusterStep> S onSim(S step, String namespace) {
+        step.setCredentialsId(CREDENTIALS_ID);
+        step.setNamespace(namespace);
+        return step;
+    }
+
+    static Duration seconds(long s) {
+        return Duration.ofSeconds(s);
+    }
+
+    @Override
+    public void close() {
+        BlueGreenRuntime.install(previous);
+        runtime.close();
+    }
+}
