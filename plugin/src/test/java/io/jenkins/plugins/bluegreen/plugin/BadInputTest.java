@@ -1,0 +1,130 @@
+package io.jenkins.plugins.bluegreen.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import hudson.AbortException;
+import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Every bad parameter fails the step with its name and the fix, before any write reaches the cluster. */
+class BadInputTest {
+
+    @RegisterExtension
+    static final KubeSimExtension SIM = new KubeSimExtension();
+
+    private PluginSim sim;
+    private String ns;
+
+    @BeforeEach
+    void seed() {
+        sim = new PluginSim(SIM.sim(), SIM.client());
+        ns = SIM.newNamespace();
+        sim.seedLive(ns, "shop", 1, "registry.example/shop:1.0");
+        SIM.sim().requests().reset();
+    }
+
+    @AfterEach
+    void close() {
+        sim.close();
+    }
+
+    private String failureOf(ClusterStep step) throws Exception {
+        TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, null);
+        PluginSim.start(step, ctx);
+        Throwable failure = ctx.awaitFailure();
+        assertThat(failure).isInstanceOf(AbortException.class).hasNoCause();
+        assertThat(sim.writes()).as("writes to the cluster").isZero();
+        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
+        assertThat(failure.getMessage()).doesNotContain(PluginSim.TOKEN);
+        return failure.getMessage();
+    }
+
+    private BlueGreenDeployStep deploy(Consumer<BlueGreenDeployStep> setup) {
+        BlueGreenDeployStep step = PluginSim.onSim(new BlueGreenDeployStep("shop"), ns);
+        setup.accept(step);
+        return step;
+    }
+
+    @Test
+    void noImageNorManifest() throws Exception {
+        assertThat(failureOf(deploy(s -> { }))).isEqualTo("blueGreenDeploy: image: no image, manifest or manifestFile "
+                + "given — pass image: 'registry/myapp:2.0', or a Deployment as manifest: or manifestFile: "
+                + "(nothing was changed)");
+    }
+
+    @Test
+    void imageAndManifestTogether() throws Exception {
+        assertThat(failureOf(deploy(s -> {
+            s.setImage("registry.example/shop:2.0");
+            s.setManifest("kind: Deployment");
+        }))).contains("more than one of image, manifest and manifestFile given — pass exactly one of them");
+    }
+
+    @Test
+    void aDurationWithoutUnit() throws Exception {
+        assertThat(failureOf(deploy(s -> {
+            s.setImage("registry.example/shop:2.0");
+            s.setTimeout("5");
+        }))).isEqualTo("blueGreenDeploy: timeout: '5' has no unit — use a number with a unit, e.g. 500ms, 90s, 5m "
+                + "or 1h (nothing was changed)");
+    }
+
+    @Test
+    void aZeroTimeoutAndANegativeLockWait() throws Exception {
+        assertThat(failureOf(deploy(s -> {
+            s.setImage("registry.example/shop:2.0");
+            s.setTimeout("0");
+        }))).startsWith("blueGreenDeploy: timeout: must be greater than zero");
+        SwitchTrafficStep sw = PluginSim.onSim(new SwitchTrafficStep("shop"), ns);
+        sw.setLockWait("-5s");
+        assertThat(failureOf(sw)).startsWith("switchTraffic: lockWait: '-5s' is negative");
+    }
+
+    @Test
+    void aColourThatIsNeitherBlueNorGreen() throws Exception {
+        SwitchTrafficStep sw = PluginSim.onSim(new SwitchTrafficStep("shop"), ns);
+        sw.setTo("purple");
+        assertThat(failureOf(sw)).isEqualTo("switchTraffic: to: 'purple' is not a colour — use 'blue' or 'green', or "
+                + "leave it out for the idle colour (nothing was changed)");
+        AwaitHealthyStep await = PluginSim.onSim(new AwaitHealthyStep("shop"), ns);
+        await.setColor("red");
+        assertThat(failureOf(await)).startsWith("awaitHealthy: color: 'red' is not a colour");
+    }
+
+    @Test
+    void aMalformedAppName() throws Exception {
+        BlueGreenDeployStep step = PluginSim.onSim(new BlueGreenDeployStep("Shop_1"), ns);
+        step.setImage("registry.example/shop:2.0");
+        assertThat(failureOf(step)).startsWith("blueGreenDeploy: app: 'Shop_1' is not a valid application name");
+    }
+
+    @Test
+    void manifestFileOutsideNode() throws Exception {
+        assertThat(failureOf(deploy(s -> s.setManifestFile("k8s/deploy.yaml"))))
+                .isEqualTo(BlueGreenDeployExecution.NO_WORKSPACE);
+    }
+
+    @Test
+    void anUnknownCredentialsId() throws Exception {
+        BlueGreenDeployStep step = deploy(s -> s.setImage("registry.example/shop:2.0"));
+        step.setCredentialsId("nope");
+        assertThat(failureOf(step)).startsWith("blueGreenDeploy: credentialsId: no credentials with ID 'nope' are "
+                + "visible to this build");
+    }
+
+    @Test
+    void aBadImageReferenceIsRefusedByCoreBeforeAnyWrite() throws Exception {
+        assertThat(failureOf(deploy(s -> s.setImage("UPPER CASE:!")))).startsWith("blueGreenDeploy: image: ");
+    }
+
+    @Test
+    void aServerUrlThatIsNotAUrl() throws Exception {
+        BlueGreenDeployStep step = deploy(s -> s.setImage("registry.example/shop:2.0"));
+        step.setServerUrl("kubernetes.local");
+        assertThat(failureOf(step)).startsWith("blueGreenDeploy: serverUrl: 'kubernetes.local' is not an http(s) URL");
+    }
+}
