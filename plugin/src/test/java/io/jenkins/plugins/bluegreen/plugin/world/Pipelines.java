@@ -1,0 +1,70 @@
+package io.jenkins.plugins.bluegreen.plugin.world;
+
+import org.jenkinsci.plugins.workflow.cps.CpsFlowDefinition;
+import org.jenkinsci.plugins.workflow.job.WorkflowJob;
+import org.jenkinsci.plugins.workflow.job.WorkflowRun;
+import org.jvnet.hudson.test.JenkinsRule;
+
+/**
+ * The two shapes of a release from Jenkinsfile.example, as sandboxed Scripted Pipelines (Declarative is not a test
+ * dependency; the try/catch is what its {@code post { aborted/failure }} rollback does).
+ */
+final class Pipelines {
+    static final String JOB = "release";
+
+    private Pipelines() {}
+
+    /**
+     * Composed: deploy, gate, switch; on abort or failure after the deploy started and before the switch, roll back
+     * (which abandons the new colour) and rethrow so the build keeps its ABORTED/FAILURE result. scaleDownDelay 0
+     * keeps the old colour running, so the tests can look at both colours afterwards.
+     */
+    static String composed(WorldCluster cluster) {
+        String c = cluster.clusterArgs();
+        return "def started = false\n"
+                + "def switched = false\n"
+                + "try {\n"
+                + "  started = true\n"
+                + "  def r = blueGreenDeploy(app: 'myapp', image: '" + WorldCluster.NEW_IMAGE + "', " + c + ")\n"
+                + "  echo \"deployed ${r.newColor}; live ${r.liveColor}; healthy ${r.healthy}\"\n"
+                + "  def approver = " + Gate.INPUT + "\n"
+                + "  def live = switchTraffic(app: 'myapp', to: r.newColor, approvedBy: approver, scaleDownDelay: '0', "
+                + c + ")\n"
+                + "  switched = true\n"
+                + "  echo \"live now ${live}\"\n"
+                + "} catch (e) {\n"
+                + "  if (started && !switched) {\n"
+                + "    def liveAfter = rollback(app: 'myapp', " + c + ")\n"
+                + "    echo \"after rollback ${liveAfter} is live\"\n"
+                + "  }\n"
+                + "  throw e\n"
+                + "}\n";
+    }
+
+    /** Block form: the gate is the body; the step switches on Proceed and abandons on Abort by itself. */
+    static String blockForm(WorldCluster cluster) {
+        return "def r = blueGreenDeploy(app: 'myapp', image: '" + WorldCluster.NEW_IMAGE + "', scaleDownDelay: '0', "
+                + cluster.clusterArgs() + ") {\n"
+                + "  " + Gate.INPUT + "\n"
+                + "}\n"
+                + "echo \"switched ${r.switched} to ${r.newColor}\"\n";
+    }
+
+    /** Block form whose body fails without any person involved (a failing smoke test). */
+    static String blockFormFailingBody(WorldCluster cluster) {
+        return "blueGreenDeploy(app: 'myapp', image: '" + WorldCluster.NEW_IMAGE + "', " + cluster.clusterArgs()
+                + ") {\n"
+                + "  error 'smoke test failed'\n"
+                + "}\n";
+    }
+
+    static WorkflowRun start(JenkinsRule j, String script) throws Exception {
+        WorkflowJob job = j.createProject(WorkflowJob.class, JOB);
+        job.setDefinition(new CpsFlowDefinition(script, true));
+        return job.scheduleBuild2(0).waitForStart();
+    }
+
+    static WorkflowRun build(JenkinsRule j, int number) {
+        return j.jenkins.getItemByFullName(JOB, WorkflowJob.class).getBuildByNumber(number);
+    }
+}
