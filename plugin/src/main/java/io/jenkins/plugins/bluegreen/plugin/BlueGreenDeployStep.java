@@ -160,16 +160,18 @@ public class BlueGreenDeployStep extends ClusterStep {
         return StepInput.duration("scaleDownDelay", scaleDownDelay, null);
     }
 
-    /** Exactly one source of what to run; checked before anything else happens. */
+    /**
+     * A source of what to run: an image, or a manifest (text or file, not both). An image given with a manifest
+     * replaces its container's image, as in core.
+     */
     void checkSource() {
-        int sources = (image != null ? 1 : 0) + (manifest != null ? 1 : 0) + (manifestFile != null ? 1 : 0);
-        if (sources == 0) {
+        if (image == null && manifest == null && manifestFile == null) {
             throw new InvalidInputException("image", "no image, manifest or manifestFile given",
                     "pass image: 'registry/myapp:2.0', or a Deployment as manifest: or manifestFile:");
         }
-        if (sources > 1) {
-            throw new InvalidInputException(image != null ? "image" : "manifest",
-                    "more than one of image, manifest and manifestFile given", "pass exactly one of them");
+        if (manifest != null && manifestFile != null) {
+            throw new InvalidInputException("manifest", "both manifest and manifestFile given",
+                    "pass the Deployment either as text (manifest:) or as a workspace file (manifestFile:)");
         }
         if (replicas != null && replicas < 0) {
             throw new InvalidInputException("replicas", replicas + " is negative",

@@ -57,11 +57,11 @@ class BadInputTest {
     }
 
     @Test
-    void imageAndManifestTogether() throws Exception {
+    void manifestAndManifestFileTogether() throws Exception {
         assertThat(failureOf(deploy(s -> {
-            s.setImage("registry.example/shop:2.0");
+            s.setManifestFile("deploy.yaml");
             s.setManifest("kind: Deployment");
-        }))).contains("more than one of image, manifest and manifestFile given — pass exactly one of them");
+        }))).startsWith("blueGreenDeploy: manifest: both manifest and manifestFile given — pass the Deployment");
     }
 
     @Test
