@@ -1,0 +1,142 @@
+package io.jenkins.plugins.bluegreen.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import hudson.EnvVars;
+import hudson.model.Run;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.bluegreen.core.BlueGreen;
+import io.jenkins.plugins.bluegreen.core.Color;
+import io.jenkins.plugins.bluegreen.core.DeployRequest;
+import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
+import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
+import java.io.IOException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** Who a build is to the cluster, token credentials end to end, and a switch resumed after a restart. */
+class ResumeAndIdentityTest {
+
+    @RegisterExtension
+    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(100)));
+
+    private static final String OTHER = "jenkins:shop/other#7";
+
+    private PluginSim sim;
+    private String ns;
+
+    @BeforeEach
+    void seed() {
+        sim = new PluginSim(SIM.sim(), SIM.client());
+        ns = SIM.newNamespace();
+        sim.seedLive(ns, "shop", 1, "registry.example/shop:1.0");
+    }
+
+    @AfterEach
+    void close() {
+        sim.close();
+    }
+
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    static final class FakeRun extends Run {
+        FakeRun() throws IOException {
+            super(null);
+        }
+
+        @Override
+        public int compareTo(Object o) {
+            return 0;
+        }
+
+        @Override
+        public String getExternalizableId() {
+            return "shop/deploy#42";
+        }
+    }
+
+    @Test
+    void theLockNamesTheBuildByItsRunAndFallsBackToBuildTag() throws Exception {
+        assertThat(BuildIdentity.of(new FakeRun(), TestStepContext.buildEnv()))
+                .isEqualTo(new BuildIdentity("jenkins:shop/deploy#42", "https://ci.example/job/shop/job/deploy/42/"));
+        assertThat(BuildIdentity.of(null, new EnvVars("BUILD_TAG", "jenkins-shop-deploy-42")))
+                .isEqualTo(new BuildIdentity("jenkins:jenkins-shop-deploy-42", null));
+
+        BlueGreenDeployStep step = PluginSim.onSim(new BlueGreenDeployStep("shop"), ns);
+        step.setImage("registry.example/shop:2.0");
+        TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, null).withRun(new FakeRun());
+        PluginSim.start(step, ctx);
+        ctx.awaitSuccess();
+        assertThat(SIM.client().leases().inNamespace(ns).withName("shop-bluegreen").get().getSpec()
+                .getHolderIdentity()).isEqualTo("jenkins:shop/deploy#42");
+    }
+
+    @Test
+    void aSecretTextTokenWorksAndNeverReachesTheConsole() throws Exception {
+        String token = "service-account-token-5e6f7a8b";
+        sim.credentials.put("sa-token", new FakeCredentials.Token("sa-token", token));
+        BlueGreenDeployStep step = new BlueGreenDeployStep("shop");
+        step.setCredentialsId("sa-token");
+        step.setServerUrl(SIM.sim().url());
+        step.setNamespace(ns);
+        step.setImage("registry.example/shop:2.0");
+        TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, () -> "alice");
+        PluginSim.start(step, ctx);
+
+        ctx.awaitSuccess();
+        assertThat(sim.liveColor(ns, "shop")).isEqualTo("green");
+        assertThat(ctx.console()).contains("[blue-green] ").doesNotContain(token).doesNotContain(PluginSim.TOKEN);
+    }
+
+    @Test
+    void stepsOfManyBuildsShareOneClient() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            AwaitHealthyStep blue = PluginSim.onSim(new AwaitHealthyStep("shop"), ns);
+            blue.setColor("blue");
+            TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, null);
+            PluginSim.start(blue, ctx);
+            ctx.awaitSuccess();
+        }
+        assertThat(BlueGreenRuntime.get().clients().size()).isEqualTo(1);
+    }
+
+    @Test
+    void aSwitchResumedAfterARestartDoesNotSwitchTwice() throws Exception {
+        // another build holds the app's lock, so our switch waits inside core: a restart at that moment
+        try (KubernetesClient client = SIM.sim().newClient(ns)) {
+            BlueGreen engine = BlueGreen.builder(client).namespace(ns).build();
+            engine.deploy(DeployRequest.builder("shop").image("registry.example/shop:2.0").holder(OTHER).build());
+            engine.awaitHealthy("shop", Color.GREEN, Duration.ofSeconds(30));
+
+            SwitchTrafficStep step = PluginSim.onSim(new SwitchTrafficStep("shop"), ns);
+            step.setLockWait("1m");
+            step.setApprovedBy("carol");
+            TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, null);
+            ClusterStepExecution<?> execution = PluginSim.start(step, ctx);
+            awaitLockWaiter(client);
+            ClusterStepExecution<?> restored = BlueGreenDeployStepTest.roundTrip(execution);
+
+            // the lock frees and the switch of the old JVM gets written, as it may before Jenkins goes down
+            engine.releaseLock("shop", OTHER);
+            assertThat(ctx.awaitSuccess()).isEqualTo("green");
+
+            restored.onResume();
+            TestStepContext restoredCtx = (TestStepContext) restored.getContext();
+            assertThat(restoredCtx.awaitSuccess()).isEqualTo("green");
+            assertThat(sim.liveColor(ns, "shop")).isEqualTo("green");
+            assertThat(restoredCtx.console()).contains("the switch of shop to green was written before the restart");
+            assertThat(sim.serviceAnnotation(ns, "shop", "history")).containsOnlyOnce("carol");
+        }
+    }
+
+    /** Until our switch is waiting on the other build's Lease (it watches it). */
+    private static void awaitLockWaiter(KubernetesClient client) throws InterruptedException {
+        long before = SIM.sim().requests().count("watch", "/apis/coordination.k8s.io/**");
+        for (int i = 0; i < 3000 && SIM.sim().requests().count("watch", "/apis/coordination.k8s.io/**") == before; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(SIM.sim().requests().count("watch", "/apis/coordination.k8s.io/**")).isGreaterThan(before);
+    }
+}
