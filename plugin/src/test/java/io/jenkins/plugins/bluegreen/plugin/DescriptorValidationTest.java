@@ -1,0 +1,83 @@
+package io.jenkins.plugins.bluegreen.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import hudson.model.Item;
+import hudson.security.ACL;
+import hudson.security.Permission;
+import hudson.util.FormValidation;
+import hudson.util.ListBoxModel;
+import org.junit.jupiter.api.Test;
+
+/** The Snippet Generator's checks say what the build would say, and the credentials list is not for everyone. */
+class DescriptorValidationTest {
+
+    private final BlueGreenDeployStep.DescriptorImpl deploy = new BlueGreenDeployStep.DescriptorImpl();
+    private final SwitchTrafficStep.DescriptorImpl switchTraffic = new SwitchTrafficStep.DescriptorImpl();
+    private final AwaitHealthyStep.DescriptorImpl awaitHealthy = new AwaitHealthyStep.DescriptorImpl();
+    private final RollbackStep.DescriptorImpl rollback = new RollbackStep.DescriptorImpl();
+
+    @Test
+    void appNames() {
+        assertThat(deploy.doCheckApp("myapp").kind).isEqualTo(FormValidation.Kind.OK);
+        FormValidation bad = deploy.doCheckApp("My_App");
+        assertThat(bad.kind).isEqualTo(FormValidation.Kind.ERROR);
+        assertThat(bad.getMessage()).contains("is not a valid application name");
+        assertThat(deploy.doCheckApp("").getMessage()).contains("is missing");
+    }
+
+    @Test
+    void durationsUseTheSharedSyntax() {
+        assertThat(deploy.doCheckTimeout("").kind).isEqualTo(FormValidation.Kind.OK);
+        assertThat(deploy.doCheckTimeout("1h30m").kind).isEqualTo(FormValidation.Kind.OK);
+        assertThat(deploy.doCheckTimeout("5").getMessage()).contains("has no unit").contains("e.g. 500ms, 90s, 5m or 1h");
+        assertThat(awaitHealthy.doCheckTimeout("0").getMessage()).contains("must be greater than zero");
+        assertThat(switchTraffic.doCheckScaleDownDelay("0").kind).isEqualTo(FormValidation.Kind.OK);
+        assertThat(rollback.doCheckLockWait("-1s").kind).isEqualTo(FormValidation.Kind.ERROR);
+    }
+
+    @Test
+    void coloursReplicasAndTls() {
+        assertThat(switchTraffic.doCheckTo("green").kind).isEqualTo(FormValidation.Kind.OK);
+        assertThat(switchTraffic.doCheckTo("purple").getMessage()).contains("is not a colour");
+        assertThat(awaitHealthy.doCheckColor("").kind).isEqualTo(FormValidation.Kind.OK);
+        assertThat(deploy.doCheckReplicas("-1").kind).isEqualTo(FormValidation.Kind.ERROR);
+        assertThat(deploy.doCheckReplicas("three").kind).isEqualTo(FormValidation.Kind.ERROR);
+        assertThat(deploy.doCheckReplicas("3").kind).isEqualTo(FormValidation.Kind.OK);
+        assertThat(deploy.doCheckSkipTlsVerify(true).kind).isEqualTo(FormValidation.Kind.WARNING);
+        assertThat(deploy.doCheckServerUrl("k8s.local").kind).isEqualTo(FormValidation.Kind.ERROR);
+        assertThat(deploy.doCheckCaCertificate("not a pem").kind).isEqualTo(FormValidation.Kind.ERROR);
+    }
+
+    @Test
+    void withoutPermissionTheCredentialsListShowsOnlyTheCurrentValue() {
+        Item job = new Item() {
+            @Override
+            public String getName() {
+                return "deploy";
+            }
+
+            @Override
+            public String getFullName() {
+                return "shop/deploy";
+            }
+
+            @Override
+            public String getUrl() {
+                return "job/shop/job/deploy/";
+            }
+
+            @Override
+            public ACL getACL() {
+                throw new AssertionError("not consulted");
+            }
+
+            @Override
+            public boolean hasPermission(Permission permission) {
+                return false;
+            }
+        };
+        ListBoxModel items = deploy.doFillCredentialsIdItems(job, "prod-kubeconfig", null);
+        assertThat(items).extracting(o -> o.value).containsExactly("prod-kubeconfig");
+    }
+}
