@@ -24,6 +24,7 @@ class ResumeAndIdentityTest {
     static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(100)));
 
     private static final String OTHER = "jenkins:shop/other#7";
+    private static volatile java.util.concurrent.CountDownLatch PROCEED;
 
     private PluginSim sim;
     private String ns;
@@ -128,6 +129,66 @@ class ResumeAndIdentityTest {
             assertThat(sim.liveColor(ns, "shop")).isEqualTo("green");
             assertThat(restoredCtx.console()).contains("the switch of shop to green was written before the restart");
             assertThat(sim.serviceAnnotation(ns, "shop", "history")).containsOnlyOnce("carol");
+        }
+    }
+
+    @Test
+    void aBlockFormResumedMidSwitchFinishesWhenItsColourIsLive() throws Exception {
+        PROCEED = new java.util.concurrent.CountDownLatch(1);
+        BlueGreenDeployStep step = PluginSim.onSim(new BlueGreenDeployStep("shop"), ns);
+        step.setImage("registry.example/shop:2.0");
+        step.setLockWait("1m");
+        TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, () -> {
+            PROCEED.await(); // static: a body is serialized with the execution, a latch could not be
+            return "dave";
+        });
+        ClusterStepExecution<?> execution = PluginSim.start(step, ctx);
+        ctx.awaitConsole("when the block completes, traffic switches to it");
+        try (KubernetesClient client = SIM.sim().newClient(ns)) {
+            BlueGreen engine = BlueGreen.builder(client).namespace(ns).build();
+            engine.takeOverLock("shop", OTHER); // someone else's operation while the approver looks
+            PROCEED.countDown();
+            awaitLockWaiter(client);
+            ClusterStepExecution<?> restored = BlueGreenDeployStepTest.roundTrip(execution);
+
+            engine.releaseLock("shop", OTHER);
+            ctx.awaitSuccess();
+
+            restored.onResume();
+            TestStepContext restoredCtx = (TestStepContext) restored.getContext();
+            @SuppressWarnings("unchecked")
+            java.util.Map<String, Object> r = (java.util.Map<String, Object>) restoredCtx.awaitSuccess();
+            assertThat(r).containsEntry("switched", true).containsEntry("newColor", "green");
+            assertThat(restoredCtx.console()).contains("the switch of shop to green was written before the restart");
+            assertThat(sim.serviceAnnotation(ns, "shop", "history")).containsOnlyOnce("dave");
+        }
+    }
+
+    @Test
+    void aRollbackResumedAfterItWasWrittenDoesNotRollBackAgain() throws Exception {
+        try (KubernetesClient client = SIM.sim().newClient(ns)) {
+            BlueGreen engine = BlueGreen.builder(client).namespace(ns).build();
+            engine.deploy(DeployRequest.builder("shop").image("registry.example/shop:2.0").holder(OTHER).build());
+            engine.awaitHealthy("shop", Color.GREEN, Duration.ofSeconds(30));
+            engine.switchTraffic(io.jenkins.plugins.bluegreen.core.SwitchRequest.builder("shop").holder(OTHER)
+                    .scaleDownDelay(Duration.ZERO).build());
+            engine.acquireLock("shop", OTHER, Duration.ZERO);
+
+            RollbackStep step = PluginSim.onSim(new RollbackStep("shop"), ns);
+            step.setLockWait("1m");
+            TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, null);
+            ClusterStepExecution<?> execution = PluginSim.start(step, ctx);
+            awaitLockWaiter(client);
+            ClusterStepExecution<?> restored = BlueGreenDeployStepTest.roundTrip(execution);
+
+            engine.releaseLock("shop", OTHER);
+            assertThat(ctx.awaitSuccess()).isEqualTo("blue");
+
+            restored.onResume();
+            TestStepContext restoredCtx = (TestStepContext) restored.getContext();
+            assertThat(restoredCtx.awaitSuccess()).isEqualTo("blue");
+            assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
+            assertThat(restoredCtx.console()).contains("the rollback of shop to blue was written before the restart");
         }
     }
 
