@@ -68,6 +68,33 @@ class ApiSemanticsTest {
     assertThat(status.path("status").path("availableReplicas").asInt()).isEqualTo(3);
   }
 
+  /**
+   * A JSON patch (RFC 6902) is applied all or nothing to the object as it is when it arrives: a failing {@code test}
+   * refuses the whole patch with 422 and changes nothing (core releases its lock this way, without reading the Lease,
+   * so a lock someone else took is never released); a passing one applies every operation.
+   */
+  @Test
+  void jsonPatchTestOperationsGuardThePatch() throws Exception {
+    KubernetesClient c = SIM.client();
+    String ns = SIM.newNamespace();
+    c.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("lock").endMetadata()
+        .addToData("holder", "a").addToData("since", "1").build()).create();
+    String version = c.configMaps().inNamespace(ns).withName("lock").get().getMetadata().getResourceVersion();
+    String releaseByB = "[{\"op\":\"test\",\"path\":\"/data/holder\",\"value\":\"b\"},"
+        + "{\"op\":\"replace\",\"path\":\"/data/holder\",\"value\":\"\"},"
+        + "{\"op\":\"remove\",\"path\":\"/data/since\"}]";
+    HttpResponse<String> refused = new RawHttp(SIM.sim()).send("PATCH", "/api/v1/namespaces/" + ns
+        + "/configmaps/lock", "application/json-patch+json", releaseByB, WAIT);
+    assertThat(refused.statusCode()).isEqualTo(422);
+    var unchanged = c.configMaps().inNamespace(ns).withName("lock").get();
+    assertThat(unchanged.getData()).containsEntry("holder", "a").containsEntry("since", "1");
+    assertThat(unchanged.getMetadata().getResourceVersion()).isEqualTo(version);
+
+    var released = c.configMaps().inNamespace(ns).resource(unchanged).patch(PatchContext.of(PatchType.JSON),
+        releaseByB.replace("\"value\":\"b\"", "\"value\":\"a\""));
+    assertThat(released.getData()).containsEntry("holder", "").doesNotContainKey("since");
+  }
+
   @Test
   void mergePatchNullDeletesAndStrategicPatchMergesContainersByName() {
     KubernetesClient c = SIM.client();
