@@ -47,7 +47,9 @@ final class Abandon {
             before[0] = new DeploymentView(d).desiredReplicas();
             Map<String, String> annotations = ScaleDown.annotations(d);
             boolean scheduled = annotations.remove(StateKeys.SCALE_DOWN_AT) != null;
-            if (before[0] == 0 && !scheduled) {
+            // the lock stamp goes too: the lock is released next, and a stamp must not outlive its tenure (LockStamp)
+            boolean stamped = annotations.remove(StateKeys.LOCK) != null;
+            if (before[0] == 0 && !scheduled && !stamped) {
                 return Optional.empty();
             }
             Deployment scaled = ScaleDown.withAnnotations(d, annotations);

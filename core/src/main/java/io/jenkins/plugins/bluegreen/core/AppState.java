@@ -58,6 +58,56 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
         return analyse(app, service, deployments, settings);
     }
 
+    /**
+     * The reads a switch needs before its one write, and no more: the live Service (its selector, annotations and
+     * resourceVersion) and the Deployment of the colour to switch to ({@code to}, or the idle colour). The other
+     * colour is not read — what the switch does to it comes after traffic moved and needs no copy of it. Falls back
+     * to {@link #read} (both Deployments, the Service they record) whenever the short way cannot be sure it has the
+     * right Service — the Service named like the app is used only when the target records it, or records none and
+     * is selected by it — and for anything unusual (no such Service, not adopted, target missing, a refusal), so
+     * errors are exactly those of {@link #read}.
+     */
+    static AppState readServiceAndTarget(EngineContext context, String app, String serviceOverride, Color to) {
+        BlueGreenSettings settings = context.settings();
+        InputValidation.app(app, settings);
+        InputValidation.serviceName("service", serviceOverride);
+        Cluster cluster = context.cluster();
+        String name = serviceOverride != null ? serviceOverride : app;
+        Service service;
+        Deployment target;
+        AppState partial;
+        try {
+            service = cluster.service(name).orElse(null);
+            if (service == null) {
+                return read(context, app, serviceOverride);
+            }
+            partial = analyse(app, service, Map.of(), settings);
+            if (partial.selectorProblem() != null || partial.liveColor() == null) {
+                return read(context, app, serviceOverride);
+            }
+            Color targetColor = to != null ? to : partial.idleColor();
+            target = cluster.deployment(settings.deploymentName(app, targetColor)).orElse(null);
+        } catch (PermissionDeniedException refused) {
+            return read(context, app, serviceOverride); // its translation tells a missing namespace from RBAC
+        }
+        if (target == null || (serviceOverride == null && !recordsOrIsSelectedBy(target, partial, to, settings))) {
+            return read(context, app, serviceOverride);
+        }
+        Map<Color, Deployment> deployments = new EnumMap<>(Color.class);
+        deployments.put(to != null ? to : partial.idleColor(), target);
+        return analyse(app, service, deployments, settings);
+    }
+
+    private static boolean recordsOrIsSelectedBy(Deployment target, AppState state, Color to, BlueGreenSettings settings) {
+        String recorded = Labels.annotation(target, StateKeys.SERVICE);
+        if (recorded != null && !recorded.isBlank()) {
+            return recorded.equals(state.serviceName());
+        }
+        Map<String, String> selector = new LinkedHashMap<>(state.stableSelector());
+        selector.put(settings.colorLabelKey(), (to != null ? to : state.idleColor()).label());
+        return Labels.selects(selector, target);
+    }
+
     /** The pure part of {@link #read}: what the Service selector means for blue-green. */
     static AppState analyse(String app, Service service, Map<Color, Deployment> deployments, BlueGreenSettings settings) {
         String name = service.getMetadata().getName();

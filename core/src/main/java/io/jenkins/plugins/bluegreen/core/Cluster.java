@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 import java.util.List;
 import java.util.Objects;
@@ -18,7 +20,8 @@ import java.util.function.Supplier;
 
 /**
  * The namespace as core sees it: typed reads, and writes that are always guarded by the resourceVersion carried
- * in the object (never a blind overwrite, never a merge patch — the store keeps JSON nulls instead of deleting).
+ * in the object or, where no read should precede the write, patches guarded by JSON patch {@code test} operations
+ * (never a blind overwrite; a merge patch only to set values — the store keeps JSON nulls instead of deleting).
  * Every request is retried by {@link ApiRetry} (Retry-After honoured, bounded by the client's retry settings, fabric8's
  * own retries off), and a write whose answer was lost is settled by reading the object back. Every fabric8 failure
  * leaves here translated.
@@ -202,6 +205,50 @@ final class Cluster {
                     throw new ConflictException("Deployment " + name + " kept changing (" + attempt + " attempts); "
                             + "nothing was overwritten — check who else writes it and retry");
                 }
+            }
+        }
+    }
+
+    /**
+     * Sends a patch that needs no read first: a JSON patch (RFC 6902) whose {@code test} operations guard it — the
+     * API server applies it to the object as it is at that moment, all or nothing — or a JSON merge patch that sets
+     * values (never a null: the store keeps nulls). Returns the object as stored; empty when the object does not
+     * exist or a {@code test} failed (the API server answers 422), so the caller decides what that means. A write
+     * whose answer was lost is settled like {@link #update}: read back, {@code applied} → done.
+     */
+    <T extends HasMetadata> Optional<T> patch(T named, PatchType patchType, String patch, Predicate<T> applied) {
+        String doing = "patching " + describe(named);
+        ApiRetry.Attempts attempts = retry.attempts();
+        while (true) {
+            try {
+                // on a resource() with the object given, fabric8 sends the patch as it is; on withName() it would GET
+                // the object first (a request this method exists to avoid)
+                return Optional.ofNullable(client.resource(named).inNamespace(namespace)
+                        .patch(PatchContext.of(patchType), patch));
+            } catch (RuntimeException e) {
+                int code = ApiRetry.code(e);
+                if (code == 404 || code == 422 || ApiFailures.isConflict(e)) {
+                    if (attempts.mayHaveApplied()) {
+                        // an earlier attempt may have landed unanswered, and this one then found its own change
+                        T current = readBack(named, attempts, doing, e);
+                        if (current != null && applied.test(current)) {
+                            return Optional.of(current);
+                        }
+                    }
+                    return Optional.empty();
+                }
+                if (attempts.retry(e)) {
+                    continue;
+                }
+                if (!attempts.mayHaveApplied()) {
+                    throw ApiFailures.translate(e, doing + " in namespace " + namespace);
+                }
+                T current = readBack(named, attempts, doing, e);
+                if (current != null && applied.test(current)) {
+                    return Optional.of(current);
+                }
+                throw new UncertainOutcomeException(doing, "no answer came and the object does not show the change; "
+                        + "run `" + checkCommand(named) + "` in a minute and see whether it is there", e);
             }
         }
     }

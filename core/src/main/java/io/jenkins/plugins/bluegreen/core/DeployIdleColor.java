@@ -66,6 +66,10 @@ final class DeployIdleColor {
                     + desired.getMetadata().getName() + " like it: " + sizing.replicas() + " replicas (the HPA is not retargeted)");
         }
         Color idle = plan.idle();
+        // the stamp names the newest traffic change it saw: after an adoption that is the adoption's own record
+        io.fabric8.kubernetes.api.model.Service seen = adopted == null ? state.service()
+                : context.cluster().service(state.serviceName()).orElse(state.service());
+        desired = stamped(desired, held, seen);
         Deployment written = write(desired, state.deployment(idle).orElse(null),
                 state.deployment(idle).isPresent() || plan.adoption() != null);
         DeploymentView view = new DeploymentView(written);
@@ -127,6 +131,23 @@ final class DeployIdleColor {
     }
 
     /**
+     * The deploy lock's tenure, stamped on the colour this release deploys, so its switch can prove it holds the lock
+     * without reading the Lease ({@link LockStamp}). Without a usable Lease copy (times missing) nothing is stamped and
+     * the switch reads the Lease, as it always may.
+     */
+    private static Deployment stamped(Deployment desired, DeployLock.Held held,
+                                      io.fabric8.kubernetes.api.model.Service service) {
+        Optional<String> stamp = held.lease() == null ? Optional.empty() : LockStamp.encode(held.lease(), service);
+        Map<String, String> annotations = ScaleDown.annotations(desired);
+        if (stamp.isPresent()) {
+            annotations.put(StateKeys.LOCK, stamp.get());
+        } else {
+            annotations.remove(StateKeys.LOCK);
+        }
+        return ScaleDown.withAnnotations(desired, annotations);
+    }
+
+    /**
      * Creates the idle Deployment, or replaces its spec; recreates it when the immutable selector must change.
      * {@code known} is the idle Deployment as the state read found it (null if absent); it is decided on without
      * reading again, since the write is guarded and a stale copy is refused.
@@ -182,6 +203,7 @@ final class DeployIdleColor {
         annotations.remove(StateKeys.REPLICAS_BEFORE_SCALE_DOWN);
         annotations.remove(StateKeys.PREVIEW_SERVICE);
         annotations.remove(StateKeys.BUILD_URL);
+        annotations.remove(StateKeys.LOCK);
         annotations.putAll(desired.getMetadata().getAnnotations());
         return new DeploymentBuilder(current)
                 .editMetadata().withLabels(labels).withAnnotations(annotations).endMetadata()

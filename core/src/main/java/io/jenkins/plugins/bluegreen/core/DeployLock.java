@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.LeaseSpec;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -46,7 +47,15 @@ final class DeployLock {
      *                  over), or we lost a race for it: whatever the caller read of the app before taking the lock may
      *                  have changed since, so it must read again before deciding what to write
      */
-    record Held(String app, String holder, Lease lease, boolean contended) { }
+    record Held(String app, String holder, Lease lease, boolean contended) {
+        /** Proven by the stamp on the colour the holder deployed ({@link LockStamp}); the Lease was not read. */
+        static Held stamped(String app, String holder) {
+            return new Held(app, holder, null, false);
+        }
+    }
+
+    /** The holder of a released Lease. */
+    private static final String FREE = "";
 
     private final EngineContext context;
     private final Cluster cluster;
@@ -75,6 +84,50 @@ final class DeployLock {
      */
     Held holdBriefly(String app, String holder, Duration wait) {
         return take(app, holder, wait, false);
+    }
+
+    /**
+     * The lock without reading the Lease, when the colour about to be switched to carries the holder's stamp from its
+     * deploy and the stamp still proves the tenure ({@link LockStamp}: same holder, a margin left, no traffic change
+     * recorded since). Empty otherwise; then the caller reads the Lease ({@link #holdBriefly}).
+     */
+    Optional<Held> provenByStamp(String app, String holder, io.fabric8.kubernetes.api.model.apps.Deployment target,
+                                 io.fabric8.kubernetes.api.model.Service service) {
+        if (target == null || service == null) {
+            return Optional.empty();
+        }
+        return LockStamp.on(target)
+                .filter(stamp -> stamp.proves(holder, context.clock().instant(), SHORT_OPERATION_MARGIN, service))
+                .map(stamp -> Held.stamped(app, holder));
+    }
+
+    /**
+     * For a short operation by a holder that usually finds the lock free (a rollback after the release went live):
+     * takes a released Lease with one JSON patch, no read — its {@code test} that the holder is empty makes the API
+     * server refuse it if anyone holds the Lease by then, expired or not. Refused, missing or never released: reads
+     * the Lease and decides as {@link #holdBriefly} does. Taken from nobody, so never contended. The transition count
+     * is left as it is (a patch cannot add one to it without reading it).
+     */
+    Held holdBrieflyIfFree(String app, String holder, Duration wait) {
+        Instant now = context.clock().instant();
+        String patch = "[{\"op\":\"test\",\"path\":\"/spec/holderIdentity\",\"value\":\"\"},"
+                + "{\"op\":\"replace\",\"path\":\"/spec/holderIdentity\",\"value\":" + json(holder) + "},"
+                + "{\"op\":\"add\",\"path\":\"/spec/acquireTime\",\"value\":\"" + microTime(now) + "\"},"
+                + "{\"op\":\"add\",\"path\":\"/spec/renewTime\",\"value\":\"" + microTime(now) + "\"},"
+                + "{\"op\":\"add\",\"path\":\"/spec/leaseDurationSeconds\",\"value\":"
+                + context.settings().leaseDuration().toSeconds() + "}]";
+        Lease named = new LeaseBuilder().withNewMetadata().withName(leaseName(app)).withNamespace(context.namespace())
+                .endMetadata().build();
+        return cluster.patch(named, PatchType.JSON, patch, l -> l.getSpec() != null
+                        && holder.equals(l.getSpec().getHolderIdentity()))
+                .map(taken -> new Held(app, holder, taken, false))
+                .orElseGet(() -> holdBriefly(app, holder, wait));
+    }
+
+    /** A Lease time as the API server writes it (RFC 3339 with microseconds). */
+    private static String microTime(Instant instant) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX")
+                .format(instant.atZone(ZoneOffset.UTC));
     }
 
     private Held take(String app, String holder, Duration wait, boolean renewOwn) {
@@ -140,7 +193,10 @@ final class DeployLock {
                             + " (acquired " + previous.acquiredAt() + ")");
                 }
                 boolean fromAnother = previous.holder() != null && !holder.equals(previous.holder());
-                return new Held(app, holder, claim(current.get(), holder, now), contended || fromAnother);
+                Held held = new Held(app, holder, claim(current.get(), holder, now), contended || fromAnother);
+                // the previous holder's stamp would still prove its tenure to its own switch (LockStamp): void it
+                forgetStamps(app, stampHolder -> !holder.equals(stampHolder));
+                return held;
             } catch (StaleObjectException lostRace) {
                 // re-read and take again
                 contended = true;
@@ -149,8 +205,16 @@ final class DeployLock {
         }
     }
 
-    /** Clears the holder if {@code holder} has it; a lock held by someone else is left alone. */
+    /**
+     * Clears the holder if {@code holder} has it; a lock held by someone else is left alone. The holder's stamps are
+     * dropped first: released, the Lease may be taken by anyone, and a stamp must not outlive the tenure it proves.
+     */
     boolean release(String app, String holder) {
+        forgetStamps(app, holder::equals);
+        return releaseLease(app, holder);
+    }
+
+    private boolean releaseLease(String app, String holder) {
         int lostRaces = 0;
         while (true) {
             Optional<Lease> current = cluster.lease(leaseName(app));
@@ -167,30 +231,97 @@ final class DeployLock {
         }
     }
 
-    /** Releases a lock held by this process, writing against the Lease it knows; re-reads only if that is stale. */
+    /**
+     * Gives the lock back when an operation ends without a recorded traffic change (a refusal, a failure): the
+     * holder's stamps are dropped first, as for {@link #release(String, String)}. If that fails, the lock is kept — it
+     * expires by itself — rather than released with a stamp that would still vouch for it; said as a warning.
+     */
     boolean release(Held held) {
+        try {
+            forgetStamps(held.app(), held.holder()::equals);
+        } catch (BlueGreenException e) {
+            context.listener().warn("the deploy lock of " + held.app() + " is kept until it expires: the lock stamp on "
+                    + "its Deployments could not be removed first (" + e.getMessage() + ")");
+            return false;
+        }
+        return releaseLease(held);
+    }
+
+    /**
+     * Releases the Lease this process holds without reading it first: against the copy it knows (re-reading only if
+     * that is stale), or, for a lock proven by its stamp, with a JSON patch whose {@code test} on the holder makes the
+     * API server refuse it when the Lease is no longer ours — a lock someone took over is never released by us.
+     */
+    private boolean releaseLease(Held held) {
+        if (held.lease() == null) {
+            String patch = "[{\"op\":\"test\",\"path\":\"/spec/holderIdentity\",\"value\":" + json(held.holder())
+                    + "},{\"op\":\"replace\",\"path\":\"/spec/holderIdentity\",\"value\":\"\"},"
+                    + "{\"op\":\"remove\",\"path\":\"/spec/acquireTime\"},"
+                    + "{\"op\":\"remove\",\"path\":\"/spec/renewTime\"}]";
+            Lease named = new LeaseBuilder().withNewMetadata().withName(leaseName(held.app()))
+                    .withNamespace(context.namespace()).endMetadata().build();
+            if (cluster.patch(named, PatchType.JSON, patch,
+                    l -> l.getSpec() == null || !held.holder().equals(l.getSpec().getHolderIdentity())).isPresent()) {
+                return true;
+            }
+            // refused: not ours any more, gone, or a Lease edited by hand without the times — look at it
+            return releaseLease(held.app(), held.holder());
+        }
         try {
             cleared(held.lease());
             return true;
         } catch (StaleObjectException changedMeanwhile) {
-            return release(held.app(), held.holder());
+            return releaseLease(held.app(), held.holder());
         }
     }
 
     /**
-     * Releases the lock once the operation's change is made. Failing to release must not turn a change that is done
-     * (traffic switched, a colour abandoned) into a reported failure — the caller would retry or undo something that
-     * happened; the lock then simply expires, which is what a crashed holder's lock does too. Said as a warning.
+     * Releases the lock once the operation's change is made and recorded — a traffic change (the Service's new
+     * history head voids every stamp), or an abandon (which removed the stamp in its own write) — so no stamp needs
+     * dropping. Failing to release must not turn a change that is done into a reported failure — the caller would
+     * retry or undo something that happened; the lock then simply expires, which is what a crashed holder's lock
+     * does too. Said as a warning.
      */
     void releaseAfterSuccess(Held held) {
         try {
-            release(held);
+            releaseLease(held);
         } catch (BlueGreenException e) {
-            Instant expires = info(held.app(), held.lease()).expiresAt();
+            Instant expires = held.lease() == null ? null : info(held.app(), held.lease()).expiresAt();
             context.listener().warn("the deploy lock of " + held.app() + " could not be released (" + e.getMessage()
-                    + "); it stays held by " + held.holder() + (expires == null ? "" : " until it expires at " + expires)
+                    + "); it stays held by " + held.holder() + (expires == null ? " until it expires" : " until it expires at " + expires)
                     + " — the change itself is done; the same holder can go on, others wait for the expiry");
         }
+    }
+
+    /** Drops the lock stamps of the holders {@code whose} accepts from both colours' Deployments. */
+    private void forgetStamps(String app, java.util.function.Predicate<String> whose) {
+        for (Color color : Color.values()) {
+            String name = context.settings().deploymentName(app, color);
+            Optional<io.fabric8.kubernetes.api.model.apps.Deployment> deployment = cluster.deployment(name);
+            if (deployment.isEmpty() || LockStamp.on(deployment.get()).filter(s -> whose.test(s.holder())).isEmpty()) {
+                continue;
+            }
+            cluster.editDeployment(name, deployment.get(), d -> {
+                if (LockStamp.on(d).filter(s -> whose.test(s.holder())).isEmpty()) {
+                    return Optional.empty();
+                }
+                Map<String, String> annotations = ScaleDown.annotations(d);
+                annotations.remove(StateKeys.LOCK);
+                return Optional.of(ScaleDown.withAnnotations(d, annotations));
+            });
+        }
+    }
+
+    private static String json(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                default -> out.append(c < 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+            }
+        }
+        return out.append('"').toString();
     }
 
     private void requireFewLostRaces(String app, int lostRaces, String doing) {
@@ -202,9 +333,10 @@ final class DeployLock {
     }
 
     private void cleared(Lease lease) {
-        Lease released = new LeaseBuilder(lease).editSpec().withHolderIdentity(null).withAcquireTime(null)
+        // an empty holder, not none: a JSON patch can test for "" (takeIfFree), not for an absent field
+        Lease released = new LeaseBuilder(lease).editSpec().withHolderIdentity(FREE).withAcquireTime(null)
                 .withRenewTime(null).endSpec().build();
-        cluster.update(released, l -> l.getSpec().getHolderIdentity() == null);
+        cluster.update(released, l -> !Objects.equals(lease.getSpec().getHolderIdentity(), l.getSpec().getHolderIdentity()));
     }
 
     private Lease create(String app, String holder, Instant now) {

@@ -26,8 +26,11 @@ final class Rollback {
         InputValidation.holder(request.holder());
         InputValidation.lockWait(request.lockWait());
         InputValidation.timeout(request.timeout());
-        Decision decision = decide(request, read(request));
-        DeployLock.Held held = takeLock(request, decision.mustScaleUp());
+        // the Service and the idle colour (what a rollback switches back to, or abandons); the live colour only
+        // matters for a colour that must be scaled up, and is read then
+        Decision decision = decide(request, AppState.readServiceAndTarget(context, request.app(), request.service(), null)
+                .requireAdopted());
+        DeployLock.Held held = takeLock(request, decision);
         if (held.contended()) {
             // decided on the app as it was before another holder let go of the lock (a take-over especially: that
             // holder may just have switched); what was idle then may be live now, so decide again under the lock
@@ -139,15 +142,28 @@ final class Rollback {
         if (view.desiredReplicas() > 0) {
             return view.desiredReplicas();
         }
-        return state.deployment(state.liveColor()).map(d -> new DeploymentView(d).desiredReplicas()).orElse(1);
+        Optional<Deployment> live = state.deployment(state.liveColor());
+        if (live.isEmpty()) {
+            live = context.cluster().deployment(context.settings().deploymentName(state.app(), state.liveColor()));
+        }
+        return live.map(d -> new DeploymentView(d).desiredReplicas()).orElse(1);
     }
 
-    /** @param longOperation the rollback will await a rollout, so an own lock is renewed rather than used as is */
-    private DeployLock.Held takeLock(RollbackRequest request, boolean longOperation) {
+    /**
+     * A rollback that will await a rollout renews an own lock rather than use it as is; a short one (an instant switch
+     * back, an abandon) uses the stamp on the idle colour when it proves the lock ({@link LockStamp}: the pipeline that
+     * deployed it abandons its own release), else reads the Lease.
+     */
+    private DeployLock.Held takeLock(RollbackRequest request, Decision decision) {
         if (request.takeOverLock()) {
             return lock.takeOverHeld(request.app(), request.holder());
         }
-        return longOperation ? lock.hold(request.app(), request.holder(), request.lockWait())
-                : lock.holdBriefly(request.app(), request.holder(), request.lockWait());
+        if (decision.mustScaleUp()) {
+            return lock.hold(request.app(), request.holder(), request.lockWait());
+        }
+        AppState state = decision.state();
+        return lock.provenByStamp(request.app(), request.holder(), state.deployment(state.idleColor()).orElse(null),
+                        state.service())
+                .orElseGet(() -> lock.holdBrieflyIfFree(request.app(), request.holder(), request.lockWait()));
     }
 }

@@ -32,6 +32,9 @@ final class ScaleDown {
      */
     Instant schedule(String app, Color color, Duration delay, Deployment known) {
         Instant due = delay.isZero() ? null : context.clock().instant().plus(delay);
+        if (known == null) {
+            return scheduleUnread(app, color, due);
+        }
         context.cluster().editDeployment(context.settings().deploymentName(app, color), known, d -> {
             Map<String, String> annotations = annotations(d);
             String wanted = due == null ? null : due.toString();
@@ -49,6 +52,29 @@ final class ScaleDown {
             context.listener().info(context.settings().deploymentName(app, color) + " will be scaled down at " + due
                     + " (kept for a fast rollback until then)");
         }
+        return due;
+    }
+
+    /**
+     * {@link #schedule} for a colour the caller did not read (a switch reads only the colour it switches to): a merge
+     * patch that sets {@code scale-down-at}, one request and no read. It needs no guard: the colour just stopped
+     * serving and the caller still holds the deploy lock, so no deploy of ours can be replacing it; and whatever else
+     * happens to it later, {@link #ifDue} re-reads the Service and never scales a colour that serves traffic. With
+     * zero delay (keep it running) there is nothing to write: a colour that was live carries no schedule.
+     */
+    private Instant scheduleUnread(String app, Color color, Instant due) {
+        if (due == null) {
+            return null;
+        }
+        String name = context.settings().deploymentName(app, color);
+        String patch = "{\"metadata\":{\"annotations\":{\"" + StateKeys.SCALE_DOWN_AT + "\":\"" + due + "\"}}}";
+        Deployment named = new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(context.namespace())
+                .endMetadata().build();
+        if (context.cluster().patch(named, io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE, patch, d -> due.toString().equals(Labels.annotation(d, StateKeys.SCALE_DOWN_AT))).isEmpty()) {
+            context.listener().info(name + " does not exist; no scale-down to schedule");
+            return null;
+        }
+        context.listener().info(name + " will be scaled down at " + due + " (kept for a fast rollback until then)");
         return due;
     }
 

@@ -20,6 +20,8 @@ final class StateKeys {
     static final String ADOPTED_FROM = PREFIX + "adopted-from";
     static final String SCALE_DOWN_AT = PREFIX + "scale-down-at";
     static final String REPLICAS_BEFORE_SCALE_DOWN = PREFIX + "replicas-before-scale-down";
+    /** The deploy lock's tenure when this colour was deployed ({@link LockStamp}): lets its switch skip reading the Lease. */
+    static final String LOCK = PREFIX + "lock";
 
     // on a preview Service: the live Service it previews; a Service without it is not ours to re-point
     static final String PREVIEW_OF = PREFIX + "preview-of";

@@ -22,7 +22,9 @@ final class SwitchTraffic {
         InputValidation.holder(request.holder());
         InputValidation.lockWait(request.lockWait());
         InputValidation.scaleDownDelay(request.scaleDownDelay());
-        AppState state = AppState.read(context, request.app(), request.service()).requireAdopted();
+        // the Service and the target only: the old colour is not needed before traffic moves
+        AppState state = AppState.readServiceAndTarget(context, request.app(), request.service(), request.to())
+                .requireAdopted();
         Color target = request.to() != null ? request.to() : state.idleColor();
         if (target == state.liveColor()) {
             context.listener().info("Service " + state.serviceName() + " already selects " + target + "; nothing to do");
@@ -39,8 +41,13 @@ final class SwitchTraffic {
         ServiceSelectorWrite selectorWrite = new ServiceSelectorWrite(context);
         selectorWrite.preflight(state, target, false);
 
-        // usually the deploy's own lock, still fresh: then this is one read and the release below one write
-        DeployLock.Held held = lock.holdBriefly(request.app(), request.holder(), request.lockWait());
+        // usually the deploy's own lock, proven by the stamp it left on the target: no Lease request at all
+        // (LockStamp says why that is safe); otherwise the Lease is read (and taken if need be)
+        DeployLock.Held held = lock.provenByStamp(request.app(), request.holder(), state.deployment(target).orElse(null),
+                state.service()).orElse(null);
+        if (held == null) {
+            held = lock.holdBriefly(request.app(), request.holder(), request.lockWait());
+        }
         if (held.contended()) {
             // read before another holder let go of the lock: the target may have been redeployed or scaled down
             // meanwhile without the Service changing, and a guarded Service write would not notice
@@ -95,6 +102,7 @@ final class SwitchTraffic {
         Instant scaleDownAt = null;
         if (from != null) {
             String fromName = context.settings().deploymentName(state.app(), from);
+            // the old colour was not read before the switch (it need not be): scheduled by a patch that needs no copy
             scaleDownAt = followUp("scheduling the scale-down of " + fromName, fromName + " keeps running (nothing "
                     + "is scheduled): scale it down by hand when a rollback is no longer wanted",
                     () -> scaleDown.schedule(state.app(), from, scaleDownDelay, read.deployment(from).orElse(null)));

@@ -28,7 +28,8 @@ record AppSnapshot(Map<String, String> selector, Map<String, String> serviceAnno
         return new AppSnapshot(service.getSpec().getSelector(), service.getMetadata().getAnnotations(),
                 colour(client, namespace, app + "-blue"), colour(client, namespace, app + "-green"),
                 previewService == null ? null : previewService.getSpec().getSelector(),
-                lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity());
+                lease == null || lease.getSpec() == null || "".equals(lease.getSpec().getHolderIdentity()) ? null
+                        : lease.getSpec().getHolderIdentity()); // released = "" (or none, before issue 4)
     }
 
     private static Colour colour(KubernetesClient client, String namespace, String name) {

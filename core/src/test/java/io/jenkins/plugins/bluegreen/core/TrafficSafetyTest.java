@@ -127,9 +127,12 @@ class TrafficSafetyTest {
         // a client that gives up after 2 retries, so the persistent faults below end quickly
         KubernetesClient impatient = ApiFault.client(SIM.sim());
         BlueGreen blueGreen = BlueGreen.builder(impatient).namespace(namespace).listener(listener).clock(clock).build();
-        SIM.sim().faults().add(FaultRule.on("update", path("deployments/myapp-blue")).respond(500));
-        SIM.sim().faults().add(FaultRule.on("update",
-                "/apis/coordination.k8s.io/v1/namespaces/" + namespace + "/leases/myapp-bluegreen").respond(500));
+        // the follow-ups write with update or, where they read nothing first (issue 4), patch: fail both
+        for (String verb : new String[] {"update", "patch"}) {
+            SIM.sim().faults().add(FaultRule.on(verb, path("deployments/myapp-blue")).respond(500));
+            SIM.sim().faults().add(FaultRule.on(verb,
+                    "/apis/coordination.k8s.io/v1/namespaces/" + namespace + "/leases/myapp-bluegreen").respond(500));
+        }
 
         SwitchResult result = blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).approvedBy("alice")
                 .scaleDownDelay(Duration.ofSeconds(30)).build());

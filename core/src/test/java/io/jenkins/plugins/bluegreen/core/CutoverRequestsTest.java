@@ -1,0 +1,139 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
+import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The API requests of a cutover, counted by kube-sim (issue 4: from approval to the Service switched, verified and
+ * recorded in at most three). Which requests they are is asserted, not only how many, so a regression says what
+ * came back (kube-sim counts by verb and path, so the order within a phase is not asserted).
+ */
+class CutoverRequestsTest {
+    @RegisterExtension
+    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(20)));
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private final RecordingListener listener = new RecordingListener();
+    private String namespace;
+    private SimApps apps;
+    private BlueGreen blueGreen;
+
+    @BeforeEach
+    void seed() {
+        namespace = SIM.newNamespace();
+        apps = new SimApps(SIM.client(), namespace);
+        apps.seedLive("myapp", Color.BLUE, 3, "myapp:1");
+        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).listener(new ReleaseListener() {
+            @Override
+            public void info(String message) {
+                if (message.startsWith("Service myapp now selects")) {
+                    trafficMovedAt = requests();
+                }
+                listener.info(message);
+            }
+
+            @Override
+            public void warn(String message) {
+                listener.warn(message);
+            }
+        }).build();
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
+        blueGreen.awaitHealthy("myapp", null, WAIT);
+    }
+
+    private volatile List<String> trafficMovedAt;
+
+    @Test
+    void theSwitchOfTheDeployingPipelineMovesTrafficOnItsThirdRequestAndReadsNoLease() {
+        Map<String, Long> before = SIM.sim().requests().snapshot();
+
+        SwitchResult result = blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build());
+
+        assertThat(result.outcome()).isEqualTo(SwitchResult.Outcome.SWITCHED);
+        assertThat(since(before, trafficMovedAt)).containsExactlyInAnyOrder(
+                "get services/myapp", "get deployments/myapp-green", "update services/myapp");
+        assertThat(since(before, requests())).containsExactlyInAnyOrder(
+                "get services/myapp", "get deployments/myapp-green", "update services/myapp",
+                "patch deployments/myapp-blue", "patch leases/myapp-bluegreen");
+        // and it did all it did before: recorded, old colour scheduled, lock released
+        assertThat(apps.service("myapp").getMetadata().getAnnotations().get("bluegreen.jenkins.io/history"))
+                .contains("\"color\":\"green\"");
+        assertThat(apps.deployment("myapp-blue").getMetadata().getAnnotations())
+                .containsEntry(StateKeys.SCALE_DOWN_AT, result.scaleDownAt().toString());
+        assertThat(blueGreen.lock("myapp")).hasValueSatisfying(l -> assertThat(l.holder()).isNull());
+    }
+
+    @Test
+    void aSwitchByAnotherHolderReadsTheLeaseAndIsRefusedWhileTheDeployerHoldsIt() {
+        Map<String, Long> before = SIM.sim().requests().snapshot();
+
+        Throwable thrown = org.assertj.core.api.Assertions.catchThrowable(() -> blueGreen.switchTraffic(
+                SwitchRequest.builder("myapp").holder("cli:someone@else").build()));
+
+        assertThat(thrown).isInstanceOf(LockHeldException.class);
+        assertThat(since(before, requests())).contains("get leases/myapp-bluegreen").doesNotContain(
+                "update services/myapp");
+        assertThat(apps.selector("myapp")).containsEntry(SimApps.COLOR, "blue");
+    }
+
+    @Test
+    void rollbackWhileThePreviousColourRunsMovesTrafficBackWithoutReadingTheLiveColour() {
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build());
+        Map<String, Long> before = SIM.sim().requests().snapshot();
+        trafficMovedAt = null;
+
+        RollbackResult result = blueGreen.rollback(RollbackRequest.builder("myapp").holder(HOLDER).build());
+
+        assertThat(result.action()).isEqualTo(RollbackResult.Action.SWITCHED_BACK);
+        // blue still carries its scale-down time from the switch, so it is claimed from a due scale-down first
+        assertThat(since(before, trafficMovedAt)).containsExactlyInAnyOrder(
+                "get services/myapp", "get deployments/myapp-blue", "patch leases/myapp-bluegreen",
+                "update deployments/myapp-blue", "update services/myapp");
+        assertThat(since(before, requests())).containsExactlyInAnyOrder(
+                "get services/myapp", "get deployments/myapp-blue", "patch leases/myapp-bluegreen",
+                "update deployments/myapp-blue", "update services/myapp",
+                "patch deployments/myapp-green", "update leases/myapp-bluegreen");
+        assertThat(apps.selector("myapp")).containsEntry(SimApps.COLOR, "blue");
+        assertThat(blueGreen.lock("myapp")).hasValueSatisfying(l -> assertThat(l.holder()).isNull());
+    }
+
+    private List<String> requests() {
+        List<String> all = new ArrayList<>();
+        SIM.sim().requests().snapshot().forEach((k, v) -> {
+            for (long i = 0; i < v; i++) {
+                all.add(k);
+            }
+        });
+        return all;
+    }
+
+    /** The requests in {@code now} that were not yet in {@code before}, in this namespace, as "verb kind/name". */
+    private List<String> since(Map<String, Long> before, List<String> now) {
+        assertThat(now).as("the cutover was announced").isNotNull();
+        Map<String, Long> left = new TreeMap<>(before);
+        List<String> out = new ArrayList<>();
+        String marker = "/namespaces/" + namespace + "/";
+        for (String key : now) {
+            if (left.merge(key, -1L, Long::sum) >= 0) {
+                continue;
+            }
+            int at = key.indexOf(marker);
+            if (at >= 0) {
+                out.add(key.substring(0, key.indexOf(' ') + 1) + key.substring(at + marker.length()));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,149 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
+import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+
+import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
+import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * The switch trusts the lock stamp its deploy left on the target instead of reading the Lease (issue 4). These are the
+ * ways another holder can come to hold the Lease within the stamped tenure, and each must send the switch back to the
+ * Lease — where it meets the other holder and is refused — instead of letting two holders act at once.
+ */
+class LockStampTest {
+    @RegisterExtension
+    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(20)));
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final String OTHER = "https://ci.example/job/other/7/";
+
+    private final MutableClock clock = new MutableClock();
+    private final RecordingListener listener = new RecordingListener();
+    private String namespace;
+    private SimApps apps;
+    private BlueGreen blueGreen;
+
+    @BeforeEach
+    void deployGreen() {
+        namespace = SIM.newNamespace();
+        apps = new SimApps(SIM.client(), namespace);
+        apps.seedLive("myapp", Color.BLUE, 2, "myapp:1");
+        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).listener(listener).clock(clock).build();
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
+        blueGreen.awaitHealthy("myapp", null, WAIT);
+        assertThat(LockStamp.on(apps.deployment("myapp-green")))
+                .hasValueSatisfying(stamp -> assertThat(stamp.holder()).isEqualTo(HOLDER));
+    }
+
+    @Test
+    void aTenureThatExpiredAndWasTakenByAnotherHolderIsNotTrusted() {
+        clock.advance(BlueGreenSettings.defaults().leaseDuration().plusSeconds(1));
+        blueGreen.acquireLock("myapp", OTHER, Duration.ZERO); // expired: free to take
+
+        assertSwitchRefusedBecauseOtherHoldsTheLock();
+    }
+
+    @Test
+    void aStampCloseToTheEndOfItsTenureIsNotTrusted() {
+        // within the margin the Lease decides; here it is still ours, so the switch goes ahead after reading it
+        clock.advance(BlueGreenSettings.defaults().leaseDuration().minus(DeployLock.SHORT_OPERATION_MARGIN));
+        long leaseReads = leaseReads();
+
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build());
+
+        assertThat(leaseReads()).isGreaterThan(leaseReads);
+        assertThat(apps.selector("myapp")).containsEntry(COLOR, "green");
+    }
+
+    @Test
+    void anExplicitReleaseDropsTheStampSoALaterHolderIsRespected() {
+        assertThat(blueGreen.releaseLock("myapp", HOLDER)).isTrue();
+        assertThat(LockStamp.on(apps.deployment("myapp-green"))).isEmpty();
+        blueGreen.acquireLock("myapp", OTHER, Duration.ZERO);
+
+        assertSwitchRefusedBecauseOtherHoldsTheLock();
+    }
+
+    @Test
+    void aTakeOverDropsThePreviousHoldersStamp() {
+        blueGreen.takeOverLock("myapp", OTHER);
+        assertThat(LockStamp.on(apps.deployment("myapp-green"))).isEmpty();
+
+        assertSwitchRefusedBecauseOtherHoldsTheLock();
+    }
+
+    @Test
+    void aTrafficChangeSinceTheDeployVoidsTheStamp() {
+        // the release went live and was rolled back: green is idle again and still carries the deploy's stamp, the
+        // lock was released by the rollback, and another pipeline holds it now
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build());
+        blueGreen.rollback(RollbackRequest.builder("myapp").holder(HOLDER).build());
+        assertThat(apps.selector("myapp")).containsEntry(COLOR, "blue");
+        assertThat(LockStamp.on(apps.deployment("myapp-green"))).isPresent();
+        blueGreen.acquireLock("myapp", OTHER, Duration.ZERO);
+
+        Throwable thrown = catchThrowable(() -> blueGreen.switchTraffic(SwitchRequest.builder("myapp").to(Color.GREEN)
+                .holder(HOLDER).build()));
+
+        assertThat(thrown).isInstanceOf(LockHeldException.class);
+        assertThat(apps.selector("myapp")).containsEntry(COLOR, "blue");
+    }
+
+    @Test
+    void abandonRemovesTheStampWithTheScaleDown() {
+        blueGreen.abandon("myapp", HOLDER);
+
+        assertThat(LockStamp.on(apps.deployment("myapp-green"))).isEmpty();
+        assertThat(blueGreen.lock("myapp")).hasValueSatisfying(l -> assertThat(l.holder()).isNull());
+    }
+
+    @Test
+    void theReleaseAfterASwitchNeverReleasesALockSomeoneElseHolds() {
+        // the switch is done on the stamp; if by the time it releases someone else holds the Lease (here: set by hand,
+        // as a take-over racing the switch would), the release's test on the holder refuses it
+        DeployLock lock = new DeployLock(new EngineContext(SIM.client(), namespace, BlueGreenSettings.defaults(),
+                listener, Runnable::run, clock, null, new ApiRetry(SIM.client())));
+        blueGreen.takeOverLock("myapp", OTHER);
+
+        lock.releaseAfterSuccess(DeployLock.Held.stamped("myapp", HOLDER));
+
+        Lease lease = SIM.client().leases().inNamespace(namespace).withName("myapp-bluegreen").get();
+        assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(OTHER);
+    }
+
+    @Test
+    void aStampThatDoesNotParseProvesNothing() {
+        SIM.client().apps().deployments().inNamespace(namespace).withName("myapp-green").edit(d -> {
+            d.getMetadata().getAnnotations().put(StateKeys.LOCK, "renewed=yesterday;seconds=1800;after=none;holder="
+                    + HOLDER);
+            return d;
+        });
+        long leaseReads = leaseReads();
+
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build());
+
+        assertThat(leaseReads()).isGreaterThan(leaseReads);
+    }
+
+    private void assertSwitchRefusedBecauseOtherHoldsTheLock() {
+        Throwable thrown = catchThrowable(() -> blueGreen.switchTraffic(SwitchRequest.builder("myapp")
+                .holder(HOLDER).build()));
+
+        assertThat(thrown).isInstanceOfSatisfying(LockHeldException.class,
+                e -> assertThat(e.getMessage()).contains(OTHER));
+        assertThat(apps.selector("myapp")).containsEntry(COLOR, "blue");
+    }
+
+    private long leaseReads() {
+        return SIM.sim().requests().count("get", "/apis/coordination.k8s.io/v1/namespaces/" + namespace
+                + "/leases/myapp-bluegreen");
+    }
+}
