@@ -60,7 +60,8 @@ final class BlueGreenDeployExecution extends ClusterStepExecution<BlueGreenDeplo
     private void deploy() {
         phase = Phase.DEPLOYING;
         save();
-        later(engine -> engine.deployAsync(request()), this::deployed);
+        // on the step pool, not core's: a deploy may wait for the lock, and core's pool must stay free for reads
+        blocking(engine -> engine.deploy(request()), this::deployed);
     }
 
     /** Runs on the step pool: reading manifestFile may reach an agent. */

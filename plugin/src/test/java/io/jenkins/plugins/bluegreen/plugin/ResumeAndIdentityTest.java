@@ -192,6 +192,26 @@ class ResumeAndIdentityTest {
         }
     }
 
+    @Test
+    void aDeployWaitingForTheLockLeavesCoresPoolFreeForOtherBuildsWaits() throws Exception {
+        try (KubernetesClient client = SIM.sim().newClient(ns)) {
+            BlueGreen engine = BlueGreen.builder(client).namespace(ns).build();
+            engine.acquireLock("shop", OTHER, Duration.ZERO);
+            BlueGreenDeployStep step = PluginSim.onSim(new BlueGreenDeployStep("shop"), ns);
+            step.setImage("registry.example/shop:2.0");
+            step.setLockWait("1m");
+            TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, null);
+            PluginSim.start(step, ctx);
+            awaitLockWaiter(client);
+
+            var enginePool = (java.util.concurrent.ThreadPoolExecutor) BlueGreenRuntime.get().engineExecutor();
+            assertThat(enginePool.getActiveCount()).as("core threads held by a deploy waiting for the lock").isZero();
+
+            engine.releaseLock("shop", OTHER);
+            ctx.awaitSuccess();
+        }
+    }
+
     /** Until our switch is waiting on the other build's Lease (it watches it). */
     private static void awaitLockWaiter(KubernetesClient client) throws InterruptedException {
         long before = SIM.sim().requests().count("watch", "/apis/coordination.k8s.io/**");
