@@ -195,7 +195,14 @@ final class DeployLock {
                 boolean fromAnother = previous.holder() != null && !holder.equals(previous.holder());
                 Held held = new Held(app, holder, claim(current.get(), holder, now), contended || fromAnother);
                 // the previous holder's stamp would still prove its tenure to its own switch (LockStamp): void it
-                forgetStamps(app, stampHolder -> !holder.equals(stampHolder));
+                try {
+                    forgetStamps(app, stampHolder -> !holder.equals(stampHolder));
+                } catch (BlueGreenException e) {
+                    context.listener().warn("took over the deploy lock of " + app + ", but the previous holder's lock "
+                            + "stamp could not be removed from its Deployment, so a switch it has pending could still go "
+                            + "ahead; retry the take-over");
+                    throw e;
+                }
                 return held;
             } catch (StaleObjectException lostRace) {
                 // re-read and take again
