@@ -14,7 +14,8 @@ import org.jenkinsci.plugins.kubernetes.auth.KubernetesAuth;
 /**
  * Everything the steps share for the life of the controller: one {@link ClusterClients} (clients and watches reused
  * across builds), the bounded thread pools the executions' blocking glue and core's reads run on, and how
- * credentials are found and turned into cluster configurations. Created on first use; tests install their own.
+ * credentials are found and turned into cluster configurations, and the old colours' scale-downs that outlive the
+ * builds that switched ({@link ScaleDownTasks}). Created on first use; tests install their own.
  *
  * <p>Two pools, because step glue may block on core work (a rollback that waits for the old colour to become
  * healthy again) while core's own short reads must still find a thread: a single bounded pool could starve itself.
@@ -30,6 +31,7 @@ public final class BlueGreenRuntime implements AutoCloseable {
     private final ExecutorService engineExecutor;
     private final CredentialsLookup credentials;
     private final ClusterConfigResolver resolver;
+    private final ScaleDownTasks scaleDowns = new ScaleDownTasks();
 
     BlueGreenRuntime(ClusterClients clients, CredentialsLookup credentials, ClusterConfigResolver resolver) {
         this.clients = Objects.requireNonNull(clients);
@@ -75,8 +77,14 @@ public final class BlueGreenRuntime implements AutoCloseable {
         return resolver;
     }
 
+    /** Old colours waiting for their scale-down after builds that did not wait for it. */
+    ScaleDownTasks scaleDowns() {
+        return scaleDowns;
+    }
+
     @Override
     public void close() {
+        scaleDowns.close();
         stepExecutor.shutdownNow();
         engineExecutor.shutdownNow();
         clients.close();

@@ -279,7 +279,48 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         ClusterClients.Connection connection = runtime.clients().connect(cluster.config());
         BlueGreen engine = connection.engine(cluster.namespace()).listener(console())
                 .executor(runtime.engineExecutor()).build();
-        return new Session(connection, engine);
+        return new Session(connection, engine, cluster);
+    }
+
+    /** The app among the runtime's background scale-downs; needs the session, so call it on the step pool. */
+    final ScaleDownTasks.AppKey appKey() throws IOException, InterruptedException {
+        engine();
+        Session s = session;
+        return new ScaleDownTasks.AppKey(String.valueOf(s.cluster.config().getMasterUrl()), s.engine.namespace(),
+                step.getApp());
+    }
+
+    /**
+     * After a switch that does not wait for the old colour: hands its scheduled scale-down to the runtime, which
+     * carries it out when due, whether or not this build still runs. It gets a connection of its own (this step's
+     * closes when the step ends) and logs to the controller's log, not to a console that may be closed by then.
+     * Best effort: the switch is done whatever happens here, so a problem is a warning, not the step's failure.
+     */
+    final void handOverScaleDown() {
+        try {
+            ScaleDownTasks.AppKey key = appKey();
+            Session s = session;
+            BlueGreenRuntime runtime = BlueGreenRuntime.get();
+            ClusterClients.Connection connection = runtime.clients().connect(s.cluster.config());
+            BlueGreen background;
+            try {
+                background = connection.engine(key.namespace()).listener(new ScaleDownTasks.LogListener(secrets()))
+                        .executor(runtime.engineExecutor()).build();
+            } catch (RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+            runtime.scaleDowns().start(key, connection, background, secrets());
+        } catch (Exception e) {
+            console().warn("the old colour of " + step.getApp() + " was not handed over for its scale-down ("
+                    + StepFailures.toStepFailure(step.functionName(), e, secrets()).getMessage() + "); it keeps "
+                    + "running until the app's next release scales it down");
+        }
+    }
+
+    /** A newer release of the app owns its colours: a pending background scale-down of an older one goes. */
+    final void cancelPendingScaleDown() throws IOException, InterruptedException {
+        BlueGreenRuntime.get().scaleDowns().cancel(appKey());
     }
 
     private void closeSession() {
@@ -308,5 +349,6 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         }
     }
 
-    private record Session(ClusterClients.Connection connection, BlueGreen engine) { }
+    private record Session(ClusterClients.Connection connection, BlueGreen engine,
+                           ClusterConfigResolver.ResolvedCluster cluster) { }
 }

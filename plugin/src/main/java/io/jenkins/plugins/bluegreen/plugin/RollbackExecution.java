@@ -52,7 +52,7 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
                 .build()), this::rolledBack);
     }
 
-    private void rolledBack(RollbackResult r) {
+    private void rolledBack(RollbackResult r) throws Exception {
         if (r.message() != null && !r.message().isBlank()) {
             console().line(r.message());
         }
@@ -63,6 +63,11 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
             case SCALED_UP_AND_SWITCHED_BACK -> "rolled back " + r.app() + ": scaled " + r.liveColor()
                     + " up again and switched " + r.other() + " -> " + r.liveColor();
         });
+        if (r.action() == RollbackResult.Action.ABANDONED) {
+            cancelPendingScaleDown(); // the abandoned colour is at zero, its schedule dropped
+        } else {
+            handOverScaleDown(); // the colour rolled away from is scheduled like after any switch
+        }
         finish(Results.label(r.liveColor()));
     }
 

@@ -57,17 +57,22 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
                 .build()), this::switched);
     }
 
-    private void switched(SwitchResult r) {
+    private void switched(SwitchResult r) throws Exception {
         liveColor = r.to().label();
         describe(r, console());
-        if (step.isWaitForScaleDown() && r.scaleDownAt() != null) {
+        if (r.scaleDownAt() == null) {
+            cancelPendingScaleDown(); // nothing scheduled now: an older release's task has nothing left to do
+            finish();
+        } else if (step.isWaitForScaleDown()) {
+            cancelPendingScaleDown(); // this build does it itself
             awaitScaleDown();
         } else {
+            handOverScaleDown();
             finish();
         }
     }
 
-    /** The console lines an approver reads after a switch; shared with the block form of blueGreenDeploy. */
+    /** The console lines an approver reads after a switch; shared with blueGreenRelease. */
     static void describe(SwitchResult r, ConsoleListener console) {
         if (r.outcome() == SwitchResult.Outcome.ALREADY_LIVE) {
             console.line(r.to() + " was already live for " + r.app() + " (someone else switched); nothing written");
@@ -77,8 +82,9 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
                 ? " (approved by " + r.recorded().approvedBy() + ")" : "";
         console.line("switched " + r.app() + " (Service " + r.service() + "): " + r.from() + " -> " + r.to() + who);
         console.line(r.scaleDownAt() != null
-                ? r.from() + " keeps running until " + r.scaleDownAt() + " for an instant rollback"
-                : r.from() + " keeps running (no scale-down)");
+                ? "old colour " + r.from() + " will be scaled down at " + r.scaleDownAt() + " (scaleDownDelay); "
+                        + "rollback app: '" + r.app() + "' before then is instant"
+                : "old colour " + r.from() + " keeps running (scaleDownDelay: 0)");
         console.line("to roll back: rollback app: '" + r.app() + "'");
     }
 

@@ -105,7 +105,7 @@ class BadInputTest {
     @Test
     void manifestFileOutsideNode() throws Exception {
         assertThat(failureOf(deploy(s -> s.setManifestFile("k8s/deploy.yaml"))))
-                .isEqualTo(BlueGreenDeployExecution.NO_WORKSPACE);
+                .isEqualTo("manifestFile needs a workspace: call blueGreenDeploy inside node { }");
     }
 
     @Test

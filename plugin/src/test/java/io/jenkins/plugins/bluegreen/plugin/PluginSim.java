@@ -76,6 +76,17 @@ final class PluginSim implements AutoCloseable {
         return client.apps().deployments().inNamespace(namespace).withName(name).get();
     }
 
+    /** The latest background scale-down a switch without waiting handed to the runtime; fails if there is none. */
+    java.util.concurrent.CompletableFuture<io.jenkins.plugins.bluegreen.core.ScaleDownResult> scaleDownTask(
+            String namespace, String app) {
+        return runtime.scaleDowns().latest(namespace, app)
+                .orElseThrow(() -> new AssertionError("no background scale-down was started for " + app));
+    }
+
+    boolean scaleDownStarted(String namespace, String app) {
+        return runtime.scaleDowns().latest(namespace, app).isPresent();
+    }
+
     /** Writes counted by the sim (controllers' own writes are not counted). */
     long writes() {
         return sim.requests().count("POST", "/") + sim.requests().count("PUT", "/")

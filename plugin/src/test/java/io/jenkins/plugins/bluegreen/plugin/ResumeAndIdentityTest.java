@@ -78,7 +78,7 @@ class ResumeAndIdentityTest {
     void aSecretTextTokenWorksAndNeverReachesTheConsole() throws Exception {
         String token = "service-account-token-5e6f7a8b";
         sim.credentials.put("sa-token", new FakeCredentials.Token("sa-token", token));
-        BlueGreenDeployStep step = new BlueGreenDeployStep("shop");
+        BlueGreenReleaseStep step = new BlueGreenReleaseStep("shop");
         step.setCredentialsId("sa-token");
         step.setServerUrl(SIM.sim().url());
         step.setNamespace(ns);
@@ -133,9 +133,9 @@ class ResumeAndIdentityTest {
     }
 
     @Test
-    void aBlockFormResumedMidSwitchFinishesWhenItsColourIsLive() throws Exception {
+    void aReleaseResumedMidSwitchFinishesWhenItsColourIsLive() throws Exception {
         PROCEED = new java.util.concurrent.CountDownLatch(1);
-        BlueGreenDeployStep step = PluginSim.onSim(new BlueGreenDeployStep("shop"), ns);
+        BlueGreenReleaseStep step = PluginSim.onSim(new BlueGreenReleaseStep("shop"), ns);
         step.setImage("registry.example/shop:2.0");
         step.setLockWait("1m");
         TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, () -> {

@@ -28,13 +28,18 @@ class SnippetResourcesTest {
     private static final String ROOT = "/io/jenkins/plugins/bluegreen/plugin/";
 
     @ParameterizedTest
-    @ValueSource(classes = {BlueGreenDeployStep.class, AwaitHealthyStep.class, SwitchTrafficStep.class,
-            RollbackStep.class})
+    @ValueSource(classes = {BlueGreenDeployStep.class, BlueGreenReleaseStep.class, AwaitHealthyStep.class,
+            SwitchTrafficStep.class, RollbackStep.class})
     void everyParameterHasAConfigEntryAndAHelpFile(Class<?> stepClass) throws Exception {
         String config = read(ROOT + stepClass.getSimpleName() + "/config.jelly");
         String cluster = read(ROOT + "ClusterStep/cluster.jelly");
         assertThat(config).contains("<st:include page=\"cluster.jelly\" class=\""
                 + ClusterStep.class.getName() + "\"/>");
+        if (DeployingStep.class.isAssignableFrom(stepClass)) {
+            assertThat(config).contains("<st:include page=\"deploy.jelly\" class=\""
+                    + DeployingStep.class.getName() + "\"/>");
+            config = config + read(ROOT + "DeployingStep/deploy.jelly");
+        }
         assertThat(resource(ROOT + stepClass.getSimpleName() + "/help.html")).as("help.html").isNotNull();
 
         for (String field : parameters(stepClass)) {
@@ -50,14 +55,15 @@ class SnippetResourcesTest {
     }
 
     @ParameterizedTest
-    @ValueSource(classes = {BlueGreenDeployStep.class, AwaitHealthyStep.class, SwitchTrafficStep.class,
-            RollbackStep.class})
+    @ValueSource(classes = {BlueGreenDeployStep.class, BlueGreenReleaseStep.class, AwaitHealthyStep.class,
+            SwitchTrafficStep.class, RollbackStep.class})
     void descriptorsCarryTheSymbolAndFunctionName(Class<?> stepClass) throws Exception {
         Class<?> descriptorClass = Class.forName(stepClass.getName() + "$DescriptorImpl");
         StepDescriptor descriptor = (StepDescriptor) descriptorClass.getDeclaredConstructor().newInstance();
         String symbol = descriptorClass.getAnnotation(Symbol.class).value()[0];
         assertThat(descriptor.getFunctionName()).isEqualTo(symbol);
-        assertThat(descriptor.takesImplicitBlockArgument()).isEqualTo(stepClass == BlueGreenDeployStep.class);
+        // Pipeline refuses a block step called without a body and a plain step called with one: only the release
+        assertThat(descriptor.takesImplicitBlockArgument()).isEqualTo(stepClass == BlueGreenReleaseStep.class);
         assertThat(descriptor.getRequiredContext()).hasSize(3);
     }
 

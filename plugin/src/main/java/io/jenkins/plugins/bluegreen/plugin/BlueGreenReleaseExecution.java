@@ -1,0 +1,185 @@
+package io.jenkins.plugins.bluegreen.plugin;
+
+import io.jenkins.plugins.bluegreen.core.AbandonResult;
+import io.jenkins.plugins.bluegreen.core.AppStatus;
+import io.jenkins.plugins.bluegreen.core.Color;
+import io.jenkins.plugins.bluegreen.core.SwitchRequest;
+import io.jenkins.plugins.bluegreen.core.SwitchResult;
+import org.jenkinsci.plugins.workflow.steps.BodyExecution;
+import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+
+/**
+ * blueGreenRelease: deploy → await healthy → body → switch. Live traffic is only ever changed by the switch after a
+ * successful body. Everything else that ends the release before the switch — the new colour unhealthy or timing
+ * out, the body failing or aborted, the build stopped — abandons the new colour (scaled to zero, lock released, live
+ * untouched) and fails with the original cause: the step owns the release, so nobody else is left to clean up.
+ */
+final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleaseStep> {
+    private static final long serialVersionUID = 1L;
+
+    private BodyExecution body;
+    private String approver;
+    /** Why the new colour is being abandoned; delivered as the step's failure once it is. */
+    private Throwable abandonCause;
+
+    BlueGreenReleaseExecution(BlueGreenReleaseStep step, StepContext context) {
+        super(step, context);
+    }
+
+    @Override
+    void validate() throws Exception {
+        super.validate();
+        step.parsedScaleDownDelay();
+    }
+
+    @Override
+    void afterHealthy() {
+        phase = Phase.BODY;
+        save();
+        console().line(newColor + " is ready and not live yet; when the block completes, traffic switches to it");
+        body = getContext().newBodyInvoker().withCallback(new BodyDone(this)).start();
+    }
+
+    /** Before the body (unhealthy, timed out): abandon what was written; a failed switch leaves it to the user. */
+    @Override
+    void failed(Throwable t) {
+        if (newColor == null || phase != Phase.AWAITING) {
+            fail(t);
+            return;
+        }
+        if (claim()) {
+            Throwable failure = StepFailures.toStepFailure(step.functionName(), t, secrets());
+            console().line(newColor + " did not become healthy: abandoning it; live traffic stays as it was");
+            abandonThenFail(failure);
+        }
+    }
+
+    void bodySucceeded(Object bodyResult) {
+        if (isDone()) {
+            return;
+        }
+        approver = step.getApprovedBy() != null ? step.getApprovedBy()
+                : bodyResult instanceof String s && !s.isBlank() ? s.trim() : null;
+        switchTraffic();
+    }
+
+    private void switchTraffic() {
+        phase = Phase.SWITCHING;
+        save();
+        blocking(engine -> engine.switchTraffic(SwitchRequest.builder(step.getApp())
+                .to(Color.parse(newColor))
+                .service(step.getService())
+                .approvedBy(approver)
+                .buildUrl(identity().buildUrl())
+                .holder(identity().holder())
+                .lockWait(step.parsedLockWait())
+                .scaleDownDelay(step.parsedScaleDownDelay())
+                .build()), this::switched);
+    }
+
+    private void switched(SwitchResult r) throws Exception {
+        SwitchTrafficExecution.describe(r, console());
+        if (r.scaleDownAt() != null) {
+            handOverScaleDown();
+        }
+        result.put("switched", Boolean.TRUE);
+        finish();
+    }
+
+    void bodyFailed(Throwable t) {
+        if (claim()) {
+            console().line("the block did not complete (" + describe(t) + "): abandoning " + newColor
+                    + "; live traffic stays as it was");
+            abandonThenFail(t);
+        }
+    }
+
+    /** For a claimed step: abandon the new colour (best effort), then fail with {@code cause} unchanged. */
+    private void abandonThenFail(Throwable cause) {
+        phase = Phase.ABANDONING;
+        abandonCause = cause;
+        save();
+        executor().execute(() -> {
+            try {
+                AbandonResult a = engine().abandon(step.getApp(), identity().holder());
+                console().line("abandoned " + a.deployment() + " (scaled to 0); " + a.liveColor() + " stays live");
+            } catch (Throwable e) {
+                console().line("warning: could not abandon " + newColor + ": "
+                        + StepFailures.toStepFailure(step.functionName(), e, secrets()).getMessage()
+                        + "; run rollback app: '" + step.getApp() + "' to abandon it");
+            }
+            deliverFailure(cause);
+        });
+    }
+
+    @Override
+    public void stop(Throwable cause) throws Exception {
+        if (phase == Phase.BODY && body != null) {
+            // the body's callback abandons the new colour and fails with the body's outcome
+            body.cancel(cause);
+            return;
+        }
+        if (phase == Phase.ABANDONING || !claim()) {
+            return;
+        }
+        cancelCurrent();
+        if (newColor != null && phase != Phase.SWITCHING) {
+            console().line("stopped before the switch: abandoning " + newColor + "; live traffic stays as it was");
+            abandonThenFail(cause);
+            return;
+        }
+        console().line(phase == Phase.SWITCHING
+                ? "stopped while switching " + step.getApp() + " to " + newColor + ": the switch may have been "
+                        + "written; check the live colour before acting"
+                : "stopped while deploying " + step.getApp() + "; live traffic was not touched; if the new colour "
+                        + "was written, rollback app: '" + step.getApp() + "' abandons it");
+        deliverFailure(cause);
+    }
+
+    @Override
+    void resumeLater() {
+        switch (phase) {
+            case BODY -> { } // the body resumes by itself and calls back
+            case SWITCHING -> blocking(engine -> engine.status(step.getApp(), step.getService()), this::settle);
+            case ABANDONING -> abandonThenFail(abandonCause);
+            default -> super.resumeLater();
+        }
+    }
+
+    /** Resumed mid-switch: the target is explicit (newColor), so switching again is safe unless it is live. */
+    private void settle(AppStatus status) {
+        if (newColor.equals(Results.label(status.liveColor()))) {
+            console().line("the switch of " + step.getApp() + " to " + newColor + " was written before the restart");
+            result.put("switched", Boolean.TRUE);
+            finish();
+        } else {
+            switchTraffic();
+        }
+    }
+
+    private static String describe(Throwable t) {
+        String m = t.getMessage();
+        return t.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+    }
+
+    /** The body's outcome, back to the execution; serialized with the body. */
+    static final class BodyDone extends BodyExecutionCallback {
+        private static final long serialVersionUID = 1L;
+        private final BlueGreenReleaseExecution execution;
+
+        BodyDone(BlueGreenReleaseExecution execution) {
+            this.execution = execution;
+        }
+
+        @Override
+        public void onSuccess(StepContext context, Object result) {
+            execution.bodySucceeded(result);
+        }
+
+        @Override
+        public void onFailure(StepContext context, Throwable t) {
+            execution.bodyFailed(t);
+        }
+    }
+}

@@ -1,0 +1,141 @@
+package io.jenkins.plugins.bluegreen.plugin;
+
+import hudson.AbortException;
+import hudson.FilePath;
+import io.jenkins.plugins.bluegreen.core.Color;
+import io.jenkins.plugins.bluegreen.core.DeployRequest;
+import io.jenkins.plugins.bluegreen.core.HealthSummary;
+import io.jenkins.plugins.bluegreen.core.Release;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import org.jenkinsci.plugins.workflow.steps.StepContext;
+
+/**
+ * The phases both deploying steps start with: deploy the idle colour, then await it healthy. Each phase is saved
+ * with the build so a restart continues where it stopped; what comes after "healthy" is the subclass's.
+ */
+abstract class DeployingExecution<S extends DeployingStep> extends ClusterStepExecution<S> {
+    private static final long serialVersionUID = 1L;
+
+    /** Every phase of a deploying step; blueGreenDeploy only goes through DEPLOYING, AWAITING and DONE. */
+    enum Phase { DEPLOYING, AWAITING, BODY, SWITCHING, ABANDONING, DONE }
+
+    Phase phase = Phase.DEPLOYING;
+    String newColor;
+    LinkedHashMap<String, Object> result;
+
+    DeployingExecution(S step, StepContext context) {
+        super(step, context);
+    }
+
+    static String noWorkspace(String function) {
+        return "manifestFile needs a workspace: call " + function + " inside node { }";
+    }
+
+    @Override
+    void validate() throws Exception {
+        step.checkSource();
+        step.parsedTimeout();
+        step.parsedLockWait();
+        if (step.getManifestFile() != null && getContext().get(FilePath.class) == null) {
+            throw new AbortException(noWorkspace(step.functionName()));
+        }
+    }
+
+    @Override
+    void begin() {
+        deploy();
+    }
+
+    final void deploy() {
+        phase = Phase.DEPLOYING;
+        save();
+        // on the step pool, not core's: a deploy may wait for the lock, and core's pool must stay free for reads
+        blocking(engine -> engine.deploy(request()), this::deployed);
+    }
+
+    /** Runs on the step pool: reading manifestFile may reach an agent. */
+    private DeployRequest request() throws IOException, InterruptedException {
+        return DeployRequest.builder(step.getApp())
+                .service(step.getService())
+                .previewService(step.getPreviewService())
+                .image(step.getImage())
+                .container(step.getContainer())
+                .manifest(step.getManifestFile() != null ? readManifestFile() : step.getManifest())
+                .replicas(step.getReplicas())
+                .revision(step.getRevision())
+                .buildUrl(identity().buildUrl())
+                .holder(identity().holder())
+                .lockWait(step.parsedLockWait())
+                .timeout(step.parsedTimeout())
+                .build();
+    }
+
+    private String readManifestFile() throws IOException, InterruptedException {
+        FilePath workspace = getContext().get(FilePath.class);
+        if (workspace == null) {
+            throw new AbortException(noWorkspace(step.functionName()));
+        }
+        FilePath file = workspace.child(step.getManifestFile());
+        if (!file.exists()) {
+            throw new AbortException(step.functionName() + ": manifestFile: '" + step.getManifestFile()
+                    + "' does not exist in the workspace " + workspace.getRemote() + " — pass a path relative to the "
+                    + "workspace, e.g. 'k8s/deployment.yaml' (nothing was changed)");
+        }
+        return file.readToString();
+    }
+
+    private void deployed(Release r) throws Exception {
+        newColor = r.newColor().label();
+        result = Results.release(r, false, false);
+        // the deploy rewrote the colour an older release had scheduled for scale-down: that task has nothing left
+        cancelPendingScaleDown();
+        console().line("live colour of " + r.app() + ": " + (r.liveColor() == null ? "none" : r.liveColor())
+                + " (Service " + r.service() + ", namespace " + r.namespace() + ")");
+        console().line("deployed " + r.deployment() + ": " + String.join(", ", r.images()) + ", " + r.replicas()
+                + " replica(s), revision " + r.revision());
+        afterDeploy(r);
+    }
+
+    /** The new colour is written; by default, await it. */
+    void afterDeploy(Release r) throws Exception {
+        await();
+    }
+
+    final void await() {
+        phase = Phase.AWAITING;
+        save();
+        later(engine -> engine.awaitHealthyAsync(step.getApp(), Color.parse(newColor), step.parsedTimeout()),
+                this::healthy);
+    }
+
+    private void healthy(HealthSummary h) throws Exception {
+        result.put("healthy", Boolean.TRUE);
+        console().line(h.deployment() + " is healthy: " + h.replicas() + "/" + h.replicas() + " ready");
+        afterHealthy();
+    }
+
+    /** The new colour is healthy and not live. */
+    abstract void afterHealthy() throws Exception;
+
+    final void finish() {
+        phase = Phase.DONE;
+        succeed(result);
+    }
+
+    /** Continues DEPLOYING (deploying again: same holder, the lock is re-entrant), AWAITING and DONE. */
+    @Override
+    void resume() {
+        switch (phase) {
+            case DEPLOYING -> deploy();
+            case AWAITING -> await();
+            case DONE -> succeed(result);
+            default -> resumeLater();
+        }
+    }
+
+    /** The phases after AWAITING, for the subclass that has them. */
+    void resumeLater() {
+        throw new IllegalStateException(step.functionName() + " has no phase " + phase);
+    }
+}
