@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import hudson.model.Result;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
+import io.jenkins.plugins.bluegreen.kubesim.PodScript;
 import java.time.Duration;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.job.WorkflowRun;
@@ -15,7 +16,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.jvnet.hudson.test.JenkinsRule;
 import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
 
-/** {@code blueGreenDeploy(...) { input ... }}: the step itself switches on Proceed and abandons on Abort. */
+/**
+ * {@code blueGreenRelease(...) { input ... }}: the step itself switches on Proceed and abandons on Abort, and on a
+ * new colour that never gets healthy; Pipeline itself refuses the block form without a block and blueGreenDeploy
+ * with one.
+ */
 @WithJenkins
 class BlockFormReleaseTest {
 
@@ -81,5 +86,39 @@ class BlockFormReleaseTest {
         assertEquals(serviceBefore, cluster.service().getMetadata().getResourceVersion());
         assertEquals(0, cluster.deployment("green").getSpec().getReplicas(), "the new colour is abandoned");
         assertNull(cluster.lockHolder());
+    }
+
+    @Test
+    void anUnhealthyNewColourIsAbandonedBeforeTheBodyAndFailsWithThePodsReasons(JenkinsRule j) throws Exception {
+        WorldCluster cluster = WorldCluster.seed(SIM.sim());
+        cluster.addTokenCredential();
+        String broken = WorldCluster.NEW_IMAGE + "-broken";
+        SIM.sim().scripts().image(broken, PodScript.IMAGE_PULL_ERROR);
+        String serviceBefore = cluster.service().getMetadata().getResourceVersion();
+
+        WorkflowRun run = Pipelines.start(j, Pipelines.blockFormWithImage(cluster, broken));
+
+        j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(run));
+        j.assertLogContains("blueGreenRelease: Deployment myapp-green is unhealthy", run);
+        j.assertLogNotContains("the body ran", run);
+        assertEquals(serviceBefore, cluster.service().getMetadata().getResourceVersion());
+        assertEquals(0, cluster.deployment("green").getSpec().getReplicas(), "the new colour is abandoned");
+        assertNull(cluster.lockHolder(), "no lock is left behind");
+    }
+
+    @Test
+    void pipelineRefusesEachDeployingStepInTheOtherForm(JenkinsRule j) throws Exception {
+        WorldCluster cluster = WorldCluster.seed(SIM.sim());
+        cluster.addTokenCredential();
+
+        WorkflowRun release = Pipelines.start(j, Pipelines.releaseWithoutBlock(cluster));
+        j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(release));
+        j.assertLogContains("blueGreenRelease step must be called with a body", release);
+
+        WorkflowRun deploy = Pipelines.start(j, "deploy-with-block", Pipelines.deployWithBlock(cluster));
+        j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(deploy));
+        j.assertLogContains("Expected named arguments", deploy);
+        j.assertLogNotContains("the body ran", deploy);
+        assertNull(cluster.lockHolder(), "neither call reached the cluster");
     }
 }

@@ -41,9 +41,9 @@ final class Pipelines {
                 + "}\n";
     }
 
-    /** Block form: the gate is the body; the step switches on Proceed and abandons on Abort by itself. */
+    /** Block form (blueGreenRelease): the gate is the body; the step switches on Proceed and abandons on Abort. */
     static String blockForm(WorldCluster cluster) {
-        return "def r = blueGreenDeploy(app: 'myapp', image: '" + WorldCluster.NEW_IMAGE + "', scaleDownDelay: '0', "
+        return "def r = blueGreenRelease(app: 'myapp', image: '" + WorldCluster.NEW_IMAGE + "', scaleDownDelay: '0', "
                 + cluster.clusterArgs() + ") {\n"
                 + "  " + Gate.INPUT + "\n"
                 + "}\n"
@@ -52,14 +52,38 @@ final class Pipelines {
 
     /** Block form whose body fails without any person involved (a failing smoke test). */
     static String blockFormFailingBody(WorldCluster cluster) {
-        return "blueGreenDeploy(app: 'myapp', image: '" + WorldCluster.NEW_IMAGE + "', " + cluster.clusterArgs()
+        return "blueGreenRelease(app: 'myapp', image: '" + WorldCluster.NEW_IMAGE + "', " + cluster.clusterArgs()
                 + ") {\n"
                 + "  error 'smoke test failed'\n"
                 + "}\n";
     }
 
+    /** Block form whose new colour never gets healthy: the body must not run. */
+    static String blockFormWithImage(WorldCluster cluster, String image) {
+        return "blueGreenRelease(app: 'myapp', image: '" + image + "', " + cluster.clusterArgs() + ") {\n"
+                + "  echo 'the body ran'\n"
+                + "}\n";
+    }
+
+    /** Each deploying step called in the form Pipeline refuses for it. */
+    static String releaseWithoutBlock(WorldCluster cluster) {
+        return "blueGreenRelease(app: 'myapp', image: '" + WorldCluster.NEW_IMAGE + "', " + cluster.clusterArgs()
+                + ")\n";
+    }
+
+    static String deployWithBlock(WorldCluster cluster) {
+        return "blueGreenDeploy(app: 'myapp', image: '" + WorldCluster.NEW_IMAGE + "', " + cluster.clusterArgs()
+                + ") {\n"
+                + "  echo 'the body ran'\n"
+                + "}\n";
+    }
+
     static WorkflowRun start(JenkinsRule j, String script) throws Exception {
-        WorkflowJob job = j.createProject(WorkflowJob.class, JOB);
+        return start(j, JOB, script);
+    }
+
+    static WorkflowRun start(JenkinsRule j, String jobName, String script) throws Exception {
+        WorkflowJob job = j.createProject(WorkflowJob.class, jobName);
         job.setDefinition(new CpsFlowDefinition(script, true));
         return job.scheduleBuild2(0).waitForStart();
     }

@@ -25,7 +25,7 @@ class RestartAtGateTest {
     @RegisterExtension
     final JenkinsSessionExtension sessions = new JenkinsSessionExtension();
 
-    /** The block form's execution is suspended in its body phase across the restart and switches afterwards. */
+    /** blueGreenRelease's execution is suspended in its body phase across the restart and switches afterwards. */
     @Test
     void blockFormProceedAfterRestart() throws Throwable {
         WorldCluster cluster = WorldCluster.seed(SIM.sim());

@@ -2,6 +2,7 @@ package io.jenkins.plugins.bluegreen.plugin.world;
 
 import io.jenkins.plugins.bluegreen.plugin.AwaitHealthyStep;
 import io.jenkins.plugins.bluegreen.plugin.BlueGreenDeployStep;
+import io.jenkins.plugins.bluegreen.plugin.BlueGreenReleaseStep;
 import io.jenkins.plugins.bluegreen.plugin.ClusterStep;
 import io.jenkins.plugins.bluegreen.plugin.RollbackStep;
 import io.jenkins.plugins.bluegreen.plugin.SwitchTrafficStep;
@@ -14,8 +15,8 @@ import org.jvnet.hudson.test.junit.jupiter.WithJenkins;
  * What the Snippet Generator writes for each step, and that the written call parses back into an equal step
  * ({@link SnippetizerTester#assertRoundTrip}). Named arguments come out in alphabetical order and defaults are
  * left out, as Jenkins' DescribableModel does; a step given only {@code app} is written in the short form.
- * blueGreenDeploy is expected without a block: the composed form is the main one, and the Snippet Generator appends
- * a block to every call of a step whose descriptor takes one.
+ * blueGreenDeploy is written without a block and blueGreenRelease with one: the Snippet Generator appends a block
+ * ({@code // some block}) to every call of a step whose descriptor takes one.
  */
 @WithJenkins
 class SnippetRoundTripTest {
@@ -37,11 +38,9 @@ class SnippetRoundTripTest {
         step.setWait(false);
         step.setTimeout("15m");
         step.setLockWait("30m");
-        step.setScaleDownDelay("1h");
-        step.setApprovedBy("alice");
-        snippets.assertRoundTrip(step, "blueGreenDeploy app: 'myapp', approvedBy: 'alice', container: 'web', "
+        snippets.assertRoundTrip(step, "blueGreenDeploy app: 'myapp', container: 'web', "
                 + "image: 'registry.example.com/myapp:2.0', lockWait: '30m', previewService: 'myapp-preview', "
-                + "replicas: 10, revision: '2.0', scaleDownDelay: '1h', timeout: '15m', wait: false");
+                + "replicas: 10, revision: '2.0', timeout: '15m', wait: false");
 
         BlueGreenDeployStep fromFile = new BlueGreenDeployStep("myapp");
         fromFile.setManifestFile("k8s/deployment.yaml");
@@ -52,6 +51,32 @@ class SnippetRoundTripTest {
         snippets.assertRoundTrip(inline,
                 "blueGreenDeploy app: 'myapp', manifest: '''kind: Deployment\nspec:\n  replicas: 2\n'''");
         SnippetizerTester.assertDocGeneration(BlueGreenDeployStep.class);
+    }
+
+    @Test
+    void blueGreenRelease(JenkinsRule j) throws Exception {
+        SnippetizerTester snippets = new SnippetizerTester(j);
+        BlueGreenReleaseStep step = new BlueGreenReleaseStep("myapp");
+        snippets.assertRoundTrip(step, "blueGreenRelease('myapp') {\n    // some block\n}");
+
+        step.setImage("registry.example.com/myapp:2.0");
+        step.setContainer("web");
+        step.setReplicas(10);
+        step.setRevision("2.0");
+        step.setPreviewService("myapp-preview");
+        step.setTimeout("15m");
+        step.setLockWait("30m");
+        step.setScaleDownDelay("1h");
+        step.setApprovedBy("alice");
+        snippets.assertRoundTrip(step, "blueGreenRelease(app: 'myapp', approvedBy: 'alice', container: 'web', "
+                + "image: 'registry.example.com/myapp:2.0', lockWait: '30m', previewService: 'myapp-preview', "
+                + "replicas: 10, revision: '2.0', scaleDownDelay: '1h', timeout: '15m') {\n    // some block\n}");
+
+        BlueGreenReleaseStep fromFile = new BlueGreenReleaseStep("myapp");
+        fromFile.setManifestFile("k8s/deployment.yaml");
+        snippets.assertRoundTrip(fromFile,
+                "blueGreenRelease(app: 'myapp', manifestFile: 'k8s/deployment.yaml') {\n    // some block\n}");
+        SnippetizerTester.assertDocGeneration(BlueGreenReleaseStep.class);
     }
 
     @Test

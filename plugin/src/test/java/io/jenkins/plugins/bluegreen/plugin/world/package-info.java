@@ -13,9 +13,9 @@
  * step executions through a test StepContext instead.
  *
  * <p>What they hold: the composed release ({@code blueGreenDeploy} → {@code input} → {@code switchTraffic}, rollback
- * on abort) and the block form, each answered Proceed and Abort through Jenkins' REST endpoints as a member of the
- * submitter group; a controller restart while the build waits at the gate; and the Snippet Generator's round trip
- * for every step. The cluster is kube-sim, reached through {@code serverUrl} and a secret text (token) credential.
+ * on abort) and the block form ({@code blueGreenRelease}), each answered Proceed and Abort through Jenkins' REST
+ * endpoints as a member of the submitter group; a controller restart while the build waits at the gate; and the
+ * Snippet Generator's round trip for every step. The cluster is kube-sim, reached through {@code serverUrl} and a secret text (token) credential.
  * No assertion depends on timing: builds are awaited with {@code waitForMessage}/{@code waitForCompletion}.
  */
 package io.jenkins.plugins.bluegreen.plugin.world;
