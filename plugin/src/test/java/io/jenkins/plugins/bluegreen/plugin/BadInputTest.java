@@ -85,6 +85,21 @@ class BadInputTest {
     }
 
     @Test
+    void blueGreenReleaseChecksItsOwnAndTheDeployParametersBeforeAnyWrite() throws Exception {
+        BlueGreenReleaseStep noSource = PluginSim.onSim(new BlueGreenReleaseStep("shop"), ns);
+        assertThat(failureOf(noSource)).startsWith("blueGreenRelease: image: no image, manifest or manifestFile given");
+
+        BlueGreenReleaseStep badDelay = PluginSim.onSim(new BlueGreenReleaseStep("shop"), ns);
+        badDelay.setImage("registry.example/shop:2.0");
+        badDelay.setScaleDownDelay("10");
+        assertThat(failureOf(badDelay)).startsWith("blueGreenRelease: scaleDownDelay: '10' has no unit");
+
+        BlueGreenReleaseStep fromFile = PluginSim.onSim(new BlueGreenReleaseStep("shop"), ns);
+        fromFile.setManifestFile("k8s/deploy.yaml");
+        assertThat(failureOf(fromFile)).isEqualTo("manifestFile needs a workspace: call blueGreenRelease inside node { }");
+    }
+
+    @Test
     void aColourThatIsNeitherBlueNorGreen() throws Exception {
         SwitchTrafficStep sw = PluginSim.onSim(new SwitchTrafficStep("shop"), ns);
         sw.setTo("purple");

@@ -16,6 +16,7 @@ class DescriptorValidationTest {
     private final SwitchTrafficStep.DescriptorImpl switchTraffic = new SwitchTrafficStep.DescriptorImpl();
     private final AwaitHealthyStep.DescriptorImpl awaitHealthy = new AwaitHealthyStep.DescriptorImpl();
     private final RollbackStep.DescriptorImpl rollback = new RollbackStep.DescriptorImpl();
+    private final BlueGreenReleaseStep.DescriptorImpl release = new BlueGreenReleaseStep.DescriptorImpl();
 
     @Test
     void appNames() {
@@ -34,6 +35,9 @@ class DescriptorValidationTest {
         assertThat(awaitHealthy.doCheckTimeout("0").getMessage()).contains("must be greater than zero");
         assertThat(switchTraffic.doCheckScaleDownDelay("0").kind).isEqualTo(FormValidation.Kind.OK);
         assertThat(rollback.doCheckLockWait("-1s").kind).isEqualTo(FormValidation.Kind.ERROR);
+        assertThat(release.doCheckScaleDownDelay("10").getMessage()).contains("has no unit");
+        assertThat(release.doCheckTimeout("0").getMessage()).contains("must be greater than zero");
+        assertThat(release.doCheckReplicas("-1").kind).isEqualTo(FormValidation.Kind.ERROR);
     }
 
     @Test
