@@ -23,7 +23,9 @@ final class Abandon {
         InputValidation.app(app, context.settings());
         InputValidation.holder(holder);
         AppState state = AppState.read(context, app, null).requireAdopted();
-        DeployLock.Held held = lock.holdBriefly(app, holder, java.time.Duration.ZERO);
+        // the pipeline that deployed the idle colour usually abandons it: its stamp proves the lock (LockStamp)
+        DeployLock.Held held = lock.provenByStamp(app, holder, state.deployment(state.idleColor()).orElse(null),
+                state.service()).orElseGet(() -> lock.holdBriefly(app, holder, java.time.Duration.ZERO));
         if (held.contended()) {
             // read before the previous holder let go: the idle colour then may be the live one now
             try {

@@ -34,8 +34,15 @@ record AppSnapshot(Map<String, String> selector, Map<String, String> serviceAnno
 
     private static Colour colour(KubernetesClient client, String namespace, String name) {
         Deployment d = client.apps().deployments().inNamespace(namespace).withName(name).get();
-        return d == null ? null : new Colour(d.getSpec().getReplicas(), new DeploymentView(d).images(),
-                d.getMetadata().getAnnotations());
+        if (d == null) {
+            return null;
+        }
+        // what the Deployment controller writes by itself (deployment.kubernetes.io/revision, set shortly after a
+        // create) is not the engine's doing: under load it landed after a cell's first snapshot and read as a change
+        Map<String, String> annotations = new java.util.TreeMap<>(d.getMetadata().getAnnotations() == null ? Map.of()
+                : d.getMetadata().getAnnotations());
+        annotations.keySet().removeIf(key -> key.startsWith("deployment.kubernetes.io/"));
+        return new Colour(d.getSpec().getReplicas(), new DeploymentView(d).images(), annotations);
     }
 
     /**

@@ -98,9 +98,13 @@ class LockStampTest {
     }
 
     @Test
-    void abandonRemovesTheStampWithTheScaleDown() {
+    void abandonByTheDeployerTrustsTheStampAndRemovesItWithTheScaleDown() {
+        long leaseReads = leaseReads();
+
         blueGreen.abandon("myapp", HOLDER);
 
+        assertThat(leaseReads()).isEqualTo(leaseReads);
+        assertThat(apps.deployment("myapp-green").getSpec().getReplicas()).isZero();
         assertThat(LockStamp.on(apps.deployment("myapp-green"))).isEmpty();
         assertThat(blueGreen.lock("myapp")).hasValueSatisfying(l -> assertThat(l.holder()).isNull());
     }

@@ -541,6 +541,10 @@ class RandomFaultRunsTest {
         {"create", "/apis/coordination.k8s.io/v1/namespaces/NS/leases"},
         {"update", "/apis/coordination.k8s.io/v1/namespaces/NS/leases/myapp-bluegreen"},
         {"get", "/apis/coordination.k8s.io/v1/namespaces/NS/leases/myapp-bluegreen"},
+        // the requests a switch and a rollback send without reading first (issue 4): the old colour's scale-down
+        // time, the lock's release and a rollback's take of a free lock
+        {"patch", "/apis/apps/v1/namespaces/NS/deployments/*"},
+        {"patch", "/apis/coordination.k8s.io/v1/namespaces/NS/leases/myapp-bluegreen"},
     };
 
     private static String abbreviate(String text) {
