@@ -300,6 +300,25 @@ final class DeployLock {
         }
     }
 
+    /**
+     * Releases the lock after a switch or rollback: without a read when this operation's own Service write moved
+     * traffic ({@code recorded}: that write put a new head on the history, which voids the holder's stamps); when it
+     * found the target already live — switched by someone else, perhaps by hand, leaving the history as it was — the
+     * stamps are dropped first, as for any release that follows no traffic change of ours.
+     */
+    void releaseAfterSwitch(Held held, boolean recorded) {
+        if (recorded) {
+            releaseAfterSuccess(held);
+            return;
+        }
+        try {
+            release(held);
+        } catch (BlueGreenException e) {
+            context.listener().warn("the deploy lock of " + held.app() + " could not be released (" + e.getMessage()
+                    + "); it expires by itself");
+        }
+    }
+
     /** Drops the lock stamps of the holders {@code whose} accepts from both colours' Deployments. */
     private void forgetStamps(String app, java.util.function.Predicate<String> whose) {
         for (Color color : Color.values()) {

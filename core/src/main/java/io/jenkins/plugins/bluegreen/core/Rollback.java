@@ -66,7 +66,7 @@ final class Rollback {
         }
         SwitchResult switched = switcher.switchAndFollow(current, previous, HistoryEntry.ROLLBACK,
                 request.approvedBy(), request.buildUrl(), context.settings().scaleDownDelay());
-        lock.releaseAfterSuccess(held);
+        lock.releaseAfterSwitch(held, switched.outcome() == SwitchResult.Outcome.SWITCHED);
         return new RollbackResult(request.app(), action, switched.to(), live,
                 switched.outcome() == SwitchResult.Outcome.SWITCHED ? "traffic is back on " + previous + " ("
                         + switched.revision() + ")" : previous + " was already live");

@@ -66,7 +66,7 @@ final class SwitchTraffic {
                 : context.settings().scaleDownDelay();
         SwitchResult result = switchAndFollow(state, target, HistoryEntry.SWITCH, request.approvedBy(),
                 request.buildUrl(), delay);
-        lock.releaseAfterSuccess(held);
+        lock.releaseAfterSwitch(held, result.outcome() == SwitchResult.Outcome.SWITCHED);
         return result;
     }
 

@@ -98,6 +98,29 @@ class LockStampTest {
     }
 
     @Test
+    void aSwitchThatFindsItsTargetSwitchedByHandDropsTheStampBeforeReleasing() throws Exception {
+        // our Service write is held back while someone points the Service at green with kubectl (no history entry):
+        // the switch ends ALREADY_LIVE, and since nothing of ours moved the history head, the stamp must go before
+        // the lock does — else, once green is idle again, it would vouch for a lock now free for anyone
+        String servicePath = "/api/v1/namespaces/" + namespace + "/services/myapp";
+        SIM.sim().faults().add(io.jenkins.plugins.bluegreen.kubesim.FaultRule.on("update", servicePath)
+                .delay(Duration.ofMillis(700)).once());
+        java.util.concurrent.CompletableFuture<SwitchResult> switching = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build()));
+        Eventually.until(WAIT, () -> SIM.sim().requests().count("update", servicePath) >= 1);
+        SIM.client().services().inNamespace(namespace).withName("myapp").edit(s -> {
+            s.getSpec().getSelector().put(COLOR, "green");
+            return s;
+        });
+
+        SwitchResult result = switching.get(20, java.util.concurrent.TimeUnit.SECONDS);
+
+        assertThat(result.outcome()).isEqualTo(SwitchResult.Outcome.ALREADY_LIVE);
+        assertThat(LockStamp.on(apps.deployment("myapp-green"))).isEmpty();
+        assertThat(blueGreen.lock("myapp")).hasValueSatisfying(l -> assertThat(l.holder()).isNull());
+    }
+
+    @Test
     void abandonByTheDeployerTrustsTheStampAndRemovesItWithTheScaleDown() {
         long leaseReads = leaseReads();
 
