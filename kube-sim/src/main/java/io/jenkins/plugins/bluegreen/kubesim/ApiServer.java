@@ -195,6 +195,10 @@ final class ApiServer {
             id -> workers.execute(() -> route(ex, false)));
         case DROP_BEFORE_APPLY -> drop(ex);
         case DROP_AFTER_APPLY -> route(ex, true);
+        case HOLD -> {
+          rule.gate().hold(); // serve() runs on a worker thread, never on the event loop
+          route(ex, false);
+        }
         default -> route(ex, false);
       }
     } catch (RuntimeException e) {

@@ -32,7 +32,9 @@ public final class FaultRule {
     /** Closes the connection without applying the request. */
     DROP_BEFORE_APPLY,
     /** Applies the request, then closes the connection instead of answering. */
-    DROP_AFTER_APPLY
+    DROP_AFTER_APPLY,
+    /** Holds the request until a {@link RequestGate} opens, then serves it normally. */
+    HOLD
   }
 
   private final String verb;
@@ -45,9 +47,15 @@ public final class FaultRule {
   private final Duration retryAfter;
   private final Duration delay;
   private final int times;
+  private final RequestGate gate;
 
   private FaultRule(String verb, String pathGlob, Predicate<FaultRequest> where, Action action, int status,
       String message, Duration retryAfter, Duration delay, int times) {
+    this(verb, pathGlob, where, action, status, message, retryAfter, delay, times, null);
+  }
+
+  private FaultRule(String verb, String pathGlob, Predicate<FaultRequest> where, Action action, int status,
+      String message, Duration retryAfter, Duration delay, int times, RequestGate gate) {
     this.verb = verb;
     this.pathGlob = pathGlob;
     this.path = RequestCounters.glob(pathGlob);
@@ -58,6 +66,7 @@ public final class FaultRule {
     this.retryAfter = retryAfter;
     this.delay = delay;
     this.times = times;
+    this.gate = gate;
   }
 
   /** Starts a rule for requests with this verb (or HTTP method, or *) and path glob. */
@@ -107,6 +116,14 @@ public final class FaultRule {
       return new FaultRule(verb, pathGlob, where, Action.DROP_BEFORE_APPLY, 0, null, null, null, -1);
     }
 
+    /**
+     * Holds the request, before anything is applied, until {@code gate} opens; then serves it. For
+     * interleaving two clients in a test without timing (see {@link RequestGate}).
+     */
+    public FaultRule holdUntil(RequestGate gate) {
+      return new FaultRule(verb, pathGlob, where, Action.HOLD, 0, null, null, null, -1, Objects.requireNonNull(gate));
+    }
+
     /** Makes the change, then closes the connection: the client cannot know it succeeded. */
     public FaultRule dropAfterApply() {
       return new FaultRule(verb, pathGlob, where, Action.DROP_AFTER_APPLY, 0, null, null, null, -1);
@@ -118,7 +135,7 @@ public final class FaultRule {
     if (n < 1) {
       throw new IllegalArgumentException("times must be at least 1, was " + n);
     }
-    return new FaultRule(verb, pathGlob, where, action, status, message, retryAfter, delay, n);
+    return new FaultRule(verb, pathGlob, where, action, status, message, retryAfter, delay, n, gate);
   }
 
   public FaultRule once() {
@@ -127,7 +144,7 @@ public final class FaultRule {
 
   /** Fires on every matching request (the default). */
   public FaultRule always() {
-    return new FaultRule(verb, pathGlob, where, action, status, message, retryAfter, delay, -1);
+    return new FaultRule(verb, pathGlob, where, action, status, message, retryAfter, delay, -1, gate);
   }
 
   boolean matches(FaultRequest r) {
@@ -166,6 +183,11 @@ public final class FaultRule {
   }
 
   /** How often the rule fires; -1 for always. */
+  /** The gate of a {@link Action#HOLD} rule, else null. */
+  public RequestGate gate() {
+    return gate;
+  }
+
   public int times() {
     return times;
   }

@@ -90,6 +90,32 @@ class FaultRulesTest {
   }
 
   @Test
+  void aHeldRequestIsAppliedOnlyOnceItsGateOpensWhileOtherRequestsGoOn() throws Exception {
+    String ns = SIM.newNamespace();
+    RawHttp http = new RawHttp(SIM.sim());
+    RequestGate gate = new RequestGate();
+    SIM.sim().faults().add(FaultRule.on("create", "/api/v1/namespaces/" + ns + "/configmaps")
+        .where(r -> r.body().contains("\"held\"")).holdUntil(gate).once());
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> held = java.util.concurrent.CompletableFuture
+        .supplyAsync(() -> {
+          try {
+            return http.post(cmPath(ns), RawHttp.configMap("held"));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+    assertThat(gate.awaitArrival(WAIT)).isTrue();
+
+    // while it is held: nothing of it applied, and other requests (even to the same path) are served
+    assertThat(http.post(cmPath(ns), RawHttp.configMap("other")).statusCode()).isEqualTo(201);
+    assertThat(exists(ns, "held")).isFalse();
+    gate.open();
+
+    assertThat(held.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS).statusCode()).isEqualTo(201);
+    assertThat(exists(ns, "held")).isTrue();
+  }
+
+  @Test
   void delayPastTheClientTimeoutStillAppliesTheChange() throws Exception {
     String ns = SIM.newNamespace();
     RawHttp http = new RawHttp(SIM.sim());
