@@ -64,6 +64,8 @@ final class Abandon {
             context.listener().info("abandoned " + name + " (scaled from " + before[0] + " to 0); " + state.liveColor()
                     + " still serves traffic, untouched");
         }
+        // the release is gone, so is its announcement (kept until now: a rollback meanwhile takes the lock)
+        new DeployAnnouncement(context).clear(state.service());
         return new AbandonResult(state.app(), state.liveColor(), idle, name, before[0]);
     }
 }

@@ -15,9 +15,12 @@ import java.util.function.Predicate;
  * Deploys a new version into the idle colour. Order matters: everything is validated and the Deployment to write
  * is fully built before the first write (the lock), so bad input leaves the cluster untouched. Then: adopt if the
  * app is not under blue-green yet, and create or update the idle colour's Deployment (template replaced, guarded
- * by resourceVersion). The live colour is never written.
+ * by resourceVersion). Before the idle colour is written, the deploy is announced on the live Service
+ * ({@link DeployAnnouncement}). The live colour is never written.
  */
 final class DeployIdleColor {
+    /** Lost races on the Service's announcement before giving up; each one re-reads and decides again. */
+    private static final int ANNOUNCE_ATTEMPTS = 5;
     private final EngineContext context;
     private final DeployLock lock;
 
@@ -51,24 +54,48 @@ final class DeployIdleColor {
             // the app was read before another holder let go of the lock: the colour idle then may be live now
             plan = decideAgainUnderTheLock(request, manifest, held);
         }
-        AppState state = plan.state();
-        Deployment desired = plan.desiredAt().apply(context.clock().instant().toString());
         AdoptionResult adopted = null;
         if (plan.adoption() != null) {
             adopted = new Adoption(context).run(plan.adoption(), request.holder(), request.timeout());
-            // Rollback tells "deployed since the last traffic change" by comparing deployed-at with the history;
-            // the adoption just recorded a change, so the release must be stamped after it.
-            desired = plan.desiredAt().apply(context.clock().instant().toString());
         }
+        // the stamp names the newest traffic change it saw: after an adoption that is the adoption's own record
+        io.fabric8.kubernetes.api.model.Service seen = adopted == null ? plan.state().service()
+                : context.cluster().service(plan.state().serviceName()).orElse(plan.state().service());
+        for (int attempt = 1; ; attempt++) {
+            try {
+                // before the idle colour is touched, and guarded by the read that chose it: a rollback without the
+                // lock either sees it or has its own Service write refused (DeployAnnouncement)
+                seen = new DeployAnnouncement(context).announce(seen, plan.idle(), request.holder());
+                break;
+            } catch (StaleObjectException changed) {
+                if (attempt >= ANNOUNCE_ATTEMPTS) {
+                    lock.release(held);
+                    throw new ConflictException("Service " + plan.state().serviceName() + " kept changing while "
+                            + "announcing the deploy (" + attempt + " attempts); nothing was deployed — check who "
+                            + "else writes it and run status");
+                }
+                // someone switched or rolled back since the read: the colour idle then may be live now
+                context.listener().info("Service " + plan.state().serviceName() + " changed before the deploy was "
+                        + "announced; reading again to decide the idle colour again");
+                plan = decideAgainUnderTheLock(request, manifest, held);
+                if (plan.adoption() != null) {
+                    lock.release(held);
+                    throw new ConflictException("Service " + plan.state().serviceName() + " lost its colour key while "
+                            + "deploying; nothing was deployed — run status");
+                }
+                seen = plan.state().service();
+            }
+        }
+        AppState state = plan.state();
+        // Rollback tells "deployed since the last traffic change" by comparing deployed-at with the history; an
+        // adoption just recorded a change, so the release is stamped after it (and after the announcement)
+        Deployment desired = plan.desiredAt().apply(context.clock().instant().toString());
         ReplicaSizing sizing = plan.sizing();
         if (sizing.hpa() != null) {
             context.listener().info("HorizontalPodAutoscaler " + sizing.hpa() + " scales the live colour; sized "
                     + desired.getMetadata().getName() + " like it: " + sizing.replicas() + " replicas (the HPA is not retargeted)");
         }
         Color idle = plan.idle();
-        // the stamp names the newest traffic change it saw: after an adoption that is the adoption's own record
-        io.fabric8.kubernetes.api.model.Service seen = adopted == null ? state.service()
-                : context.cluster().service(state.serviceName()).orElse(state.service());
         desired = stamped(desired, held, seen);
         Deployment written = write(desired, state.deployment(idle).orElse(null),
                 state.deployment(idle).isPresent() || plan.adoption() != null);

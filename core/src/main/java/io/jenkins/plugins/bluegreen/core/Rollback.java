@@ -11,6 +11,9 @@ import java.util.Optional;
  * person at a terminal gets the same answer: a release that never went live (the idle colour was deployed after
  * the last traffic change and still runs) is abandoned; otherwise traffic goes back to the previous colour —
  * at once when it still runs, after scaling it up and awaiting it when it was scaled down.
+ *
+ * <p>Switching back to a colour that still runs is tried first without the deploy lock ({@link FastRollback});
+ * everything else — an announced deploy, a colour to scale up, an abandon, a take-over — takes the lock as below.
  */
 final class Rollback {
     private final EngineContext context;
@@ -26,7 +29,16 @@ final class Rollback {
         InputValidation.holder(request.holder());
         InputValidation.lockWait(request.lockWait());
         InputValidation.timeout(request.timeout());
-        // the Service and the idle colour (what a rollback switches back to, or abandons); the live colour only
+        // the usual rollback — the previous colour still runs, no deploy announced — needs no lock: the Service's
+        // resourceVersion arbitrates with a deploy (FastRollback, DeployAnnouncement). A take-over is asked for to
+        // deal with the lock, so it always goes the locked way.
+        if (!request.takeOverLock()) {
+            Optional<RollbackResult> fast = new FastRollback(context).tryRollback(request);
+            if (fast.isPresent()) {
+                return fast.get();
+            }
+        }
+        // the locked path: the Service and the idle colour (what a rollback switches back to, or abandons); the live colour only
         // matters for a colour that must be scaled up, and is read then
         Decision decision = decide(request, AppState.readServiceAndTarget(context, request.app(), request.service(), null)
                 .requireAdopted());

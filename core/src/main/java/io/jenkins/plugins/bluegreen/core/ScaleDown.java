@@ -58,9 +58,12 @@ final class ScaleDown {
     /**
      * {@link #schedule} for a colour the caller did not read (a switch reads only the colour it switches to): a merge
      * patch that sets {@code scale-down-at}, one request and no read. It needs no guard: the colour just stopped
-     * serving and the caller still holds the deploy lock, so no deploy of ours can be replacing it; and whatever else
-     * happens to it later, {@link #ifDue} re-reads the Service and never scales a colour that serves traffic. With
-     * zero delay (keep it running) there is nothing to write: a colour that was live carries no schedule.
+     * serving; a switch still holds the deploy lock, so no deploy of ours can be replacing it, and a rollback without
+     * the lock ({@link FastRollback}) may meet a deploy that announced itself after the rollback's write — if this
+     * patch lands after that deploy's write, {@link #ifDue} drops it without scaling (the release was deployed after
+     * the last traffic change). Whatever else happens to the colour later, {@link #ifDue} re-reads the Service and
+     * never scales a colour that serves traffic. With zero delay (keep it running) there is nothing to write: a colour
+     * that was live carries no schedule.
      */
     private Instant scheduleUnread(String app, Color color, Instant due) {
         if (due == null) {
@@ -103,12 +106,27 @@ final class ScaleDown {
                 context.listener().info(name + " serves traffic again; its scheduled scale-down was dropped");
                 return new ScaleDownResult(app, ScaleDownResult.Outcome.SKIPPED_LIVE, color, name, due, 0);
             }
+            if (deployedSinceLastTrafficChange(state, deployment.get())) {
+                // a release waiting for its switch never carries a schedule of ours (a deploy drops it): this one is a
+                // late follow-up of a switch or rollback that landed after the deploy — not a reason to scale it
+                cancel(app, color, deployment.get());
+                context.listener().info(name + " holds a release deployed after the last traffic change; the "
+                        + "scale-down scheduled on it before that deploy was dropped, never scaled");
+                continue;
+            }
             if (context.clock().instant().isBefore(due)) {
                 return new ScaleDownResult(app, ScaleDownResult.Outcome.NOT_DUE, color, name, due, 0);
             }
             return scaleDown(state, color, deployment.get(), due);
         }
         return new ScaleDownResult(app, ScaleDownResult.Outcome.NOTHING_SCHEDULED, null, null, null, 0);
+    }
+
+    /** As {@link Rollback} tells a release that never went live: deployed after the newest history entry. */
+    private static boolean deployedSinceLastTrafficChange(AppState state, Deployment deployment) {
+        Instant deployedAt = new DeploymentView(deployment).instantAnnotation(StateKeys.DEPLOYED_AT);
+        HistoryEntry head = ServiceSelectorWrite.head(state.service());
+        return deployedAt != null && head != null && head.switchedAt() != null && deployedAt.isAfter(head.switchedAt());
     }
 
     /**

@@ -55,12 +55,8 @@ final class ServiceSelectorWrite {
             HistoryEntry entry = new HistoryEntry(action, view.annotation(StateKeys.REVISION), target, view.images(),
                     context.clock().instant(), approvedBy, buildUrl);
             ours = entry;
-            Service desired = switched(current, target, entry);
             try {
-                Service written = context.cluster().update(desired, s -> entry.equals(head(s)));
-                verify(written, target, entry);
-                context.listener().info("Service " + current.serviceName() + " now selects " + target
-                        + (current.liveColor() == null ? "" : " (was " + current.liveColor() + ")"));
+                writeOnce(current, target, entry);
                 return new Outcome(current, true, entry);
             } catch (StaleObjectException lostRace) {
                 if (attempt >= MAX_ATTEMPTS) {
@@ -78,6 +74,20 @@ final class ServiceSelectorWrite {
                 }
             }
         }
+    }
+
+    /**
+     * One guarded update of the Service {@code state} read, pointing it at {@code target} with {@code entry} at the
+     * head of its history, verified on the answer. For a caller that checked the target and handles the lost race.
+     *
+     * @throws StaleObjectException when the Service changed since {@code state} was read
+     */
+    Service writeOnce(AppState state, Color target, HistoryEntry entry) {
+        Service written = context.cluster().update(switched(state, target, entry), s -> entry.equals(head(s)));
+        verify(written, target, entry);
+        context.listener().info("Service " + state.serviceName() + " now selects " + target
+                + (state.liveColor() == null ? "" : " (was " + state.liveColor() + ")"));
+        return written;
     }
 
     /**
@@ -171,6 +181,9 @@ final class ServiceSelectorWrite {
         Map<String, String> annotations = new LinkedHashMap<>(
                 service.getMetadata().getAnnotations() == null ? Map.of() : service.getMetadata().getAnnotations());
         annotations.put(StateKeys.ACTIVE_COLOR, target.label());
+        // a deploy's announcement ends with the traffic change (DeployAnnouncement); rollbacks without the lock
+        // never get here while one is present
+        annotations.remove(StateKeys.DEPLOYING);
         if (state.liveColor() != null) {
             annotations.put(StateKeys.PREVIOUS_COLOR, state.liveColor().label());
         } else {
@@ -212,13 +225,13 @@ final class ServiceSelectorWrite {
         }
     }
 
-    private HistoryEntry head(AppState state) {
+    private static HistoryEntry head(AppState state) {
         return head(state.service());
     }
 
-    private HistoryEntry head(Service service) {
+    static HistoryEntry head(Service service) {
         try {
-            List<HistoryEntry> entries = history.decode(Labels.annotation(service, StateKeys.HISTORY));
+            List<HistoryEntry> entries = new ReleaseHistory().decode(Labels.annotation(service, StateKeys.HISTORY));
             return entries.isEmpty() ? null : entries.get(0);
         } catch (ReleaseHistory.UnreadableHistoryException e) {
             return null;

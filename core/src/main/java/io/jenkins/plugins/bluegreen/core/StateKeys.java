@@ -8,6 +8,11 @@ final class StateKeys {
     static final String ACTIVE_COLOR = PREFIX + "active-color";
     static final String PREVIOUS_COLOR = PREFIX + "previous-color";
     static final String HISTORY = PREFIX + "history";
+    /**
+     * A deploy in progress ({@link DeployAnnouncement}): written before the deploy touches the idle colour, removed by
+     * the switch's Service write or by abandon. While present, rollback takes the deploy lock (its slow path).
+     */
+    static final String DEPLOYING = PREFIX + "deploying";
 
     // on a colour Deployment
     static final String REVISION = PREFIX + "revision";

@@ -82,14 +82,23 @@ final class SwitchTraffic {
      */
     SwitchResult switchAndFollow(AppState state, Color target, String action, String approvedBy, String buildUrl,
                                  Duration scaleDownDelay) {
-        Color from = state.liveColor();
         ServiceSelectorWrite.Outcome outcome = new ServiceSelectorWrite(context)
                 .write(state, target, action, approvedBy, buildUrl);
-        String revision = state.deployment(target).map(d -> Labels.annotation(d, StateKeys.REVISION)).orElse(null);
         if (!outcome.written()) {
+            String revision = state.deployment(target).map(d -> Labels.annotation(d, StateKeys.REVISION)).orElse(null);
             return new SwitchResult(state.app(), state.serviceName(), target, target, revision,
                     SwitchResult.Outcome.ALREADY_LIVE, null, null, null);
         }
+        return followUps(state, target, outcome, scaleDownDelay);
+    }
+
+    /**
+     * What comes after a Service write that moved traffic from {@code state}'s live colour to {@code target}
+     * ({@code outcome.before()} holds the copies it decided on): see {@link #switchAndFollow}.
+     */
+    SwitchResult followUps(AppState state, Color target, ServiceSelectorWrite.Outcome outcome, Duration scaleDownDelay) {
+        Color from = state.liveColor();
+        String revision = state.deployment(target).map(d -> Labels.annotation(d, StateKeys.REVISION)).orElse(null);
         ScaleDown scaleDown = new ScaleDown(context);
         AppState read = outcome.before();
         String targetName = context.settings().deploymentName(state.app(), target);

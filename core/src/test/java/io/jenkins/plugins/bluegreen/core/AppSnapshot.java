@@ -49,13 +49,16 @@ record AppSnapshot(Map<String, String> selector, Map<String, String> serviceAnno
      * The differences from {@code before} in what an operation that did not happen must leave alone.
      *
      * @param blueMayChange a rollback that failed after scaling the idle colour back up leaves it running — it serves
-     *                      no traffic, and it is what the next rollback attempt needs anyway
-     * @param lockMayChange operations other than the lock keep or take the lock on failure by design
+     *                      no traffic, and it is what the next rollback attempt needs anyway; one that failed after
+     *                      claiming it (FastRollback) leaves it without its pending scale-down, for the same reason
+     * @param lockMayChange operations other than the lock keep or take the lock on failure by design — and with it a
+     *                      deploy's announcement on the Service (DeployAnnouncement), which lives as long as that lock
      */
     List<String> differencesFrom(AppSnapshot before, boolean blueMayChange, boolean lockMayChange) {
         List<String> changed = new ArrayList<>();
         compare(changed, "Service selector", before.selector, selector);
-        compare(changed, "Service annotations", before.serviceAnnotations, serviceAnnotations);
+        compare(changed, "Service annotations", withoutAnnouncement(before.serviceAnnotations, lockMayChange),
+                withoutAnnouncement(serviceAnnotations, lockMayChange));
         if (!blueMayChange) {
             compare(changed, "blue Deployment", before.blue, blue);
         }
@@ -65,6 +68,15 @@ record AppSnapshot(Map<String, String> selector, Map<String, String> serviceAnno
             compare(changed, "lock holder", before.lockHolder, lockHolder);
         }
         return changed;
+    }
+
+    private static Map<String, String> withoutAnnouncement(Map<String, String> annotations, boolean dropIt) {
+        if (!dropIt || annotations == null) {
+            return annotations;
+        }
+        Map<String, String> rest = new java.util.TreeMap<>(annotations);
+        rest.remove(StateKeys.DEPLOYING);
+        return rest;
     }
 
     private static void compare(List<String> changed, String what, Object before, Object after) {

@@ -49,8 +49,23 @@ class CutoverRequestsTest {
                 listener.warn(message);
             }
         }).build();
+        Map<String, Long> beforeDeploy = SIM.sim().requests().snapshot();
         blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
+        deployRequests = since(beforeDeploy, requests());
         blueGreen.awaitHealthy("myapp", null, WAIT);
+    }
+
+    private List<String> deployRequests;
+
+    @Test
+    void theDeployAnnouncesItselfOnTheServiceBeforeWritingTheIdleColourWithOneRequest() {
+        // one more than before the Service arbitrated rollbacks: the guarded announcement (DeployAnnouncement)
+        assertThat(deployRequests).containsExactlyInAnyOrder(
+                "get deployments/myapp-blue", "get deployments/myapp-green", "get services/myapp",
+                "list horizontalpodautoscalers", "get leases/myapp-bluegreen", "create leases",
+                "update services/myapp", "create deployments");
+        assertThat(apps.service("myapp").getMetadata().getAnnotations().get(StateKeys.DEPLOYING))
+                .startsWith("color=green;since=").endsWith(";holder=" + HOLDER);
     }
 
     private volatile List<String> trafficMovedAt;
@@ -89,23 +104,28 @@ class CutoverRequestsTest {
     }
 
     @Test
-    void rollbackWhileThePreviousColourRunsMovesTrafficBackWithoutReadingTheLiveColour() {
+    void rollbackWhileThePreviousColourRunsMovesTrafficBackOnItsThirdRequestWithoutTheLease() {
         blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build());
+        assertThat(apps.service("myapp").getMetadata().getAnnotations()).as("the switch ended the announcement")
+                .doesNotContainKey(StateKeys.DEPLOYING);
         Map<String, Long> before = SIM.sim().requests().snapshot();
         trafficMovedAt = null;
 
         RollbackResult result = blueGreen.rollback(RollbackRequest.builder("myapp").holder(HOLDER).build());
 
         assertThat(result.action()).isEqualTo(RollbackResult.Action.SWITCHED_BACK);
-        // blue still carries its scale-down time from the switch, so it is claimed from a due scale-down first
+        // the Service, the claim of blue (drops the scale-down the switch scheduled on it; its answer says blue is
+        // ready), the guarded Service write; no Lease request at all
         assertThat(since(before, trafficMovedAt)).containsExactlyInAnyOrder(
-                "get services/myapp", "get deployments/myapp-blue", "patch leases/myapp-bluegreen",
-                "update deployments/myapp-blue", "update services/myapp");
+                "get services/myapp", "patch deployments/myapp-blue", "update services/myapp");
         assertThat(since(before, requests())).containsExactlyInAnyOrder(
-                "get services/myapp", "get deployments/myapp-blue", "patch leases/myapp-bluegreen",
-                "update deployments/myapp-blue", "update services/myapp",
-                "patch deployments/myapp-green", "update leases/myapp-bluegreen");
+                "get services/myapp", "patch deployments/myapp-blue", "update services/myapp",
+                "patch deployments/myapp-green");
         assertThat(apps.selector("myapp")).containsEntry(SimApps.COLOR, "blue");
+        assertThat(apps.deployment("myapp-blue").getMetadata().getAnnotations()).doesNotContainKey(StateKeys.SCALE_DOWN_AT);
+        assertThat(apps.deployment("myapp-green").getMetadata().getAnnotations()).containsKey(StateKeys.SCALE_DOWN_AT);
+        assertThat(blueGreen.status("myapp").history()).first()
+                .satisfies(h -> assertThat(h.action()).isEqualTo(HistoryEntry.ROLLBACK));
         assertThat(blueGreen.lock("myapp")).hasValueSatisfying(l -> assertThat(l.holder()).isNull());
     }
 

@@ -67,7 +67,8 @@ class FaultMatrixTest {
     private static KubernetesClient faultyClient;
     private static KubernetesClient observer;
 
-    enum Phase { LOCK, DEPLOY, AWAIT, PREVIEW, SWITCH, SCALE_DOWN, ROLLBACK }
+    /** FAST_ROLLBACK: the previous colour still runs (no lock, FastRollback); ROLLBACK: it was scaled down. */
+    enum Phase { LOCK, DEPLOY, AWAIT, PREVIEW, SWITCH, SCALE_DOWN, FAST_ROLLBACK, ROLLBACK }
 
     enum Outcome { COMPLETED, NOT_DONE, UNCERTAIN }
 
@@ -292,7 +293,7 @@ class FaultMatrixTest {
                     deploy(null);
                     reliable.awaitHealthy(APP, Color.GREEN, WAIT);
                 }
-                case SCALE_DOWN, ROLLBACK -> {
+                case SCALE_DOWN, FAST_ROLLBACK, ROLLBACK -> {
                     deploy(null);
                     reliable.awaitHealthy(APP, Color.GREEN, WAIT);
                     reliable.switchTraffic(SwitchRequest.builder(APP).to(Color.GREEN).holder(HOLDER)
@@ -318,7 +319,9 @@ class FaultMatrixTest {
             String ns = "/namespaces/" + namespace;
             return switch (phase) {
                 case LOCK -> List.<String[]>of(new String[] {"update", "/apis/coordination.k8s.io/v1" + ns + "/leases/" + APP + "-bluegreen"});
-                case DEPLOY -> List.<String[]>of(new String[] {"create", "/apis/apps/v1" + ns + "/deployments"});
+                // the announcement on the live Service, then the idle colour
+                case DEPLOY -> List.of(new String[] {"update", "/api/v1" + ns + "/services/" + APP},
+                        new String[] {"create", "/apis/apps/v1" + ns + "/deployments"});
                 case AWAIT -> List.of(new String[] {"list", "/apis/apps/v1" + ns + "/deployments"},
                         new String[] {"list", "/api/v1" + ns + "/pods"},
                         new String[] {"watch", "/apis/apps/v1" + ns + "/deployments"},
@@ -326,6 +329,9 @@ class FaultMatrixTest {
                 case PREVIEW -> List.<String[]>of(new String[] {"create", "/api/v1" + ns + "/services"});
                 case SWITCH -> List.<String[]>of(new String[] {"update", "/api/v1" + ns + "/services/" + APP});
                 case SCALE_DOWN -> List.<String[]>of(new String[] {"update", "/apis/apps/v1" + ns + "/deployments/" + APP + "-blue"});
+                // the claim of the previous colour, the Service write
+                case FAST_ROLLBACK -> List.of(new String[] {"patch", "/apis/apps/v1" + ns + "/deployments/" + APP + "-blue"},
+                        new String[] {"update", "/api/v1" + ns + "/services/" + APP});
                 case ROLLBACK -> List.of(new String[] {"update", "/apis/apps/v1" + ns + "/deployments/" + APP + "-blue"},
                         new String[] {"update", "/api/v1" + ns + "/services/" + APP});
             };
@@ -345,7 +351,7 @@ class FaultMatrixTest {
                         ScaleDownResult r = faulty.scaleDownIfDue(APP);
                         assertThat(r.outcome()).as("scale-down result").isEqualTo(ScaleDownResult.Outcome.SCALED_DOWN);
                     }
-                    case ROLLBACK -> faulty.rollback(RollbackRequest.builder(APP).holder(HOLDER).approvedBy(approvedBy)
+                    case FAST_ROLLBACK, ROLLBACK -> faulty.rollback(RollbackRequest.builder(APP).holder(HOLDER).approvedBy(approvedBy)
                             .timeout(WAIT).build());
                 }
                 return new Result(Outcome.COMPLETED, null);
@@ -372,6 +378,7 @@ class FaultMatrixTest {
                 }
                 case DEPLOY -> awaitRequest("create", "/apis/apps/v1" + ns + "/deployments", 1);
                 case SWITCH -> awaitRequest("update", "/api/v1" + ns + "/services/" + APP, 1);
+                case FAST_ROLLBACK -> awaitRequest("patch", "/apis/apps/v1" + ns + "/deployments/" + APP + "-blue", 1);
                 case SCALE_DOWN -> awaitRequest("update", "/apis/apps/v1" + ns + "/deployments/" + APP + "-blue", 1);
             }
             boolean waits = phase == Phase.LOCK || phase == Phase.AWAIT || phase == Phase.PREVIEW || phase == Phase.ROLLBACK;
@@ -401,7 +408,8 @@ class FaultMatrixTest {
         /** The outcome agrees with the cluster: done and visible, or nothing changed, or one of the two. */
         void checkOutcome(Result result, AppSnapshot before) {
             List<String> notCompleted = notCompleted();
-            List<String> changed = snapshot().differencesFrom(before, phase == Phase.ROLLBACK, phase != Phase.LOCK);
+            List<String> changed = snapshot().differencesFrom(before,
+                    phase == Phase.ROLLBACK || phase == Phase.FAST_ROLLBACK, phase != Phase.LOCK);
             switch (result.outcome()) {
                 case COMPLETED -> assertThat(notCompleted).as("%s reported success", phase).isEmpty();
                 case NOT_DONE -> assertThat(changed).as("%s failed with %s, so the app must be as it was", phase,
@@ -447,7 +455,7 @@ class FaultMatrixTest {
                         missing.add("the preview Service does not select green");
                     }
                 }
-                case SWITCH, ROLLBACK -> {
+                case SWITCH, FAST_ROLLBACK, ROLLBACK -> {
                     String target = phase == Phase.SWITCH ? "green" : "blue";
                     String action = phase == Phase.SWITCH ? HistoryEntry.SWITCH : HistoryEntry.ROLLBACK;
                     if (!target.equals(selector.get(SimApps.COLOR))) {

@@ -545,6 +545,8 @@ class RandomFaultRunsTest {
         // time, the lock's release and a rollback's take of a free lock
         {"patch", "/apis/apps/v1/namespaces/NS/deployments/*"},
         {"patch", "/apis/coordination.k8s.io/v1/namespaces/NS/leases/myapp-bluegreen"},
+        // a rollback without the lock claims the previous colour with a patch of deployments/* (above); the deploy's
+        // announcement and abandon's removal of it are updates of the Service (first row)
     };
 
     private static String abbreviate(String text) {

@@ -1,0 +1,101 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A deploy in progress, announced on the live Service ({@code bluegreen.jenkins.io/deploying} =
+ * {@code color=<idle>;since=<time>;holder=<holder>}, shown by kubectl) before the deploy touches the idle colour.
+ *
+ * <p>It makes the Service the arbiter between a deploy and a rollback that takes no lock ({@link FastRollback}): the
+ * announcement is an update guarded by the resourceVersion of the read the deploy decided its idle colour on, and the
+ * rollback's traffic write is guarded by the resourceVersion of its own read of the Service. So either the rollback
+ * reads the announcement (and takes the lock instead), or the announcement lands after that read and the rollback's
+ * write is refused (409), or the rollback's write lands first and the announcement is refused — then the deploy reads
+ * again and decides its idle colour again. In no order does traffic go to a colour a deploy is writing.
+ *
+ * <p>The switch's Service write removes it (the same write, {@link ServiceSelectorWrite}); abandon removes it once
+ * the release is scaled to zero. One left by a deploy that died only sends rollbacks to their locked path, which
+ * removes it with its own Service write.
+ */
+final class DeployAnnouncement {
+    private static final int CLEAR_ATTEMPTS = 5;
+    private final EngineContext context;
+
+    DeployAnnouncement(EngineContext context) {
+        this.context = context;
+    }
+
+    /** The announcement on {@code service}, or null. */
+    static String on(Service service) {
+        return Labels.annotation(service, StateKeys.DEPLOYING);
+    }
+
+    static String value(Color idle, Instant since, String holder) {
+        return "color=" + idle.label() + ";since=" + since + ";holder=" + holder;
+    }
+
+    /**
+     * Writes the announcement onto {@code read}, guarded by its resourceVersion.
+     *
+     * @return the Service as stored
+     * @throws StaleObjectException when the Service changed since {@code read}: read again and decide again
+     */
+    Service announce(Service read, Color idle, String holder) {
+        String value = value(idle, context.clock().instant(), holder);
+        Map<String, String> annotations = new LinkedHashMap<>(
+                read.getMetadata().getAnnotations() == null ? Map.of() : read.getMetadata().getAnnotations());
+        annotations.put(StateKeys.DEPLOYING, value);
+        Service announced = new ServiceBuilder(read).editMetadata().withAnnotations(annotations).endMetadata().build();
+        Service stored = context.cluster().update(announced, s -> value.equals(on(s)));
+        context.listener().info("announced the deploy into " + idle + " on Service " + read.getMetadata().getName()
+                + " (" + StateKeys.DEPLOYING + ")");
+        return stored;
+    }
+
+    /**
+     * Removes the announcement {@code read} carries, if the Service still carries that one: an update guarded by the
+     * resourceVersion (re-read and decided again when it changed), so no verb beyond a switch's is needed. Failing is a
+     * warning: what is left only sends rollbacks to their locked path.
+     */
+    void clear(Service read) {
+        String value = on(read);
+        if (value == null) {
+            return;
+        }
+        String name = read.getMetadata().getName();
+        Service current = read;
+        try {
+            for (int attempt = 1; ; attempt++) {
+                if (!value.equals(on(current))) {
+                    return; // gone, or a newer deploy's: not ours to remove
+                }
+                Map<String, String> annotations = new LinkedHashMap<>(current.getMetadata().getAnnotations());
+                annotations.remove(StateKeys.DEPLOYING);
+                Service cleared = new ServiceBuilder(current).editMetadata().withAnnotations(annotations).endMetadata()
+                        .build();
+                try {
+                    context.cluster().update(cleared, s -> !value.equals(on(s)));
+                    return;
+                } catch (StaleObjectException changed) {
+                    if (attempt >= CLEAR_ATTEMPTS) {
+                        throw new ConflictException("Service " + name + " kept changing (" + attempt + " attempts)");
+                    }
+                    current = context.cluster().service(name).orElse(null);
+                    if (current == null) {
+                        return;
+                    }
+                }
+            }
+        } catch (BlueGreenException e) {
+            context.listener().warn("could not remove the deploy announcement from Service " + name + " ("
+                    + e.getMessage() + "); until it is removed, rollbacks of this app take the deploy lock (the next "
+                    + "switch or rollback removes it), or remove it with kubectl -n " + context.namespace()
+                    + " annotate service " + name + " " + StateKeys.DEPLOYING + "-");
+        }
+    }
+}

@@ -1,0 +1,238 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Rollback while the previous colour still runs, without the deploy lock: three requests to traffic (issue 4).
+ *
+ * <ol>
+ * <li>GET the live Service. A deploy announcement ({@link DeployAnnouncement}), no previous colour, a history that
+ *     does not match the selector, or anything else unusual → empty: {@link Rollback}'s locked path decides.</li>
+ * <li>Claim the previous colour with one JSON patch that tests its revision is the one the history says it served
+ *     (when the history says) and drops its {@code scale-down-at} (add, then remove: the key is gone whether or not it was there). A due
+ *     scale-down's write is guarded by the resourceVersion it read, so if the claim removed a schedule that write is
+ *     refused; without a schedule there is no scale-down to race. The answer is the Deployment as stored, so it tells
+ *     whether the colour is fully ready and when it was deployed — not ready, scaled down, redeployed since the last
+ *     traffic change, or another revision → empty (the locked path scales it up and awaits it, or abandons).</li>
+ * <li>The Service write ({@link ServiceSelectorWrite#writeOnce}) guarded by the resourceVersion of step 1. A deploy
+ *     that announced itself after step 1 changed that resourceVersion, so the write is refused: read again — an
+ *     announcement → empty; traffic or history changed (someone else switched or rolled back) →
+ *     {@link ConflictException} naming what changed, never a second flip; only other annotations → once more.</li>
+ * </ol>
+ * Then the follow-ups of a switch: the colour rolled away from gets its scale-down scheduled. Nothing to release.
+ * The history entry written moves the history head, which voids every lock stamp ({@link LockStamp}).
+ */
+final class FastRollback {
+    private static final int MAX_WRITES = 2;
+
+    private final EngineContext context;
+
+    FastRollback(EngineContext context) {
+        this.context = context;
+    }
+
+    /** The rollback done, or empty when the locked path must decide (nothing was changed then but the claim). */
+    Optional<RollbackResult> tryRollback(RollbackRequest request) {
+        String app = request.app();
+        BlueGreenSettings settings = context.settings();
+        Service service;
+        try {
+            service = context.cluster().service(request.service() != null ? request.service() : app).orElse(null);
+        } catch (PermissionDeniedException refused) {
+            return Optional.empty(); // the locked path's reads tell a missing namespace from RBAC
+        }
+        if (service == null) {
+            return Optional.empty();
+        }
+        AppState seen = AppState.analyse(app, service, Map.of(), settings);
+        if (seen.selectorProblem() != null || seen.liveColor() == null) {
+            return Optional.empty();
+        }
+        String announced = DeployAnnouncement.on(service);
+        if (announced != null) {
+            context.listener().info("Service " + seen.serviceName() + " announces a deploy (" + announced
+                    + "); rolling back under the deploy lock");
+            return Optional.empty();
+        }
+        Color live = seen.liveColor();
+        Color previous = seen.previousColor();
+        List<HistoryEntry> history = historyOf(service);
+        if (previous == null || previous == live || history.isEmpty() || history.get(0).color() != live
+                || history.get(0).switchedAt() == null) {
+            return Optional.empty();
+        }
+        HistoryEntry lastChange = history.get(0);
+        // the revision the history says the previous colour served (none when it went live before the history
+        // began, e.g. set up by hand): the claim tests it, so a colour redeployed since is not even touched
+        String servedRevision = history.stream().skip(1).filter(e -> e.color() == previous).findFirst()
+                .map(HistoryEntry::revision).orElse(null);
+        Deployment claimed;
+        try {
+            claimed = claim(app, previous, servedRevision).orElse(null);
+        } catch (UncertainOutcomeException | ClusterUnreachableException | PermissionDeniedException e) {
+            // traffic has not moved; whether the schedule was dropped does not matter to the locked path, which reads
+            // everything again (and claims with an update of its own)
+            context.listener().info("could not claim " + settings.deploymentName(app, previous) + " for a rollback "
+                    + "without the lock (" + e.getMessage() + "); rolling back under the deploy lock");
+            return Optional.empty();
+        }
+        if (claimed == null || !switchableAtOnce(claimed, lastChange, seen, request.service() != null)) {
+            return Optional.empty();
+        }
+        AppState state = AppState.analyse(app, service, Map.of(previous, claimed), settings);
+        DeploymentView view = new DeploymentView(claimed);
+        HistoryEntry entry = new HistoryEntry(HistoryEntry.ROLLBACK, view.annotation(StateKeys.REVISION), previous,
+                view.images(), context.clock().instant(), request.approvedBy(), request.buildUrl());
+        Optional<AppState> written;
+        try {
+            written = writeService(state, previous, entry);
+        } catch (BlueGreenException e) {
+            if (!(e instanceof ConflictException)) { // a conflict's message says it already
+                context.listener().warn("the rollback's Service write failed" + leftUnscheduled(state, previous));
+            }
+            throw e;
+        }
+        if (written.isEmpty()) {
+            return Optional.empty();
+        }
+        SwitchResult switched = new SwitchTraffic(context, null).followUps(written.get(), previous,
+                new ServiceSelectorWrite.Outcome(written.get(), true, entry), settings.scaleDownDelay());
+        return Optional.of(new RollbackResult(app, RollbackResult.Action.SWITCHED_BACK, previous, live,
+                "traffic is back on " + previous + " (" + switched.revision() + ")"));
+    }
+
+    /**
+     * Step 2: one JSON patch that tests the revision (when known) and drops {@code scale-down-at}. Empty when the
+     * Deployment is gone, holds another revision or has no annotations at all (422).
+     */
+    private Optional<Deployment> claim(String app, Color color, String revision) {
+        String name = context.settings().deploymentName(app, color);
+        String scaleDownAt = JsonPatchOps.annotation(StateKeys.SCALE_DOWN_AT);
+        JsonPatchOps ops = new JsonPatchOps();
+        if (revision != null) {
+            ops.test(JsonPatchOps.annotation(StateKeys.REVISION), revision);
+        }
+        String patch = ops.add(scaleDownAt, "claimed by a rollback").remove(scaleDownAt).toString();
+        Deployment named = new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(context.namespace())
+                .endMetadata().build();
+        return context.cluster().patch(named, PatchType.JSON, patch,
+                d -> (revision == null || revision.equals(Labels.annotation(d, StateKeys.REVISION)))
+                        && Labels.annotation(d, StateKeys.SCALE_DOWN_AT) == null);
+    }
+
+    /**
+     * The claimed colour can take traffic now: all replicas ready at its current generation, deployed before the last
+     * traffic change (else it holds a release that never went live; no deploy time counts as before, as in
+     * {@link Rollback}), and belonging to this Service.
+     */
+    private boolean switchableAtOnce(Deployment claimed, HistoryEntry lastChange, AppState seen, boolean serviceGiven) {
+        DeploymentView view = new DeploymentView(claimed);
+        Instant deployedAt = view.instantAnnotation(StateKeys.DEPLOYED_AT);
+        if (deployedAt != null && deployedAt.isAfter(lastChange.switchedAt())) {
+            return false;
+        }
+        if (view.desiredReplicas() == 0 || !view.rolloutComplete()) {
+            return false;
+        }
+        String recorded = Labels.annotation(claimed, StateKeys.SERVICE);
+        return serviceGiven || recorded == null || recorded.isBlank() || recorded.equals(seen.serviceName());
+    }
+
+    /**
+     * Step 3, guarded by step 1's resourceVersion. Empty when a deploy announced itself meanwhile.
+     *
+     * @return the state the write was made on (step 1's, or the re-read after a change of other annotations)
+     */
+    private Optional<AppState> writeService(AppState state, Color target, HistoryEntry entry) {
+        ServiceSelectorWrite write = new ServiceSelectorWrite(context);
+        Service first = state.service();
+        AppState current = state;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                write.writeOnce(current, target, entry);
+                return Optional.of(current);
+            } catch (StaleObjectException changed) {
+                Service now = reRead(current, target);
+                if (entry.equals(ServiceSelectorWrite.head(now))) {
+                    return Optional.of(current); // ours, its answer lost
+                }
+                if (DeployAnnouncement.on(now) != null) {
+                    context.listener().info("a deploy announced itself on Service " + current.serviceName()
+                            + " while rolling back (" + DeployAnnouncement.on(now) + "); rolling back under the deploy "
+                            + "lock instead");
+                    return Optional.empty();
+                }
+                String trafficChange = trafficChange(current, first, now, target);
+                if (trafficChange != null) {
+                    throw new ConflictException(trafficChange);
+                }
+                if (attempt >= MAX_WRITES) {
+                    throw new ConflictException("Service " + current.serviceName() + " kept changing while rolling "
+                            + "back to " + target + " (" + attempt + " attempts); nothing was overwritten and traffic "
+                            + "still goes to " + state.liveColor() + " — check who else writes it and run status"
+                            + leftUnscheduled(current, target));
+                }
+                context.listener().info("Service " + current.serviceName() + " was changed by someone else (not its "
+                        + "traffic) while rolling back; writing again on the new version");
+                current = AppState.analyse(current.app(), now, current.deployments(), context.settings());
+            }
+        }
+    }
+
+    /** What changed about traffic between {@code first} and {@code now}, as the error to report; null if nothing. */
+    private String trafficChange(AppState state, Service first, Service now, Color target) {
+        AppState after = AppState.analyse(state.app(), now, Map.of(), context.settings());
+        HistoryEntry headBefore = ServiceSelectorWrite.head(first);
+        HistoryEntry headNow = ServiceSelectorWrite.head(now);
+        boolean sameSelector = Objects.equals(first.getSpec().getSelector(), now.getSpec().getSelector());
+        if (sameSelector && Objects.equals(headBefore, headNow)) {
+            return null;
+        }
+        String by = headNow == null ? "" : ": its newest history entry is a " + headNow.action() + " to "
+                + headNow.color() + " (" + headNow.revision() + ") at " + headNow.switchedAt()
+                + (headNow.approvedBy() == null ? "" : ", approved by " + headNow.approvedBy())
+                + (headNow.buildUrl() == null ? "" : ", by " + headNow.buildUrl());
+        String selects = after.liveColor() != null ? "selects " + after.liveColor() : "has selector " + now.getSpec()
+                .getSelector();
+        return "Service " + state.serviceName() + " was switched by someone else while rolling back to " + target
+                + " — it now " + selects + by + ". The rollback did not write it (it never flips traffic twice); run "
+                + "status and decide again" + (after.liveColor() == target ? "" : leftUnscheduled(state, target));
+    }
+
+    /** What a rollback that claimed {@code target} but did not switch leaves: the idle colour running, unscheduled. */
+    private String leftUnscheduled(AppState state, Color target) {
+        return "; " + context.settings().deploymentName(state.app(), target) + " was taken out of its pending "
+                + "scale-down, if it had one, and keeps running (what a next rollback needs) until the next release "
+                + "replaces it";
+    }
+
+    private Service reRead(AppState state, Color target) {
+        try {
+            return context.cluster().service(state.serviceName()).orElseThrow(() -> new ConflictException("Service "
+                    + state.serviceName() + " was deleted while rolling back to " + target));
+        } catch (ClusterUnreachableException e) {
+            throw new UncertainOutcomeException("rolling back Service " + state.serviceName() + " to " + target,
+                    "the Service could not be re-read; run `kubectl -n " + context.namespace() + " get service "
+                            + state.serviceName() + " -o yaml` and check whether its selector has "
+                            + context.settings().colorLabelKey() + "=" + target.label()
+                            + " and the newest bluegreen.jenkins.io/history entry is this rollback", e);
+        }
+    }
+
+    private static List<HistoryEntry> historyOf(Service service) {
+        try {
+            return new ReleaseHistory().decode(Labels.annotation(service, StateKeys.HISTORY));
+        } catch (ReleaseHistory.UnreadableHistoryException unreadable) {
+            return List.of();
+        }
+    }
+}
