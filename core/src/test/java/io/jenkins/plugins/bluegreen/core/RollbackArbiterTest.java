@@ -170,6 +170,26 @@ class RollbackArbiterTest {
     }
 
     @Test
+    void aLateScheduleOnAReleaseThatWasDeployedAfterTheLastTrafficChangeIsDroppedNotActedOn() {
+        // a rollback's follow-up (an unguarded patch of scale-down-at on the colour it left) may land after a deploy
+        // that announced itself once the rollback had written: the release waiting for its switch must not be scaled
+        blueGreen.rollback(rollback().build());
+        clock.advance(Duration.ofSeconds(1));
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(OTHER).build());
+        blueGreen.awaitHealthy("myapp", Color.GREEN, WAIT);
+        SIM.client().apps().deployments().inNamespace(namespace).withName("myapp-green").edit(d -> {
+            d.getMetadata().getAnnotations().put(StateKeys.SCALE_DOWN_AT, clock.instant().minusSeconds(1).toString());
+            return d;
+        });
+
+        ScaleDownResult result = blueGreen.scaleDownIfDue("myapp");
+
+        assertThat(result.outcome()).isEqualTo(ScaleDownResult.Outcome.NOTHING_SCHEDULED);
+        assertThat(apps.deployment("myapp-green").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(apps.deployment("myapp-green").getMetadata().getAnnotations()).doesNotContainKey(StateKeys.SCALE_DOWN_AT);
+    }
+
+    @Test
     void aStaleAnnouncementSendsTheRollbackToTheLockWhichClearsIt() {
         // a deploy that died after announcing itself, before writing anything else
         SIM.client().services().inNamespace(namespace).withName("myapp").edit(s -> new ServiceBuilder(s)
