@@ -173,6 +173,13 @@ class ResumeAndIdentityTest {
             engine.switchTraffic(io.jenkins.plugins.bluegreen.core.SwitchRequest.builder("shop").holder(OTHER)
                     .scaleDownDelay(Duration.ZERO).build());
             engine.acquireLock("shop", OTHER, Duration.ZERO);
+            // OTHER announces a deploy into the idle colour: only then must a rollback wait for the lock (a rollback
+            // while the previous colour runs and nothing is announced needs none, and would finish at once)
+            client.services().withName("shop").edit(s -> {
+                s.getMetadata().getAnnotations().put("bluegreen.jenkins.io/deploying",
+                        "color=blue;since=2026-01-01T00:00:00Z;holder=" + OTHER);
+                return s;
+            });
 
             RollbackStep step = PluginSim.onSim(new RollbackStep("shop"), ns);
             step.setLockWait("1m");

@@ -57,15 +57,15 @@ class BlockFormReleaseTest {
         cluster.addTokenCredential();
         WorkflowRun run = Pipelines.start(j, Pipelines.blockForm(cluster));
         Gate.awaitGate(j, run);
-        String serviceBefore = cluster.service().getMetadata().getResourceVersion();
+        String trafficBefore = cluster.traffic();
 
         Gate.abort(j, run, Gate.APPROVER);
 
         j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(run));
         j.assertLogContains("Rejected by " + Gate.APPROVER, run);
         j.assertLogNotContains("switched true", run);
-        assertEquals(serviceBefore, cluster.service().getMetadata().getResourceVersion(),
-                "the live Service was not written at all");
+        assertEquals(trafficBefore, cluster.traffic(), "live traffic (selector, history) untouched");
+        assertNull(cluster.announcement(), "the abandon ended the deploy's announcement");
         assertEquals("blue", cluster.liveColor());
         assertEquals(0, cluster.deployment("green").getSpec().getReplicas(), "the new colour is abandoned");
         assertEquals(3, cluster.deployment("blue").getSpec().getReplicas());
@@ -77,13 +77,14 @@ class BlockFormReleaseTest {
     void aFailingBodyAbandonsTheNewColourAndFailsTheBuild(JenkinsRule j) throws Exception {
         WorldCluster cluster = WorldCluster.seed(SIM.sim());
         cluster.addTokenCredential();
-        String serviceBefore = cluster.service().getMetadata().getResourceVersion();
+        String trafficBefore = cluster.traffic();
 
         WorkflowRun run = Pipelines.start(j, Pipelines.blockFormFailingBody(cluster));
 
         j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(run));
         j.assertLogContains("smoke test failed", run);
-        assertEquals(serviceBefore, cluster.service().getMetadata().getResourceVersion());
+        assertEquals(trafficBefore, cluster.traffic());
+        assertNull(cluster.announcement());
         assertEquals(0, cluster.deployment("green").getSpec().getReplicas(), "the new colour is abandoned");
         assertNull(cluster.lockHolder());
     }
@@ -94,14 +95,15 @@ class BlockFormReleaseTest {
         cluster.addTokenCredential();
         String broken = WorldCluster.NEW_IMAGE + "-broken";
         SIM.sim().scripts().image(broken, PodScript.IMAGE_PULL_ERROR);
-        String serviceBefore = cluster.service().getMetadata().getResourceVersion();
+        String trafficBefore = cluster.traffic();
 
         WorkflowRun run = Pipelines.start(j, Pipelines.blockFormWithImage(cluster, broken));
 
         j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(run));
         j.assertLogContains("blueGreenRelease: Deployment myapp-green is unhealthy", run);
         j.assertLogNotContains("the body ran", run);
-        assertEquals(serviceBefore, cluster.service().getMetadata().getResourceVersion());
+        assertEquals(trafficBefore, cluster.traffic());
+        assertNull(cluster.announcement());
         assertEquals(0, cluster.deployment("green").getSpec().getReplicas(), "the new colour is abandoned");
         assertNull(cluster.lockHolder(), "no lock is left behind");
     }

@@ -57,7 +57,7 @@ class ComposedReleaseTest {
         cluster.addTokenCredential();
         WorkflowRun run = Pipelines.start(j, Pipelines.composed(cluster));
         Gate.awaitGate(j, run);
-        String serviceBefore = cluster.service().getMetadata().getResourceVersion();
+        String trafficBefore = cluster.traffic();
         assertEquals(3, cluster.deployment("green").getSpec().getReplicas());
 
         Gate.abort(j, run, Gate.APPROVER);
@@ -65,8 +65,8 @@ class ComposedReleaseTest {
         j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(run));
         j.assertLogContains("Rejected by " + Gate.APPROVER, run);
         j.assertLogContains("after rollback blue is live", run);
-        assertEquals(serviceBefore, cluster.service().getMetadata().getResourceVersion(),
-                "the live Service was not written at all");
+        assertEquals(trafficBefore, cluster.traffic(), "live traffic (selector, history) untouched");
+        assertNull(cluster.announcement(), "the abandon ended the deploy's announcement");
         assertEquals("blue", cluster.liveColor());
         assertEquals(0, cluster.deployment("green").getSpec().getReplicas(), "the new colour is abandoned");
         assertEquals(3, cluster.deployment("blue").getSpec().getReplicas());

@@ -60,12 +60,13 @@ class RestartAtGateTest {
         sessions.then(j -> {
             Gate.secure(j);
             WorkflowRun run = Pipelines.build(j, 1);
-            String serviceBefore = cluster.service().getMetadata().getResourceVersion();
+            String trafficBefore = cluster.traffic();
 
             Gate.abort(j, run, Gate.APPROVER);
 
             j.assertBuildStatus(Result.ABORTED, j.waitForCompletion(run));
-            assertEquals(serviceBefore, cluster.service().getMetadata().getResourceVersion());
+            assertEquals(trafficBefore, cluster.traffic());
+            assertNull(cluster.announcement());
             assertEquals(0, cluster.deployment("green").getSpec().getReplicas(), "the new colour is abandoned");
             assertNull(cluster.lockHolder());
         });

@@ -30,6 +30,7 @@ final class WorldCluster {
     static final String NEW_IMAGE = "registry.example.com/myapp:2.0";
     static final String COLOR_KEY = "bluegreen.jenkins.io/color";
     private static final String HISTORY_KEY = "bluegreen.jenkins.io/history";
+    private static final String ANNOUNCEMENT_KEY = "bluegreen.jenkins.io/deploying";
     private static final String SEED_HOLDER = "world-test-seed";
 
     private final KubeSim sim;
@@ -95,6 +96,20 @@ final class WorldCluster {
     }
 
     /** The Service's release history, newest first, as the JSON objects kubectl shows. */
+    /**
+     * What decides live traffic: the selector and the history. An abandon may still write the Service — it ends the
+     * deploy's {@code deploying} announcement — so "traffic untouched" compares this, not the resourceVersion.
+     */
+    String traffic() {
+        Service service = service();
+        return service.getSpec().getSelector() + " " + service.getMetadata().getAnnotations().get(HISTORY_KEY);
+    }
+
+    /** The deploy announcement on the live Service, or null once a switch or an abandon ended it. */
+    String announcement() {
+        return service().getMetadata().getAnnotations().get(ANNOUNCEMENT_KEY);
+    }
+
     List<Map<String, Object>> history() throws IOException {
         String json = service().getMetadata().getAnnotations().get(HISTORY_KEY);
         return json == null ? List.of() : new ObjectMapper().readValue(json, new TypeReference<>() { });
