@@ -61,7 +61,8 @@ public final class BlueGreen {
      * creates or updates the idle colour's Deployment. Does not wait for it to become ready (see
      * {@link #awaitHealthy}); an optional preview Service is pointed at the new colour by the await once ready.
      * The lock stays held until {@link #switchTraffic}, {@link #rollback}, {@link #abandon} or
-     * {@link #releaseLock} by the same holder, or until it expires.
+     * {@link #releaseLock} by the same holder, or until it expires ({@link #renewLock} keeps it while the holder
+     * waits, e.g. at an approval).
      *
      * @throws InvalidInputException before any write, naming the field
      * @throws LockHeldException     when another holder keeps the lock beyond {@code lockWait}
@@ -217,6 +218,19 @@ public final class BlueGreen {
         InputValidation.app(app, settings);
         InputValidation.holder(holder);
         return lock.takeOver(app, holder);
+    }
+
+    /**
+     * Keeps the lock of a holder that is still at work (a build waiting at an approval): moves the Lease's renewTime to
+     * now, with one request, only if {@code holder} holds it at that moment. Never takes a free lock or another
+     * holder's. Lock stamps are not touched: each carries the renewal it saw, so a renewal makes none prove more.
+     *
+     * @return whether it renewed; false when the lock is released, gone, or held by another holder
+     */
+    public boolean renewLock(String app, String holder) {
+        InputValidation.app(app, settings);
+        InputValidation.holder(holder);
+        return lock.renew(app, holder);
     }
 
     /** Releases the lock if {@code holder} has it; returns whether it did. */

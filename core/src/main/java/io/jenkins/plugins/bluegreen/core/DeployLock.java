@@ -124,6 +124,27 @@ final class DeployLock {
                 .orElseGet(() -> holdBriefly(app, holder, wait));
     }
 
+    /**
+     * Moves the Lease's renewTime to now if {@code holder} holds it at this moment, with one JSON patch: its
+     * {@code test} on the holder makes the API server refuse it (422) when the Lease is free or someone else's, so a
+     * renewal never takes a lock. The acquire time, duration and transition count stay as they are. A Lease that
+     * expired but still names the holder is renewed: nobody took it meanwhile, which is what the re-entrant
+     * {@link #acquire} decides too. Returns false when the Lease is gone, free or held by another.
+     */
+    boolean renew(String app, String holder) {
+        String renewedAt = microTime(context.clock().instant());
+        String patch = "[{\"op\":\"test\",\"path\":\"/spec/holderIdentity\",\"value\":" + json(holder) + "},"
+                + "{\"op\":\"add\",\"path\":\"/spec/renewTime\",\"value\":\"" + renewedAt + "\"}]";
+        Lease named = new LeaseBuilder().withNewMetadata().withName(leaseName(app)).withNamespace(context.namespace())
+                .endMetadata().build();
+        // an answer lost after the patch landed: the Lease then shows our holder with exactly our renewTime
+        Instant written = Instant.parse(renewedAt);
+        return cluster.patch(named, PatchType.JSON, patch, l -> l.getSpec() != null
+                        && holder.equals(l.getSpec().getHolderIdentity()) && l.getSpec().getRenewTime() != null
+                        && written.equals(l.getSpec().getRenewTime().toInstant()))
+                .isPresent();
+    }
+
     /** A Lease time as the API server writes it (RFC 3339 with microseconds). */
     private static String microTime(Instant instant) {
         return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX")
