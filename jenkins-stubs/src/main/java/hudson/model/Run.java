@@ -37,6 +37,10 @@ public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
         throw new UnsupportedOperationException("stub");
     }
 
+    public boolean isBuilding() {
+        throw new UnsupportedOperationException("stub");
+    }
+
     public String getExternalizableId() {
         throw new UnsupportedOperationException("stub");
     }

@@ -6,7 +6,9 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 /**
  * blueGreenDeploy: deploy → await healthy, then return; live traffic is never touched. A new colour that fails or is
  * stopped stays deployed but idle (the pipeline's {@code post} owns the cleanup), and the console says how to
- * abandon it.
+ * abandon it. On success the deploy lock stays held, renewed while the build runs ({@link LockKeeper}), so a long
+ * approval before the pipeline's switchTraffic does not lose it. Not renewed after a controller restart: this step
+ * is finished by then and nothing of it resumes, so the lock lasts one lease from its last renewal.
  */
 final class BlueGreenDeployExecution extends DeployingExecution<BlueGreenDeployStep> {
     private static final long serialVersionUID = 1L;
@@ -23,6 +25,7 @@ final class BlueGreenDeployExecution extends DeployingExecution<BlueGreenDeployS
         }
         console().line("not waiting (wait: false); next: awaitHealthy app: '" + r.app() + "', color: '"
                 + newColor + "'");
+        keepLockAlive(false);
         finish();
     }
 
@@ -30,6 +33,7 @@ final class BlueGreenDeployExecution extends DeployingExecution<BlueGreenDeployS
     void afterHealthy() {
         console().line("live traffic is unchanged; next: switchTraffic app: '" + step.getApp()
                 + "' (or rollback app: '" + step.getApp() + "' to abandon " + newColor + ")");
+        keepLockAlive(false);
         finish();
     }
 

@@ -38,6 +38,7 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
         phase = Phase.BODY;
         save();
         console().line(newColor + " is ready and not live yet; when the block completes, traffic switches to it");
+        keepLockAlive(false); // the block may wait at an approval for longer than the lease lasts
         body = getContext().newBodyInvoker().withCallback(new BodyDone(this)).start();
     }
 
@@ -79,6 +80,7 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
     }
 
     private void switched(SwitchResult r) throws Exception {
+        stopKeepingLock();
         SwitchTrafficExecution.describe(r, console());
         if (r.scaleDownAt() != null) {
             handOverScaleDown();
@@ -109,6 +111,7 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
                         + StepFailures.toStepFailure(step.functionName(), e, secrets()).getMessage()
                         + "; run rollback app: '" + step.getApp() + "' to abandon it");
             }
+            stopKeepingLock();
             deliverFailure(cause);
         });
     }
@@ -140,7 +143,8 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
     @Override
     void resumeLater() {
         switch (phase) {
-            case BODY -> { } // the body resumes by itself and calls back
+            // the body resumes by itself and calls back; the lock keeper did not survive the restart
+            case BODY -> executor().execute(() -> keepLockAlive(true));
             case SWITCHING -> blocking(engine -> engine.status(step.getApp(), step.getService()), this::settle);
             case ABANDONING -> abandonThenFail(abandonCause);
             default -> super.resumeLater();

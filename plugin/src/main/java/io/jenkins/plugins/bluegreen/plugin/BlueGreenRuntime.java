@@ -1,5 +1,6 @@
 package io.jenkins.plugins.bluegreen.plugin;
 
+import io.jenkins.plugins.bluegreen.core.BlueGreenSettings;
 import io.jenkins.plugins.bluegreen.core.ClusterClients;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
@@ -15,7 +16,9 @@ import org.jenkinsci.plugins.kubernetes.auth.KubernetesAuth;
  * Everything the steps share for the life of the controller: one {@link ClusterClients} (clients and watches reused
  * across builds), the bounded thread pools the executions' blocking glue and core's reads run on, and how
  * credentials are found and turned into cluster configurations, and the old colours' scale-downs that outlive the
- * builds that switched ({@link ScaleDownTasks}). Created on first use; tests install their own.
+ * builds that switched ({@link ScaleDownTasks}), and the deploy locks kept alive while their builds wait
+ * ({@link LockKeepers}). Created on first use; tests install their own (with core settings of their choosing, e.g. a
+ * short lease).
  *
  * <p>Two pools, because step glue may block on core work (a rollback that waits for the old colour to become
  * healthy again) while core's own short reads must still find a thread: a single bounded pool could starve itself.
@@ -32,13 +35,22 @@ public final class BlueGreenRuntime implements AutoCloseable {
     private final CredentialsLookup credentials;
     private final ClusterConfigResolver resolver;
     private final ScaleDownTasks scaleDowns = new ScaleDownTasks();
+    private final BlueGreenSettings settings;
+    private final LockKeepers lockKeepers;
 
     BlueGreenRuntime(ClusterClients clients, CredentialsLookup credentials, ClusterConfigResolver resolver) {
+        this(clients, credentials, resolver, BlueGreenSettings.defaults());
+    }
+
+    BlueGreenRuntime(ClusterClients clients, CredentialsLookup credentials, ClusterConfigResolver resolver,
+                     BlueGreenSettings settings) {
         this.clients = Objects.requireNonNull(clients);
         this.credentials = Objects.requireNonNull(credentials);
         this.resolver = Objects.requireNonNull(resolver);
+        this.settings = Objects.requireNonNull(settings);
         this.stepExecutor = pool("blue-green-step", STEP_THREADS);
         this.engineExecutor = pool("blue-green-engine", ENGINE_THREADS);
+        this.lockKeepers = new LockKeepers(engineExecutor);
     }
 
     /** The runtime of this controller, created with Jenkins' credentials store on first use. */
@@ -82,8 +94,19 @@ public final class BlueGreenRuntime implements AutoCloseable {
         return scaleDowns;
     }
 
+    /** Core's settings for every engine the steps build (names, lease duration, ...). */
+    BlueGreenSettings settings() {
+        return settings;
+    }
+
+    /** The deploy locks renewed while the builds holding them run. */
+    LockKeepers lockKeepers() {
+        return lockKeepers;
+    }
+
     @Override
     public void close() {
+        lockKeepers.close();
         scaleDowns.close();
         stepExecutor.shutdownNow();
         engineExecutor.shutdownNow();

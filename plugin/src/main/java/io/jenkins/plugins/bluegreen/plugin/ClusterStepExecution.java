@@ -11,6 +11,7 @@ import io.jenkins.plugins.bluegreen.core.InvalidInputException;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.function.BooleanSupplier;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
@@ -277,7 +278,7 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         secrets().addAll(cluster.secrets());
         cluster.warnings().forEach(w -> console().warn(w));
         ClusterClients.Connection connection = runtime.clients().connect(cluster.config());
-        BlueGreen engine = connection.engine(cluster.namespace()).listener(console())
+        BlueGreen engine = connection.engine(cluster.namespace()).listener(console()).settings(runtime.settings())
                 .executor(runtime.engineExecutor()).build();
         return new Session(connection, engine, cluster);
     }
@@ -305,7 +306,7 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
             BlueGreen background;
             try {
                 background = connection.engine(key.namespace()).listener(new ScaleDownTasks.LogListener(secrets()))
-                        .executor(runtime.engineExecutor()).build();
+                        .settings(runtime.settings()).executor(runtime.engineExecutor()).build();
             } catch (RuntimeException e) {
                 connection.close();
                 throw e;
@@ -316,6 +317,58 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
                     + StepFailures.toStepFailure(step.functionName(), e, secrets()).getMessage() + "); it keeps "
                     + "running until the app's next release scales it down");
         }
+    }
+
+    /**
+     * Keeps the deploy lock this build took alive for as long as the build runs (it may wait at an approval for longer
+     * than the lease lasts): hands it to the runtime's {@link LockKeepers}, with a connection of its own and the
+     * controller's log for its messages. Best effort: the lock is held now whatever happens here, so a problem is a
+     * warning saying when the lock expires, not the step's failure. Call on the step pool.
+     *
+     * @param renewNow after a restart: renew at once rather than one interval from now
+     */
+    final void keepLockAlive(boolean renewNow) {
+        BlueGreenRuntime runtime = BlueGreenRuntime.get();
+        String lease = runtime.settings().leaseName(step.getApp());
+        try {
+            ScaleDownTasks.AppKey key = appKey();
+            ClusterClients.Connection connection = runtime.clients().connect(session.cluster.config());
+            BlueGreen background;
+            try {
+                background = connection.engine(key.namespace()).listener(new ScaleDownTasks.LogListener(secrets()))
+                        .settings(runtime.settings()).executor(runtime.engineExecutor()).build();
+            } catch (RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+            runtime.lockKeepers().start(key, identity().holder(), connection, background, buildRunning(), secrets(),
+                    renewNow);
+            console().line("deploy lock " + lease + " held by " + identity().holder()
+                    + ", renewed while this build runs");
+        } catch (Exception e) {
+            console().warn("the deploy lock " + lease + " will not be renewed ("
+                    + StepFailures.toStepFailure(step.functionName(), e, secrets()).getMessage() + "); it expires "
+                    + runtime.settings().leaseDuration().toMinutes() + " min after it was taken unless released");
+        }
+    }
+
+    /** The build's own switch, rollback or abandon is done with the lock: its keeper, if any, ends. Best effort. */
+    final void stopKeepingLock() {
+        try {
+            BlueGreenRuntime.get().lockKeepers().stop(appKey(), identity().holder());
+        } catch (Exception e) {
+            // the keeper ends by itself at its next renewal, which the released lock refuses
+        }
+    }
+
+    /**
+     * Whether the build still runs, asked by the lock keeper at every renewal. Jenkins always gives a step its Run
+     * (required context); only offline test contexts may have none, and then the keeper ends at the lock's release,
+     * a take-over, the maximum, or the runtime's shutdown.
+     */
+    BooleanSupplier buildRunning() throws IOException, InterruptedException {
+        Run<?, ?> run = getContext().get(Run.class);
+        return run == null ? () -> true : run::isBuilding;
     }
 
     /** A newer release of the app owns its colours: a pending background scale-down of an older one goes. */

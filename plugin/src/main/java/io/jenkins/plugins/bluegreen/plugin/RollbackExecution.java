@@ -53,6 +53,7 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
     }
 
     private void rolledBack(RollbackResult r) throws Exception {
+        stopKeepingLock(); // the rollback released the build's lock
         if (r.message() != null && !r.message().isBlank()) {
             console().line(r.message());
         }

@@ -59,6 +59,7 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
 
     private void switched(SwitchResult r) throws Exception {
         liveColor = r.to().label();
+        stopKeepingLock(); // the switch released the build's lock
         describe(r, console());
         if (r.scaleDownAt() == null) {
             cancelPendingScaleDown(); // nothing scheduled now: an older release's task has nothing left to do

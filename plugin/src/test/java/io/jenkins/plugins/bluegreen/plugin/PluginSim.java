@@ -30,13 +30,22 @@ final class PluginSim implements AutoCloseable {
     private final BlueGreenRuntime previous;
 
     PluginSim(KubeSim sim, KubernetesClient client) {
+        this(sim, client, io.jenkins.plugins.bluegreen.core.BlueGreenSettings.defaults());
+    }
+
+    /** With core settings of the test's choosing (e.g. a lease of seconds, so its renewal can be watched). */
+    PluginSim(KubeSim sim, KubernetesClient client, io.jenkins.plugins.bluegreen.core.BlueGreenSettings settings) {
         this.sim = sim;
         this.client = client;
         credentials.put(CREDENTIALS_ID, new FakeCredentials.File(CREDENTIALS_ID, sim.kubeconfig(TOKEN)));
         runtime = new BlueGreenRuntime(new ClusterClients(),
                 (id, serverUrl, run) -> credentials.get(id),
-                new ClusterConfigResolver(c -> null));
+                new ClusterConfigResolver(c -> null), settings);
         previous = BlueGreenRuntime.install(runtime);
+    }
+
+    BlueGreenRuntime runtime() {
+        return runtime;
     }
 
     /** {@code <app>-blue} ready and live behind Service {@code app}. */
