@@ -1,5 +1,6 @@
 package io.jenkins.plugins.bluegreen.cli;
 
+import io.jenkins.plugins.bluegreen.core.CredentialMask;
 import java.io.InputStream;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -40,7 +41,7 @@ public final class BlueGreenCli implements Runnable {
 
     private final Map<String, String> env;
     private final InputStream stdin;
-    private final Secrets secrets = new Secrets();
+    private final CredentialMask secrets = new CredentialMask();
 
     /**
      * The process' own environment. Stdin counts only when a person sits at a terminal: a prompt read from a
@@ -105,7 +106,7 @@ public final class BlueGreenCli implements Runnable {
     }
 
     /** What this invocation must never print; filled in when the kubeconfig is read. */
-    Secrets secrets() {
+    CredentialMask secrets() {
         return secrets;
     }
 

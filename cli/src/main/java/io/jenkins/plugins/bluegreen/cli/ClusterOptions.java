@@ -1,10 +1,9 @@
 package io.jenkins.plugins.bluegreen.cli;
 
-import io.fabric8.kubernetes.api.model.AuthInfo;
-import io.fabric8.kubernetes.api.model.NamedAuthInfo;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
+import io.jenkins.plugins.bluegreen.core.CredentialMask;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,26 +61,6 @@ public final class ClusterOptions {
         return new Cluster(config, effectiveNamespace(config), secrets);
     }
 
-    /** Every user's credentials in a kubeconfig, not only the chosen context's: an error may quote any of them. */
-    private void rememberSecrets(io.fabric8.kubernetes.api.model.Config parsed) {
-        if (parsed.getUsers() == null) {
-            return;
-        }
-        for (NamedAuthInfo named : parsed.getUsers()) {
-            AuthInfo user = named.getUser();
-            if (user == null) {
-                continue;
-            }
-            for (String s : new String[] {user.getToken(), user.getPassword(), user.getClientKeyData()}) {
-                if (s != null) {
-                    secrets.add(s);
-                }
-            }
-            if (user.getAuthProvider() != null && user.getAuthProvider().getConfig() != null) {
-                secrets.addAll(user.getAuthProvider().getConfig().values());
-            }
-        }
-    }
 
     private String effectiveNamespace(Config config) {
         if (namespace != null) {
@@ -198,7 +177,7 @@ public final class ClusterOptions {
             throw new UserInputException(option + " " + path + " is not a kubeconfig (empty document); pass a "
                     + "kubeconfig YAML file");
         }
-        rememberSecrets(parsed);
+        secrets.addAll(CredentialMask.kubeconfigCredentials(parsed));
         if (isEmpty(parsed.getClusters()) && isEmpty(parsed.getContexts())) {
             throw new UserInputException(option + " " + path + " is not a kubeconfig (it defines no clusters and no "
                     + "contexts); pass a kubeconfig YAML file");

@@ -2,6 +2,7 @@ package io.jenkins.plugins.bluegreen.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.bluegreen.core.BlueGreenException;
+import io.jenkins.plugins.bluegreen.core.CredentialMask;
 import io.jenkins.plugins.bluegreen.core.InvalidInputException;
 import io.jenkins.plugins.bluegreen.core.LockHeldException;
 import java.io.PrintWriter;
@@ -64,7 +65,7 @@ public final class ExitCodes {
     }
 
     /** Prints {@code error: <message>} to {@code err}, credentials masked, and returns the exit code for {@code t}. */
-    static int report(Throwable t, PrintWriter err, Secrets secrets) {
+    static int report(Throwable t, PrintWriter err, CredentialMask secrets) {
         err.println(secrets.redact("error: " + message(t)));
         if (of(t) == FAILED && isUnexpected(t)) {
             // A bug rather than a cluster's answer: the stack trace is what a maintainer needs.

@@ -1,12 +1,11 @@
 package io.jenkins.plugins.bluegreen.plugin;
 
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
-import io.fabric8.kubernetes.api.model.AuthInfo;
-import io.fabric8.kubernetes.api.model.NamedAuthInfo;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
+import io.jenkins.plugins.bluegreen.core.CredentialMask;
 import io.jenkins.plugins.bluegreen.core.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -186,7 +185,7 @@ final class ClusterConfigResolver {
         if (parsed == null || parsed.getContexts() == null || parsed.getContexts().isEmpty()) {
             throw notKubeconfig("defines no contexts");
         }
-        rememberSecrets(parsed, secrets);
+        secrets.addAll(CredentialMask.kubeconfigCredentials(parsed));
         List<String> names = parsed.getContexts().stream().map(NamedContext::getName).filter(Objects::nonNull).toList();
         String chosen = context != null ? context : parsed.getCurrentContext();
         if (chosen == null || chosen.isBlank()) {
@@ -208,26 +207,5 @@ final class ClusterConfigResolver {
     private static InvalidInputException notKubeconfig(String why) {
         return new InvalidInputException("credentialsId", "the file credential is not a kubeconfig (" + why + ")",
                 "upload a kubeconfig YAML file, e.g. the output of kubectl config view --flatten --minify");
-    }
-
-    /** Every user's credentials in the kubeconfig, not only the chosen context's: an error may quote any of them. */
-    private static void rememberSecrets(io.fabric8.kubernetes.api.model.Config parsed, Set<String> secrets) {
-        if (parsed.getUsers() == null) {
-            return;
-        }
-        for (NamedAuthInfo named : parsed.getUsers()) {
-            AuthInfo user = named.getUser();
-            if (user == null) {
-                continue;
-            }
-            for (String s : new String[] {user.getToken(), user.getPassword(), user.getClientKeyData()}) {
-                if (s != null) {
-                    secrets.add(s);
-                }
-            }
-            if (user.getAuthProvider() != null && user.getAuthProvider().getConfig() != null) {
-                secrets.addAll(user.getAuthProvider().getConfig().values());
-            }
-        }
     }
 }

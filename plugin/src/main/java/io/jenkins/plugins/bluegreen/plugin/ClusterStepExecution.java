@@ -7,6 +7,7 @@ import hudson.model.Run;
 import hudson.model.TaskListener;
 import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import io.jenkins.plugins.bluegreen.core.ClusterClients;
+import io.jenkins.plugins.bluegreen.core.CredentialMask;
 import io.jenkins.plugins.bluegreen.core.InvalidInputException;
 import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
@@ -36,7 +37,7 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
 
     private transient volatile Session session;
     private transient volatile CompletableFuture<?> current;
-    private transient volatile Secrets secrets;
+    private transient volatile CredentialMask secrets;
     private transient volatile ConsoleListener console;
 
     /** Work that starts a core operation on the engine. */
@@ -235,12 +236,12 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         return c;
     }
 
-    Secrets secrets() {
-        Secrets s = secrets;
+    CredentialMask secrets() {
+        CredentialMask s = secrets;
         if (s == null) {
             synchronized (this) {
                 if (secrets == null) {
-                    secrets = new Secrets();
+                    secrets = new CredentialMask();
                 }
                 s = secrets;
             }

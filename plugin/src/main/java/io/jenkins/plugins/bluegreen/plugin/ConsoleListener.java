@@ -1,6 +1,7 @@
 package io.jenkins.plugins.bluegreen.plugin;
 
 import hudson.model.TaskListener;
+import io.jenkins.plugins.bluegreen.core.CredentialMask;
 import io.jenkins.plugins.bluegreen.core.HealthProgress;
 import io.jenkins.plugins.bluegreen.core.ReleaseListener;
 import java.io.PrintStream;
@@ -13,9 +14,9 @@ final class ConsoleListener implements ReleaseListener {
     static final String PREFIX = "[blue-green] ";
 
     private final PrintStream out;
-    private final Secrets secrets;
+    private final CredentialMask secrets;
 
-    ConsoleListener(TaskListener listener, Secrets secrets) {
+    ConsoleListener(TaskListener listener, CredentialMask secrets) {
         this.out = listener.getLogger();
         this.secrets = secrets;
     }

@@ -2,6 +2,7 @@ package io.jenkins.plugins.bluegreen.plugin;
 
 import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import io.jenkins.plugins.bluegreen.core.ClusterClients;
+import io.jenkins.plugins.bluegreen.core.CredentialMask;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -33,7 +34,7 @@ final class LockKeeper {
     private final BlueGreen engine;
     private final BooleanSupplier stillRunning;
     private final long deadlineNanos;
-    private final Secrets secrets;
+    private final CredentialMask secrets;
     private final Executor requests;
     private final Consumer<LockKeeper> onEnd;
     private final CompletableFuture<End> ended = new CompletableFuture<>();
@@ -42,7 +43,7 @@ final class LockKeeper {
     private volatile ScheduledFuture<?> ticks;
 
     LockKeeper(ScaleDownTasks.AppKey key, String holder, ClusterClients.Connection connection, BlueGreen engine,
-               BooleanSupplier stillRunning, Duration maximum, Secrets secrets, Executor requests,
+               BooleanSupplier stillRunning, Duration maximum, CredentialMask secrets, Executor requests,
                Consumer<LockKeeper> onEnd) {
         this.key = key;
         this.holder = holder;

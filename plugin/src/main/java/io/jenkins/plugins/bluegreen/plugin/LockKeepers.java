@@ -2,6 +2,7 @@ package io.jenkins.plugins.bluegreen.plugin;
 
 import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import io.jenkins.plugins.bluegreen.core.ClusterClients;
+import io.jenkins.plugins.bluegreen.core.CredentialMask;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -43,7 +44,7 @@ final class LockKeepers implements AutoCloseable {
      * @param renewNow renew at once (after a restart, the lock may be close to expiring), not one interval from now
      */
     LockKeeper start(ScaleDownTasks.AppKey key, String holder, ClusterClients.Connection connection, BlueGreen engine,
-                     BooleanSupplier stillRunning, Secrets secrets, boolean renewNow) {
+                     BooleanSupplier stillRunning, CredentialMask secrets, boolean renewNow) {
         LockKeeper keeper = new LockKeeper(key, holder, connection, engine, stillRunning, MAXIMUM, secrets, requests,
                 ended -> keepers.remove(ended.key(), ended));
         LockKeeper previous = keepers.put(key, keeper);

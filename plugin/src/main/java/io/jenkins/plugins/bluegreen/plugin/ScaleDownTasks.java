@@ -2,6 +2,7 @@ package io.jenkins.plugins.bluegreen.plugin;
 
 import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import io.jenkins.plugins.bluegreen.core.ClusterClients;
+import io.jenkins.plugins.bluegreen.core.CredentialMask;
 import io.jenkins.plugins.bluegreen.core.ReleaseListener;
 import io.jenkins.plugins.bluegreen.core.ScaleDownResult;
 import java.util.Map;
@@ -33,7 +34,7 @@ final class ScaleDownTasks implements AutoCloseable {
      * {@code connection} (the engine's) is closed when the task ends, however it ends.
      */
     CompletableFuture<ScaleDownResult> start(AppKey key, ClusterClients.Connection connection, BlueGreen engine,
-                                             Secrets secrets) {
+                                             CredentialMask secrets) {
         CompletableFuture<ScaleDownResult> task;
         try {
             task = engine.scaleDownWhenDue(key.app());
@@ -72,7 +73,7 @@ final class ScaleDownTasks implements AutoCloseable {
         }
     }
 
-    private static void log(AppKey key, ScaleDownResult result, Throwable failure, Secrets secrets) {
+    private static void log(AppKey key, ScaleDownResult result, Throwable failure, CredentialMask secrets) {
         String app = key.app() + " (namespace " + key.namespace() + ")";
         if (failure == null) {
             LOGGER.info(() -> "scale-down of " + app + ": " + result.outcome()
@@ -90,9 +91,9 @@ final class ScaleDownTasks implements AutoCloseable {
 
     /** Core's progress of a task nobody watches: to the controller's log, secrets masked. */
     static final class LogListener implements ReleaseListener {
-        private final Secrets secrets;
+        private final CredentialMask secrets;
 
-        LogListener(Secrets secrets) {
+        LogListener(CredentialMask secrets) {
             this.secrets = secrets;
         }
 

@@ -3,6 +3,7 @@ package io.jenkins.plugins.bluegreen.plugin;
 import hudson.AbortException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.bluegreen.core.BlueGreenException;
+import io.jenkins.plugins.bluegreen.core.CredentialMask;
 import io.jenkins.plugins.bluegreen.core.InvalidInputException;
 import io.jenkins.plugins.bluegreen.core.LockHeldException;
 import java.io.IOException;
@@ -23,7 +24,7 @@ final class StepFailures {
 
     private StepFailures() {}
 
-    static Throwable toStepFailure(String function, Throwable thrown, Secrets secrets) {
+    static Throwable toStepFailure(String function, Throwable thrown, CredentialMask secrets) {
         Throwable t = unwrap(thrown);
         if (t instanceof InterruptedException || t instanceof AbortException) {
             return t;
@@ -63,7 +64,7 @@ final class StepFailures {
         return c;
     }
 
-    private static AbortException abort(String message, Secrets secrets) {
+    private static AbortException abort(String message, CredentialMask secrets) {
         return new AbortException(secrets.redact(message));
     }
 

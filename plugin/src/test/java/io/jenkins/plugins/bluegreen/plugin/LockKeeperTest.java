@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import io.jenkins.plugins.bluegreen.core.BlueGreenSettings;
 import io.jenkins.plugins.bluegreen.core.ClusterClients;
+import io.jenkins.plugins.bluegreen.core.CredentialMask;
 import io.jenkins.plugins.bluegreen.core.LockHeldException;
 import io.jenkins.plugins.bluegreen.core.LockInfo;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
@@ -200,7 +201,7 @@ class LockKeeperTest {
             BlueGreen background = connection.engine(ns).settings(settings).executor(sim.runtime().engineExecutor())
                     .build();
             keepers.add(sim.runtime().lockKeepers().start(new ScaleDownTasks.AppKey(SIM.sim().url(), ns, app), holder,
-                    connection, background, () -> true, new Secrets(), true));
+                    connection, background, () -> true, new CredentialMask(), true));
         }
 
         awaitUntil("every keeper renewed twice", () -> keepers.stream().allMatch(k -> k.renewals() >= 2));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import hudson.AbortException;
 import hudson.model.TaskListener;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.bluegreen.core.CredentialMask;
 import io.jenkins.plugins.bluegreen.core.HealthProgress;
 import io.jenkins.plugins.bluegreen.core.Color;
 import java.io.ByteArrayOutputStream;
@@ -18,8 +19,8 @@ class SecretsTest {
 
     private static final String TOKEN = "planted-token-0a1b2c3d";
 
-    private static Secrets secrets() {
-        Secrets s = new Secrets();
+    private static CredentialMask secrets() {
+        CredentialMask s = new CredentialMask();
         s.add(TOKEN);
         s.add("abc"); // too short to mask: would hide ordinary words
         return s;
