@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import hudson.AbortException;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,35 +15,28 @@ class BadInputTest {
     @RegisterExtension
     static final KubeSimExtension SIM = new KubeSimExtension();
 
-    private PluginSim sim;
-    private String ns;
+    @RegisterExtension
+    final SeededApp app = new SeededApp(SIM, 1);
 
+    /** Runs after SeededApp's seeding (extensions first), so only the step's own writes are counted. */
     @BeforeEach
-    void seed() {
-        sim = new PluginSim(SIM.sim(), SIM.client());
-        ns = SIM.newNamespace();
-        sim.seedLive(ns, "shop", 1, "registry.example/shop:1.0");
+    void countOnlyTheTestsRequests() {
         SIM.sim().requests().reset();
     }
 
-    @AfterEach
-    void close() {
-        sim.close();
-    }
-
     private String failureOf(ClusterStep step) throws Exception {
-        TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, null);
+        TestStepContext ctx = app.context();
         PluginSim.start(step, ctx);
         Throwable failure = ctx.awaitFailure();
         assertThat(failure).isInstanceOf(AbortException.class).hasNoCause();
-        assertThat(sim.writes()).as("writes to the cluster").isZero();
-        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
+        assertThat(app.sim().writes()).as("writes to the cluster").isZero();
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
         assertThat(failure.getMessage()).doesNotContain(PluginSim.TOKEN);
         return failure.getMessage();
     }
 
     private BlueGreenDeployStep deploy(Consumer<BlueGreenDeployStep> setup) {
-        BlueGreenDeployStep step = PluginSim.onSim(new BlueGreenDeployStep("shop"), ns);
+        BlueGreenDeployStep step = app.onSim(new BlueGreenDeployStep("shop"));
         setup.accept(step);
         return step;
     }
@@ -79,40 +71,40 @@ class BadInputTest {
             s.setImage("registry.example/shop:2.0");
             s.setTimeout("0");
         }))).startsWith("blueGreenDeploy: timeout: must be greater than zero");
-        SwitchTrafficStep sw = PluginSim.onSim(new SwitchTrafficStep("shop"), ns);
+        SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
         sw.setLockWait("-5s");
         assertThat(failureOf(sw)).startsWith("switchTraffic: lockWait: '-5s' is negative");
     }
 
     @Test
     void blueGreenReleaseChecksItsOwnAndTheDeployParametersBeforeAnyWrite() throws Exception {
-        BlueGreenReleaseStep noSource = PluginSim.onSim(new BlueGreenReleaseStep("shop"), ns);
+        BlueGreenReleaseStep noSource = app.onSim(new BlueGreenReleaseStep("shop"));
         assertThat(failureOf(noSource)).startsWith("blueGreenRelease: image: no image, manifest or manifestFile given");
 
-        BlueGreenReleaseStep badDelay = PluginSim.onSim(new BlueGreenReleaseStep("shop"), ns);
+        BlueGreenReleaseStep badDelay = app.onSim(new BlueGreenReleaseStep("shop"));
         badDelay.setImage("registry.example/shop:2.0");
         badDelay.setScaleDownDelay("10");
         assertThat(failureOf(badDelay)).startsWith("blueGreenRelease: scaleDownDelay: '10' has no unit");
 
-        BlueGreenReleaseStep fromFile = PluginSim.onSim(new BlueGreenReleaseStep("shop"), ns);
+        BlueGreenReleaseStep fromFile = app.onSim(new BlueGreenReleaseStep("shop"));
         fromFile.setManifestFile("k8s/deploy.yaml");
         assertThat(failureOf(fromFile)).isEqualTo("manifestFile needs a workspace: call blueGreenRelease inside node { }");
     }
 
     @Test
     void aColourThatIsNeitherBlueNorGreen() throws Exception {
-        SwitchTrafficStep sw = PluginSim.onSim(new SwitchTrafficStep("shop"), ns);
+        SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
         sw.setTo("purple");
         assertThat(failureOf(sw)).isEqualTo("switchTraffic: to: 'purple' is not a colour — use 'blue' or 'green', or "
                 + "leave it out for the idle colour (nothing was changed)");
-        AwaitHealthyStep await = PluginSim.onSim(new AwaitHealthyStep("shop"), ns);
+        AwaitHealthyStep await = app.onSim(new AwaitHealthyStep("shop"));
         await.setColor("red");
         assertThat(failureOf(await)).startsWith("awaitHealthy: color: 'red' is not a colour");
     }
 
     @Test
     void aMalformedAppName() throws Exception {
-        BlueGreenDeployStep step = PluginSim.onSim(new BlueGreenDeployStep("Shop_1"), ns);
+        BlueGreenDeployStep step = app.onSim(new BlueGreenDeployStep("Shop_1"));
         step.setImage("registry.example/shop:2.0");
         assertThat(failureOf(step)).startsWith("blueGreenDeploy: app: 'Shop_1' is not a valid application name");
     }

@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import jenkins.model.CauseOfInterruption;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,48 +29,26 @@ class BlueGreenDeployStepTest {
     @RegisterExtension
     static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(100)));
 
-    private PluginSim sim;
-    private String ns;
-
-    @BeforeEach
-    void seed() {
-        sim = new PluginSim(SIM.sim(), SIM.client());
-        ns = SIM.newNamespace();
-        sim.seedLive(ns, "shop", 2, "registry.example/shop:1.0");
-    }
-
-    @AfterEach
-    void close() {
-        sim.close();
-    }
-
-    private BlueGreenDeployStep deploy(String image) {
-        BlueGreenDeployStep step = PluginSim.onSim(new BlueGreenDeployStep("shop"), ns);
-        step.setImage(image);
-        return step;
-    }
-
-    private static TestStepContext context() {
-        return new TestStepContext(TestStepContext.buildEnv(), null, null);
-    }
+    @RegisterExtension
+    final SeededApp app = new SeededApp(SIM, 2);
 
     @Test
     void deploysTheIdleColourAwaitsItAndReturnsAPlainMap() throws Exception {
-        TestStepContext ctx = context();
-        PluginSim.start(deploy("registry.example/shop:2.0"), ctx);
+        TestStepContext ctx = app.context();
+        PluginSim.start(app.deployStep("registry.example/shop:2.0"), ctx);
 
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) ctx.awaitSuccess();
 
         assertThat(r).containsOnlyKeys("app", "namespace", "service", "liveColor", "newColor", "deployment", "images",
                 "revision", "replicas", "healthy", "switched");
-        assertThat(r).containsEntry("app", "shop").containsEntry("namespace", ns).containsEntry("service", "shop")
+        assertThat(r).containsEntry("app", "shop").containsEntry("namespace", app.ns()).containsEntry("service", "shop")
                 .containsEntry("liveColor", "blue").containsEntry("newColor", "green")
                 .containsEntry("deployment", "shop-green").containsEntry("revision", "2.0")
                 .containsEntry("replicas", 2).containsEntry("healthy", true).containsEntry("switched", false);
         assertThat(r.get("images")).isEqualTo(List.of("registry.example/shop:2.0"));
         assertPlainSerializable(r);
-        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
         String console = ctx.console();
         assertThat(console).contains("[blue-green] live colour of shop: blue")
                 .contains("[blue-green] deployed shop-green: registry.example/shop:2.0, 2 replica(s), revision 2.0")
@@ -85,39 +61,39 @@ class BlueGreenDeployStepTest {
     @Test
     void anUnhealthyColourFailsWithThePodsReasonsAndLeavesTrafficAlone() throws Exception {
         SIM.sim().scripts().image("registry.example/shop:broken", PodScript.IMAGE_PULL_ERROR);
-        TestStepContext ctx = context();
-        PluginSim.start(deploy("registry.example/shop:broken"), ctx);
+        TestStepContext ctx = app.context();
+        PluginSim.start(app.deployStep("registry.example/shop:broken"), ctx);
 
         Throwable failure = ctx.awaitFailure();
 
         assertThat(failure).isExactlyInstanceOf(AbortException.class)
                 .hasMessageStartingWith("blueGreenDeploy: Deployment shop-green is unhealthy")
                 .hasMessageContaining("ImagePull").hasNoCause();
-        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
         // the composed form leaves the new colour for the pipeline's post { } to abandon
-        assertThat(sim.deployment(ns, "shop-green").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isEqualTo(2);
         assertThat(ctx.console()).contains("green stays deployed but not live; to abandon it: rollback app: 'shop'");
     }
 
     @Test
     void aColourThatNeverBecomesReadyTimesOut() throws Exception {
         SIM.sim().scripts().image("registry.example/shop:stuck", PodScript.NEVER_READY);
-        BlueGreenDeployStep step = deploy("registry.example/shop:stuck");
+        BlueGreenDeployStep step = app.deployStep("registry.example/shop:stuck");
         step.setTimeout("2s");
-        TestStepContext ctx = context();
+        TestStepContext ctx = app.context();
         PluginSim.start(step, ctx);
 
         Throwable failure = ctx.awaitFailure();
 
         assertThat(failure).isInstanceOf(AbortException.class).hasMessageContaining("was not healthy after 2s");
-        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
     }
 
     @Test
     void stopMidWaitCancelsTheWaitLeavesTrafficAndFailsWithTheCause() throws Exception {
         SIM.sim().scripts().image("registry.example/shop:stuck", PodScript.NEVER_READY);
-        TestStepContext ctx = context();
-        ClusterStepExecution<?> execution = PluginSim.start(deploy("registry.example/shop:stuck"), ctx);
+        TestStepContext ctx = app.context();
+        ClusterStepExecution<?> execution = PluginSim.start(app.deployStep("registry.example/shop:stuck"), ctx);
         ctx.awaitConsole("deployed shop-green");
         awaitWaiting(execution);
         var wait = execution.currentFuture();
@@ -128,7 +104,7 @@ class BlueGreenDeployStepTest {
 
         assertThat(ctx.awaitFailure()).isSameAs(cause);
         assertThat(wait.isCancelled()).isTrue();
-        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
         assertThat(ctx.console()).contains("stays deployed but not live; to abandon it: rollback app: 'shop'");
         assertThat(ctx.deliveries()).isEqualTo(1);
     }
@@ -136,9 +112,9 @@ class BlueGreenDeployStepTest {
     @Test
     void waitFalseReturnsOnceWrittenWithHealthyFalse() throws Exception {
         SIM.sim().scripts().image("registry.example/shop:stuck", PodScript.NEVER_READY);
-        BlueGreenDeployStep step = deploy("registry.example/shop:stuck");
+        BlueGreenDeployStep step = app.deployStep("registry.example/shop:stuck");
         step.setWait(false);
-        TestStepContext ctx = context();
+        TestStepContext ctx = app.context();
         PluginSim.start(step, ctx);
 
         @SuppressWarnings("unchecked")
@@ -150,8 +126,8 @@ class BlueGreenDeployStepTest {
     @Test
     void aResumedExecutionContinuesTheWait() throws Exception {
         SIM.sim().scripts().image("registry.example/shop:slow", PodScript.slow(Duration.ofSeconds(2)));
-        TestStepContext ctx = context();
-        ClusterStepExecution<?> execution = PluginSim.start(deploy("registry.example/shop:slow"), ctx);
+        TestStepContext ctx = app.context();
+        ClusterStepExecution<?> execution = PluginSim.start(app.deployStep("registry.example/shop:slow"), ctx);
         ctx.awaitConsole("deployed shop-green");
         awaitWaiting(execution);
 
@@ -186,7 +162,7 @@ class BlueGreenDeployStepTest {
                       - name: app
                         image: registry.example/shop:3.0
                 """);
-        BlueGreenDeployStep step = PluginSim.onSim(new BlueGreenDeployStep("shop"), ns);
+        BlueGreenDeployStep step = app.onSim(new BlueGreenDeployStep("shop"));
         step.setManifestFile("deploy.yaml");
         TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), new FilePath(workspace.toFile()), null);
         PluginSim.start(step, ctx);

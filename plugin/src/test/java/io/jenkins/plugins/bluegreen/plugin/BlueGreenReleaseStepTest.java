@@ -17,7 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import jenkins.model.CauseOfInterruption;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -28,27 +27,19 @@ class BlueGreenReleaseStepTest {
     @RegisterExtension
     static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(100)));
 
+    @RegisterExtension
+    final SeededApp app = new SeededApp(SIM, 2);
+
     /** Static: a body is serialized with its context, a flag in the test instance could not be. */
     private static final AtomicBoolean BODY_RAN = new AtomicBoolean();
 
-    private PluginSim sim;
-    private String ns;
-
     @BeforeEach
-    void seed() {
-        sim = new PluginSim(SIM.sim(), SIM.client());
-        ns = SIM.newNamespace();
-        sim.seedLive(ns, "shop", 2, "registry.example/shop:1.0");
+    void bodyNotRunYet() {
         BODY_RAN.set(false);
     }
 
-    @AfterEach
-    void close() {
-        sim.close();
-    }
-
     private BlueGreenReleaseStep release(String image) {
-        BlueGreenReleaseStep step = PluginSim.onSim(new BlueGreenReleaseStep("shop"), ns);
+        BlueGreenReleaseStep step = app.onSim(new BlueGreenReleaseStep("shop"));
         step.setImage(image);
         return step;
     }
@@ -67,8 +58,8 @@ class BlueGreenReleaseStepTest {
 
         assertThat(r).containsEntry("switched", true).containsEntry("healthy", true).containsEntry("newColor", "green");
         BlueGreenDeployStepTest.assertPlainSerializable(r);
-        assertThat(sim.liveColor(ns, "shop")).isEqualTo("green");
-        assertThat(sim.serviceAnnotation(ns, "shop", "history"))
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
+        assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history"))
                 .contains("alice").contains("https://ci.example/job/shop/job/deploy/42/");
         assertThat(ctx.console()).contains("switched shop (Service shop): blue -> green (approved by alice)")
                 .contains("to roll back: rollback app: 'shop'");
@@ -81,7 +72,8 @@ class BlueGreenReleaseStepTest {
         TestStepContext ctx = withBody(() -> "alice");
         PluginSim.start(step, ctx);
         ctx.awaitSuccess();
-        assertThat(sim.serviceAnnotation(ns, "shop", "history")).contains("release-board").doesNotContain("alice");
+        assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history"))
+                .contains("release-board").doesNotContain("alice");
     }
 
     @Test
@@ -94,8 +86,8 @@ class BlueGreenReleaseStepTest {
         PluginSim.start(release("registry.example/shop:2.0"), ctx);
 
         assertThat(ctx.awaitFailure()).isSameAs(abort);
-        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
-        assertThat(sim.deployment(ns, "shop-green").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isZero();
         assertThat(ctx.console()).contains("abandoning green; live traffic stays as it was")
                 .contains("abandoned shop-green");
         assertLockFree();
@@ -110,8 +102,8 @@ class BlueGreenReleaseStepTest {
         PluginSim.start(release("registry.example/shop:2.0"), ctx);
 
         assertThat(ctx.awaitFailure()).isSameAs(smoke);
-        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
-        assertThat(sim.deployment(ns, "shop-green").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isZero();
     }
 
     @Test
@@ -132,8 +124,8 @@ class BlueGreenReleaseStepTest {
 
         assertThat(ctx.awaitFailure()).isSameAs(cause);
         assertThat(ctx.bodyExecution().isCancelled()).isTrue();
-        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
-        assertThat(sim.deployment(ns, "shop-green").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isZero();
     }
 
     @Test
@@ -151,8 +143,8 @@ class BlueGreenReleaseStepTest {
                 .hasMessageStartingWith("blueGreenRelease: Deployment shop-green is unhealthy")
                 .hasMessageContaining("ImagePull").hasNoCause();
         assertThat(BODY_RAN).isFalse();
-        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
-        assertThat(sim.deployment(ns, "shop-green").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isZero();
         assertThat(ctx.console()).contains("green did not become healthy: abandoning it; live traffic stays as it was")
                 .contains("abandoned shop-green (scaled to 0); blue stays live");
         assertThat(ctx.deliveries()).isEqualTo(1);
@@ -173,8 +165,8 @@ class BlueGreenReleaseStepTest {
         assertThat(ctx.awaitFailure()).isInstanceOf(AbortException.class)
                 .hasMessageStartingWith("blueGreenRelease: ").hasMessageContaining("was not healthy after 2s");
         assertThat(BODY_RAN).isFalse();
-        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
-        assertThat(sim.deployment(ns, "shop-green").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isZero();
         assertLockFree();
     }
 
@@ -188,17 +180,17 @@ class BlueGreenReleaseStepTest {
         assertThat(ctx.console()).contains("old colour blue will be scaled down at")
                 .contains("(scaleDownDelay); rollback app: 'shop' before then is instant");
 
-        ScaleDownResult done = sim.scaleDownTask(ns, "shop").get(60, TimeUnit.SECONDS);
+        ScaleDownResult done = app.sim().scaleDownTask(app.ns(), "shop").get(60, TimeUnit.SECONDS);
 
         assertThat(done.outcome()).isEqualTo(ScaleDownResult.Outcome.SCALED_DOWN);
-        assertThat(sim.deployment(ns, "shop-blue").getSpec().getReplicas()).isZero();
-        assertThat(sim.liveColor(ns, "shop")).isEqualTo("green");
+        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
     }
 
     /** Another holder can take the app's lock at once: the release let go of it. */
     private void assertLockFree() {
-        try (KubernetesClient client = SIM.sim().newClient(ns)) {
-            BlueGreen engine = BlueGreen.builder(client).namespace(ns).build();
+        try (KubernetesClient client = SIM.sim().newClient(app.ns())) {
+            BlueGreen engine = BlueGreen.builder(client).namespace(app.ns()).build();
             engine.acquireLock("shop", "jenkins:shop/other#7", Duration.ZERO);
             engine.releaseLock("shop", "jenkins:shop/other#7");
         }

@@ -23,8 +23,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,32 +36,20 @@ class LockKeeperTest {
     @RegisterExtension
     static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(100)));
 
+    @RegisterExtension
+    final SeededApp app = SeededApp.seededByEachTest(SIM, 1);
+
     /** Seconds, so that outliving it takes seconds; renewed every third of it. */
     private static final Duration SHORT_LEASE = Duration.ofSeconds(3);
     private static final String HOLDER = "jenkins:shop/deploy#42";
     private static final String OTHER = "cli:bob@laptop";
     private static volatile CountDownLatch approval;
 
-    private PluginSim sim;
-    private String ns;
     private BlueGreenSettings settings;
-
-    @BeforeEach
-    void namespace() {
-        ns = SIM.newNamespace();
-    }
 
     private void seed(Duration lease) {
         settings = BlueGreenSettings.builder().leaseDuration(lease).build();
-        sim = new PluginSim(SIM.sim(), SIM.client(), settings);
-        sim.seedLive(ns, "shop", 1, "registry.example/shop:1.0");
-    }
-
-    @AfterEach
-    void close() {
-        if (sim != null) {
-            sim.close();
-        }
+        app.seed(settings);
     }
 
     /** A build whose "still running" the test decides, as Jenkins' Run.isBuilding() would answer. */
@@ -92,24 +78,22 @@ class LockKeeperTest {
     }
 
     private BlueGreen engine() {
-        return BlueGreen.builder(SIM.client()).namespace(ns).settings(settings).build();
+        return BlueGreen.builder(SIM.client()).namespace(app.ns()).settings(settings).build();
     }
 
     private Lease lease() {
-        return SIM.client().leases().inNamespace(ns).withName("shop-bluegreen").get();
+        return SIM.client().leases().inNamespace(app.ns()).withName("shop-bluegreen").get();
     }
 
     private TestStepContext deploy(Build build) throws Exception {
-        BlueGreenDeployStep step = PluginSim.onSim(new BlueGreenDeployStep("shop"), ns);
-        step.setImage("registry.example/shop:2.0");
-        TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, null).withRun(build);
-        PluginSim.start(step, ctx);
+        TestStepContext ctx = app.context().withRun(build);
+        PluginSim.start(app.deployStep("registry.example/shop:2.0"), ctx);
         ctx.awaitSuccess();
         return ctx;
     }
 
     private LockKeeper keeper() {
-        return sim.runtime().lockKeepers().keeper(ns, "shop")
+        return app.sim().runtime().lockKeepers().keeper(app.ns(), "shop")
                 .orElseThrow(() -> new AssertionError("no lock keeper runs for shop"));
     }
 
@@ -149,13 +133,13 @@ class LockKeeperTest {
         deploy(new Build());
         LockKeeper keeper = keeper();
 
-        SwitchTrafficStep step = PluginSim.onSim(new SwitchTrafficStep("shop"), ns);
-        TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, null).withRun(new Build());
+        SwitchTrafficStep step = app.onSim(new SwitchTrafficStep("shop"));
+        TestStepContext ctx = app.context().withRun(new Build());
         PluginSim.start(step, ctx);
         ctx.awaitSuccess();
 
         assertThat(keeper.ended().get(60, TimeUnit.SECONDS)).isEqualTo(LockKeeper.End.STOPPED);
-        assertThat(sim.runtime().lockKeepers().keeper(ns, "shop")).isEmpty();
+        assertThat(app.sim().runtime().lockKeepers().keeper(app.ns(), "shop")).isEmpty();
         assertThat(engine().lock("shop").orElseThrow().holder()).isNull();
     }
 
@@ -191,16 +175,17 @@ class LockKeeperTest {
     void manyKeepersShareOneSchedulerThread() throws Exception {
         seed(SHORT_LEASE);
         BlueGreen engine = engine();
-        ClusterClients clients = sim.runtime().clients();
+        ClusterClients clients = app.sim().runtime().clients();
         List<LockKeeper> keepers = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            String app = "app" + i;
+            String appName = "app" + i;
             String holder = "jenkins:shop/deploy#" + i;
-            engine.acquireLock(app, holder, Duration.ZERO);
+            engine.acquireLock(appName, holder, Duration.ZERO);
             ClusterClients.Connection connection = clients.connect(SIM.client().getConfiguration());
-            BlueGreen background = connection.engine(ns).settings(settings).executor(sim.runtime().engineExecutor())
-                    .build();
-            keepers.add(sim.runtime().lockKeepers().start(new ScaleDownTasks.AppKey(SIM.sim().url(), ns, app), holder,
+            BlueGreen background = connection.engine(app.ns()).settings(settings)
+                    .executor(app.sim().runtime().engineExecutor()).build();
+            keepers.add(app.sim().runtime().lockKeepers().start(
+                    new ScaleDownTasks.AppKey(SIM.sim().url(), app.ns(), appName), holder,
                     connection, background, () -> true, new CredentialMask(), true));
         }
 
@@ -228,7 +213,7 @@ class LockKeeperTest {
     void blueGreenReleaseRenewsAgainAfterARestartInItsBlock() throws Exception {
         seed(BlueGreenSettings.defaults().leaseDuration()); // renewals in the test come from the resume alone
         approval = new CountDownLatch(1);
-        BlueGreenReleaseStep step = PluginSim.onSim(new BlueGreenReleaseStep("shop"), ns);
+        BlueGreenReleaseStep step = app.onSim(new BlueGreenReleaseStep("shop"));
         step.setImage("registry.example/shop:2.0");
         TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, () -> {
             approval.await(); // static: a body is serialized with the execution, a latch could not be
@@ -242,7 +227,7 @@ class LockKeeperTest {
 
         restored.onResume();
 
-        awaitUntil("a keeper renews again", () -> sim.runtime().lockKeepers().keeper(ns, "shop")
+        awaitUntil("a keeper renews again", () -> app.sim().runtime().lockKeepers().keeper(app.ns(), "shop")
                 .map(k -> k.renewals() >= 1).orElse(false));
         assertThat(engine().lock("shop").orElseThrow().renewedAt()).isAfter(renewedBefore);
         LockKeeper resumed = keeper();

@@ -11,8 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,100 +20,79 @@ class OtherStepsTest {
     @RegisterExtension
     static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(100)));
 
-    private PluginSim sim;
-    private String ns;
-
-    @BeforeEach
-    void seed() {
-        sim = new PluginSim(SIM.sim(), SIM.client());
-        ns = SIM.newNamespace();
-        sim.seedLive(ns, "shop", 2, "registry.example/shop:1.0");
-    }
-
-    @AfterEach
-    void close() {
-        sim.close();
-    }
-
-    private static TestStepContext context() {
-        return new TestStepContext(TestStepContext.buildEnv(), null, null);
-    }
+    @RegisterExtension
+    final SeededApp app = new SeededApp(SIM, 2);
 
     private void deployGreen(String image, boolean wait) throws Exception {
-        BlueGreenDeployStep step = PluginSim.onSim(new BlueGreenDeployStep("shop"), ns);
-        step.setImage(image);
+        BlueGreenDeployStep step = app.deployStep(image);
         step.setWait(wait);
-        TestStepContext ctx = context();
-        PluginSim.start(step, ctx);
-        ctx.awaitSuccess();
+        app.runToSuccess(step);
     }
 
     private Object run(ClusterStep step) throws Exception {
-        TestStepContext ctx = context();
-        PluginSim.start(step, ctx);
-        return ctx.awaitSuccess();
+        return app.runToSuccess(step).awaitSuccess();
     }
 
     @Test
     void switchTrafficReturnsTheNewLiveColourAndRecordsApproverAndBuild() throws Exception {
         deployGreen("registry.example/shop:2.0", true);
-        SwitchTrafficStep step = PluginSim.onSim(new SwitchTrafficStep("shop"), ns);
+        SwitchTrafficStep step = app.onSim(new SwitchTrafficStep("shop"));
         step.setApprovedBy("bob");
-        TestStepContext ctx = context();
+        TestStepContext ctx = app.context();
         PluginSim.start(step, ctx);
 
         assertThat(ctx.awaitSuccess()).isEqualTo("green");
-        assertThat(sim.liveColor(ns, "shop")).isEqualTo("green");
-        assertThat(sim.serviceAnnotation(ns, "shop", "history")).contains("bob")
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
+        assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history")).contains("bob")
                 .contains("https://ci.example/job/shop/job/deploy/42/");
         assertThat(ctx.console()).contains("[blue-green] switched shop (Service shop): blue -> green (approved by bob)");
         // the lock the deploy took is released by the switch of the same build
-        assertThat(SIM.client().leases().inNamespace(ns).withName("shop-bluegreen").get().getSpec().getHolderIdentity())
-                .isNullOrEmpty();
+        assertThat(SIM.client().leases().inNamespace(app.ns()).withName("shop-bluegreen").get().getSpec()
+                .getHolderIdentity()).isNullOrEmpty();
     }
 
     @Test
     void switchTrafficCanWaitForTheOldColourToBeScaledDown() throws Exception {
         deployGreen("registry.example/shop:2.0", true);
-        SwitchTrafficStep step = PluginSim.onSim(new SwitchTrafficStep("shop"), ns);
+        SwitchTrafficStep step = app.onSim(new SwitchTrafficStep("shop"));
         step.setScaleDownDelay("1s");
         step.setWaitForScaleDown(true);
 
         assertThat(run(step)).isEqualTo("green");
-        assertThat(sim.deployment(ns, "shop-blue").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas()).isZero();
     }
 
     @Test
     void rollbackAfterASwitchGoesBackToThePreviousColour() throws Exception {
         deployGreen("registry.example/shop:2.0", true);
-        SwitchTrafficStep sw = PluginSim.onSim(new SwitchTrafficStep("shop"), ns);
+        SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
         sw.setScaleDownDelay("0");
         run(sw);
 
-        RollbackStep rollback = PluginSim.onSim(new RollbackStep("shop"), ns);
-        TestStepContext ctx = context();
+        RollbackStep rollback = app.onSim(new RollbackStep("shop"));
+        TestStepContext ctx = app.context();
         PluginSim.start(rollback, ctx);
 
         assertThat(ctx.awaitSuccess()).isEqualTo("blue");
-        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
         assertThat(ctx.console()).contains("[blue-green] rolled back shop: green -> blue");
     }
 
     @Test
     void rollbackBeforeASwitchAbandonsTheNewColour() throws Exception {
         deployGreen("registry.example/shop:2.0", true);
-        TestStepContext ctx = context();
-        PluginSim.start(PluginSim.onSim(new RollbackStep("shop"), ns), ctx);
+        TestStepContext ctx = app.context();
+        PluginSim.start(app.onSim(new RollbackStep("shop")), ctx);
 
         assertThat(ctx.awaitSuccess()).isEqualTo("blue");
-        assertThat(sim.deployment(ns, "shop-green").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isZero();
         assertThat(ctx.console()).contains("abandoned green of shop; blue stays live, untouched");
     }
 
     @Test
     void awaitHealthyReturnsAHealthMap() throws Exception {
         deployGreen("registry.example/shop:2.0", false);
-        AwaitHealthyStep step = PluginSim.onSim(new AwaitHealthyStep("shop"), ns);
+        AwaitHealthyStep step = app.onSim(new AwaitHealthyStep("shop"));
         step.setColor("green");
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) run(step);
@@ -131,8 +108,8 @@ class OtherStepsTest {
     void awaitHealthyFailsFastWithThePodsReason() throws Exception {
         SIM.sim().scripts().image("registry.example/shop:crash", PodScript.CRASH_LOOP);
         deployGreen("registry.example/shop:crash", false);
-        TestStepContext ctx = context();
-        PluginSim.start(PluginSim.onSim(new AwaitHealthyStep("shop"), ns), ctx);
+        TestStepContext ctx = app.context();
+        PluginSim.start(app.onSim(new AwaitHealthyStep("shop")), ctx);
 
         assertThat(ctx.awaitFailure()).isInstanceOf(AbortException.class)
                 .hasMessageStartingWith("awaitHealthy: Deployment shop-green is unhealthy")
@@ -143,14 +120,14 @@ class OtherStepsTest {
     void awaitHealthyTimesOutAndAStopCancelsItsWait() throws Exception {
         SIM.sim().scripts().image("registry.example/shop:stuck", PodScript.NEVER_READY);
         deployGreen("registry.example/shop:stuck", false);
-        AwaitHealthyStep timed = PluginSim.onSim(new AwaitHealthyStep("shop"), ns);
+        AwaitHealthyStep timed = app.onSim(new AwaitHealthyStep("shop"));
         timed.setTimeout("1s");
-        TestStepContext ctx = context();
+        TestStepContext ctx = app.context();
         PluginSim.start(timed, ctx);
         assertThat(ctx.awaitFailure()).hasMessageContaining("was not healthy after 1s");
 
-        TestStepContext stopped = context();
-        ClusterStepExecution<?> execution = PluginSim.start(PluginSim.onSim(new AwaitHealthyStep("shop"), ns), stopped);
+        TestStepContext stopped = app.context();
+        ClusterStepExecution<?> execution = PluginSim.start(app.onSim(new AwaitHealthyStep("shop")), stopped);
         while (execution.currentFuture() == null) {
             Thread.sleep(10);
         }
@@ -158,15 +135,15 @@ class OtherStepsTest {
         execution.stop(cause);
         assertThat(stopped.awaitFailure()).isSameAs(cause);
         assertThat(execution.currentFuture().isCancelled()).isTrue();
-        assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
     }
 
     @Test
     void aResumedAwaitHealthyWaitsAgain() throws Exception {
         SIM.sim().scripts().image("registry.example/shop:slow", PodScript.slow(Duration.ofSeconds(2)));
         deployGreen("registry.example/shop:slow", false);
-        TestStepContext ctx = context();
-        ClusterStepExecution<?> execution = PluginSim.start(PluginSim.onSim(new AwaitHealthyStep("shop"), ns), ctx);
+        TestStepContext ctx = app.context();
+        ClusterStepExecution<?> execution = PluginSim.start(app.onSim(new AwaitHealthyStep("shop")), ctx);
         while (execution.currentFuture() == null) {
             Thread.sleep(10);
         }

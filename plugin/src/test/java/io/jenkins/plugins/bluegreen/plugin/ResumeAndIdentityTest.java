@@ -12,8 +12,6 @@ import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import java.io.IOException;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,23 +21,11 @@ class ResumeAndIdentityTest {
     @RegisterExtension
     static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(100)));
 
+    @RegisterExtension
+    final SeededApp app = new SeededApp(SIM, 1);
+
     private static final String OTHER = "jenkins:shop/other#7";
     private static volatile java.util.concurrent.CountDownLatch PROCEED;
-
-    private PluginSim sim;
-    private String ns;
-
-    @BeforeEach
-    void seed() {
-        sim = new PluginSim(SIM.sim(), SIM.client());
-        ns = SIM.newNamespace();
-        sim.seedLive(ns, "shop", 1, "registry.example/shop:1.0");
-    }
-
-    @AfterEach
-    void close() {
-        sim.close();
-    }
 
     @SuppressWarnings({"rawtypes", "unchecked"})
     static final class FakeRun extends Run {
@@ -65,40 +51,36 @@ class ResumeAndIdentityTest {
         assertThat(BuildIdentity.of(null, new EnvVars("BUILD_TAG", "jenkins-shop-deploy-42")))
                 .isEqualTo(new BuildIdentity("jenkins:jenkins-shop-deploy-42", null));
 
-        BlueGreenDeployStep step = PluginSim.onSim(new BlueGreenDeployStep("shop"), ns);
-        step.setImage("registry.example/shop:2.0");
-        TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, null).withRun(new FakeRun());
-        PluginSim.start(step, ctx);
+        TestStepContext ctx = app.context().withRun(new FakeRun());
+        PluginSim.start(app.deployStep("registry.example/shop:2.0"), ctx);
         ctx.awaitSuccess();
-        assertThat(SIM.client().leases().inNamespace(ns).withName("shop-bluegreen").get().getSpec()
+        assertThat(SIM.client().leases().inNamespace(app.ns()).withName("shop-bluegreen").get().getSpec()
                 .getHolderIdentity()).isEqualTo("jenkins:shop/deploy#42");
     }
 
     @Test
     void aSecretTextTokenWorksAndNeverReachesTheConsole() throws Exception {
         String token = "service-account-token-5e6f7a8b";
-        sim.credentials.put("sa-token", new FakeCredentials.Token("sa-token", token));
+        app.sim().credentials.put("sa-token", new FakeCredentials.Token("sa-token", token));
         BlueGreenReleaseStep step = new BlueGreenReleaseStep("shop");
         step.setCredentialsId("sa-token");
         step.setServerUrl(SIM.sim().url());
-        step.setNamespace(ns);
+        step.setNamespace(app.ns());
         step.setImage("registry.example/shop:2.0");
         TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, () -> "alice");
         PluginSim.start(step, ctx);
 
         ctx.awaitSuccess();
-        assertThat(sim.liveColor(ns, "shop")).isEqualTo("green");
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
         assertThat(ctx.console()).contains("[blue-green] ").doesNotContain(token).doesNotContain(PluginSim.TOKEN);
     }
 
     @Test
     void stepsOfManyBuildsShareOneClient() throws Exception {
         for (int i = 0; i < 3; i++) {
-            AwaitHealthyStep blue = PluginSim.onSim(new AwaitHealthyStep("shop"), ns);
+            AwaitHealthyStep blue = app.onSim(new AwaitHealthyStep("shop"));
             blue.setColor("blue");
-            TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, null);
-            PluginSim.start(blue, ctx);
-            ctx.awaitSuccess();
+            app.runToSuccess(blue);
         }
         assertThat(BlueGreenRuntime.get().clients().size()).isEqualTo(1);
     }
@@ -106,15 +88,15 @@ class ResumeAndIdentityTest {
     @Test
     void aSwitchResumedAfterARestartDoesNotSwitchTwice() throws Exception {
         // another build holds the app's lock, so our switch waits inside core: a restart at that moment
-        try (KubernetesClient client = SIM.sim().newClient(ns)) {
-            BlueGreen engine = BlueGreen.builder(client).namespace(ns).build();
+        try (KubernetesClient client = SIM.sim().newClient(app.ns())) {
+            BlueGreen engine = BlueGreen.builder(client).namespace(app.ns()).build();
             engine.deploy(DeployRequest.builder("shop").image("registry.example/shop:2.0").holder(OTHER).build());
             engine.awaitHealthy("shop", Color.GREEN, Duration.ofSeconds(30));
 
-            SwitchTrafficStep step = PluginSim.onSim(new SwitchTrafficStep("shop"), ns);
+            SwitchTrafficStep step = app.onSim(new SwitchTrafficStep("shop"));
             step.setLockWait("1m");
             step.setApprovedBy("carol");
-            TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, null);
+            TestStepContext ctx = app.context();
             ClusterStepExecution<?> execution = PluginSim.start(step, ctx);
             awaitLockWaiter(client);
             ClusterStepExecution<?> restored = BlueGreenDeployStepTest.roundTrip(execution);
@@ -126,16 +108,16 @@ class ResumeAndIdentityTest {
             restored.onResume();
             TestStepContext restoredCtx = (TestStepContext) restored.getContext();
             assertThat(restoredCtx.awaitSuccess()).isEqualTo("green");
-            assertThat(sim.liveColor(ns, "shop")).isEqualTo("green");
+            assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
             assertThat(restoredCtx.console()).contains("the switch of shop to green was written before the restart");
-            assertThat(sim.serviceAnnotation(ns, "shop", "history")).containsOnlyOnce("carol");
+            assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history")).containsOnlyOnce("carol");
         }
     }
 
     @Test
     void aReleaseResumedMidSwitchFinishesWhenItsColourIsLive() throws Exception {
         PROCEED = new java.util.concurrent.CountDownLatch(1);
-        BlueGreenReleaseStep step = PluginSim.onSim(new BlueGreenReleaseStep("shop"), ns);
+        BlueGreenReleaseStep step = app.onSim(new BlueGreenReleaseStep("shop"));
         step.setImage("registry.example/shop:2.0");
         step.setLockWait("1m");
         TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, () -> {
@@ -144,8 +126,8 @@ class ResumeAndIdentityTest {
         });
         ClusterStepExecution<?> execution = PluginSim.start(step, ctx);
         ctx.awaitConsole("when the block completes, traffic switches to it");
-        try (KubernetesClient client = SIM.sim().newClient(ns)) {
-            BlueGreen engine = BlueGreen.builder(client).namespace(ns).build();
+        try (KubernetesClient client = SIM.sim().newClient(app.ns())) {
+            BlueGreen engine = BlueGreen.builder(client).namespace(app.ns()).build();
             engine.takeOverLock("shop", OTHER); // someone else's operation while the approver looks
             PROCEED.countDown();
             awaitLockWaiter(client);
@@ -160,14 +142,14 @@ class ResumeAndIdentityTest {
             java.util.Map<String, Object> r = (java.util.Map<String, Object>) restoredCtx.awaitSuccess();
             assertThat(r).containsEntry("switched", true).containsEntry("newColor", "green");
             assertThat(restoredCtx.console()).contains("the switch of shop to green was written before the restart");
-            assertThat(sim.serviceAnnotation(ns, "shop", "history")).containsOnlyOnce("dave");
+            assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history")).containsOnlyOnce("dave");
         }
     }
 
     @Test
     void aRollbackResumedAfterItWasWrittenDoesNotRollBackAgain() throws Exception {
-        try (KubernetesClient client = SIM.sim().newClient(ns)) {
-            BlueGreen engine = BlueGreen.builder(client).namespace(ns).build();
+        try (KubernetesClient client = SIM.sim().newClient(app.ns())) {
+            BlueGreen engine = BlueGreen.builder(client).namespace(app.ns()).build();
             engine.deploy(DeployRequest.builder("shop").image("registry.example/shop:2.0").holder(OTHER).build());
             engine.awaitHealthy("shop", Color.GREEN, Duration.ofSeconds(30));
             engine.switchTraffic(io.jenkins.plugins.bluegreen.core.SwitchRequest.builder("shop").holder(OTHER)
@@ -181,9 +163,9 @@ class ResumeAndIdentityTest {
                 return s;
             });
 
-            RollbackStep step = PluginSim.onSim(new RollbackStep("shop"), ns);
+            RollbackStep step = app.onSim(new RollbackStep("shop"));
             step.setLockWait("1m");
-            TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, null);
+            TestStepContext ctx = app.context();
             ClusterStepExecution<?> execution = PluginSim.start(step, ctx);
             awaitLockWaiter(client);
             ClusterStepExecution<?> restored = BlueGreenDeployStepTest.roundTrip(execution);
@@ -194,20 +176,19 @@ class ResumeAndIdentityTest {
             restored.onResume();
             TestStepContext restoredCtx = (TestStepContext) restored.getContext();
             assertThat(restoredCtx.awaitSuccess()).isEqualTo("blue");
-            assertThat(sim.liveColor(ns, "shop")).isEqualTo("blue");
+            assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
             assertThat(restoredCtx.console()).contains("the rollback of shop to blue was written before the restart");
         }
     }
 
     @Test
     void aDeployWaitingForTheLockLeavesCoresPoolFreeForOtherBuildsWaits() throws Exception {
-        try (KubernetesClient client = SIM.sim().newClient(ns)) {
-            BlueGreen engine = BlueGreen.builder(client).namespace(ns).build();
+        try (KubernetesClient client = SIM.sim().newClient(app.ns())) {
+            BlueGreen engine = BlueGreen.builder(client).namespace(app.ns()).build();
             engine.acquireLock("shop", OTHER, Duration.ZERO);
-            BlueGreenDeployStep step = PluginSim.onSim(new BlueGreenDeployStep("shop"), ns);
-            step.setImage("registry.example/shop:2.0");
+            BlueGreenDeployStep step = app.deployStep("registry.example/shop:2.0");
             step.setLockWait("1m");
-            TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, null);
+            TestStepContext ctx = app.context();
             PluginSim.start(step, ctx);
             awaitLockWaiter(client);
 
