@@ -35,11 +35,18 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
 
     @Override
     void afterHealthy() {
-        phase = Phase.BODY;
-        save();
-        console().line(newColor + " is ready and not live yet; when the block completes, traffic switches to it");
-        keepLockAlive(false); // the block may wait at an approval for longer than the lease lasts
-        body = getContext().newBodyInvoker().withCallback(new BodyDone(this)).start();
+        // one monitor with stop(): a stop arriving while the body starts must find it and cancel it, or find the
+        // step already stopped (then it abandoned the new colour, and no body may start)
+        synchronized (this) {
+            if (isDone()) {
+                return;
+            }
+            phase = Phase.BODY;
+            save();
+            console().line(newColor + " is ready and not live yet; when the block completes, traffic switches to it");
+            keepLockAlive(false); // the block may wait at an approval for longer than the lease lasts
+            body = getContext().newBodyInvoker().withCallback(new BodyDone(this)).start();
+        }
     }
 
     /** Before the body (unhealthy, timed out): abandon what was written; a failed switch leaves it to the user. */
@@ -118,9 +125,13 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
 
     @Override
     public void stop(Throwable cause) throws Exception {
-        if (phase == Phase.BODY && body != null) {
+        BodyExecution running;
+        synchronized (this) {
+            running = phase == Phase.BODY ? body : null;
+        }
+        if (running != null) {
             // the body's callback abandons the new colour and fails with the body's outcome
-            body.cancel(cause);
+            running.cancel(cause);
             return;
         }
         if (phase == Phase.ABANDONING || !claim()) {

@@ -129,6 +129,28 @@ class BlueGreenReleaseStepTest {
     }
 
     @Test
+    void aStopWhileTheBodyIsStartingStillReachesTheBody() throws Exception {
+        CountDownLatch never = new CountDownLatch(1);
+        TestStepContext ctx = withBody(() -> {
+            never.await();
+            return "never";
+        });
+        ctx.bodyStartDelayMillis = 500; // the body runs, its invoker has not returned yet
+        ClusterStepExecution<?> execution = PluginSim.start(release("registry.example/shop:2.0"), ctx);
+        while (ctx.bodyExecution() == null) {
+            Thread.sleep(5);
+        }
+        FlowInterruptedException cause = new FlowInterruptedException(Result.ABORTED);
+
+        execution.stop(cause);
+
+        assertThat(ctx.awaitFailure()).isSameAs(cause);
+        assertThat(ctx.bodyExecution().isCancelled()).as("the running body was cancelled, not left behind").isTrue();
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isZero();
+    }
+
+    @Test
     void anUnhealthyNewColourIsAbandonedBeforeTheBodyAndTheStepFailsWithThePodsReasons() throws Exception {
         SIM.sim().scripts().image("registry.example/shop:broken", PodScript.IMAGE_PULL_ERROR);
         TestStepContext ctx = withBody(() -> {

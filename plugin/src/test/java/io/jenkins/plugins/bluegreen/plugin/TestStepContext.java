@@ -192,6 +192,9 @@ final class TestStepContext extends StepContext {
         }
     }
 
+    /** How long the body invoker's start() takes to return after the body began (0 = at once). */
+    volatile long bodyStartDelayMillis;
+
     FakeBodyExecution bodyExecution() {
         return bodyExecution;
     }
@@ -229,6 +232,14 @@ final class TestStepContext extends StepContext {
             t.setDaemon(true);
             execution.thread = t;
             t.start();
+            if (bodyStartDelayMillis > 0) {
+                // widens the moment in which the body runs but its invoker has not returned, as on a busy CPS VM
+                try {
+                    Thread.sleep(bodyStartDelayMillis);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             return execution;
         }
     }
