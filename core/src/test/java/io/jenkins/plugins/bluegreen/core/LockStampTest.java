@@ -103,15 +103,18 @@ class LockStampTest {
         // the switch ends ALREADY_LIVE, and since nothing of ours moved the history head, the stamp must go before
         // the lock does — else, once green is idle again, it would vouch for a lock now free for anyone
         String servicePath = "/api/v1/namespaces/" + namespace + "/services/myapp";
+        // held by a gate, not a delay: the hand edit must land first however loaded the machine is
+        io.jenkins.plugins.bluegreen.kubesim.RequestGate ourWrite = new io.jenkins.plugins.bluegreen.kubesim.RequestGate();
         SIM.sim().faults().add(io.jenkins.plugins.bluegreen.kubesim.FaultRule.on("update", servicePath)
-                .delay(Duration.ofMillis(700)).once());
+                .holdUntil(ourWrite).once());
         java.util.concurrent.CompletableFuture<SwitchResult> switching = java.util.concurrent.CompletableFuture
                 .supplyAsync(() -> blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build()));
-        Eventually.until(WAIT, () -> SIM.sim().requests().count("update", servicePath) >= 1);
+        assertThat(ourWrite.awaitArrival(WAIT)).isTrue();
         SIM.client().services().inNamespace(namespace).withName("myapp").edit(s -> {
             s.getSpec().getSelector().put(COLOR, "green");
             return s;
         });
+        ourWrite.open();
 
         SwitchResult result = switching.get(20, java.util.concurrent.TimeUnit.SECONDS);
 

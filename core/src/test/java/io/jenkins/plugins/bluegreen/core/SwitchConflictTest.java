@@ -72,11 +72,14 @@ class SwitchConflictTest {
     void aConcurrentChangeToTheServiceIsKeptNotOverwritten() throws Exception {
         // our PUT is held back while someone else edits the Service, so it arrives with a stale resourceVersion
         long writesBefore = SIM.sim().requests().count("update", servicePath); // the deploy's announcement
-        SIM.sim().faults().add(FaultRule.on("update", servicePath).delay(Duration.ofMillis(700)).once());
+        // held by a gate, not a delay, so the other edit lands first however loaded the machine is
+        io.jenkins.plugins.bluegreen.kubesim.RequestGate ourWrite = new io.jenkins.plugins.bluegreen.kubesim.RequestGate();
+        SIM.sim().faults().add(FaultRule.on("update", servicePath).holdUntil(ourWrite).once());
         CompletableFuture<SwitchResult> switching = CompletableFuture.supplyAsync(() -> switchToGreen(blueGreen));
-        Eventually.until(Duration.ofSeconds(5), () -> SIM.sim().requests().count("update", servicePath) > writesBefore);
+        assertThat(ourWrite.awaitArrival(Duration.ofSeconds(20))).isTrue();
         SIM.client().services().inNamespace(namespace).withName("myapp").edit(s -> new ServiceBuilder(s)
                 .editMetadata().addToAnnotations("team.example/owner", "payments").endMetadata().build());
+        ourWrite.open();
 
         SwitchResult result = switching.get(20, TimeUnit.SECONDS);
 

@@ -78,14 +78,15 @@ class TrafficSafetyTest {
         blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).scaleDownDelay(Duration.ofSeconds(30))
                 .build());
         clock.advance(Duration.ofSeconds(31)); // blue's scale-down is due
-        SIM.sim().faults().add(FaultRule.on("update", path("services/myapp")).delay(Duration.ofMillis(1500)).once());
-        long serviceWrites = SIM.sim().requests().count("update", path("services/myapp"));
+        // held by a gate, not a delay, so the scale-down runs while the write waits however loaded the machine is
+        io.jenkins.plugins.bluegreen.kubesim.RequestGate serviceWrite = new io.jenkins.plugins.bluegreen.kubesim.RequestGate();
+        SIM.sim().faults().add(FaultRule.on("update", path("services/myapp")).holdUntil(serviceWrite).once());
 
         CompletableFuture<RollbackResult> rollback = CompletableFuture.supplyAsync(() -> blueGreen.rollback(
                 RollbackRequest.builder("myapp").holder(HOLDER).timeout(Duration.ofSeconds(20)).build()));
-        Eventually.until(Duration.ofSeconds(10),
-                () -> SIM.sim().requests().count("update", path("services/myapp")) > serviceWrites);
+        assertThat(serviceWrite.awaitArrival(Duration.ofSeconds(20))).isTrue();
         ScaleDownResult scaleDown = blueGreen.scaleDownIfDue("myapp"); // while the Service write is held
+        serviceWrite.open();
         RollbackResult rolledBack = rollback.get(20, TimeUnit.SECONDS);
 
         assertThat(rolledBack.action()).isEqualTo(RollbackResult.Action.SWITCHED_BACK);
