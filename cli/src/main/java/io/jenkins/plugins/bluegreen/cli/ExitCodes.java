@@ -2,15 +2,14 @@ package io.jenkins.plugins.bluegreen.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.bluegreen.core.BlueGreenException;
+import io.jenkins.plugins.bluegreen.core.ClusterUnreachableException;
 import io.jenkins.plugins.bluegreen.core.CredentialMask;
 import io.jenkins.plugins.bluegreen.core.InvalidInputException;
 import io.jenkins.plugins.bluegreen.core.LockHeldException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
-import java.net.http.HttpTimeoutException;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine.ParameterException;
 
 /**
@@ -78,8 +77,10 @@ public final class ExitCodes {
     }
 
     static String message(Throwable t) {
-        if (t instanceof KubernetesClientException && unreachable(t)) {
-            return "cannot reach the Kubernetes API (" + rootMessage(t) + "); check --kubeconfig/--context "
+        Optional<String> unreachable = t instanceof KubernetesClientException
+                ? ClusterUnreachableException.reason(t) : Optional.empty();
+        if (unreachable.isPresent()) {
+            return "cannot reach the Kubernetes API (" + unreachable.get() + "); check --kubeconfig/--context "
                     + "and that the API server is running (for a local one: bluegreen sim)";
         }
         if (t instanceof InterruptedException) {
@@ -101,23 +102,5 @@ public final class ExitCodes {
                 || t instanceof InterruptedException
                 || t instanceof UserInputException || t instanceof AbortedException
                 || t instanceof OperationFailedException);
-    }
-
-    private static boolean unreachable(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ConnectException || c instanceof UnknownHostException
-                    || c instanceof HttpTimeoutException || c instanceof java.net.SocketTimeoutException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     }
 }

@@ -3,12 +3,12 @@ package io.jenkins.plugins.bluegreen.plugin;
 import hudson.AbortException;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.jenkins.plugins.bluegreen.core.BlueGreenException;
+import io.jenkins.plugins.bluegreen.core.ClusterUnreachableException;
 import io.jenkins.plugins.bluegreen.core.CredentialMask;
 import io.jenkins.plugins.bluegreen.core.InvalidInputException;
 import io.jenkins.plugins.bluegreen.core.LockHeldException;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -41,9 +41,11 @@ final class StepFailures {
             return abort(function + ": " + t.getMessage(), secrets);
         }
         if (t instanceof KubernetesClientException) {
-            if (unreachable(t)) {
-                return abort(function + ": cannot reach the Kubernetes API (" + rootMessage(t) + "); check serverUrl "
-                        + "or the kubeconfig credential, and that the controller can reach the API server", secrets);
+            Optional<String> unreachable = ClusterUnreachableException.reason(t);
+            if (unreachable.isPresent()) {
+                return abort(function + ": cannot reach the Kubernetes API (" + unreachable.get() + "); check "
+                        + "serverUrl or the kubeconfig credential, and that the controller can reach the API server",
+                        secrets);
             }
             return abort(function + ": the Kubernetes API refused a request: " + t.getMessage(), secrets);
         }
@@ -66,23 +68,5 @@ final class StepFailures {
 
     private static AbortException abort(String message, CredentialMask secrets) {
         return new AbortException(secrets.redact(message));
-    }
-
-    private static boolean unreachable(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof ConnectException || c instanceof UnknownHostException
-                    || c instanceof java.net.http.HttpTimeoutException || c instanceof java.net.SocketTimeoutException) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
     }
 }

@@ -45,6 +45,15 @@ class SecretsTest {
     }
 
     @Test
+    void aClientThatCannotReachTheServerSaysSoWithTheReason() {
+        Throwable failure = StepFailures.toStepFailure("awaitHealthy", new KubernetesClientException("failed",
+                new java.io.IOException("wrapped", new java.net.ConnectException("Connection refused"))), secrets());
+        assertThat(failure).isInstanceOf(AbortException.class);
+        assertThat(failure.getMessage()).isEqualTo("awaitHealthy: cannot reach the Kubernetes API (Connection refused); "
+                + "check serverUrl or the kubeconfig credential, and that the controller can reach the API server");
+    }
+
+    @Test
     void interruptionsPassUnchanged() {
         InterruptedException abort = new InterruptedException("aborted");
         assertThat(StepFailures.toStepFailure("rollback", abort, secrets())).isSameAs(abort);
