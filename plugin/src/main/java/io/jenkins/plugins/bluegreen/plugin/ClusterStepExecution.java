@@ -292,6 +292,22 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
                 step.getApp());
     }
 
+    /** A connection and an engine on it for work that outlives this step; the work closes the connection. */
+    private record Background(ClusterClients.Connection connection, BlueGreen engine) { }
+
+    /** Its own connection (this step's closes when the step ends), progress to the controller's log. */
+    private Background background(BlueGreenRuntime runtime, String namespace) {
+        ClusterClients.Connection connection = runtime.clients().connect(session.cluster.config());
+        try {
+            return new Background(connection, connection.engine(namespace)
+                    .listener(new ScaleDownTasks.LogListener(secrets()))
+                    .settings(runtime.settings()).executor(runtime.engineExecutor()).build());
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
     /**
      * After a switch that does not wait for the old colour: hands its scheduled scale-down to the runtime, which
      * carries it out when due, whether or not this build still runs. It gets a connection of its own (this step's
@@ -301,18 +317,9 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
     final void handOverScaleDown() {
         try {
             ScaleDownTasks.AppKey key = appKey();
-            Session s = session;
             BlueGreenRuntime runtime = BlueGreenRuntime.get();
-            ClusterClients.Connection connection = runtime.clients().connect(s.cluster.config());
-            BlueGreen background;
-            try {
-                background = connection.engine(key.namespace()).listener(new ScaleDownTasks.LogListener(secrets()))
-                        .settings(runtime.settings()).executor(runtime.engineExecutor()).build();
-            } catch (RuntimeException e) {
-                connection.close();
-                throw e;
-            }
-            runtime.scaleDowns().start(key, connection, background, secrets());
+            Background background = background(runtime, key.namespace());
+            runtime.scaleDowns().start(key, background.connection(), background.engine(), secrets());
         } catch (Exception e) {
             console().warn("the old colour of " + step.getApp() + " was not handed over for its scale-down ("
                     + StepFailures.toStepFailure(step.functionName(), e, secrets()).getMessage() + "); it keeps "
@@ -333,17 +340,9 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         String lease = runtime.settings().leaseName(step.getApp());
         try {
             ScaleDownTasks.AppKey key = appKey();
-            ClusterClients.Connection connection = runtime.clients().connect(session.cluster.config());
-            BlueGreen background;
-            try {
-                background = connection.engine(key.namespace()).listener(new ScaleDownTasks.LogListener(secrets()))
-                        .settings(runtime.settings()).executor(runtime.engineExecutor()).build();
-            } catch (RuntimeException e) {
-                connection.close();
-                throw e;
-            }
-            runtime.lockKeepers().start(key, identity().holder(), connection, background, buildRunning(), secrets(),
-                    renewNow);
+            Background background = background(runtime, key.namespace());
+            runtime.lockKeepers().start(key, identity().holder(), background.connection(), background.engine(),
+                    buildRunning(), secrets(), renewNow);
             console().line("deploy lock " + lease + " held by " + identity().holder()
                     + ", renewed while this build runs");
         } catch (Exception e) {
