@@ -11,6 +11,7 @@ import io.jenkins.plugins.bluegreen.kubesim.RequestCounters;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /**
  * Items 1 and 2: health detection latency (kube-sim marks the last pod Ready → {@code awaitHealthy} returns), and
@@ -69,50 +70,47 @@ final class ReleaseLatencyBench {
             throw new IllegalStateException("awaitHealthy returned before kube-sim marked the last pod Ready");
         }
 
-        requests.reset();
-        cutover.reset();
-        long start = System.nanoTime();
-        SwitchResult switched = engine.switchTraffic(SwitchRequest.builder(APP).approvedBy("bench").holder(holder)
-                .build());
-        long switchNanos = System.nanoTime() - start;
-        long switchRequests = requests.total();
-        Map<String, Long> switchBreakdown = requests.snapshot();
-        double switchCutoverMillis = (cutover.nanoTime() - start) / 1e6;
-        long switchCutoverRequests = cutover.requestCount();
-        if (switched.outcome() != SwitchResult.Outcome.SWITCHED) {
-            throw new IllegalStateException("switch did not switch: " + switched);
+        Measured<SwitchResult> switched = measure(requests, cutover, () -> engine.switchTraffic(
+                SwitchRequest.builder(APP).approvedBy("bench").holder(holder).build()));
+        if (switched.result().outcome() != SwitchResult.Outcome.SWITCHED) {
+            throw new IllegalStateException("switch did not switch: " + switched.result());
         }
-
-        requests.reset();
-        cutover.reset();
-        start = System.nanoTime();
-        RollbackResult rolledBack = engine.rollback(RollbackRequest.builder(APP).approvedBy("bench").holder(holder)
-                .build());
-        long rollbackNanos = System.nanoTime() - start;
-        long rollbackRequests = requests.total();
-        Map<String, Long> rollbackBreakdown = requests.snapshot();
-        double rollbackCutoverMillis = (cutover.nanoTime() - start) / 1e6;
-        long rollbackCutoverRequests = cutover.requestCount();
-        if (rolledBack.action() != RollbackResult.Action.SWITCHED_BACK) {
-            throw new IllegalStateException("rollback was not an instant switch back: " + rolledBack);
+        Measured<RollbackResult> rolledBack = measure(requests, cutover, () -> engine.rollback(
+                RollbackRequest.builder(APP).approvedBy("bench").holder(holder).build()));
+        if (rolledBack.result().action() != RollbackResult.Action.SWITCHED_BACK) {
+            throw new IllegalStateException("rollback was not an instant switch back: " + rolledBack.result());
         }
 
         if (into != null) {
             into.healthMillis().add((returned - lastReady) / 1e6);
-            into.switchMillis().add(switchNanos / 1e6);
-            into.switchRequests().add(switchRequests);
-            into.rollbackMillis().add(rollbackNanos / 1e6);
-            into.rollbackRequests().add(rollbackRequests);
-            into.cutoverMillis().add(switchCutoverMillis);
-            into.cutoverRequests().add(switchCutoverRequests);
-            into.rollbackCutoverMillis().add(rollbackCutoverMillis);
-            into.rollbackCutoverRequests().add(rollbackCutoverRequests);
+            into.switchMillis().add(switched.millis());
+            into.switchRequests().add(switched.requests());
+            into.rollbackMillis().add(rolledBack.millis());
+            into.rollbackRequests().add(rolledBack.requests());
+            into.cutoverMillis().add(switched.cutoverMillis());
+            into.cutoverRequests().add(switched.cutoverRequests());
+            into.rollbackCutoverMillis().add(rolledBack.cutoverMillis());
+            into.rollbackCutoverRequests().add(rolledBack.cutoverRequests());
             into.switchBreakdown().clear();
-            into.switchBreakdown().putAll(Requests.byVerbAndKind(switchBreakdown, namespace));
+            into.switchBreakdown().putAll(Requests.byVerbAndKind(switched.breakdown(), namespace));
             into.rollbackBreakdown().clear();
-            into.rollbackBreakdown().putAll(Requests.byVerbAndKind(rollbackBreakdown, namespace));
+            into.rollbackBreakdown().putAll(Requests.byVerbAndKind(rolledBack.breakdown(), namespace));
         }
         cluster.forget(namespace);
         readyMarks.forget(namespace);
+    }
+
+    /** One timed operation: until it returned, and until the Service changed (its cutover moment). */
+    private record Measured<T>(T result, double millis, long requests, Map<String, Long> breakdown,
+                               double cutoverMillis, long cutoverRequests) { }
+
+    private static <T> Measured<T> measure(RequestCounters requests, CutoverMoment cutover, Supplier<T> operation) {
+        requests.reset();
+        cutover.reset();
+        long start = System.nanoTime();
+        T result = operation.get();
+        long nanos = System.nanoTime() - start;
+        return new Measured<>(result, nanos / 1e6, requests.total(), requests.snapshot(),
+                (cutover.nanoTime() - start) / 1e6, cutover.requestCount());
     }
 }
