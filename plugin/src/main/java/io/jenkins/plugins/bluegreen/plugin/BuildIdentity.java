@@ -2,7 +2,9 @@ package io.jenkins.plugins.bluegreen.plugin;
 
 import hudson.EnvVars;
 import hudson.model.Run;
+import io.jenkins.plugins.bluegreen.core.HistoryEntry;
 import java.io.Serializable;
+import java.time.Instant;
 
 /**
  * Who a build is to the cluster: the deploy lock's holder and the build URL written into the release history.
@@ -22,5 +24,15 @@ record BuildIdentity(String holder, String buildUrl) implements Serializable {
             throw new IllegalStateException("neither the build nor BUILD_TAG identifies this build");
         }
         return new BuildIdentity(holder, env == null ? null : ClusterStep.trimToNull(env.get("BUILD_URL")));
+    }
+
+    /**
+     * Whether this build wrote {@code entry} of a Service's history at or after {@code since} (a second of slack for
+     * rounding): how a step resumed after a restart tells its own finished write from one that never happened.
+     * Always false without a build URL, which is what the entry names its build by.
+     */
+    boolean wrote(HistoryEntry entry, Instant since) {
+        return buildUrl != null && entry != null && buildUrl.equals(entry.buildUrl()) && entry.switchedAt() != null
+                && since != null && !entry.switchedAt().isBefore(since.minusSeconds(1));
     }
 }

@@ -2,23 +2,26 @@ package io.jenkins.plugins.bluegreen.plugin;
 
 import hudson.AbortException;
 import io.jenkins.plugins.bluegreen.core.AppStatus;
+import io.jenkins.plugins.bluegreen.core.HistoryEntry;
 import io.jenkins.plugins.bluegreen.core.RollbackRequest;
 import io.jenkins.plugins.bluegreen.core.RollbackResult;
+import java.time.Instant;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
 /**
- * Runs core's rollback on the step pool (it may scale the previous colour up and wait for it). Before starting it
- * reads which colour is live, so that after a restart it can tell a finished rollback from one that never began;
- * running it twice would flip traffic again, so a resumed rollback that cannot tell stops and says what to check.
+ * Runs core's rollback on the step pool (it may scale the previous colour up and wait for it). It reads nothing of
+ * its own first — the rollback is the emergency path. After a restart, the Service's history tells a switch back
+ * this build wrote; running the rollback twice would flip traffic again, so a resumed rollback that cannot tell
+ * stops and says what to check.
  */
 final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
     private static final long serialVersionUID = 1L;
 
-    enum Phase { READING, ROLLING_BACK, DONE }
+    enum Phase { ROLLING_BACK, DONE }
 
-    private Phase phase = Phase.READING;
-    /** The live colour before the rollback (null = none yet). */
-    private String liveBefore;
+    private Phase phase = Phase.ROLLING_BACK;
+    /** When the rollback was sent: a history entry of this build from then on is its switch back. */
+    private Instant startedAt;
     private String liveAfter;
 
     RollbackExecution(RollbackStep step, StepContext context) {
@@ -33,12 +36,7 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
 
     @Override
     void begin() {
-        phase = Phase.READING;
-        blocking(engine -> engine.status(step.getApp(), step.getService()), this::rollBack);
-    }
-
-    private void rollBack(AppStatus before) {
-        liveBefore = Results.label(before.liveColor());
+        startedAt = Instant.now();
         phase = Phase.ROLLING_BACK;
         save();
         blocking(engine -> engine.rollback(RollbackRequest.builder(step.getApp())
@@ -81,21 +79,26 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
     @Override
     void resume() {
         switch (phase) {
-            case READING -> begin();
             case ROLLING_BACK -> blocking(engine -> engine.status(step.getApp(), step.getService()), this::settle);
             case DONE -> succeed(liveAfter);
         }
     }
 
     private void settle(AppStatus now) throws AbortException {
-        String live = Results.label(now.liveColor());
-        if (live != null && !live.equals(liveBefore)) {
+        HistoryEntry newest = now.history().isEmpty() ? null : now.history().get(0);
+        if (identity().wrote(newest, startedAt) && HistoryEntry.ROLLBACK.equals(newest.action())) {
+            String live = newest.color().label();
             console().line("the rollback of " + step.getApp() + " to " + live + " was written before the restart");
             finish(live);
             return;
         }
+        String live = Results.label(now.liveColor());
         throw new AbortException("rollback: Jenkins restarted while rolling back " + step.getApp() + "; " + live
-                + " is still live, so either the new colour was abandoned or nothing happened yet. Check the app "
-                + "(bluegreen status --app " + step.getApp() + ") and call rollback again if it is still needed");
+                + " is live and " + (identity().buildUrl() == null
+                        ? "without a build URL the Service's history cannot tell whether this build switched back"
+                        : "the Service's history has no switch back by this build, so either the new colour was "
+                                + "abandoned or nothing happened yet")
+                + ". Check the app (bluegreen status --app " + step.getApp() + ") and call rollback again if it is "
+                + "still needed");
     }
 }

@@ -134,9 +134,7 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
                     + " and without a build URL cannot tell whether its switch was written; " + status.liveColor()
                     + " is live now. Check the Service's history, then call switchTraffic with to: if still needed");
         }
-        boolean ours = newest != null && buildUrl.equals(newest.buildUrl()) && newest.switchedAt() != null
-                && startedAt != null && !newest.switchedAt().isBefore(startedAt.minusSeconds(1));
-        if (ours) {
+        if (identity().wrote(newest, startedAt)) {
             alreadyDone(newest.color());
         } else {
             switchNow(status.idleColor());

@@ -182,6 +182,37 @@ class ResumeAndIdentityTest {
     }
 
     @Test
+    void aRollbackResumedBeforeItWroteAnythingStopsAndSaysWhatToCheck() throws Exception {
+        try (KubernetesClient client = SIM.sim().newClient(app.ns())) {
+            BlueGreen engine = BlueGreen.builder(client).namespace(app.ns()).build();
+            engine.deploy(DeployRequest.builder("shop").image("registry.example/shop:2.0").holder(OTHER).build());
+            engine.awaitHealthy("shop", Color.GREEN, Duration.ofSeconds(30));
+            engine.switchTraffic(io.jenkins.plugins.bluegreen.core.SwitchRequest.builder("shop").holder(OTHER)
+                    .scaleDownDelay(Duration.ZERO).build());
+            engine.acquireLock("shop", OTHER, Duration.ZERO);
+            client.services().withName("shop").edit(s -> {
+                s.getMetadata().getAnnotations().put("bluegreen.jenkins.io/deploying",
+                        "color=blue;since=2026-01-01T00:00:00Z;holder=" + OTHER);
+                return s;
+            });
+            RollbackStep step = app.onSim(new RollbackStep("shop"));
+            step.setLockWait("1m");
+            TestStepContext ctx = app.context();
+            ClusterStepExecution<?> execution = PluginSim.start(step, ctx);
+            awaitLockWaiter(client);
+            ClusterStepExecution<?> restored = BlueGreenDeployStepTest.roundTrip(execution);
+            execution.stop(new InterruptedException("the controller went down")); // it never wrote anything
+
+            restored.onResume();
+            TestStepContext restoredCtx = (TestStepContext) restored.getContext();
+            assertThat(restoredCtx.awaitFailure()).hasMessageContaining("green is live and the Service's history has "
+                    + "no switch back by this build").hasMessageContaining("call rollback again if it is still needed");
+            assertThat(app.sim().liveColor(app.ns(), "shop")).as("a resumed rollback that cannot tell writes nothing")
+                    .isEqualTo("green");
+        }
+    }
+
+    @Test
     void aDeployWaitingForTheLockLeavesCoresPoolFreeForOtherBuildsWaits() throws Exception {
         try (KubernetesClient client = SIM.sim().newClient(app.ns())) {
             BlueGreen engine = BlueGreen.builder(client).namespace(app.ns()).build();
