@@ -1,5 +1,8 @@
 package hudson.model;
 
+import hudson.security.Permission;
+import jenkins.model.Jenkins;
+
 public abstract class Descriptor<T extends Describable<T>> {
 
     public final transient Class<? extends T> clazz;
@@ -26,6 +29,19 @@ public abstract class Descriptor<T extends Describable<T>> {
     }
 
     public String getHelpFile(final String fieldName) {
+        throw new UnsupportedOperationException("stub");
+    }
+
+    public Permission getRequiredGlobalConfigPagePermission() {
+        return Jenkins.ADMINISTER;
+    }
+
+    // Persisting needs a controller's XML store.
+    public synchronized void save() {
+        throw new UnsupportedOperationException("stub");
+    }
+
+    public synchronized void load() {
         throw new UnsupportedOperationException("stub");
     }
 }

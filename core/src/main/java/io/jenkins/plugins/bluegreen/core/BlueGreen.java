@@ -176,6 +176,17 @@ public final class BlueGreen {
     }
 
     /**
+     * A failed pipeline's cleanup: abandons the idle colour only when {@code holder} deployed it (its deploy
+     * announcement on the Service, or its lock stamp on the idle Deployment); otherwise changes nothing. Never moves
+     * traffic, so it is safe whichever step failed, before or after the deploy announced itself.
+     *
+     * @param service null = recorded by deploy, else {@code app}
+     */
+    public OwnAbandonResult abandonIfDeployedBy(String app, String holder, String service) {
+        return new OwnReleaseAbandon(context, lock).abandon(app, holder, service);
+    }
+
+    /**
      * Scales the old colour to zero if its {@code bluegreen.jenkins.io/scale-down-at} time has come, remembering
      * its replica count for rollback. Re-reads the Service first and never scales the colour that serves traffic.
      * Safe to call any time, from any process (e.g. a Jenkins step after a restart).

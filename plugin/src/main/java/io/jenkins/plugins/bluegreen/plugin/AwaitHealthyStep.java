@@ -70,7 +70,7 @@ public class AwaitHealthyStep extends ClusterStep {
 
         @Override
         public String getDisplayName() {
-            return "Blue-green: wait until a colour is healthy";
+            return Texts.get("AwaitHealthyStep.displayName");
         }
 
         public FormValidation doCheckColor(@QueryParameter String value) {

@@ -51,7 +51,7 @@ public class BlueGreenDeployStep extends DeployingStep {
 
         @Override
         public String getDisplayName() {
-            return "Blue-green: deploy a new version into the idle colour";
+            return Texts.get("BlueGreenDeployStep.displayName");
         }
 
         /** Pipeline would refuse a call without a body otherwise; the block form is blueGreenRelease. */

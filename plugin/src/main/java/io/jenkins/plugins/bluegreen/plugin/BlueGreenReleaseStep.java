@@ -70,7 +70,7 @@ public class BlueGreenReleaseStep extends DeployingStep {
 
         @Override
         public String getDisplayName() {
-            return "Blue-green: release a new version around a block (deploy, block, switch or abandon)";
+            return Texts.get("BlueGreenReleaseStep.displayName");
         }
 
         /** The body is required: it is the gate between "healthy" and "live". */

@@ -57,7 +57,8 @@ public final class BlueGreenRuntime implements AutoCloseable {
     static synchronized BlueGreenRuntime get() {
         if (current == null) {
             current = new BlueGreenRuntime(new ClusterClients(), new JenkinsCredentialsLookup(),
-                    new ClusterConfigResolver(c -> AuthenticationTokens.convert(KubernetesAuth.class, c)));
+                    new ClusterConfigResolver(c -> AuthenticationTokens.convert(KubernetesAuth.class, c),
+                            BlueGreenGlobalConfiguration::controllerIdentityAllowed));
         }
         return current;
     }

@@ -1,7 +1,6 @@
 package io.jenkins.plugins.bluegreen.plugin;
 
 import hudson.EnvVars;
-import hudson.model.Run;
 import io.jenkins.plugins.bluegreen.core.HistoryEntry;
 import java.io.Serializable;
 import java.time.Instant;
@@ -16,8 +15,8 @@ import java.time.Instant;
  */
 record BuildIdentity(String holder, String buildUrl) implements Serializable {
 
-    static BuildIdentity of(Run<?, ?> run, EnvVars env) {
-        String id = run == null ? null : ClusterStep.trimToNull(run.getExternalizableId());
+    static BuildIdentity of(RunningBuild run, EnvVars env) {
+        String id = run == null ? null : ClusterStep.trimToNull(run.externalizableId());
         String tag = env == null ? null : ClusterStep.trimToNull(env.get("BUILD_TAG"));
         String holder = id != null ? "jenkins:" + id : tag != null ? "jenkins:" + tag : null;
         if (holder == null) {

@@ -16,10 +16,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.jenkinsci.plugins.kubernetes.auth.KubernetesAuth;
 import org.jenkinsci.plugins.kubernetes.auth.KubernetesAuthConfig;
 import org.jenkinsci.plugins.kubernetes.auth.KubernetesAuthException;
+import org.jenkinsci.plugins.kubernetes.auth.impl.KubernetesAuthKubeconfig;
 import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
@@ -27,19 +29,25 @@ import org.jenkinsci.plugins.plaincredentials.StringCredentials;
  * Turns a step's cluster parameters and its (optional) credential into a fabric8 {@link Config}. Pure: no Jenkins
  * lookups, so every path is unit-tested with fake credentials. The credential decides how to authenticate:
  * <ul>
- *   <li>none: the controller's own configuration, {@code Config.autoConfigure(context)} (in-cluster service account,
- *       or {@code $KUBECONFIG} / {@code ~/.kube/config});</li>
  *   <li>{@link FileCredentials}: its content is a kubeconfig, used with {@code context} or its current-context;</li>
- *   <li>{@link StringCredentials}: a bearer token for the cluster the controller's configuration or {@code serverUrl}
- *       names;</li>
+ *   <li>{@link StringCredentials}: a bearer token for the cluster {@code serverUrl} names;</li>
  *   <li>anything else kubernetes-credentials can convert to {@link KubernetesAuth} (certificates, username/password,
- *       ...), which decorates the configuration itself.</li>
+ *       a kubeconfig, ...);</li>
+ *   <li>none: the controller's own identity, {@code Config.autoConfigure(null)} (in-cluster service account, or
+ *       {@code $KUBECONFIG} / {@code ~/.kube/config}), only where an administrator allowed it
+ *       ({@link BlueGreenGlobalConfiguration}) and never with step-supplied {@code serverUrl}, {@code caCertificate},
+ *       {@code skipTlsVerify} or {@code context}: those would send the controller's credentials where the pipeline
+ *       chose.</li>
  * </ul>
- * {@code serverUrl}, {@code caCertificate}, {@code skipTlsVerify} and {@code namespace} are applied on top. Every
- * secret met on the way is returned so the step can mask it; error messages never quote a credential.
+ * A kubeconfig is read as data ({@link KubeconfigLogin}): nothing in a credential runs a program or reads a file on
+ * the controller. With a credential, {@code serverUrl}, {@code caCertificate} and {@code skipTlsVerify} apply on
+ * top; {@code namespace} always does. Every secret met on the way is returned so the step can mask it; error
+ * messages never quote a credential.
  */
 final class ClusterConfigResolver {
     static final String DEFAULT_NAMESPACE = "default";
+    /** The names a non-kubeconfig {@link KubernetesAuth} gets for its one cluster, user and context. */
+    private static final String CONVERTED = "credential";
 
     /** Credential → KubernetesAuth; in Jenkins {@code AuthenticationTokens.convert(KubernetesAuth.class, c)}. */
     @FunctionalInterface
@@ -57,15 +65,22 @@ final class ClusterConfigResolver {
 
     private final KubernetesAuthConverter converter;
     private final Function<String, Config> autoConfigure;
+    private final BooleanSupplier controllerIdentityAllowed;
 
-    ClusterConfigResolver(KubernetesAuthConverter converter) {
-        this(converter, Config::autoConfigure);
+    /** Jenkins' resolver: the controller's identity as the global configuration allows. */
+    ClusterConfigResolver(KubernetesAuthConverter converter, BooleanSupplier controllerIdentityAllowed) {
+        this(converter, Config::autoConfigure, controllerIdentityAllowed);
     }
 
-    /** @param autoConfigure the controller's own configuration for a context (null = current) */
-    ClusterConfigResolver(KubernetesAuthConverter converter, Function<String, Config> autoConfigure) {
+    /**
+     * @param autoConfigure             the controller's own configuration for a context (null = current)
+     * @param controllerIdentityAllowed whether an administrator allowed steps without credentialsId
+     */
+    ClusterConfigResolver(KubernetesAuthConverter converter, Function<String, Config> autoConfigure,
+                          BooleanSupplier controllerIdentityAllowed) {
         this.converter = Objects.requireNonNull(converter);
         this.autoConfigure = Objects.requireNonNull(autoConfigure);
+        this.controllerIdentityAllowed = Objects.requireNonNull(controllerIdentityAllowed);
     }
 
     ResolvedCluster resolve(ClusterStep step, StandardCredentials credential) {
@@ -75,37 +90,27 @@ final class ClusterConfigResolver {
         List<String> warnings = new ArrayList<>();
         Config config;
         if (credential == null) {
-            config = controllerConfig(step.getContext(), step.getCredentialsId());
-        } else if (credential instanceof FileCredentials file) {
-            config = fromKubeconfig(read(file), step.getContext(), secrets);
-        } else if (credential instanceof StringCredentials token) {
-            String value = token.getSecret().getPlainText();
-            if (value == null || value.isBlank()) {
-                throw new InvalidInputException("credentialsId", "the secret text credential '" + credential.getId()
-                        + "' is empty", "store the service account's bearer token in it");
-            }
-            secrets.add(value.strip());
-            config = new ConfigBuilder(clusterOnly(step)).withOauthToken(value.strip()).build();
+            config = controllerIdentity(step);
         } else {
-            config = fromKubernetesAuth(step, credential);
-        }
-        if (step.getServerUrl() != null) {
-            config.setMasterUrl(step.getServerUrl());
-        }
-        if (step.getCaCertificate() != null) {
-            // fabric8 wants the PEM base64-encoded, as in a kubeconfig's certificate-authority-data
-            config.setCaCertData(Base64.getEncoder().encodeToString(
-                    step.getCaCertificate().getBytes(StandardCharsets.UTF_8)));
-        }
-        if (step.isSkipTlsVerify()) {
-            config.setTrustCerts(true);
-            config.setDisableHostnameVerification(true);
-            warnings.add("skipTlsVerify: the API server's certificate is not checked, so the credentials may go to "
-                    + "an impostor; pass caCertificate instead");
+            if (credential instanceof FileCredentials file) {
+                config = fromKubeconfig(read(file), step.getContext(), secrets,
+                        "the kubeconfig credential '" + credential.getId() + "'");
+            } else if (credential instanceof StringCredentials token) {
+                String value = token.getSecret().getPlainText();
+                if (value == null || value.isBlank()) {
+                    throw new InvalidInputException("credentialsId", "the secret text credential '" + credential.getId()
+                            + "' is empty", "store the service account's bearer token in it");
+                }
+                secrets.add(value.strip());
+                config = new ConfigBuilder(clusterOnly(step)).withOauthToken(value.strip()).build();
+            } else {
+                config = fromKubernetesAuth(step, credential, secrets);
+            }
+            applyEndpointSettings(step, config, warnings);
         }
         if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
             throw new InvalidInputException("serverUrl", "no Kubernetes API server is known",
-                    "pass serverUrl, a kubeconfig credential (credentialsId), or run the controller in the cluster");
+                    "pass serverUrl, or a kubeconfig credential (credentialsId) that names its server");
         }
         for (String s : new String[] {config.getOauthToken(), config.getAutoOAuthToken(), config.getPassword(),
                 config.getClientKeyData()}) {
@@ -120,7 +125,50 @@ final class ClusterConfigResolver {
         return new ResolvedCluster(config, namespace, secrets, warnings);
     }
 
-    private Config controllerConfig(String context, String credentialsId) {
+    /** serverUrl, caCertificate and skipTlsVerify on top of a credential's configuration. */
+    private static void applyEndpointSettings(ClusterStep step, Config config, List<String> warnings) {
+        if (step.getServerUrl() != null) {
+            config.setMasterUrl(step.getServerUrl());
+        }
+        if (step.getCaCertificate() != null) {
+            // fabric8 wants the PEM base64-encoded, as in a kubeconfig's certificate-authority-data
+            config.setCaCertData(Base64.getEncoder().encodeToString(
+                    step.getCaCertificate().getBytes(StandardCharsets.UTF_8)));
+        }
+        if (step.isSkipTlsVerify()) {
+            config.setTrustCerts(true);
+            config.setDisableHostnameVerification(true);
+            warnings.add("skipTlsVerify: the API server's certificate is not checked, so the credentials may go to "
+                    + "an impostor; pass caCertificate instead");
+        }
+    }
+
+    /** No credential: the controller's own identity, where allowed and with nothing the pipeline points elsewhere. */
+    private Config controllerIdentity(ClusterStep step) {
+        requireControllerConfigAllowed("credentialsId", "no credentialsId was given",
+                "pass credentialsId (a kubeconfig file, secret text token or certificate credential)");
+        String conflicting = step.getServerUrl() != null ? "serverUrl"
+                : step.getCaCertificate() != null ? "caCertificate"
+                : step.isSkipTlsVerify() ? "skipTlsVerify"
+                : step.getContext() != null ? "context" : null;
+        if (conflicting != null) {
+            throw new InvalidInputException(conflicting, "cannot be combined with the controller's own Kubernetes "
+                    + "identity (no credentialsId): it would send the controller's credentials to a server or through "
+                    + "a trust setting the pipeline chose", "remove " + conflicting + ", or pass credentialsId with a "
+                    + "credential for that server");
+        }
+        return controllerConfig(null);
+    }
+
+    private void requireControllerConfigAllowed(String field, String why, String fix) {
+        if (!controllerIdentityAllowed.getAsBoolean()) {
+            throw new InvalidInputException(field, why + ", and using the controller's own Kubernetes configuration "
+                    + "is not enabled", fix + "; or ask an administrator to enable \"" + BlueGreenGlobalConfiguration
+                    .ALLOW_LABEL + "\" in Manage Jenkins > System");
+        }
+    }
+
+    private Config controllerConfig(String context) {
         try {
             return autoConfigure.apply(context);
         } catch (RuntimeException e) {
@@ -132,18 +180,28 @@ final class ClusterConfigResolver {
         }
     }
 
-    /** The cluster (server, CA) of the controller's configuration or serverUrl, with no user credentials of its own. */
+    /**
+     * The cluster (server, CA) of serverUrl, else of the controller's configuration (where allowed), with no user
+     * credentials of its own: a token or certificate credential then logs in there.
+     */
     private Config clusterOnly(ClusterStep step) {
         if (step.getServerUrl() != null) {
             return new ConfigBuilder(Config.empty()).withMasterUrl(step.getServerUrl()).build();
         }
-        Config base = controllerConfig(step.getContext(), step.getCredentialsId());
-        return new ConfigBuilder(base).withOauthToken(null).withUsername(null).withPassword(null)
-                .withClientCertData(null).withClientCertFile(null).withClientKeyData(null).withClientKeyFile(null)
-                .build();
+        requireControllerConfigAllowed("serverUrl", "the credential names no API server and serverUrl is missing",
+                "pass serverUrl (the API server the credential is for)");
+        Config base = controllerConfig(step.getContext());
+        return new ConfigBuilder(base).withOauthToken(null).withAutoOAuthToken(null).withUsername(null)
+                .withPassword(null).withClientCertData(null).withClientCertFile(null).withClientKeyData(null)
+                .withClientKeyFile(null).withAuthProvider(null).withOauthTokenProvider(null).build();
     }
 
-    private Config fromKubernetesAuth(ClusterStep step, StandardCredentials credential) {
+    /**
+     * kubernetes-credentials' login for the credential, taken as data: a kubeconfig one like a file credential, any
+     * other as the one-user kubeconfig it describes itself as ({@code buildConfigBuilder}), never through
+     * {@code decorate}, which loads a kubeconfig the way that runs its exec commands.
+     */
+    private Config fromKubernetesAuth(ClusterStep step, StandardCredentials credential, Set<String> secrets) {
         KubernetesAuth auth = converter.convert(credential);
         if (auth == null) {
             throw new InvalidInputException("credentialsId", "the credential '" + credential.getId()
@@ -151,18 +209,29 @@ final class ClusterConfigResolver {
                     "use a kubeconfig file credential, a secret text credential holding a token, or a "
                             + "certificate/username-password credential");
         }
-        try {
-            KubernetesAuthConfig authConfig = new KubernetesAuthConfig(step.getServerUrl(), step.getCaCertificate(),
-                    step.isSkipTlsVerify());
-            ConfigBuilder builder = step.getServerUrl() != null
-                    ? new ConfigBuilder(Config.empty()).withMasterUrl(step.getServerUrl())
-                    : new ConfigBuilder(clusterOnly(step));
-            return auth.decorate(builder, authConfig).build();
-        } catch (KubernetesAuthException | RuntimeException e) {
-            throw new InvalidInputException("credentialsId", "the credential '" + credential.getId()
-                    + "' could not be turned into a Kubernetes login (" + e.getClass().getSimpleName() + ")",
-                    "check the credential's content");
+        String source = "the credential '" + credential.getId() + "'";
+        if (auth instanceof KubernetesAuthKubeconfig kubeconfig) {
+            return fromKubeconfig(kubeconfig.getKubeconfig(), step.getContext(), secrets, source);
         }
+        io.fabric8.kubernetes.api.model.Config described;
+        try {
+            described = auth.buildConfigBuilder(new KubernetesAuthConfig(step.getServerUrl(), step.getCaCertificate(),
+                    step.isSkipTlsVerify()), CONVERTED, CONVERTED, CONVERTED).build();
+        } catch (KubernetesAuthException | RuntimeException e) {
+            throw new InvalidInputException("credentialsId", source + " could not be turned into a Kubernetes login ("
+                    + e.getClass().getSimpleName() + ")", "check the credential's content");
+        }
+        secrets.addAll(CredentialMask.kubeconfigCredentials(described));
+        Config login = KubeconfigLogin.of(described, CONVERTED, source);
+        if (step.getServerUrl() != null) {
+            return login;
+        }
+        Config cluster = clusterOnly(step);
+        return new ConfigBuilder(login).withMasterUrl(cluster.getMasterUrl())
+                .withCaCertData(login.getCaCertData() != null ? login.getCaCertData() : cluster.getCaCertData())
+                .withCaCertFile(login.getCaCertData() != null ? null : cluster.getCaCertFile())
+                .withNamespace(login.getNamespace() != null ? login.getNamespace() : cluster.getNamespace())
+                .build();
     }
 
     private static String read(FileCredentials file) {
@@ -174,7 +243,7 @@ final class ClusterConfigResolver {
         }
     }
 
-    private static Config fromKubeconfig(String text, String context, Set<String> secrets) {
+    private static Config fromKubeconfig(String text, String context, Set<String> secrets, String source) {
         io.fabric8.kubernetes.api.model.Config parsed;
         try {
             parsed = KubeConfigUtils.parseConfigFromString(text);
@@ -189,19 +258,14 @@ final class ClusterConfigResolver {
         List<String> names = parsed.getContexts().stream().map(NamedContext::getName).filter(Objects::nonNull).toList();
         String chosen = context != null ? context : parsed.getCurrentContext();
         if (chosen == null || chosen.isBlank()) {
-            throw new InvalidInputException("context", "the kubeconfig credential has no current-context",
+            throw new InvalidInputException("context", source + " has no current-context",
                     "pass context: one of " + names);
         }
         if (!names.contains(chosen)) {
-            throw new InvalidInputException("context", "no context '" + chosen + "' in the kubeconfig credential",
+            throw new InvalidInputException("context", "no context '" + chosen + "' in " + source,
                     "pass context: one of " + names);
         }
-        try {
-            return Config.fromKubeconfig(chosen, text, null);
-        } catch (RuntimeException e) {
-            throw new InvalidInputException("credentialsId", "the kubeconfig credential's context '" + chosen
-                    + "' cannot be used (" + e.getClass().getSimpleName() + ")", "check its cluster and user entries");
-        }
+        return KubeconfigLogin.of(parsed, chosen, source);
     }
 
     private static InvalidInputException notKubeconfig(String why) {

@@ -1,10 +1,6 @@
 package io.jenkins.plugins.bluegreen.plugin;
 
-import com.cloudbees.plugins.credentials.CredentialsMatchers;
-import com.cloudbees.plugins.credentials.CredentialsProvider;
-import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
-import com.cloudbees.plugins.credentials.domains.URIRequirementBuilder;
 import hudson.EnvVars;
 import hudson.model.Item;
 import hudson.model.Run;
@@ -13,12 +9,6 @@ import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.bluegreen.core.InvalidInputException;
 import java.util.Set;
-import jenkins.authentication.tokens.api.AuthenticationTokens;
-import jenkins.model.Jenkins;
-import hudson.security.ACL;
-import org.jenkinsci.plugins.kubernetes.auth.KubernetesAuth;
-import org.jenkinsci.plugins.plaincredentials.FileCredentials;
-import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.kohsuke.stapler.AncestorInPath;
 import org.kohsuke.stapler.QueryParameter;
@@ -36,26 +26,30 @@ public abstract class ClusterStepDescriptor extends StepDescriptor {
         return Set.of(TaskListener.class, Run.class, EnvVars.class);
     }
 
-    /** Credentials that can log in to Kubernetes; only for users who may configure the job (or Jenkins). */
+    /**
+     * Credentials that can log in to Kubernetes, as the job's builds would see them; only for users who may configure
+     * the job (or, outside a job, administer Jenkins). POST: it reveals credential IDs.
+     */
     @POST
     public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId,
                                                  @QueryParameter String serverUrl) {
+        return credentialsIdItems(FormScope.of(item), credentialsId, serverUrl);
+    }
+
+    static ListBoxModel credentialsIdItems(FormScope scope, String credentialsId, String serverUrl) {
         StandardListBoxModel result = new StandardListBoxModel();
-        boolean allowed = item == null ? Jenkins.get().hasPermission(Jenkins.ADMINISTER)
-                : item.hasPermission(Item.EXTENDED_READ) || item.hasPermission(CredentialsProvider.USE_ITEM);
-        if (!allowed) {
+        if (!scope.mayListCredentials()) {
             result.includeCurrentValue(credentialsId);
             return result;
         }
         result.includeEmptyValue();
-        result.includeMatchingAs(ACL.SYSTEM2, item, StandardCredentials.class,
-                URIRequirementBuilder.fromUri(serverUrl).build(),
-                CredentialsMatchers.anyOf(CredentialsMatchers.instanceOf(FileCredentials.class),
-                        CredentialsMatchers.instanceOf(StringCredentials.class),
-                        AuthenticationTokens.matcher(KubernetesAuth.class)));
+        scope.addKubernetesCredentials(result, serverUrl);
         result.includeCurrentValue(credentialsId);
         return result;
     }
+
+    // The doCheck methods below only parse the value they are given, the same pure checks the build makes: they read
+    // nothing and change nothing, so they need neither POST nor a permission (Jenkins' form validation guidance).
 
     public FormValidation doCheckApp(@QueryParameter String value) {
         return check(() -> StepInput.app(ClusterStep.trimToNull(value)));

@@ -68,7 +68,7 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         try {
             StepInput.cluster(step);
             validate();
-            identity = BuildIdentity.of(getContext().get(Run.class), getContext().get(EnvVars.class));
+            identity = BuildIdentity.of(RunningBuild.of(getContext()), getContext().get(EnvVars.class));
         } catch (InvalidInputException | AbortException e) {
             fail(e);
             return false;
@@ -367,7 +367,7 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
      * a take-over, the maximum, or the runtime's shutdown.
      */
     BooleanSupplier buildRunning() throws IOException, InterruptedException {
-        Run<?, ?> run = getContext().get(Run.class);
+        RunningBuild run = RunningBuild.of(getContext());
         return run == null ? () -> true : run::isBuilding;
     }
 

@@ -3,6 +3,8 @@ package io.jenkins.plugins.bluegreen.plugin;
 import hudson.AbortException;
 import io.jenkins.plugins.bluegreen.core.AppStatus;
 import io.jenkins.plugins.bluegreen.core.HistoryEntry;
+import io.jenkins.plugins.bluegreen.core.InvalidInputException;
+import io.jenkins.plugins.bluegreen.core.OwnAbandonResult;
 import io.jenkins.plugins.bluegreen.core.RollbackRequest;
 import io.jenkins.plugins.bluegreen.core.RollbackResult;
 import java.time.Instant;
@@ -32,6 +34,10 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
     void validate() {
         step.parsedTimeout();
         step.parsedLockWait();
+        if (step.isAbandonOnly() && step.isTakeOverLock()) {
+            throw new InvalidInputException("takeOverLock", "cannot be combined with abandonOnly: abandonOnly only "
+                    + "abandons this build's own release, under this build's own lock", "remove takeOverLock");
+        }
     }
 
     @Override
@@ -39,6 +45,10 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
         startedAt = Instant.now();
         phase = Phase.ROLLING_BACK;
         save();
+        if (step.isAbandonOnly()) {
+            abandonOwn();
+            return;
+        }
         blocking(engine -> engine.rollback(RollbackRequest.builder(step.getApp())
                 .service(step.getService())
                 .holder(identity().holder())
@@ -48,6 +58,24 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
                 .lockWait(step.parsedLockWait())
                 .timeout(step.parsedTimeout())
                 .build()), this::rolledBack);
+    }
+
+    /** Reads first, then abandons only this build's release; running it again after a restart is harmless. */
+    private void abandonOwn() {
+        blocking(engine -> engine.abandonIfDeployedBy(step.getApp(), identity().holder(), step.getService()),
+                this::abandonedOwn);
+    }
+
+    private void abandonedOwn(OwnAbandonResult r) throws Exception {
+        if (r.abandonedSomething()) {
+            stopKeepingLock(); // the abandon released the build's lock
+            cancelPendingScaleDown(); // the abandoned colour is at zero, its schedule dropped
+            console().line("abandoned " + r.abandoned().deployment() + " of " + r.app() + " (this build's release); "
+                    + r.liveColor() + " stays live, untouched");
+        } else {
+            console().line("nothing of this build to abandon for " + r.app() + "; live traffic untouched");
+        }
+        finish(Results.label(r.liveColor()));
     }
 
     private void rolledBack(RollbackResult r) throws Exception {
@@ -79,7 +107,13 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
     @Override
     void resume() {
         switch (phase) {
-            case ROLLING_BACK -> blocking(engine -> engine.status(step.getApp(), step.getService()), this::settle);
+            case ROLLING_BACK -> {
+                if (step.isAbandonOnly()) {
+                    abandonOwn();
+                } else {
+                    blocking(engine -> engine.status(step.getApp(), step.getService()), this::settle);
+                }
+            }
             case DONE -> succeed(liveAfter);
         }
     }

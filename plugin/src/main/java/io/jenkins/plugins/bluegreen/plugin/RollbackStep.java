@@ -13,6 +13,9 @@ import org.kohsuke.stapler.QueryParameter;
 /**
  * {@code rollback app: 'myapp'}: back to the previous colour (instant while it runs), or — before any switch —
  * abandons the new colour and leaves live traffic alone. Returns the live colour afterwards.
+ *
+ * <p>{@code rollback app: 'myapp', abandonOnly: true} is a failed pipeline's cleanup: it abandons the release this
+ * build deployed, if one is in flight, and otherwise changes nothing; it never moves traffic.
  */
 public class RollbackStep extends ClusterStep {
     private static final long serialVersionUID = 1L;
@@ -22,6 +25,7 @@ public class RollbackStep extends ClusterStep {
     private String approvedBy;
     private String timeout;
     private String lockWait;
+    private boolean abandonOnly;
 
     @DataBoundConstructor
     public RollbackStep(String app) {
@@ -64,6 +68,16 @@ public class RollbackStep extends ClusterStep {
         this.lockWait = trimToNull(lockWait);
     }
 
+    public boolean isAbandonOnly() {
+        return abandonOnly;
+    }
+
+    /** Only abandon what this build deployed; never switch back. */
+    @DataBoundSetter
+    public void setAbandonOnly(boolean abandonOnly) {
+        this.abandonOnly = abandonOnly;
+    }
+
     Duration parsedTimeout() {
         return StepInput.timeout("timeout", timeout, DEFAULT_TIMEOUT);
     }
@@ -92,7 +106,7 @@ public class RollbackStep extends ClusterStep {
 
         @Override
         public String getDisplayName() {
-            return "Blue-green: roll back to the previous colour";
+            return Texts.get("RollbackStep.displayName");
         }
 
         public FormValidation doCheckTimeout(@QueryParameter String value) {

@@ -107,7 +107,7 @@ public class SwitchTrafficStep extends ClusterStep {
 
         @Override
         public String getDisplayName() {
-            return "Blue-green: switch live traffic to the other colour";
+            return Texts.get("SwitchTrafficStep.displayName");
         }
 
         public FormValidation doCheckTo(@QueryParameter String value) {

@@ -44,7 +44,7 @@ class ClusterConfigResolverTest {
             """.formatted(KUBECONFIG_TOKEN, OTHER_USER_PASSWORD);
 
     private final ClusterConfigResolver noConverter = new ClusterConfigResolver(c -> null,
-            context -> { throw new AssertionError("the controller's configuration must not be used"); });
+            context -> { throw new AssertionError("the controller's configuration must not be used"); }, () -> false);
 
     private static AwaitHealthyStep step() {
         return new AwaitHealthyStep("shop");
@@ -55,8 +55,7 @@ class ClusterConfigResolverTest {
         var resolved = noConverter.resolve(step(), new FakeCredentials.File("kc", KUBECONFIG));
 
         assertThat(resolved.config().getMasterUrl()).startsWith("https://prod.example:6443");
-        // fabric8 keeps a kubeconfig's token as the "auto" token it may refresh
-        assertThat(resolved.config().getAutoOAuthToken()).isEqualTo(KUBECONFIG_TOKEN);
+        assertThat(resolved.config().getOauthToken()).isEqualTo(KUBECONFIG_TOKEN);
         assertThat(resolved.namespace()).isEqualTo("shop");
         // every user's secrets are masked, not only the chosen one's
         assertThat(resolved.secrets()).contains(KUBECONFIG_TOKEN, OTHER_USER_PASSWORD);
@@ -112,7 +111,7 @@ class ClusterConfigResolverTest {
     void aSecretTextWithoutServerUrlUsesTheControllersClusterButNotItsUser() {
         Config controller = new ConfigBuilder(Config.empty()).withMasterUrl("https://in-cluster.example:443")
                 .withOauthToken("controller-own-token").build();
-        ClusterConfigResolver resolver = new ClusterConfigResolver(c -> null, context -> controller);
+        ClusterConfigResolver resolver = new ClusterConfigResolver(c -> null, context -> controller, () -> true);
         var resolved = resolver.resolve(step(), new FakeCredentials.Token("tok", "sa-token-abcdef123"));
         assertThat(resolved.config().getMasterUrl()).startsWith("https://in-cluster.example:443");
         assertThat(resolved.config().getOauthToken()).isEqualTo("sa-token-abcdef123");
@@ -124,8 +123,7 @@ class ClusterConfigResolverTest {
         KubernetesAuth auth = new KubernetesAuth() {
             @Override
             public ConfigBuilder decorate(ConfigBuilder builder, KubernetesAuthConfig config) {
-                seen.set(config);
-                return builder.withUsername("cert-user").withPassword("converted-password-77");
+                throw new AssertionError("decorate loads kubeconfigs the way that runs exec commands");
             }
 
             @Override
@@ -136,11 +134,19 @@ class ClusterConfigResolverTest {
             @Override
             public io.fabric8.kubernetes.api.model.ConfigBuilder buildConfigBuilder(KubernetesAuthConfig config,
                     String context, String clusterName, String username) {
-                throw new UnsupportedOperationException();
+                seen.set(config);
+                return new io.fabric8.kubernetes.api.model.ConfigBuilder()
+                        .addNewCluster().withName(clusterName).withNewCluster().withServer(config.getServerUrl())
+                        .endCluster().endCluster()
+                        .addNewUser().withName(username).withNewUser().withUsername("cert-user")
+                        .withPassword("converted-password-77").endUser().endUser()
+                        .addNewContext().withName(context).withNewContext().withCluster(clusterName).withUser(username)
+                        .endContext().endContext()
+                        .withCurrentContext(context);
             }
         };
         ClusterConfigResolver resolver = new ClusterConfigResolver(c -> c.getId().equals("cert") ? auth : null,
-                context -> { throw new AssertionError("serverUrl is given"); });
+                context -> { throw new AssertionError("serverUrl is given"); }, () -> false);
         AwaitHealthyStep step = step();
         step.setServerUrl("https://k8s.example:6443");
 
@@ -163,17 +169,15 @@ class ClusterConfigResolverTest {
     }
 
     @Test
-    void noCredentialMeansTheControllersOwnConfigurationFromItsKubeconfig(@TempDir Path dir) throws Exception {
+    void noCredentialMeansTheControllersOwnConfigurationWhereAnAdministratorAllowedIt(@TempDir Path dir) throws Exception {
         Path kubeconfig = dir.resolve("config");
         Files.writeString(kubeconfig, KUBECONFIG);
         String before = System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE);
         System.setProperty(Config.KUBERNETES_KUBECONFIG_FILE, kubeconfig.toString());
         try {
-            AwaitHealthyStep step = step();
-            step.setContext("staging");
-            var resolved = new ClusterConfigResolver(c -> null).resolve(step, null);
-            assertThat(resolved.config().getMasterUrl()).startsWith("https://staging.example:6443");
-            assertThat(resolved.namespace()).isEqualTo("default");
+            var resolved = new ClusterConfigResolver(c -> null, () -> true).resolve(step(), null);
+            assertThat(resolved.config().getMasterUrl()).startsWith("https://prod.example:6443");
+            assertThat(resolved.namespace()).isEqualTo("shop");
         } finally {
             if (before == null) {
                 System.clearProperty(Config.KUBERNETES_KUBECONFIG_FILE);
@@ -208,5 +212,116 @@ class ClusterConfigResolverTest {
         step.setServerUrl("https://k8s.example:6443");
         assertThatThrownBy(() -> noConverter.resolve(step, new FakeCredentials.Token("tok", " ")))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("is empty");
+    }
+
+    private static String execKubeconfig(Path marker) {
+        return """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: prod
+                  cluster: {server: 'https://prod.example:6443'}
+                users:
+                - name: plugin
+                  user:
+                    exec:
+                      apiVersion: client.authentication.k8s.io/v1
+                      command: /bin/sh
+                      args: [-c, 'touch %s; echo {}']
+                contexts:
+                - name: prod
+                  context: {cluster: prod, user: plugin}
+                current-context: prod
+                """.formatted(marker);
+    }
+
+    @Test
+    void anExecKubeconfigIsRefusedBeforeAnyProcessStarts(@TempDir Path dir) {
+        Path marker = dir.resolve("exec-ran");
+        assertThatThrownBy(() -> noConverter.resolve(step(), new FakeCredentials.File("kc", execKubeconfig(marker))))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                    assertThat(e.field()).isEqualTo("credentialsId");
+                    assertThat(e.getMessage()).contains("'kc'").contains("runs a command (exec: /bin/sh)")
+                            .contains("does not run programs on the controller");
+                    assertThat(e.fix()).contains("token").contains("client-certificate");
+                });
+        assertThat(marker).doesNotExist();
+    }
+
+    @Test
+    void kubernetesCredentialsKubeconfigKindIsReadAsDataToo(@TempDir Path dir) {
+        Path marker = dir.resolve("exec-ran");
+        ClusterConfigResolver resolver = new ClusterConfigResolver(
+                c -> new org.jenkinsci.plugins.kubernetes.auth.impl.KubernetesAuthKubeconfig(c.getId().equals("evil")
+                        ? execKubeconfig(marker) : KUBECONFIG),
+                context -> { throw new AssertionError("a credential is given"); }, () -> false);
+
+        assertThatThrownBy(() -> resolver.resolve(step(), new FakeCredentials.Other("evil")))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.getMessage())
+                        .contains("the credential 'evil' cannot be used").contains("exec"));
+        assertThat(marker).doesNotExist();
+
+        var resolved = resolver.resolve(step(), new FakeCredentials.Other("good"));
+        assertThat(resolved.config().getMasterUrl()).startsWith("https://prod.example:6443");
+        assertThat(resolved.config().getOauthToken()).isEqualTo(KUBECONFIG_TOKEN);
+        assertThat(resolved.secrets()).contains(KUBECONFIG_TOKEN, OTHER_USER_PASSWORD);
+    }
+
+    @Test
+    void authProvidersAndFilesOnTheControllerAreRefusedNamingTheInlineAlternative() {
+        String authProvider = KUBECONFIG.replace("user: {token: " + KUBECONFIG_TOKEN + "}",
+                "user: {auth-provider: {name: oidc, config: {refresh-token: r}}}");
+        assertThatThrownBy(() -> noConverter.resolve(step(), new FakeCredentials.File("kc", authProvider)))
+                .hasMessageContaining("auth-provider (oidc)");
+        String tokenFile = KUBECONFIG.replace("user: {token: " + KUBECONFIG_TOKEN + "}",
+                "user: {tokenFile: /var/jenkins_home/secrets/master.key}");
+        assertThatThrownBy(() -> noConverter.resolve(step(), new FakeCredentials.File("kc", tokenFile)))
+                .hasMessageContaining("names a file on the controller (tokenFile)").hasMessageContaining("(token)");
+        String caFile = KUBECONFIG.replace("cluster: {server: 'https://prod.example:6443'}",
+                "cluster: {server: 'https://prod.example:6443', certificate-authority: /etc/ca.crt}");
+        assertThatThrownBy(() -> noConverter.resolve(step(), new FakeCredentials.File("kc", caFile)))
+                .hasMessageContaining("(certificate-authority)").hasMessageContaining("certificate-authority-data");
+    }
+
+    @Test
+    void withoutCredentialsIdTheControllersIdentityNeedsTheAdministratorsConsent() {
+        assertThatThrownBy(() -> noConverter.resolve(step(), null))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                    assertThat(e.field()).isEqualTo("credentialsId");
+                    assertThat(e.getMessage()).contains("is not enabled");
+                    assertThat(e.fix()).contains("pass credentialsId").contains("Manage Jenkins > System")
+                            .contains(BlueGreenGlobalConfiguration.ALLOW_LABEL);
+                });
+    }
+
+    @Test
+    void theControllersIdentityNeverGoesWhereTheStepPoints() {
+        ClusterConfigResolver allowed = new ClusterConfigResolver(c -> null,
+                context -> { throw new AssertionError("the controller's configuration must not even be read"); },
+                () -> true);
+        java.util.Map<String, java.util.function.Consumer<AwaitHealthyStep>> settings = new java.util.LinkedHashMap<>();
+        settings.put("serverUrl", s -> s.setServerUrl("https://attacker.example"));
+        settings.put("caCertificate", s -> s.setCaCertificate("-----BEGIN CERTIFICATE-----\nMIIB\n"));
+        settings.put("skipTlsVerify", s -> s.setSkipTlsVerify(true));
+        settings.put("context", s -> s.setContext("other"));
+        settings.forEach((field, set) -> {
+            AwaitHealthyStep step = step();
+            set.accept(step);
+            assertThatThrownBy(() -> allowed.resolve(step, null))
+                    .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                        assertThat(e.field()).isEqualTo(field);
+                        assertThat(e.getMessage()).contains("cannot be combined with the controller's own");
+                        assertThat(e.fix()).contains("remove " + field).contains("credentialsId");
+                    });
+        });
+    }
+
+    @Test
+    void aTokenCredentialWithoutServerUrlNeedsTheControllersClusterToBeAllowed() {
+        assertThatThrownBy(() -> noConverter.resolve(step(), new FakeCredentials.Token("tok", "sa-token-abcdef123")))
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                    assertThat(e.field()).isEqualTo("serverUrl");
+                    assertThat(e.fix()).contains("pass serverUrl");
+                });
     }
 }

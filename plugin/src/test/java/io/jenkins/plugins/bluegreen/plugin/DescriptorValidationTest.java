@@ -2,9 +2,7 @@ package io.jenkins.plugins.bluegreen.plugin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import hudson.model.Item;
-import hudson.security.ACL;
-import hudson.security.Permission;
+import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import org.junit.jupiter.api.Test;
@@ -55,33 +53,51 @@ class DescriptorValidationTest {
 
     @Test
     void withoutPermissionTheCredentialsListShowsOnlyTheCurrentValue() {
-        Item job = new Item() {
+        FormScope outsider = new FormScope() {
             @Override
-            public String getName() {
-                return "deploy";
-            }
-
-            @Override
-            public String getFullName() {
-                return "shop/deploy";
-            }
-
-            @Override
-            public String getUrl() {
-                return "job/shop/job/deploy/";
-            }
-
-            @Override
-            public ACL getACL() {
-                throw new AssertionError("not consulted");
-            }
-
-            @Override
-            public boolean hasPermission(Permission permission) {
+            public boolean mayListCredentials() {
                 return false;
             }
+
+            @Override
+            public void addKubernetesCredentials(StandardListBoxModel model, String serverUrl) {
+                throw new AssertionError("no credentials may be listed for a user without permission");
+            }
         };
-        ListBoxModel items = deploy.doFillCredentialsIdItems(job, "prod-kubeconfig", null);
+        ListBoxModel items = ClusterStepDescriptor.credentialsIdItems(outsider, "prod-kubeconfig", null);
         assertThat(items).extracting(o -> o.value).containsExactly("prod-kubeconfig");
+    }
+
+    @Test
+    void withPermissionTheListIsWhatTheJobMayUsePlusNoneAndTheCurrentValue() {
+        FormScope configurer = new FormScope() {
+            @Override
+            public boolean mayListCredentials() {
+                return true;
+            }
+
+            @Override
+            public void addKubernetesCredentials(StandardListBoxModel model, String serverUrl) {
+                model.with(new FakeCredentials.Token("shop-token", "t"));
+            }
+        };
+        ListBoxModel items = ClusterStepDescriptor.credentialsIdItems(configurer, "gone", null);
+        assertThat(items).extracting(o -> o.value).containsExactly("", "shop-token", "gone");
+    }
+
+    /** Every form method that reveals something is POST; the pure checks of a value need no permission. */
+    @Test
+    void formMethodsThatRevealSomethingArePost() throws Exception {
+        for (Class<?> descriptor : new Class<?>[] {ClusterStepDescriptor.class, BlueGreenGlobalConfiguration.class}) {
+            for (java.lang.reflect.Method m : descriptor.getMethods()) {
+                if (m.getName().startsWith("doFill")) {
+                    assertThat(m.isAnnotationPresent(org.kohsuke.stapler.verb.POST.class)).as(m.toString()).isTrue();
+                }
+                if (m.getName().startsWith("do") && !m.getName().startsWith("doCheck")
+                        && !m.getName().startsWith("doFill")) {
+                    throw new AssertionError("a new form method needs its permission check and a test: " + m);
+                }
+            }
+        }
     }
 }

@@ -3,7 +3,6 @@ package io.jenkins.plugins.bluegreen.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import hudson.model.Run;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import io.jenkins.plugins.bluegreen.core.BlueGreenSettings;
@@ -53,21 +52,11 @@ class LockKeeperTest {
     }
 
     /** A build whose "still running" the test decides, as Jenkins' Run.isBuilding() would answer. */
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    static final class Build extends Run {
+    static final class Build implements RunningBuild {
         final AtomicBoolean building = new AtomicBoolean(true);
 
-        Build() throws IOException {
-            super(null);
-        }
-
         @Override
-        public int compareTo(Object o) {
-            return 0;
-        }
-
-        @Override
-        public String getExternalizableId() {
+        public String externalizableId() {
             return "shop/deploy#42";
         }
 

@@ -40,7 +40,7 @@ final class PluginSim implements AutoCloseable {
         credentials.put(CREDENTIALS_ID, new FakeCredentials.File(CREDENTIALS_ID, sim.kubeconfig(TOKEN)));
         runtime = new BlueGreenRuntime(new ClusterClients(),
                 (id, serverUrl, run) -> credentials.get(id),
-                new ClusterConfigResolver(c -> null), settings);
+                new ClusterConfigResolver(c -> null, () -> false), settings);
         previous = BlueGreenRuntime.install(runtime);
     }
 

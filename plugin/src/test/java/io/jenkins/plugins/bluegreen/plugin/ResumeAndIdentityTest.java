@@ -3,7 +3,6 @@ package io.jenkins.plugins.bluegreen.plugin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import hudson.EnvVars;
-import hudson.model.Run;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import io.jenkins.plugins.bluegreen.core.Color;
@@ -27,20 +26,15 @@ class ResumeAndIdentityTest {
     private static final String OTHER = "jenkins:shop/other#7";
     private static volatile java.util.concurrent.CountDownLatch PROCEED;
 
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    static final class FakeRun extends Run {
-        FakeRun() throws IOException {
-            super(null);
-        }
-
+    static final class FakeRun implements RunningBuild {
         @Override
-        public int compareTo(Object o) {
-            return 0;
-        }
-
-        @Override
-        public String getExternalizableId() {
+        public String externalizableId() {
             return "shop/deploy#42";
+        }
+
+        @Override
+        public boolean isBuilding() {
+            return true;
         }
     }
 

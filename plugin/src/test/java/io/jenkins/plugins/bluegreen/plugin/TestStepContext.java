@@ -5,7 +5,6 @@ import com.google.common.util.concurrent.ListenableFuture;
 import hudson.EnvVars;
 import hudson.FilePath;
 import hudson.model.Result;
-import hudson.model.Run;
 import hudson.model.TaskListener;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -48,7 +47,7 @@ final class TestStepContext extends StepContext {
     private transient AtomicInteger deliveries;
     private transient volatile FakeBodyExecution bodyExecution;
     /** Not serializable in Jenkins either: the real context finds the Run again after a restart. */
-    private transient volatile Run<?, ?> run;
+    private transient volatile RunningBuild run;
 
     TestStepContext(EnvVars env, FilePath workspace, Body body) {
         this.env = env;
@@ -82,7 +81,7 @@ final class TestStepContext extends StepContext {
         if (key == FilePath.class) {
             return key.cast(workspace);
         }
-        if (key == Run.class) {
+        if (key == RunningBuild.class) {
             return key.cast(run); // null unless a test gives one: the identity then comes from BUILD_TAG
         }
         return null;
@@ -139,7 +138,8 @@ final class TestStepContext extends StepContext {
         return System.identityHashCode(this);
     }
 
-    TestStepContext withRun(Run<?, ?> run) {
+    /** The build, as the plugin's seam: tests never subclass Jenkins' Run (its real constructor needs a job). */
+    TestStepContext withRun(RunningBuild run) {
         this.run = run;
         return this;
     }
