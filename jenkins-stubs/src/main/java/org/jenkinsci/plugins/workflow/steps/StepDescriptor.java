@@ -1,6 +1,7 @@
 package org.jenkinsci.plugins.workflow.steps;
 
 import hudson.model.Descriptor;
+import java.util.Map;
 import java.util.Set;
 
 public abstract class StepDescriptor extends Descriptor<Step> {
@@ -19,5 +20,9 @@ public abstract class StepDescriptor extends Descriptor<Step> {
 
     public boolean isAdvanced() {
         return false;
+    }
+
+    public String argumentsToString(Map<String, Object> namedArgs) {
+        return null;
     }
 }

@@ -8,6 +8,7 @@ import hudson.model.TaskListener;
 import hudson.util.FormValidation;
 import hudson.util.ListBoxModel;
 import io.jenkins.plugins.bluegreen.core.InvalidInputException;
+import java.util.Map;
 import java.util.Set;
 import org.jenkinsci.plugins.workflow.steps.StepDescriptor;
 import org.kohsuke.stapler.AncestorInPath;
@@ -24,6 +25,29 @@ public abstract class ClusterStepDescriptor extends StepDescriptor {
     @Override
     public Set<? extends Class<?>> getRequiredContext() {
         return Set.of(TaskListener.class, Run.class, EnvVars.class);
+    }
+
+    /**
+     * The Pipeline Steps view's Arguments column: the app and what the step moves it to (image, colour), never the
+     * cluster parameters; Jenkins' default shows nothing for a step with more than one argument.
+     */
+    @Override
+    public String argumentsToString(Map<String, Object> namedArgs) {
+        Object app = namedArgs.get("app");
+        if (app == null) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder(app.toString());
+        for (String key : new String[] {"image", "manifestFile", "to", "color"}) {
+            Object value = namedArgs.get(key);
+            if (value != null && !value.toString().isBlank()) {
+                text.append(' ').append(key).append(": ").append(value);
+            }
+        }
+        if (Boolean.TRUE.equals(namedArgs.get("abandonOnly"))) {
+            text.append(" (abandon only)");
+        }
+        return text.toString();
     }
 
     /**

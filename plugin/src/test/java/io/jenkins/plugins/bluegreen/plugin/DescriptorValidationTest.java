@@ -100,4 +100,14 @@ class DescriptorValidationTest {
             }
         }
     }
+
+    @Test
+    void pipelineStepsShowTheAppAndWhereItGoesNeverTheClusterParameters() {
+        assertThat(deploy.argumentsToString(java.util.Map.of("app", "myapp", "image", "reg/myapp:2.1",
+                "credentialsId", "k8s", "serverUrl", "https://k8s"))).isEqualTo("myapp image: reg/myapp:2.1");
+        assertThat(switchTraffic.argumentsToString(java.util.Map.of("app", "myapp", "to", "blue")))
+                .isEqualTo("myapp to: blue");
+        assertThat(rollback.argumentsToString(java.util.Map.of("app", "myapp", "abandonOnly", true)))
+                .isEqualTo("myapp (abandon only)");
+    }
 }

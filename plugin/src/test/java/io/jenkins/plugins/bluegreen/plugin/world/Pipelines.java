@@ -34,7 +34,7 @@ final class Pipelines {
                 + "  echo \"live now ${live}\"\n"
                 + "} catch (e) {\n"
                 + "  if (started && !switched) {\n"
-                + "    def liveAfter = rollback(app: 'myapp', " + c + ")\n"
+                + "    def liveAfter = rollback(app: 'myapp', abandonOnly: true, " + c + ")\n"
                 + "    echo \"after rollback ${liveAfter} is live\"\n"
                 + "  }\n"
                 + "  throw e\n"

@@ -122,10 +122,12 @@ final class WorldCluster {
     }
 
     /** The holder of the app's deploy lock, or null when nobody holds it (released locks clear the holder). */
+    /** The deploy lock's holder, or null when it is free: a released Lease keeps an empty holder (""). */
     String lockHolder() {
         try (KubernetesClient client = sim.newClient(namespace)) {
             Lease lease = client.leases().inNamespace(namespace).withName(APP + "-bluegreen").get();
-            return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+            String holder = lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+            return holder == null || holder.isEmpty() ? null : holder;
         }
     }
 }
