@@ -52,6 +52,11 @@ final class Adoption {
     }
 
     AdoptionResult run(Plan plan, String holder, Duration timeout) {
+        return run(plan, holder, holderAsBuild(holder), timeout);
+    }
+
+    /** @param buildUrl recorded in the adoption's history entry (the deploy's build), or null */
+    AdoptionResult run(Plan plan, String holder, String buildUrl, Duration timeout) {
         AppState state = plan.state();
         String app = state.app();
         String name = context.settings().deploymentName(app, ADOPTED_COLOR);
@@ -78,7 +83,7 @@ final class Adoption {
         }
         Futures.join(HealthWatch.start(context, app, ADOPTED_COLOR, colored, timeout));
         AppState ready = AppState.read(context, app, state.serviceName());
-        new ServiceSelectorWrite(context).write(ready, ADOPTED_COLOR, HistoryEntry.ADOPT, null, holderAsBuild(holder));
+        new ServiceSelectorWrite(context).write(ready, ADOPTED_COLOR, HistoryEntry.ADOPT, null, buildUrl);
         List<String> leftRunning = plan.otherMatches();
         if (!leftRunning.isEmpty()) {
             context.listener().warn("left running (no longer selected by Service " + state.serviceName() + "): "
@@ -110,7 +115,7 @@ final class Adoption {
         return null;
     }
 
-    private static String holderAsBuild(String holder) {
+    static String holderAsBuild(String holder) {
         return holder != null && holder.contains("://") ? holder : null;
     }
 }

@@ -56,7 +56,10 @@ final class DeployIdleColor {
         }
         AdoptionResult adopted = null;
         if (plan.adoption() != null) {
-            adopted = new Adoption(context).run(plan.adoption(), request.holder(), request.timeout());
+            // the adoption is part of this deploy: its history entry names the deploy's build
+            adopted = new Adoption(context).run(plan.adoption(), request.holder(),
+                    request.buildUrl() != null ? request.buildUrl() : Adoption.holderAsBuild(request.holder()),
+                    request.timeout());
         }
         // the stamp names the newest traffic change it saw: after an adoption that is the adoption's own record
         io.fabric8.kubernetes.api.model.Service seen = adopted == null ? plan.state().service()

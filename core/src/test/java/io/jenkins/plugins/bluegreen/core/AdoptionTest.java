@@ -77,6 +77,18 @@ class AdoptionTest {
     }
 
     @Test
+    void theAdoptionADeployMadeNamesTheDeploysBuild() {
+        String build = "https://ci.example/job/shop/job/deploy/42/";
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder("jenkins:shop/deploy#42")
+                .buildUrl(build).build());
+
+        assertThat(blueGreen.status("myapp").history()).first().satisfies(h -> {
+            assertThat(h.action()).isEqualTo("adopt");
+            assertThat(h.buildUrl()).isEqualTo(build);
+        });
+    }
+
+    @Test
     void rollbackBeforeTheFirstSwitchAbandonsTheReleaseThatFollowedTheAdoption() {
         blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
 

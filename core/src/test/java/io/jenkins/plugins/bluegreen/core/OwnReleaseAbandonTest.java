@@ -1,0 +1,69 @@
+package io.jenkins.plugins.bluegreen.core;
+
+import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
+import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** abandonIfDeployedBy: only the holder's own release in flight is abandoned; traffic is never moved. */
+class OwnReleaseAbandonTest {
+    @RegisterExtension
+    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(50)));
+
+    private static final String OTHER = "jenkins:shop/deploy#43";
+    private SimApps apps;
+    private BlueGreen blueGreen;
+
+    /** green live, blue kept for a fast rollback: what a plain rollback would switch back to. */
+    @BeforeEach
+    void greenLiveBlueKept() {
+        String namespace = SIM.newNamespace();
+        apps = new SimApps(SIM.client(), namespace);
+        apps.seedLive("myapp", Color.BLUE, 2, "myapp:1");
+        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).build();
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
+        blueGreen.awaitHealthy("myapp", Color.GREEN, Duration.ofSeconds(30));
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp").to(Color.GREEN).holder(HOLDER)
+                .scaleDownDelay(Duration.ofHours(1)).build());
+    }
+
+    @Test
+    void nothingOfTheHoldersIsInFlight_nothingChanges() {
+        String before = apps.quietDump();
+
+        OwnAbandonResult r = blueGreen.abandonIfDeployedBy("myapp", OTHER, null);
+
+        assertThat(r.abandonedSomething()).isFalse();
+        assertThat(r.liveColor()).isEqualTo(Color.GREEN);
+        assertThat(r.nothingWhy()).contains("no release of " + OTHER);
+        assertThat(SimApps.changedObjects(before, apps.quietDump())).isEmpty();
+    }
+
+    @Test
+    void anotherHoldersReleaseIsNeverAbandoned() {
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(HOLDER).build());
+        String before = apps.quietDump();
+
+        assertThat(blueGreen.abandonIfDeployedBy("myapp", OTHER, null).abandonedSomething()).isFalse();
+        assertThat(SimApps.changedObjects(before, apps.quietDump())).isEmpty();
+    }
+
+    @Test
+    void theHoldersOwnReleaseIsAbandonedAndLiveStays() {
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(OTHER).build());
+
+        OwnAbandonResult r = blueGreen.abandonIfDeployedBy("myapp", OTHER, null);
+
+        assertThat(r.abandonedSomething()).isTrue();
+        assertThat(r.abandoned().abandoned()).isEqualTo(Color.BLUE);
+        assertThat(apps.selector("myapp")).containsEntry(SimApps.COLOR, "green");
+        assertThat(apps.deployment("myapp-blue").getSpec().getReplicas()).isZero();
+        // once abandoned, nothing is left: a second call changes nothing
+        assertThat(blueGreen.abandonIfDeployedBy("myapp", OTHER, null).abandonedSomething()).isFalse();
+    }
+}
