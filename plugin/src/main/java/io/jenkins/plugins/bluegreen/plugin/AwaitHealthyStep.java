@@ -70,7 +70,7 @@ public class AwaitHealthyStep extends ClusterStep {
 
         @Override
         public String getDisplayName() {
-            return Texts.get("AwaitHealthyStep.displayName");
+            return Messages.AwaitHealthyStep_displayName();
         }
 
         public FormValidation doCheckColor(@QueryParameter String value) {

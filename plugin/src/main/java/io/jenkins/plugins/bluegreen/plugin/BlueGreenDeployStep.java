@@ -51,7 +51,7 @@ public class BlueGreenDeployStep extends DeployingStep {
 
         @Override
         public String getDisplayName() {
-            return Texts.get("BlueGreenDeployStep.displayName");
+            return Messages.BlueGreenDeployStep_displayName();
         }
 
         /** Pipeline would refuse a call without a body otherwise; the block form is blueGreenRelease. */

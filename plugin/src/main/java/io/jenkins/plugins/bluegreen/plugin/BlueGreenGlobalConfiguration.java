@@ -18,8 +18,6 @@ import org.kohsuke.stapler.DataBoundSetter;
 @Extension
 @Symbol("blueGreen")
 public class BlueGreenGlobalConfiguration extends GlobalConfiguration {
-    static final String ALLOW_LABEL = Texts.get("BlueGreenGlobalConfiguration.allowControllerIdentity");
-
     private boolean allowControllerIdentity;
 
     public BlueGreenGlobalConfiguration() {
@@ -43,7 +41,7 @@ public class BlueGreenGlobalConfiguration extends GlobalConfiguration {
 
     @Override
     public String getDisplayName() {
-        return Texts.get("BlueGreenGlobalConfiguration.displayName");
+        return Messages.BlueGreenGlobalConfiguration_displayName();
     }
 
     /** The controller's credentials are at stake: administrators only, never Overall/Manage. */

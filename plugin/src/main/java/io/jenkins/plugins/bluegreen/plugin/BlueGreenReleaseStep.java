@@ -70,7 +70,7 @@ public class BlueGreenReleaseStep extends DeployingStep {
 
         @Override
         public String getDisplayName() {
-            return Texts.get("BlueGreenReleaseStep.displayName");
+            return Messages.BlueGreenReleaseStep_displayName();
         }
 
         /** The body is required: it is the gate between "healthy" and "live". */

@@ -145,26 +145,24 @@ final class ClusterConfigResolver {
 
     /** No credential: the controller's own identity, where allowed and with nothing the pipeline points elsewhere. */
     private Config controllerIdentity(ClusterStep step) {
-        requireControllerConfigAllowed("credentialsId", "no credentialsId was given",
-                "pass credentialsId (a kubeconfig file, secret text token or certificate credential)");
+        requireControllerConfigAllowed("credentialsId", Messages.ControllerIdentity_noCredential(),
+                Messages.ControllerIdentity_noCredentialFix());
         String conflicting = step.getServerUrl() != null ? "serverUrl"
                 : step.getCaCertificate() != null ? "caCertificate"
                 : step.isSkipTlsVerify() ? "skipTlsVerify"
                 : step.getContext() != null ? "context" : null;
         if (conflicting != null) {
-            throw new InvalidInputException(conflicting, "cannot be combined with the controller's own Kubernetes "
-                    + "identity (no credentialsId): it would send the controller's credentials to a server or through "
-                    + "a trust setting the pipeline chose", "remove " + conflicting + ", or pass credentialsId with a "
-                    + "credential for that server");
+            throw new InvalidInputException(conflicting, Messages.ControllerIdentity_conflicting(),
+                    Messages.ControllerIdentity_conflictingFix(conflicting));
         }
         return controllerConfig(null);
     }
 
     private void requireControllerConfigAllowed(String field, String why, String fix) {
         if (!controllerIdentityAllowed.getAsBoolean()) {
-            throw new InvalidInputException(field, why + ", and using the controller's own Kubernetes configuration "
-                    + "is not enabled", fix + "; or ask an administrator to enable \"" + BlueGreenGlobalConfiguration
-                    .ALLOW_LABEL + "\" in Manage Jenkins > System");
+            throw new InvalidInputException(field, Messages.ControllerIdentity_notEnabled(why),
+                    Messages.ControllerIdentity_notEnabledFix(fix,
+                            Messages.BlueGreenGlobalConfiguration_allowControllerIdentity()));
         }
     }
 
@@ -188,8 +186,8 @@ final class ClusterConfigResolver {
         if (step.getServerUrl() != null) {
             return new ConfigBuilder(Config.empty()).withMasterUrl(step.getServerUrl()).build();
         }
-        requireControllerConfigAllowed("serverUrl", "the credential names no API server and serverUrl is missing",
-                "pass serverUrl (the API server the credential is for)");
+        requireControllerConfigAllowed("serverUrl", Messages.ControllerIdentity_noServer(),
+                Messages.ControllerIdentity_noServerFix());
         Config base = controllerConfig(step.getContext());
         return new ConfigBuilder(base).withOauthToken(null).withAutoOAuthToken(null).withUsername(null)
                 .withPassword(null).withClientCertData(null).withClientCertFile(null).withClientKeyData(null)

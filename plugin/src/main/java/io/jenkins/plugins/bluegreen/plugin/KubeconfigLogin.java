@@ -21,10 +21,6 @@ import java.util.Objects;
  * use instead.
  */
 final class KubeconfigLogin {
-    private static final String INSTEAD = "use a kubeconfig whose user has a token or client-certificate-data/"
-            + "client-key-data inline (e.g. a service account's token), or a secret text (token) or certificate "
-            + "credential";
-
     private KubeconfigLogin() {}
 
     /**
@@ -70,13 +66,10 @@ final class KubeconfigLogin {
 
     private static void refuseWhatRunsOrReads(Cluster cluster, AuthInfo user, String userName, String source) {
         if (user != null && user.getExec() != null) {
-            throw refused(source, "its user '" + userName + "' runs a command (exec: "
-                    + user.getExec().getCommand() + ") to log in, and Jenkins does not run programs on the controller "
-                    + "for a credential");
+            throw refused(source, Messages.KubeconfigLogin_exec(userName, user.getExec().getCommand()));
         }
         if (user != null && user.getAuthProvider() != null) {
-            throw refused(source, "its user '" + userName + "' logs in through an auth-provider ("
-                    + user.getAuthProvider().getName() + "), which refreshes tokens by running code on the controller");
+            throw refused(source, Messages.KubeconfigLogin_authProvider(userName, user.getAuthProvider().getName()));
         }
         // a file the kubeconfig names, and the inline field to use instead
         String[] file = user != null && user.getTokenFile() != null ? new String[] {"tokenFile", "token"}
@@ -86,18 +79,16 @@ final class KubeconfigLogin {
                 : cluster.getCertificateAuthority() != null
                         ? new String[] {"certificate-authority", "certificate-authority-data"} : null;
         if (file != null) {
-            throw refused(source, "it names a file on the controller (" + file[0] + "), and a credential may not "
-                    + "read the controller's files; put the value inline (" + file[1] + ")");
+            throw refused(source, Messages.KubeconfigLogin_file(file[0], file[1]));
         }
         if (user != null && (user.getAs() != null || (user.getAsGroups() != null && !user.getAsGroups().isEmpty()))) {
-            throw refused(source, "its user '" + userName + "' impersonates another identity (as/as-groups), which "
-                    + "the steps do not support");
+            throw refused(source, Messages.KubeconfigLogin_impersonation(userName));
         }
     }
 
     private static InvalidInputException refused(String source, String why) {
-        return new InvalidInputException("credentialsId", source + " cannot be used: " + why, INSTEAD
-                + ". A command-line bluegreen run by a person may keep exec plugins");
+        return new InvalidInputException("credentialsId", Messages.KubeconfigLogin_refused(source, why),
+                Messages.KubeconfigLogin_instead());
     }
 
     private static <T> java.util.Optional<T> named(List<T> entries, java.util.function.Function<T, String> name,

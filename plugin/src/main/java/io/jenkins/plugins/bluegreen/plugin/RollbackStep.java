@@ -106,7 +106,7 @@ public class RollbackStep extends ClusterStep {
 
         @Override
         public String getDisplayName() {
-            return Texts.get("RollbackStep.displayName");
+            return Messages.RollbackStep_displayName();
         }
 
         public FormValidation doCheckTimeout(@QueryParameter String value) {

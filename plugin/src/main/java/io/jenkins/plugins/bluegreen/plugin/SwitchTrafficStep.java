@@ -107,7 +107,7 @@ public class SwitchTrafficStep extends ClusterStep {
 
         @Override
         public String getDisplayName() {
-            return Texts.get("SwitchTrafficStep.displayName");
+            return Messages.SwitchTrafficStep_displayName();
         }
 
         public FormValidation doCheckTo(@QueryParameter String value) {

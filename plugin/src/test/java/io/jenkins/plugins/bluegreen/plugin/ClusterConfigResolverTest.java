@@ -290,7 +290,7 @@ class ClusterConfigResolverTest {
                     assertThat(e.field()).isEqualTo("credentialsId");
                     assertThat(e.getMessage()).contains("is not enabled");
                     assertThat(e.fix()).contains("pass credentialsId").contains("Manage Jenkins > System")
-                            .contains(BlueGreenGlobalConfiguration.ALLOW_LABEL);
+                            .contains(Messages.BlueGreenGlobalConfiguration_allowControllerIdentity());
                 });
     }
 
