@@ -119,6 +119,10 @@ class SnippetRoundTripTest {
         step.setLockWait("5m");
         snippets.assertRoundTrip(step, "rollback app: 'myapp', approvedBy: 'alice', lockWait: '5m', "
                 + "takeOverLock: true, timeout: '15m'");
+
+        RollbackStep cleanup = new RollbackStep("myapp");
+        cleanup.setAbandonOnly(true);
+        snippets.assertRoundTrip(cleanup, "rollback abandonOnly: true, app: 'myapp'");
         SnippetizerTester.assertDocGeneration(RollbackStep.class);
     }
 
