@@ -73,4 +73,20 @@ class ComposedReleaseTest {
         assertTrue(cluster.history().stream().noneMatch(entry -> "switch".equals(entry.get("action"))));
         assertNull(cluster.lockHolder(), "the rollback released the build's deploy lock");
     }
+
+    /** A deploy refused before it announced itself: the pipeline's cleanup changes nothing live. */
+    @Test
+    void aBuildWhoseDeployWasRefusedLeavesProductionAsItWas(JenkinsRule j) throws Exception {
+        WorldCluster cluster = WorldCluster.seed(SIM.sim());
+        cluster.addTokenCredential();
+        String trafficBefore = cluster.traffic();
+        WorkflowRun run = Pipelines.start(j, Pipelines.composed(cluster, "registry.example.com/myapp:2.5 rc1"));
+
+        j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(run));
+        j.assertLogContains("(nothing was changed)", run);
+        j.assertLogContains("nothing of this build to abandon for myapp; live traffic untouched", run);
+        j.assertLogContains("after rollback blue is live", run);
+        assertEquals(trafficBefore, cluster.traffic(), "live traffic (selector, history) untouched");
+        assertEquals(3, cluster.deployment("blue").getSpec().getReplicas());
+    }
 }

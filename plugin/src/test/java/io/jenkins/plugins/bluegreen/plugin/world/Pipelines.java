@@ -7,7 +7,7 @@ import org.jvnet.hudson.test.JenkinsRule;
 
 /**
  * The two shapes of a release from Jenkinsfile.example, as sandboxed Scripted Pipelines (Declarative is not a test
- * dependency; the try/catch is what its {@code post { aborted/failure }} rollback does).
+ * dependency; the try/catch is what its {@code post { unsuccessful }} cleanup, {@code rollback abandonOnly: true}, does).
  */
 final class Pipelines {
     static final String JOB = "release";
@@ -15,17 +15,22 @@ final class Pipelines {
     private Pipelines() {}
 
     /**
-     * Composed: deploy, gate, switch; on abort or failure after the deploy started and before the switch, roll back
-     * (which abandons the new colour) and rethrow so the build keeps its ABORTED/FAILURE result. scaleDownDelay 0
+     * Composed: deploy, gate, switch; on abort or failure after the deploy started and before the switch, run the
+     * cleanup ({@code rollback abandonOnly: true}: abandons this build's new colour, if any) and rethrow so the build keeps its ABORTED/FAILURE result. scaleDownDelay 0
      * keeps the old colour running, so the tests can look at both colours afterwards.
      */
     static String composed(WorldCluster cluster) {
+        return composed(cluster, WorldCluster.NEW_IMAGE);
+    }
+
+    /** The composed release of {@code image} (e.g. an invalid one, refused before the deploy announces itself). */
+    static String composed(WorldCluster cluster, String image) {
         String c = cluster.clusterArgs();
         return "def started = false\n"
                 + "def switched = false\n"
                 + "try {\n"
                 + "  started = true\n"
-                + "  def r = blueGreenDeploy(app: 'myapp', image: '" + WorldCluster.NEW_IMAGE + "', " + c + ")\n"
+                + "  def r = blueGreenDeploy(app: 'myapp', image: '" + image + "', " + c + ")\n"
                 + "  echo \"deployed ${r.newColor}; live ${r.liveColor}; healthy ${r.healthy}\"\n"
                 + "  def approver = " + Gate.INPUT + "\n"
                 + "  def live = switchTraffic(app: 'myapp', to: r.newColor, approvedBy: approver, scaleDownDelay: '0', "
