@@ -32,7 +32,7 @@ final class BlueGreenDeployExecution extends DeployingExecution<BlueGreenDeployS
     @Override
     void afterHealthy() {
         console().line("live traffic is unchanged; next: switchTraffic app: '" + step.getApp()
-                + "' (or rollback app: '" + step.getApp() + "' to abandon " + newColor + ")");
+                + "' (or rollback app: '" + step.getApp() + "', abandonOnly: true to abandon " + newColor + ")");
         keepLockAlive(false);
         finish();
     }
@@ -42,7 +42,7 @@ final class BlueGreenDeployExecution extends DeployingExecution<BlueGreenDeployS
     void failed(Throwable t) {
         if (newColor != null && !isDone()) {
             console().line(newColor + " stays deployed but not live; to abandon it: rollback app: '" + step.getApp()
-                    + "'");
+                    + "', abandonOnly: true");
         }
         fail(t);
     }
@@ -50,10 +50,12 @@ final class BlueGreenDeployExecution extends DeployingExecution<BlueGreenDeployS
     @Override
     void afterStop() {
         if (phase == Phase.DEPLOYING) {
-            console().line("if the new colour was written, rollback app: '" + step.getApp() + "' abandons it");
+            console().line("if the new colour was written, rollback app: '" + step.getApp()
+                    + "', abandonOnly: true abandons it (and changes nothing otherwise)");
         } else {
             console().line((newColor == null ? "the new colour" : newColor)
-                    + " stays deployed but not live; to abandon it: rollback app: '" + step.getApp() + "'");
+                    + " stays deployed but not live; to abandon it: rollback app: '" + step.getApp()
+                    + "', abandonOnly: true");
         }
     }
 }

@@ -72,7 +72,7 @@ class BlueGreenDeployStepTest {
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
         // the composed form leaves the new colour for the pipeline's post { } to abandon
         assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isEqualTo(2);
-        assertThat(ctx.console()).contains("green stays deployed but not live; to abandon it: rollback app: 'shop'");
+        assertThat(ctx.console()).contains("green stays deployed but not live; to abandon it: rollback app: 'shop', abandonOnly: true");
     }
 
     @Test
@@ -105,7 +105,7 @@ class BlueGreenDeployStepTest {
         assertThat(ctx.awaitFailure()).isSameAs(cause);
         assertThat(wait.isCancelled()).isTrue();
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
-        assertThat(ctx.console()).contains("stays deployed but not live; to abandon it: rollback app: 'shop'");
+        assertThat(ctx.console()).contains("stays deployed but not live; to abandon it: rollback app: 'shop', abandonOnly: true");
         assertThat(ctx.deliveries()).isEqualTo(1);
     }
 
