@@ -6,6 +6,7 @@ import hudson.EnvVars;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
+import io.jenkins.plugins.bluegreen.kubesim.PodScript;
 import java.time.Duration;
 import org.jenkinsci.plugins.workflow.steps.FlowInterruptedException;
 import org.junit.jupiter.api.BeforeEach;
@@ -147,6 +148,38 @@ class FailureCleanupTest {
                 .getHolderIdentity()).isNullOrEmpty();
         // run again (a retried post, a resumed step): nothing left, nothing changed
         assertThat(cleanup(43)).contains("nothing of this build to abandon");
+    }
+
+    @Test
+    void anUnhealthyNewColourIsAbandonedAndLiveStays() throws Exception {
+        SIM.sim().scripts().image("registry.example/shop:broken", PodScript.IMAGE_PULL_ERROR);
+        String history = app.sim().serviceAnnotation(app.ns(), "shop", "history");
+        assertThat(deployFails(app.deployStep("registry.example/shop:broken"), build(43)))
+                .hasMessageContaining("shop-blue");
+
+        assertThat(cleanup(43)).contains("abandoned shop-blue of shop (this build's release)");
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
+        assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history")).isEqualTo(history);
+        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas()).isZero();
+    }
+
+    @Test
+    void aSwitchRefusedByTheApiLeavesLiveAndTheCleanupAbandonsTheUnswitchedRelease() throws Exception {
+        TestStepContext deploy = build(43);
+        PluginSim.start(app.deployStep("registry.example/shop:2.5"), deploy);
+        deploy.awaitSuccess();
+        String history = app.sim().serviceAnnotation(app.ns(), "shop", "history");
+        var refused = SIM.sim().faults().add(FaultRule.on("put", "/api/v1/namespaces/" + app.ns() + "/services/shop")
+                .respond(403));
+        SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
+        TestStepContext switching = build(43);
+        PluginSim.start(sw, switching);
+        assertThat(switching.awaitFailure()).hasMessageContaining("forbidden");
+        refused.remove();
+
+        assertThat(cleanup(43)).contains("abandoned shop-blue of shop (this build's release)");
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
+        assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history")).isEqualTo(history);
     }
 
     @Test
