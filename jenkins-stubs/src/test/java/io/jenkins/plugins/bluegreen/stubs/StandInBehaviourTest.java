@@ -27,6 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 // The few stand-ins with behaviour behave the way the plugin's offline tests assume Jenkins does.
 class StandInBehaviourTest {
 
+    /** As kubernetes-credentials' own: the kubeconfig text, unchanged, from both getters. */
+    @Test
+    void kubernetesAuthKubeconfigHoldsItsText() throws Exception {
+        var auth = new org.jenkinsci.plugins.kubernetes.auth.impl.KubernetesAuthKubeconfig("apiVersion: v1\n");
+        assertThat(auth.getKubeconfig()).isEqualTo("apiVersion: v1\n");
+        assertThat(auth.buildKubeConfig(null)).isEqualTo("apiVersion: v1\n");
+    }
+
     @Test
     void envVarsLookUpNamesIgnoringCase() {
         EnvVars env = new EnvVars("BUILD_URL", "http://ci/job/x/1/");
