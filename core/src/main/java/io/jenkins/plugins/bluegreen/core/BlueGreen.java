@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -242,6 +243,17 @@ public final class BlueGreen {
         InputValidation.app(app, settings);
         InputValidation.holder(holder);
         return lock.renew(app, holder);
+    }
+
+    /**
+     * For a caller that waits for the lock without a thread of its own (a Jenkins step): after an operation with no lock
+     * wait failed with {@link LockHeldException}, completes once that lock ({@link LockHeldException#lock()}) changes —
+     * released, renewed, taken, deleted — expires, or {@code until} passes; then the caller tries again. One watch
+     * and a timer meanwhile; cancelling the future closes them. Completing says nothing about who holds the lock now.
+     */
+    public CompletableFuture<Void> awaitLockChangeAsync(String app, LockInfo seen, Instant until) {
+        InputValidation.app(app, settings);
+        return lock.changeAsync(app, Objects.requireNonNull(seen, "seen"), Objects.requireNonNull(until, "until"));
     }
 
     /** Releases the lock if {@code holder} has it; returns whether it did. */

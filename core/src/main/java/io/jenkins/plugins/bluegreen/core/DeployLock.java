@@ -16,6 +16,7 @@ import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -405,6 +406,52 @@ final class DeployLock {
                 (int) context.settings().leaseDuration().toSeconds(), sameHolder ? transitions : transitions + 1,
                 null, time(now), null)).build();
         return cluster.update(taken, l -> holder.equals(l.getSpec().getHolderIdentity()));
+    }
+
+    /**
+     * Completes once the Lease is no longer as {@code seen} (released, renewed, taken, deleted), once it expires, or at
+     * {@code until}, whichever comes first; a watch and a timer meanwhile, no thread. A caller that waits for the lock
+     * this way tries again when it completes. Cancelling the future closes the watch and drops the timer.
+     */
+    CompletableFuture<Void> changeAsync(String app, LockInfo seen, Instant until) {
+        CompletableFuture<Void> changed = new CompletableFuture<>();
+        context.executor().execute(() -> {
+            if (changed.isDone()) {
+                return;
+            }
+            try {
+                Optional<Lease> current = cluster.lease(leaseName(app));
+                Instant now = context.clock().instant();
+                if (current.isEmpty() || !info(app, current.get()).equals(seen) || !now.isBefore(until)) {
+                    changed.complete(null);
+                    return;
+                }
+                String version = current.get().getMetadata().getResourceVersion();
+                Instant expires = seen.expiresAt();
+                Instant wakeUp = expires != null && expires.isBefore(until) ? expires : until;
+                changed.completeOnTimeout(null, Math.max(0, Duration.between(now, wakeUp).toMillis()) + 1,
+                        TimeUnit.MILLISECONDS);
+                Watch watch = cluster.call("watching Lease " + leaseName(app), () -> context.client().leases()
+                        .inNamespace(context.namespace()).withName(leaseName(app)).watch(new Watcher<Lease>() {
+                            @Override
+                            public void eventReceived(Action action, Lease lease) {
+                                if (action == Action.DELETED
+                                        || !Objects.equals(version, lease.getMetadata().getResourceVersion())) {
+                                    changed.complete(null);
+                                }
+                            }
+
+                            @Override
+                            public void onClose(WatcherException cause) {
+                                changed.complete(null); // read again rather than trust a broken watch
+                            }
+                        }));
+                changed.whenComplete((ignored, failure) -> watch.close());
+            } catch (RuntimeException e) {
+                changed.completeExceptionally(e);
+            }
+        });
+        return changed;
     }
 
     /** Blocks until the Lease changes (not merely re-announced by a reconnecting watch) or {@code max} passes. */
