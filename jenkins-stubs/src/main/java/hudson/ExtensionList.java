@@ -9,6 +9,10 @@ public class ExtensionList<T> extends AbstractList<T> {
     }
 
     // Extensions are found by a running controller only.
+    public static <T> ExtensionList<T> lookup(Class<T> type) {
+        throw new IllegalStateException("stub: there is no Jenkins controller in the offline build");
+    }
+
     public static <U> U lookupSingleton(Class<U> type) {
         throw new IllegalStateException("stub: there is no Jenkins controller in the offline build");
     }

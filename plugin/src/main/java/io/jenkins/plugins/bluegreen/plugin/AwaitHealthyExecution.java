@@ -22,13 +22,20 @@ final class AwaitHealthyExecution extends ClusterStepExecution<AwaitHealthyStep>
 
     @Override
     void begin() {
-        later(engine -> engine.awaitHealthyAsync(step.getApp(), step.parsedColor(), step.parsedTimeout()),
+        later("waiting for " + (step.parsedColor() == null ? "the idle colour" : step.parsedColor()) + " of "
+                + step.getApp() + " to become healthy",
+                engine -> engine.awaitHealthyAsync(step.getApp(), step.parsedColor(), step.parsedTimeout()),
                 this::healthy);
     }
 
     @Override
     void resume() {
         begin();
+    }
+
+    @Override
+    String stopReport(Stopped stopped) {
+        return "waiting writes nothing; live traffic was not touched";
     }
 
     private void healthy(HealthSummary h) {

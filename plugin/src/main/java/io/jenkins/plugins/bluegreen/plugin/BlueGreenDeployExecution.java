@@ -48,14 +48,7 @@ final class BlueGreenDeployExecution extends DeployingExecution<BlueGreenDeployS
     }
 
     @Override
-    void afterStop() {
-        if (phase == Phase.DEPLOYING) {
-            console().line("if the new colour was written, rollback app: '" + step.getApp()
-                    + "', abandonOnly: true abandons it (and changes nothing otherwise)");
-        } else {
-            console().line((newColor == null ? "the new colour" : newColor)
-                    + " stays deployed but not live; to abandon it: rollback app: '" + step.getApp()
-                    + "', abandonOnly: true");
-        }
+    String stopReport(Stopped stopped) {
+        return deployStopReport(stopped);
     }
 }

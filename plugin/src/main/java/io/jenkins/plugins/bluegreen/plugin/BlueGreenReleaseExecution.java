@@ -1,10 +1,11 @@
 package io.jenkins.plugins.bluegreen.plugin;
 
-import io.jenkins.plugins.bluegreen.core.AbandonResult;
 import io.jenkins.plugins.bluegreen.core.AppStatus;
 import io.jenkins.plugins.bluegreen.core.Color;
 import io.jenkins.plugins.bluegreen.core.SwitchRequest;
 import io.jenkins.plugins.bluegreen.core.SwitchResult;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import org.jenkinsci.plugins.workflow.steps.BodyExecution;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -41,11 +42,13 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
             if (isDone()) {
                 return;
             }
-            phase = Phase.BODY;
-            save();
             console().line(newColor + " is ready and not live yet; when the block completes, traffic switches to it");
             keepLockAlive(false); // the block may wait at an approval for longer than the lease lasts
             body = getContext().newBodyInvoker().withCallback(new BodyDone(this)).start();
+            // saved only now: a state saved before the body launched would resume to wait for a body that never ran
+            // (saved AWAITING, a restart awaits again and starts the body). The body's callback waits for this monitor.
+            phase = Phase.BODY;
+            save();
         }
     }
 
@@ -59,29 +62,32 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
         if (claim()) {
             Throwable failure = StepFailures.toStepFailure(step.functionName(), t, secrets());
             console().line(newColor + " did not become healthy: abandoning it; live traffic stays as it was");
-            abandonThenFail(failure);
+            abandonThenFail(failure, CompletableFuture.completedFuture(null));
         }
     }
 
     void bodySucceeded(Object bodyResult) {
-        if (isDone()) {
-            return;
+        synchronized (this) { // after afterHealthy() has recorded the body
+            if (isDone()) {
+                return;
+            }
+            approver = step.getApprovedBy() != null ? step.getApprovedBy()
+                    : bodyResult instanceof String s && !s.isBlank() ? s.trim() : null;
         }
-        approver = step.getApprovedBy() != null ? step.getApprovedBy()
-                : bodyResult instanceof String s && !s.isBlank() ? s.trim() : null;
         switchTraffic();
     }
 
     private void switchTraffic() {
         phase = Phase.SWITCHING;
         save();
-        blocking(engine -> engine.switchTraffic(SwitchRequest.builder(step.getApp())
+        lockedWork("switching traffic of " + step.getApp() + " to " + newColor, step.parsedLockWait(),
+                engine -> engine.switchTraffic(SwitchRequest.builder(step.getApp())
                 .to(Color.parse(newColor))
                 .service(step.getService())
                 .approvedBy(approver)
                 .buildUrl(identity().buildUrl())
                 .holder(identity().holder())
-                .lockWait(step.parsedLockWait())
+                .lockWait(Duration.ZERO)
                 .scaleDownDelay(step.parsedScaleDownDelay())
                 .build()), this::switched);
     }
@@ -97,22 +103,29 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
     }
 
     void bodyFailed(Throwable t) {
+        synchronized (this) { // after afterHealthy() has recorded the body
+            if (isDone()) {
+                return;
+            }
+        }
         if (claim()) {
             console().line("the block did not complete (" + describe(t) + "): abandoning " + newColor
                     + "; live traffic stays as it was");
-            abandonThenFail(t);
+            abandonThenFail(t, CompletableFuture.completedFuture(null));
         }
     }
 
-    /** For a claimed step: abandon the new colour (best effort), then fail with {@code cause} unchanged. */
-    private void abandonThenFail(Throwable cause) {
+    /**
+     * For a claimed step: once {@code interrupted} work has unwound, abandon the new colour (best effort; core says
+     * what it scaled, once), then fail with {@code cause} unchanged.
+     */
+    private void abandonThenFail(Throwable cause, CompletableFuture<Void> interrupted) {
         phase = Phase.ABANDONING;
         abandonCause = cause;
         save();
-        executor().execute(() -> {
+        interrupted.whenComplete((ignored, failure) -> executor().execute(() -> {
             try {
-                AbandonResult a = engine().abandon(step.getApp(), identity().holder());
-                console().line("abandoned " + a.deployment() + " (scaled to 0); " + a.liveColor() + " stays live");
+                engine().abandon(step.getApp(), identity().holder());
             } catch (Throwable e) {
                 console().line("warning: could not abandon " + newColor + ": "
                         + StepFailures.toStepFailure(step.functionName(), e, secrets()).getMessage()
@@ -120,7 +133,7 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
             }
             stopKeepingLock();
             deliverFailure(cause);
-        });
+        }));
     }
 
     @Override
@@ -137,27 +150,34 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
         if (phase == Phase.ABANDONING || !claim()) {
             return;
         }
-        cancelCurrent();
-        if (newColor != null && phase != Phase.SWITCHING) {
+        Stopped stopped = cancelWork();
+        boolean switchMayBeWritten = phase == Phase.SWITCHING && stopped.activity() != Activity.WAITING_FOR_LOCK;
+        if (newColor != null && !switchMayBeWritten) {
             console().line("stopped before the switch: abandoning " + newColor + "; live traffic stays as it was");
-            abandonThenFail(cause);
+            abandonThenFail(cause, stopped.ended());
             return;
         }
-        console().line(phase == Phase.SWITCHING
-                ? "stopped while switching " + step.getApp() + " to " + newColor + ": the switch may have been "
-                        + "written; check the live colour before acting"
-                : "stopped while deploying " + step.getApp() + "; live traffic was not touched; if the new colour "
-                        + "was written, rollback app: '" + step.getApp() + "' abandons it");
+        console().line(stopReport(stopped));
         deliverFailure(cause);
+    }
+
+    @Override
+    String stopReport(Stopped stopped) {
+        if (phase == Phase.SWITCHING) {
+            return "stopped while switching " + step.getApp() + " to " + newColor + ": the switch may have been "
+                    + "written; check the live colour (bluegreen status --app " + step.getApp() + ") before acting";
+        }
+        return "stopped while deploying " + step.getApp() + ": " + deployStopReport(stopped);
     }
 
     @Override
     void resumeLater() {
         switch (phase) {
             // the body resumes by itself and calls back; the lock keeper did not survive the restart
-            case BODY -> executor().execute(() -> keepLockAlive(true));
-            case SWITCHING -> blocking(engine -> engine.status(step.getApp(), step.getService()), this::settle);
-            case ABANDONING -> abandonThenFail(abandonCause);
+            case BODY -> onPool("running the block", () -> keepLockAlive(true));
+            case SWITCHING -> blocking("reading " + step.getApp() + " to settle the switch cut off by the restart",
+                    engine -> engine.status(step.getApp(), step.getService()), this::settle);
+            case ABANDONING -> abandonThenFail(abandonCause, CompletableFuture.completedFuture(null));
             default -> super.resumeLater();
         }
     }

@@ -1,5 +1,11 @@
 package io.jenkins.plugins.bluegreen.plugin;
 
+import hudson.Extension;
+import hudson.ExtensionList;
+import hudson.init.Terminator;
+import hudson.util.ClassLoaderSanityThreadFactory;
+import hudson.util.DaemonThreadFactory;
+import hudson.util.NamingThreadFactory;
 import io.jenkins.plugins.bluegreen.core.BlueGreenSettings;
 import io.jenkins.plugins.bluegreen.core.ClusterClients;
 import java.util.Objects;
@@ -8,7 +14,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import jenkins.authentication.tokens.api.AuthenticationTokens;
 import org.jenkinsci.plugins.kubernetes.auth.KubernetesAuth;
 
@@ -17,17 +22,20 @@ import org.jenkinsci.plugins.kubernetes.auth.KubernetesAuth;
  * across builds), the bounded thread pools the executions' blocking glue and core's reads run on, and how
  * credentials are found and turned into cluster configurations, and the old colours' scale-downs that outlive the
  * builds that switched ({@link ScaleDownTasks}), and the deploy locks kept alive while their builds wait
- * ({@link LockKeepers}). Created on first use; tests install their own (with core settings of their choosing, e.g. a
- * short lease).
+ * ({@link LockKeepers}). One per controller: Jenkins creates it as an extension and closes it at shutdown
+ * ({@link #shutDown()}); executions reach it through Jenkins' extension list, tests hand their own to each execution
+ * (with core settings of their choosing, e.g. a short lease).
  *
- * <p>Two pools, because step glue may block on core work (a rollback that waits for the old colour to become
- * healthy again) while core's own short reads must still find a thread: a single bounded pool could starve itself.
+ * <p>Two bounded pools: step glue (requests, and the rare waits that still block: a rollback scaling the previous
+ * colour up, an adoption) and core's own short reads, which must still find a thread while glue blocks. Neither can
+ * starve itself waiting for a deploy lock: a held lock is waited for with a watch, not a thread, so the holder's own
+ * switch always finds one. Their threads are daemons, named, and made with this plugin's class loader as context —
+ * a thread created lazily from a build would otherwise keep that build's script class loader alive.
  */
+@Extension
 public final class BlueGreenRuntime implements AutoCloseable {
     static final int STEP_THREADS = 16;
     static final int ENGINE_THREADS = 8;
-
-    private static BlueGreenRuntime current;
 
     private final ClusterClients clients;
     private final ExecutorService stepExecutor;
@@ -50,24 +58,25 @@ public final class BlueGreenRuntime implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings);
         this.stepExecutor = pool("blue-green-step", STEP_THREADS);
         this.engineExecutor = pool("blue-green-engine", ENGINE_THREADS);
-        this.lockKeepers = new LockKeepers(engineExecutor);
+        this.lockKeepers = new LockKeepers(engineExecutor, threads(LockKeepers.THREAD_NAME));
     }
 
-    /** The runtime of this controller, created with Jenkins' credentials store on first use. */
-    static synchronized BlueGreenRuntime get() {
-        if (current == null) {
-            current = new BlueGreenRuntime(new ClusterClients(), new JenkinsCredentialsLookup(),
-                    new ClusterConfigResolver(c -> AuthenticationTokens.convert(KubernetesAuth.class, c),
-                            BlueGreenGlobalConfiguration::controllerIdentityAllowed));
-        }
-        return current;
+    /** The controller's runtime, made by Jenkins (an extension) with its credentials store. */
+    public BlueGreenRuntime() {
+        this(new ClusterClients(), new JenkinsCredentialsLookup(),
+                new ClusterConfigResolver(c -> AuthenticationTokens.convert(KubernetesAuth.class, c),
+                        BlueGreenGlobalConfiguration::controllerIdentityAllowed));
     }
 
-    /** Replaces the runtime (tests); returns the previous one, which the caller closes. */
-    static synchronized BlueGreenRuntime install(BlueGreenRuntime runtime) {
-        BlueGreenRuntime previous = current;
-        current = runtime;
-        return previous;
+    /** The controller's runtime. */
+    static BlueGreenRuntime get() {
+        return ExtensionList.lookupSingleton(BlueGreenRuntime.class);
+    }
+
+    /** At shutdown: stop renewing locks and scale-down timers, end the pools, close every client. */
+    @Terminator
+    public static void shutDown() {
+        ExtensionList.lookup(BlueGreenRuntime.class).forEach(BlueGreenRuntime::close);
     }
 
     ClusterClients clients() {
@@ -114,15 +123,14 @@ public final class BlueGreenRuntime implements AutoCloseable {
         clients.close();
     }
 
+    /** Daemon threads named {@code name [#n]}, whose context class loader is the plugin's, not their creator's. */
+    static ThreadFactory threads(String name) {
+        return new ClassLoaderSanityThreadFactory(new NamingThreadFactory(new DaemonThreadFactory(), name));
+    }
+
     private static ExecutorService pool(String name, int threads) {
-        AtomicInteger n = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, name + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
         ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), factory);
+                new LinkedBlockingQueue<>(), threads(name));
         pool.allowCoreThreadTimeOut(true); // no threads while nobody deploys
         return pool;
     }

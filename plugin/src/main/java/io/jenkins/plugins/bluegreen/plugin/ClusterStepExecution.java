@@ -9,9 +9,14 @@ import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import io.jenkins.plugins.bluegreen.core.ClusterClients;
 import io.jenkins.plugins.bluegreen.core.CredentialMask;
 import io.jenkins.plugins.bluegreen.core.InvalidInputException;
+import io.jenkins.plugins.bluegreen.core.LockHeldException;
 import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BooleanSupplier;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -19,8 +24,15 @@ import org.jenkinsci.plugins.workflow.steps.StepExecution;
 /**
  * The asynchronous execution every blue-green step uses. {@link #start()} validates the parameters on the calling
  * (CPS) thread — pure checks only, so bad input fails before any request — and hands everything else to the
- * plugin's step pool: credentials lookup, connecting, and core's {@code *Async} operations, whose waits hold no
- * thread. The outcome reaches Jenkins through {@code getContext().onSuccess/onFailure}, exactly once.
+ * runtime's bounded step pool: credentials lookup, connecting, and core's operations. Nothing waits on a thread:
+ * health and scale-down waits are core's futures, and a held deploy lock is waited for with core's
+ * {@code awaitLockChangeAsync} between attempts that do not wait themselves, so a pool of a few threads serves any
+ * number of waiting builds and the holder's own switch always finds a thread. Completions of those futures (fabric8's
+ * event threads, timers) are handed back to the step pool before anything else runs. The outcome reaches Jenkins
+ * through {@code getContext().onSuccess/onFailure}, exactly once.
+ *
+ * <p>{@link #stop} cancels the wait, or interrupts the pool task (its {@link Future}, as Jenkins' own non-blocking
+ * executions do), and says what the interrupted work may have left. Restart is blocked only while a pool task runs.
  *
  * <p>Serialized with the build: the step, the build's identity, whether it has finished, and each subclass's
  * phase. Connections, futures and the console are transient and re-created after a restart, when
@@ -36,9 +48,23 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
     private boolean delivered;
 
     private transient volatile Session session;
-    private transient volatile CompletableFuture<?> current;
     private transient volatile CredentialMask secrets;
     private transient volatile ConsoleListener console;
+    private transient volatile BlueGreenRuntime runtime;
+
+    /** What the execution is doing now, for {@link #getStatus()} and for what {@link #stop} reports. */
+    enum Activity { IDLE, RUNNING, WAITING_FOR_LOCK, WAITING }
+
+    private transient volatile Activity activity;
+    private transient volatile String doing;
+    /** The pool task running the step's work now; {@link #stop} interrupts it. */
+    private transient Future<?> task;
+    /** Completes when the pool task that runs now has ended (stop waits for it before cleaning up). */
+    private transient CompletableFuture<Void> taskEnded;
+    /** The pool thread running the step's work now, or null. */
+    private transient volatile String threadName;
+    /** The core wait in progress (health, lock, scale-down timer); {@link #stop} cancels it. */
+    private transient CompletableFuture<?> waiting;
 
     /** Work that starts a core operation on the engine. */
     @FunctionalInterface
@@ -50,6 +76,12 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
     @FunctionalInterface
     interface BlockingWork<T> {
         T run(BlueGreen engine) throws Exception;
+    }
+
+    /** Work on the step pool. */
+    @FunctionalInterface
+    interface PoolWork {
+        void run() throws Exception;
     }
 
     /** What to do with a result; may start more work. */
@@ -98,43 +130,136 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         return identity;
     }
 
-    /** Runs {@code work} on the step pool; {@code next} gets its result, failures end the step. */
-    <T> void later(AsyncWork<T> work, Next<T> next) {
-        executor().execute(() -> {
-            if (isDone()) {
+    /**
+     * Runs {@code work} on the step pool, unless the step has finished; a failure ends the step through
+     * {@link #failed}. The task's Future is kept so that {@link #stop} can interrupt it.
+     */
+    final void onPool(String what, PoolWork work) {
+        CompletableFuture<Void> ended = new CompletableFuture<>();
+        synchronized (this) {
+            if (done) {
                 return;
             }
-            CompletableFuture<T> future;
+            doing = what;
+            activity = Activity.RUNNING;
+            taskEnded = ended;
             try {
-                future = work.start(engine());
-            } catch (Throwable t) {
-                failed(t);
-                return;
+                task = executor().submit(() -> {
+                    threadName = Thread.currentThread().getName();
+                    try {
+                        if (!isDone()) {
+                            work.run();
+                        }
+                    } catch (Throwable t) {
+                        if (!isDone()) {
+                            failed(t);
+                        }
+                    } finally {
+                        threadName = null;
+                        ended.complete(null);
+                        synchronized (ClusterStepExecution.this) {
+                            if (taskEnded == ended && activity == Activity.RUNNING) {
+                                activity = Activity.IDLE;
+                            }
+                        }
+                    }
+                });
+            } catch (RejectedExecutionException shutDown) {
+                ended.complete(null);
+                activity = Activity.IDLE;
+                throw new IllegalStateException("Jenkins is shutting down: the blue-green step pool is closed", shutDown);
             }
-            current = future;
+        }
+    }
+
+    /**
+     * Waits for {@code future} without a thread, then runs {@code next} with its value on the step pool — never on
+     * the thread that completed it (a fabric8 event thread delivering to every wait of the namespace, or a timer).
+     */
+    final <T> void waitFor(String what, Activity kind, CompletableFuture<T> future, Next<T> next) {
+        boolean stopped;
+        synchronized (this) {
+            stopped = done;
+            if (!stopped) {
+                doing = what;
+                activity = kind;
+                waiting = future;
+            }
+        }
+        if (stopped) {
+            future.cancel(true);
+            return;
+        }
+        future.whenComplete((value, error) -> {
+            synchronized (this) {
+                if (waiting == future) {
+                    waiting = null;
+                }
+            }
             if (isDone()) {
-                future.cancel(true); // stopped while the work was being started
                 return;
             }
-            future.whenComplete((value, error) -> {
-                if (isDone()) {
-                    return;
-                }
-                if (error != null) {
-                    failed(error);
-                    return;
-                }
-                try {
-                    next.accept(value);
-                } catch (Throwable t) {
-                    failed(t);
-                }
-            });
+            try {
+                onPool(what, () -> {
+                    if (error != null) {
+                        failed(error);
+                    } else {
+                        next.accept(value);
+                    }
+                });
+            } catch (RuntimeException shutDown) {
+                failed(shutDown);
+            }
         });
     }
 
-    <T> void blocking(BlockingWork<T> work, Next<T> next) {
-        later(engine -> CompletableFuture.completedFuture(work.run(engine)), next);
+    /** Starts a core wait on the step pool (starting it may connect) and continues with {@code next}. */
+    <T> void later(String what, AsyncWork<T> work, Next<T> next) {
+        onPool(what, () -> waitFor(what, Activity.WAITING, work.start(engine()), next));
+    }
+
+    /** Runs blocking core work (requests, no lock wait) on the step pool; {@code next} gets its result there. */
+    <T> void blocking(String what, BlockingWork<T> work, Next<T> next) {
+        onPool(what, () -> {
+            T value = work.run(engine());
+            if (!isDone()) {
+                next.accept(value);
+            }
+        });
+    }
+
+    /**
+     * Runs an operation that takes the app's deploy lock. {@code attempt} must not wait for the lock itself (lock wait
+     * zero); while another holder keeps it, and {@code lockWait} has not run out, the step waits for the Lease to
+     * change with core's {@code awaitLockChangeAsync} — holding no thread — and tries again. A stopped step's wait is
+     * cancelled, so it never takes the lock later.
+     */
+    <T> void lockedWork(String what, Duration lockWait, BlockingWork<T> attempt, Next<T> next) {
+        Instant deadline = Instant.now().plus(lockWait);
+        onPool(what, () -> tryLocked(what, deadline, attempt, next, false));
+    }
+
+    private <T> void tryLocked(String what, Instant deadline, BlockingWork<T> attempt, Next<T> next, boolean waited)
+            throws Exception {
+        T value;
+        try {
+            value = attempt.run(engine());
+        } catch (LockHeldException held) {
+            if (isDone() || !Instant.now().isBefore(deadline)) {
+                throw held;
+            }
+            if (!waited) {
+                console().line("waiting for the deploy lock of " + step.getApp() + ", held by " + held.holder()
+                        + " (until " + deadline + "); this build holds no thread meanwhile");
+            }
+            waitFor("waiting for the deploy lock of " + step.getApp() + ", held by " + held.holder(),
+                    Activity.WAITING_FOR_LOCK, engine().awaitLockChangeAsync(step.getApp(), held.lock(), deadline),
+                    changed -> tryLocked(what, deadline, attempt, next, true));
+            return;
+        }
+        if (!isDone()) {
+            next.accept(value);
+        }
     }
 
     /** A failure of the work; by default the step fails with it. Subclasses clean up first where they must. */
@@ -145,10 +270,15 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
     /** Ends the step with a result (plain, serializable values only). */
     final void succeed(Object result) {
         if (claim()) {
-            closeSession();
-            delivered = true;
-            getContext().onSuccess(result);
+            deliverSuccess(result);
         }
+    }
+
+    /** Delivers a result without claiming: for a resumed execution whose saved state says it already finished. */
+    final void deliverSuccess(Object result) {
+        closeSession();
+        getContext().onSuccess(result);
+        delivered = true; // after: a state saved while the outcome was on its way resumes to deliver it again
     }
 
     /** Ends the step with {@code t} turned into a clear failure (see {@link StepFailures}). */
@@ -174,40 +304,96 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
     /** Delivers a failure unchanged, for a claimed step (e.g. the body's own throwable). */
     final void deliverFailure(Throwable t) {
         closeSession();
-        delivered = true;
         getContext().onFailure(t);
+        delivered = true;
     }
 
-    /** The core future running now (tests check that a stop cancelled it). */
-    CompletableFuture<?> currentFuture() {
-        return current;
+    /**
+     * Cancels what runs now: a core wait is cancelled (its watches close), a pool task is interrupted (core's waits
+     * and requests end on interruption; a request already sent may still be applied). Returns what was running, and a
+     * future completing when the interrupted task has ended.
+     */
+    final Stopped cancelWork() {
+        Activity was;
+        String what;
+        CompletableFuture<?> w;
+        Future<?> t;
+        CompletableFuture<Void> ended;
+        synchronized (this) {
+            was = activity == null ? Activity.IDLE : activity;
+            what = doing;
+            w = waiting;
+            t = task;
+            ended = taskEnded;
+            activity = Activity.IDLE;
+        }
+        // outside the monitor: cancelling runs core's callbacks, which take locks of their own
+        if (w != null) {
+            w.cancel(true);
+        }
+        if (t != null) {
+            t.cancel(true);
+        }
+        return new Stopped(was, what, ended == null ? CompletableFuture.completedFuture(null) : ended);
     }
 
-    /** Cancels the running core future: a wait unsubscribes its watches; a write already sent is not undone. */
+    /** The core wait in progress, or null (tests check that a stop cancelled it). */
+    final synchronized CompletableFuture<?> currentFuture() {
+        return waiting;
+    }
+
+    /** Cancels the running work as a stop does, without ending the step (tests: "the old JVM is gone"). */
     final void cancelCurrent() {
-        CompletableFuture<?> f = current;
-        if (f != null) {
-            f.cancel(true);
+        cancelWork();
+    }
+
+    /** What a stop interrupted; {@code ended} completes when its pool task, if any, has unwound. */
+    record Stopped(Activity activity, String doing, CompletableFuture<Void> ended) {
+        /** Whether requests may have been under way (a pool task ran), so a write may have been sent. */
+        boolean inFlight() {
+            return activity == Activity.RUNNING;
         }
     }
 
     /**
-     * Default stop: cancel the running work, leave live traffic as it is, fail with the cause. Subclasses add what
-     * their phase needs (the block form cancels its body and abandons the new colour).
+     * Default stop: cancel or interrupt the running work, say what it left, fail with the cause. Subclasses say what
+     * their phase left ({@link #stopReport}); the block form also cancels its body and abandons the new colour.
      */
     @Override
     public void stop(Throwable cause) throws Exception {
         if (!claim()) {
             return;
         }
-        cancelCurrent();
-        console().line(step.functionName() + " for " + step.getApp() + " was stopped; live traffic was not touched");
-        afterStop();
+        Stopped stopped = cancelWork();
+        console().line(step.functionName() + " for " + step.getApp() + " was stopped"
+                + (stopped.doing() == null ? "" : " while " + stopped.doing()) + "; " + stopReport(stopped));
         deliverFailure(cause);
     }
 
-    /** Console advice after a stop, before the failure is delivered. */
-    void afterStop() {
+    /** What the interrupted work left, for the console; says live traffic was not touched only where that is true. */
+    abstract String stopReport(Stopped stopped);
+
+    @Override
+    public String getStatus() {
+        String thread = threadName;
+        String what = doing;
+        Activity now = activity;
+        if (isDone()) {
+            return "finished";
+        }
+        if (thread != null) {
+            return (what == null ? "working" : what) + ", in thread " + thread;
+        }
+        if (now == null || now == Activity.IDLE) {
+            return what == null ? "not started" : "between steps of " + what;
+        }
+        return what + " (no thread held)";
+    }
+
+    /** A restart would cut off a pool task that may be writing; waits (no thread) resume from the saved phase. */
+    @Override
+    public boolean blocksRestart() {
+        return threadName != null;
     }
 
     /** Saves the execution (phase change) so a restart resumes from the right place; best effort. */
@@ -219,8 +405,23 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         }
     }
 
-    Executor executor() {
-        return BlueGreenRuntime.get().stepExecutor();
+    /** The controller's runtime: Jenkins' singleton, or the one a test gave this execution. */
+    final BlueGreenRuntime runtime() {
+        BlueGreenRuntime r = runtime;
+        if (r == null) {
+            r = BlueGreenRuntime.get();
+            runtime = r;
+        }
+        return r;
+    }
+
+    /** Runs this execution on {@code r} rather than the controller's (offline tests, which have no controller). */
+    final void useRuntime(BlueGreenRuntime r) {
+        runtime = r;
+    }
+
+    ExecutorService executor() {
+        return runtime().stepExecutor();
     }
 
     ConsoleListener console() {
@@ -264,7 +465,7 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
     }
 
     private Session open() throws IOException, InterruptedException {
-        BlueGreenRuntime runtime = BlueGreenRuntime.get();
+        BlueGreenRuntime runtime = runtime();
         StandardCredentials credential = null;
         if (step.getCredentialsId() != null) {
             credential = runtime.credentials().find(step.getCredentialsId(), step.getServerUrl(),
@@ -317,7 +518,7 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
     final void handOverScaleDown() {
         try {
             ScaleDownTasks.AppKey key = appKey();
-            BlueGreenRuntime runtime = BlueGreenRuntime.get();
+            BlueGreenRuntime runtime = runtime();
             Background background = background(runtime, key.namespace());
             runtime.scaleDowns().start(key, background.connection(), background.engine(), secrets());
         } catch (Exception e) {
@@ -336,7 +537,7 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
      * @param renewNow after a restart: renew at once rather than one interval from now
      */
     final void keepLockAlive(boolean renewNow) {
-        BlueGreenRuntime runtime = BlueGreenRuntime.get();
+        BlueGreenRuntime runtime = runtime();
         String lease = runtime.settings().leaseName(step.getApp());
         try {
             ScaleDownTasks.AppKey key = appKey();
@@ -355,7 +556,7 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
     /** The build's own switch, rollback or abandon is done with the lock: its keeper, if any, ends. Best effort. */
     final void stopKeepingLock() {
         try {
-            BlueGreenRuntime.get().lockKeepers().stop(appKey(), identity().holder());
+            runtime().lockKeepers().stop(appKey(), identity().holder());
         } catch (Exception e) {
             // the keeper ends by itself at its next renewal, which the released lock refuses
         }
@@ -373,7 +574,7 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
 
     /** A newer release of the app owns its colours: a pending background scale-down of an older one goes. */
     final void cancelPendingScaleDown() throws IOException, InterruptedException {
-        BlueGreenRuntime.get().scaleDowns().cancel(appKey());
+        runtime().scaleDowns().cancel(appKey());
     }
 
     private void closeSession() {

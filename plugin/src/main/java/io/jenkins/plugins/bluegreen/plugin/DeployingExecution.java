@@ -7,6 +7,7 @@ import io.jenkins.plugins.bluegreen.core.DeployRequest;
 import io.jenkins.plugins.bluegreen.core.HealthSummary;
 import io.jenkins.plugins.bluegreen.core.Release;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
@@ -50,12 +51,13 @@ abstract class DeployingExecution<S extends DeployingStep> extends ClusterStepEx
     final void deploy() {
         phase = Phase.DEPLOYING;
         save();
-        // on the step pool, not core's: a deploy may wait for the lock, and core's pool must stay free for reads
-        blocking(engine -> engine.deploy(request()), this::deployed);
+        // attempts that do not wait for the lock themselves: a held lock is waited for without a thread
+        lockedWork("deploying " + (step.getImage() != null ? step.getImage() : "a manifest") + " into the idle colour of "
+                + step.getApp(), step.parsedLockWait(), engine -> engine.deploy(request(Duration.ZERO)), this::deployed);
     }
 
     /** Runs on the step pool: reading manifestFile may reach an agent. */
-    private DeployRequest request() throws IOException, InterruptedException {
+    private DeployRequest request(Duration lockWait) throws IOException, InterruptedException {
         return DeployRequest.builder(step.getApp())
                 .service(step.getService())
                 .previewService(step.getPreviewService())
@@ -66,7 +68,7 @@ abstract class DeployingExecution<S extends DeployingStep> extends ClusterStepEx
                 .revision(step.getRevision())
                 .buildUrl(identity().buildUrl())
                 .holder(identity().holder())
-                .lockWait(step.parsedLockWait())
+                .lockWait(lockWait)
                 .timeout(step.parsedTimeout())
                 .build();
     }
@@ -105,7 +107,8 @@ abstract class DeployingExecution<S extends DeployingStep> extends ClusterStepEx
     final void await() {
         phase = Phase.AWAITING;
         save();
-        later(engine -> engine.awaitHealthyAsync(step.getApp(), Color.parse(newColor), step.parsedTimeout()),
+        later("waiting for " + newColor + " of " + step.getApp() + " to become healthy",
+                engine -> engine.awaitHealthyAsync(step.getApp(), Color.parse(newColor), step.parsedTimeout()),
                 this::healthy);
     }
 
@@ -123,13 +126,28 @@ abstract class DeployingExecution<S extends DeployingStep> extends ClusterStepEx
         succeed(result);
     }
 
+    /** What a stop during a deploying phase left; deploying never changes which colour the Service selects. */
+    String deployStopReport(Stopped stopped) {
+        String abandon = "rollback app: '" + step.getApp() + "', abandonOnly: true abandons it (and changes nothing "
+                + "otherwise)";
+        if (phase == Phase.DEPLOYING && stopped.activity() == Activity.WAITING_FOR_LOCK) {
+            return "it was waiting for the deploy lock and wrote nothing; live traffic was not touched";
+        }
+        if (phase == Phase.DEPLOYING) {
+            return "the deploy was interrupted and may have taken the deploy lock and written the idle colour; live "
+                    + "traffic was not touched; " + abandon;
+        }
+        return (newColor == null ? "the new colour" : newColor) + " stays deployed but not live; to abandon it: "
+                + "rollback app: '" + step.getApp() + "', abandonOnly: true (live traffic was not touched)";
+    }
+
     /** Continues DEPLOYING (deploying again: same holder, the lock is re-entrant), AWAITING and DONE. */
     @Override
     void resume() {
         switch (phase) {
             case DEPLOYING -> deploy();
             case AWAITING -> await();
-            case DONE -> succeed(result);
+            case DONE -> deliverSuccess(result); // finished before the restart: deliver, nothing to claim
             default -> resumeLater();
         }
     }

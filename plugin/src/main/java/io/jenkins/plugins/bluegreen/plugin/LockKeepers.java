@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -27,13 +28,10 @@ final class LockKeepers implements AutoCloseable {
     private final ScheduledThreadPoolExecutor scheduler;
     private final Executor requests;
 
-    LockKeepers(Executor requests) {
+    /** @param threads makes the one scheduler thread (lazily, from whichever thread starts the first keeper) */
+    LockKeepers(Executor requests, ThreadFactory threads) {
         this.requests = requests;
-        this.scheduler = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, THREAD_NAME);
-            t.setDaemon(true);
-            return t;
-        });
+        this.scheduler = new ScheduledThreadPoolExecutor(1, threads);
         scheduler.setRemoveOnCancelPolicy(true); // ended keepers leave no tasks behind
     }
 

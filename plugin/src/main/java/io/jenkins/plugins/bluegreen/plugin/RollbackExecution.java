@@ -7,6 +7,7 @@ import io.jenkins.plugins.bluegreen.core.InvalidInputException;
 import io.jenkins.plugins.bluegreen.core.OwnAbandonResult;
 import io.jenkins.plugins.bluegreen.core.RollbackRequest;
 import io.jenkins.plugins.bluegreen.core.RollbackResult;
+import java.time.Duration;
 import java.time.Instant;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
@@ -49,20 +50,22 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
             abandonOwn();
             return;
         }
-        blocking(engine -> engine.rollback(RollbackRequest.builder(step.getApp())
+        lockedWork("rolling back " + step.getApp(), step.parsedLockWait(),
+                engine -> engine.rollback(RollbackRequest.builder(step.getApp())
                 .service(step.getService())
                 .holder(identity().holder())
                 .takeOverLock(step.isTakeOverLock())
                 .approvedBy(step.getApprovedBy())
                 .buildUrl(identity().buildUrl())
-                .lockWait(step.parsedLockWait())
+                .lockWait(Duration.ZERO)
                 .timeout(step.parsedTimeout())
                 .build()), this::rolledBack);
     }
 
     /** Reads first, then abandons only this build's release; running it again after a restart is harmless. */
     private void abandonOwn() {
-        blocking(engine -> engine.abandonIfDeployedBy(step.getApp(), identity().holder(), step.getService()),
+        blocking("abandoning this build's release of " + step.getApp(),
+                engine -> engine.abandonIfDeployedBy(step.getApp(), identity().holder(), step.getService()),
                 this::abandonedOwn);
     }
 
@@ -80,22 +83,34 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
 
     private void rolledBack(RollbackResult r) throws Exception {
         stopKeepingLock(); // the rollback released the build's lock
-        if (r.message() != null && !r.message().isBlank()) {
-            console().line(r.message());
+        // an abandon was said by core as it happened ("abandoned <deployment> (scaled from n to 0) ..."): once is enough
+        if (r.action() != RollbackResult.Action.ABANDONED) {
+            if (r.message() != null && !r.message().isBlank()) {
+                console().line(r.message());
+            }
+            console().line(r.action() == RollbackResult.Action.SWITCHED_BACK
+                    ? "rolled back " + r.app() + ": " + r.other() + " -> " + r.liveColor()
+                    : "rolled back " + r.app() + ": scaled " + r.liveColor() + " up again and switched " + r.other()
+                            + " -> " + r.liveColor());
         }
-        console().line(switch (r.action()) {
-            case ABANDONED -> "abandoned " + r.other() + " of " + r.app() + "; " + r.liveColor()
-                    + " stays live, untouched";
-            case SWITCHED_BACK -> "rolled back " + r.app() + ": " + r.other() + " -> " + r.liveColor();
-            case SCALED_UP_AND_SWITCHED_BACK -> "rolled back " + r.app() + ": scaled " + r.liveColor()
-                    + " up again and switched " + r.other() + " -> " + r.liveColor();
-        });
         if (r.action() == RollbackResult.Action.ABANDONED) {
             cancelPendingScaleDown(); // the abandoned colour is at zero, its schedule dropped
         } else {
             handOverScaleDown(); // the colour rolled away from is scheduled like after any switch
         }
         finish(Results.label(r.liveColor()));
+    }
+
+    @Override
+    String stopReport(Stopped stopped) {
+        if (phase == Phase.DONE) {
+            return "it had finished";
+        }
+        return stopped.activity() == Activity.WAITING_FOR_LOCK
+                ? "it was waiting for the deploy lock and wrote nothing; live traffic was not touched"
+                : "the rollback was interrupted: traffic may have been switched back, the previous colour scaled up or "
+                        + "the new colour abandoned; check the app (bluegreen status --app " + step.getApp()
+                        + ") before acting";
     }
 
     private void finish(String live) {
@@ -111,10 +126,11 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
                 if (step.isAbandonOnly()) {
                     abandonOwn();
                 } else {
-                    blocking(engine -> engine.status(step.getApp(), step.getService()), this::settle);
+                    blocking("reading " + step.getApp() + " to settle the rollback cut off by the restart",
+                            engine -> engine.status(step.getApp(), step.getService()), this::settle);
                 }
             }
-            case DONE -> succeed(liveAfter);
+            case DONE -> deliverSuccess(liveAfter); // finished before the restart: deliver, nothing to claim
         }
     }
 

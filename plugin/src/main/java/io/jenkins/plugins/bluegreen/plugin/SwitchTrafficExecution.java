@@ -7,6 +7,7 @@ import io.jenkins.plugins.bluegreen.core.HistoryEntry;
 import io.jenkins.plugins.bluegreen.core.ScaleDownResult;
 import io.jenkins.plugins.bluegreen.core.SwitchRequest;
 import io.jenkins.plugins.bluegreen.core.SwitchResult;
+import java.time.Duration;
 import java.time.Instant;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
@@ -46,13 +47,14 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
     private void switchNow(Color to) {
         phase = Phase.SWITCHING;
         save();
-        blocking(engine -> engine.switchTraffic(SwitchRequest.builder(step.getApp())
+        lockedWork("switching traffic of " + step.getApp() + (to == null ? " to its idle colour" : " to " + to),
+                step.parsedLockWait(), engine -> engine.switchTraffic(SwitchRequest.builder(step.getApp())
                 .to(to)
                 .service(step.getService())
                 .approvedBy(step.getApprovedBy())
                 .buildUrl(identity().buildUrl())
                 .holder(identity().holder())
-                .lockWait(step.parsedLockWait())
+                .lockWait(Duration.ZERO)
                 .scaleDownDelay(step.parsedScaleDownDelay())
                 .build()), this::switched);
     }
@@ -71,6 +73,19 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
             handOverScaleDown();
             finish();
         }
+    }
+
+    @Override
+    String stopReport(Stopped stopped) {
+        return switch (phase) {
+            case SWITCHING -> stopped.activity() == Activity.WAITING_FOR_LOCK
+                    ? "it was waiting for the deploy lock and wrote nothing; live traffic was not touched"
+                    : "the switch was interrupted and may have been written; check the live colour (bluegreen status "
+                            + "--app " + step.getApp() + ") before acting";
+            case WAITING_FOR_SCALE_DOWN -> "traffic was switched to " + liveColor + "; the old colour keeps its "
+                    + "scale-down time and is scaled down by the app's next release, or by hand";
+            case DONE -> "it had finished";
+        };
     }
 
     /** The console lines an approver reads after a switch; shared with blueGreenRelease. */
@@ -93,7 +108,8 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
         phase = Phase.WAITING_FOR_SCALE_DOWN;
         save();
         console().line("waiting until the old colour of " + step.getApp() + " is scaled down");
-        later(engine -> engine.scaleDownWhenDue(step.getApp()), this::scaledDown);
+        later("waiting until the old colour of " + step.getApp() + " is scaled down",
+                engine -> engine.scaleDownWhenDue(step.getApp()), this::scaledDown);
     }
 
     private void scaledDown(ScaleDownResult r) {
@@ -110,9 +126,10 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
     @Override
     void resume() {
         switch (phase) {
-            case SWITCHING -> blocking(engine -> engine.status(step.getApp(), step.getService()), this::settle);
+            case SWITCHING -> blocking("reading " + step.getApp() + " to settle the switch cut off by the restart",
+                    engine -> engine.status(step.getApp(), step.getService()), this::settle);
             case WAITING_FOR_SCALE_DOWN -> awaitScaleDown();
-            case DONE -> succeed(liveColor);
+            case DONE -> deliverSuccess(liveColor); // finished before the restart: deliver, nothing to claim
         }
     }
 

@@ -26,7 +26,7 @@ class BadInputTest {
 
     private String failureOf(ClusterStep step) throws Exception {
         TestStepContext ctx = app.context();
-        PluginSim.start(step, ctx);
+        app.sim().start(step, ctx);
         Throwable failure = ctx.awaitFailure();
         assertThat(failure).isInstanceOf(AbortException.class).hasNoCause();
         assertThat(app.sim().writes()).as("writes to the cluster").isZero();

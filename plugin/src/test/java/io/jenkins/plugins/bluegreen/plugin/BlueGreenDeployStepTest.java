@@ -35,7 +35,7 @@ class BlueGreenDeployStepTest {
     @Test
     void deploysTheIdleColourAwaitsItAndReturnsAPlainMap() throws Exception {
         TestStepContext ctx = app.context();
-        PluginSim.start(app.deployStep("registry.example/shop:2.0"), ctx);
+        app.sim().start(app.deployStep("registry.example/shop:2.0"), ctx);
 
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) ctx.awaitSuccess();
@@ -62,7 +62,7 @@ class BlueGreenDeployStepTest {
     void anUnhealthyColourFailsWithThePodsReasonsAndLeavesTrafficAlone() throws Exception {
         SIM.sim().scripts().image("registry.example/shop:broken", PodScript.IMAGE_PULL_ERROR);
         TestStepContext ctx = app.context();
-        PluginSim.start(app.deployStep("registry.example/shop:broken"), ctx);
+        app.sim().start(app.deployStep("registry.example/shop:broken"), ctx);
 
         Throwable failure = ctx.awaitFailure();
 
@@ -81,7 +81,7 @@ class BlueGreenDeployStepTest {
         BlueGreenDeployStep step = app.deployStep("registry.example/shop:stuck");
         step.setTimeout("2s");
         TestStepContext ctx = app.context();
-        PluginSim.start(step, ctx);
+        app.sim().start(step, ctx);
 
         Throwable failure = ctx.awaitFailure();
 
@@ -93,7 +93,7 @@ class BlueGreenDeployStepTest {
     void stopMidWaitCancelsTheWaitLeavesTrafficAndFailsWithTheCause() throws Exception {
         SIM.sim().scripts().image("registry.example/shop:stuck", PodScript.NEVER_READY);
         TestStepContext ctx = app.context();
-        ClusterStepExecution<?> execution = PluginSim.start(app.deployStep("registry.example/shop:stuck"), ctx);
+        ClusterStepExecution<?> execution = app.sim().start(app.deployStep("registry.example/shop:stuck"), ctx);
         ctx.awaitConsole("deployed shop-green");
         awaitWaiting(execution);
         var wait = execution.currentFuture();
@@ -115,7 +115,7 @@ class BlueGreenDeployStepTest {
         BlueGreenDeployStep step = app.deployStep("registry.example/shop:stuck");
         step.setWait(false);
         TestStepContext ctx = app.context();
-        PluginSim.start(step, ctx);
+        app.sim().start(step, ctx);
 
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) ctx.awaitSuccess();
@@ -127,7 +127,7 @@ class BlueGreenDeployStepTest {
     void aResumedExecutionContinuesTheWait() throws Exception {
         SIM.sim().scripts().image("registry.example/shop:slow", PodScript.slow(Duration.ofSeconds(2)));
         TestStepContext ctx = app.context();
-        ClusterStepExecution<?> execution = PluginSim.start(app.deployStep("registry.example/shop:slow"), ctx);
+        ClusterStepExecution<?> execution = app.sim().start(app.deployStep("registry.example/shop:slow"), ctx);
         ctx.awaitConsole("deployed shop-green");
         awaitWaiting(execution);
 
@@ -165,7 +165,7 @@ class BlueGreenDeployStepTest {
         BlueGreenDeployStep step = app.onSim(new BlueGreenDeployStep("shop"));
         step.setManifestFile("deploy.yaml");
         TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), new FilePath(workspace.toFile()), null);
-        PluginSim.start(step, ctx);
+        app.sim().start(step, ctx);
 
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) ctx.awaitSuccess();
@@ -188,7 +188,9 @@ class BlueGreenDeployStepTest {
             out.writeObject(execution);
         }
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes.toByteArray()))) {
-            return (ClusterStepExecution<?>) in.readObject();
+            ClusterStepExecution<?> restored = (ClusterStepExecution<?>) in.readObject();
+            restored.useRuntime(execution.runtime()); // the restarted controller's runtime
+            return restored;
         }
     }
 

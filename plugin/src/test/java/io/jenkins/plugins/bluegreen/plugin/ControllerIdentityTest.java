@@ -23,7 +23,6 @@ class ControllerIdentityTest {
     private ServerSocketChannel attacker;
     private final AtomicInteger controllerConfigReads = new AtomicInteger();
     private BlueGreenRuntime runtime;
-    private BlueGreenRuntime previous;
 
     @BeforeEach
     void listen() throws Exception {
@@ -39,12 +38,10 @@ class ControllerIdentityTest {
                     controllerConfigReads.incrementAndGet();
                     return controller;
                 }, () -> allowed));
-        previous = BlueGreenRuntime.install(runtime);
     }
 
     @AfterEach
     void close() throws Exception {
-        BlueGreenRuntime.install(previous);
         runtime.close();
         attacker.close();
     }
@@ -61,7 +58,7 @@ class ControllerIdentityTest {
         step.setSkipTlsVerify(true);
         TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, null);
 
-        PluginSim.start(step, ctx);
+        PluginSim.start(runtime, step, ctx);
 
         assertThat(ctx.awaitFailure()).hasMessageContaining("serverUrl")
                 .hasMessageContaining("cannot be combined with the controller's own Kubernetes identity")
@@ -77,7 +74,7 @@ class ControllerIdentityTest {
         install(false);
         TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, null);
 
-        PluginSim.start(new AwaitHealthyStep("shop"), ctx);
+        PluginSim.start(runtime, new AwaitHealthyStep("shop"), ctx);
 
         assertThat(ctx.awaitFailure()).hasMessageContaining("credentialsId").hasMessageContaining("is not enabled");
         assertThat(controllerConfigReads).hasValue(0);

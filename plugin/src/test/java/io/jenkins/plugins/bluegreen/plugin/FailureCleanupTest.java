@@ -66,13 +66,13 @@ class FailureCleanupTest {
         RollbackStep step = app.onSim(new RollbackStep("shop"));
         step.setAbandonOnly(true);
         TestStepContext ctx = build(number);
-        PluginSim.start(step, ctx);
+        app.sim().start(step, ctx);
         assertThat(ctx.awaitSuccess()).isEqualTo("green");
         return ctx.console();
     }
 
     private Throwable deployFails(BlueGreenDeployStep step, TestStepContext ctx) throws Exception {
-        PluginSim.start(step, ctx);
+        app.sim().start(step, ctx);
         return ctx.awaitFailure();
     }
 
@@ -95,7 +95,7 @@ class FailureCleanupTest {
     @Test
     void deployRefusedOnTheLockHeldByAnotherBuild() throws Exception {
         TestStepContext other = build(44);
-        PluginSim.start(app.deployStep("registry.example/shop:3.0"), other);
+        app.sim().start(app.deployStep("registry.example/shop:3.0"), other);
         other.awaitSuccess();
         Live before = live(); // build 44 deployed blue and holds the lock: its release, not ours
         assertThat(deployFails(app.deployStep("registry.example/shop:2.5"), build(43)))
@@ -122,7 +122,7 @@ class FailureCleanupTest {
         BlueGreenDeployStep waiting = app.deployStep("registry.example/shop:2.5");
         waiting.setLockWait("5m");
         TestStepContext ctx = build(43);
-        ClusterStepExecution<?> execution = PluginSim.start(waiting, ctx);
+        ClusterStepExecution<?> execution = app.sim().start(waiting, ctx);
         execution.stop(new FlowInterruptedException(hudson.model.Result.ABORTED, true));
         ctx.awaitFailure();
 
@@ -133,7 +133,7 @@ class FailureCleanupTest {
     void afterTheAnnouncementTheBuildsOwnReleaseIsAbandonedAndLiveIsUntouched() throws Exception {
         // deployed and healthy, then the approval was rejected: the cleanup's real job
         TestStepContext deploy = build(43);
-        PluginSim.start(app.deployStep("registry.example/shop:2.5"), deploy);
+        app.sim().start(app.deployStep("registry.example/shop:2.5"), deploy);
         deploy.awaitSuccess();
         String history = app.sim().serviceAnnotation(app.ns(), "shop", "history");
 
@@ -166,14 +166,14 @@ class FailureCleanupTest {
     @Test
     void aSwitchRefusedByTheApiLeavesLiveAndTheCleanupAbandonsTheUnswitchedRelease() throws Exception {
         TestStepContext deploy = build(43);
-        PluginSim.start(app.deployStep("registry.example/shop:2.5"), deploy);
+        app.sim().start(app.deployStep("registry.example/shop:2.5"), deploy);
         deploy.awaitSuccess();
         String history = app.sim().serviceAnnotation(app.ns(), "shop", "history");
         var refused = SIM.sim().faults().add(FaultRule.on("put", "/api/v1/namespaces/" + app.ns() + "/services/shop")
                 .respond(403));
         SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
         TestStepContext switching = build(43);
-        PluginSim.start(sw, switching);
+        app.sim().start(sw, switching);
         assertThat(switching.awaitFailure()).hasMessageContaining("forbidden");
         refused.remove();
 
@@ -188,14 +188,14 @@ class FailureCleanupTest {
         SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
         sw.setScaleDownDelay("1h");
         TestStepContext ctx = app.context();
-        PluginSim.start(sw, ctx);
+        app.sim().start(sw, ctx);
         assertThat(ctx.awaitSuccess()).isEqualTo("blue");
         String history = app.sim().serviceAnnotation(app.ns(), "shop", "history");
 
         RollbackStep step = app.onSim(new RollbackStep("shop"));
         step.setAbandonOnly(true);
         TestStepContext cleanup = app.context(); // the same build (42) that switched
-        PluginSim.start(step, cleanup);
+        app.sim().start(step, cleanup);
 
         assertThat(cleanup.awaitSuccess()).isEqualTo("blue");
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
@@ -209,7 +209,7 @@ class FailureCleanupTest {
         step.setAbandonOnly(true);
         step.setTakeOverLock(true);
         TestStepContext ctx = build(43);
-        PluginSim.start(step, ctx);
+        app.sim().start(step, ctx);
         assertThat(ctx.awaitFailure()).hasMessageContaining("takeOverLock").hasMessageContaining("abandonOnly");
     }
 }

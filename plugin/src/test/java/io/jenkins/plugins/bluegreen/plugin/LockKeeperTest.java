@@ -76,7 +76,7 @@ class LockKeeperTest {
 
     private TestStepContext deploy(Build build) throws Exception {
         TestStepContext ctx = app.context().withRun(build);
-        PluginSim.start(app.deployStep("registry.example/shop:2.0"), ctx);
+        app.sim().start(app.deployStep("registry.example/shop:2.0"), ctx);
         ctx.awaitSuccess();
         return ctx;
     }
@@ -124,7 +124,7 @@ class LockKeeperTest {
 
         SwitchTrafficStep step = app.onSim(new SwitchTrafficStep("shop"));
         TestStepContext ctx = app.context().withRun(new Build());
-        PluginSim.start(step, ctx);
+        app.sim().start(step, ctx);
         ctx.awaitSuccess();
 
         assertThat(keeper.ended().get(60, TimeUnit.SECONDS)).isEqualTo(LockKeeper.End.STOPPED);
@@ -208,7 +208,7 @@ class LockKeeperTest {
             approval.await(); // static: a body is serialized with the execution, a latch could not be
             return "dave";
         }).withRun(new Build());
-        ClusterStepExecution<?> execution = PluginSim.start(step, ctx);
+        ClusterStepExecution<?> execution = app.sim().start(step, ctx);
         ctx.awaitConsole("renewed while this build runs");
         ClusterStepExecution<?> restored = BlueGreenDeployStepTest.roundTrip(execution);
         keeper().end(LockKeeper.End.SHUTDOWN); // a restart loses the keeper with the JVM

@@ -27,7 +27,6 @@ final class PluginSim implements AutoCloseable {
     final KubernetesClient client;
     final Map<String, com.cloudbees.plugins.credentials.common.StandardCredentials> credentials = new HashMap<>();
     private final BlueGreenRuntime runtime;
-    private final BlueGreenRuntime previous;
 
     PluginSim(KubeSim sim, KubernetesClient client) {
         this(sim, client, io.jenkins.plugins.bluegreen.core.BlueGreenSettings.defaults());
@@ -41,7 +40,6 @@ final class PluginSim implements AutoCloseable {
         runtime = new BlueGreenRuntime(new ClusterClients(),
                 (id, serverUrl, run) -> credentials.get(id),
                 new ClusterConfigResolver(c -> null, () -> false), settings);
-        previous = BlueGreenRuntime.install(runtime);
     }
 
     BlueGreenRuntime runtime() {
@@ -102,9 +100,16 @@ final class PluginSim implements AutoCloseable {
                 + sim.requests().count("PATCH", "/") + sim.requests().count("DELETE", "/");
     }
 
-    /** Starts a step as Pipeline would; returns its execution. */
-    static <S extends ClusterStep> ClusterStepExecution<?> start(S step, TestStepContext context) throws Exception {
+    /** Starts a step as Pipeline would, on this sim's runtime; returns its execution. */
+    <S extends ClusterStep> ClusterStepExecution<?> start(S step, TestStepContext context) throws Exception {
+        return start(runtime, step, context);
+    }
+
+    /** Starts a step as Pipeline would, on {@code runtime}; returns its execution. */
+    static <S extends ClusterStep> ClusterStepExecution<?> start(BlueGreenRuntime runtime, S step,
+                                                                 TestStepContext context) throws Exception {
         ClusterStepExecution<?> execution = (ClusterStepExecution<?>) step.start(context);
+        execution.useRuntime(runtime);
         boolean sync = execution.start();
         if (sync) {
             throw new AssertionError("the blue-green steps are asynchronous: start() must return false");
@@ -124,7 +129,6 @@ final class PluginSim implements AutoCloseable {
 
     @Override
     public void close() {
-        BlueGreenRuntime.install(previous);
         runtime.close();
     }
 }

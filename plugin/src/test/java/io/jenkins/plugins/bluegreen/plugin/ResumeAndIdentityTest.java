@@ -46,7 +46,7 @@ class ResumeAndIdentityTest {
                 .isEqualTo(new BuildIdentity("jenkins:jenkins-shop-deploy-42", null));
 
         TestStepContext ctx = app.context().withRun(new FakeRun());
-        PluginSim.start(app.deployStep("registry.example/shop:2.0"), ctx);
+        app.sim().start(app.deployStep("registry.example/shop:2.0"), ctx);
         ctx.awaitSuccess();
         assertThat(SIM.client().leases().inNamespace(app.ns()).withName("shop-bluegreen").get().getSpec()
                 .getHolderIdentity()).isEqualTo("jenkins:shop/deploy#42");
@@ -62,7 +62,7 @@ class ResumeAndIdentityTest {
         step.setNamespace(app.ns());
         step.setImage("registry.example/shop:2.0");
         TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, () -> "alice");
-        PluginSim.start(step, ctx);
+        app.sim().start(step, ctx);
 
         ctx.awaitSuccess();
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
@@ -76,7 +76,7 @@ class ResumeAndIdentityTest {
             blue.setColor("blue");
             app.runToSuccess(blue);
         }
-        assertThat(BlueGreenRuntime.get().clients().size()).isEqualTo(1);
+        assertThat(app.sim().runtime().clients().size()).isEqualTo(1);
     }
 
     @Test
@@ -91,7 +91,7 @@ class ResumeAndIdentityTest {
             step.setLockWait("1m");
             step.setApprovedBy("carol");
             TestStepContext ctx = app.context();
-            ClusterStepExecution<?> execution = PluginSim.start(step, ctx);
+            ClusterStepExecution<?> execution = app.sim().start(step, ctx);
             awaitLockWaiter(client);
             ClusterStepExecution<?> restored = BlueGreenDeployStepTest.roundTrip(execution);
 
@@ -118,7 +118,7 @@ class ResumeAndIdentityTest {
             PROCEED.await(); // static: a body is serialized with the execution, a latch could not be
             return "dave";
         });
-        ClusterStepExecution<?> execution = PluginSim.start(step, ctx);
+        ClusterStepExecution<?> execution = app.sim().start(step, ctx);
         ctx.awaitConsole("when the block completes, traffic switches to it");
         try (KubernetesClient client = SIM.sim().newClient(app.ns())) {
             BlueGreen engine = BlueGreen.builder(client).namespace(app.ns()).build();
@@ -160,7 +160,7 @@ class ResumeAndIdentityTest {
             RollbackStep step = app.onSim(new RollbackStep("shop"));
             step.setLockWait("1m");
             TestStepContext ctx = app.context();
-            ClusterStepExecution<?> execution = PluginSim.start(step, ctx);
+            ClusterStepExecution<?> execution = app.sim().start(step, ctx);
             awaitLockWaiter(client);
             ClusterStepExecution<?> restored = BlueGreenDeployStepTest.roundTrip(execution);
 
@@ -192,7 +192,7 @@ class ResumeAndIdentityTest {
             RollbackStep step = app.onSim(new RollbackStep("shop"));
             step.setLockWait("1m");
             TestStepContext ctx = app.context();
-            ClusterStepExecution<?> execution = PluginSim.start(step, ctx);
+            ClusterStepExecution<?> execution = app.sim().start(step, ctx);
             awaitLockWaiter(client);
             ClusterStepExecution<?> restored = BlueGreenDeployStepTest.roundTrip(execution);
             execution.stop(new InterruptedException("the controller went down")); // it never wrote anything
@@ -214,10 +214,10 @@ class ResumeAndIdentityTest {
             BlueGreenDeployStep step = app.deployStep("registry.example/shop:2.0");
             step.setLockWait("1m");
             TestStepContext ctx = app.context();
-            PluginSim.start(step, ctx);
+            app.sim().start(step, ctx);
             awaitLockWaiter(client);
 
-            var enginePool = (java.util.concurrent.ThreadPoolExecutor) BlueGreenRuntime.get().engineExecutor();
+            var enginePool = (java.util.concurrent.ThreadPoolExecutor) app.sim().runtime().engineExecutor();
             assertThat(enginePool.getActiveCount()).as("core threads held by a deploy waiting for the lock").isZero();
 
             engine.releaseLock("shop", OTHER);

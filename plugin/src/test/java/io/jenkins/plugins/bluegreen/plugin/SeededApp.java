@@ -103,7 +103,7 @@ final class SeededApp implements BeforeEachCallback, AfterEachCallback {
     /** Starts {@code step} in a fresh {@link #context()} and waits for it to succeed; the context tells the rest. */
     TestStepContext runToSuccess(ClusterStep step) throws Exception {
         TestStepContext ctx = context();
-        PluginSim.start(step, ctx);
+        sim().start(step, ctx);
         ctx.awaitSuccess();
         return ctx;
     }

@@ -55,6 +55,19 @@ final class TestStepContext extends StepContext {
         this.body = body;
     }
 
+    /** A build of its own: its BUILD_TAG makes the lock holder {@code jenkins:<tag>}. */
+    static TestStepContext build(String tag) {
+        return new TestStepContext(new EnvVars("BUILD_TAG", tag, "BUILD_URL", "https://ci.example/job/" + tag + "/"),
+                null, null);
+    }
+
+    /** The execution restored from a saved state, as a restarted controller finds it. */
+    static ClusterStepExecution<?> restore(byte[] saved) throws Exception {
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(saved))) {
+            return (ClusterStepExecution<?>) in.readObject();
+        }
+    }
+
     static EnvVars buildEnv() {
         return new EnvVars("BUILD_TAG", "jenkins-shop-deploy-42", "BUILD_URL", "https://ci.example/job/shop/job/deploy/42/");
     }
@@ -87,8 +100,25 @@ final class TestStepContext extends StepContext {
         return null;
     }
 
+    /** Runs as an outcome arrives, before it is recorded: a test takes the snapshot a save at that moment would. */
+    transient volatile Runnable beforeOutcome;
+    /** The execution whose state each saveState() records (as Jenkins saves the program), or null. */
+    transient volatile StepExecution saving;
+    /** The execution as serialized by the latest saveState(). */
+    transient volatile byte[] lastSaved;
+    /** The last saved state when the body was started. */
+    transient volatile byte[] savedAtBodyStart;
+    /** The thread that started the body. */
+    transient volatile String bodyStartedOn;
+    /** When set, the body invoker's start() waits for it: a slow start of the block. */
+    transient volatile java.util.concurrent.CountDownLatch bodyStartGate;
+
     @Override
     public void onSuccess(Object result) {
+        Runnable hook = beforeOutcome;
+        if (hook != null) {
+            hook.run();
+        }
         init();
         deliveries.incrementAndGet();
         outcome.complete(result);
@@ -96,6 +126,10 @@ final class TestStepContext extends StepContext {
 
     @Override
     public void onFailure(Throwable t) {
+        Runnable hook = beforeOutcome;
+        if (hook != null) {
+            hook.run();
+        }
         init();
         deliveries.incrementAndGet();
         outcome.completeExceptionally(t);
@@ -108,6 +142,18 @@ final class TestStepContext extends StepContext {
 
     @Override
     public ListenableFuture<Void> saveState() {
+        StepExecution execution = saving;
+        if (execution != null) {
+            try {
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+                    out.writeObject(execution);
+                }
+                lastSaved = bytes.toByteArray();
+            } catch (java.io.IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
         return Futures.immediateFuture(null);
     }
 
@@ -220,6 +266,16 @@ final class TestStepContext extends StepContext {
 
         @Override
         public BodyExecution start() {
+            bodyStartedOn = Thread.currentThread().getName();
+            savedAtBodyStart = lastSaved;
+            java.util.concurrent.CountDownLatch gate = bodyStartGate;
+            if (gate != null) {
+                try {
+                    gate.await(60, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             FakeBodyExecution execution = new FakeBodyExecution(callback);
             bodyExecution = execution;
             Thread t = new Thread(() -> {
