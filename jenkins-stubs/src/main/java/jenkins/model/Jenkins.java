@@ -21,6 +21,10 @@ public class Jenkins implements AccessControlled {
         return null;
     }
 
+    public java.io.File getRootDir() {
+        throw new UnsupportedOperationException("stub");
+    }
+
     @Override
     public ACL getACL() {
         throw new UnsupportedOperationException("stub");

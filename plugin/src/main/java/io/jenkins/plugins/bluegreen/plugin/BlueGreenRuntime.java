@@ -2,7 +2,16 @@ package io.jenkins.plugins.bluegreen.plugin;
 
 import hudson.Extension;
 import hudson.ExtensionList;
+import hudson.init.InitMilestone;
+import hudson.init.Initializer;
 import hudson.init.Terminator;
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
+import io.jenkins.plugins.bluegreen.core.BlueGreen;
+import io.jenkins.plugins.bluegreen.core.CredentialMask;
+import java.io.File;
+import java.util.Optional;
+import java.util.logging.Logger;
+import jenkins.model.Jenkins;
 import hudson.util.ClassLoaderSanityThreadFactory;
 import hudson.util.DaemonThreadFactory;
 import hudson.util.NamingThreadFactory;
@@ -45,6 +54,9 @@ public final class BlueGreenRuntime implements AutoCloseable {
     private final ScaleDownTasks scaleDowns = new ScaleDownTasks();
     private final BlueGreenSettings settings;
     private final LockKeepers lockKeepers;
+    private final KeptLocks keptLocks;
+    private final BuildLookup builds;
+    private static final Logger LOGGER = Logger.getLogger(BlueGreenRuntime.class.getName());
 
     BlueGreenRuntime(ClusterClients clients, CredentialsLookup credentials, ClusterConfigResolver resolver) {
         this(clients, credentials, resolver, BlueGreenSettings.defaults());
@@ -52,20 +64,79 @@ public final class BlueGreenRuntime implements AutoCloseable {
 
     BlueGreenRuntime(ClusterClients clients, CredentialsLookup credentials, ClusterConfigResolver resolver,
                      BlueGreenSettings settings) {
+        this(clients, credentials, resolver, settings, new KeptLocks(), id -> Optional.empty());
+    }
+
+    BlueGreenRuntime(ClusterClients clients, CredentialsLookup credentials, ClusterConfigResolver resolver,
+                     BlueGreenSettings settings, KeptLocks keptLocks, BuildLookup builds) {
+        this.keptLocks = Objects.requireNonNull(keptLocks);
+        this.builds = Objects.requireNonNull(builds);
         this.clients = Objects.requireNonNull(clients);
         this.credentials = Objects.requireNonNull(credentials);
         this.resolver = Objects.requireNonNull(resolver);
         this.settings = Objects.requireNonNull(settings);
         this.stepExecutor = pool("blue-green-step", STEP_THREADS);
         this.engineExecutor = pool("blue-green-engine", ENGINE_THREADS);
-        this.lockKeepers = new LockKeepers(engineExecutor, threads(LockKeepers.THREAD_NAME));
+        this.lockKeepers = new LockKeepers(engineExecutor, threads(LockKeepers.THREAD_NAME), keptLocks);
     }
 
     /** The controller's runtime, made by Jenkins (an extension) with its credentials store. */
     public BlueGreenRuntime() {
         this(new ClusterClients(), new JenkinsCredentialsLookup(),
                 new ClusterConfigResolver(c -> AuthenticationTokens.convert(KubernetesAuth.class, c),
-                        BlueGreenGlobalConfiguration::controllerIdentityAllowed));
+                        BlueGreenGlobalConfiguration::controllerIdentityAllowed),
+                BlueGreenSettings.defaults(),
+                KeptLocks.inFile(new File(Jenkins.get().getRootDir(), BlueGreenRuntime.class.getName() + ".locks")),
+                BuildLookup.jenkins());
+    }
+
+    /** Once the jobs are loaded: renew again the deploy locks kept before the restart, for builds that still run. */
+    @Initializer(after = InitMilestone.JOB_LOADED)
+    public static void resumeKeptLocks() {
+        get().resumeLockKeepers();
+    }
+
+    /** Starts a keeper (renewing at once) for each kept lock whose build still runs; forgets the others. */
+    void resumeLockKeepers() {
+        for (KeptLocks.Kept k : keptLocks.all()) {
+            Optional<BuildLookup.Build> build;
+            try {
+                build = builds.find(k.build());
+            } catch (RuntimeException e) {
+                build = Optional.empty();
+            }
+            if (build.isEmpty() || !build.get().isBuilding()) {
+                keptLocks.ended(k.key(), k.holder()); // its lock expires by itself unless released
+                continue;
+            }
+            CredentialMask secrets = new CredentialMask();
+            try {
+                ClusterStep cluster = k.cluster();
+                StandardCredentials credential = cluster.getCredentialsId() == null ? null
+                        : credentials.find(cluster.getCredentialsId(), cluster.getServerUrl(), build.get().run());
+                ClusterConfigResolver.ResolvedCluster resolved = resolver.resolve(cluster, credential);
+                secrets.addAll(resolved.secrets());
+                ClusterClients.Connection connection = clients.connect(resolved.config());
+                try {
+                    BlueGreen engine = connection.engine(resolved.namespace())
+                            .listener(new ScaleDownTasks.LogListener(secrets)).settings(settings)
+                            .executor(engineExecutor).build();
+                    lockKeepers.start(k, connection, engine, build.get()::isBuilding, secrets, true);
+                } catch (RuntimeException e) {
+                    connection.close();
+                    throw e;
+                }
+            } catch (Exception e) {
+                LOGGER.warning(() -> secrets.redact("could not renew again the deploy lock of " + k.key().app()
+                        + " held by " + k.holder() + " after the restart: " + e.getClass().getSimpleName() + ": "
+                        + e.getMessage() + "; it expires one lease after its last renewal unless released"));
+            }
+        }
+    }
+
+    /** The locks kept alive, remembered across a restart. */
+    KeptLocks keptLocks() {
+        return keptLocks;
     }
 
     /** The controller's runtime. */

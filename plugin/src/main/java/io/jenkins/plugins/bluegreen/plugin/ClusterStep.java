@@ -95,6 +95,19 @@ public abstract class ClusterStep extends Step implements Serializable {
     /** The Pipeline function name, for messages ("blueGreenDeploy: timeout: ..."). */
     abstract String functionName();
 
+    /** Only what reaches the cluster (kept across a restart by {@link KeptLocks}; no image, manifest or approver). */
+    final ClusterStep clusterOnly() {
+        AwaitHealthyStep copy = new AwaitHealthyStep(app);
+        copy.setNamespace(namespace);
+        copy.setCredentialsId(credentialsId);
+        copy.setServerUrl(serverUrl);
+        copy.setCaCertificate(caCertificate);
+        copy.setContext(context);
+        copy.setSkipTlsVerify(skipTlsVerify);
+        copy.setService(service);
+        return copy;
+    }
+
     static String trimToNull(String value) {
         if (value == null) {
             return null;

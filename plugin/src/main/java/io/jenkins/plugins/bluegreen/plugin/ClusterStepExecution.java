@@ -542,8 +542,11 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         try {
             ScaleDownTasks.AppKey key = appKey();
             Background background = background(runtime, key.namespace());
-            runtime.lockKeepers().start(key, identity().holder(), background.connection(), background.engine(),
-                    buildRunning(), secrets(), renewNow);
+            Run<?, ?> run = getContext().get(Run.class);
+            KeptLocks.Kept kept = new KeptLocks.Kept(key, identity().holder(),
+                    run != null ? run.getExternalizableId() : identity().holder(), step.clusterOnly());
+            runtime.lockKeepers().start(kept, background.connection(), background.engine(), buildRunning(), secrets(),
+                    renewNow);
             console().line("deploy lock " + lease + " held by " + identity().holder()
                     + ", renewed while this build runs");
         } catch (Exception e) {

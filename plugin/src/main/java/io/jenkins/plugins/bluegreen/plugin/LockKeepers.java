@@ -16,8 +16,8 @@ import java.util.function.BooleanSupplier;
 /**
  * The deploy locks the controller keeps alive ({@link LockKeeper}), at most one keeper per app: a newer one for the
  * same app replaces the older. All keepers share ONE scheduler thread, which only decides; the renewals themselves
- * run on the engine pool, so 200 builds waiting at their approvals cost one thread, not 200. Lost on a controller
- * restart (blueGreenRelease starts its keeper again when it resumes in its block).
+ * run on the engine pool, so 200 builds waiting at their approvals cost one thread, not 200. Remembered across a
+ * controller restart ({@link KeptLocks}): the runtime starts them again for builds that still run.
  */
 final class LockKeepers implements AutoCloseable {
     /** No build holds a release lock for longer than this (a forgotten approval); it then expires by itself. */
@@ -27,10 +27,12 @@ final class LockKeepers implements AutoCloseable {
     private final Map<ScaleDownTasks.AppKey, LockKeeper> keepers = new ConcurrentHashMap<>();
     private final ScheduledThreadPoolExecutor scheduler;
     private final Executor requests;
+    private final KeptLocks kept;
 
     /** @param threads makes the one scheduler thread (lazily, from whichever thread starts the first keeper) */
-    LockKeepers(Executor requests, ThreadFactory threads) {
+    LockKeepers(Executor requests, ThreadFactory threads, KeptLocks kept) {
         this.requests = requests;
+        this.kept = kept;
         this.scheduler = new ScheduledThreadPoolExecutor(1, threads);
         scheduler.setRemoveOnCancelPolicy(true); // ended keepers leave no tasks behind
     }
@@ -41,10 +43,20 @@ final class LockKeepers implements AutoCloseable {
      *
      * @param renewNow renew at once (after a restart, the lock may be close to expiring), not one interval from now
      */
-    LockKeeper start(ScaleDownTasks.AppKey key, String holder, ClusterClients.Connection connection, BlueGreen engine,
+    LockKeeper start(KeptLocks.Kept record, ClusterClients.Connection connection, BlueGreen engine,
                      BooleanSupplier stillRunning, CredentialMask secrets, boolean renewNow) {
+        ScaleDownTasks.AppKey key = record.key();
+        String holder = record.holder();
         LockKeeper keeper = new LockKeeper(key, holder, connection, engine, stillRunning, MAXIMUM, secrets, requests,
-                ended -> keepers.remove(ended.key(), ended));
+                ended -> {
+                    keepers.remove(ended.key(), ended);
+                    LockKeeper.End why = ended.ended().getNow(null);
+                    // a shutdown's keepers resume after the restart; a replaced one's entry is its successor's now
+                    if (why != LockKeeper.End.SHUTDOWN && why != LockKeeper.End.REPLACED) {
+                        kept.ended(ended.key(), ended.holder());
+                    }
+                });
+        kept.kept(record);
         LockKeeper previous = keepers.put(key, keeper);
         if (previous != null) {
             previous.end(LockKeeper.End.REPLACED);

@@ -24,7 +24,7 @@ final class ScaleDownTasks implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(ScaleDownTasks.class.getName());
 
     /** Which app a task is for; the API server tells clusters apart. */
-    record AppKey(String server, String namespace, String app) { }
+    record AppKey(String server, String namespace, String app) implements java.io.Serializable { }
 
     /** Each app's latest task, finished ones included (one small entry per app), so tests can await it. */
     private final Map<AppKey, CompletableFuture<ScaleDownResult>> latest = new ConcurrentHashMap<>();

@@ -10,6 +10,12 @@ import io.jenkins.plugins.bluegreen.core.SwitchRequest;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.io.TempDir;
 import java.io.ObjectOutputStream;
 import java.time.Duration;
 import java.util.Map;
@@ -135,6 +141,72 @@ class ControllerRestartTest {
         assertThat(r).containsEntry("switched", true).containsEntry("newColor", "green");
         assertThat(BODIES.get()).as("the resumed release ran its block").isEqualTo(2);
         assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history")).containsOnlyOnce("alice");
+    }
+
+    @Test
+    void theComposedFormsLockIsRenewedAgainAfterARestartWhileItsBuildRuns() throws Exception {
+        TestStepContext ctx = app.context();
+        app.sim().start(app.deployStep("registry.example/shop:2.0"), ctx);
+        ctx.awaitSuccess(); // the build now waits at its input step: nothing of ours runs in it
+        assertThat(app.sim().runtime().keptLocks().all()).hasSize(1);
+        Instant renewedBefore = lease().renewedAt();
+
+        BuildLookup.Build running = new BuildLookup.Build() {
+            @Override
+            public hudson.model.Run<?, ?> run() {
+                return null;
+            }
+
+            @Override
+            public boolean isBuilding() {
+                return true;
+            }
+        };
+        BlueGreenRuntime restarted = app.sim().restart(id -> Optional.of(running));
+
+        LockKeeper keeper = restarted.lockKeepers().keeper(app.ns(), "shop")
+                .orElseThrow(() -> new AssertionError("no keeper after the restart"));
+        awaitUntil(() -> keeper.renewals() >= 1);
+        assertThat(lease().renewedAt()).isAfter(renewedBefore);
+        assertThat(lease().holder()).isEqualTo("jenkins:jenkins-shop-deploy-42");
+
+        // the build's switch ends it, and nothing is kept for a later restart
+        TestStepContext switching = app.context();
+        app.sim().start(app.onSim(new SwitchTrafficStep("shop")), switching);
+        assertThat(switching.awaitSuccess()).isEqualTo("green");
+        assertThat(keeper.ended().get(60, TimeUnit.SECONDS)).isEqualTo(LockKeeper.End.STOPPED);
+        assertThat(restarted.keptLocks().all()).isEmpty();
+    }
+
+    @Test
+    void aLockKeptForABuildThatEndedMeanwhileIsForgottenAtTheRestart() throws Exception {
+        app.runToSuccess(app.deployStep("registry.example/shop:2.0"));
+        BlueGreenRuntime restarted = app.sim().restart(id -> Optional.empty());
+        assertThat(restarted.lockKeepers().keeper(app.ns(), "shop")).isEmpty();
+        assertThat(restarted.keptLocks().all()).isEmpty();
+    }
+
+    @Test
+    void keptLocksSurviveInTheirFile(@TempDir Path home) throws Exception {
+        File file = home.resolve("locks").toFile();
+        KeptLocks before = KeptLocks.inFile(file);
+        ScaleDownTasks.AppKey key = new ScaleDownTasks.AppKey("https://k8s.example", "shop-prod", "shop");
+        before.kept(new KeptLocks.Kept(key, "jenkins:shop/deploy#42", "shop/deploy#42",
+                app.deployStep("registry.example/shop:2.0").clusterOnly()));
+
+        KeptLocks after = KeptLocks.inFile(file);
+        assertThat(after.all()).singleElement().satisfies(k -> {
+            assertThat(k.key()).isEqualTo(key);
+            assertThat(k.build()).isEqualTo("shop/deploy#42");
+            assertThat(k.cluster().getCredentialsId()).isEqualTo(PluginSim.CREDENTIALS_ID);
+            assertThat(k.cluster().getNamespace()).isEqualTo(app.ns());
+        });
+        after.ended(key, "jenkins:shop/deploy#42");
+        assertThat(KeptLocks.inFile(file).all()).isEmpty();
+    }
+
+    private io.jenkins.plugins.bluegreen.core.LockInfo lease() {
+        return BlueGreen.builder(SIM.client()).namespace(app.ns()).build().lock("shop").orElseThrow();
     }
 
     private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {

@@ -173,8 +173,8 @@ class LockKeeperTest {
             ClusterClients.Connection connection = clients.connect(SIM.client().getConfiguration());
             BlueGreen background = connection.engine(app.ns()).settings(settings)
                     .executor(app.sim().runtime().engineExecutor()).build();
-            keepers.add(app.sim().runtime().lockKeepers().start(
-                    new ScaleDownTasks.AppKey(SIM.sim().url(), app.ns(), appName), holder,
+            keepers.add(app.sim().runtime().lockKeepers().start(new KeptLocks.Kept(
+                    new ScaleDownTasks.AppKey(SIM.sim().url(), app.ns(), appName), holder, holder, null),
                     connection, background, () -> true, new CredentialMask(), true));
         }
 

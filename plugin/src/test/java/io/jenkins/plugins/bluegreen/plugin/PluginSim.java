@@ -26,7 +26,10 @@ final class PluginSim implements AutoCloseable {
     final KubeSim sim;
     final KubernetesClient client;
     final Map<String, com.cloudbees.plugins.credentials.common.StandardCredentials> credentials = new HashMap<>();
-    private final BlueGreenRuntime runtime;
+    private final io.jenkins.plugins.bluegreen.core.BlueGreenSettings settings;
+    /** Survives {@link #restart}, as the controller's file does. */
+    private final KeptLocks keptLocks = new KeptLocks();
+    private BlueGreenRuntime runtime;
 
     PluginSim(KubeSim sim, KubernetesClient client) {
         this(sim, client, io.jenkins.plugins.bluegreen.core.BlueGreenSettings.defaults());
@@ -36,10 +39,25 @@ final class PluginSim implements AutoCloseable {
     PluginSim(KubeSim sim, KubernetesClient client, io.jenkins.plugins.bluegreen.core.BlueGreenSettings settings) {
         this.sim = sim;
         this.client = client;
+        this.settings = settings;
         credentials.put(CREDENTIALS_ID, new FakeCredentials.File(CREDENTIALS_ID, sim.kubeconfig(TOKEN)));
-        runtime = new BlueGreenRuntime(new ClusterClients(),
-                (id, serverUrl, run) -> credentials.get(id),
-                new ClusterConfigResolver(c -> null, () -> false), settings);
+        runtime = runtime(id -> java.util.Optional.empty());
+    }
+
+    private BlueGreenRuntime runtime(BuildLookup builds) {
+        return new BlueGreenRuntime(new ClusterClients(), (id, serverUrl, run) -> credentials.get(id),
+                new ClusterConfigResolver(c -> null, () -> false), settings, keptLocks, builds);
+    }
+
+    /**
+     * A controller restart: the runtime shuts down as at Jenkins' shutdown, a new one starts with what the old one
+     * remembered, finding builds with {@code builds}, and resumes what it kept (as its initializer does).
+     */
+    BlueGreenRuntime restart(BuildLookup builds) {
+        runtime.close();
+        runtime = runtime(builds);
+        runtime.resumeLockKeepers();
+        return runtime;
     }
 
     BlueGreenRuntime runtime() {
