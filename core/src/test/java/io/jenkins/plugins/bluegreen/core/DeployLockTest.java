@@ -97,6 +97,46 @@ class DeployLockTest {
     }
 
     @Test
+    void aHeldLockIsAwaitedWithAWatchThatEndsWhenTheLeaseChangesOrTheWaitIsCancelled() throws Exception {
+        blueGreen.acquireLock("myapp", HOLDER, Duration.ZERO);
+        LockInfo seen = lockHeldBy(HOLDER);
+        int watchesBefore = SIM.sim().openWatches();
+
+        CompletableFuture<Void> change = blueGreen.awaitLockChangeAsync("myapp", seen,
+                clock.instant().plus(Duration.ofMinutes(10)));
+        Eventually.until(Duration.ofSeconds(10), () -> SIM.sim().openWatches() > watchesBefore);
+        assertThat(change).isNotDone();
+        blueGreen.releaseLock("myapp", HOLDER);
+        change.get(10, TimeUnit.SECONDS);
+        Eventually.until(Duration.ofSeconds(10), () -> SIM.sim().openWatches() <= watchesBefore);
+
+        // a lock that changed since it was seen, or a deadline already past, ends the wait at once
+        blueGreen.awaitLockChangeAsync("myapp", seen, clock.instant().plus(Duration.ofMinutes(10)))
+                .get(10, TimeUnit.SECONDS);
+        blueGreen.acquireLock("myapp", OTHER, Duration.ZERO);
+        LockInfo other = lockHeldBy(OTHER);
+        blueGreen.awaitLockChangeAsync("myapp", other, clock.instant()).get(10, TimeUnit.SECONDS);
+
+        // cancelled: the watch closes, nothing completes it later
+        CompletableFuture<Void> cancelled = blueGreen.awaitLockChangeAsync("myapp", other,
+                clock.instant().plus(Duration.ofMinutes(10)));
+        Eventually.until(Duration.ofSeconds(10), () -> SIM.sim().openWatches() > watchesBefore);
+        cancelled.cancel(true);
+        Eventually.until(Duration.ofSeconds(10), () -> SIM.sim().openWatches() <= watchesBefore);
+        assertThat(cancelled).isCancelled();
+    }
+
+    private LockInfo lockHeldBy(String holder) {
+        try {
+            blueGreen.acquireLock("myapp", "cli:probe", Duration.ZERO);
+            throw new AssertionError("the lock was free");
+        } catch (LockHeldException e) {
+            assertThat(e.holder()).isEqualTo(holder);
+            return e.lock();
+        }
+    }
+
+    @Test
     void anExpiredLeaseCanBeTaken() {
         blueGreen.acquireLock("myapp", HOLDER, Duration.ZERO);
         clock.advance(Duration.ofMinutes(31));

@@ -7,8 +7,8 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
  * blueGreenDeploy: deploy → await healthy, then return; live traffic is never touched. A new colour that fails or is
  * stopped stays deployed but idle (the pipeline's {@code post} owns the cleanup), and the console says how to
  * abandon it. On success the deploy lock stays held, renewed while the build runs ({@link LockKeeper}), so a long
- * approval before the pipeline's switchTraffic does not lose it. Not renewed after a controller restart: this step
- * is finished by then and nothing of it resumes, so the lock lasts one lease from its last renewal.
+ * approval before the pipeline's switchTraffic does not lose it. This step has finished by the time the build waits
+ * at its approval, so after a controller restart the runtime resumes the renewal from what it kept ({@link KeptLocks}).
  */
 final class BlueGreenDeployExecution extends DeployingExecution<BlueGreenDeployStep> {
     private static final long serialVersionUID = 1L;

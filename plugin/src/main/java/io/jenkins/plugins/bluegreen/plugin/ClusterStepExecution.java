@@ -248,13 +248,13 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
             if (isDone() || !Instant.now().isBefore(deadline)) {
                 throw held;
             }
+            waitFor("waiting for the deploy lock of " + step.getApp() + ", held by " + held.holder(),
+                    Activity.WAITING_FOR_LOCK, engine().awaitLockChangeAsync(step.getApp(), held.lock(), deadline),
+                    changed -> tryLocked(what, deadline, attempt, next, true));
             if (!waited) {
                 console().line("waiting for the deploy lock of " + step.getApp() + ", held by " + held.holder()
                         + " (until " + deadline + "); this build holds no thread meanwhile");
             }
-            waitFor("waiting for the deploy lock of " + step.getApp() + ", held by " + held.holder(),
-                    Activity.WAITING_FOR_LOCK, engine().awaitLockChangeAsync(step.getApp(), held.lock(), deadline),
-                    changed -> tryLocked(what, deadline, attempt, next, true));
             return;
         }
         if (!isDone()) {
@@ -381,19 +381,19 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         if (isDone()) {
             return "finished";
         }
+        if (now == Activity.WAITING || now == Activity.WAITING_FOR_LOCK) {
+            return what + " (no thread held)";
+        }
         if (thread != null) {
             return (what == null ? "working" : what) + ", in thread " + thread;
         }
-        if (now == null || now == Activity.IDLE) {
-            return what == null ? "not started" : "between steps of " + what;
-        }
-        return what + " (no thread held)";
+        return what == null ? "not started" : "between steps of " + what;
     }
 
     /** A restart would cut off a pool task that may be writing; waits (no thread) resume from the saved phase. */
     @Override
     public boolean blocksRestart() {
-        return threadName != null;
+        return threadName != null && activity == Activity.RUNNING;
     }
 
     /** Saves the execution (phase change) so a restart resumes from the right place; best effort. */

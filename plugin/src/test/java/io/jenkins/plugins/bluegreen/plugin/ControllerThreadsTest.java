@@ -81,20 +81,20 @@ class ControllerThreadsTest {
     void aBuildStoppedWhileWaitingForTheLockNeverTakesItOrWritesLater() throws Exception {
         List<String> waiterWrites = writesNaming("jenkins:waiter");
         engine().acquireLock("shop", OTHER, Duration.ZERO); // another release holds the app
-        int watchesBefore = SIM.sim().openWatches();
 
         TestStepContext ctx = TestStepContext.build("waiter");
         ClusterStepExecution<?> waiter = app.sim().start(waitingDeploy("registry.example/shop:2.0"), ctx);
         ctx.awaitConsole("waiting for the deploy lock of shop, held by " + OTHER);
         assertThat(waiter.getStatus()).contains("waiting for the deploy lock of shop").contains("no thread held");
         assertThat(waiter.blocksRestart()).as("a wait holds no thread and resumes from the saved phase").isFalse();
+        var lockWait = waiter.currentFuture();
 
         waiter.stop(new InterruptedException("aborted by alice"));
         assertThat(ctx.awaitFailure()).hasMessage("aborted by alice");
         assertThat(ctx.console()).contains("it was waiting for the deploy lock and wrote nothing; live traffic was not "
                 + "touched");
-        awaitUntil("the stopped build holds no thread and no watch",
-                () -> stepPoolIdle() && SIM.sim().openWatches() <= watchesBefore);
+        assertThat(lockWait).as("the lock wait (its watch closes with it)").isCancelled();
+        awaitUntil("the stopped build holds no thread", this::stepPoolIdle);
 
         // the holder lets go: the lock is free for whoever comes next, never for the stopped build
         engine().releaseLock("shop", OTHER);
@@ -125,6 +125,23 @@ class ControllerThreadsTest {
                 + "the idle colour; live traffic was not touched; rollback app: 'shop', abandonOnly: true abandons it");
         assertThat(execution.blocksRestart()).isFalse();
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
+    }
+
+    @Test
+    void aSwitchStoppedDuringItsServiceWriteSaysItMayHaveBeenWritten() throws Exception {
+        app.runToSuccess(app.deployStep("registry.example/shop:2.0"));
+        RequestGate write = new RequestGate();
+        SIM.sim().faults().add(FaultRule.on("update", "/api/v1/namespaces/" + app.ns() + "/services/shop")
+                .holdUntil(write).once());
+        TestStepContext ctx = app.context();
+        ClusterStepExecution<?> execution = app.sim().start(app.onSim(new SwitchTrafficStep("shop")), ctx);
+        assertThat(write.awaitArrival(Duration.ofSeconds(60))).isTrue();
+
+        execution.stop(new InterruptedException("aborted"));
+        ctx.awaitFailure();
+        write.open();
+        assertThat(ctx.console()).contains("the switch was interrupted and may have been written; check the live "
+                + "colour (bluegreen status --app shop) before acting").doesNotContain("live traffic was not touched");
     }
 
     @Test
@@ -165,7 +182,6 @@ class ControllerThreadsTest {
     void fiftyStoppedWaitersNeverActLater() throws Exception {
         List<String> waiterWrites = writesNaming("jenkins:waiter-");
         engine().acquireLock("shop", OTHER, Duration.ZERO);
-        int watchesBefore = SIM.sim().openWatches();
         List<ClusterStepExecution<?>> waiters = new ArrayList<>();
         List<TestStepContext> contexts = new ArrayList<>();
         for (int i = 0; i < WAITERS; i++) {
@@ -177,14 +193,18 @@ class ControllerThreadsTest {
             ctx.awaitConsole("waiting for the deploy lock of shop");
         }
 
+        awaitUntil("every waiter waits without a thread", () -> stepPoolIdle()
+                && waiters.stream().allMatch(w -> w.currentFuture() != null));
+        List<java.util.concurrent.CompletableFuture<?>> waits = waiters.stream()
+                .<java.util.concurrent.CompletableFuture<?>>map(ClusterStepExecution::currentFuture).toList();
         for (ClusterStepExecution<?> waiter : waiters) {
             waiter.stop(new InterruptedException("aborted"));
         }
         for (TestStepContext ctx : contexts) {
             assertThat(ctx.awaitFailure()).hasMessage("aborted");
         }
-        awaitUntil("no thread and no watch left by the stopped builds",
-                () -> stepPoolIdle() && SIM.sim().openWatches() <= watchesBefore);
+        assertThat(waits).allMatch(java.util.concurrent.CompletableFuture::isCancelled);
+        awaitUntil("no thread left by the stopped builds", this::stepPoolIdle);
 
         engine().releaseLock("shop", OTHER);
         assertThat(engine().acquireLock("shop", "cli:carol@desk", Duration.ZERO).holder()).isEqualTo("cli:carol@desk");
