@@ -162,6 +162,17 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
     }
 
     @Override
+    public String getStatus() {
+        synchronized (this) {
+            if (phase == Phase.BODY && !isDone()) {
+                return "running the block; traffic switches to " + newColor + " of " + step.getApp()
+                        + " when it completes (no thread held)";
+            }
+        }
+        return super.getStatus();
+    }
+
+    @Override
     String stopReport(Stopped stopped) {
         if (phase == Phase.SWITCHING) {
             return "stopped while switching " + step.getApp() + " to " + newColor + ": the switch may have been "

@@ -155,11 +155,13 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
                             failed(t);
                         }
                     } finally {
-                        threadName = null;
                         ended.complete(null);
                         synchronized (ClusterStepExecution.this) {
-                            if (taskEnded == ended && activity == Activity.RUNNING) {
-                                activity = Activity.IDLE;
+                            if (taskEnded == ended) { // a task it handed over to may be running already
+                                threadName = null;
+                                if (activity == Activity.RUNNING) {
+                                    activity = Activity.IDLE;
+                                }
                             }
                         }
                     }

@@ -118,6 +118,8 @@ class BlueGreenReleaseStepTest {
         while (ctx.bodyExecution() == null) {
             Thread.sleep(10);
         }
+        assertThat(execution.getStatus())
+                .isEqualTo("running the block; traffic switches to green of shop when it completes (no thread held)");
         FlowInterruptedException cause = new FlowInterruptedException(Result.ABORTED);
 
         execution.stop(cause);
