@@ -410,7 +410,8 @@ final class DeployLock {
 
     /**
      * Completes once the Lease is no longer as {@code seen} (released, renewed, taken, deleted), once it expires, or at
-     * {@code until}, whichever comes first; a watch and a timer meanwhile, no thread. A caller that waits for the lock
+     * {@code until}, whichever comes first; a watch shared with the client's other waiters of that Lease
+     * ({@link LeaseWatches}) and a timer meanwhile, no thread. A caller that waits for the lock
      * this way tries again when it completes. Cancelling the future closes the watch and drops the timer.
      */
     CompletableFuture<Void> changeAsync(String app, LockInfo seen, Instant until) {
@@ -420,35 +421,33 @@ final class DeployLock {
                 return;
             }
             try {
+                // listen first, then read: a change after the read is an event; the shared watch may be old, so
+                // events are judged against what the caller saw, not against a resourceVersion
+                AutoCloseable listening = context.watches().leases().listen(context.namespace(), leaseName(app),
+                        lease -> {
+                            if (lease == null || !info(app, lease).equals(seen)) {
+                                changed.complete(null);
+                            }
+                        });
+                changed.whenComplete((ignored, failure) -> {
+                    try {
+                        listening.close();
+                    } catch (Exception e) {
+                        // a watch that does not close cleanly is dropped by the client
+                    }
+                });
                 Optional<Lease> current = cluster.lease(leaseName(app));
                 Instant now = context.clock().instant();
                 if (current.isEmpty() || !info(app, current.get()).equals(seen) || !now.isBefore(until)) {
                     changed.complete(null);
                     return;
                 }
-                String version = current.get().getMetadata().getResourceVersion();
                 Instant expires = seen.expiresAt();
                 Instant wakeUp = expires != null && expires.isBefore(until) ? expires : until;
                 changed.completeOnTimeout(null, Math.max(0, Duration.between(now, wakeUp).toMillis()) + 1,
                         TimeUnit.MILLISECONDS);
-                Watch watch = cluster.call("watching Lease " + leaseName(app), () -> context.client().leases()
-                        .inNamespace(context.namespace()).withName(leaseName(app)).watch(new Watcher<Lease>() {
-                            @Override
-                            public void eventReceived(Action action, Lease lease) {
-                                if (action == Action.DELETED
-                                        || !Objects.equals(version, lease.getMetadata().getResourceVersion())) {
-                                    changed.complete(null);
-                                }
-                            }
-
-                            @Override
-                            public void onClose(WatcherException cause) {
-                                changed.complete(null); // read again rather than trust a broken watch
-                            }
-                        }));
-                changed.whenComplete((ignored, failure) -> watch.close());
             } catch (RuntimeException e) {
-                changed.completeExceptionally(e);
+                changed.completeExceptionally(ApiFailures.translate(e, "watching Lease " + leaseName(app)));
             }
         });
         return changed;

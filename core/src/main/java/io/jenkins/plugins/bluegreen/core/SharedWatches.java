@@ -30,10 +30,17 @@ public final class SharedWatches implements AutoCloseable {
 
     private final KubernetesClient client;
     private final Map<Key, SharedInformer<?>> informers = new HashMap<>();
+    private final LeaseWatches leases;
     private boolean closed;
 
     public SharedWatches(KubernetesClient client) {
         this.client = Objects.requireNonNull(client, "client");
+        this.leases = new LeaseWatches(client);
+    }
+
+    /** The watches of single Leases, shared by every lock waiter of this client. */
+    LeaseWatches leases() {
+        return leases;
     }
 
     KubernetesClient client() {

@@ -182,6 +182,7 @@ class ControllerThreadsTest {
     void fiftyStoppedWaitersNeverActLater() throws Exception {
         List<String> waiterWrites = writesNaming("jenkins:waiter-");
         engine().acquireLock("shop", OTHER, Duration.ZERO);
+        long leaseWatchesBefore = SIM.sim().requests().count("watch", "/apis/coordination.k8s.io/**");
         List<ClusterStepExecution<?>> waiters = new ArrayList<>();
         List<TestStepContext> contexts = new ArrayList<>();
         for (int i = 0; i < WAITERS; i++) {
@@ -195,6 +196,8 @@ class ControllerThreadsTest {
 
         awaitUntil("every waiter waits without a thread", () -> stepPoolIdle()
                 && waiters.stream().allMatch(w -> w.currentFuture() != null));
+        assertThat(SIM.sim().requests().count("watch", "/apis/coordination.k8s.io/**") - leaseWatchesBefore)
+                .as("watches of the Lease opened for " + WAITERS + " waiting builds (one, shared)").isLessThan(3);
         List<java.util.concurrent.CompletableFuture<?>> waits = waiters.stream()
                 .<java.util.concurrent.CompletableFuture<?>>map(ClusterStepExecution::currentFuture).toList();
         for (ClusterStepExecution<?> waiter : waiters) {
@@ -276,8 +279,8 @@ class ControllerThreadsTest {
         TestStepContext ctx = app.context();
         ClusterStepExecution<?> execution = app.sim().start(step, ctx);
         ctx.awaitConsole("deployed shop-green");
-        awaitUntil("the health wait", () -> execution.getStatus().startsWith("waiting for green of shop"));
-        assertThat(execution.getStatus()).isEqualTo("waiting for green of shop to become healthy (no thread held)");
+        awaitUntil("the health wait, without a thread", () -> execution.getStatus()
+                .equals("waiting for green of shop to become healthy (no thread held)"));
         assertThat(execution.blocksRestart()).isFalse();
 
         execution.stop(new InterruptedException("aborted"));
