@@ -544,9 +544,10 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         try {
             ScaleDownTasks.AppKey key = appKey();
             Background background = background(runtime, key.namespace());
-            Run<?, ?> run = getContext().get(Run.class);
-            KeptLocks.Kept kept = new KeptLocks.Kept(key, identity().holder(),
-                    run != null ? run.getExternalizableId() : identity().holder(), step.clusterOnly());
+            RunningBuild build = RunningBuild.of(getContext());
+            String buildId = build != null && build.externalizableId() != null ? build.externalizableId()
+                    : identity().holder();
+            KeptLocks.Kept kept = new KeptLocks.Kept(key, identity().holder(), buildId, step.clusterOnly());
             runtime.lockKeepers().start(kept, background.connection(), background.engine(), buildRunning(), secrets(),
                     renewNow);
             console().line("deploy lock " + lease + " held by " + identity().holder()

@@ -71,10 +71,9 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
 
     private void abandonedOwn(OwnAbandonResult r) throws Exception {
         if (r.abandonedSomething()) {
+            // core said what it abandoned as it happened; once is enough
             stopKeepingLock(); // the abandon released the build's lock
             cancelPendingScaleDown(); // the abandoned colour is at zero, its schedule dropped
-            console().line("abandoned " + r.abandoned().deployment() + " of " + r.app() + " (this build's release); "
-                    + r.liveColor() + " stays live, untouched");
         } else {
             console().line("nothing of this build to abandon for " + r.app() + "; live traffic untouched");
         }

@@ -139,7 +139,8 @@ class FailureCleanupTest {
 
         String console = cleanup(43);
 
-        assertThat(console).contains("abandoned shop-blue of shop (this build's release); green stays live");
+        assertThat(console).containsOnlyOnce("abandoned")
+                .contains("abandoned shop-blue (scaled from 2 to 0); green still serves traffic, untouched");
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
         assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history")).isEqualTo(history);
         assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas()).isZero();
@@ -157,7 +158,7 @@ class FailureCleanupTest {
         assertThat(deployFails(app.deployStep("registry.example/shop:broken"), build(43)))
                 .hasMessageContaining("shop-blue");
 
-        assertThat(cleanup(43)).contains("abandoned shop-blue of shop (this build's release)");
+        assertThat(cleanup(43)).containsOnlyOnce("abandoned shop-blue");
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
         assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history")).isEqualTo(history);
         assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas()).isZero();
@@ -177,7 +178,7 @@ class FailureCleanupTest {
         assertThat(switching.awaitFailure()).hasMessageContaining("forbidden");
         refused.remove();
 
-        assertThat(cleanup(43)).contains("abandoned shop-blue of shop (this build's release)");
+        assertThat(cleanup(43)).containsOnlyOnce("abandoned shop-blue");
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
         assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history")).isEqualTo(history);
     }
