@@ -102,7 +102,8 @@ final class ApiServer {
 
   /** A request in flight, with what routing needs to know about it. */
   private record Exchange(HttpServerRequest req, Context ctx, HttpConnection connection, String method, String path,
-      String query, Map<String, String> params, ApiPath api, boolean watch, String verb, String body) {
+      String query, Map<String, String> params, ApiPath api, boolean watch, String verb, String body,
+      Reply badBody, List<MediaTypes.Format> accepted) {
 
     String pathWithQuery() {
       return query.isEmpty() ? path : path + "?" + query;
@@ -116,16 +117,20 @@ final class ApiServer {
     FaultRequest faultRequest() {
       return new FaultRequest(method, verb, path, query, body);
     }
+
+    Exchange withTarget(String method, String path, ApiPath api, String verb, String body) {
+      return new Exchange(req, ctx, connection, method, path, "", Map.of(), api, false, verb, body, null, accepted);
+    }
   }
 
-  /** A response to write. */
+  /** A response to write; JSON bodies of resource requests are rendered in the format the client accepts. */
   private record Reply(int code, String contentType, String body, Map<String, String> headers) {
     static Reply json(int code, String body) {
       return new Reply(code, JSON, body, Map.of());
     }
 
     Buffer bytes() {
-      return Discovery.OPENAPI_V2_PROTOBUF.equals(contentType)
+      return Discovery.OPENAPI_V2_PROTOBUF.equals(contentType) || MediaTypes.PROTOBUF.equals(contentType)
           ? Buffer.buffer(body.getBytes(StandardCharsets.ISO_8859_1))
           : Buffer.buffer(body == null ? "" : body, "UTF-8");
     }
@@ -142,18 +147,59 @@ final class ApiServer {
     ApiPath api = ApiPath.parse(normalized).orElse(null);
     String method = req.method().name();
     String verb = verb(method, api, watch);
+    List<MediaTypes.Format> accepted = MediaTypes.acceptable(req.getHeader("Accept"));
     counters.record(verb, path);
     if (watch && "websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
-      Exchange ex = new Exchange(req, ctx, req.connection(), method, normalized, query, params, api, true, verb, "");
+      Exchange ex = new Exchange(req, ctx, req.connection(), method, normalized, query, params, api, true, verb, "",
+          null, accepted);
       webSocketWatch(ex);
       return;
     }
     req.body().onComplete(ar -> {
-      String body = ar.succeeded() && ar.result() != null ? ar.result().toString(StandardCharsets.UTF_8) : "";
+      byte[] raw = ar.succeeded() && ar.result() != null ? ar.result().getBytes() : new byte[0];
+      String body;
+      Reply badBody = null;
+      try {
+        body = decodeBody(method, req.getHeader("Content-Type"), raw);
+      } catch (BodyException e) {
+        body = "";
+        badBody = status(e.code, e.getMessage());
+      }
       Exchange ex = new Exchange(req, ctx, req.connection(), method, normalized, query, params, api, watch, verb,
-          body);
+          body, badBody, accepted);
       workers.execute(() -> serve(ex));
     });
+  }
+
+  /** A request body kube-sim cannot read: 415 for a media type it does not decode, 400 for bad bytes. */
+  private static final class BodyException extends Exception {
+    private static final long serialVersionUID = 1L;
+    final int code;
+
+    BodyException(int code, String message) {
+      super(message);
+      this.code = code;
+    }
+  }
+
+  /** The body as JSON (or YAML) text: protobuf bodies of creates and updates are converted here. */
+  private static String decodeBody(String method, String contentType, byte[] raw) throws BodyException {
+    if (raw.length == 0 || !(method.equals("POST") || method.equals("PUT"))) {
+      return new String(raw, StandardCharsets.UTF_8);
+    }
+    MediaTypes.Format format = MediaTypes.bodyFormat(contentType);
+    if (format == null) {
+      throw new BodyException(415, "the body of the request was in an unknown format - accepted media types "
+          + "include: " + MediaTypes.SUPPORTED);
+    }
+    if (format != MediaTypes.Format.PROTOBUF) {
+      return new String(raw, StandardCharsets.UTF_8);
+    }
+    try {
+      return ProtoCodec.decode(raw, true).toString();
+    } catch (ProtoCodec.UnsupportedException e) {
+      throw new BodyException(e.getMessage().startsWith("kube-sim has no") ? 415 : 400, e.getMessage());
+    }
   }
 
   private static boolean isTrue(String v) {
@@ -173,18 +219,47 @@ final class ApiServer {
 
   // ---- faults -------------------------------------------------------------------------------
 
+  /** What the request filter decided: answer now, or serve (under the fault rule that fired, if any). */
+  private record Admission(Reply refusal, FaultRule rule) {
+  }
+
+  /**
+   * The one filter every request passes, HTTP or WebSocket, in a real API server's order:
+   * authentication and RBAC, a body it cannot read, a format the client cannot accept, then the
+   * faults a test injected (refused watches, fault rules).
+   */
+  private Admission admit(Exchange ex) {
+    Reply refused = authorize(ex);
+    if (refused == null && ex.badBody() != null) {
+      refused = ex.badBody();
+    }
+    if (refused == null && notAcceptable(ex)) {
+      refused = status(406, "only the following media types are accepted: "
+          + (ex.watch() ? MediaTypes.JSON : MediaTypes.SUPPORTED));
+    }
+    if (refused == null && ex.watch() && faults.takeWatchRefusal()) {
+      refused = status(500, "kube-sim refused this watch (faults().refuseWatches)");
+    }
+    return refused != null ? new Admission(refused, null)
+        : new Admission(null, faults.fire(ex.faultRequest()).orElse(null));
+  }
+
+  /** Resources are served as JSON, YAML or protobuf; watches as JSON. */
+  private static boolean notAcceptable(Exchange ex) {
+    if (ex.api() == null || "log".equals(ex.api().subresource())) {
+      return false;
+    }
+    return ex.watch() ? !ex.accepted().contains(MediaTypes.Format.JSON) : ex.accepted().isEmpty();
+  }
+
   private void serve(Exchange ex) {
     try {
-      Reply refused = authorize(ex);
-      if (refused != null) {
-        write(ex, refused);
+      Admission admission = admit(ex);
+      if (admission.refusal() != null) {
+        write(ex, admission.refusal());
         return;
       }
-      if (ex.watch() && faults.takeWatchRefusal()) {
-        write(ex, status(500, "kube-sim refused this watch (faults().refuseWatches)"));
-        return;
-      }
-      FaultRule rule = faults.fire(ex.faultRequest()).orElse(null);
+      FaultRule rule = admission.rule();
       if (rule == null) {
         route(ex, false);
         return;
@@ -226,16 +301,12 @@ final class ApiServer {
   }
 
   private void webSocketWatch(Exchange ex) {
-    Reply refused = authorize(ex);
-    if (refused != null) {
-      write(ex, refused);
+    Admission admission = admit(ex);
+    if (admission.refusal() != null) {
+      write(ex, admission.refusal());
       return;
     }
-    if (faults.takeWatchRefusal()) {
-      write(ex, status(500, "kube-sim refused this watch (faults().refuseWatches)"));
-      return;
-    }
-    FaultRule rule = faults.fire(ex.faultRequest()).orElse(null);
+    FaultRule rule = admission.rule();
     if (rule != null && rule.action() == FaultRule.Action.RESPOND) {
       write(ex, faultReply(rule));
       return;
@@ -272,11 +343,51 @@ final class ApiServer {
       if (resp.ended() || resp.closed()) {
         return;
       }
-      resp.setStatusCode(reply.code());
-      resp.putHeader("Content-Type", reply.contentType());
-      reply.headers().forEach(resp::putHeader);
-      resp.end(reply.bytes());
+      Reply rendered = render(ex, reply);
+      resp.setStatusCode(rendered.code());
+      resp.putHeader("Content-Type", rendered.contentType());
+      rendered.headers().forEach(resp::putHeader);
+      resp.end(rendered.bytes());
     });
+  }
+
+  /** A resource's JSON in the first format the client accepts that can carry it (protobuf: known kinds only). */
+  private Reply render(Exchange ex, Reply reply) {
+    if (ex.api() == null || !JSON.equals(reply.contentType()) || ex.accepted().isEmpty()) {
+      return reply;
+    }
+    for (MediaTypes.Format format : ex.accepted()) {
+      switch (format) {
+        case JSON -> {
+          return reply;
+        }
+        case YAML -> {
+          JsonNode object = parse(reply.body());
+          if (object != null) {
+            try {
+              return new Reply(reply.code(), MediaTypes.YAML, Json.yaml().writeValueAsString(object),
+                  reply.headers());
+            } catch (Exception e) {
+              LOG.log(Level.FINE, "YAML rendering failed", e);
+            }
+          }
+        }
+        case PROTOBUF -> {
+          JsonNode object = parse(reply.body());
+          if (ProtoCodec.canEncode(object)) {
+            try {
+              return new Reply(reply.code(), MediaTypes.PROTOBUF, new String(ProtoCodec.encode(object),
+                  StandardCharsets.ISO_8859_1), reply.headers());
+            } catch (ProtoCodec.UnsupportedException | RuntimeException e) {
+              LOG.log(Level.WARNING, "protobuf rendering failed for " + ex.path(), e);
+            }
+          }
+        }
+        default -> {
+        }
+      }
+    }
+    return reply;
   }
 
   // ---- routing ------------------------------------------------------------------------------
@@ -388,9 +499,8 @@ final class ApiServer {
       if (current.code() == 404 && apply && p.subresource() == null) {
         // server-side apply of a new object: create it
         String collection = p.objectPath().substring(0, p.objectPath().lastIndexOf('/'));
-        return create(new Exchange(ex.req(), ex.ctx(), ex.connection(), "POST", collection, "", Map.of(),
-            ApiPath.parse(collection).orElse(p), false, "create", patch.toString()),
-            ApiPath.parse(collection).orElse(p), type);
+        ApiPath target = ApiPath.parse(collection).orElse(p);
+        return create(ex.withTarget("POST", collection, target, "create", patch.toString()), target, type);
       }
       if (!current.ok()) {
         return fromStore(p, current);
