@@ -175,9 +175,9 @@ final class PodLifecycle {
   }
 
   private static String pullError(Pod p) {
-    String image = p.getSpec().getContainers().get(0).getImage();
-    return "failed to pull and unpack image \"docker.io/library/" + image + "\": failed to resolve reference "
-        + "\"docker.io/library/" + image + "\": docker.io/library/" + image + ": not found";
+    String image = ImageRef.parse(p.getSpec().getContainers().get(0).getImage()).full();
+    return "failed to pull and unpack image \"" + image + "\": failed to resolve reference \"" + image + "\": "
+        + image + ": not found";
   }
 
   private String nextIp() {
