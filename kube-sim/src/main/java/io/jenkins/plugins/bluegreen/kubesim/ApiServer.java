@@ -544,13 +544,18 @@ final class ApiServer {
   }
 
   private Reply get(Exchange ex, ApiPath p, ResourceType type) {
-    SimStore.Reply reply = store.call(HttpMethod.GET, ex.pathWithQuery(), null, null);
+    // field selectors are applied here: the store knows metadata.* only, kubectl also selects on
+    // other fields (describe: events by involvedObject.*)
+    String query = ex.query().replaceAll("(^|&)fieldSelector=[^&]*", "");
+    SimStore.Reply reply = store.call(HttpMethod.GET, query.isEmpty() ? ex.path() : ex.path() + "?" + query,
+        null, null);
     if (!reply.ok()) {
       return fromStore(p, reply);
     }
     String body = reply.body();
     if (p.isCollection()) {
-      body = fixList(body, type, LabelSelector.parse(ex.params().get("labelSelector")));
+      body = fixList(body, type, LabelSelector.parse(ex.params().get("labelSelector")),
+          FieldSelector.parse(ex.params().get("fieldSelector")));
     }
     if (Tables.wanted(ex.header("Accept")) && type != null) {
       return Reply.json(200, tables.render(type, parse(body)));
@@ -558,16 +563,16 @@ final class ApiServer {
     return Reply.json(200, body);
   }
 
-  /** The store says {@code kind: List}; clients expect {@code PodList}. Set-based selectors are applied here. */
-  private String fixList(String body, ResourceType type, LabelSelector selector) {
+  /** The store says {@code kind: List}; clients expect {@code PodList}. Set-based and field selectors are applied here. */
+  private String fixList(String body, ResourceType type, LabelSelector selector, FieldSelector fields) {
     ObjectNode list = (ObjectNode) parse(body);
     if (type != null) {
       list.put("apiVersion", type.apiVersion()).put("kind", type.kind() + "List");
     }
     ((ObjectNode) list.path("metadata")).remove("selfLink");
-    if (selector.isSetBased() && list.get("items") instanceof ArrayNode items) {
+    if ((selector.isSetBased() || !fields.isEmpty()) && list.get("items") instanceof ArrayNode items) {
       for (int i = items.size() - 1; i >= 0; i--) {
-        if (!selector.matches(SimStore.labels(items.get(i)))) {
+        if (!selector.matches(SimStore.labels(items.get(i))) || !fields.matches(items.get(i))) {
           items.remove(i);
         }
       }

@@ -53,11 +53,13 @@ final class DeploymentController {
   private final ControllerLoop loop;
   private final PodLifecycle lifecycle;
   private final SimSettings settings;
+  private final EventRecorder events;
   private final TemplateHash templateHash = new TemplateHash();
   private final Map<String, Rollout> rollouts = new HashMap<>();
 
   DeploymentController(ClusterCache cache, StoreWriter writer, ControllerLoop loop, PodLifecycle lifecycle,
-      SimSettings settings) {
+      SimSettings settings, EventRecorder events) {
+    this.events = events;
     this.cache = cache;
     this.writer = writer;
     this.loop = loop;
@@ -116,17 +118,37 @@ final class DeploymentController {
         scaled = true;
       } else if (revision(newRs) < maxRevision(owned)) {
         // rolling back to an earlier template: its ReplicaSet becomes the newest revision again
-        newRs = setReplicas(newRs, replicas(newRs), maxRevision(owned) + 1);
+        newRs = setReplicas(d, newRs, replicas(newRs), maxRevision(owned) + 1);
       }
       if (newRs != null) {
         scaled |= isRecreate(d) ? recreate(d, newRs, old) : rollingUpdate(d, newRs, old);
       }
     }
     if (newRs != null) {
+      newRs = syncAnnotations(d, newRs);
       annotateRevision(d, revision(newRs));
       updateStatus(ns, name, newRs.getMetadata().getName(), scaled);
     }
     cleanupHistory(d);
+  }
+
+  /** The newest ReplicaSet follows the Deployment's annotations (a change-cause set after the rollout too). */
+  private ReplicaSet syncAnnotations(Deployment d, ReplicaSet rs) {
+    Map<String, String> want = copiedAnnotations(d);
+    Map<String, String> have = rs.getMetadata().getAnnotations() == null ? Map.of() : rs.getMetadata().getAnnotations();
+    ObjectNode annotations = Json.mapper().createObjectNode();
+    want.forEach((k, v) -> {
+      if (!v.equals(have.get(k))) {
+        annotations.put(k, v);
+      }
+    });
+    if (annotations.isEmpty()) {
+      return rs;
+    }
+    ObjectNode change = Json.mapper().createObjectNode();
+    change.putObject("metadata").set("annotations", annotations);
+    writer.merge(rs, change);
+    return cache.replicaSet(rs.getMetadata().getNamespace(), rs.getMetadata().getName()).orElse(rs);
   }
 
   /** The Deployment carries its current revision, as kubectl rollout history/undo expect. */
@@ -206,7 +228,7 @@ final class DeploymentController {
     template.getMetadata().setLabels(ReplicaSetController.withLabel(template.getMetadata().getLabels(), HASH_LABEL, hash));
     var selector = Serialization.clone(d.getSpec().getSelector());
     selector.setMatchLabels(ReplicaSetController.withLabel(selector.getMatchLabels(), HASH_LABEL, hash));
-    Map<String, String> annotations = new HashMap<>();
+    Map<String, String> annotations = new HashMap<>(copiedAnnotations(d));
     annotations.put(REVISION, String.valueOf(revision));
     annotations.put("deployment.kubernetes.io/desired-replicas", String.valueOf(desired(d)));
     annotations.put("deployment.kubernetes.io/max-replicas", String.valueOf(desired(d) + maxSurge(d)));
@@ -225,37 +247,66 @@ final class DeploymentController {
         .withTemplate(template)
         .endSpec()
         .build();
-    writer.create(rs);
+    if (writer.create(rs) && replicas > 0) {
+      events.normal(d, EventRecorder.Source.DEPLOYMENTS, "ScalingReplicaSet", "Scaled up replica set "
+          + rs.getMetadata().getName() + " from 0 to " + replicas);
+    }
     return cache.replicaSet(d.getMetadata().getNamespace(), rs.getMetadata().getName()).orElse(null);
   }
 
-  private ReplicaSet setReplicas(ReplicaSet rs, int replicas, long revision) {
+  /**
+   * The Deployment annotations a ReplicaSet carries (kubernetes.io/change-cause among them, which
+   * kubectl rollout history shows), without the controller's own and kubectl's last-applied.
+   */
+  private static Map<String, String> copiedAnnotations(Deployment d) {
+    Map<String, String> out = new HashMap<>();
+    Map<String, String> a = d.getMetadata().getAnnotations();
+    if (a != null) {
+      a.forEach((k, v) -> {
+        if (!k.startsWith("deployment.kubernetes.io/") && !k.equals("kubectl.kubernetes.io/last-applied-configuration")) {
+          out.put(k, v);
+        }
+      });
+    }
+    return out;
+  }
+
+  private ReplicaSet setReplicas(Deployment d, ReplicaSet rs, int replicas, long revision) {
     if (replicas(rs) == replicas && revision(rs) == revision) {
       return rs;
     }
     ObjectNode change = Json.mapper().createObjectNode();
     change.putObject("spec").put("replicas", replicas);
-    change.putObject("metadata").putObject("annotations").put(REVISION, String.valueOf(revision));
+    ObjectNode annotations = change.putObject("metadata").putObject("annotations");
+    if (revision != revision(rs)) {
+      // the ReplicaSet becomes the newest revision again: it takes the Deployment's annotations
+      // (kubectl rollout undo put the old change-cause there), as the real controller does
+      copiedAnnotations(d).forEach(annotations::put);
+    }
+    annotations.put(REVISION, String.valueOf(revision));
     writer.merge(rs, change);
     return cache.replicaSet(rs.getMetadata().getNamespace(), rs.getMetadata().getName()).orElse(rs);
   }
 
-  private boolean scale(ReplicaSet rs, int replicas) {
-    if (replicas(rs) == replicas) {
+  private boolean scale(Deployment d, ReplicaSet rs, int replicas) {
+    int before = replicas(rs);
+    if (before == replicas) {
       return false;
     }
-    setReplicas(rs, replicas, revision(rs));
+    setReplicas(d, rs, replicas, revision(rs));
+    events.normal(d, EventRecorder.Source.DEPLOYMENTS, "ScalingReplicaSet", "Scaled " + (replicas > before ? "up"
+        : "down") + " replica set " + rs.getMetadata().getName() + " from " + before + " to " + replicas);
     return true;
   }
 
   private boolean recreate(Deployment d, ReplicaSet newRs, List<ReplicaSet> old) {
     boolean changed = false;
     for (ReplicaSet rs : old) {
-      changed |= scale(rs, 0);
+      changed |= scale(d, rs, 0);
     }
     boolean oldPodsLeft = old.stream().anyMatch(rs -> !pods(rs).isEmpty());
     if (!oldPodsLeft) {
-      changed |= scale(newRs, desired(d));
+      changed |= scale(d, newRs, desired(d));
     }
     return changed;
   }
@@ -275,7 +326,7 @@ final class DeploymentController {
       int room = desired + maxSurge - (oldTotal + newReplicas);
       target = Math.min(desired, newReplicas + Math.max(0, room));
     }
-    changed |= scale(newRs, target);
+    changed |= scale(d, newRs, target);
     if (oldTotal == 0) {
       return changed;
     }
@@ -301,7 +352,7 @@ final class DeploymentController {
           .count();
       int cut = Math.min(maxScaleDown, Math.max(0, unavailable));
       if (cut > 0) {
-        scale(rs, replicas(rs) - cut);
+        scale(d, rs, replicas(rs) - cut);
         maxScaleDown -= cut;
         changed = true;
         current.set(i, cache.replicaSet(rs.getMetadata().getNamespace(), rs.getMetadata().getName()).orElse(rs));
@@ -318,7 +369,7 @@ final class DeploymentController {
       }
       int cut = Math.min(replicas(rs), canScaleDown);
       if (cut > 0) {
-        scale(rs, replicas(rs) - cut);
+        scale(d, rs, replicas(rs) - cut);
         canScaleDown -= cut;
         changed = true;
       }

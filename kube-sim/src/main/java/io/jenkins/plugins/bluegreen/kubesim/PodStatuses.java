@@ -24,12 +24,14 @@ final class PodStatuses {
   }
 
   /** Pending, not scheduled. */
+  static final String UNSCHEDULABLE = "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are "
+      + "available: 1 No preemption victims found for incoming pod.";
+
   static PodStatus unschedulable(Pod pod) {
     PodStatus s = base("Pending", null, null);
     s.setConditions(List.of(new PodConditionBuilder().withType("PodScheduled").withStatus("False")
         .withReason("Unschedulable").withLastTransitionTime(Pods.now())
-        .withMessage("0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: "
-            + "1 No preemption victims found for incoming pod.")
+        .withMessage(UNSCHEDULABLE)
         .build()));
     return s;
   }
