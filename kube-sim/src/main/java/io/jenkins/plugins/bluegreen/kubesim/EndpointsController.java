@@ -79,8 +79,9 @@ final class EndpointsController {
       LabelSelector sel = LabelSelector.of(selector);
       List<Pod> selected = pods.stream().filter(p -> sel.matches(p.getMetadata().getLabels()))
           .sorted(Comparator.comparing(p -> ipKey(p.getStatus().getPodIP()))).toList();
-      syncEndpoints(svc, selected);
+      // the slice first: a client that sees the Endpoints change finds the slice already matching
       syncSlice(svc, selected);
+      syncEndpoints(svc, selected);
     }
     Set<String> before = managed.getOrDefault(ns, Set.of());
     for (String gone : before) {
