@@ -427,6 +427,21 @@ final class DeploymentController {
     return out;
   }
 
+  /** The pod counts a Deployment's status reports, over all its ReplicaSets. */
+  private record Counts(int total, int specTotal, int ready, int available, int updated, boolean oldPods) {
+
+    boolean complete(int desired) {
+      return updated == desired && available == desired && total == desired && !oldPods;
+    }
+
+    /** Whether these counts moved the rollout on from the status written before. */
+    boolean progressedSince(DeploymentStatus prev) {
+      return updated > nz(prev.getUpdatedReplicas()) || ready > nz(prev.getReadyReplicas())
+          || available > nz(prev.getAvailableReplicas())
+          || (total - updated) < (nz(prev.getReplicas()) - nz(prev.getUpdatedReplicas()));
+    }
+  }
+
   private void updateStatus(String ns, String name, String newRsName, boolean scaled) {
     Deployment d = cache.deployment(ns, name).orElse(null);
     ReplicaSet newRs = cache.replicaSet(ns, newRsName).orElse(null);
@@ -434,8 +449,43 @@ final class DeploymentController {
       return;
     }
     long now = System.nanoTime();
+    Counts counts = count(d, newRs, now);
+    DeploymentStatus prev = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
+    DeploymentStatus s = new DeploymentStatus();
+    s.setObservedGeneration(d.getMetadata().getGeneration());
+    s.setReplicas(counts.total());
+    s.setUpdatedReplicas(counts.updated());
+    s.setReadyReplicas(counts.ready());
+    s.setAvailableReplicas(counts.available());
+    int unavailable = Math.max(0, counts.specTotal() - counts.available());
+    s.setUnavailableReplicas(unavailable == 0 ? null : unavailable);
+    s.setCollisionCount(prev.getCollisionCount());
+
+    List<DeploymentCondition> conditions = new ArrayList<>();
+    boolean minAvailable = counts.available() >= desired(d) - maxUnavailable(d);
+    conditions.add(condition(prev, "Available", minAvailable,
+        minAvailable ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+        minAvailable ? "Deployment has minimum availability." : "Deployment does not have minimum availability.",
+        null));
+    conditions.add(progressing(d, prev, counts, newRsName, scaled, now));
+    replicaFailure(newRs).ifPresent(f -> conditions.add(new DeploymentConditionBuilder().withType("ReplicaFailure")
+        .withStatus("True").withReason(f.getReason()).withMessage(f.getMessage())
+        .withLastUpdateTime(f.getLastTransitionTime()).withLastTransitionTime(f.getLastTransitionTime()).build()));
+    s.setConditions(conditions);
+
+    if (!Objects.equals(prev, s)) {
+      Deployment copy = Serialization.clone(d);
+      copy.setStatus(s);
+      writer.replaceStatus(copy);
+    }
+    if (counts.ready() > counts.available()) {
+      // pods serving out minReadySeconds: look again shortly
+      loop.enqueueAfter("deploy-avail:" + ns + "/" + name, settings.specSecond().dividedBy(4), () -> enqueue(ns, name));
+    }
+  }
+
+  private Counts count(Deployment d, ReplicaSet newRs, long now) {
     Integer minReady = d.getSpec().getMinReadySeconds();
-    int desired = desired(d);
     int total = 0;
     int ready = 0;
     int available = 0;
@@ -447,21 +497,21 @@ final class DeploymentController {
       specTotal += replicas(rs);
       ready += (int) pods.stream().filter(Pods::isReady).count();
       available += (int) pods.stream().filter(p -> lifecycle.isAvailable(p, minReady, now)).count();
-      if (!rs.getMetadata().getName().equals(newRsName)) {
+      if (!rs.getMetadata().getName().equals(newRs.getMetadata().getName())) {
         oldPods |= !pods.isEmpty() || replicas(rs) > 0;
       }
     }
-    int updated = pods(newRs).size();
-    DeploymentStatus prev = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
-    DeploymentStatus s = new DeploymentStatus();
-    s.setObservedGeneration(d.getMetadata().getGeneration());
-    s.setReplicas(total);
-    s.setUpdatedReplicas(updated);
-    s.setReadyReplicas(ready);
-    s.setAvailableReplicas(available);
-    s.setUnavailableReplicas(Math.max(0, specTotal - available) == 0 ? null : Math.max(0, specTotal - available));
-    s.setCollisionCount(prev.getCollisionCount());
+    return new Counts(total, specTotal, ready, available, pods(newRs).size(), oldPods);
+  }
 
+  /**
+   * The Progressing condition: the rollout's progress is tracked in memory (nanoseconds, for short
+   * deadlines); without progress for progressDeadlineSeconds it is ProgressDeadlineExceeded.
+   */
+  private DeploymentCondition progressing(Deployment d, DeploymentStatus prev, Counts counts, String newRsName,
+      boolean scaled, long now) {
+    String ns = d.getMetadata().getNamespace();
+    String name = d.getMetadata().getName();
     String key = ns + "/" + name;
     Rollout r = rollouts.get(key);
     boolean progressed = scaled;
@@ -470,69 +520,47 @@ final class DeploymentController {
       rollouts.put(key, r);
       progressed = true;
     }
-    progressed |= updated > nz(prev.getUpdatedReplicas()) || ready > nz(prev.getReadyReplicas())
-        || available > nz(prev.getAvailableReplicas())
-        || (total - updated) < (nz(prev.getReplicas()) - nz(prev.getUpdatedReplicas()));
-    boolean complete = updated == desired && available == desired && total == desired && !oldPods;
-
-    List<DeploymentCondition> conditions = new ArrayList<>();
-    boolean minAvailable = available >= desired - maxUnavailable(d);
-    conditions.add(condition(prev, "Available", minAvailable,
-        minAvailable ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-        minAvailable ? "Deployment has minimum availability." : "Deployment does not have minimum availability.",
-        null));
+    progressed |= counts.progressedSince(prev);
     Integer deadline = d.getSpec().getProgressDeadlineSeconds();
-    DeploymentCondition progressing;
-    if (complete) {
+    if (counts.complete(desired(d))) {
       if (!r.complete) {
         r.lastProgressTime = Pods.now();
       }
       r.complete = true;
       r.timedOut = false;
-      progressing = condition(prev, "Progressing", true, "NewReplicaSetAvailable",
+      return condition(prev, "Progressing", true, "NewReplicaSetAvailable",
           "ReplicaSet \"" + newRsName + "\" has successfully progressed.", r.lastProgressTime);
-    } else if (r.timedOut) {
-      progressing = condition(prev, "Progressing", false, "ProgressDeadlineExceeded",
-          "ReplicaSet \"" + newRsName + "\" has timed out progressing.", r.lastProgressTime);
-    } else if (r.complete && !progressed && previous(prev, "Progressing") != null) {
+    }
+    if (r.timedOut) {
+      return timedOut(prev, newRsName, r);
+    }
+    if (r.complete && !progressed && previous(prev, "Progressing") != null) {
       // a finished rollout that lost pods is not "progressing" again and cannot time out
-      progressing = previous(prev, "Progressing");
-    } else {
-      if (progressed) {
-        r.lastProgressNanos = now;
-        r.lastProgressTime = Pods.now();
-        r.complete = false;
-      }
-      long deadlineNanos = deadline == null ? Long.MAX_VALUE : settings.specSeconds(deadline).toNanos();
-      if (!r.complete && now - r.lastProgressNanos >= deadlineNanos) {
-        r.timedOut = true;
-        r.lastProgressTime = Pods.now();
-        progressing = condition(prev, "Progressing", false, "ProgressDeadlineExceeded",
-            "ReplicaSet \"" + newRsName + "\" has timed out progressing.", r.lastProgressTime);
-      } else {
-        progressing = condition(prev, "Progressing", true, "ReplicaSetUpdated",
-            "ReplicaSet \"" + newRsName + "\" is progressing.", r.lastProgressTime);
-        if (!r.complete && deadline != null) {
-          long wait = r.lastProgressNanos + deadlineNanos - now;
-          loop.enqueueAfter("deploy-deadline:" + key, Duration.ofNanos(wait).plusMillis(1), () -> enqueue(ns, name));
-        }
-      }
+      return previous(prev, "Progressing");
     }
-    conditions.add(progressing);
-    replicaFailure(newRs).ifPresent(f -> conditions.add(new DeploymentConditionBuilder().withType("ReplicaFailure")
-        .withStatus("True").withReason(f.getReason()).withMessage(f.getMessage())
-        .withLastUpdateTime(f.getLastTransitionTime()).withLastTransitionTime(f.getLastTransitionTime()).build()));
-    s.setConditions(conditions);
+    if (progressed) {
+      r.lastProgressNanos = now;
+      r.lastProgressTime = Pods.now();
+      r.complete = false;
+    }
+    long deadlineNanos = deadline == null ? Long.MAX_VALUE : settings.specSeconds(deadline).toNanos();
+    if (!r.complete && now - r.lastProgressNanos >= deadlineNanos) {
+      r.timedOut = true;
+      r.lastProgressTime = Pods.now();
+      return timedOut(prev, newRsName, r);
+    }
+    if (!r.complete && deadline != null) {
+      // look again when the deadline passes
+      long wait = r.lastProgressNanos + deadlineNanos - now;
+      loop.enqueueAfter("deploy-deadline:" + key, Duration.ofNanos(wait).plusMillis(1), () -> enqueue(ns, name));
+    }
+    return condition(prev, "Progressing", true, "ReplicaSetUpdated",
+        "ReplicaSet \"" + newRsName + "\" is progressing.", r.lastProgressTime);
+  }
 
-    if (!Objects.equals(prev, s)) {
-      Deployment copy = Serialization.clone(d);
-      copy.setStatus(s);
-      writer.replaceStatus(copy);
-    }
-    if (ready > available) {
-      // pods serving out minReadySeconds: look again shortly
-      loop.enqueueAfter("deploy-avail:" + key, settings.specSecond().dividedBy(4), () -> enqueue(ns, name));
-    }
+  private static DeploymentCondition timedOut(DeploymentStatus prev, String newRsName, Rollout r) {
+    return condition(prev, "Progressing", false, "ProgressDeadlineExceeded",
+        "ReplicaSet \"" + newRsName + "\" has timed out progressing.", r.lastProgressTime);
   }
 
   private static java.util.Optional<ReplicaSetCondition> replicaFailure(ReplicaSet rs) {

@@ -87,6 +87,26 @@ class EventsTest {
   }
 
   @Test
+  void eventsK8sIoShowsTheSameEventsWithItsFieldNames() {
+    String ns = SIM.newNamespace();
+    SIM.client().apps().deployments().inNamespace(ns)
+        .resource(Fixtures.deployment("myapp", "myapp:v1", 1, Map.of("app", "myapp"))).create();
+    await(Duration.ofSeconds(10), "scaling event", () -> !events(ns, "ScalingReplicaSet").isEmpty());
+    Event core = events(ns, "ScalingReplicaSet").get(0);
+    List<io.fabric8.kubernetes.api.model.events.v1.Event> v1 = SIM.client().events().v1().events().inNamespace(ns)
+        .withField("regarding.kind", "Deployment").list().getItems();
+    assertThat(v1).hasSize(1);
+    io.fabric8.kubernetes.api.model.events.v1.Event e = v1.get(0);
+    assertThat(e.getMetadata().getName()).isEqualTo(core.getMetadata().getName());
+    assertThat(e.getRegarding().getName()).isEqualTo("myapp");
+    assertThat(e.getNote()).isEqualTo(core.getMessage());
+    assertThat(e.getReportingController()).isEqualTo("deployment-controller");
+    assertThat(e.getDeprecatedCount()).isEqualTo(1);
+    assertThat(SIM.client().events().v1().events().inNamespace(ns).withName(core.getMetadata().getName()).get()
+        .getReason()).isEqualTo("ScalingReplicaSet");
+  }
+
+  @Test
   void aNamespaceKeepsABoundedNumberOfDistinctEvents() {
     SimStore store = new SimStore();
     try (ControllerLoop loop = new ControllerLoop("events-test")) {

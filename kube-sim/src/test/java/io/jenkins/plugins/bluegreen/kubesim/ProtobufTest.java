@@ -100,9 +100,17 @@ class ProtobufTest {
     assertThat(created.headers().firstValue("Content-Type")).hasValue(PROTOBUF);
 
     String name = object.path("metadata").path("name").asText();
-    HttpResponse<byte[]> json = send("GET", collection + "/" + name, null, null, "application/json");
-    JsonNode view = Json.mapper().readTree(json.body());
-    HttpResponse<byte[]> proto = send("GET", collection + "/" + name, null, null, PROTOBUF);
+    // controllers keep writing (a pod's status): compare a protobuf read with the JSON reads around it
+    // once both JSON reads saw the same version
+    JsonNode view;
+    HttpResponse<byte[]> proto;
+    JsonNode after;
+    int attempts = 0;
+    do {
+      view = Json.mapper().readTree(send("GET", collection + "/" + name, null, null, "application/json").body());
+      proto = send("GET", collection + "/" + name, null, null, PROTOBUF);
+      after = Json.mapper().readTree(send("GET", collection + "/" + name, null, null, "application/json").body());
+    } while (!view.equals(after) && ++attempts < 50);
     assertThat(proto.headers().firstValue("Content-Type")).hasValue(PROTOBUF);
     assertThat(reparsed(ProtoCodec.decode(proto.body(), false))).isEqualTo(view);
     // what was sent is what was stored (the store adds metadata, defaults and status around it)
