@@ -8,7 +8,6 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -112,50 +111,12 @@ final class ApiServer {
       return;
     }
     req.body().onComplete(ar -> {
-      byte[] raw = ar.succeeded() && ar.result() != null ? ar.result().getBytes() : new byte[0];
-      String body;
-      Reply badBody = null;
-      try {
-        body = decodeBody(method, req.getHeader("Content-Type"), raw);
-      } catch (BodyException e) {
-        body = "";
-        badBody = Reply.status(e.code, e.getMessage());
-      }
+      RequestBody body = RequestBody.read(method, req.getHeader("Content-Type"),
+          ar.succeeded() && ar.result() != null ? ar.result().getBytes() : new byte[0]);
       Exchange ex = new Exchange(req, ctx, req.connection(), method, normalized, query, params, api, watch, verb,
-          body, badBody, accepted);
+          body.text(), body.refusal(), accepted);
       workers.execute(() -> serve(ex));
     });
-  }
-
-  /** A request body kube-sim cannot read: 415 for a media type it does not decode, 400 for bad bytes. */
-  private static final class BodyException extends Exception {
-    private static final long serialVersionUID = 1L;
-    final int code;
-
-    BodyException(int code, String message) {
-      super(message);
-      this.code = code;
-    }
-  }
-
-  /** The body as JSON (or YAML) text: protobuf bodies of creates and updates are converted here. */
-  private static String decodeBody(String method, String contentType, byte[] raw) throws BodyException {
-    if (raw.length == 0 || !(method.equals("POST") || method.equals("PUT"))) {
-      return new String(raw, StandardCharsets.UTF_8);
-    }
-    MediaTypes.Format format = MediaTypes.bodyFormat(contentType);
-    if (format == null) {
-      throw new BodyException(415, "the body of the request was in an unknown format - accepted media types "
-          + "include: " + MediaTypes.SUPPORTED);
-    }
-    if (format != MediaTypes.Format.PROTOBUF) {
-      return new String(raw, StandardCharsets.UTF_8);
-    }
-    try {
-      return ProtoCodec.decode(raw, true).toString();
-    } catch (ProtoCodec.UnsupportedException e) {
-      throw new BodyException(e.getMessage().startsWith("kube-sim has no") ? 415 : 400, e.getMessage());
-    }
   }
 
   private static boolean isTrue(String v) {

@@ -62,9 +62,16 @@ final class ProtoCodec {
   /** A body that is not a Kubernetes protobuf message of a kind kube-sim knows. */
   static final class UnsupportedException extends Exception {
     private static final long serialVersionUID = 1L;
+    private final boolean unknownKind;
 
-    UnsupportedException(String message) {
+    UnsupportedException(String message, boolean unknownKind) {
       super(message);
+      this.unknownKind = unknownKind;
+    }
+
+    /** Well-formed, but of a kind without a schema (rather than bytes that are not the format at all). */
+    boolean unknownKind() {
+      return unknownKind;
     }
   }
 
@@ -86,7 +93,7 @@ final class ProtoCodec {
     String apiVersion = object.path("apiVersion").asText();
     String kind = object.path("kind").asText();
     Descriptor type = schema(apiVersion, kind).orElseThrow(() -> new UnsupportedException(
-        "kube-sim has no protobuf schema for " + apiVersion + " " + kind));
+        "kube-sim has no protobuf schema for " + apiVersion + " " + kind, true));
     DynamicMessage typeMeta = DynamicMessage.newBuilder(TYPE_META)
         .setField(TYPE_META.findFieldByName("apiVersion"), apiVersion)
         .setField(TYPE_META.findFieldByName("kind"), kind).build();
@@ -107,7 +114,8 @@ final class ProtoCodec {
    */
   static ObjectNode decode(byte[] body, boolean fromGoClient) throws UnsupportedException {
     if (body.length < MAGIC.length || !Arrays.equals(Arrays.copyOf(body, MAGIC.length), MAGIC)) {
-      throw new UnsupportedException("the protobuf body does not start with the Kubernetes magic prefix k8s\\0");
+      throw new UnsupportedException("the protobuf body does not start with the Kubernetes magic prefix k8s\\0",
+          false);
     }
     try {
       DynamicMessage unknown = DynamicMessage.parseFrom(UNKNOWN, Arrays.copyOfRange(body, MAGIC.length,
@@ -116,13 +124,13 @@ final class ProtoCodec {
       String apiVersion = (String) typeMeta.getField(TYPE_META.findFieldByName("apiVersion"));
       String kind = (String) typeMeta.getField(TYPE_META.findFieldByName("kind"));
       Descriptor type = schema(apiVersion, kind).orElseThrow(() -> new UnsupportedException(
-          "kube-sim has no protobuf schema for " + apiVersion + " " + kind));
+          "kube-sim has no protobuf schema for " + apiVersion + " " + kind, true));
       ObjectNode json = Json.mapper().createObjectNode().put("apiVersion", apiVersion).put("kind", kind);
       ByteString raw = (ByteString) unknown.getField(UNKNOWN.findFieldByName("raw"));
       json.setAll(ProtoJson.toJson(DynamicMessage.parseFrom(type, raw), fromGoClient));
       return json;
     } catch (InvalidProtocolBufferException e) {
-      throw new UnsupportedException("the protobuf body could not be decoded: " + e.getMessage());
+      throw new UnsupportedException("the protobuf body could not be decoded: " + e.getMessage(), false);
     }
   }
 }
