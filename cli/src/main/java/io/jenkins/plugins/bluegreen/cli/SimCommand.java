@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "sim",
         description = {"Run kube-sim, an embedded Kubernetes API with simulated controllers, until stopped "
-                + "(Ctrl-C). Writes a kubeconfig for it and prints a line starting with 'ready' once it serves.",
+                + "(Ctrl-C). Writes a kubeconfig for it and prints a line starting with 'ready' once it serves; "
+                + "the line ends with whether RBAC is enforced.",
+                "Without --rbac any token is accepted and the kubeconfig's user may do anything.",
                 "The global --kubeconfig/--context/-n options do not apply."})
 final class SimCommand extends CliCommand {
 
@@ -31,6 +33,12 @@ final class SimCommand extends CliCommand {
             converter = Durations.NonNegative.class,
             description = "how long a pod takes from creation to Ready (default: ${DEFAULT-VALUE})")
     Duration readyDelay;
+
+    @Option(names = "--rbac",
+            description = "enforce RBAC as a real cluster does: the kubeconfig's user is the ServiceAccount "
+                    + RbacSetup.NAMESPACE + "/" + RbacSetup.ACCOUNT + ", bound in namespace default to the Role and "
+                    + "ClusterRole of docs/rbac.yaml (exactly what blue-green-deploy needs, nothing more)")
+    boolean rbac;
 
     @Override
     protected int execute() throws Exception {
@@ -55,10 +63,17 @@ final class SimCommand extends CliCommand {
         Runtime.getRuntime().addShutdownHook(hook);
         boolean interrupted = false;
         try {
-            sim.writeKubeconfig(kubeconfig);
-            out().printf("ready: kube-sim at %s, kubeconfig %s%n", sim.url(), kubeconfig.toAbsolutePath());
-            out().printf("  try: export KUBECONFIG=%s; kubectl get all   (Ctrl-C stops kube-sim)%n",
-                    kubeconfig.toAbsolutePath());
+            String access;
+            if (rbac) {
+                sim.writeKubeconfig(kubeconfig, RbacSetup.bindDocumentedRole(sim));
+                access = "RBAC enforced for " + RbacSetup.USER + " (docs/rbac.yaml in namespace default)";
+            } else {
+                sim.writeKubeconfig(kubeconfig);
+                access = "RBAC off (any token may do anything; --rbac enforces it)";
+            }
+            out().printf("ready: kube-sim at %s, kubeconfig %s, %s%n", sim.url(), kubeconfig.toAbsolutePath(), access);
+            out().printf("  try: export KUBECONFIG=%s; kubectl get %s   (Ctrl-C stops kube-sim)%n",
+                    kubeconfig.toAbsolutePath(), rbac ? "deployments" : "all");
             out().flush();
             stopped.await();
         } catch (InterruptedException e) {
@@ -80,7 +95,7 @@ final class SimCommand extends CliCommand {
 
     private KubeSim start() {
         try {
-            return KubeSim.builder().port(port).readyDelay(readyDelay).build().start();
+            return KubeSim.builder().port(port).readyDelay(readyDelay).rbac(rbac).build().start();
         } catch (RuntimeException e) {
             throw new OperationFailedException("cannot start kube-sim on port " + port + " (" + e.getMessage()
                     + "); pick another --port, or 0 for a free one", e);

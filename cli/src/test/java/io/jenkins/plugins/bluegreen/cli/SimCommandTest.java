@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class SimCommandTest {
 
-    private static final Pattern READY = Pattern.compile("(?m)^ready: kube-sim at (\\S+), kubeconfig (.+)$");
+    private static final Pattern READY =
+            Pattern.compile("(?m)^ready: kube-sim at (\\S+), kubeconfig (.+), (RBAC (?:off|enforced).*)$");
 
     @Test
     void printsReadyServesAndStopsCleanly(@TempDir Path tmp) throws Exception {
@@ -34,6 +35,7 @@ class SimCommandTest {
         assertThat(ready.find()).as(sim.out()).isTrue();
         String url = ready.group(1);
         assertThat(Path.of(ready.group(2))).isEqualTo(kubeconfig.toAbsolutePath());
+        assertThat(ready.group(3)).isEqualTo("RBAC off (any token may do anything; --rbac enforces it)");
 
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> version = http.send(HttpRequest.newBuilder(URI.create(url + "/version")).build(),
@@ -55,6 +57,42 @@ class SimCommandTest {
         assertThat(stopped.out()).contains("kube-sim stopped");
         assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create(url + "/version")).build(),
                 HttpResponse.BodyHandlers.ofString())).isInstanceOf(ConnectException.class);
+    }
+
+    @Test
+    void rbacFlagBindsTheDocumentedRoleToTheKubeconfigsUser(@TempDir Path tmp) throws Exception {
+        Path kubeconfig = tmp.resolve("sim.kubeconfig");
+        CliRun.Running sim = CliRun.start(Map.of(), "sim", "--rbac", "--kubeconfig-out", kubeconfig.toString(),
+                "--ready-delay", "50ms");
+        assertThat(sim.awaitOutput("ready: ")).as("no ready line:%n%s", sim.out()).isTrue();
+        Matcher ready = READY.matcher(sim.out());
+        assertThat(ready.find()).as(sim.out()).isTrue();
+        assertThat(ready.group(3)).isEqualTo(
+                "RBAC enforced for system:serviceaccount:ci:jenkins (docs/rbac.yaml in namespace default)");
+        assertThat(sim.out()).contains("kubectl get deployments");
+
+        ClusterOptions options = new ClusterOptions();
+        options.kubeconfig = kubeconfig;
+        try (KubernetesClient client = options.resolve().connect()) {
+            // what docs/rbac.yaml grants works, in the kubeconfig's namespace
+            assertThat(client.apps().deployments().inNamespace("default").list().getItems()).isEmpty();
+            assertThat(client.namespaces().withName("default").get()).isNotNull(); // the optional ClusterRole
+            // and nothing more
+            assertThatThrownBy(() -> client.secrets().inNamespace("default").list())
+                    .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+                    .hasMessageContaining("forbidden").hasMessageContaining("system:serviceaccount:ci:jenkins");
+            assertThatThrownBy(() -> client.apps().deployments().inNamespace("kube-system").list())
+                    .hasMessageContaining("forbidden");
+        }
+        CliRun.Result stopped = sim.interruptAndWait();
+        assertThat(stopped.exitCode()).as(stopped.toString()).isZero();
+    }
+
+    @Test
+    void helpSaysWhatRbacDoes() {
+        CliRun.Result help = CliRun.run("sim", "--help");
+        assertThat(help.out()).contains("--rbac", "ServiceAccount ci/jenkins", "docs/rbac.yaml",
+                "Without --rbac any token is accepted");
     }
 
     @Test

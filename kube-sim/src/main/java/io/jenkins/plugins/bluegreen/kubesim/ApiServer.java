@@ -1,74 +1,65 @@
 package io.jenkins.plugins.bluegreen.kubesim;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.client.utils.Serialization;
-import io.fabric8.mockwebserver.dsl.HttpMethod;
-import io.fabric8.zjsonpatch.JsonPatch;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.PemKeyCertOptions;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The HTTP(S) front of the sim, on 127.0.0.1 only. It counts every request, applies fault rules,
- * serves discovery, watches (chunked and WebSocket), the scale subresource and the patch types the
- * store lacks, fills in server-side defaults, and hands everything else to the CRUD store.
+ * The HTTP(S) front of the sim, on 127.0.0.1 only. It counts every request, reads its body
+ * (JSON, YAML or protobuf), passes it through the {@link RequestFilter} (authentication, faults),
+ * then hands it to discovery, the {@link WatchEndpoint} or the {@link VerbHandler} of its verb, and
+ * writes the reply in the format the client accepts.
  */
 final class ApiServer {
 
   private static final Logger LOG = Logger.getLogger(ApiServer.class.getName());
-  private static final String JSON = "application/json";
 
   private final Vertx vertx;
-  private final SimStore store;
-  private final WatchHub hub;
-  private final ClusterCache cache;
-  private final ResourceTypes types;
   private final Discovery discovery;
-  private final FaultRules faults;
+  private final ResourceTypes types;
   private final RequestCounters counters;
-  private final Defaults defaults;
-  private final Tables tables;
-  private final Rbac rbac;
+  private final RequestFilter filter;
+  private final WatchEndpoint watches;
+  private final VerbHandler get;
+  private final VerbHandler create;
+  private final VerbHandler update;
+  private final VerbHandler patch;
+  private final VerbHandler delete;
+  private final VerbHandler scale;
   private final ExecutorService workers;
-  private final ObjectMapper mapper = Json.mapper();
   private HttpServer server;
   private String address;
 
   ApiServer(Vertx vertx, SimStore store, WatchHub hub, ClusterCache cache, ResourceTypes types, FaultRules faults,
       RequestCounters counters, Defaults defaults, Rbac rbac, ExecutorService workers) {
+    Tables tables = new Tables();
+    CreateHandler creates = new CreateHandler(store, cache, defaults);
     this.vertx = vertx;
-    this.store = store;
-    this.hub = hub;
-    this.cache = cache;
-    this.types = types;
     this.discovery = new Discovery(types);
-    this.faults = faults;
+    this.types = types;
     this.counters = counters;
-    this.defaults = defaults;
-    this.tables = new Tables();
-    this.rbac = rbac;
+    this.filter = new RequestFilter(rbac, faults);
+    this.watches = new WatchEndpoint(vertx, store, hub, types, tables, workers);
+    this.get = new GetHandler(store, tables);
+    this.create = creates;
+    this.update = new UpdateHandler(store, defaults);
+    this.patch = new PatchHandler(store, defaults, creates);
+    this.delete = new DeleteHandler(store);
+    this.scale = new ScaleHandler(store);
     this.workers = workers;
   }
 
@@ -100,37 +91,6 @@ final class ApiServer {
     }
   }
 
-  /** A request in flight, with what routing needs to know about it. */
-  private record Exchange(HttpServerRequest req, Context ctx, HttpConnection connection, String method, String path,
-      String query, Map<String, String> params, ApiPath api, boolean watch, String verb, String body) {
-
-    String pathWithQuery() {
-      return query.isEmpty() ? path : path + "?" + query;
-    }
-
-    String header(String name) {
-      String v = req.getHeader(name);
-      return v == null ? "" : v;
-    }
-
-    FaultRequest faultRequest() {
-      return new FaultRequest(method, verb, path, query, body);
-    }
-  }
-
-  /** A response to write. */
-  private record Reply(int code, String contentType, String body, Map<String, String> headers) {
-    static Reply json(int code, String body) {
-      return new Reply(code, JSON, body, Map.of());
-    }
-
-    Buffer bytes() {
-      return Discovery.OPENAPI_V2_PROTOBUF.equals(contentType)
-          ? Buffer.buffer(body.getBytes(StandardCharsets.ISO_8859_1))
-          : Buffer.buffer(body == null ? "" : body, "UTF-8");
-    }
-  }
-
   private void handle(HttpServerRequest req) {
     Context ctx = vertx.getOrCreateContext();
     String path = req.path();
@@ -142,16 +102,19 @@ final class ApiServer {
     ApiPath api = ApiPath.parse(normalized).orElse(null);
     String method = req.method().name();
     String verb = verb(method, api, watch);
+    List<MediaTypes.Format> accepted = MediaTypes.acceptable(req.getHeader("Accept"));
     counters.record(verb, path);
     if (watch && "websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
-      Exchange ex = new Exchange(req, ctx, req.connection(), method, normalized, query, params, api, true, verb, "");
+      Exchange ex = new Exchange(req, ctx, req.connection(), method, normalized, query, params, api, true, verb, "",
+          null, accepted);
       webSocketWatch(ex);
       return;
     }
     req.body().onComplete(ar -> {
-      String body = ar.succeeded() && ar.result() != null ? ar.result().toString(StandardCharsets.UTF_8) : "";
+      RequestBody body = RequestBody.read(method, req.getHeader("Content-Type"),
+          ar.succeeded() && ar.result() != null ? ar.result().getBytes() : new byte[0]);
       Exchange ex = new Exchange(req, ctx, req.connection(), method, normalized, query, params, api, watch, verb,
-          body);
+          body.text(), body.refusal(), accepted);
       workers.execute(() -> serve(ex));
     });
   }
@@ -171,26 +134,22 @@ final class ApiServer {
     };
   }
 
-  // ---- faults -------------------------------------------------------------------------------
+  // ---- the filter, then routing ---------------------------------------------------------------
 
   private void serve(Exchange ex) {
     try {
-      Reply refused = authorize(ex);
-      if (refused != null) {
-        write(ex, refused);
+      RequestFilter.Admission admission = filter.admit(ex);
+      if (admission.refusal() != null) {
+        write(ex, admission.refusal());
         return;
       }
-      if (ex.watch() && faults.takeWatchRefusal()) {
-        write(ex, status(500, "kube-sim refused this watch (faults().refuseWatches)"));
-        return;
-      }
-      FaultRule rule = faults.fire(ex.faultRequest()).orElse(null);
+      FaultRule rule = admission.rule();
       if (rule == null) {
         route(ex, false);
         return;
       }
       switch (rule.action()) {
-        case RESPOND -> write(ex, faultReply(rule));
+        case RESPOND -> write(ex, RequestFilter.faultReply(rule));
         case DELAY -> vertx.setTimer(Math.max(1, rule.delay().toMillis()),
             id -> workers.execute(() -> route(ex, false)));
         case DROP_BEFORE_APPLY -> drop(ex);
@@ -203,63 +162,26 @@ final class ApiServer {
       }
     } catch (RuntimeException e) {
       LOG.log(Level.WARNING, "kube-sim failed serving " + ex.method() + " " + ex.path(), e);
-      write(ex, status(500, "kube-sim internal error: " + e));
+      write(ex, Reply.status(500, "kube-sim internal error: " + e));
     }
-  }
-
-  /** Authentication and RBAC, as a real API server does them before anything else; null when allowed. */
-  private Reply authorize(Exchange ex) {
-    Rbac.Refusal refusal = rbac.check(ex.req().getHeader("Authorization"), ex.verb(), ex.api(), ex.params());
-    return refusal == null ? null : Reply.json(refusal.code(), refusal.body());
-  }
-
-  private static Reply faultReply(FaultRule rule) {
-    ObjectNode status = (ObjectNode) Serialization.unmarshal(
-        Statuses.json(rule.status(), Statuses.reasonFor(rule.status()), rule.message()), JsonNode.class);
-    Map<String, String> headers = new HashMap<>();
-    if (rule.retryAfter() != null) {
-      long seconds = Math.max(1, (rule.retryAfter().toMillis() + 999) / 1000);
-      headers.put("Retry-After", String.valueOf(seconds));
-      status.putObject("details").put("retryAfterSeconds", seconds);
-    }
-    return new Reply(rule.status(), JSON, status.toString(), headers);
   }
 
   private void webSocketWatch(Exchange ex) {
-    Reply refused = authorize(ex);
-    if (refused != null) {
-      write(ex, refused);
+    RequestFilter.Admission admission = filter.admit(ex);
+    if (admission.refusal() != null) {
+      write(ex, admission.refusal());
       return;
     }
-    if (faults.takeWatchRefusal()) {
-      write(ex, status(500, "kube-sim refused this watch (faults().refuseWatches)"));
-      return;
-    }
-    FaultRule rule = faults.fire(ex.faultRequest()).orElse(null);
+    FaultRule rule = admission.rule();
     if (rule != null && rule.action() == FaultRule.Action.RESPOND) {
-      write(ex, faultReply(rule));
+      write(ex, RequestFilter.faultReply(rule));
       return;
     }
     if (rule != null && rule.action() == FaultRule.Action.DROP_BEFORE_APPLY) {
       drop(ex);
       return;
     }
-    Duration delay = rule != null && rule.action() == FaultRule.Action.DELAY ? rule.delay() : Duration.ZERO;
-    ex.req().toWebSocket().onSuccess(ws -> {
-      WatchSink sink = WatchSinks.webSocket(ex.ctx(), ws, ex.connection());
-      AtomicReference<WatchHub.Watch> opened = new AtomicReference<>();
-      ws.closeHandler(v -> {
-        if (opened.get() != null) {
-          opened.get().forget();
-        }
-      });
-      Runnable open = () -> workers.execute(() -> opened.set(openWatch(ex, sink)));
-      if (delay.isZero()) {
-        open.run();
-      } else {
-        vertx.setTimer(delay.toMillis(), id -> open.run());
-      }
-    }).onFailure(e -> LOG.log(Level.FINE, "WebSocket upgrade failed", e));
+    watches.webSocket(ex, rule != null && rule.action() == FaultRule.Action.DELAY ? rule.delay() : Duration.ZERO);
   }
 
   private void drop(Exchange ex) {
@@ -272,14 +194,13 @@ final class ApiServer {
       if (resp.ended() || resp.closed()) {
         return;
       }
-      resp.setStatusCode(reply.code());
-      resp.putHeader("Content-Type", reply.contentType());
-      reply.headers().forEach(resp::putHeader);
-      resp.end(reply.bytes());
+      Reply rendered = ex.api() == null ? reply : reply.renderedFor(ex.accepted());
+      resp.setStatusCode(rendered.code());
+      resp.putHeader("Content-Type", rendered.contentType());
+      rendered.headers().forEach(resp::putHeader);
+      resp.end(rendered.bytes());
     });
   }
-
-  // ---- routing ------------------------------------------------------------------------------
 
   private void route(Exchange ex, boolean dropAfter) {
     Reply reply = dispatch(ex);
@@ -298,25 +219,23 @@ final class ApiServer {
       return nonResource(ex);
     }
     ApiPath p = ex.api();
-    ResourceType type = types.find(p.group(), p.version(), p.plural()).orElse(null);
     if (ex.watch()) {
-      chunkedWatch(ex);
+      watches.chunked(ex);
       return null;
-    }
-    if ("scale".equals(p.subresource())) {
-      return scale(ex, p, type);
     }
     if ("log".equals(p.subresource())) {
       return new Reply(200, "text/plain", "", Map.of());
     }
-    return switch (ex.method()) {
-      case "POST" -> create(ex, p, type);
-      case "PUT" -> update(ex, p, type);
-      case "PATCH" -> patch(ex, p, type);
-      case "GET", "HEAD" -> get(ex, p, type);
-      case "DELETE" -> fromStore(p, store.call(HttpMethod.DELETE, ex.path(), null, null));
-      default -> status(405, "method " + ex.method() + " not allowed");
+    VerbHandler handler = "scale".equals(p.subresource()) ? scale : switch (ex.method()) {
+      case "POST" -> create;
+      case "PUT" -> update;
+      case "PATCH" -> patch;
+      case "GET", "HEAD" -> get;
+      case "DELETE" -> delete;
+      default -> null;
     };
+    return handler == null ? Reply.status(405, "method " + ex.method() + " not allowed")
+        : handler.handle(ex, p, types.find(p.group(), p.version(), p.plural()).orElse(null));
   }
 
   private Reply nonResource(Exchange ex) {
@@ -330,303 +249,6 @@ final class ApiServer {
       return new Reply(200, Discovery.OPENAPI_V2_PROTOBUF, Discovery.openApiV2(), Map.of());
     }
     return discovery.document(path, address).map(d -> Reply.json(200, d))
-        .orElseGet(() -> status(404, "the server could not find the requested resource"));
-  }
-
-  private Reply create(Exchange ex, ApiPath p, ResourceType type) {
-    if (type != null && type.namespaced() && p.namespace() != null && cache.namespace(p.namespace()).isEmpty()) {
-      return status(404, "namespaces \"" + p.namespace() + "\" not found");
-    }
-    ObjectNode obj = parseObject(ex.body());
-    if (obj == null) {
-      return status(400, "the request body is not a JSON or YAML object");
-    }
-    if (type != null) {
-      try {
-        defaults.onCreate(type, obj);
-      } catch (Defaults.InvalidException e) {
-        return status(422, e.getMessage());
-      }
-    }
-    return fromStore(p, store.call(HttpMethod.POST, ex.path(), JSON, obj.toString()));
-  }
-
-  private Reply update(Exchange ex, ApiPath p, ResourceType type) {
-    ObjectNode obj = parseObject(ex.body());
-    if (obj == null) {
-      return status(400, "the request body is not a JSON or YAML object");
-    }
-    if (type != null && p.subresource() == null) {
-      SimStore.Reply current = store.call(HttpMethod.GET, p.objectPath(), null, null);
-      try {
-        defaults.onUpdate(type, obj, current.ok() ? parse(current.body()) : null);
-      } catch (Defaults.InvalidException e) {
-        return status(422, e.getMessage());
-      }
-    }
-    return fromStore(p, store.call(HttpMethod.PUT, ex.path(), JSON, obj.toString()));
-  }
-
-  private Reply patch(Exchange ex, ApiPath p, ResourceType type) {
-    String contentType = ex.header("Content-Type").toLowerCase(Locale.ROOT);
-    boolean jsonPatch = contentType.startsWith("application/json-patch+json");
-    boolean merge = contentType.startsWith("application/merge-patch+json");
-    boolean strategic = contentType.startsWith("application/strategic-merge-patch+json");
-    boolean apply = contentType.startsWith("application/apply-patch");
-    if (!merge && !strategic && !apply && !jsonPatch) {
-      return status(415, "the body of the request was in an unknown format - accepted media types include: "
-          + "application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, "
-          + "application/strategic-merge-patch+json");
-    }
-    JsonNode patch = apply ? parseObject(ex.body()) : parse(ex.body());
-    if (patch == null || (jsonPatch ? !patch.isArray() : !patch.isObject())) {
-      return status(400, jsonPatch ? "the JSON patch is not an array of operations" : "the patch is not a JSON object");
-    }
-    boolean guarded = jsonPatch ? jsonPatchSetsVersion(patch) : patch.path("metadata").has("resourceVersion");
-    for (int attempt = 0; attempt < 10; attempt++) {
-      SimStore.Reply current = store.call(HttpMethod.GET, p.objectPath(), null, null);
-      if (current.code() == 404 && apply && p.subresource() == null) {
-        // server-side apply of a new object: create it
-        String collection = p.objectPath().substring(0, p.objectPath().lastIndexOf('/'));
-        return create(new Exchange(ex.req(), ex.ctx(), ex.connection(), "POST", collection, "", Map.of(),
-            ApiPath.parse(collection).orElse(p), false, "create", patch.toString()),
-            ApiPath.parse(collection).orElse(p), type);
-      }
-      if (!current.ok()) {
-        return fromStore(p, current);
-      }
-      JsonNode before = parse(current.body());
-      ObjectNode merged;
-      try {
-        merged = (ObjectNode) (jsonPatch ? JsonPatch.apply(patch, before)
-            : merge ? Patches.merge(before, patch) : Patches.strategic(before, patch));
-      } catch (RuntimeException e) {
-        return status(422, "the JSON patch could not be applied: " + e.getMessage());
-      }
-      if (!guarded) {
-        merged.withObjectProperty("metadata").put("resourceVersion", before.path("metadata").path("resourceVersion")
-            .asText());
-      }
-      if (type != null && p.subresource() == null) {
-        try {
-          defaults.onUpdate(type, merged, before);
-        } catch (Defaults.InvalidException e) {
-          return status(422, e.getMessage());
-        }
-      }
-      SimStore.Reply result = store.call(HttpMethod.PUT, ex.path(), JSON, merged.toString());
-      if (result.code() == 409 && !guarded) {
-        continue; // someone wrote in between: a real API server retries its own read-modify-write too
-      }
-      return fromStore(p, result);
-    }
-    return status(409, "kube-sim could not apply the patch: too many concurrent writes");
-  }
-
-  /** A JSON patch that tests or sets metadata.resourceVersion is guarded: no silent retry on conflict. */
-  private static boolean jsonPatchSetsVersion(JsonNode ops) {
-    for (JsonNode op : ops) {
-      if (op.path("path").asText().equals("/metadata/resourceVersion")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private Reply get(Exchange ex, ApiPath p, ResourceType type) {
-    SimStore.Reply reply = store.call(HttpMethod.GET, ex.pathWithQuery(), null, null);
-    if (!reply.ok()) {
-      return fromStore(p, reply);
-    }
-    String body = reply.body();
-    if (p.isCollection()) {
-      body = fixList(body, type, LabelSelector.parse(ex.params().get("labelSelector")));
-    }
-    if (Tables.wanted(ex.header("Accept")) && type != null) {
-      return Reply.json(200, tables.render(type, parse(body)));
-    }
-    return Reply.json(200, body);
-  }
-
-  /** The store says {@code kind: List}; clients expect {@code PodList}. Set-based selectors are applied here. */
-  private String fixList(String body, ResourceType type, LabelSelector selector) {
-    ObjectNode list = (ObjectNode) parse(body);
-    if (type != null) {
-      list.put("apiVersion", type.apiVersion()).put("kind", type.kind() + "List");
-    }
-    ((ObjectNode) list.path("metadata")).remove("selfLink");
-    if (selector.isSetBased() && list.get("items") instanceof ArrayNode items) {
-      for (int i = items.size() - 1; i >= 0; i--) {
-        if (!selector.matches(SimStore.labels(items.get(i)))) {
-          items.remove(i);
-        }
-      }
-    }
-    return list.toString();
-  }
-
-  private Reply scale(Exchange ex, ApiPath p, ResourceType type) {
-    if (type == null || !type.hasScale()) {
-      return status(404, "the server could not find the requested resource");
-    }
-    for (int attempt = 0; attempt < 10; attempt++) {
-      SimStore.Reply current = store.call(HttpMethod.GET, p.objectPath(), null, null);
-      if (!current.ok()) {
-        return fromStore(p, current);
-      }
-      ObjectNode target = (ObjectNode) parse(current.body());
-      ObjectNode scale = Scales.of(target);
-      if (ex.method().equals("GET")) {
-        return Reply.json(200, scale.toString());
-      }
-      JsonNode change = parse(ex.body());
-      if (change == null) {
-        return status(400, "the request body is not JSON");
-      }
-      JsonNode wanted;
-      String contentType = ex.header("Content-Type");
-      if (ex.method().equals("PUT")) {
-        wanted = change;
-      } else if (contentType.startsWith("application/json-patch+json")) {
-        return status(415, "kube-sim serves merge and strategic merge patches on /scale");
-      } else {
-        wanted = Patches.merge(scale, change);
-      }
-      String rv = wanted.path("metadata").path("resourceVersion").asText("");
-      if (!rv.isEmpty() && !rv.equals(target.path("metadata").path("resourceVersion").asText())) {
-        return status(409, "Operation cannot be fulfilled on " + p.plural() + "." + p.group() + " \"" + p.name()
-            + "\": the object has been modified; please apply your changes to the latest version and try again");
-      }
-      target.withObjectProperty("spec").put("replicas", wanted.path("spec").path("replicas").asInt());
-      SimStore.Reply result = store.call(HttpMethod.PUT, p.objectPath(), JSON, target.toString());
-      if (result.code() == 409 && rv.isEmpty()) {
-        continue;
-      }
-      if (!result.ok()) {
-        return fromStore(p, result);
-      }
-      return Reply.json(200, Scales.of((ObjectNode) parse(result.body())).toString());
-    }
-    return status(409, "kube-sim could not scale: too many concurrent writes");
-  }
-
-  // ---- watches ------------------------------------------------------------------------------
-
-  private void chunkedWatch(Exchange ex) {
-    ex.ctx().runOnContext(v -> {
-      var resp = ex.req().response();
-      resp.setChunked(true).setStatusCode(200).putHeader("Content-Type", JSON);
-      resp.write(WatchSinks.empty()); // sends the headers now: clients wait for them to call the watch open
-      WatchSink sink = WatchSinks.chunked(ex.ctx(), resp, ex.connection());
-      workers.execute(() -> {
-        WatchHub.Watch w = openWatch(ex, sink);
-        if (w != null) {
-          ex.ctx().runOnContext(x -> resp.closeHandler(y -> w.forget()));
-        }
-      });
-    });
-  }
-
-  private WatchHub.Watch openWatch(Exchange ex, WatchSink sink) {
-    WatchRequest request = WatchRequest.of(ex.api(), ex.params());
-    WatchSink out = Tables.wanted(ex.header("Accept"))
-        ? tableSink(sink, types.find(ex.api().group(), ex.api().version(), ex.api().plural()).orElse(null))
-        : sink;
-    WatchHub.Watch w;
-    if (request.resourceVersion() == null) {
-      SimStore.Reply list = store.call(HttpMethod.GET, request.listPath(ex.api().version()), null, null);
-      JsonNode listed = parse(list.body());
-      List<String> items = new ArrayList<>();
-      for (JsonNode item : listed.path("items")) {
-        if ((request.name() == null || request.name().equals(item.path("metadata").path("name").asText()))
-            && request.labels().matches(SimStore.labels(item))) {
-          items.add(item.toString());
-        }
-      }
-      w = hub.startFrom(request, out, items, listed.path("metadata").path("resourceVersion").asLong(0));
-    } else {
-      w = hub.resume(request, out);
-    }
-    if (w != null && request.timeoutSeconds() != null && request.timeoutSeconds() > 0) {
-      vertx.setTimer(request.timeoutSeconds() * 1000L, id -> w.end());
-    }
-    return w;
-  }
-
-  /** kubectl asks for Table rows in watches too: render each event's object as a one-row Table. */
-  private WatchSink tableSink(WatchSink sink, ResourceType type) {
-    if (type == null) {
-      return sink;
-    }
-    return new WatchSink() {
-      @Override
-      public void send(String eventJson) {
-        JsonNode event = parse(eventJson);
-        if (event.path("type").asText().equals("ERROR")) {
-          sink.send(eventJson);
-        } else {
-          sink.send(WatchHub.event(event.path("type").asText(), tables.renderOne(type, event.path("object"))));
-        }
-      }
-
-      @Override
-      public void end() {
-        sink.end();
-      }
-
-      @Override
-      public void drop() {
-        sink.drop();
-      }
-    };
-  }
-
-  // ---- helpers ------------------------------------------------------------------------------
-
-  private Reply fromStore(ApiPath p, SimStore.Reply reply) {
-    int code = reply.code() == 202 ? 200 : reply.code();
-    if (reply.ok()) {
-      return Reply.json(code, reply.body() == null || reply.body().isEmpty() ? "{}" : reply.body());
-    }
-    String resource = p.group().isEmpty() ? p.plural() : p.plural() + "." + p.group();
-    JsonNode body = reply.body() == null || reply.body().isEmpty() ? null : parse(reply.body());
-    if (body == null || !"Status".equals(body.path("kind").asText())) {
-      return code == 404 ? status(404, resource + " \"" + (p.name() == null ? "" : p.name()) + "\" not found")
-          : status(code, reply.body() == null ? Statuses.reasonFor(code) : reply.body());
-    }
-    ObjectNode status = (ObjectNode) body;
-    String message = status.path("message").asText("");
-    // the store calls every failure "Invalid"; clients switch on the reason
-    String reason = code == 409 && message.contains("already exists") ? "AlreadyExists" : Statuses.reasonFor(code);
-    status.put("reason", reason).put("apiVersion", "v1");
-    return Reply.json(code, status.toString());
-  }
-
-  private static Reply status(int code, String message) {
-    return Reply.json(code, Statuses.json(code, Statuses.reasonFor(code), message));
-  }
-
-  private JsonNode parse(String body) {
-    if (body == null || body.isBlank()) {
-      return null;
-    }
-    try {
-      return mapper.readTree(body);
-    } catch (Exception e) {
-      return null;
-    }
-  }
-
-  /** JSON, or YAML (server-side apply bodies and hand-written requests). */
-  private ObjectNode parseObject(String body) {
-    JsonNode n = parse(body);
-    if (n == null && body != null && !body.isBlank()) {
-      try {
-        n = Json.yaml().readTree(body);
-      } catch (Exception e) {
-        return null;
-      }
-    }
-    return n instanceof ObjectNode o ? o : null;
+        .orElseGet(() -> Reply.status(404, "the server could not find the requested resource"));
   }
 }

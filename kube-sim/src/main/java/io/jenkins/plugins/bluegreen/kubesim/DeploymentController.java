@@ -53,11 +53,13 @@ final class DeploymentController {
   private final ControllerLoop loop;
   private final PodLifecycle lifecycle;
   private final SimSettings settings;
+  private final EventRecorder events;
   private final TemplateHash templateHash = new TemplateHash();
   private final Map<String, Rollout> rollouts = new HashMap<>();
 
   DeploymentController(ClusterCache cache, StoreWriter writer, ControllerLoop loop, PodLifecycle lifecycle,
-      SimSettings settings) {
+      SimSettings settings, EventRecorder events) {
+    this.events = events;
     this.cache = cache;
     this.writer = writer;
     this.loop = loop;
@@ -116,17 +118,37 @@ final class DeploymentController {
         scaled = true;
       } else if (revision(newRs) < maxRevision(owned)) {
         // rolling back to an earlier template: its ReplicaSet becomes the newest revision again
-        newRs = setReplicas(newRs, replicas(newRs), maxRevision(owned) + 1);
+        newRs = setReplicas(d, newRs, replicas(newRs), maxRevision(owned) + 1);
       }
       if (newRs != null) {
         scaled |= isRecreate(d) ? recreate(d, newRs, old) : rollingUpdate(d, newRs, old);
       }
     }
     if (newRs != null) {
+      newRs = syncAnnotations(d, newRs);
       annotateRevision(d, revision(newRs));
       updateStatus(ns, name, newRs.getMetadata().getName(), scaled);
     }
     cleanupHistory(d);
+  }
+
+  /** The newest ReplicaSet follows the Deployment's annotations (a change-cause set after the rollout too). */
+  private ReplicaSet syncAnnotations(Deployment d, ReplicaSet rs) {
+    Map<String, String> want = copiedAnnotations(d);
+    Map<String, String> have = rs.getMetadata().getAnnotations() == null ? Map.of() : rs.getMetadata().getAnnotations();
+    ObjectNode annotations = Json.mapper().createObjectNode();
+    want.forEach((k, v) -> {
+      if (!v.equals(have.get(k))) {
+        annotations.put(k, v);
+      }
+    });
+    if (annotations.isEmpty()) {
+      return rs;
+    }
+    ObjectNode change = Json.mapper().createObjectNode();
+    change.putObject("metadata").set("annotations", annotations);
+    writer.merge(rs, change);
+    return cache.replicaSet(rs.getMetadata().getNamespace(), rs.getMetadata().getName()).orElse(rs);
   }
 
   /** The Deployment carries its current revision, as kubectl rollout history/undo expect. */
@@ -206,7 +228,7 @@ final class DeploymentController {
     template.getMetadata().setLabels(ReplicaSetController.withLabel(template.getMetadata().getLabels(), HASH_LABEL, hash));
     var selector = Serialization.clone(d.getSpec().getSelector());
     selector.setMatchLabels(ReplicaSetController.withLabel(selector.getMatchLabels(), HASH_LABEL, hash));
-    Map<String, String> annotations = new HashMap<>();
+    Map<String, String> annotations = new HashMap<>(copiedAnnotations(d));
     annotations.put(REVISION, String.valueOf(revision));
     annotations.put("deployment.kubernetes.io/desired-replicas", String.valueOf(desired(d)));
     annotations.put("deployment.kubernetes.io/max-replicas", String.valueOf(desired(d) + maxSurge(d)));
@@ -225,37 +247,66 @@ final class DeploymentController {
         .withTemplate(template)
         .endSpec()
         .build();
-    writer.create(rs);
+    if (writer.create(rs) && replicas > 0) {
+      events.normal(d, EventRecorder.Source.DEPLOYMENTS, "ScalingReplicaSet", "Scaled up replica set "
+          + rs.getMetadata().getName() + " from 0 to " + replicas);
+    }
     return cache.replicaSet(d.getMetadata().getNamespace(), rs.getMetadata().getName()).orElse(null);
   }
 
-  private ReplicaSet setReplicas(ReplicaSet rs, int replicas, long revision) {
+  /**
+   * The Deployment annotations a ReplicaSet carries (kubernetes.io/change-cause among them, which
+   * kubectl rollout history shows), without the controller's own and kubectl's last-applied.
+   */
+  private static Map<String, String> copiedAnnotations(Deployment d) {
+    Map<String, String> out = new HashMap<>();
+    Map<String, String> a = d.getMetadata().getAnnotations();
+    if (a != null) {
+      a.forEach((k, v) -> {
+        if (!k.startsWith("deployment.kubernetes.io/") && !k.equals("kubectl.kubernetes.io/last-applied-configuration")) {
+          out.put(k, v);
+        }
+      });
+    }
+    return out;
+  }
+
+  private ReplicaSet setReplicas(Deployment d, ReplicaSet rs, int replicas, long revision) {
     if (replicas(rs) == replicas && revision(rs) == revision) {
       return rs;
     }
     ObjectNode change = Json.mapper().createObjectNode();
     change.putObject("spec").put("replicas", replicas);
-    change.putObject("metadata").putObject("annotations").put(REVISION, String.valueOf(revision));
+    ObjectNode annotations = change.putObject("metadata").putObject("annotations");
+    if (revision != revision(rs)) {
+      // the ReplicaSet becomes the newest revision again: it takes the Deployment's annotations
+      // (kubectl rollout undo put the old change-cause there), as the real controller does
+      copiedAnnotations(d).forEach(annotations::put);
+    }
+    annotations.put(REVISION, String.valueOf(revision));
     writer.merge(rs, change);
     return cache.replicaSet(rs.getMetadata().getNamespace(), rs.getMetadata().getName()).orElse(rs);
   }
 
-  private boolean scale(ReplicaSet rs, int replicas) {
-    if (replicas(rs) == replicas) {
+  private boolean scale(Deployment d, ReplicaSet rs, int replicas) {
+    int before = replicas(rs);
+    if (before == replicas) {
       return false;
     }
-    setReplicas(rs, replicas, revision(rs));
+    setReplicas(d, rs, replicas, revision(rs));
+    events.normal(d, EventRecorder.Source.DEPLOYMENTS, "ScalingReplicaSet", "Scaled " + (replicas > before ? "up"
+        : "down") + " replica set " + rs.getMetadata().getName() + " from " + before + " to " + replicas);
     return true;
   }
 
   private boolean recreate(Deployment d, ReplicaSet newRs, List<ReplicaSet> old) {
     boolean changed = false;
     for (ReplicaSet rs : old) {
-      changed |= scale(rs, 0);
+      changed |= scale(d, rs, 0);
     }
     boolean oldPodsLeft = old.stream().anyMatch(rs -> !pods(rs).isEmpty());
     if (!oldPodsLeft) {
-      changed |= scale(newRs, desired(d));
+      changed |= scale(d, newRs, desired(d));
     }
     return changed;
   }
@@ -275,7 +326,7 @@ final class DeploymentController {
       int room = desired + maxSurge - (oldTotal + newReplicas);
       target = Math.min(desired, newReplicas + Math.max(0, room));
     }
-    changed |= scale(newRs, target);
+    changed |= scale(d, newRs, target);
     if (oldTotal == 0) {
       return changed;
     }
@@ -301,7 +352,7 @@ final class DeploymentController {
           .count();
       int cut = Math.min(maxScaleDown, Math.max(0, unavailable));
       if (cut > 0) {
-        scale(rs, replicas(rs) - cut);
+        scale(d, rs, replicas(rs) - cut);
         maxScaleDown -= cut;
         changed = true;
         current.set(i, cache.replicaSet(rs.getMetadata().getNamespace(), rs.getMetadata().getName()).orElse(rs));
@@ -318,7 +369,7 @@ final class DeploymentController {
       }
       int cut = Math.min(replicas(rs), canScaleDown);
       if (cut > 0) {
-        scale(rs, replicas(rs) - cut);
+        scale(d, rs, replicas(rs) - cut);
         canScaleDown -= cut;
         changed = true;
       }
@@ -376,6 +427,21 @@ final class DeploymentController {
     return out;
   }
 
+  /** The pod counts a Deployment's status reports, over all its ReplicaSets. */
+  private record Counts(int total, int specTotal, int ready, int available, int updated, boolean oldPods) {
+
+    boolean complete(int desired) {
+      return updated == desired && available == desired && total == desired && !oldPods;
+    }
+
+    /** Whether these counts moved the rollout on from the status written before. */
+    boolean progressedSince(DeploymentStatus prev) {
+      return updated > nz(prev.getUpdatedReplicas()) || ready > nz(prev.getReadyReplicas())
+          || available > nz(prev.getAvailableReplicas())
+          || (total - updated) < (nz(prev.getReplicas()) - nz(prev.getUpdatedReplicas()));
+    }
+  }
+
   private void updateStatus(String ns, String name, String newRsName, boolean scaled) {
     Deployment d = cache.deployment(ns, name).orElse(null);
     ReplicaSet newRs = cache.replicaSet(ns, newRsName).orElse(null);
@@ -383,8 +449,43 @@ final class DeploymentController {
       return;
     }
     long now = System.nanoTime();
+    Counts counts = count(d, newRs, now);
+    DeploymentStatus prev = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
+    DeploymentStatus s = new DeploymentStatus();
+    s.setObservedGeneration(d.getMetadata().getGeneration());
+    s.setReplicas(counts.total());
+    s.setUpdatedReplicas(counts.updated());
+    s.setReadyReplicas(counts.ready());
+    s.setAvailableReplicas(counts.available());
+    int unavailable = Math.max(0, counts.specTotal() - counts.available());
+    s.setUnavailableReplicas(unavailable == 0 ? null : unavailable);
+    s.setCollisionCount(prev.getCollisionCount());
+
+    List<DeploymentCondition> conditions = new ArrayList<>();
+    boolean minAvailable = counts.available() >= desired(d) - maxUnavailable(d);
+    conditions.add(condition(prev, "Available", minAvailable,
+        minAvailable ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
+        minAvailable ? "Deployment has minimum availability." : "Deployment does not have minimum availability.",
+        null));
+    conditions.add(progressing(d, prev, counts, newRsName, scaled, now));
+    replicaFailure(newRs).ifPresent(f -> conditions.add(new DeploymentConditionBuilder().withType("ReplicaFailure")
+        .withStatus("True").withReason(f.getReason()).withMessage(f.getMessage())
+        .withLastUpdateTime(f.getLastTransitionTime()).withLastTransitionTime(f.getLastTransitionTime()).build()));
+    s.setConditions(conditions);
+
+    if (!Objects.equals(prev, s)) {
+      Deployment copy = Serialization.clone(d);
+      copy.setStatus(s);
+      writer.replaceStatus(copy);
+    }
+    if (counts.ready() > counts.available()) {
+      // pods serving out minReadySeconds: look again shortly
+      loop.enqueueAfter("deploy-avail:" + ns + "/" + name, settings.specSecond().dividedBy(4), () -> enqueue(ns, name));
+    }
+  }
+
+  private Counts count(Deployment d, ReplicaSet newRs, long now) {
     Integer minReady = d.getSpec().getMinReadySeconds();
-    int desired = desired(d);
     int total = 0;
     int ready = 0;
     int available = 0;
@@ -396,21 +497,21 @@ final class DeploymentController {
       specTotal += replicas(rs);
       ready += (int) pods.stream().filter(Pods::isReady).count();
       available += (int) pods.stream().filter(p -> lifecycle.isAvailable(p, minReady, now)).count();
-      if (!rs.getMetadata().getName().equals(newRsName)) {
+      if (!rs.getMetadata().getName().equals(newRs.getMetadata().getName())) {
         oldPods |= !pods.isEmpty() || replicas(rs) > 0;
       }
     }
-    int updated = pods(newRs).size();
-    DeploymentStatus prev = d.getStatus() == null ? new DeploymentStatus() : d.getStatus();
-    DeploymentStatus s = new DeploymentStatus();
-    s.setObservedGeneration(d.getMetadata().getGeneration());
-    s.setReplicas(total);
-    s.setUpdatedReplicas(updated);
-    s.setReadyReplicas(ready);
-    s.setAvailableReplicas(available);
-    s.setUnavailableReplicas(Math.max(0, specTotal - available) == 0 ? null : Math.max(0, specTotal - available));
-    s.setCollisionCount(prev.getCollisionCount());
+    return new Counts(total, specTotal, ready, available, pods(newRs).size(), oldPods);
+  }
 
+  /**
+   * The Progressing condition: the rollout's progress is tracked in memory (nanoseconds, for short
+   * deadlines); without progress for progressDeadlineSeconds it is ProgressDeadlineExceeded.
+   */
+  private DeploymentCondition progressing(Deployment d, DeploymentStatus prev, Counts counts, String newRsName,
+      boolean scaled, long now) {
+    String ns = d.getMetadata().getNamespace();
+    String name = d.getMetadata().getName();
     String key = ns + "/" + name;
     Rollout r = rollouts.get(key);
     boolean progressed = scaled;
@@ -419,69 +520,47 @@ final class DeploymentController {
       rollouts.put(key, r);
       progressed = true;
     }
-    progressed |= updated > nz(prev.getUpdatedReplicas()) || ready > nz(prev.getReadyReplicas())
-        || available > nz(prev.getAvailableReplicas())
-        || (total - updated) < (nz(prev.getReplicas()) - nz(prev.getUpdatedReplicas()));
-    boolean complete = updated == desired && available == desired && total == desired && !oldPods;
-
-    List<DeploymentCondition> conditions = new ArrayList<>();
-    boolean minAvailable = available >= desired - maxUnavailable(d);
-    conditions.add(condition(prev, "Available", minAvailable,
-        minAvailable ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable",
-        minAvailable ? "Deployment has minimum availability." : "Deployment does not have minimum availability.",
-        null));
+    progressed |= counts.progressedSince(prev);
     Integer deadline = d.getSpec().getProgressDeadlineSeconds();
-    DeploymentCondition progressing;
-    if (complete) {
+    if (counts.complete(desired(d))) {
       if (!r.complete) {
         r.lastProgressTime = Pods.now();
       }
       r.complete = true;
       r.timedOut = false;
-      progressing = condition(prev, "Progressing", true, "NewReplicaSetAvailable",
+      return condition(prev, "Progressing", true, "NewReplicaSetAvailable",
           "ReplicaSet \"" + newRsName + "\" has successfully progressed.", r.lastProgressTime);
-    } else if (r.timedOut) {
-      progressing = condition(prev, "Progressing", false, "ProgressDeadlineExceeded",
-          "ReplicaSet \"" + newRsName + "\" has timed out progressing.", r.lastProgressTime);
-    } else if (r.complete && !progressed && previous(prev, "Progressing") != null) {
+    }
+    if (r.timedOut) {
+      return timedOut(prev, newRsName, r);
+    }
+    if (r.complete && !progressed && previous(prev, "Progressing") != null) {
       // a finished rollout that lost pods is not "progressing" again and cannot time out
-      progressing = previous(prev, "Progressing");
-    } else {
-      if (progressed) {
-        r.lastProgressNanos = now;
-        r.lastProgressTime = Pods.now();
-        r.complete = false;
-      }
-      long deadlineNanos = deadline == null ? Long.MAX_VALUE : settings.specSeconds(deadline).toNanos();
-      if (!r.complete && now - r.lastProgressNanos >= deadlineNanos) {
-        r.timedOut = true;
-        r.lastProgressTime = Pods.now();
-        progressing = condition(prev, "Progressing", false, "ProgressDeadlineExceeded",
-            "ReplicaSet \"" + newRsName + "\" has timed out progressing.", r.lastProgressTime);
-      } else {
-        progressing = condition(prev, "Progressing", true, "ReplicaSetUpdated",
-            "ReplicaSet \"" + newRsName + "\" is progressing.", r.lastProgressTime);
-        if (!r.complete && deadline != null) {
-          long wait = r.lastProgressNanos + deadlineNanos - now;
-          loop.enqueueAfter("deploy-deadline:" + key, Duration.ofNanos(wait).plusMillis(1), () -> enqueue(ns, name));
-        }
-      }
+      return previous(prev, "Progressing");
     }
-    conditions.add(progressing);
-    replicaFailure(newRs).ifPresent(f -> conditions.add(new DeploymentConditionBuilder().withType("ReplicaFailure")
-        .withStatus("True").withReason(f.getReason()).withMessage(f.getMessage())
-        .withLastUpdateTime(f.getLastTransitionTime()).withLastTransitionTime(f.getLastTransitionTime()).build()));
-    s.setConditions(conditions);
+    if (progressed) {
+      r.lastProgressNanos = now;
+      r.lastProgressTime = Pods.now();
+      r.complete = false;
+    }
+    long deadlineNanos = deadline == null ? Long.MAX_VALUE : settings.specSeconds(deadline).toNanos();
+    if (!r.complete && now - r.lastProgressNanos >= deadlineNanos) {
+      r.timedOut = true;
+      r.lastProgressTime = Pods.now();
+      return timedOut(prev, newRsName, r);
+    }
+    if (!r.complete && deadline != null) {
+      // look again when the deadline passes
+      long wait = r.lastProgressNanos + deadlineNanos - now;
+      loop.enqueueAfter("deploy-deadline:" + key, Duration.ofNanos(wait).plusMillis(1), () -> enqueue(ns, name));
+    }
+    return condition(prev, "Progressing", true, "ReplicaSetUpdated",
+        "ReplicaSet \"" + newRsName + "\" is progressing.", r.lastProgressTime);
+  }
 
-    if (!Objects.equals(prev, s)) {
-      Deployment copy = Serialization.clone(d);
-      copy.setStatus(s);
-      writer.replaceStatus(copy);
-    }
-    if (ready > available) {
-      // pods serving out minReadySeconds: look again shortly
-      loop.enqueueAfter("deploy-avail:" + key, settings.specSecond().dividedBy(4), () -> enqueue(ns, name));
-    }
+  private static DeploymentCondition timedOut(DeploymentStatus prev, String newRsName, Rollout r) {
+    return condition(prev, "Progressing", false, "ProgressDeadlineExceeded",
+        "ReplicaSet \"" + newRsName + "\" has timed out progressing.", r.lastProgressTime);
   }
 
   private static java.util.Optional<ReplicaSetCondition> replicaFailure(ReplicaSet rs) {

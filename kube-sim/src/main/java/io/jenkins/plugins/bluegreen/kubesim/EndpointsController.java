@@ -79,8 +79,9 @@ final class EndpointsController {
       LabelSelector sel = LabelSelector.of(selector);
       List<Pod> selected = pods.stream().filter(p -> sel.matches(p.getMetadata().getLabels()))
           .sorted(Comparator.comparing(p -> ipKey(p.getStatus().getPodIP()))).toList();
-      syncEndpoints(svc, selected);
+      // the slice first: a client that sees the Endpoints change finds the slice already matching
       syncSlice(svc, selected);
+      syncEndpoints(svc, selected);
     }
     Set<String> before = managed.getOrDefault(ns, Set.of());
     for (String gone : before) {
@@ -158,11 +159,13 @@ final class EndpointsController {
           .withNewConditions().withReady(ready).withServing(ready).withTerminating(false).endConditions()
           .withTargetRef(podRef(p)).build());
     }
+    // as the real controller: a slice without endpoints has no ports, and a port's name is always
+    // set ("" for an unnamed Service port; kubectl describe dereferences it)
     List<io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort> ports = new ArrayList<>();
-    for (ServicePort sp : svc.getSpec().getPorts()) {
-      Integer port = pods.isEmpty() ? null : targetPort(sp, pods.get(0));
-      ports.add(new io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder().withName(sp.getName())
-          .withPort(port).withProtocol(sp.getProtocol() == null ? "TCP" : sp.getProtocol()).build());
+    for (ServicePort sp : pods.isEmpty() ? List.<ServicePort>of() : svc.getSpec().getPorts()) {
+      ports.add(new io.fabric8.kubernetes.api.model.discovery.v1.EndpointPortBuilder()
+          .withName(sp.getName() == null ? "" : sp.getName()).withPort(targetPort(sp, pods.get(0)))
+          .withProtocol(sp.getProtocol() == null ? "TCP" : sp.getProtocol()).build());
     }
     Map<String, String> labels = new HashMap<>(svc.getMetadata().getLabels() == null ? Map.of()
         : svc.getMetadata().getLabels());

@@ -1,6 +1,8 @@
 package io.jenkins.plugins.bluegreen.kubesim;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
 /**
@@ -21,5 +23,30 @@ final class Json {
   @SuppressWarnings("deprecation")
   static ObjectMapper yaml() {
     return Serialization.yamlMapper();
+  }
+
+  /** The JSON in {@code body}; null when there is none or it is not JSON. */
+  static JsonNode parse(String body) {
+    if (body == null || body.isBlank()) {
+      return null;
+    }
+    try {
+      return mapper().readTree(body);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
+  /** A JSON or YAML object (server-side apply bodies and hand-written requests); null otherwise. */
+  static ObjectNode parseObject(String body) {
+    JsonNode n = parse(body);
+    if (n == null && body != null && !body.isBlank()) {
+      try {
+        n = yaml().readTree(body);
+      } catch (Exception e) {
+        return null;
+      }
+    }
+    return n instanceof ObjectNode o ? o : null;
   }
 }

@@ -111,6 +111,7 @@ public final class KubeSim implements AutoCloseable {
   private final ControllerLoop loop;
   private final PodLifecycle lifecycle;
   private final EndpointsController endpoints;
+  private final EventRecorder events;
   private final AtomicInteger namespaces = new AtomicInteger();
   private final Rbac rbac;
   private Vertx vertx;
@@ -128,12 +129,15 @@ public final class KubeSim implements AutoCloseable {
     this.loop = new ControllerLoop("kube-sim-" + id + "-controllers");
     SimSettings timing = new SimSettings(b.readyDelay, b.specSecond);
     StoreWriter writer = new StoreWriter(store, types);
-    this.lifecycle = new PodLifecycle(cache, writer, loop, scripts, timing);
-    ReplicaSetController replicaSets = new ReplicaSetController(cache, writer, loop, lifecycle, scripts, timing);
-    DeploymentController deployments = new DeploymentController(cache, writer, loop, lifecycle, timing);
+    this.events = new EventRecorder(writer, loop);
+    this.lifecycle = new PodLifecycle(cache, writer, loop, scripts, timing, events);
+    ReplicaSetController replicaSets = new ReplicaSetController(cache, writer, loop, lifecycle, scripts, timing,
+        events);
+    DeploymentController deployments = new DeploymentController(cache, writer, loop, lifecycle, timing, events);
     this.endpoints = new EndpointsController(cache, writer, loop);
     GarbageCollector gc = new GarbageCollector(cache, writer, store, types, loop);
     store.addListener(new Controllers(cache, lifecycle, replicaSets, deployments, endpoints, gc));
+    store.addListener(events::onEvent);
     store.addListener(hub::publish);
   }
 
@@ -291,6 +295,7 @@ public final class KubeSim implements AutoCloseable {
       store.reset();
       cache.clear();
       endpoints.forget();
+      events.forget();
       createNamespace("default");
       return null;
     });

@@ -1,5 +1,6 @@
 package io.jenkins.plugins.bluegreen.kubesim;
 
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -11,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
@@ -31,13 +33,15 @@ final class PodLifecycle {
   private final ControllerLoop loop;
   private final PodScripts scripts;
   private final SimSettings settings;
+  private final EventRecorder events;
   private final Set<String> started = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> readySince = new ConcurrentHashMap<>();
   private final List<Consumer<PodReadyEvent>> readyListeners = new CopyOnWriteArrayList<>();
   private final AtomicInteger ipCounter = new AtomicInteger();
 
   PodLifecycle(ClusterCache cache, StoreWriter writer, ControllerLoop loop, PodScripts scripts,
-      SimSettings settings) {
+      SimSettings settings, EventRecorder events) {
+    this.events = events;
     this.cache = cache;
     this.writer = writer;
     this.loop = loop;
@@ -96,32 +100,58 @@ final class PodLifecycle {
     Duration half = delay.dividedBy(2).plus(stagger.dividedBy(2));
     Duration readyAt = delay.plus(stagger);
     Step step = new Step(ns, name, uid);
+    if (script.behaviour() == PodScript.Behaviour.UNSCHEDULABLE) {
+      events.warning(pod, EventRecorder.Source.SCHEDULER, "FailedScheduling", PodStatuses.UNSCHEDULABLE);
+    } else {
+      events.normal(pod, EventRecorder.Source.SCHEDULER, "Scheduled",
+          "Successfully assigned " + ns + "/" + name + " to " + EndpointsController.NODE);
+    }
     switch (script.behaviour()) {
       case UNSCHEDULABLE -> step.write(PodStatuses::unschedulable);
-      case PROGRESS_DEADLINE -> step.write(p -> PodStatuses.waiting(p, startTime, "ContainerCreating", null));
+      case PROGRESS_DEADLINE -> {
+        step.write(p -> PodStatuses.waiting(p, startTime, "ContainerCreating", null));
+        step.then(half, p -> true, (p, c) -> kubelet(p, c, "Pulling", "Pulling image \"" + c.getImage() + "\""));
+      }
       case IMAGE_PULL_ERROR -> {
         step.write(p -> PodStatuses.waiting(p, startTime, "ContainerCreating", null));
-        step.later(half, p -> PodStatuses.waiting(p, startTime, "ErrImagePull", pullError(p)));
-        step.later(readyAt, p -> PodStatuses.waiting(p, startTime, "ImagePullBackOff",
-            "Back-off pulling image \"" + p.getSpec().getContainers().get(0).getImage() + "\""));
+        step.then(half, p -> step.apply(q -> PodStatuses.waiting(q, startTime, "ErrImagePull", pullError(q))),
+            (p, c) -> {
+              kubelet(p, c, "Pulling", "Pulling image \"" + c.getImage() + "\"");
+              kubeletWarning(p, c, "Failed", "Failed to pull image \"" + c.getImage() + "\": " + pullError(p));
+              kubeletWarning(p, c, "Failed", "Error: ErrImagePull");
+            });
+        step.then(readyAt, p -> step.apply(q -> PodStatuses.waiting(q, startTime, "ImagePullBackOff",
+            "Back-off pulling image \"" + q.getSpec().getContainers().get(0).getImage() + "\"")), (p, c) -> {
+              kubelet(p, c, "BackOff", "Back-off pulling image \"" + c.getImage() + "\"");
+              kubeletWarning(p, c, "Failed", "Error: ImagePullBackOff");
+            });
       }
       case CREATE_CONFIG_ERROR -> {
         step.write(p -> PodStatuses.waiting(p, startTime, "ContainerCreating", null));
-        step.later(half, p -> PodStatuses.waiting(p, startTime, "CreateContainerConfigError",
-            "secret \"" + p.getMetadata().getName().replaceAll("-[^-]+-[^-]+$", "") + "-secret\" not found"));
+        String missing = "secret \"" + name.replaceAll("-[^-]+-[^-]+$", "") + "-secret\" not found";
+        step.then(half, p -> step.apply(q -> PodStatuses.waiting(q, startTime, "CreateContainerConfigError", missing)),
+            (p, c) -> {
+              kubelet(p, c, "Pulled", "Container image \"" + c.getImage() + "\" already present on machine");
+              kubeletWarning(p, c, "Failed", "Error: " + missing);
+            });
       }
       case NEVER_READY -> {
         step.write(p -> PodStatuses.waiting(p, startTime, "ContainerCreating", null));
-        step.later(half, p -> PodStatuses.running(p, startTime, ip, false, Pods.now()));
+        step.then(half, p -> step.apply(q -> PodStatuses.running(q, startTime, ip, false, Pods.now())), (p, c) -> {
+          containerStarted(p, c, half);
+          kubeletWarning(p, c, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503");
+        });
       }
       case CRASH_LOOP -> {
         step.write(p -> PodStatuses.waiting(p, startTime, "ContainerCreating", null));
-        step.later(half, p -> PodStatuses.running(p, startTime, ip, false, Pods.now()));
+        step.then(half, p -> step.apply(q -> PodStatuses.running(q, startTime, ip, false, Pods.now())),
+            (p, c) -> containerStarted(p, c, half));
         crash(step, startTime, ip, 1, readyAt, max(delay, MIN_PERIOD));
       }
       default -> {
         step.write(p -> PodStatuses.waiting(p, startTime, "ContainerCreating", null));
-        step.later(half, p -> PodStatuses.running(p, startTime, ip, false, Pods.now()));
+        step.then(half, p -> step.apply(q -> PodStatuses.running(q, startTime, ip, false, Pods.now())),
+            (p, c) -> containerStarted(p, c, half));
         Duration extra = script.behaviour() == PodScript.Behaviour.SLOW ? script.duration() : Duration.ZERO;
         String runningSince = Pods.now();
         loop.schedule(readyAt.plus(extra), () -> {
@@ -135,6 +165,25 @@ final class PodLifecycle {
         });
       }
     }
+  }
+
+  // the kubelet's events for a container it pulled and started, with its real reasons and messages
+  private void containerStarted(Pod p, Container c, Duration pull) {
+    kubelet(p, c, "Pulling", "Pulling image \"" + c.getImage() + "\"");
+    String took = pull.toMillis() < 1000 ? pull.toMillis() + "ms" : String.format("%.3fs", pull.toMillis() / 1000.0);
+    kubelet(p, c, "Pulled", "Successfully pulled image \"" + c.getImage() + "\" in " + took + " (" + took
+        + " including waiting). Image size: " + (Math.abs(c.getImage().hashCode()) % 90_000_000 + 10_000_000)
+        + " bytes.");
+    kubelet(p, c, "Created", "Created container: " + c.getName());
+    kubelet(p, c, "Started", "Started container " + c.getName());
+  }
+
+  private void kubelet(Pod p, Container c, String reason, String message) {
+    events.container(p, c.getName(), EventRecorder.NORMAL, reason, message);
+  }
+
+  private void kubeletWarning(Pod p, Container c, String reason, String message) {
+    events.container(p, c.getName(), EventRecorder.WARNING, reason, message);
   }
 
   private void markReady(Step step) {
@@ -167,6 +216,9 @@ final class PodLifecycle {
   private void crash(Step step, String startTime, String ip, int restarts, Duration after, Duration period) {
     loop.schedule(after, () -> {
       if (step.apply(p -> PodStatuses.crashLooping(p, startTime, ip, restarts))) {
+        step.current().ifPresent(p -> p.getSpec().getContainers().forEach(c -> kubeletWarning(p, c, "BackOff",
+            "Back-off restarting failed container " + c.getName() + " in pod " + p.getMetadata().getName() + "_"
+                + p.getMetadata().getNamespace() + "(" + p.getMetadata().getUid() + ")")));
         Duration next = period.multipliedBy(2).compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5)
             : period.multipliedBy(2);
         crash(step, startTime, ip, restarts + 1, period, next);
@@ -175,9 +227,9 @@ final class PodLifecycle {
   }
 
   private static String pullError(Pod p) {
-    String image = p.getSpec().getContainers().get(0).getImage();
-    return "failed to pull and unpack image \"docker.io/library/" + image + "\": failed to resolve reference "
-        + "\"docker.io/library/" + image + "\": docker.io/library/" + image + ": not found";
+    String image = ImageRef.parse(p.getSpec().getContainers().get(0).getImage()).full();
+    return "failed to pull and unpack image \"" + image + "\": failed to resolve reference \"" + image + "\": "
+        + image + ": not found";
   }
 
   private String nextIp() {
@@ -207,6 +259,19 @@ final class PodLifecycle {
 
     void later(Duration delay, Function<Pod, PodStatus> status) {
       loop.schedule(delay, () -> apply(status));
+    }
+
+    /** After the delay: when {@code change} took effect, reports per container what happened. */
+    void then(Duration delay, java.util.function.Predicate<Pod> change, BiConsumer<Pod, Container> report) {
+      loop.schedule(delay, () -> current().ifPresent(before -> {
+        if (change.test(before)) {
+          current().ifPresent(p -> p.getSpec().getContainers().forEach(c -> report.accept(p, c)));
+        }
+      }));
+    }
+
+    java.util.Optional<Pod> current() {
+      return cache.pod(ns, name).filter(p -> p.getMetadata().getUid().equals(uid));
     }
 
     /** Writes the status; false if the pod no longer exists. Retries once on a conflict. */

@@ -24,12 +24,14 @@ final class PodStatuses {
   }
 
   /** Pending, not scheduled. */
+  static final String UNSCHEDULABLE = "0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are "
+      + "available: 1 No preemption victims found for incoming pod.";
+
   static PodStatus unschedulable(Pod pod) {
     PodStatus s = base("Pending", null, null);
     s.setConditions(List.of(new PodConditionBuilder().withType("PodScheduled").withStatus("False")
         .withReason("Unschedulable").withLastTransitionTime(Pods.now())
-        .withMessage("0/1 nodes are available: 1 Insufficient cpu. preemption: 0/1 nodes are available: "
-            + "1 No preemption victims found for incoming pod.")
+        .withMessage(UNSCHEDULABLE)
         .build()));
     return s;
   }
@@ -51,7 +53,8 @@ final class PodStatuses {
     PodStatus s = base("Running", startTime, ip);
     s.setConditions(conditions(ready, true));
     s.setContainerStatuses(containers(pod, c -> new ContainerStatusBuilder().withName(c.getName())
-        .withImage(c.getImage()).withImageID(imageId(c)).withContainerID(containerId(pod, c, 0))
+        .withImage(ImageRef.parse(c.getImage()).full()).withImageID(imageId(c))
+        .withContainerID(containerId(pod, c, 0))
         .withReady(ready).withStarted(true).withRestartCount(0)
         .withNewState().withNewRunning().withStartedAt(runningSince).endRunning().endState().build()));
     return s;
@@ -63,7 +66,8 @@ final class PodStatuses {
     s.setConditions(conditions(false, true));
     String now = Pods.now();
     s.setContainerStatuses(containers(pod, c -> new ContainerStatusBuilder().withName(c.getName())
-        .withImage(c.getImage()).withImageID(imageId(c)).withContainerID(containerId(pod, c, restarts))
+        .withImage(ImageRef.parse(c.getImage()).full()).withImageID(imageId(c))
+        .withContainerID(containerId(pod, c, restarts))
         .withReady(false).withStarted(false).withRestartCount(restarts)
         .withNewState().withNewWaiting().withReason("CrashLoopBackOff")
         .withMessage("back-off " + Math.min(10 << Math.min(restarts - 1, 5), 300) + "s restarting failed container="
@@ -112,7 +116,7 @@ final class PodStatuses {
   }
 
   private static String imageId(Container c) {
-    return "docker.io/library/" + c.getImage() + "@sha256:" + hex(c.getImage().hashCode()) + hex(31);
+    return ImageRef.parse(c.getImage()).repository() + "@sha256:" + hex(c.getImage().hashCode()) + hex(31);
   }
 
   private static String containerId(Pod pod, Container c, int restarts) {

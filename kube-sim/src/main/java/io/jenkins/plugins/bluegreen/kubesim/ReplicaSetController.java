@@ -34,9 +34,11 @@ final class ReplicaSetController {
   private final PodLifecycle lifecycle;
   private final PodScripts scripts;
   private final SimSettings settings;
+  private final EventRecorder events;
 
   ReplicaSetController(ClusterCache cache, StoreWriter writer, ControllerLoop loop, PodLifecycle lifecycle,
-      PodScripts scripts, SimSettings settings) {
+      PodScripts scripts, SimSettings settings, EventRecorder events) {
+    this.events = events;
     this.cache = cache;
     this.writer = writer;
     this.loop = loop;
@@ -112,6 +114,8 @@ final class ReplicaSetController {
         pod.getSpec().setNodeName(EndpointsController.NODE);
       }
       if (writer.create(pod)) {
+        events.normal(rs, EventRecorder.Source.REPLICA_SETS, "SuccessfulCreate",
+            "Created pod: " + pod.getMetadata().getName());
         // the cache already holds the stored pod (uid, resourceVersion) once create returns;
         // a batch becomes Ready spread over at most one more ready delay, so 3/10 is observable
         Duration stagger = spread.multipliedBy(i).dividedBy(Math.max(count, 10));
@@ -130,7 +134,10 @@ final class ReplicaSetController {
         .thenComparing(Pods::isReady)
         .thenComparing((Pod p) -> -Objects.requireNonNullElse(lifecycle.readySinceNanos(p), now)));
     for (int i = 0; i < count && i < ranked.size(); i++) {
-      writer.delete(ranked.get(i));
+      if (writer.delete(ranked.get(i))) {
+        events.normal(rs, EventRecorder.Source.REPLICA_SETS, "SuccessfulDelete",
+            "Deleted pod: " + ranked.get(i).getMetadata().getName());
+      }
     }
   }
 
@@ -163,7 +170,9 @@ final class ReplicaSetController {
             .orElse(null);
     if (failure != null) {
       // keep the first message and time while the failure persists, so the status settles
-      status.setConditions(List.of(previous != null ? previous : failure));
+      ReplicaSetCondition kept = previous != null ? previous : failure;
+      status.setConditions(List.of(kept));
+      events.warning(rs, EventRecorder.Source.REPLICA_SETS, "FailedCreate", "Error creating: " + kept.getMessage());
     }
     if (!Objects.equals(normalize(rs.getStatus()), normalize(status))) {
       ReplicaSet copy = Serialization.clone(rs);

@@ -36,6 +36,7 @@ final class ResourceTypes {
             List.of("ds"), List.of("status")),
         new ResourceType("coordination.k8s.io", "v1", "leases", "lease", "Lease", true,
             List.of(), List.of()),
+        new ResourceType("events.k8s.io", "v1", "events", "event", "Event", true, List.of("ev"), List.of()),
         new ResourceType("discovery.k8s.io", "v1", "endpointslices", "endpointslice", "EndpointSlice",
             true, List.of(), List.of()),
         new ResourceType("autoscaling", "v2", "horizontalpodautoscalers", "horizontalpodautoscaler",

@@ -50,16 +50,12 @@ final class SimStore extends KubernetesCrudDispatcher {
    */
   private final Map<String, Set<AttributeSet>> index = new ConcurrentHashMap<>();
 
-  /** The store's write lock, captured through its {@link #locked} hook (see the constructor). */
+  /**
+   * The store's write lock, captured through its {@link #locked} hook on the first write: every
+   * write takes it and reports it there. An object to replace exists only after a write, so
+   * {@link #replaceDirect} always finds it set.
+   */
   private volatile Lock writeLock;
-
-  SimStore() {
-    // any write takes the write lock and reports it to locked(): capture it once, up front
-    handleDelete("/api/v1/namespaces/kube-sim/configmaps/kube-sim-capture-write-lock");
-    if (writeLock == null) {
-      throw new IllegalStateException("kube-sim could not find the store's write lock");
-    }
-  }
 
   @Override
   protected void locked(Lock lock) {
@@ -76,6 +72,10 @@ final class SimStore extends KubernetesCrudDispatcher {
    * rewritten. Only for kinds without a status subresource or generation-worthy spec.
    */
   boolean replaceDirect(String path, ObjectNode updated) {
+    Lock writeLock = this.writeLock;
+    if (writeLock == null) {
+      return false; // nothing was ever written, so there is nothing to replace
+    }
     writeLock.lock();
     try {
       AttributeSet key = getKey(path);

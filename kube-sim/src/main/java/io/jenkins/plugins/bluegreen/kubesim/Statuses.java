@@ -27,6 +27,7 @@ final class Statuses {
       case 403 -> "Forbidden";
       case 404 -> "NotFound";
       case 405 -> "MethodNotAllowed";
+      case 406 -> "NotAcceptable";
       case 409 -> "Conflict";
       case 410 -> "Expired";
       case 415 -> "UnsupportedMediaType";

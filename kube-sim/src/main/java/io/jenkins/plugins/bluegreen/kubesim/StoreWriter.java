@@ -70,6 +70,13 @@ final class StoreWriter {
         o.getMetadata().getName()), "application/merge-patch+json", change.toString()));
   }
 
+  /** Merges a change whatever the stored version (an event's count: the last writer is right). */
+  boolean mergeUnguarded(HasMetadata o, com.fasterxml.jackson.databind.node.ObjectNode change) {
+    ResourceType t = typeOf(o);
+    return check("patch", o, store.call(HttpMethod.PATCH, t.objectPath(o.getMetadata().getNamespace(),
+        o.getMetadata().getName()), "application/merge-patch+json", change.toString()));
+  }
+
   boolean delete(HasMetadata o) {
     ResourceType t = typeOf(o);
     return check("delete", o, store.call(HttpMethod.DELETE, t.objectPath(o.getMetadata().getNamespace(),

@@ -112,6 +112,25 @@ final class Tables {
           age);
       case "Lease" -> List.of(name, new Column("Holder", 0, o -> o.path("spec").path("holderIdentity").asText("")),
           age);
+      case "Event" -> List.of(
+          new Column("Last Seen", 0, o -> age(o.path("lastTimestamp").asText(
+              o.path("metadata").path("creationTimestamp").asText("")))),
+          new Column("Type", 0, o -> o.path("type").asText()),
+          new Column("Reason", 0, o -> o.path("reason").asText()),
+          new Column("Object", 0, o -> o.path("involvedObject").path("kind").asText().toLowerCase(java.util.Locale.ROOT)
+              + "/" + o.path("involvedObject").path("name").asText()),
+          new Column("Subobject", 1, o -> o.path("involvedObject").path("fieldPath").asText("")),
+          new Column("Source", 1, o -> o.path("source").path("component").asText("")
+              + (o.path("source").has("host") ? ", " + o.path("source").path("host").asText() : "")),
+          new Column("Message", 0, o -> o.path("message").asText()),
+          new Column("First Seen", 1, o -> age(o.path("firstTimestamp").asText(""))),
+          new Column("Count", 1, o -> o.path("count").asInt(1)),
+          new Column("Name", 1, o -> o.path("metadata").path("name").asText()));
+      case "EndpointSlice" -> List.of(name,
+          new Column("AddressType", 0, o -> o.path("addressType").asText()),
+          new Column("Ports", 0, o -> o.path("ports").isEmpty() ? "<unset>" : join(o.path("ports"), "port")),
+          new Column("Endpoints", 0, Tables::sliceEndpoints),
+          age);
       default -> List.of(name, age);
     };
   }
@@ -160,6 +179,18 @@ final class Tables {
     }
     if (out.isEmpty()) {
       return "<none>";
+    }
+    return out.size() <= 3 ? String.join(",", out) : String.join(",", out.subList(0, 3)) + " + " + (out.size() - 3)
+        + " more...";
+  }
+
+  private static String sliceEndpoints(JsonNode o) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode e : o.path("endpoints")) {
+      e.path("addresses").forEach(a -> out.add(a.asText()));
+    }
+    if (out.isEmpty()) {
+      return "<unset>";
     }
     return out.size() <= 3 ? String.join(",", out) : String.join(",", out.subList(0, 3)) + " + " + (out.size() - 3)
         + " more...";

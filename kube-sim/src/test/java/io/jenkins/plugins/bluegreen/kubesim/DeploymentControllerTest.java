@@ -69,7 +69,8 @@ class DeploymentControllerTest {
       assertThat(p.getMetadata().getOwnerReferences().get(0).getName()).isEqualTo(rs.getMetadata().getName());
       assertThat(p.getStatus().getPhase()).isEqualTo("Running");
       assertThat(p.getStatus().getPodIP()).startsWith("10.244.");
-      assertThat(p.getStatus().getContainerStatuses().get(0).getImage()).isEqualTo("web:1");
+      // the image as the container runtime reports it: a Docker Hub name in full
+      assertThat(p.getStatus().getContainerStatuses().get(0).getImage()).isEqualTo("docker.io/library/web:1");
       assertThat(p.getStatus().getContainerStatuses().get(0).getReady()).isTrue();
     });
   }

@@ -35,42 +35,19 @@ class KubectlTest {
   private static Path kubeconfig;
   private static String kubectl;
 
+  private static Kubectl cli;
+
   @BeforeAll
   static void findKubectl() {
-    // KUBECTL=/path/to/kubectl picks another version (CI may have Debian's 1.20)
-    String chosen = System.getenv("KUBECTL");
-    kubectl = chosen != null && Files.isExecutable(Path.of(chosen)) ? chosen
-        : Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator))
-            .map(p -> Path.of(p, "kubectl")).filter(Files::isExecutable).map(Path::toString).findFirst().orElse(null);
+    kubectl = Kubectl.find();
     Assumptions.assumeTrue(kubectl != null, "kubectl is not installed");
     kubeconfig = dir.resolve("kubeconfig");
     SIM.sim().writeKubeconfig(kubeconfig);
-  }
-
-  private record Result(int exit, String out, String err) {
-  }
-
-  private static Result run(String... args) throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(kubectl);
-    cmd.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd);
-    pb.environment().put("KUBECONFIG", kubeconfig.toString());
-    Path out = Files.createTempFile(dir, "out", ".txt");
-    Path err = Files.createTempFile(dir, "err", ".txt");
-    pb.redirectOutput(out.toFile()).redirectError(err.toFile());
-    Process p = pb.start();
-    if (!p.waitFor(60, TimeUnit.SECONDS)) {
-      p.destroyForcibly();
-      throw new AssertionError("kubectl " + String.join(" ", args) + " hung");
-    }
-    return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    cli = new Kubectl(kubectl, kubeconfig, dir);
   }
 
   private static String ok(String... args) throws IOException, InterruptedException {
-    Result r = run(args);
-    assertThat(r.exit()).as("kubectl %s: %s", String.join(" ", args), r.err()).isZero();
-    return r.out();
+    return cli.ok(args);
   }
 
   private static Path manifest(String ns) throws IOException {
