@@ -123,7 +123,11 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
         }
         if (selector.containsKey(colorKey)) {
             String value = selector.get(colorKey);
-            Map<String, String> stable = without(selector, List.of(colorKey));
+            // version keys are never part of the app's selector (adoption drops them): one that came back with a
+            // re-applied manifest is a stray, which the next selector write removes (ServiceSelectorWrite)
+            java.util.Set<String> notStable = new java.util.HashSet<>(settings.versionLabelKeys());
+            notStable.add(colorKey);
+            Map<String, String> stable = without(selector, notStable);
             Optional<Color> live = parse(value);
             if (live.isEmpty()) {
                 return new AppState(app, name, service, stable, null, copy, new InvalidInputException("service.selector",

@@ -16,6 +16,8 @@ import java.util.Set;
  *                               rollback window); {@link Duration#ZERO} keeps it running until the next deploy
  * @param historyLimit           how many entries the history annotation on the live Service keeps (newest first)
  * @param leaseDuration          how long the per-app lock stays valid without renewal; an expired lock can be taken
+ * @param endpointsTimeout       how long a selector write waits for the Service's EndpointSlices to list exactly the
+ *                               target colour's ready pods before it reports the Service as not serving
  */
 public record BlueGreenSettings(
         String colorLabelKey,
@@ -23,7 +25,8 @@ public record BlueGreenSettings(
         Set<String> versionLabelKeys,
         Duration scaleDownDelay,
         int historyLimit,
-        Duration leaseDuration) {
+        Duration leaseDuration,
+        Duration endpointsTimeout) {
 
     public static final String DEFAULT_COLOR_LABEL_KEY = "bluegreen.jenkins.io/color";
     public static final String DEFAULT_DEPLOYMENT_NAME_PATTERN = "{app}-{color}";
@@ -31,6 +34,7 @@ public record BlueGreenSettings(
     public static final Duration DEFAULT_SCALE_DOWN_DELAY = Duration.ofSeconds(30);
     public static final int DEFAULT_HISTORY_LIMIT = 10;
     public static final Duration DEFAULT_LEASE_DURATION = Duration.ofMinutes(30);
+    public static final Duration DEFAULT_ENDPOINTS_TIMEOUT = Duration.ofSeconds(30);
 
     public BlueGreenSettings {
         Objects.requireNonNull(colorLabelKey, "colorLabelKey");
@@ -48,6 +52,9 @@ public record BlueGreenSettings(
         if (historyLimit < 1) {
             throw new InvalidInputException("historyLimit", "is " + historyLimit, "use 1 or more");
         }
+        if (endpointsTimeout == null || endpointsTimeout.isNegative() || endpointsTimeout.isZero()) {
+            throw new InvalidInputException("endpointsTimeout", "is not positive", "use a positive duration, e.g. 30s");
+        }
         if (leaseDuration.isNegative() || leaseDuration.isZero()) {
             throw new InvalidInputException("leaseDuration", "is not positive", "use a positive duration, e.g. 30m");
         }
@@ -64,7 +71,7 @@ public record BlueGreenSettings(
     public Builder toBuilder() {
         return new Builder().colorLabelKey(colorLabelKey).deploymentNamePattern(deploymentNamePattern)
                 .versionLabelKeys(versionLabelKeys).scaleDownDelay(scaleDownDelay).historyLimit(historyLimit)
-                .leaseDuration(leaseDuration);
+                .leaseDuration(leaseDuration).endpointsTimeout(endpointsTimeout);
     }
 
     /** Name of the Deployment that runs {@code color} of {@code app}, e.g. {@code myapp-green}. */
@@ -84,6 +91,7 @@ public record BlueGreenSettings(
         private Duration scaleDownDelay = DEFAULT_SCALE_DOWN_DELAY;
         private int historyLimit = DEFAULT_HISTORY_LIMIT;
         private Duration leaseDuration = DEFAULT_LEASE_DURATION;
+        private Duration endpointsTimeout = DEFAULT_ENDPOINTS_TIMEOUT;
 
         private Builder() { }
 
@@ -93,10 +101,11 @@ public record BlueGreenSettings(
         public Builder scaleDownDelay(Duration delay) { this.scaleDownDelay = delay; return this; }
         public Builder historyLimit(int limit) { this.historyLimit = limit; return this; }
         public Builder leaseDuration(Duration duration) { this.leaseDuration = duration; return this; }
+        public Builder endpointsTimeout(Duration timeout) { this.endpointsTimeout = timeout; return this; }
 
         public BlueGreenSettings build() {
             return new BlueGreenSettings(colorLabelKey, deploymentNamePattern, versionLabelKeys, scaleDownDelay,
-                    historyLimit, leaseDuration);
+                    historyLimit, leaseDuration, endpointsTimeout);
         }
     }
 }

@@ -56,6 +56,12 @@ final class Cluster {
                 () -> client.apps().deployments().inNamespace(namespace).withName(name).get());
     }
 
+    /** The EndpointSlices of one Service (label {@code kubernetes.io/service-name}), with the list's resourceVersion. */
+    io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceList endpointSlices(String service) {
+        return retried("listing the EndpointSlices of Service " + service, () -> client.discovery().v1()
+                .endpointSlices().inNamespace(namespace).withLabel(ServiceEndpoints.SERVICE_NAME_LABEL, service).list());
+    }
+
     List<Deployment> deployments() {
         return retried("listing Deployments", () -> client.apps().deployments().inNamespace(namespace).list().getItems());
     }

@@ -96,7 +96,7 @@ final class FastRollback {
         try {
             written = writeService(state, previous, entry);
         } catch (BlueGreenException e) {
-            if (!(e instanceof ConflictException)) { // a conflict's message says it already
+            if (!(e instanceof ConflictException) && !(e instanceof NotServingException)) { // their messages say it
                 context.listener().warn("the rollback's Service write failed" + leftUnscheduled(state, previous));
             }
             throw e;

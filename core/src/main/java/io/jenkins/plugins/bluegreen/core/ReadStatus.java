@@ -24,7 +24,25 @@ final class ReadStatus {
         }
         List<HistoryEntry> history = new ServiceSelectorWrite(context).readHistory(state.service());
         return new AppStatus(app, context.namespace(), state.serviceName(), state.liveColor(), state.idleColor(),
-                state.previousColor(), colors, history, lock.read(app).orElse(null));
+                state.previousColor(), colors, history, lock.read(app).orElse(null), serving(state, history));
+    }
+
+    /**
+     * What users get. Before adoption the Service selects pods of no colour by design, so only "no ready pods" is a
+     * problem then — unless the history shows the app was under blue-green, i.e. the colour key was removed.
+     */
+    private ServingStatus serving(AppState state, List<HistoryEntry> history) {
+        ServingStatus read = new ServiceEndpoints(context).read(state, state.liveColor());
+        if (read.problem() != null && state.liveColor() == null && history.isEmpty() && read.ready() > 0) {
+            return new ServingStatus(read.endpoints(), null);
+        }
+        if (read.problem() != null && state.liveColor() == null && !history.isEmpty()) {
+            return new ServingStatus(read.endpoints(), "Service " + state.serviceName() + " has no "
+                    + context.settings().colorLabelKey() + " key in its selector although " + state.app()
+                    + " is under blue-green (history: " + history.get(0).action() + " to " + history.get(0).color()
+                    + "): " + read.problem());
+        }
+        return read;
     }
 
     private ColorStatus colorStatus(String app, Color color, Deployment deployment) {

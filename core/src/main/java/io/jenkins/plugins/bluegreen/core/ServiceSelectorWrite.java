@@ -41,6 +41,7 @@ final class ServiceSelectorWrite {
             if (current.liveColor() == target) {
                 boolean oursLanded = ours != null && ours.equals(head(current));
                 if (!oursLanded) {
+                    ensureServing(current, target);
                     context.listener().info("Service " + current.serviceName() + " already selects " + target
                             + (attempt > 1 ? " — someone else switched it meanwhile" : "") + "; nothing to do");
                 }
@@ -85,9 +86,107 @@ final class ServiceSelectorWrite {
     Service writeOnce(AppState state, Color target, HistoryEntry entry) {
         Service written = context.cluster().update(switched(state, target, entry), s -> entry.equals(head(s)));
         verify(written, target, entry);
+        warnStrayKeys(state, target);
         context.listener().info("Service " + state.serviceName() + " now selects " + target
                 + (state.liveColor() == null ? "" : " (was " + state.liveColor() + ")"));
+        confirmServing(state, target);
         return written;
+    }
+
+    /**
+     * The Service already selects {@code target}: makes sure users get its ready pods. Stray keys (version keys a
+     * re-applied manifest put back) are removed by a guarded update that changes nothing else — no history entry, the
+     * colour does not change; a key the colour's pods lack is reported; then the endpoints are confirmed.
+     *
+     * @throws NotServingException when the Service does not reach {@code target}'s ready pods
+     */
+    void ensureServing(AppState state, Color target) {
+        AppState current = withTarget(state, target);
+        for (int attempt = 1; ; attempt++) {
+            Map<String, String> owned = ownedSelector(current, target);
+            String mismatch = mismatch(current, target, owned);
+            if (mismatch != null) {
+                throw new NotServingException(current.serviceName(), target, "Service " + current.serviceName()
+                        + " selects " + target + " but " + mismatch + ", so users reach none of its pods — remove the "
+                        + "key from the Service's manifest (docs/steps.md) or label " + target + "'s pods with it");
+            }
+            if (owned.equals(current.selector())) {
+                break;
+            }
+            Service repaired = new ServiceBuilder(current.service()).editSpec().withSelector(owned).endSpec().build();
+            try {
+                context.cluster().update(repaired, s -> owned.equals(s.getSpec().getSelector()));
+                warnStrayKeys(current, target);
+                break;
+            } catch (StaleObjectException changed) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new ConflictException("Service " + current.serviceName() + " kept changing while removing "
+                            + "its stray selector keys; nothing was overwritten — run status");
+                }
+                current = withTarget(AppState.read(context, current.app(), current.serviceName()), target);
+                if (current.liveColor() != target) {
+                    throw new ConflictException("Service " + current.serviceName() + " was switched by someone else to "
+                            + current.liveColor() + " while its selector was being repaired; nothing was overwritten");
+                }
+            }
+        }
+        confirmServing(current, target);
+    }
+
+    /** The state with {@code target}'s Deployment in it, read when the caller's read did not include it. */
+    private AppState withTarget(AppState state, Color target) {
+        if (state.deployment(target).isPresent()) {
+            return state;
+        }
+        Map<Color, Deployment> deployments = new EnumMap<>(Color.class);
+        deployments.putAll(state.deployments());
+        context.cluster().deployment(context.settings().deploymentName(state.app(), target))
+                .ifPresent(d -> deployments.put(target, d));
+        return new AppState(state.app(), state.serviceName(), state.service(), state.stableSelector(),
+                state.liveColor(), deployments, state.selectorProblem());
+    }
+
+    /** Waits until the Service's endpoints are {@code target}'s pods, at least its desired number ready. */
+    private void confirmServing(AppState state, Color target) {
+        int desired = state.deployment(target).map(d -> new DeploymentView(d).desiredReplicas()).orElse(1);
+        ServingStatus serving = new ServiceEndpoints(context).confirm(state, target, desired);
+        context.listener().info("Service " + state.serviceName() + " reaches " + serving.ready(target) + " ready pods of "
+                + target);
+    }
+
+    /**
+     * The selector the engine writes for {@code target}: the app's stable selector (no colour, no version keys) plus
+     * the colour. Every other key of the Service's selector is a stray and is dropped by the write.
+     */
+    Map<String, String> ownedSelector(AppState state, Color target) {
+        Map<String, String> selector = new LinkedHashMap<>(state.stableSelector());
+        selector.put(context.settings().colorLabelKey(), target.label());
+        return selector;
+    }
+
+    /** The first key of {@code owned} that {@code target}'s pod template lacks, as a sentence; null if none. */
+    private String mismatch(AppState state, Color target, Map<String, String> owned) {
+        Deployment deployment = state.deployment(target).orElse(null);
+        if (deployment == null) {
+            return null;
+        }
+        Map<String, String> podLabels = ServiceEndpoints.podLabels(deployment);
+        return owned.entrySet().stream().filter(e -> !e.getValue().equals(podLabels.get(e.getKey()))).findFirst()
+                .map(e -> "selector key " + e.getKey() + "=" + e.getValue() + " matches no pod of " + target)
+                .orElse(null);
+    }
+
+    private void warnStrayKeys(AppState state, Color target) {
+        Map<String, String> owned = ownedSelector(state, target);
+        Map<String, String> stray = new LinkedHashMap<>(state.selector() == null ? Map.of() : state.selector());
+        stray.keySet().removeIf(k -> owned.containsKey(k));
+        if (!stray.isEmpty()) {
+            StringBuilder keys = new StringBuilder();
+            stray.forEach((k, v) -> keys.append(keys.length() == 0 ? "" : ", ").append(k).append('=').append(v));
+            context.listener().warn("removed stray selector key " + keys + " from Service " + state.serviceName()
+                    + " (a version key pins the Service to one release's pods; blue-green owns the selector): remove "
+                    + "it from the Service manifest you apply, whose selector should be only " + state.stableSelector());
+        }
     }
 
     /**
@@ -161,6 +260,11 @@ final class ServiceSelectorWrite {
                 problem = "Deployment " + name + " is scaled to 0";
             } else if (!view.rolloutComplete()) {
                 problem = "Deployment " + name + " is not fully ready (" + view.progress(target).summary() + ")";
+            } else {
+                String mismatch = mismatch(state, target, ownedSelector(state, target));
+                if (mismatch != null) {
+                    problem = mismatch + " (the Service would select none of its pods)";
+                }
             }
         }
         if (problem == null) {
@@ -176,8 +280,7 @@ final class ServiceSelectorWrite {
 
     private Service switched(AppState state, Color target, HistoryEntry entry) {
         Service service = state.service();
-        Map<String, String> selector = new LinkedHashMap<>(state.stableSelector());
-        selector.put(context.settings().colorLabelKey(), target.label());
+        Map<String, String> selector = ownedSelector(state, target);
         Map<String, String> annotations = new LinkedHashMap<>(
                 service.getMetadata().getAnnotations() == null ? Map.of() : service.getMetadata().getAnnotations());
         annotations.put(StateKeys.ACTIVE_COLOR, target.label());

@@ -27,6 +27,9 @@ final class SwitchTraffic {
                 .requireAdopted();
         Color target = request.to() != null ? request.to() : state.idleColor();
         if (target == state.liveColor()) {
+            // "already live" only counts when users get its ready pods: stray selector keys are removed, and a Service
+            // that reaches none of them fails (NotServingException) instead of saying there is nothing to do
+            new ServiceSelectorWrite(context).ensureServing(state, target);
             context.listener().info("Service " + state.serviceName() + " already selects " + target + "; nothing to do");
             try {
                 lock.release(request.app(), request.holder());
