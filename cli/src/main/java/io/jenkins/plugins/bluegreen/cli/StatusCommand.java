@@ -8,7 +8,9 @@ import picocli.CommandLine.Option;
 
 /** {@code bluegreen status}: what runs where, read from the cluster; writes nothing. */
 @Command(name = "status",
-        description = "Show the live and idle colours, each colour's image and readiness, the lock and the history.")
+        description = {"Show the live and idle colours, each colour's image and readiness, the pods the Service's "
+                + "endpoints reach, the lock and the history.",
+                "Exits 1 when the Service reaches no ready pods, or pods of no colour or of the colour not live."})
 final class StatusCommand extends EngineCommand {
 
     enum Format { json }
@@ -25,6 +27,12 @@ final class StatusCommand extends EngineCommand {
             out().flush();
         } else {
             StatusTable.print(status, Instant.now(), out());
+        }
+        if (!status.serves()) {
+            // users get no ready pods, or pods of no colour / the wrong colour: a script must not read this as fine
+            err().println("error: " + status.serving().problem());
+            err().flush();
+            return ExitCodes.FAILED;
         }
         return ExitCodes.OK;
     }

@@ -41,6 +41,9 @@ final class StatusJson {
         }
         doc.put("history", history);
         doc.put("lock", lock(s.lock()));
+        doc.put("endpoints", endpoints(s.serving()));
+        doc.put("serving", s.serves());
+        doc.put("problem", s.serving() == null ? null : s.serving().problem());
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(doc);
         } catch (JsonProcessingException e) {
@@ -73,6 +76,20 @@ final class StatusJson {
         m.put("approvedBy", h.approvedBy());
         m.put("buildUrl", h.buildUrl());
         return m;
+    }
+
+    private static List<Object> endpoints(io.jenkins.plugins.bluegreen.core.ServingStatus serving) {
+        List<Object> pods = new ArrayList<>();
+        if (serving != null) {
+            for (io.jenkins.plugins.bluegreen.core.EndpointPod p : serving.endpoints()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("pod", p.pod());
+                m.put("color", label(p.color()));
+                m.put("ready", p.ready());
+                pods.add(m);
+            }
+        }
+        return pods;
     }
 
     private static Map<String, Object> lock(LockInfo l) {

@@ -1,5 +1,11 @@
 package io.jenkins.plugins.bluegreen.cli;
 
+import io.jenkins.plugins.bluegreen.core.EndpointPod;
+import io.jenkins.plugins.bluegreen.core.ServingStatus;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
 import io.jenkins.plugins.bluegreen.core.AppStatus;
 import io.jenkins.plugins.bluegreen.core.Color;
 import io.jenkins.plugins.bluegreen.core.ColorStatus;
@@ -41,6 +47,7 @@ final class StatusTable {
                     cs.readyReplicas() + "/" + cs.replicas(), nz(cs.revision()), note);
         }
         out.println();
+        endpoints(s.serving(), out);
         out.println("lock       " + lock(s.lock(), now));
         out.println();
         if (s.history().isEmpty()) {
@@ -55,6 +62,28 @@ final class StatusTable {
             }
         }
         out.flush();
+    }
+
+    /** What users reach, from the Service's EndpointSlices; a problem is shouted, not footnoted. */
+    private static void endpoints(ServingStatus serving, PrintWriter out) {
+        if (serving == null) {
+            return;
+        }
+        Map<String, Long> byColour = new TreeMap<>();
+        for (EndpointPod p : serving.endpoints()) {
+            String colour = p.color() == null ? "no colour" : p.color().label();
+            byColour.merge(colour + (p.ready() ? " ready" : " not ready"), 1L, Long::sum);
+        }
+        out.printf("endpoints  %s%n", byColour.isEmpty() ? "none" : byColour.entrySet().stream()
+                .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")));
+        for (EndpointPod p : serving.endpoints()) {
+            out.printf("  %-40s %-9s %s%n", p.pod(), p.color() == null ? "-" : p.color().label(),
+                    p.ready() ? "ready" : "not ready");
+        }
+        if (!serving.ok()) {
+            out.println("!! NOT SERVING: " + serving.problem());
+        }
+        out.println();
     }
 
     private static String lock(LockInfo l, Instant now) {

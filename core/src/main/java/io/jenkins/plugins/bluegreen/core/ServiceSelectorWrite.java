@@ -41,9 +41,11 @@ final class ServiceSelectorWrite {
             if (current.liveColor() == target) {
                 boolean oursLanded = ours != null && ours.equals(head(current));
                 if (!oursLanded) {
-                    ensureServing(current, target);
+                    boolean repaired = ensureServing(current, target);
                     context.listener().info("Service " + current.serviceName() + " already selects " + target
-                            + (attempt > 1 ? " — someone else switched it meanwhile" : "") + "; nothing to do");
+                            + (attempt > 1 ? " — someone else switched it meanwhile" : "")
+                            + (repaired ? "; its stray selector keys were removed, so it reaches " + target
+                            + "'s pods again" : "; nothing to do"));
                 }
                 return new Outcome(current, oursLanded, oursLanded ? ours : null);
             }
@@ -98,9 +100,11 @@ final class ServiceSelectorWrite {
      * re-applied manifest put back) are removed by a guarded update that changes nothing else — no history entry, the
      * colour does not change; a key the colour's pods lack is reported; then the endpoints are confirmed.
      *
+     * @return whether stray keys had to be removed (users got none of {@code target}'s pods before)
      * @throws NotServingException when the Service does not reach {@code target}'s ready pods
      */
-    void ensureServing(AppState state, Color target) {
+    boolean ensureServing(AppState state, Color target) {
+        boolean repaired = false;
         AppState current = withTarget(state, target);
         for (int attempt = 1; ; attempt++) {
             Map<String, String> owned = ownedSelector(current, target);
@@ -113,10 +117,11 @@ final class ServiceSelectorWrite {
             if (owned.equals(current.selector())) {
                 break;
             }
-            Service repaired = new ServiceBuilder(current.service()).editSpec().withSelector(owned).endSpec().build();
+            Service repairedService = new ServiceBuilder(current.service()).editSpec().withSelector(owned).endSpec().build();
             try {
-                context.cluster().update(repaired, s -> owned.equals(s.getSpec().getSelector()));
+                context.cluster().update(repairedService, s -> owned.equals(s.getSpec().getSelector()));
                 warnStrayKeys(current, target);
+                repaired = true;
                 break;
             } catch (StaleObjectException changed) {
                 if (attempt >= MAX_ATTEMPTS) {
@@ -131,6 +136,7 @@ final class ServiceSelectorWrite {
             }
         }
         confirmServing(current, target);
+        return repaired;
     }
 
     /** The state with {@code target}'s Deployment in it, read when the caller's read did not include it. */

@@ -29,8 +29,10 @@ final class SwitchTraffic {
         if (target == state.liveColor()) {
             // "already live" only counts when users get its ready pods: stray selector keys are removed, and a Service
             // that reaches none of them fails (NotServingException) instead of saying there is nothing to do
-            new ServiceSelectorWrite(context).ensureServing(state, target);
-            context.listener().info("Service " + state.serviceName() + " already selects " + target + "; nothing to do");
+            boolean repaired = new ServiceSelectorWrite(context).ensureServing(state, target);
+            context.listener().info("Service " + state.serviceName() + " already selects " + target + (repaired
+                    ? "; its stray selector keys were removed, so it reaches " + target + "'s pods again"
+                    : "; nothing to do"));
             try {
                 lock.release(request.app(), request.holder());
             } catch (BlueGreenException e) {

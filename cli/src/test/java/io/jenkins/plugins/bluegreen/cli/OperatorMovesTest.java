@@ -1,0 +1,136 @@
+package io.jenkins.plugins.bluegreen.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
+import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What operators do between releases, as a person at a terminal would: {@code kubectl apply} of the team's manifests
+ * and the CLI, judged by what users get — the Service's endpoints — and by the exit code.
+ */
+class OperatorMovesTest {
+
+    @RegisterExtension
+    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(50)));
+
+    static final Path SEED = Path.of("..", "examples", "myapp-seed.yaml");
+
+    @TempDir
+    Path tmp;
+
+    SimCli cli;
+    KubernetesClient client;
+    String kubectl;
+
+    @BeforeEach
+    void seedWithKubectl() throws Exception {
+        kubectl = Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator))
+                .map(p -> Path.of(p, "kubectl")).filter(Files::isExecutable).map(Path::toString).findFirst()
+                .orElse(null);
+        Assumptions.assumeTrue(kubectl != null, "kubectl is not installed");
+        cli = new SimCli(SIM, tmp, SIM.newNamespace());
+        client = SIM.client();
+        kubectl("apply", "-f", SEED.toString());
+        client.apps().deployments().inNamespace(cli.namespace()).withName("myapp-v1").waitUntilCondition(
+                d -> d != null && d.getStatus() != null && Integer.valueOf(10).equals(d.getStatus().getReadyReplicas()),
+                30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aReappliedServiceManifestIsReportedByStatusAndRepairedBySwitchRollbackAndTheNextSwitch() throws Exception {
+        ok("deploy", "--app", "myapp", "--image", "example.org/myapp:2.0");
+        ok("switch", "--app", "myapp", "--approved-by", "alice", "--scale-down-delay", "0");
+        assertThat(readyEndpointPods()).hasSize(10).allMatch(p -> p.startsWith("myapp-green-"));
+
+        // the team's repo is applied again: kubectl's three-way merge puts version=v1 back into the selector
+        kubectl("apply", "-f", SEED.toString());
+        assertThat(kubectl("get", "svc", "myapp", "-o", "jsonpath={.spec.selector}")).contains("\"version\":\"v1\"");
+        awaitNoReadyEndpoints();
+
+        CliRun.Result status = cli.run("status", "--app", "myapp");
+        assertThat(status.exitCode()).as(status.toString()).isEqualTo(1);
+        assertThat(status.out()).contains("NOT SERVING", "endpoints  none");
+        assertThat(status.err()).contains("selects no ready pods of green",
+                "selector key version=v1 matches no pod of green");
+        CliRun.Result json = cli.run("status", "--app", "myapp", "-o", "json");
+        assertThat(json.exitCode()).as(json.toString()).isEqualTo(1);
+        JsonNode doc = new ObjectMapper().readTree(json.out());
+        assertThat(doc.get("serving").asBoolean()).isFalse();
+        assertThat(doc.get("endpoints")).isEmpty();
+        assertThat(doc.get("problem").asText()).contains("version=v1");
+
+        CliRun.Result repair = cli.run("switch", "--app", "myapp", "--to", "green");
+        assertThat(repair.exitCode()).as(repair.toString()).isZero();
+        assertThat(repair.out() + repair.err()).doesNotContain("nothing to do")
+                .contains("removed stray selector key version=v1", "reaches green's pods again");
+        assertThat(readyEndpointPods()).hasSize(10).allMatch(p -> p.startsWith("myapp-green-"));
+        CliRun.Result fine = cli.run("status", "--app", "myapp", "-o", "json");
+        assertThat(fine.exitCode()).as(fine.toString()).isZero();
+        assertThat(new ObjectMapper().readTree(fine.out()).get("endpoints")).hasSize(10)
+                .allSatisfy(e -> assertThat(e.get("color").asText()).isEqualTo("green"));
+
+        // again, then a rollback and a new switch: each write leaves the Service on the target's ready pods
+        kubectl("apply", "-f", SEED.toString());
+        ok("rollback", "--app", "myapp");
+        assertThat(readyEndpointPods()).hasSize(10).allMatch(p -> p.startsWith("myapp-blue-"));
+        kubectl("apply", "-f", SEED.toString());
+        CliRun.Result again = ok("switch", "--app", "myapp", "--to", "green", "--approved-by", "alice",
+                "--scale-down-delay", "0");
+        assertThat(again.out()).contains("now selects green", "reaches 10 ready pods of green");
+        assertThat(readyEndpointPods()).hasSize(10).allMatch(p -> p.startsWith("myapp-green-"));
+        assertThat(kubectl("get", "svc", "myapp", "-o", "jsonpath={.spec.selector}")).doesNotContain("version");
+    }
+
+    private CliRun.Result ok(String... args) {
+        CliRun.Result r = cli.run(args);
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        return r;
+    }
+
+    /** The pods users reach, as kubectl shows them. */
+    private List<String> readyEndpointPods() throws Exception {
+        String out = kubectl("get", "endpointslices", "-l", "kubernetes.io/service-name=myapp", "-o",
+                "jsonpath={range .items[*].endpoints[?(@.conditions.ready==true)]}{.targetRef.name}{\"\\n\"}{end}");
+        return out.lines().filter(l -> !l.isBlank()).toList();
+    }
+
+    private void awaitNoReadyEndpoints() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!readyEndpointPods().isEmpty()) {
+            assertThat(System.nanoTime() < deadline).as("the endpoints emptied after the re-apply").isTrue();
+            Thread.sleep(100);
+        }
+    }
+
+    private String kubectl(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(kubectl, "--kubeconfig", cli.kubeconfig().toString(), "-n",
+                cli.namespace()));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(tmp, "kubectl", ".out");
+        Path err = Files.createTempFile(tmp, "kubectl", ".err");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("kubectl " + String.join(" ", args) + " hung");
+        }
+        assertThat(p.exitValue()).as("kubectl %s: %s", String.join(" ", args), Files.readString(err)).isZero();
+        return Files.readString(out);
+    }
+}
