@@ -66,6 +66,27 @@ final class Abandon {
         }
         // the release is gone, so is its announcement (kept until now: a rollback meanwhile takes the lock)
         new DeployAnnouncement(context).clear(state.service());
+        String preview = PreviewService.recorded(state);
+        if (preview != null) {
+            try {
+                // a preview left on the abandoned colour would select no pods: it shows the live colour instead
+                new PreviewService(context).moveOff(state, preview, idle, state.liveColor());
+            } catch (BlueGreenException e) {
+                context.listener().warn("preview Service " + preview + " could not be moved off the abandoned "
+                        + idle + " (" + e.getMessage() + "); it selects no pods until the next deploy is healthy");
+            }
+        }
+        String hpa = Labels.annotation(state.service(), StateKeys.HPA);
+        if (hpa != null) {
+            try {
+                // an HPA that was pointed at the abandoned colour by hand (or a lost follow-up) goes back to live
+                new Autoscaler(context).retarget(hpa, name, context.settings().deploymentName(state.app(),
+                        state.liveColor()));
+            } catch (BlueGreenException e) {
+                context.listener().warn("HorizontalPodAutoscaler " + hpa + " could not be checked (" + e.getMessage()
+                        + ")");
+            }
+        }
         return new AbandonResult(state.app(), state.liveColor(), idle, name, before[0]);
     }
 }

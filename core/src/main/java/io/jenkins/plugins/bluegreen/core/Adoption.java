@@ -84,6 +84,15 @@ final class Adoption {
         Futures.join(HealthWatch.start(context, app, ADOPTED_COLOR, colored, timeout));
         AppState ready = AppState.read(context, app, state.serviceName());
         new ServiceSelectorWrite(context).write(ready, ADOPTED_COLOR, HistoryEntry.ADOPT, null, buildUrl);
+        if (plan.sizing().hpa() != null) {
+            // the adopted Deployment's autoscaler follows its traffic to the colour (Autoscaler)
+            try {
+                new Autoscaler(context).retarget(plan.sizing().hpa(), plan.source().getMetadata().getName(), name);
+            } catch (BlueGreenException e) {
+                context.listener().warn("HorizontalPodAutoscaler " + plan.sizing().hpa() + " still scales "
+                        + plan.source().getMetadata().getName() + " (" + e.getMessage() + "): point it at " + name);
+            }
+        }
         List<String> leftRunning = plan.otherMatches();
         if (!leftRunning.isEmpty()) {
             context.listener().warn("left running (no longer selected by Service " + state.serviceName() + "): "

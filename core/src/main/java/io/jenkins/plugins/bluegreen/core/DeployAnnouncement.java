@@ -46,10 +46,21 @@ final class DeployAnnouncement {
      * @throws StaleObjectException when the Service changed since {@code read}: read again and decide again
      */
     Service announce(Service read, Color idle, String holder) {
+        return announce(read, idle, holder, null, null);
+    }
+
+    /** Also records the release's preview Service and the live colour's HPA (when known) in the same write. */
+    Service announce(Service read, Color idle, String holder, String previewService, String hpa) {
         String value = value(idle, context.clock().instant(), holder);
         Map<String, String> annotations = new LinkedHashMap<>(
                 read.getMetadata().getAnnotations() == null ? Map.of() : read.getMetadata().getAnnotations());
         annotations.put(StateKeys.DEPLOYING, value);
+        if (previewService != null) {
+            annotations.put(StateKeys.APP_PREVIEW_SERVICE, previewService);
+        }
+        if (hpa != null) {
+            annotations.put(StateKeys.HPA, hpa);
+        }
         Service announced = new ServiceBuilder(read).editMetadata().withAnnotations(annotations).endMetadata().build();
         Service stored = context.cluster().update(announced, s -> value.equals(on(s)));
         context.listener().info("announced the deploy into " + idle + " on Service " + read.getMetadata().getName()

@@ -68,7 +68,8 @@ final class DeployIdleColor {
             try {
                 // before the idle colour is touched, and guarded by the read that chose it: a rollback without the
                 // lock either sees it or has its own Service write refused (DeployAnnouncement)
-                seen = new DeployAnnouncement(context).announce(seen, plan.idle(), request.holder());
+                seen = new DeployAnnouncement(context).announce(seen, plan.idle(), request.holder(),
+                        request.previewService(), plan.sizing().hpa());
                 break;
             } catch (StaleObjectException changed) {
                 if (attempt >= ANNOUNCE_ATTEMPTS) {
@@ -90,6 +91,10 @@ final class DeployIdleColor {
             }
         }
         AppState state = plan.state();
+        if (request.previewService() != null) {
+            // the preview never shows a colour while it is being deployed: back to the live colour until healthy
+            new PreviewService(context).moveOff(state, request.previewService(), plan.idle(), plan.live());
+        }
         // Rollback tells "deployed since the last traffic change" by comparing deployed-at with the history; an
         // adoption just recorded a change, so the release is stamped after it (and after the announcement)
         Deployment desired = plan.desiredAt().apply(context.clock().instant().toString());

@@ -22,6 +22,11 @@ final class JsonPatchOps {
         return this;
     }
 
+    JsonPatchOps replace(String path, String value) {
+        ops.addObject().put("op", "replace").put("path", path).put("value", value);
+        return this;
+    }
+
     JsonPatchOps remove(String path) {
         ops.addObject().put("op", "remove").put("path", path);
         return this;

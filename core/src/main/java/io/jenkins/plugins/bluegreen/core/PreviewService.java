@@ -41,6 +41,33 @@ final class PreviewService {
         return liveService.equals(Labels.annotation(service, StateKeys.PREVIEW_OF));
     }
 
+    /**
+     * The app's preview Service, if any: recorded on the live Service by the deploy's announcement, else on a colour's
+     * Deployment (releases deployed before the Service recorded it).
+     */
+    static String recorded(AppState state) {
+        String onService = Labels.annotation(state.service(), StateKeys.APP_PREVIEW_SERVICE);
+        if (onService != null && !onService.isBlank()) {
+            return onService;
+        }
+        return state.deployments().values().stream().map(d -> Labels.annotation(d, StateKeys.PREVIEW_SERVICE))
+                .filter(n -> n != null && !n.isBlank()).findFirst().orElse(null);
+    }
+
+    /**
+     * Moves an existing preview that selects {@code from} to {@code to}; creates nothing. For a colour about to be
+     * rewritten or scaled to zero: the preview then shows the live colour (the documented fallback) instead.
+     */
+    void moveOff(AppState state, String previewName, Color from, Color to) {
+        Service existing = context.cluster().service(previewName).orElse(null);
+        if (existing == null || !isPreviewOf(existing, state.serviceName()) || existing.getSpec() == null
+                || existing.getSpec().getSelector() == null
+                || !from.label().equals(existing.getSpec().getSelector().get(context.settings().colorLabelKey()))) {
+            return;
+        }
+        pointAt(state, previewName, to);
+    }
+
     void pointAt(AppState state, String previewName, Color color) {
         if (previewName.equals(state.serviceName())) {
             context.listener().warn("preview Service " + previewName + " is the live Service; not touching it");

@@ -13,6 +13,12 @@ final class StateKeys {
      * the switch's Service write or by abandon. While present, rollback takes the deploy lock (its slow path).
      */
     static final String DEPLOYING = PREFIX + "deploying";
+    /**
+     * The preview Service and the HorizontalPodAutoscaler of the app, recorded by the deploy's announcement so that
+     * every later traffic change (switch, either rollback, abandon) finds them on the one object it always reads.
+     */
+    static final String APP_PREVIEW_SERVICE = PREFIX + "preview-service";
+    static final String HPA = PREFIX + "hpa";
 
     // on a colour Deployment
     static final String REVISION = PREFIX + "revision";

@@ -121,12 +121,27 @@ final class SwitchTraffic {
                     + "is scheduled): scale it down by hand when a rollback is no longer wanted",
                     () -> scaleDown.schedule(state.app(), from, scaleDownDelay, read.deployment(from).orElse(null)));
         }
-        String preview = state.deployment(target).map(d -> Labels.annotation(d, StateKeys.PREVIEW_SERVICE)).orElse(null);
+        String preview = state.deployment(target).map(d -> Labels.annotation(d, StateKeys.PREVIEW_SERVICE))
+                .orElseGet(() -> PreviewService.recorded(state));
         if (preview != null) {
             // the preview follows the traffic, so it never selects a colour that is about to be scaled down
             followUp("pointing preview Service " + preview + " at " + target, preview + " keeps its selector",
                     () -> {
                         new PreviewService(context).pointAt(state, preview, target);
+                        return null;
+                    });
+        }
+        String hpa = Labels.annotation(state.service(), StateKeys.HPA);
+        if (hpa != null && from != null) {
+            String fromName = context.settings().deploymentName(state.app(), from);
+            // the autoscaling follows the traffic: the colour left is kept for a rollback, not scaled by the HPA
+            followUp("retargeting HorizontalPodAutoscaler " + hpa + " to " + targetName, hpa + " still scales "
+                    + fromName + ": point its scaleTargetRef at " + targetName + " by hand",
+                    () -> {
+                        if (!new Autoscaler(context).retarget(hpa, fromName, targetName)) {
+                            context.listener().warn("HorizontalPodAutoscaler " + hpa + " does not scale " + fromName
+                                    + " (gone, or pointed elsewhere by someone): not retargeted to " + targetName);
+                        }
                         return null;
                     });
         }
