@@ -96,9 +96,7 @@ final class ServiceEndpoints {
                     .withLabel(SERVICE_NAME_LABEL, state.serviceName())
                     .watch(new ListOptionsBuilder().withResourceVersion(fromVersion).build(), watcher);
         } catch (RuntimeException refused) {
-            if (ApiFailures.isForbidden(refused)) {
-                throw ApiFailures.translate(refused, "watching the EndpointSlices of Service " + state.serviceName());
-            }
+            // refused (or forbidden: the watch verb is a recommendation, not a need) — list again shortly instead
             pause(deadline);
             return last;
         }

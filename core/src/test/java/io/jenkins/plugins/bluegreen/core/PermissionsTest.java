@@ -110,6 +110,12 @@ class PermissionsTest {
 
     private static Observed everyOperation(String ns, RecordingListener listener) {
         new SimApps(SIM.client(), ns).seedUnadopted("myapp", 2, "myapp:1");
+        // an autoscaler on the app: adoption and every traffic change point it at the live colour
+        SIM.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).resource(
+                new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
+                        .withNewMetadata().withName("myapp").endMetadata().withNewSpec().withMinReplicas(2)
+                        .withMaxReplicas(4).withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment")
+                        .withName("myapp-v1").endScaleTargetRef().endSpec().build()).create();
         try (KubernetesClient client = SIM.sim().newClient(ns, token)) {
             BlueGreen engine = BlueGreen.builder(client).namespace(ns).listener(listener).build();
             engine.status("myapp");
@@ -156,7 +162,11 @@ class PermissionsTest {
                 .map(d -> key(d.apiGroup(), d.rbacResource(), d.verb())).collect(Collectors.toCollection(TreeSet::new));
         Set<String> granted = grants().map(g -> key((String) g.get()[1], (String) g.get()[2], (String) g.get()[3]))
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(used).isEqualTo(granted);
+        // watching EndpointSlices is only needed when the endpoints controller has not caught up with a selector
+        // write by the time the engine lists them, which kube-sim's in-process controller rarely allows
+        Set<String> mayGoUnused = Set.of(key("discovery.k8s.io", "endpointslices", "watch"));
+        assertThat(used).isSubsetOf(granted);
+        assertThat(granted.stream().filter(g -> !used.contains(g)).toList()).isSubsetOf(mayGoUnused);
         assertThat(mine.stream().filter(d -> !d.allowed() && d.namespace().equals(ns)))
                 .as("refused in the app's namespace").isEmpty();
     }
@@ -187,7 +197,10 @@ class PermissionsTest {
         Runnable restore = revoke(ns, kind, group, resource, verb);
         try {
             String needs = "forbidden: needs verb " + verb + " on resource " + resource;
-            if (resource.equals("horizontalpodautoscalers")) {
+            if (resource.equals("endpointslices") && verb.equals("watch")) {
+                // recommended, not needed: without it the engine lists the slices again until they are right
+                everyOperation(ns);
+            } else if (resource.equals("horizontalpodautoscalers")) {
                 // optional: sizing falls back to the live Deployment, and says why
                 assertThat(everyOperation(ns).warnings()).anyMatch(w -> w.contains(needs));
             } else if (resource.equals("namespaces")) {
