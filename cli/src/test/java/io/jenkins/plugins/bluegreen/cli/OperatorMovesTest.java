@@ -98,6 +98,73 @@ class OperatorMovesTest {
         assertThat(kubectl("get", "svc", "myapp", "-o", "jsonpath={.spec.selector}")).doesNotContain("version");
     }
 
+    @Test
+    void thePreviewSelectsTheIdleColourOnlyOnceHealthyAndTheLiveColourAfterEveryOtherOperation() throws Exception {
+        ok("deploy", "--app", "myapp", "--image", "example.org/myapp:2.0", "--preview-service", "myapp-preview");
+        awaitEndpoints("myapp-preview", "myapp-green-");
+        ok("switch", "--app", "myapp", "--approved-by", "alice", "--scale-down-delay", "0");
+        awaitEndpoints("myapp-preview", "myapp-green-");
+
+        // (b) back to the adopted blue, which was deployed without the preview: the preview follows
+        ok("rollback", "--app", "myapp");
+        awaitEndpoints("myapp-preview", "myapp-blue-");
+        // the next deploy rewrites green: its smoke tests never reach the rolled-back release or half a rollout
+        ok("deploy", "--app", "myapp", "--image", "example.org/myapp:3.0", "--preview-service", "myapp-preview",
+                "--no-wait");
+        assertThat(allEndpointPods("myapp-preview")).noneMatch(p -> p.startsWith("myapp-green-"));
+        ok("await", "--app", "myapp");
+        awaitEndpoints("myapp-preview", "myapp-green-");
+
+        // (a) abandoned: the preview does not stay on the colour scaled to zero
+        ok("rollback", "--app", "myapp");
+        awaitEndpoints("myapp-preview", "myapp-blue-");
+    }
+
+    @Test
+    void theAutoscalerFollowsTheLiveColourThroughAdoptionSwitchRollbackAndAbandon() throws Exception {
+        Path hpa = tmp.resolve("hpa.yaml");
+        Files.writeString(hpa, String.join("\n", "apiVersion: autoscaling/v2", "kind: HorizontalPodAutoscaler",
+                "metadata: {name: myapp}", "spec:", "  minReplicas: 2", "  maxReplicas: 20",
+                "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: myapp-v1}", ""));
+        kubectl("apply", "-f", hpa.toString());
+
+        ok("deploy", "--app", "myapp", "--image", "example.org/myapp:2.0");
+        assertThat(hpaTarget()).isEqualTo("myapp-blue");
+        ok("switch", "--app", "myapp", "--approved-by", "alice", "--scale-down-delay", "0");
+        assertThat(hpaTarget()).isEqualTo("myapp-green");
+        ok("rollback", "--app", "myapp");
+        assertThat(hpaTarget()).isEqualTo("myapp-blue");
+        ok("deploy", "--app", "myapp", "--image", "example.org/myapp:3.0");
+        assertThat(hpaTarget()).as("the unapproved colour is not autoscaled").isEqualTo("myapp-blue");
+        ok("rollback", "--app", "myapp");
+        assertThat(hpaTarget()).isEqualTo("myapp-blue");
+    }
+
+    private String hpaTarget() throws Exception {
+        return kubectl("get", "hpa", "myapp", "-o", "jsonpath={.spec.scaleTargetRef.name}").trim();
+    }
+
+    /** Waits until the Service's endpoints are all ready and all named {@code prefix}… (the controller's step). */
+    private void awaitEndpoints(String service, String prefix) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            List<String> all = allEndpointPods(service);
+            List<String> ready = readyEndpointPods(service);
+            if (!all.isEmpty() && all.size() == ready.size() && all.stream().allMatch(p -> p.startsWith(prefix))) {
+                return;
+            }
+            assertThat(System.nanoTime() < deadline).as("%s's endpoints %s become %s* only", service, all, prefix)
+                    .isTrue();
+            Thread.sleep(100);
+        }
+    }
+
+    private List<String> allEndpointPods(String service) throws Exception {
+        String out = kubectl("get", "endpointslices", "-l", "kubernetes.io/service-name=" + service, "-o",
+                "jsonpath={range .items[*].endpoints[*]}{.targetRef.name}{\"\\n\"}{end}");
+        return out.lines().filter(l -> !l.isBlank()).toList();
+    }
+
     private CliRun.Result ok(String... args) {
         CliRun.Result r = cli.run(args);
         assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -106,7 +173,11 @@ class OperatorMovesTest {
 
     /** The pods users reach, as kubectl shows them. */
     private List<String> readyEndpointPods() throws Exception {
-        String out = kubectl("get", "endpointslices", "-l", "kubernetes.io/service-name=myapp", "-o",
+        return readyEndpointPods("myapp");
+    }
+
+    private List<String> readyEndpointPods(String service) throws Exception {
+        String out = kubectl("get", "endpointslices", "-l", "kubernetes.io/service-name=" + service, "-o",
                 "jsonpath={range .items[*].endpoints[?(@.conditions.ready==true)]}{.targetRef.name}{\"\\n\"}{end}");
         return out.lines().filter(l -> !l.isBlank()).toList();
     }

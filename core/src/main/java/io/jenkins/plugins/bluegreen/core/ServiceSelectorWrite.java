@@ -91,7 +91,7 @@ final class ServiceSelectorWrite {
         warnStrayKeys(state, target);
         context.listener().info("Service " + state.serviceName() + " now selects " + target
                 + (state.liveColor() == null ? "" : " (was " + state.liveColor() + ")"));
-        confirmServing(state, target);
+        confirmServing(state, target, true);
         return written;
     }
 
@@ -135,7 +135,7 @@ final class ServiceSelectorWrite {
                 }
             }
         }
-        confirmServing(current, target);
+        confirmServing(current, target, repaired);
         return repaired;
     }
 
@@ -153,9 +153,24 @@ final class ServiceSelectorWrite {
     }
 
     /** Waits until the Service's endpoints are {@code target}'s pods, at least its desired number ready. */
-    private void confirmServing(AppState state, Color target) {
+    private void confirmServing(AppState state, Color target, boolean written) {
         int desired = state.deployment(target).map(d -> new DeploymentView(d).desiredReplicas()).orElse(1);
-        ServingStatus serving = new ServiceEndpoints(context).confirm(state, target, desired);
+        ServingStatus serving;
+        try {
+            serving = new ServiceEndpoints(context).confirm(state, target, desired);
+        } catch (NotServingException | PermissionDeniedException known) {
+            throw known;
+        } catch (BlueGreenException unread) {
+            if (!written) {
+                throw unread;
+            }
+            // the write is done and recorded; only what users get is unknown — not "not done"
+            throw new UncertainOutcomeException("confirming that Service " + state.serviceName() + " reaches "
+                    + target + "'s ready pods", "its selector was written (" + target + ") and recorded, but its "
+                    + "EndpointSlices could not be read (" + unread.getMessage() + "); run `kubectl -n "
+                    + context.namespace() + " get endpointslices -l " + ServiceEndpoints.SERVICE_NAME_LABEL + "="
+                    + state.serviceName() + "` and check that they list " + target + "'s pods, ready", unread);
+        }
         context.listener().info("Service " + state.serviceName() + " reaches " + serving.ready(target) + " ready pods of "
                 + target);
     }

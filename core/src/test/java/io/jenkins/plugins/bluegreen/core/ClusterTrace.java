@@ -53,6 +53,8 @@ final class ClusterTrace implements AutoCloseable {
     private final long startVersion;
     private final Stream<Service> services;
     private final Stream<Deployment> deployments;
+    private final Stream<io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice> slices;
+    private final Stream<io.fabric8.kubernetes.api.model.Pod> pods;
     private volatile boolean closed;
     private final ScheduledFuture<?> refresher;
 
@@ -61,15 +63,25 @@ final class ClusterTrace implements AutoCloseable {
         this.namespace = namespace;
         services = new Stream<>("Service", () -> client.services().inNamespace(namespace));
         deployments = new Stream<>("Deployment", () -> client.apps().deployments().inNamespace(namespace));
+        // the endpoints and the pods too: what users get is judged from the EndpointSlices against the pods
+        slices = new Stream<>("EndpointSlice", () -> client.discovery().v1().endpointSlices().inNamespace(namespace));
+        pods = new Stream<>("Pod", () -> client.pods().inNamespace(namespace));
         String servicesListed = services.list(true);
         String deploymentsListed = deployments.list(true);
-        startVersion = Math.max(rv(servicesListed), rv(deploymentsListed));
+        String slicesListed = slices.list(true);
+        String podsListed = pods.list(true);
+        startVersion = Math.max(Math.max(rv(servicesListed), rv(deploymentsListed)),
+                Math.max(rv(slicesListed), rv(podsListed)));
         // each watch starts where its list ended, so nothing between the list and the watch is missed
         services.watchFrom(servicesListed);
         deployments.watchFrom(deploymentsListed);
+        slices.watchFrom(slicesListed);
+        pods.watchFrom(podsListed);
         refresher = REFRESH.scheduleWithFixedDelay(() -> {
             services.refresh();
             deployments.refresh();
+            slices.refresh();
+            pods.refresh();
         }, 300, 300, TimeUnit.MILLISECONDS);
     }
 
@@ -253,6 +265,11 @@ final class ClusterTrace implements AutoCloseable {
                             .append(status.getAvailableReplicas()).append(']');
                 }
             }
+            if (o instanceof io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice slice) {
+                out.append(" endpoints=").append(slice.getEndpoints() == null ? "[]" : slice.getEndpoints().stream()
+                        .map(e -> (e.getTargetRef() == null ? "?" : e.getTargetRef().getName())
+                                + (Boolean.TRUE.equals(e.getConditions().getReady()) ? "" : "(not ready)")).toList());
+            }
             out.append('\n');
         }
         return out.toString();
@@ -272,6 +289,8 @@ final class ClusterTrace implements AutoCloseable {
         refresher.cancel(false);
         services.close();
         deployments.close();
+        slices.close();
+        pods.close();
     }
 
     KubernetesClient client() {

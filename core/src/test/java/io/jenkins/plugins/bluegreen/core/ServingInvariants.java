@@ -1,7 +1,9 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -45,6 +47,19 @@ final class ServingInvariants {
             }
             Service service = (Service) state.get("Service/" + serviceName);
             if (service == null) {
+                continue;
+            }
+            if (version.object() instanceof EndpointSlice slice && !version.deleted()
+                    && serviceName.equals(label(slice, SERVICE_NAME)) && selectedColor(service) != null) {
+                // judged when the endpoints change: they follow the Service and the pods by a controller's step, so
+                // at the versions of those they may still show the state just before
+                String problem = endpointsProblem(slice, state, app, selectedColor(service));
+                if (problem != null) {
+                    problems.add(problem + " (at resourceVersion " + version.resourceVersion() + ")");
+                }
+                continue;
+            }
+            if (!(version.object() instanceof Service) && !(version.object() instanceof Deployment)) {
                 continue;
             }
             String at = " (at resourceVersion " + version.resourceVersion() + ", after " + key
@@ -102,7 +117,78 @@ final class ServingInvariants {
                         + view.progress(serving).summary() + " of " + view.desiredReplicas());
             }
         }
+        problems.addAll(endpointsAtRest(client, namespace, app, serviceName, serving));
         return problems;
+    }
+
+    /** At rest the endpoints controller has caught up: the slices are exactly the serving colour's ready pods. */
+    private static List<String> endpointsAtRest(KubernetesClient client, String namespace, String app,
+                                                String serviceName, Color serving) {
+        String[] last = {null};
+        try {
+            Eventually.until(java.time.Duration.ofSeconds(5), () -> {
+                Map<String, HasMetadata> state = new HashMap<>();
+                client.pods().inNamespace(namespace).list().getItems().forEach(p -> state.put(ClusterTrace.key(p), p));
+                List<EndpointSlice> slices = client.discovery().v1().endpointSlices().inNamespace(namespace)
+                        .withLabel(SERVICE_NAME, serviceName).list().getItems();
+                last[0] = slices.isEmpty() ? "Service " + serviceName + " has no EndpointSlice" : null;
+                for (EndpointSlice slice : slices) {
+                    String problem = endpointsProblem(slice, state, app, serving);
+                    last[0] = problem != null ? problem : last[0];
+                }
+                return last[0] == null;
+            });
+            return List.of();
+        } catch (AssertionError notWithin) {
+            return List.of(last[0] + " (at rest)");
+        }
+    }
+
+    static final String SERVICE_NAME = "kubernetes.io/service-name";
+
+    /**
+     * The Service's endpoints must be exactly the serving colour's ready pods: every endpoint a pod of that colour,
+     * and the ready ones exactly the colour's ready pods (not terminating) — a stray selector key, a stale slice or a
+     * pod of no colour all break it. Null when it holds.
+     */
+    static String endpointsProblem(EndpointSlice slice, Map<String, HasMetadata> state, String app, Color serving) {
+        String prefix = BlueGreenSettings.defaults().deploymentName(app, serving) + "-";
+        java.util.Set<String> readyEndpoints = new java.util.TreeSet<>();
+        for (var endpoint : slice.getEndpoints() == null ? List.<io.fabric8.kubernetes.api.model.discovery.v1.Endpoint>of()
+                : slice.getEndpoints()) {
+            String pod = endpoint.getTargetRef() == null ? String.valueOf(endpoint.getAddresses())
+                    : endpoint.getTargetRef().getName();
+            if (!pod.startsWith(prefix)) {
+                return "the live Service's endpoints list pod " + pod + ", which is not a pod of the serving colour "
+                        + serving;
+            }
+            if (Boolean.TRUE.equals(endpoint.getConditions().getReady())) {
+                readyEndpoints.add(pod);
+            }
+        }
+        java.util.Set<String> readyPods = new java.util.TreeSet<>();
+        for (HasMetadata o : state.values()) {
+            if (o instanceof Pod pod && serving.label().equals(label(pod, BlueGreenSettings.DEFAULT_COLOR_LABEL_KEY))
+                    && pod.getMetadata().getName().startsWith(prefix) && pod.getMetadata().getDeletionTimestamp() == null
+                    && isReady(pod)) {
+                readyPods.add(pod.getMetadata().getName());
+            }
+        }
+        if (!readyEndpoints.equals(readyPods)) {
+            return "the live Service's ready endpoints " + readyEndpoints + " are not the ready pods of the serving "
+                    + "colour " + serving + " " + readyPods;
+        }
+        return null;
+    }
+
+    private static boolean isReady(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getPodIP() != null && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static String label(HasMetadata o, String key) {
+        return o.getMetadata().getLabels() == null ? null : o.getMetadata().getLabels().get(key);
     }
 
     static Color selectedColor(Service service) {
