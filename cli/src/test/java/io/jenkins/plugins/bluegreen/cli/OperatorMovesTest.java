@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,17 @@ class OperatorMovesTest {
         client.apps().deployments().inNamespace(cli.namespace()).withName("myapp-v1").waitUntilCondition(
                 d -> d != null && d.getStatus() != null && Integer.valueOf(10).equals(d.getStatus().getReadyReplicas()),
                 30, TimeUnit.SECONDS);
+    }
+
+    /** The seed's NodePort is cluster-wide: the next test's seed needs it free. */
+    @AfterEach
+    void freeTheNodePort() {
+        if (cli == null) {
+            return; // skipped: no kubectl
+        }
+        client.services().inNamespace(cli.namespace()).withName("myapp").delete();
+        client.services().inNamespace(cli.namespace()).withName("myapp").waitUntilCondition(s -> s == null, 20,
+                TimeUnit.SECONDS);
     }
 
     @Test
