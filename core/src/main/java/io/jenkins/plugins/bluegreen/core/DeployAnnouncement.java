@@ -45,10 +45,6 @@ final class DeployAnnouncement {
      * @return the Service as stored
      * @throws StaleObjectException when the Service changed since {@code read}: read again and decide again
      */
-    Service announce(Service read, Color idle, String holder) {
-        return announce(read, idle, holder, null, null);
-    }
-
     /** Also records the release's preview Service and the live colour's HPA (when known) in the same write. */
     Service announce(Service read, Color idle, String holder, String previewService, String hpa) {
         String value = value(idle, context.clock().instant(), holder);
@@ -60,6 +56,8 @@ final class DeployAnnouncement {
         }
         if (hpa != null) {
             annotations.put(StateKeys.HPA, hpa);
+        } else {
+            annotations.remove(StateKeys.HPA); // none scales the live colour (any more): nothing to retarget
         }
         Service announced = new ServiceBuilder(read).editMetadata().withAnnotations(annotations).endMetadata().build();
         Service stored = context.cluster().update(announced, s -> value.equals(on(s)));

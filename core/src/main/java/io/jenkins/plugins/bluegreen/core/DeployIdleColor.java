@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -69,7 +70,7 @@ final class DeployIdleColor {
                 // before the idle colour is touched, and guarded by the read that chose it: a rollback without the
                 // lock either sees it or has its own Service write refused (DeployAnnouncement)
                 seen = new DeployAnnouncement(context).announce(seen, plan.idle(), request.holder(),
-                        request.previewService(), plan.sizing().hpa());
+                        request.previewService(), plan.liveHpa());
                 break;
             } catch (StaleObjectException changed) {
                 if (attempt >= ANNOUNCE_ATTEMPTS) {
@@ -123,7 +124,7 @@ final class DeployIdleColor {
      * @param desiredAt  the idle colour's Deployment for a given deploy time
      */
     private record Plan(AppState state, Adoption.Plan adoption, Color live, Color idle, ReplicaSizing sizing,
-                        Function<String, Deployment> desiredAt) { }
+                        Function<String, Deployment> desiredAt, String liveHpa) { }
 
     private Plan plan(DeployRequest request, Deployment manifest) {
         BlueGreenSettings settings = context.settings();
@@ -144,15 +145,22 @@ final class DeployIdleColor {
                     + settings.deploymentName(request.app(), live) + " does not exist, so there is no pod template to "
                     + "put the image in", "deploy with a manifest instead");
         }
-        ReplicaSizing sizing = ReplicaSizing.decide(request.replicas(), liveDeployment,
-                context.cluster().autoscalers(context.listener()::warn), manifest);
+        List<io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler> autoscalers =
+                context.cluster().autoscalers(context.listener()::warn);
+        ReplicaSizing sizing = ReplicaSizing.decide(request.replicas(), liveDeployment, autoscalers, manifest);
+        // the HPA of the live colour follows the traffic whatever sized this colour (Autoscaler)
+        String liveHpa = liveDeployment == null ? null : autoscalers.stream()
+                .filter(h -> h.getSpec() != null && h.getSpec().getScaleTargetRef() != null
+                        && "Deployment".equals(h.getSpec().getScaleTargetRef().getKind())
+                        && liveDeployment.getMetadata().getName().equals(h.getSpec().getScaleTargetRef().getName()))
+                .map(h -> h.getMetadata().getName()).findFirst().orElse(null);
         Deployment template = manifest != null ? manifest : liveDeployment;
         Function<String, Deployment> desiredAt = deployedAt -> new IdleDeploymentPlan(request.app(), idle,
                 context.namespace(), settings, state.stableSelector(), template, manifest != null, request.image(),
                 request.container(), sizing.replicas(), request.revision(), request.buildUrl(), deployedAt,
                 state.serviceName(), request.previewService()).desired();
         desiredAt.apply(context.clock().instant().toString()); // validates before any write
-        return new Plan(state, adoptionPlan, live, idle, sizing, desiredAt);
+        return new Plan(state, adoptionPlan, live, idle, sizing, desiredAt, liveHpa);
     }
 
     /** Reads and decides again while holding the lock; gives the lock back if the request no longer makes sense. */

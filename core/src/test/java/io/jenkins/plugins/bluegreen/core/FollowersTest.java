@@ -95,6 +95,21 @@ class FollowersTest {
         assertThat(hpaTarget()).isEqualTo("myapp-blue");
     }
 
+    @Test
+    void theHpaIsFollowedEvenWhenTheReleaseIsSizedByHand() {
+        SIM.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).resource(
+                new HorizontalPodAutoscalerBuilder().withNewMetadata().withName("myapp-hpa").endMetadata()
+                        .withNewSpec().withMinReplicas(2).withMaxReplicas(10).withNewScaleTargetRef()
+                        .withApiVersion("apps/v1").withKind("Deployment").withName("myapp-blue").endScaleTargetRef()
+                        .endSpec().build()).create();
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").replicas(3).holder(HOLDER).build());
+        blueGreen.awaitHealthy("myapp", null, Duration.ofSeconds(20));
+
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build());
+
+        assertThat(hpaTarget()).isEqualTo("myapp-green");
+    }
+
     private String hpaTarget() {
         return SIM.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).withName("myapp-hpa")
                 .get().getSpec().getScaleTargetRef().getName();
