@@ -192,8 +192,11 @@ final class ServiceEndpoints {
      * green"; null when every key matches the colour's pod template (or the colour's Deployment was not read).
      */
     String selectorMismatch(AppState state, Color color) {
-        Deployment deployment = state.deployment(color).orElse(null);
-        Map<String, String> selector = state.selector();
+        return mismatch(state.selector(), state.deployment(color).orElse(null), color);
+    }
+
+    /** The first key of {@code selector} that {@code deployment}'s pod template lacks, as a sentence; null if none. */
+    static String mismatch(Map<String, String> selector, Deployment deployment, Color color) {
         if (deployment == null || selector == null) {
             return null;
         }

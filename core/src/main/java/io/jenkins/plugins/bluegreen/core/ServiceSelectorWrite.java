@@ -187,14 +187,7 @@ final class ServiceSelectorWrite {
 
     /** The first key of {@code owned} that {@code target}'s pod template lacks, as a sentence; null if none. */
     private String mismatch(AppState state, Color target, Map<String, String> owned) {
-        Deployment deployment = state.deployment(target).orElse(null);
-        if (deployment == null) {
-            return null;
-        }
-        Map<String, String> podLabels = ServiceEndpoints.podLabels(deployment);
-        return owned.entrySet().stream().filter(e -> !e.getValue().equals(podLabels.get(e.getKey()))).findFirst()
-                .map(e -> "selector key " + e.getKey() + "=" + e.getValue() + " matches no pod of " + target)
-                .orElse(null);
+        return ServiceEndpoints.mismatch(owned, state.deployment(target).orElse(null), target);
     }
 
     private void warnStrayKeys(AppState state, Color target) {
