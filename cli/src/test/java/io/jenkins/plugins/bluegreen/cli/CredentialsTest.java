@@ -120,7 +120,9 @@ class CredentialsTest {
     @Test
     void aRefusedWatchIsOneLineOnStderrWithoutTheLibrarysStackTrace() throws Exception {
         Path kc = kubeconfig("jenkins.kubeconfig", SIM.sim().kubeconfig(TOKEN));
-        ok(kc, "deploy", "--app", Seed.APP, "--image", Seed.V2, "--no-wait");
+        // never ready, so the wait cannot end on the informer's first list before its watch is refused
+        SIM.sim().scripts().image("example.org/myapp:never-ready", io.jenkins.plugins.bluegreen.kubesim.PodScript.NEVER_READY);
+        ok(kc, "deploy", "--app", Seed.APP, "--image", "example.org/myapp:never-ready", "--no-wait");
         io.fabric8.kubernetes.api.model.rbac.Role role = admin.rbac().roles().inNamespace(ns)
                 .withName("bluegreen-deploy").get();
         role.getRules().stream().filter(r -> r.getResources().contains("pods"))
