@@ -9,9 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
- * The demo's stand-in for Jenkins' {@code input} step: Proceed or Abort, asked at the terminal unless {@code --yes}
- * or {@code --abort} answered already. No answer (stdin closed, or no terminal at all — see {@link BlueGreenCli})
- * counts as Abort: the safe side of a gate is to leave live traffic alone, and saying so beats hanging.
+ * The demo's stand-in for Jenkins' {@code input} step: Proceed or Abort, read from stdin (a terminal or a pipe) unless
+ * {@code --yes} or {@code --abort} answered already. No answer (stdin at its end) counts as Abort: the safe side of a
+ * gate is to leave live traffic alone, and saying so beats hanging.
  */
 final class Approval {
 
@@ -47,11 +47,14 @@ final class Approval {
                         + "Pass --yes to approve or --abort to abort without being asked.");
                 return Decision.ABORT;
             }
-            switch (line.trim().toLowerCase(Locale.ROOT)) {
-                case "p", "proceed", "y", "yes" -> {
+            // what a person types: the button's word in any case, its first letter, yes/no, with stray punctuation
+            switch (line.strip().toLowerCase(Locale.ROOT).replaceAll("[.!\"']", "")) {
+                case "p", "proceed", "y", "yes", "ok", "approve" -> {
+                    out.println("> Proceed");
                     return Decision.PROCEED;
                 }
-                case "a", "abort", "n", "no" -> {
+                case "a", "abort", "n", "no", "cancel" -> {
+                    out.println("> Abort");
                     return Decision.ABORT;
                 }
                 default -> out.println("please answer Proceed or Abort (p/a)");

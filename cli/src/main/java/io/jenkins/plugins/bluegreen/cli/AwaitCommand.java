@@ -30,4 +30,9 @@ final class AwaitCommand extends EngineCommand {
                 Durations.format(healthy.elapsed()));
         return ExitCodes.OK;
     }
+
+    @Override
+    protected String leftBehind() {
+        return "nothing was written; the colour keeps rolling out, `bluegreen await --app " + app + "` waits again";
+    }
 }

@@ -29,8 +29,9 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Blue-green releases on Kubernetes: deploy the idle colour, await it healthy, switch traffic, "
                 + "roll back.",
         subcommands = {DeployCommand.class, AwaitCommand.class, SwitchCommand.class, RollbackCommand.class,
-                StatusCommand.class, SimCommand.class, DemoCommand.class},
-        footer = {"", "Exit codes: 0 done, 1 the operation failed, 2 invalid input (nothing changed), 3 aborted."})
+                ScaleDownCommand.class, StatusCommand.class, SimCommand.class, DemoCommand.class},
+        footer = {"", "Exit codes: 0 done, 1 the operation failed, 2 invalid input (nothing changed), 3 aborted, "
+                + "130 interrupted (Ctrl-C; it says what it left)."})
 public final class BlueGreenCli implements Runnable {
 
     @Mixin
@@ -44,11 +45,12 @@ public final class BlueGreenCli implements Runnable {
     private final CredentialMask secrets = new CredentialMask();
 
     /**
-     * The process' own environment. Stdin counts only when a person sits at a terminal: a prompt read from a
-     * pipe or /dev/null in CI would either hang or take a stray line as an approval.
+     * The process' own environment and stdin. A prompt reads stdin whether it is a terminal or a pipe
+     * ({@code echo Proceed | bluegreen demo}); stdin at its end without an answer ({@code </dev/null}, a closed pipe)
+     * counts as Abort, so CI never takes a stray line as an approval nor hangs on one it cannot give.
      */
     public BlueGreenCli() {
-        this(System.getenv(), System.console() != null ? System.in : InputStream.nullInputStream());
+        this(System.getenv(), System.in);
     }
 
     /**

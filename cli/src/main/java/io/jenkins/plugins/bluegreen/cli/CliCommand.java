@@ -22,18 +22,57 @@ abstract class CliCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
+        // Ctrl-C ends the JVM through its shutdown hooks (exit 130) without interrupting this thread: the hook is the
+        // one chance to say what the command leaves behind
+        Thread onCtrlC = new Thread(() -> {
+            String left = leftBehind();
+            if (left != null) {
+                err().println();
+                err().println(root.secrets().redact("interrupted: " + left));
+                err().flush();
+            }
+        }, "bluegreen-ctrl-c");
+        Runtime.getRuntime().addShutdownHook(onCtrlC);
         try {
             return execute();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return ExitCodes.report(e, err(), root.secrets());
         } catch (Exception e) {
+            if (e instanceof InterruptedException || Thread.currentThread().isInterrupted() || interruption(e)) {
+                // in-process (tests, embedding tools) an interrupt is the Ctrl-C
+                Thread.currentThread().interrupt();
+                String left = leftBehind();
+                err().println(root.secrets().redact("interrupted: " + (left == null ? "stopped" : left)));
+                err().flush();
+                return ExitCodes.INTERRUPTED;
+            }
             return ExitCodes.report(e, err(), root.secrets());
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onCtrlC);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: Ctrl-C arrived as the command ended
+            }
         }
+    }
+
+    private static boolean interruption(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+            if (c instanceof InterruptedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Does the work; returns an exit code from {@link ExitCodes}, or throws and lets the mapping decide. */
     protected abstract int execute() throws Exception;
+
+    /**
+     * What an interruption (Ctrl-C, exit 130) leaves in the cluster and how to go on, printed after
+     * {@code interrupted: }; null prints nothing (a command whose normal end is Ctrl-C).
+     */
+    protected String leftBehind() {
+        return "nothing was written";
+    }
 
     PrintWriter out() {
         return spec.commandLine().getOut();

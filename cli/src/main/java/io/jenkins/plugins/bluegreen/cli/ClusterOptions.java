@@ -62,6 +62,12 @@ public final class ClusterOptions {
     }
 
 
+    /** Where fabric8's auto-configuration finds a cluster without a kubeconfig: a pod, or an explicit master URL. */
+    private static boolean inCluster() {
+        return System.getenv("KUBERNETES_SERVICE_HOST") != null || System.getenv("KUBERNETES_MASTER") != null
+                || System.getProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY) != null;
+    }
+
     private String effectiveNamespace(Config config) {
         if (namespace != null) {
             if (namespace.isBlank()) {
@@ -105,7 +111,14 @@ public final class ClusterOptions {
                 throw new UserInputException("--context " + context + ": no kubeconfig found ($KUBECONFIG or "
                         + "~/.kube/config), so there are no contexts; pass --kubeconfig PATH");
             }
-            // No file at all: in-cluster service account, which fabric8 detects by itself.
+            if (!inCluster()) {
+                // fabric8 would go on to https://kubernetes.default.svc and fail with UnknownHostException
+                throw new UserInputException("no kubeconfig found, looked at " + String.join(", ",
+                        Config.getKubeconfigFilenames()) + " ($KUBECONFIG, else ~/.kube/config) and for an in-cluster "
+                        + "service account (KUBERNETES_SERVICE_HOST is not set); pass --kubeconfig PATH or set "
+                        + "KUBECONFIG");
+            }
+            // No file at all, inside a pod: its service account, which fabric8 detects by itself.
             return Config.autoConfigure(null);
         }
         // Like kubectl, the first file that names a current-context wins; contexts are merged.

@@ -30,6 +30,8 @@ import picocli.CommandLine.Option;
         description = {"Run the seed scenario end to end on an embedded kube-sim (no cluster needed): myapp v1 live "
                 + "with 10 replicas, v2 deployed into the idle colour and awaited, a Proceed/Abort gate, the switch, "
                 + "then a rollback, showing the Service selector and its endpoints' pods after each step.",
+                "The answer is read from stdin, a terminal or a pipe (echo Proceed | bluegreen demo): Proceed, p, yes "
+                + "or y approve; Abort, a, no or n abort; stdin ending without an answer counts as Abort.",
                 "Exits 3 when aborted. The global --kubeconfig/--context/-n options do not apply."})
 final class DemoCommand extends CliCommand {
 
@@ -113,6 +115,11 @@ final class DemoCommand extends CliCommand {
             finish(started, "done");
             return ExitCodes.OK;
         }
+    }
+
+    @Override
+    protected String leftBehind() {
+        return "the demo's embedded kube-sim stops with it; nothing outside it was touched";
     }
 
     /** Creates the seed objects and waits until v1 serves, as it would on a cluster before anyone deploys. */

@@ -81,4 +81,12 @@ final class DeployCommand extends EngineCommand {
                 healthy.replicas(), healthy.replicas(), Durations.format(healthy.elapsed()), app);
         return ExitCodes.OK;
     }
+
+    @Override
+    protected String leftBehind() {
+        return "live traffic was not touched; what the deploy wrote stays (the deploy lock of " + app + ", and the "
+                + "new colour if it got that far): `bluegreen status --app " + app + "` shows it, `bluegreen await "
+                + "--app " + app + "` waits for the new colour again, `bluegreen rollback --app " + app + "` abandons "
+                + "it and releases the lock";
+    }
 }

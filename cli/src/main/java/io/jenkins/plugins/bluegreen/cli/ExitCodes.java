@@ -21,7 +21,9 @@ import picocli.CommandLine.ParameterException;
  *       uncertain outcome, or anything unexpected);</li>
  *   <li>{@value #INVALID_INPUT}: invalid input and nothing changed (usage errors, bad durations, unreadable
  *       kubeconfig, unknown context, and the engine's own input checks);</li>
- *   <li>{@value #ABORTED}: a person aborted.</li>
+ *   <li>{@value #ABORTED}: a person aborted;</li>
+ *   <li>{@value #INTERRUPTED}: interrupted (Ctrl-C), after saying what the command left behind — the shell's own
+ *       code for SIGINT (128 + 2), which the JVM also exits with.</li>
  * </ul>
  */
 public final class ExitCodes {
@@ -30,6 +32,7 @@ public final class ExitCodes {
     public static final int FAILED = 1;
     public static final int INVALID_INPUT = 2;
     public static final int ABORTED = 3;
+    public static final int INTERRUPTED = 130;
 
     /**
      * The engine names request fields ({@code previewService}); a person at a terminal typed options
@@ -47,6 +50,7 @@ public final class ExitCodes {
             Map.entry("color", "--color"),
             Map.entry("scaleDownDelay", "--scale-down-delay"),
             Map.entry("lockWait", "--lock-wait"),
+            Map.entry("approvedBy", "--approved-by"),
             Map.entry("namespace", "-n/--namespace"),
             Map.entry("holder", HolderIdentity.ENV));
 
@@ -59,6 +63,9 @@ public final class ExitCodes {
         }
         if (t instanceof AbortedException) {
             return ABORTED;
+        }
+        if (t instanceof InterruptedException) {
+            return INTERRUPTED;
         }
         return FAILED;
     }

@@ -39,11 +39,18 @@ final class RollbackCommand extends EngineCommand {
         if (result.action() != RollbackResult.Action.ABANDONED) {
             // the engine schedules the rolled-away colour's scale-down; unlike switch, rollback is the urgent command
             // and returns at once, so it must not look as if this process will carry the schedule out
-            out().printf("%s keeps running for now: its scale-down is scheduled (see status), but rollback does not "
-                    + "wait for it%n", engine.settings().deploymentName(app, result.other()));
+            out().printf("%s keeps running for now: its scale-down is scheduled on its Deployment (see status); "
+                    + "rollback does not wait for it, 'bluegreen scale-down --app %s' carries it out once due%n",
+                    engine.settings().deploymentName(app, result.other()), app);
         }
         // the one fact a script wants, last
         out().printf("live colour: %s%n", result.liveColor());
         return ExitCodes.OK;
+    }
+
+    @Override
+    protected String leftBehind() {
+        return "the rollback may not have finished; `bluegreen status --app " + app + "` shows which colour is live, "
+                + "and running `bluegreen rollback --app " + app + "` again finishes it";
     }
 }

@@ -40,6 +40,12 @@ final class SimCommand extends CliCommand {
                     + "ClusterRole of docs/rbac.yaml (exactly what blue-green-deploy needs, nothing more)")
     boolean rbac;
 
+    /** Ctrl-C is how the simulator is meant to end: nothing to report. */
+    @Override
+    protected String leftBehind() {
+        return null;
+    }
+
     @Override
     protected int execute() throws Exception {
         if (port < 0 || port > 65535) {

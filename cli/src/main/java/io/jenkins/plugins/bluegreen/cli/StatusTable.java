@@ -11,6 +11,7 @@ import io.jenkins.plugins.bluegreen.core.Color;
 import io.jenkins.plugins.bluegreen.core.ColorStatus;
 import io.jenkins.plugins.bluegreen.core.HistoryEntry;
 import io.jenkins.plugins.bluegreen.core.LockInfo;
+import io.jenkins.plugins.bluegreen.core.Printable;
 import java.io.PrintWriter;
 import java.time.Instant;
 
@@ -40,8 +41,11 @@ final class StatusTable {
                 continue;
             }
             String note = c == s.liveColor() ? "serving" : "idle";
-            if (cs.scaleDownAt() != null) {
+            if (cs.scaleDownAt() != null && cs.scaleDownAt().isAfter(now)) {
                 note += ", scale-down due " + cs.scaleDownAt();
+            } else if (cs.scaleDownAt() != null) {
+                // nobody came by to carry it out (a rollback does not wait, a waiting switch was stopped)
+                note += ", scale-down OVERDUE since " + cs.scaleDownAt() + ": bluegreen scale-down --app " + s.app();
             }
             out.printf("%-8s %-24s %-34s %-8s %-12s %s%n", marker, cs.deployment(), nz(cs.image()),
                     cs.readyReplicas() + "/" + cs.replicas(), nz(cs.revision()), note);
@@ -55,10 +59,10 @@ final class StatusTable {
         } else {
             out.println("history (newest first)");
             for (HistoryEntry h : s.history()) {
-                out.printf("  %s  %-8s -> %-5s revision %s%s%s%n", h.switchedAt(), h.action(), h.color(),
+                out.printf("  %s  %-8s -> %-5s revision %s%s%s%n", h.switchedAt(), nz(h.action()), h.color(),
                         nz(h.revision()),
-                        h.approvedBy() == null ? "" : ", approved by " + h.approvedBy(),
-                        h.buildUrl() == null ? "" : ", " + h.buildUrl());
+                        h.approvedBy() == null ? "" : ", approved by " + Printable.line(h.approvedBy()),
+                        h.buildUrl() == null ? "" : ", " + Printable.line(h.buildUrl()));
             }
         }
         out.flush();
@@ -90,10 +94,11 @@ final class StatusTable {
         if (l == null || !l.isHeldAt(now)) {
             return "free";
         }
-        return "held by " + l.holder() + " (Lease " + l.leaseName() + ", expires " + l.expiresAt() + ")";
+        return "held by " + Printable.line(l.holder()) + " (Lease " + l.leaseName() + ", expires " + l.expiresAt() + ")";
     }
 
+    /** Also the one place free text from the cluster is made printable on its line. */
     private static String nz(String s) {
-        return s == null || s.isEmpty() ? "-" : s;
+        return s == null || s.isEmpty() ? "-" : Printable.line(s);
     }
 }

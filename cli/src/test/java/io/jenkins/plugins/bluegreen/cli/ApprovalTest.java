@@ -37,4 +37,14 @@ class ApprovalTest {
         assertThat(decide("", false, false)).isEqualTo(Approval.Decision.ABORT);
         assertThat(out.toString()).contains("treating it as Abort", "--yes");
     }
+
+    @Test
+    void acceptsWhatAPersonTypes() throws IOException {
+        for (String yes : new String[] {"Proceed", "PROCEED.", "  proceed  ", "y", "Yes!", "ok", "approve"}) {
+            assertThat(decide(yes + "\n", false, false)).as(yes).isEqualTo(Approval.Decision.PROCEED);
+        }
+        for (String no : new String[] {"Abort", "ABORT", "n", "No.", "cancel"}) {
+            assertThat(decide(no + "\n", false, false)).as(no).isEqualTo(Approval.Decision.ABORT);
+        }
+    }
 }

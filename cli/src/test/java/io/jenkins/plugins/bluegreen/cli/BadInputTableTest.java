@@ -27,8 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every kind of malformed input the CLI can be given, in one table: names, namespaces, images, manifests, durations,
- * replicas, colours, the lock holder, kubeconfigs, and requests the app's state makes impossible. Each row must exit
- * 2, print exactly the expected first error line — which names the option (or the environment variable, or the
+ * replicas, colours, the lock holder, approvers, kubeconfigs, and requests the app's state makes impossible. Each row
+ * must exit 2 (1 for a request the app's state rules out only for now: nothing to roll back, a colour not ready yet),
+ * print exactly the expected first error line — which names the option (or the environment variable, or the
  * kubeconfig) to fix — print nothing on stdout, and leave every object in the namespace as it was, resourceVersions
  * included. Rows run in order against a few prepared namespaces; a row that wrote anything fails itself (and would
  * show in the next row's comparison too).
@@ -62,7 +63,11 @@ class BadInputTableTest {
     private static final Map<State, String> NAMESPACES = new EnumMap<>(State.class);
     private static final Map<State, String> BASELINES = new EnumMap<>(State.class);
 
-    record Row(String name, State state, String holder, List<String> args, String expected) {
+    /**
+     * @param exit 2 for input the CLI or the engine refuses; 1 for a well-formed request the app's state rules out
+     *             right now (nothing to roll back, the target colour not ready yet), which may succeed later
+     */
+    record Row(String name, State state, String holder, List<String> args, String expected, int exit) {
         @Override
         public String toString() {
             return name;
@@ -120,11 +125,16 @@ class BadInputTableTest {
     }
 
     private static Row row(String name, State state, String expected, String... args) {
-        return new Row(name, state, HOLDER, List.of(args), expected);
+        return new Row(name, state, HOLDER, List.of(args), expected, ExitCodes.INVALID_INPUT);
+    }
+
+    /** A request the app's state rules out: exit 1, yet nothing written either. */
+    private static Row refused(String name, State state, String expected, String... args) {
+        return new Row(name, state, HOLDER, List.of(args), expected, ExitCodes.FAILED);
     }
 
     private static Row asHolder(String name, String holder, String expected, String... args) {
-        return new Row(name, State.SEED, holder, List.of(args), expected);
+        return new Row(name, State.SEED, holder, List.of(args), expected, ExitCodes.INVALID_INPUT);
     }
 
     static Stream<Row> rows() {
@@ -135,6 +145,8 @@ class BadInputTableTest {
         String imageFix = "use [registry[:port]/]name[:tag][@digest] with a lower-case name, e.g. "
                 + "registry.example/myapp:2.0";
         String units = "use a number with a unit, e.g. 500ms, 90s, 5m or 1h";
+        String cap = "use at most 720h (30 days)";
+        String approver = "pass a single-line name, e.g. alice or the approver's user id";
         String longApp = "a".repeat(60);
         List<Row> rows = new ArrayList<>(List.of(
                 // names
@@ -274,6 +286,33 @@ class BadInputTableTest {
                 row("replicas not a number", State.SEED,
                         "error: Invalid value for option '--replicas': 'many' is not an int",
                         "deploy", "--app", "myapp", "--image", Seed.V2, "--replicas", "many"),
+                row("replicas far beyond what a cluster can run", State.SEED,
+                        "error: --replicas: is 2147483647 (max 10000) — pass at most 10000 (nothing was changed)",
+                        "deploy", "--app", "myapp", "--image", Seed.V2, "--replicas", "2147483647"),
+                row("manifest with negative replicas, once silently ignored", State.SEED,
+                        "error: --manifest: spec.replicas is -3 — set it to 0..10000, or leave it out to run as many "
+                                + "as the live colour (--replicas overrides both) (nothing was changed)",
+                        "deploy", "--app", "myapp", "--manifest", file("minus3.yaml", valid.replace("spec:\n  selector",
+                                "spec:\n  replicas: -3\n  selector")).toString()),
+                row("manifest that never ends (/dev/zero)", State.SEED,
+                        "error: --manifest: is larger than 1 MiB (the cap for a Deployment manifest) — pass the "
+                                + "Deployment's own YAML file; the API server stores no object over 1.5 MiB (nothing was "
+                                + "changed)",
+                        "deploy", "--app", "myapp", "--manifest", "/dev/zero"),
+                // approvers
+                row("approver with a line break that would forge a history line in status", State.ADOPTED,
+                        "error: --approved-by: contains a control character (e.g. a line break or an escape sequence) "
+                                + "— " + approver + " (nothing was changed)",
+                        "switch", "--app", "myapp", "--approved-by",
+                        "alice\n  2026-01-01T00:00:00Z  switch   -> green revision forged"),
+                row("approver with an ANSI escape", State.ADOPTED,
+                        "error: --approved-by: contains a control character (e.g. a line break or an escape sequence) "
+                                + "— " + approver + " (nothing was changed)",
+                        "switch", "--app", "myapp", "--approved-by", "\u001b[1A\u001b[2Kmallory"),
+                row("approver too long", State.ADOPTED,
+                        "error: --approved-by: is 300 characters long (max 256) — pass a short name, e.g. alice or the "
+                                + "approver's user id (nothing was changed)",
+                        "switch", "--app", "myapp", "--approved-by", "a".repeat(300)),
                 row("replicas beyond an int", State.SEED,
                         "error: Invalid value for option '--replicas': '99999999999' is not an int",
                         "deploy", "--app", "myapp", "--image", Seed.V2, "--replicas", "99999999999"),
@@ -291,8 +330,23 @@ class BadInputTableTest {
                         "error: Invalid value for option '--timeout': '1.5h' is not a duration; " + units,
                         "deploy", "--app", "myapp", "--image", Seed.V2, "--timeout", "1.5h"),
                 row("timeout too large", State.SEED,
-                        "error: Invalid value for option '--timeout': '99999999999999999999h' is too large; " + units,
+                        "error: Invalid value for option '--timeout': '99999999999999999999h' is too large (max 720h); "
+                                + cap,
                         "await", "--app", "myapp", "--timeout", "99999999999999999999h"),
+                row("timeout of Long.MAX_VALUE seconds, which overflowed after the Lease was written", State.SEED,
+                        "error: Invalid value for option '--timeout': '9223372036854775807s' is too large (max 720h); "
+                                + cap,
+                        "deploy", "--app", "myapp", "--image", Seed.V2, "--timeout", "9223372036854775807s"),
+                row("timeout just over the cap", State.SEED,
+                        "error: Invalid value for option '--timeout': '721h' is too large (max 720h); " + cap,
+                        "await", "--app", "myapp", "--timeout", "721h"),
+                row("scale-down delay over the cap", State.ADOPTED,
+                        "error: Invalid value for option '--scale-down-delay': '9223372036854775807s' is too large "
+                                + "(max 720h); " + cap,
+                        "switch", "--app", "myapp", "--scale-down-delay", "9223372036854775807s"),
+                row("lock wait over the cap", State.SEED,
+                        "error: Invalid value for option '--lock-wait': '100000h' is too large (max 720h); " + cap,
+                        "rollback", "--app", "myapp", "--lock-wait", "100000h"),
                 row("scale-down delay negative", State.SEED,
                         "error: Invalid value for option '--scale-down-delay': '-30s' is negative; " + units,
                         "switch", "--app", "myapp", "--scale-down-delay", "-30s"),
@@ -359,22 +413,24 @@ class BadInputTableTest {
                         "error: --app: Service myapp has no colour key yet, so myapp is not under blue-green — deploy "
                                 + "a version first (deploy adopts the app), or run adopt (nothing was changed)",
                         "switch", "--app", "myapp", "--to", "green"),
-                row("rollback with no previous colour", State.ADOPTED,
-                        "error: previousColor: Service myapp records no previous colour (traffic was never switched), "
-                                + "so there is nothing to roll back to — nothing to do; to undo a deployed but "
-                                + "unswitched release, it must still be running (nothing was changed)",
+                refused("rollback with no previous colour", State.ADOPTED,
+                        "error: nothing to roll back: Service myapp records no previous colour (traffic was never "
+                                + "switched) — nothing to do; to undo a deployed but unswitched release, it must still "
+                                + "be running (nothing was changed)",
                         "rollback", "--app", "myapp"),
-                row("switch to a colour that does not exist", State.ADOPTED,
-                        "error: --to: cannot switch to green: Deployment myapp-green does not exist — deploy it and "
-                                + "await it healthy first (nothing was changed)",
+                refused("switch to a colour that does not exist", State.ADOPTED,
+                        "error: cannot switch to green: Deployment myapp-green does not exist — deploy it and await it "
+                                + "healthy first (bluegreen await) (nothing was changed)",
                         "switch", "--app", "myapp", "--to", "green"),
                 row("await a colour that was never deployed", State.ADOPTED,
                         "error: --color: Deployment myapp-green does not exist — deploy green first, or await the "
                                 + "other colour (nothing was changed)",
                         "await", "--app", "myapp", "--color", "green", "--timeout", "5s"),
-                row("switch to a colour that is not ready", State.PENDING,
-                        "error: --to: cannot switch to green: Deployment myapp-green is not fully ready (…) — deploy "
-                                + "it and await it healthy first (nothing was changed)",
+                // --to was not given: the message must not name it
+                refused("switch to a colour that is not ready yet", State.PENDING,
+                        "error: cannot switch to green: Deployment myapp-green is not ready yet: its rollout is not "
+                                + "complete (…/2 ready, …/2 updated, …/2 available) — deploy it and await it healthy "
+                                + "first (bluegreen await) (nothing was changed)",
                         "switch", "--app", "myapp", "--scale-down-delay", "0"),
                 row("Service selecting a colour that does not exist", State.RED_SELECTOR,
                         "error: service.selector: Service myapp selects bluegreen.jenkins.io/color=red, which is "
@@ -386,7 +442,7 @@ class BadInputTableTest {
 
     @ParameterizedTest(name = "{index}: {0}")
     @MethodSource("rows")
-    void exits2NamingTheInputAndChangesNothing(Row row) throws Exception {
+    void exitsNamingTheInputAndChangesNothing(Row row) throws Exception {
         String ns = NAMESPACES.get(row.state());
         List<String> args = new ArrayList<>(row.args());
         if (!args.contains("--kubeconfig")) {
@@ -399,7 +455,7 @@ class BadInputTableTest {
         CliRun.Result r = CliRun.run(Map.of(HolderIdentity.ENV, row.holder(), "USER", "tester"), "",
                 args.toArray(String[]::new));
 
-        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.INVALID_INPUT);
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(row.exit());
         assertThat(r.out()).as(r.toString()).isEmpty();
         String first = r.err().lines().findFirst().orElse("");
         assertThat(first).as(r.toString()).matches(expected(row.expected(), ns));

@@ -113,6 +113,41 @@ class CredentialsTest {
         assertTokenNeverPrinted();
     }
 
+    /**
+     * fabric8's informer logs a refused watch itself, with ~30 lines of stack trace, before the engine reports it; the
+     * CLI's logging keeps library noise off the console, so stderr holds just the one line that says what to fix.
+     */
+    @Test
+    void aRefusedWatchIsOneLineOnStderrWithoutTheLibrarysStackTrace() throws Exception {
+        Path kc = kubeconfig("jenkins.kubeconfig", SIM.sim().kubeconfig(TOKEN));
+        // never ready, so the wait cannot end on the informer's first list before its watch is refused
+        SIM.sim().scripts().image("example.org/myapp:never-ready", io.jenkins.plugins.bluegreen.kubesim.PodScript.NEVER_READY);
+        ok(kc, "deploy", "--app", Seed.APP, "--image", "example.org/myapp:never-ready", "--no-wait");
+        io.fabric8.kubernetes.api.model.rbac.Role role = admin.rbac().roles().inNamespace(ns)
+                .withName("bluegreen-deploy").get();
+        role.getRules().stream().filter(r -> r.getResources().contains("pods"))
+                .forEach(r -> r.setVerbs(r.getVerbs().stream().filter(v -> !v.equals("watch")).toList()));
+        admin.rbac().roles().inNamespace(ns).resource(role).update();
+
+        java.io.PrintStream realErr = System.err;
+        java.io.ByteArrayOutputStream libraryErr = new java.io.ByteArrayOutputStream();
+        CliRun.Result r;
+        System.setErr(new java.io.PrintStream(libraryErr, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            r = run(kc, "await", "--app", Seed.APP, "--timeout", "1m");
+        } finally {
+            System.setErr(realErr);
+        }
+
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err()).startsWith("error: forbidden: needs verb watch on resource pods (core API group) in "
+                + "namespace " + ns);
+        assertThat(r.err().lines().count()).as(r.err()).isEqualTo(1);
+        assertThat(libraryErr.toString(java.nio.charset.StandardCharsets.UTF_8)).as("what the libraries logged")
+                .doesNotContain("Reflector", "403", "\tat ", "Exception");
+        assertTokenNeverPrinted();
+    }
+
     @Test
     void noFailureQuotesTheToken() throws Exception {
         String wrong = "planted-but-unknown-token-77aa";

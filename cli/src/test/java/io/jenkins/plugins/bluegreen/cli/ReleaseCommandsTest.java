@@ -147,14 +147,15 @@ class ReleaseCommandsTest {
     }
 
     @Test
-    void switchWithADelayWaitsThenScalesTheOldColourDown() {
+    void switchWithWaitScaleDownWaitsThenScalesTheOldColourDown() {
         deployV2();
         long start = System.nanoTime();
-        CliRun.Result r = cli.run("switch", "--app", Seed.APP, "--scale-down-delay", "1s");
+        CliRun.Result r = cli.run("switch", "--app", Seed.APP, "--scale-down-delay", "1s", "--wait-scale-down");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
-        assertThat(r.out()).contains("keeping myapp-blue for", "Ctrl-C keeps it running", "scaled myapp-blue down");
+        assertThat(r.out()).contains("keeping myapp-blue for", "Ctrl-C stops waiting and keeps it running",
+                "scaled myapp-blue down");
         assertThat(selector()).containsEntry(COLOR_KEY, "green");
         assertThat(deployment("myapp-blue").getSpec().getReplicas()).isZero();
         assertThat(deployment("myapp-green").getSpec().getReplicas()).isEqualTo(3);
@@ -164,14 +165,16 @@ class ReleaseCommandsTest {
     void interruptingTheScaleDownWaitKeepsTheOldColourRunning() throws Exception {
         deployV2();
         CliRun.Running running = CliRun.start(Map.of("BLUEGREEN_HOLDER", "cli:test@localhost"), "switch", "--app",
-                Seed.APP, "--scale-down-delay", "5m", "--kubeconfig", cli.kubeconfig().toString(), "-n",
-                cli.namespace());
-        assertThat(running.awaitOutput("Ctrl-C keeps it running")).as(running.out()).isTrue();
+                Seed.APP, "--scale-down-delay", "5m", "--wait-scale-down", "--kubeconfig", cli.kubeconfig().toString(),
+                "-n", cli.namespace());
+        assertThat(running.awaitOutput("Ctrl-C stops waiting")).as(running.out()).isTrue();
 
         CliRun.Result r = running.interruptAndWait();
 
-        assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("stopped waiting: myapp-blue keeps running");
+        // traffic moved; only the wait was interrupted, and the message says what is left and how to finish it
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.INTERRUPTED);
+        assertThat(r.err()).contains("interrupted: traffic is on green; myapp-blue keeps running, its scale-down is "
+                + "scheduled on Deployment myapp-blue for", "run `bluegreen scale-down --app myapp` once it is due");
         assertThat(selector()).containsEntry(COLOR_KEY, "green");
         assertThat(deployment("myapp-blue").getSpec().getReplicas()).isEqualTo(3);
         assertThat(statusJson().at("/colors/blue/scaleDownAt").isNull()).as("still scheduled").isFalse();

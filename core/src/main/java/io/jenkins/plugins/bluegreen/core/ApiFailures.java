@@ -168,8 +168,29 @@ final class ApiFailures {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        String message = root == failure ? failure.getMessage()
-                : failure.getMessage() + " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+        String own = ownMessage(failure);
+        String rootText = root.getClass().getSimpleName() + ": " + root.getMessage();
+        String message = root == failure ? own : own == null ? rootText : own + " (" + rootText + ")";
         return message == null ? failure.getClass().getSimpleName() : message;
     }
+
+    /**
+     * fabric8's wrappers repeat what the caller's "while ..." already says ({@code Operation: [get] for kind:
+     * [Deployment] with name: [x] in namespace: [y] failed.}) or the whole request and Status dump; what is left is
+     * the API server's own words with the HTTP code, or nothing.
+     */
+    private static String ownMessage(Throwable failure) {
+        if (failure instanceof KubernetesClientException kce && kce.getCode() > 0 && kce.getStatus() != null
+                && kce.getStatus().getMessage() != null) {
+            return "HTTP " + kce.getCode() + ": " + kce.getStatus().getMessage();
+        }
+        String message = failure.getMessage();
+        if (message == null) {
+            return null;
+        }
+        message = FABRIC8_OPERATION.matcher(message).replaceFirst("").strip();
+        return message.isEmpty() ? null : message;
+    }
+
+    private static final Pattern FABRIC8_OPERATION = Pattern.compile("^Operation: \\[[^\\]]*\\]\\s+for kind: .*? failed\\.");
 }

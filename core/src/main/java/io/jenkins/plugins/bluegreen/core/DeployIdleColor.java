@@ -109,8 +109,16 @@ final class DeployIdleColor {
         Deployment written = write(desired, state.deployment(idle).orElse(null),
                 state.deployment(idle).isPresent() || plan.adoption() != null);
         DeploymentView view = new DeploymentView(written);
+        boolean fromManifest = request.replicas() == null && manifest != null && manifest.getSpec().getReplicas() != null;
         context.listener().info("deployed " + String.join(",", view.images()) + " into " + view.name() + " ("
-                + sizing.replicas() + " replicas); live colour " + plan.live() + " untouched");
+                + sizing.replicas() + " replicas" + (fromManifest ? ", the manifest's spec.replicas" : "")
+                + "); live colour " + plan.live() + " untouched");
+        int liveReplicas = state.deployment(plan.live()).map(d -> new DeploymentView(d).desiredReplicas()).orElse(0);
+        if (fromManifest && sizing.replicas() < liveReplicas) {
+            context.listener().warn("the manifest asks for " + sizing.replicas() + " replicas, fewer than the "
+                    + liveReplicas + " of the live colour " + plan.live() + "; after a switch they take all its traffic "
+                    + "(--replicas overrides the manifest)");
+        }
         return new Release(request.app(), context.namespace(), state.serviceName(), plan.live(), idle, view.name(),
                 view.images(), view.annotation(StateKeys.REVISION), sizing.replicas(), sizing.hpa(),
                 request.previewService(), adopted);

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,10 +58,19 @@ public record DeployRequest(String app, String service, String previewService, S
         public Builder container(String name) { this.container = name; return this; }
         public Builder manifest(String yaml) { this.manifest = yaml; return this; }
 
-        /** Reads the manifest from a file now, so an unreadable file is reported before anything happens. */
+        /**
+         * Reads the manifest from a file now, so an unreadable file is reported before anything happens; reads at
+         * most {@link DeploymentManifest#MAX_BYTES} (and one more byte to tell a file over the cap).
+         */
         public Builder manifestFile(Path file) {
-            try {
-                this.manifest = Files.readString(file, StandardCharsets.UTF_8);
+            try (InputStream in = Files.newInputStream(file)) {
+                byte[] bytes = in.readNBytes(DeploymentManifest.MAX_BYTES + 1);
+                if (bytes.length > DeploymentManifest.MAX_BYTES) {
+                    throw DeploymentManifest.tooLarge();
+                }
+                this.manifest = new String(bytes, StandardCharsets.UTF_8);
+            } catch (InvalidInputException e) {
+                throw e;
             } catch (IOException | RuntimeException e) {
                 throw new InvalidInputException("manifest", "cannot read " + file + " (" + why(e) + ")",
                         "pass a readable Deployment YAML file");

@@ -8,11 +8,25 @@ import java.util.Arrays;
 
 /** Parses a user's Deployment YAML, refusing anything else with the field {@code manifest} and the fix. */
 final class DeploymentManifest {
+    /**
+     * No Deployment comes near this (the API server stores no object over 1.5 MiB); reading more would only let a
+     * wrong path such as /dev/zero exhaust the memory of the CLI or the controller.
+     */
+    static final int MAX_BYTES = 1024 * 1024;
+
     private DeploymentManifest() { }
+
+    static InvalidInputException tooLarge() {
+        return new InvalidInputException("manifest", "is larger than 1 MiB (the cap for a Deployment manifest)",
+                "pass the Deployment's own YAML file; the API server stores no object over 1.5 MiB");
+    }
 
     static Deployment parse(String yaml, KubernetesSerialization serialization) {
         if (yaml == null || yaml.isBlank()) {
             throw new InvalidInputException("manifest", "is empty", "pass a Deployment in YAML");
+        }
+        if (yaml.length() > MAX_BYTES) {
+            throw tooLarge();
         }
         long documents = Arrays.stream(yaml.split("(?m)^---.*$")).filter(DeploymentManifest::hasContent).count();
         if (documents > 1) {
@@ -51,6 +65,12 @@ final class DeploymentManifest {
                 || deployment.getSpec().getTemplate().getSpec().getContainers().isEmpty()) {
             throw new InvalidInputException("manifest", "has no containers (spec.template.spec.containers is empty)",
                     "add at least one container with an image");
+        }
+        Integer replicas = deployment.getSpec().getReplicas();
+        if (replicas != null && (replicas < 0 || replicas > InputValidation.MAX_REPLICAS)) {
+            throw new InvalidInputException("manifest", "spec.replicas is " + replicas,
+                    "set it to 0.." + InputValidation.MAX_REPLICAS + ", or leave it out to run as many as the live "
+                            + "colour (--replicas overrides both)");
         }
         return deployment;
     }

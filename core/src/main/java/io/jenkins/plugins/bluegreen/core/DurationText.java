@@ -19,6 +19,15 @@ public final class DurationText {
     /** The fix offered with every refused duration. */
     public static final String EXAMPLES = "use a number with a unit, e.g. 500ms, 90s, 5m or 1h";
 
+    /**
+     * The longest duration any option takes (a health wait, a lock wait, a rollback window). Far beyond what a release
+     * needs, and far from where adding it to a clock or counting it in milliseconds overflows.
+     */
+    public static final Duration MAX = Duration.ofDays(30);
+
+    /** The fix offered with a duration over {@link #MAX}. */
+    public static final String MAX_FIX = "use at most " + format(MAX) + " (30 days)";
+
     private static final Pattern TERM = Pattern.compile("(\\d+)(ms|s|m|h)");
 
     private DurationText() {}
@@ -53,10 +62,13 @@ public final class DurationText {
                 m.region(end, value.length());
             }
         } catch (ArithmeticException | NumberFormatException e) {
-            throw invalid(field, "'" + text + "' is too large");
+            throw tooLarge(field, text);
         }
         if (end != value.length()) {
             throw invalid(field, "'" + text + "' is not a duration");
+        }
+        if (total.compareTo(MAX) > 0) {
+            throw tooLarge(field, text);
         }
         return total;
     }
@@ -100,6 +112,11 @@ public final class DurationText {
             case "h" -> Duration.ofHours(amount);
             default -> throw new IllegalStateException("pattern admits only ms|s|m|h, got " + unit);
         };
+    }
+
+    /** The one wording for a duration over {@link #MAX}, whether it came as text or through an API. */
+    static InvalidInputException tooLarge(String field, Object given) {
+        return new InvalidInputException(field, "'" + given + "' is too large (max " + format(MAX) + ")", MAX_FIX);
     }
 
     private static InvalidInputException invalid(String field, String problem) {

@@ -60,7 +60,7 @@ final class FastRollback {
         String announced = DeployAnnouncement.on(service);
         if (announced != null) {
             context.listener().info("Service " + seen.serviceName() + " announces a deploy (" + announced
-                    + "); rolling back under the deploy lock");
+                    + "); this rollback needs the deploy lock, trying to take it");
             return Optional.empty();
         }
         Color live = seen.liveColor();
@@ -82,7 +82,7 @@ final class FastRollback {
             // traffic has not moved; whether the schedule was dropped does not matter to the locked path, which reads
             // everything again (and claims with an update of its own)
             context.listener().info("could not claim " + settings.deploymentName(app, previous) + " for a rollback "
-                    + "without the lock (" + e.getMessage() + "); rolling back under the deploy lock");
+                    + "without the lock (" + e.getMessage() + "); this rollback needs the deploy lock, trying to take it");
             return Optional.empty();
         }
         if (claimed == null || !switchableAtOnce(claimed, lastChange, seen, request.service() != null)) {
@@ -167,8 +167,8 @@ final class FastRollback {
                 }
                 if (DeployAnnouncement.on(now) != null) {
                     context.listener().info("a deploy announced itself on Service " + current.serviceName()
-                            + " while rolling back (" + DeployAnnouncement.on(now) + "); rolling back under the deploy "
-                            + "lock instead");
+                            + " while rolling back (" + DeployAnnouncement.on(now) + "); this rollback needs the deploy "
+                            + "lock, trying to take it");
                     return Optional.empty();
                 }
                 String trafficChange = trafficChange(current, first, now, target);
@@ -199,8 +199,8 @@ final class FastRollback {
         }
         String by = headNow == null ? "" : ": its newest history entry is a " + headNow.action() + " to "
                 + headNow.color() + " (" + headNow.revision() + ") at " + headNow.switchedAt()
-                + (headNow.approvedBy() == null ? "" : ", approved by " + headNow.approvedBy())
-                + (headNow.buildUrl() == null ? "" : ", by " + headNow.buildUrl());
+                + (headNow.approvedBy() == null ? "" : ", approved by " + Printable.line(headNow.approvedBy()))
+                + (headNow.buildUrl() == null ? "" : ", by " + Printable.line(headNow.buildUrl()));
         String selects = after.liveColor() != null ? "selects " + after.liveColor() : "has selector " + now.getSpec()
                 .getSelector();
         return "Service " + state.serviceName() + " was switched by someone else while rolling back to " + target

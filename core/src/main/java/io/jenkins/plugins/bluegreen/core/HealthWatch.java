@@ -25,6 +25,10 @@ final class HealthWatch {
     private final Color color;
     private final String deploymentName;
     private final Duration timeout;
+    /** How long a wait may hear nothing before it checks that the API server is still there. */
+    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(10);
+    /** System.nanoTime() of the last event (or the start); read by the probe. */
+    private volatile long lastHeard = System.nanoTime();
     private final CompletableFuture<HealthSummary> result = new CompletableFuture<>();
     private final Instant started;
     private SharedWatches.Subscription<Deployment> deployment;
@@ -76,6 +80,7 @@ final class HealthWatch {
                 TimeUnit.MILLISECONDS);
         result.whenComplete((summary, failure) -> timer.cancel(false)); // a finished wait is not kept by its timer
         timer.thenRunAsync(this::timeUp, context.executor());
+        scheduleProbe();
         follow(deployment, "Deployment " + deploymentName);
         follow(pods, "pods of Deployment " + deploymentName);
     }
@@ -101,6 +106,7 @@ final class HealthWatch {
     }
 
     private synchronized void evaluate() {
+        lastHeard = System.nanoTime();
         if (result.isDone() || deployment == null || pods == null || !deployment.hasSynced() || !pods.hasSynced()) {
             return;
         }
@@ -148,6 +154,39 @@ final class HealthWatch {
     private static long generation(Deployment deployment) {
         Long generation = deployment.getMetadata().getGeneration();
         return generation == null ? 0 : generation;
+    }
+
+    /**
+     * fabric8's informers re-open a broken watch by themselves, for ever and silently: on a cluster that went away the
+     * wait would sit out its whole timeout and then blame the pods. So a wait that has heard nothing for a while
+     * reads its Deployment once, through the engine's retries: an answer means all is quiet (nothing is done with
+     * it); no answer within the retry budget fails the wait as "cluster unreachable". A rollout in progress sends
+     * events and costs no such read.
+     */
+    private void scheduleProbe() {
+        if (result.isDone()) {
+            return;
+        }
+        CompletableFuture.runAsync(this::probe,
+                CompletableFuture.delayedExecutor(PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS, context.executor()));
+    }
+
+    private void probe() {
+        if (result.isDone()) {
+            return;
+        }
+        if (System.nanoTime() - lastHeard >= PROBE_INTERVAL.toNanos()) {
+            try {
+                context.cluster().deployment(deploymentName);
+            } catch (ClusterUnreachableException gone) {
+                result.completeExceptionally(new ClusterUnreachableException("stopped waiting for " + deploymentName
+                        + ": " + gone.getMessage(), gone));
+                return;
+            } catch (RuntimeException answered) {
+                // the API server answered (403, 500, ...): the informers' own failure handling decides
+            }
+        }
+        scheduleProbe();
     }
 
     private synchronized void timeUp() {

@@ -9,6 +9,13 @@ final class InputValidation {
     private static final int MAX_NAME = 63;
     /** Lease holder identities are free text, but they are printed in messages and kubectl columns. */
     static final int MAX_HOLDER = 1024;
+    /** Who approved a switch is recorded in the Service's history and printed by status: one short line. */
+    static final int MAX_APPROVER = 256;
+    /**
+     * Far above any app's need (benchmarks use 1000), far below what makes the API server and the simulated
+     * controllers allocate a pod object per replica until they run out of memory.
+     */
+    static final int MAX_REPLICAS = 10_000;
     /**
      * An image reference as the container runtime parses it (github.com/distribution/reference): optional registry
      * host[:port]/, lower-case path components, optional :tag and @digest. Anything else is refused here instead of
@@ -66,6 +73,21 @@ final class InputValidation {
         }
     }
 
+    /** Who approved: free text, but recorded in history and printed by status, so it must not forge lines. */
+    static void approvedBy(String field, String approvedBy) {
+        if (approvedBy == null) {
+            return;
+        }
+        if (approvedBy.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidInputException(field, "contains a control character (e.g. a line break or an escape "
+                    + "sequence)", "pass a single-line name, e.g. alice or the approver's user id");
+        }
+        if (approvedBy.length() > MAX_APPROVER) {
+            throw new InvalidInputException(field, "is " + approvedBy.length() + " characters long (max "
+                    + MAX_APPROVER + ")", "pass a short name, e.g. alice or the approver's user id");
+        }
+    }
+
     static void namespace(String namespace) {
         if (namespace == null || namespace.isBlank()) {
             throw new InvalidInputException("namespace", "is not set",
@@ -84,12 +106,14 @@ final class InputValidation {
             throw new InvalidInputException("timeout", "must be positive but is " + timeout,
                     "pass a positive duration, e.g. 5m");
         }
+        atMostMax("timeout", timeout);
     }
 
     static void lockWait(Duration wait) {
         if (wait != null && wait.isNegative()) {
             throw new InvalidInputException("lockWait", "is negative", "pass 0 to fail at once, or a positive duration");
         }
+        atMostMax("lockWait", wait);
     }
 
     static void scaleDownDelay(Duration delay) {
@@ -97,12 +121,27 @@ final class InputValidation {
             throw new InvalidInputException("scaleDownDelay", "is negative",
                     "pass 0 to keep the old colour running, or a positive duration such as 30s");
         }
+        atMostMax("scaleDownDelay", delay);
+    }
+
+    /** Every duration is added to a clock or counted in milliseconds later: refused here, before any write. */
+    static void atMostMax(String field, Duration d) {
+        if (d != null && d.compareTo(DurationText.MAX) > 0) {
+            throw DurationText.tooLarge(field, d.getSeconds() + "s"); // format() itself would overflow
+        }
     }
 
     static void replicas(Integer replicas) {
+        replicas("replicas", replicas, "pass 0 or more, or leave it out to use the live colour's count");
+    }
+
+    static void replicas(String field, Integer replicas, String fix) {
         if (replicas != null && replicas < 0) {
-            throw new InvalidInputException("replicas", "is " + replicas, "pass 0 or more, or leave it out to "
-                    + "use the live colour's count");
+            throw new InvalidInputException(field, "is " + replicas, fix);
+        }
+        if (replicas != null && replicas > MAX_REPLICAS) {
+            throw new InvalidInputException(field, "is " + replicas + " (max " + MAX_REPLICAS + ")",
+                    "pass at most " + MAX_REPLICAS);
         }
     }
 

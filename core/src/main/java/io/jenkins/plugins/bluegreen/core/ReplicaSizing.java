@@ -6,7 +6,8 @@ import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import java.util.List;
 
 /**
- * How many replicas a new colour gets when the request does not say: as many as the live colour runs right now.
+ * How many replicas a new colour gets: the request's count; else the manifest's {@code spec.replicas}; else as
+ * many as the live colour runs right now.
  * When a HorizontalPodAutoscaler scales the live colour, its own current (desired) count is the truth, not the
  * Deployment's spec, which the HPA keeps rewriting. The HPA is reported, never retargeted.
  *
@@ -19,6 +20,10 @@ record ReplicaSizing(int replicas, String hpa) {
         if (requested != null) {
             return new ReplicaSizing(requested, null);
         }
+        // a count written down (the option, then the manifest) wins over one inferred from the live colour
+        if (manifest != null && manifest.getSpec().getReplicas() != null) {
+            return new ReplicaSizing(manifest.getSpec().getReplicas(), null);
+        }
         if (live != null) {
             String liveName = live.getMetadata().getName();
             for (HorizontalPodAutoscaler hpa : autoscalers) {
@@ -29,9 +34,6 @@ record ReplicaSizing(int replicas, String hpa) {
                 }
             }
             return new ReplicaSizing(new DeploymentView(live).desiredReplicas(), null);
-        }
-        if (manifest != null && manifest.getSpec().getReplicas() != null) {
-            return new ReplicaSizing(manifest.getSpec().getReplicas(), null);
         }
         return new ReplicaSizing(1, null);
     }

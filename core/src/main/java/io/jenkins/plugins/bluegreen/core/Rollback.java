@@ -29,6 +29,7 @@ final class Rollback {
         InputValidation.holder(request.holder());
         InputValidation.lockWait(request.lockWait());
         InputValidation.timeout(request.timeout());
+        InputValidation.approvedBy("approvedBy", request.approvedBy());
         // the usual rollback — the previous colour still runs, no deploy announced — needs no lock: the Service's
         // resourceVersion arbitrates with a deploy (FastRollback, DeployAnnouncement). A take-over is asked for to
         // deal with the lock, so it always goes the locked way.
@@ -97,7 +98,7 @@ final class Rollback {
      */
     private record Decision(AppState state, boolean abandon, Deployment target, boolean mustScaleUp) { }
 
-    /** @throws InvalidInputException when there is nothing to roll back to */
+    /** @throws RefusedException when there is nothing to roll back to */
     private Decision decide(RollbackRequest request, AppState state) {
         Color idle = state.idleColor();
         IdleContent content = idleContent(state);
@@ -106,19 +107,19 @@ final class Rollback {
         }
         Color previous = state.previousColor();
         if (previous == null) {
-            throw new InvalidInputException("previousColor", "Service " + state.serviceName() + " records no previous "
-                    + "colour (traffic was never switched), so there is nothing to roll back to",
+            throw new RefusedException("nothing to roll back: Service " + state.serviceName() + " records no previous "
+                    + "colour (traffic was never switched)",
                     "nothing to do; to undo a deployed but unswitched release, it must still be running");
         }
         if (content == IdleContent.ABANDONED_RELEASE) {
-            throw new InvalidInputException("previousColor", "the previous colour " + idle + " was redeployed with a "
+            throw new RefusedException("nothing to roll back: the previous colour " + idle + " was redeployed with a "
                     + "release that never went live (and was abandoned), so the previous release is gone",
                     "deploy the version you want to run instead");
         }
         // a hand-edited previous-color annotation notwithstanding, the only other colour is the idle one
-        Deployment target = state.deployment(idle).orElseThrow(() -> new InvalidInputException("previousColor",
-                "the previous colour's Deployment " + context.settings().deploymentName(request.app(), idle)
-                        + " no longer exists", "deploy the version you want instead"));
+        Deployment target = state.deployment(idle).orElseThrow(() -> new RefusedException("nothing to roll back: "
+                + "the previous colour's Deployment " + context.settings().deploymentName(request.app(), idle)
+                + " no longer exists", "deploy the version you want instead"));
         DeploymentView view = new DeploymentView(target);
         return new Decision(state, false, target, view.desiredReplicas() == 0 || !view.rolloutComplete());
     }

@@ -273,7 +273,10 @@ final class ServiceSelectorWrite {
             if (view.desiredReplicas() == 0) {
                 problem = "Deployment " + name + " is scaled to 0";
             } else if (!view.rolloutComplete()) {
-                problem = "Deployment " + name + " is not fully ready (" + view.progress(target).summary() + ")";
+                HealthProgress p = view.progress(target);
+                problem = "Deployment " + name + " is not ready yet: its rollout is not complete (" + p.ready() + "/"
+                        + p.desired() + " ready, " + p.updated() + "/" + p.desired() + " updated, " + p.available()
+                        + "/" + p.desired() + " available)";
             } else {
                 String mismatch = mismatch(state, target, ownedSelector(state, target));
                 if (mismatch != null) {
@@ -288,8 +291,9 @@ final class ServiceSelectorWrite {
             throw new ConflictException("while switching, someone else changed the app: " + problem
                     + "; nothing was written — run status and decide again");
         }
-        throw new InvalidInputException("to", "cannot switch to " + target + ": " + problem,
-                "deploy it and await it healthy first");
+        // the app's state, not the request, is what is wrong: the same switch succeeds once the colour is ready
+        throw new RefusedException("cannot switch to " + target + ": " + problem,
+                "deploy it and await it healthy first (bluegreen await)");
     }
 
     private Service switched(AppState state, Color target, HistoryEntry entry) {

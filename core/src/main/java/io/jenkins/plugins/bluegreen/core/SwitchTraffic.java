@@ -22,6 +22,7 @@ final class SwitchTraffic {
         InputValidation.holder(request.holder());
         InputValidation.lockWait(request.lockWait());
         InputValidation.scaleDownDelay(request.scaleDownDelay());
+        InputValidation.approvedBy("approvedBy", request.approvedBy());
         // the Service and the target only: the old colour is not needed before traffic moves
         AppState state = AppState.readServiceAndTarget(context, request.app(), request.service(), request.to())
                 .requireAdopted();

@@ -66,6 +66,18 @@ class BadInputTest {
         assertThat(after.equals(before)).as("changed: %s", SimApps.changedObjects(before, after)).isTrue();
     }
 
+    /**
+     * A well-formed request the app's state rules out for now (the fronts report it as a failure, exit 1, not as bad
+     * input): refused all the same before any write.
+     */
+    private void assertStateRefusedUnchanged(String problem, ThrowingCallable call) {
+        String before = apps.quietDump();
+        assertThatThrownBy(call).isInstanceOfSatisfying(RefusedException.class, e ->
+                assertThat(e.getMessage()).contains(problem).endsWith("(nothing was changed)"));
+        String after = apps.dump();
+        assertThat(after.equals(before)).as("changed: %s", SimApps.changedObjects(before, after)).isTrue();
+    }
+
     private static DeployRequest.Builder deploy() {
         return DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER);
     }
@@ -261,7 +273,8 @@ class BadInputTest {
 
     @Test
     void switchToAColourWhoseDeploymentDoesNotExist() {
-        assertRefusedUnchanged("to", () -> blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build()));
+        assertStateRefusedUnchanged("does not exist",
+                () -> blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build()));
     }
 
     @Test
@@ -269,12 +282,14 @@ class BadInputTest {
         SIM.sim().scripts().image("myapp:never", PodScript.NEVER_READY);
         blueGreen.deploy(deploy().image("myapp:never").build());
 
-        assertRefusedUnchanged("to", () -> blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build()));
+        assertStateRefusedUnchanged("is not ready yet",
+                () -> blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build()));
     }
 
     @Test
     void rollbackWithNoPreviousColour() {
-        assertRefusedUnchanged("previousColor", () -> blueGreen.rollback(RollbackRequest.builder("myapp").holder(HOLDER).build()));
+        assertStateRefusedUnchanged("nothing to roll back",
+                () -> blueGreen.rollback(RollbackRequest.builder("myapp").holder(HOLDER).build()));
     }
 
     @Test

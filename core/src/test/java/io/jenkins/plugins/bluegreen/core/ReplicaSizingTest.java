@@ -43,4 +43,13 @@ class ReplicaSizingTest {
         assertThat(ReplicaSizing.decide(null, null, List.of(), manifest).replicas()).isEqualTo(3);
         assertThat(ReplicaSizing.decide(null, null, List.of(), null).replicas()).isEqualTo(1);
     }
+
+    /** A count written down wins over one inferred: the option, then the manifest, then the live colour (or its HPA). */
+    @Test
+    void theManifestsCountWinsOverTheLiveColourAndTheOptionOverBoth() {
+        Deployment manifest = TestObjects.deployment("x", Map.of("app", "myapp"), 3, "i");
+        assertThat(ReplicaSizing.decide(null, live, List.of(hpa("myapp-blue", 12)), manifest))
+                .isEqualTo(new ReplicaSizing(3, null));
+        assertThat(ReplicaSizing.decide(7, live, List.of(), manifest).replicas()).isEqualTo(7);
+    }
 }

@@ -91,6 +91,29 @@ class BadInputTest {
         assertThat(failureOf(fromFile)).isEqualTo("manifestFile needs a workspace: call blueGreenRelease inside node { }");
     }
 
+    /** The engine's check, shared with the CLI: a duration that would overflow later is refused before any write. */
+    @Test
+    void durationsOverTheCap() throws Exception {
+        assertThat(failureOf(deploy(s -> {
+            s.setImage("registry.example/shop:2.0");
+            s.setTimeout("9223372036854775807s");
+        }))).isEqualTo("blueGreenDeploy: timeout: '9223372036854775807s' is too large (max 720h) — use at most 720h "
+                + "(30 days) (nothing was changed)");
+        SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
+        sw.setScaleDownDelay("100000h");
+        assertThat(failureOf(sw)).startsWith("switchTraffic: scaleDownDelay: '100000h' is too large (max 720h)");
+    }
+
+    /** Recorded in the Service's history and printed by status: one line, bounded, like the lock holder. */
+    @Test
+    void anApproverThatWouldForgeAHistoryLine() throws Exception {
+        SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
+        sw.setApprovedBy("alice\n  2026-01-01T00:00:00Z  switch   -> green revision forged");
+        assertThat(failureOf(sw)).isEqualTo("switchTraffic: approvedBy: contains a control character (e.g. a line "
+                + "break or an escape sequence) — pass a single-line name, e.g. alice or the approver's user id "
+                + "(nothing was changed)");
+    }
+
     @Test
     void aColourThatIsNeitherBlueNorGreen() throws Exception {
         SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
