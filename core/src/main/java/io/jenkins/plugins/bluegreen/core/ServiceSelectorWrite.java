@@ -266,6 +266,7 @@ final class ServiceSelectorWrite {
         String name = context.settings().deploymentName(state.app(), target);
         Deployment deployment = state.deployment(target).orElse(null);
         String problem = null;
+        String fix = "deploy it and await it healthy first (bluegreen await)";
         if (deployment == null) {
             problem = "Deployment " + name + " does not exist";
         } else {
@@ -281,6 +282,8 @@ final class ServiceSelectorWrite {
                 String mismatch = mismatch(state, target, ownedSelector(state, target));
                 if (mismatch != null) {
                     problem = mismatch + " (the Service would select none of its pods)";
+                    fix = "remove that key from Service " + state.serviceName() + "'s selector (and from the manifest "
+                            + "you apply), whose selector should be only " + state.stableSelector();
                 }
             }
         }
@@ -292,8 +295,7 @@ final class ServiceSelectorWrite {
                     + "; nothing was written — run status and decide again");
         }
         // the app's state, not the request, is what is wrong: the same switch succeeds once the colour is ready
-        throw new RefusedException("cannot switch to " + target + ": " + problem,
-                "deploy it and await it healthy first (bluegreen await)");
+        throw new RefusedException("cannot switch to " + target + ": " + problem, fix);
     }
 
     private Service switched(AppState state, Color target, HistoryEntry entry) {

@@ -124,8 +124,9 @@ class ServingByEndpointsTest {
 
         assertThatThrownBy(() -> blueGreen.switchTraffic(SwitchRequest.builder("myapp").to(Color.GREEN).holder(HOLDER)
                 .build()))
-                .isInstanceOf(InvalidInputException.class)
-                .hasMessageContaining("selector key tier=web matches no pod of green");
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("selector key tier=web matches no pod of green")
+                .hasMessageContaining("remove that key from Service myapp's selector");
         assertThat(apps.service("myapp").getMetadata().getResourceVersion()).isEqualTo(before);
     }
 
