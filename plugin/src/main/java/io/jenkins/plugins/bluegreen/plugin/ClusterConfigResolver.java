@@ -93,7 +93,7 @@ final class ClusterConfigResolver {
             config = controllerIdentity(step);
         } else {
             if (credential instanceof FileCredentials file) {
-                config = fromKubeconfig(read(file), step.getContext(), secrets,
+                config = fromKubeconfig(read(file), step.getContext(), step.getServerUrl() != null, secrets,
                         "the kubeconfig credential '" + credential.getId() + "'");
             } else if (credential instanceof StringCredentials token) {
                 String value = token.getSecret().getPlainText();
@@ -209,7 +209,8 @@ final class ClusterConfigResolver {
         }
         String source = "the credential '" + credential.getId() + "'";
         if (auth instanceof KubernetesAuthKubeconfig kubeconfig) {
-            return fromKubeconfig(kubeconfig.getKubeconfig(), step.getContext(), secrets, source);
+            return fromKubeconfig(kubeconfig.getKubeconfig(), step.getContext(), step.getServerUrl() != null, secrets,
+                    source);
         }
         io.fabric8.kubernetes.api.model.Config described;
         try {
@@ -220,7 +221,8 @@ final class ClusterConfigResolver {
                     + e.getClass().getSimpleName() + ")", "check the credential's content");
         }
         secrets.addAll(CredentialMask.kubeconfigCredentials(described));
-        Config login = KubeconfigLogin.of(described, CONVERTED, source);
+        // without serverUrl the server comes from clusterOnly below
+        Config login = KubeconfigLogin.of(described, CONVERTED, source, true);
         if (step.getServerUrl() != null) {
             return login;
         }
@@ -241,7 +243,8 @@ final class ClusterConfigResolver {
         }
     }
 
-    private static Config fromKubeconfig(String text, String context, Set<String> secrets, String source) {
+    private static Config fromKubeconfig(String text, String context, boolean serverUrlGiven, Set<String> secrets,
+                                         String source) {
         io.fabric8.kubernetes.api.model.Config parsed;
         try {
             parsed = KubeConfigUtils.parseConfigFromString(text);
@@ -263,7 +266,7 @@ final class ClusterConfigResolver {
             throw new InvalidInputException("context", "no context '" + chosen + "' in " + source,
                     "pass context: one of " + names);
         }
-        return KubeconfigLogin.of(parsed, chosen, source);
+        return KubeconfigLogin.of(parsed, chosen, source, serverUrlGiven);
     }
 
     private static InvalidInputException notKubeconfig(String why) {

@@ -27,8 +27,10 @@ final class KubeconfigLogin {
      * @param parsed  the kubeconfig, parsed
      * @param chosen  the context to use (exists in {@code parsed})
      * @param source  how messages name the kubeconfig, e.g. "the kubeconfig credential 'prod'"
+     * @param serverElsewhere whether the caller sets the server itself (step's serverUrl); else the cluster must name one
      */
-    static Config of(io.fabric8.kubernetes.api.model.Config parsed, String chosen, String source) {
+    static Config of(io.fabric8.kubernetes.api.model.Config parsed, String chosen, String source,
+                     boolean serverElsewhere) {
         Context context = named(parsed.getContexts(), NamedContext::getName, chosen).map(NamedContext::getContext)
                 .orElseThrow(() -> new InvalidInputException("context", "no context '" + chosen + "' in " + source,
                         "pass an existing context"));
@@ -45,6 +47,12 @@ final class KubeconfigLogin {
                         .orElseThrow(() -> new InvalidInputException("credentialsId", "the user '" + context.getUser()
                                 + "' of context '" + chosen + "' is missing from " + source, "add it to the kubeconfig"));
         refuseWhatRunsOrReads(cluster, user, context.getUser(), source);
+        // fabric8's builder turns a missing server into https://kubernetes.default.svc: the controller's own cluster
+        if (!serverElsewhere && (cluster.getServer() == null || cluster.getServer().isBlank())) {
+            throw new InvalidInputException("serverUrl", "the cluster '" + context.getCluster() + "' of context '"
+                    + chosen + "' in " + source + " names no server",
+                    "add server: to that cluster in the kubeconfig, or pass serverUrl");
+        }
 
         ConfigBuilder config = new ConfigBuilder(Config.empty()).withMasterUrl(cluster.getServer())
                 .withCaCertData(cluster.getCertificateAuthorityData())

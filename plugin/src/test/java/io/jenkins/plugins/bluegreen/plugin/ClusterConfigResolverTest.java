@@ -324,4 +324,37 @@ class ClusterConfigResolverTest {
                     assertThat(e.fix()).contains("pass serverUrl");
                 });
     }
+
+    @Test
+    void aKubeconfigWhoseClusterNamesNoServerNeverFallsBackToTheInClusterApiServer() {
+        // fabric8's builder defaults a missing master URL to https://kubernetes.default.svc: the credential's token
+        // would go to the controller's own cluster (or whatever that name resolves to), a server it never named
+        for (String server : new String[] {"", "server: ''", "server: '   '"}) {
+            String kubeconfig = """
+                    apiVersion: v1
+                    kind: Config
+                    clusters:
+                    - name: c
+                      cluster: {%s}
+                    users:
+                    - name: u
+                      user: {token: %s}
+                    contexts:
+                    - name: x
+                      context: {cluster: c, user: u}
+                    current-context: x
+                    """.formatted(server, KUBECONFIG_TOKEN);
+            assertThatThrownBy(() -> noConverter.resolve(step(), new FakeCredentials.File("kc", kubeconfig)))
+                    .as(server)
+                    .isInstanceOfSatisfying(InvalidInputException.class, e -> {
+                        assertThat(e.field()).isEqualTo("serverUrl");
+                        assertThat(e.getMessage()).doesNotContain(KUBECONFIG_TOKEN);
+                    });
+            // serverUrl names the server instead: then the kubeconfig may leave it out
+            AwaitHealthyStep named = step();
+            named.setServerUrl("https://prod.example:6443");
+            assertThat(noConverter.resolve(named, new FakeCredentials.File("kc", kubeconfig)).config().getMasterUrl())
+                    .startsWith("https://prod.example:6443");
+        }
+    }
 }
