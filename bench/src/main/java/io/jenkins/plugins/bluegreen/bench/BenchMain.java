@@ -91,6 +91,20 @@ public final class BenchMain {
                             kubectlVersion);
                 }
             }
+            if (options.runs(7)) {
+                Path launcher = Path.of("bin/bluegreen").toAbsolutePath();
+                if (kubectlBinary.isEmpty()) {
+                    report.cliMissing("no kubectl on PATH to compare with");
+                } else if (!Files.isRegularFile(Path.of("cli/target/bluegreen.jar"))) {
+                    report.cliMissing("cli/target/bluegreen.jar is not built (bench/run builds it)");
+                } else {
+                    log("bench: 7 CLI command wall time");
+                    Kubectl kubectl = new Kubectl(kubectlBinary.get(), kubeconfig,
+                            Files.createDirectories(work.resolve("kubectl-cache-cli")));
+                    report.cliWallTime(new CliWallTimeBench(cluster, kubectl, launcher, kubeconfig)
+                            .run(options.cliWarmup(), options.cliRepetitions()), kubectlVersion);
+                }
+            }
         }
         double seconds = Duration.between(started, Instant.now()).toMillis() / 1000.0;
         String markdown = report.markdown(machine, Machine.loadNow(), seconds);

@@ -67,6 +67,14 @@ record BenchOptions(boolean quick, Path out, String command, Set<Integer> only) 
         return 1;
     }
 
+    int cliWarmup() {
+        return quick ? 1 : 2;
+    }
+
+    int cliRepetitions() {
+        return quick ? 5 : 20;
+    }
+
     int kubectlRepetitions() {
         return quick ? 5 : 20;
     }

@@ -191,6 +191,35 @@ final class Report {
                 "skipped: no kubectl on PATH (Debian: apt-get install kubernetes-client)");
     }
 
+    void cliWallTime(CliWallTimeBench.Result r, String kubectlVersion) {
+        Table table = new Table("7. CLI command wall time", "command", "n", "p50", "p95", "kubectl beside it",
+                "kubectl p50", "kubectl p95", "p50 ratio", "p95 ratio");
+        for (CliWallTimeBench.Pair p : r.pairs()) {
+            Samples b = r.bluegreen().get(p.label());
+            Samples k = r.kubectl().get(p.label());
+            table.row(p.label(), b.count(), Format.ms(b.median()), Format.ms(b.percentile(95)), "kubectl "
+                    + p.kubectlLabel(), Format.ms(k.median()), Format.ms(k.percentile(95)),
+                    Format.ratio(b.median() / k.median()), Format.ratio(b.percentile(95) / k.percentile(95)));
+        }
+        table.note(String.format(Locale.ROOT, "Whole processes, start to exit, as a shell pays them: bin/bluegreen "
+                + "(JVM start included) and kubectl %s, alternating within each repetition on the same kube-sim. "
+                + "Load average (1 min) %.2f before / %.2f after this table, on %d cores.", kubectlVersion,
+                r.loadBefore(), r.loadAfter(), Runtime.getRuntime().availableProcessors()));
+        table.note("bin/bluegreen starts from the class-data-sharing archive `mvn package` makes; the last row runs "
+                + "without it (BLUEGREEN_CDS=off) for comparison. Ratios are bluegreen / kubectl.");
+        for (CliWallTimeBench.Pair p : r.pairs()) {
+            Samples b = r.bluegreen().get(p.label());
+            summary.row("7", p.label() + ", wall", b.count(), Format.ms(b.median()), Format.ms(b.percentile(95)), "",
+                    p.label().contains("BLUEGREEN_CDS=off") ? "reported" : "p50 ≤ 500 ms",
+                    p.label().contains("BLUEGREEN_CDS=off") ? "" : Format.verdict(b.median() <= 500));
+        }
+        details.add(table);
+    }
+
+    void cliMissing(String why) {
+        summary.row("7", "CLI command wall time", 0, "", "", "", "reported", "skipped: " + why);
+    }
+
     String markdown(Machine machine, double loadAfter, double seconds) {
         StringBuilder out = new StringBuilder();
         out.append("# Performance\n\n");

@@ -1,0 +1,128 @@
+package io.jenkins.plugins.bluegreen.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What a person or a script pays per CLI command: bin/bluegreen run as a process, start to exit, beside the kubectl
+ * command that does the nearest thing on the same kube-sim. Commands alternate within each repetition, so load
+ * from the rest of the machine falls on all of them alike.
+ */
+final class CliWallTimeBench {
+
+    static final String APP = "clitime";
+
+    /** One bluegreen command and the kubectl command it is set beside. */
+    record Pair(String label, List<String> bluegreen, Map<String, String> env, String kubectlLabel,
+                List<String> kubectl) { }
+
+    record Result(List<Pair> pairs, Map<String, Samples> bluegreen, Map<String, Samples> kubectl,
+                  double loadBefore, double loadAfter) { }
+
+    private final BenchCluster cluster;
+    private final Kubectl kubectl;
+    private final Path launcher;
+    private final Path kubeconfig;
+
+    CliWallTimeBench(BenchCluster cluster, Kubectl kubectl, Path launcher, Path kubeconfig) {
+        this.cluster = cluster;
+        this.kubectl = kubectl;
+        this.launcher = launcher;
+        this.kubeconfig = kubeconfig;
+    }
+
+    Result run(int warmup, int repetitions) {
+        // the start-up archive as `mvn package` leaves it (made now if this jar has none yet), not timed
+        ok(List.of(), Map.of("BLUEGREEN_CDS", "prepare"));
+        String ns = cluster.seedLiveApp(APP, 1, "web:1");
+        List<String> at = List.of("--app", APP, "-n", ns);
+        ok(concat(List.of("deploy", "--image", "web:2", "--replicas", "1"), at), Map.of());
+        String getSvc = "get svc " + APP;
+        List<Pair> pairs = List.of(
+                new Pair("bluegreen status --app " + APP, concat(List.of("status"), at), Map.of(), getSvc,
+                        List.of("-n", ns, "get", "svc", APP)),
+                new Pair("bluegreen switch --app " + APP + " (alternating colours)", concat(List.of("switch",
+                        "--approved-by", "bench", "--scale-down-delay", "0"), at), Map.of(),
+                        "patch svc " + APP + " (an annotation)", null),
+                new Pair("bluegreen status --app Not_A_Name (input error, exit 2)",
+                        List.of("status", "--app", "Not_A_Name", "-n", ns), Map.of(), getSvc,
+                        List.of("-n", ns, "get", "svc", APP)),
+                new Pair("bluegreen --help", List.of("--help"), Map.of(), getSvc, List.of("-n", ns, "get", "svc", APP)),
+                new Pair("bluegreen status, BLUEGREEN_CDS=off (no start-up archive)", concat(List.of("status"), at),
+                        Map.of("BLUEGREEN_CDS", "off"), getSvc, List.of("-n", ns, "get", "svc", APP)));
+        Map<String, Samples> bg = new LinkedHashMap<>();
+        Map<String, Samples> kc = new LinkedHashMap<>();
+        pairs.forEach(p -> {
+            bg.put(p.label(), new Samples());
+            kc.put(p.label(), new Samples());
+        });
+        double loadBefore = Machine.loadNow();
+        for (int i = -warmup; i < repetitions; i++) {
+            for (Pair p : pairs) {
+                double bgMillis = time(p.bluegreen(), p.env(), p.label().contains("input error") ? 2 : 0);
+                List<String> k = p.kubectl() != null ? p.kubectl() : List.of("-n", ns, "patch", "svc", APP, "-p",
+                        "{\"metadata\":{\"annotations\":{\"bench.bluegreen.jenkins.io/n\":\"" + i + "\"}}}");
+                double kMillis = kubectl.ok(k.toArray(String[]::new)).millis();
+                if (i >= 0) {
+                    bg.get(p.label()).add(bgMillis);
+                    kc.get(p.label()).add(kMillis);
+                }
+            }
+        }
+        double loadAfter = Machine.loadNow();
+        cluster.forget(ns);
+        return new Result(pairs, bg, kc, loadBefore, loadAfter);
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private void ok(List<String> args, Map<String, String> env) {
+        time(args, env, 0);
+    }
+
+    /** Runs bin/bluegreen as a shell would, start to exit, and checks its exit code. */
+    private double time(List<String> args, Map<String, String> env, int expectedExit) {
+        List<String> command = new ArrayList<>();
+        command.add(launcher.toString());
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().put("KUBECONFIG", kubeconfig.toString());
+        builder.environment().remove("BLUEGREEN_JAVA_OPTS");
+        builder.environment().remove("BLUEGREEN_CDS");
+        builder.environment().putAll(env);
+        try {
+            Path out = Files.createTempFile("bench-cli", ".out");
+            builder.redirectErrorStream(true).redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            long start = System.nanoTime();
+            Process process = builder.start();
+            if (!process.waitFor(10, TimeUnit.MINUTES)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("bluegreen " + String.join(" ", args) + " did not finish");
+            }
+            double millis = (System.nanoTime() - start) / 1e6;
+            String output = Files.readString(out);
+            Files.deleteIfExists(out);
+            if (process.exitValue() != expectedExit) {
+                throw new IllegalStateException("bluegreen " + String.join(" ", args) + " exited "
+                        + process.exitValue() + " (expected " + expectedExit + "): " + output.trim());
+            }
+            return millis;
+        } catch (IOException e) {
+            throw new IllegalStateException("could not run " + launcher + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running bluegreen", e);
+        }
+    }
+}
