@@ -3,6 +3,9 @@ package io.jenkins.plugins.bluegreen.cli;
 import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import io.jenkins.plugins.bluegreen.core.DeployRequest;
 import io.jenkins.plugins.bluegreen.core.HealthSummary;
+import io.jenkins.plugins.bluegreen.core.InvalidInputException;
+import io.jenkins.plugins.bluegreen.core.LockHeldException;
+import io.jenkins.plugins.bluegreen.core.RollbackWindowOpenException;
 import io.jenkins.plugins.bluegreen.core.Release;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,11 +85,14 @@ final class DeployCommand extends EngineCommand {
         }
         DeployRequest built = request.build();
         try {
-            return deploy(engine, built);
-        } finally {
-            if (!holder.equals(session)) {
-                park(engine, holder, session);
-            }
+            int exit = deploy(engine, built);
+            park(engine, holder, session);
+            return exit;
+        } catch (InvalidInputException | LockHeldException | RollbackWindowOpenException neverHeldTheLock) {
+            throw neverHeldTheLock; // refused before taking the lock, or gave it back: nothing to park
+        } catch (RuntimeException failed) {
+            park(engine, holder, session); // a failed release keeps its lock for the person's rollback or abandon
+            throw failed;
         }
     }
 
@@ -110,6 +116,9 @@ final class DeployCommand extends EngineCommand {
      * so the person's next command continues it; a lock the deploy never got is left alone.
      */
     private void park(BlueGreen engine, String holder, String session) {
+        if (holder.equals(session)) {
+            return;
+        }
         try {
             engine.handOverLock(app, holder, session);
         } catch (RuntimeException e) {

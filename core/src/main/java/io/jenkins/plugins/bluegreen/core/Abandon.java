@@ -54,8 +54,8 @@ final class Abandon {
             return;
         }
         throw new BlueGreenException("nothing to abandon: " + idle.getMetadata().getName() + " holds a release that was "
-                + "live before the last traffic change (what a rollback goes back to), not a new one; nothing was "
-                + "changed and " + state.liveColor() + " keeps serving. To undo the last switch, roll back");
+                + "deployed before the last traffic change (what a rollback goes back to, or the release a rollback "
+                + "took out of service), not a new one; nothing was changed and " + state.liveColor() + " keeps serving. To undo the last switch, roll back");
     }
 
     /** For a caller that validated and holds the lock. */
