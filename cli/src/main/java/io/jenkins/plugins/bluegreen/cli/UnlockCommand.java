@@ -1,6 +1,7 @@
 package io.jenkins.plugins.bluegreen.cli;
 
 import io.jenkins.plugins.bluegreen.core.BlueGreen;
+import io.jenkins.plugins.bluegreen.core.InvalidInputException;
 import io.jenkins.plugins.bluegreen.core.LockInfo;
 import java.util.Optional;
 import picocli.CommandLine.Command;
@@ -41,7 +42,17 @@ final class UnlockCommand extends EngineCommand {
             }
             whose = now.get().holder();
         }
-        Optional<LockInfo> cleared = engine.unlock(app, whose, session);
+        Optional<LockInfo> cleared;
+        try {
+            cleared = engine.unlock(app, whose, session);
+        } catch (InvalidInputException e) {
+            if (holder != null && "holder".equals(e.field())) {
+                // the engine checks both holders under one field name; --holder is the one a person typed
+                throw new UserInputException("--holder: " + e.problem() + " — " + e.fix() + " (nothing was changed)",
+                        e);
+            }
+            throw e;
+        }
         if (cleared.isEmpty()) {
             out().printf("the deploy lock of %s is free; nothing to clear%n", app);
             return ExitCodes.OK;

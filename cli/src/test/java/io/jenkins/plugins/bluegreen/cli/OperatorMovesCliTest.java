@@ -242,6 +242,10 @@ class OperatorMovesCliTest {
         assertThat(wrongHolder.exitCode()).as(wrongHolder.toString()).isEqualTo(1);
         assertThat(wrongHolder.err()).contains("held by " + A + " now");
 
+        CliRun.Result badHolder = cli.runAs(B, "unlock", "--app", Seed.APP, "--holder", "two\nlines");
+        assertThat(badHolder.exitCode()).as(badHolder.toString()).isEqualTo(2);
+        assertThat(badHolder.err()).startsWith("error: --holder: ");
+
         CliRun.Result unlocked = cli.runAs(B, "unlock", "--app", Seed.APP, "--holder", A);
         assertThat(unlocked.exitCode()).as(unlocked.toString()).isZero();
         assertThat(unlocked.out()).contains("cleared the deploy lock of myapp held by " + A, "live traffic untouched");
