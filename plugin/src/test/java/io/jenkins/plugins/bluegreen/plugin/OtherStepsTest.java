@@ -72,7 +72,7 @@ class OtherStepsTest {
         String history = app.sim().serviceAnnotation(app.ns(), "shop", "history");
 
         TestStepContext ctx = app.context();
-        PluginSim.start(app.onSim(new RollbackStep("shop")), ctx);
+        app.sim().start(app.onSim(new RollbackStep("shop")), ctx);
         assertThat(ctx.awaitFailure()).isInstanceOf(AbortException.class)
                 .hasMessageContaining("already a rollback").hasMessageContaining("switchTraffic to: 'green'");
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
@@ -87,7 +87,7 @@ class OtherStepsTest {
         run(sw);
 
         TestStepContext refused = app.context();
-        PluginSim.start(app.deployStep("registry.example/shop:3.0"), refused);
+        app.sim().start(app.deployStep("registry.example/shop:3.0"), refused);
         assertThat(refused.awaitFailure()).isInstanceOf(AbortException.class)
                 .hasMessageContaining("shop-blue is kept for a rollback").hasMessageContaining("replaceRollbackTarget");
 
