@@ -29,7 +29,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         description = "Blue-green releases on Kubernetes: deploy the idle colour, await it healthy, switch traffic, "
                 + "roll back.",
         subcommands = {DeployCommand.class, AwaitCommand.class, SwitchCommand.class, RollbackCommand.class,
-                ScaleDownCommand.class, StatusCommand.class, SimCommand.class, DemoCommand.class},
+                AbandonCommand.class, UnlockCommand.class, ScaleDownCommand.class,
+                StatusCommand.class, SimCommand.class, DemoCommand.class},
         footer = {"", "Exit codes: 0 done, 1 the operation failed, 2 invalid input (nothing changed), 3 aborted, "
                 + "130 interrupted (Ctrl-C; it says what it left)."})
 public final class BlueGreenCli implements Runnable {

@@ -3,6 +3,9 @@ package io.jenkins.plugins.bluegreen.cli;
 import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import io.jenkins.plugins.bluegreen.core.DeployRequest;
 import io.jenkins.plugins.bluegreen.core.HealthSummary;
+import io.jenkins.plugins.bluegreen.core.InvalidInputException;
+import io.jenkins.plugins.bluegreen.core.LockHeldException;
+import io.jenkins.plugins.bluegreen.core.RollbackWindowOpenException;
 import io.jenkins.plugins.bluegreen.core.Release;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,31 +55,57 @@ final class DeployCommand extends EngineCommand {
             description = "how long the new colour (and an adopted one) may take to become healthy (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
+    @Option(names = "--replace-rollback-target",
+            description = "deploy even into the colour the last switch kept for a rollback while its rollback window "
+                    + "(until its scheduled scale-down) is open; a rollback then has no previous release to go to "
+                    + "(default: refuse, naming the window's end, or wait for it within --lock-wait)")
+    boolean replaceRollbackTarget;
+
     @Mixin
     LockOptions lock;
 
     @Override
     protected int run(BlueGreen engine) {
+        // this deploy is its own holder; a lock parked by an earlier deploy of this session is taken back first
+        String session = holder();
+        String holder = HolderIdentity.invocation(env());
         DeployRequest.Builder request = DeployRequest.builder(app)
                 .service(service)
                 .previewService(previewService)
                 .replicas(replicas)
-                .holder(holder())
+                .holder(holder)
                 .lockWait(lock.lockWait)
-                .timeout(timeout);
+                .timeout(timeout)
+                .replaceRollbackTarget(replaceRollbackTarget)
+                .takesBackFrom(holder.equals(session) ? null : session);
         if (source.manifest != null) {
             request.manifestFile(source.manifest);
         } else {
             request.image(source.image);
         }
+        DeployRequest built = request.build();
+        try {
+            int exit = deploy(engine, built);
+            park(engine, holder, session);
+            return exit;
+        } catch (InvalidInputException | LockHeldException | RollbackWindowOpenException neverHeldTheLock) {
+            throw neverHeldTheLock; // refused before taking the lock, or gave it back: nothing to park
+        } catch (RuntimeException failed) {
+            park(engine, holder, session); // a failed release keeps its lock for the person's rollback or abandon
+            throw failed;
+        }
+    }
+
+    private int deploy(BlueGreen engine, DeployRequest request) {
         // the engine narrates what it did (adoption, the Deployment written) through the listener
-        Release release = engine.deploy(request.build());
+        Release release = engine.deploy(request);
         if (noWait) {
             out().printf("not waiting (--no-wait); next: bluegreen await --app %s --color %s%n", app,
                     release.newColor());
             return ExitCodes.OK;
         }
-        HealthSummary healthy = engine.awaitHealthy(app, release.newColor(), timeout);
+        // bound to this deploy's pod template: a colour redeployed meanwhile fails the wait, never lends its health
+        HealthSummary healthy = engine.awaitHealthy(release, timeout);
         out().printf("healthy: %s %d/%d ready after %s; next: bluegreen switch --app %s%n", healthy.deployment(),
                 healthy.replicas(), healthy.replicas(), Durations.format(healthy.elapsed()), app);
         return ExitCodes.OK;
@@ -86,7 +115,23 @@ final class DeployCommand extends EngineCommand {
     protected String leftBehind() {
         return "live traffic was not touched; what the deploy wrote stays (the deploy lock of " + app + ", and the "
                 + "new colour if it got that far): `bluegreen status --app " + app + "` shows it, `bluegreen await "
-                + "--app " + app + "` waits for the new colour again, `bluegreen rollback --app " + app + "` abandons "
-                + "it and releases the lock";
+                + "--app " + app + "` waits for the new colour again, `bluegreen abandon --app " + app + "` throws "
+                + "it away and releases the lock";
+    }
+
+    /**
+     * The lock this deploy holds stays held until the release is switched or abandoned, but under the session's name,
+     * so the person's next command continues it; a lock the deploy never got is left alone.
+     */
+    private void park(BlueGreen engine, String holder, String session) {
+        if (holder.equals(session)) {
+            return;
+        }
+        try {
+            engine.handOverLock(app, holder, session);
+        } catch (RuntimeException e) {
+            err().printf("warning: the deploy lock of %s stays named %s (%s); clear it with bluegreen unlock --app %s "
+                    + "--holder %s%n", app, holder, e.getMessage(), app, holder);
+        }
     }
 }

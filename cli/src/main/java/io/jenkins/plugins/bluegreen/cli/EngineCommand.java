@@ -2,6 +2,7 @@ package io.jenkins.plugins.bluegreen.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.bluegreen.core.BlueGreen;
+import java.util.Map;
 import picocli.CommandLine.Option;
 
 /**
@@ -34,8 +35,12 @@ abstract class EngineCommand extends CliCommand {
 
     protected abstract int run(BlueGreen engine) throws Exception;
 
-    /** Lock holder for this invocation; see {@link HolderIdentity}. */
+    /** Lock holder of this session (switch, rollback, abandon continue a deploy's parked lock); see {@link HolderIdentity}. */
     String holder() {
         return HolderIdentity.of(root.env());
+    }
+
+    Map<String, String> env() {
+        return root.env();
     }
 }

@@ -97,8 +97,11 @@ public final class ExitCodes {
             return OPTION_OF_FIELD.get(e.field()) + ": " + e.problem() + " — " + e.fix() + " (nothing was changed)";
         }
         if (t instanceof LockHeldException e) {
-            return e.getMessage() + " (bluegreen: --lock-wait DURATION waits for it; "
-                    + "bluegreen rollback --take-over-lock takes it)";
+            String app = e.lock().app();
+            return e.getMessage() + " (bluegreen: --lock-wait DURATION waits for it; if its holder is dead, "
+                    + "'bluegreen unlock --app " + app + " --holder " + e.holder() + "' clears the lock without "
+                    + "touching traffic, then 'bluegreen abandon --app " + app + "' throws away a release it left; "
+                    + "'bluegreen rollback --app " + app + " --take-over-lock' takes the lock and rolls back)";
         }
         String m = t.getMessage();
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;

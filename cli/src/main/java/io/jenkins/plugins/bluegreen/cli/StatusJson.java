@@ -63,6 +63,7 @@ final class StatusJson {
         m.put("revision", c == null ? null : c.revision());
         m.put("deployedAt", c == null ? null : str(c.deployedAt()));
         m.put("scaleDownAt", c == null ? null : str(c.scaleDownAt()));
+        m.put("selectedByService", c != null && c.selectedByService());
         return m;
     }
 

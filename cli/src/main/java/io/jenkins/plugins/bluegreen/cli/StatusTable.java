@@ -41,6 +41,11 @@ final class StatusTable {
                 continue;
             }
             String note = c == s.liveColor() ? "serving" : "idle";
+            if (!s.adopted() && cs.selectedByService()) {
+                // an adoption cut short: the Service still selects by version, and these pods match it too
+                note = "serving beside the old Deployment (adoption unfinished: the Service has no colour key yet; "
+                        + "'bluegreen deploy' finishes it)";
+            }
             if (cs.scaleDownAt() != null && cs.scaleDownAt().isAfter(now)) {
                 note += ", scale-down due " + cs.scaleDownAt();
             } else if (cs.scaleDownAt() != null) {

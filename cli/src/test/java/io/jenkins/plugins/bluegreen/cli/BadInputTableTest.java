@@ -411,7 +411,8 @@ class BadInputTableTest {
                 // requests the app's state makes impossible
                 row("switch before the app is under blue-green", State.SEED,
                         "error: --app: Service myapp has no colour key yet, so myapp is not under blue-green — deploy "
-                                + "a version first (deploy adopts the app), or run adopt (nothing was changed)",
+                                + "a version first: deploy adopts the app (and finishes an adoption that was cut short) "
+                                + "(nothing was changed)",
                         "switch", "--app", "myapp", "--to", "green"),
                 refused("rollback with no previous colour", State.ADOPTED,
                         "error: nothing to roll back: Service myapp records no previous colour (traffic was never "

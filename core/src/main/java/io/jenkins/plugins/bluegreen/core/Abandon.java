@@ -23,6 +23,7 @@ final class Abandon {
         InputValidation.app(app, context.settings());
         InputValidation.holder(holder);
         AppState state = AppState.read(context, app, null).requireAdopted();
+        refuseUnlessNewRelease(state);
         // the pipeline that deployed the idle colour usually abandons it: its stamp proves the lock (LockStamp)
         DeployLock.Held held = lock.provenByStamp(app, holder, state.deployment(state.idleColor()).orElse(null),
                 state.service()).orElseGet(() -> lock.holdBriefly(app, holder, java.time.Duration.ZERO));
@@ -30,6 +31,7 @@ final class Abandon {
             // read before the previous holder let go: the idle colour then may be the live one now
             try {
                 state = AppState.read(context, app, null).requireAdopted();
+                refuseUnlessNewRelease(state);
             } catch (RuntimeException e) {
                 lock.release(held);
                 throw e;
@@ -38,6 +40,22 @@ final class Abandon {
         AbandonResult result = scaleIdleToZero(state);
         lock.releaseAfterSuccess(held);
         return result;
+    }
+
+    /**
+     * Abandon throws away a new release, never the previous one: a running idle colour deployed before the last traffic
+     * change is what a rollback goes back to (or the release a rollback took out of service), not new.
+     */
+    private void refuseUnlessNewRelease(AppState state) {
+        Deployment idle = state.deployment(state.idleColor()).orElse(null);
+        if (idle == null || new DeploymentView(idle).desiredReplicas() == 0
+                || ServiceSelectorWrite.head(state.service()) == null
+                || ScaleDown.deployedSinceLastTrafficChange(state, idle)) {
+            return;
+        }
+        throw new BlueGreenException("nothing to abandon: " + idle.getMetadata().getName() + " holds a release that was "
+                + "deployed before the last traffic change (what a rollback goes back to, or the release a rollback "
+                + "took out of service), not a new one; nothing was changed and " + state.liveColor() + " keeps serving. To undo the last switch, roll back");
     }
 
     /** For a caller that validated and holds the lock. */

@@ -192,7 +192,7 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
         requireUsableSelector();
         if (liveColor == null) {
             throw new InvalidInputException("app", "Service " + serviceName + " has no colour key yet, so " + app
-                    + " is not under blue-green", "deploy a version first (deploy adopts the app), or run adopt");
+                    + " is not under blue-green", "deploy a version first: deploy adopts the app (and finishes an adoption that was cut short)");
         }
         return this;
     }

@@ -112,6 +112,25 @@ public final class BlueGreen {
      *                               fails with it for a missing Service or Deployment
      */
     public CompletableFuture<HealthSummary> awaitHealthyAsync(String app, Color color, Duration timeout) {
+        return awaitHealthyAsync(app, color, timeout, null);
+    }
+
+    /**
+     * {@link #awaitHealthyAsync(String, Color, Duration)} for what {@code release} deployed, and nothing else: when
+     * its colour was redeployed by someone else (another holder, a hand edit) before or while waiting, the future
+     * fails with {@link ConflictException} instead of reporting that other release's health as this one's.
+     */
+    public CompletableFuture<HealthSummary> awaitHealthyAsync(Release release, Duration timeout) {
+        return awaitHealthyAsync(release.app(), release.newColor(), timeout, release.releaseMarker());
+    }
+
+    /** {@link #awaitHealthyAsync(Release, Duration)} that blocks. */
+    public HealthSummary awaitHealthy(Release release, Duration timeout) {
+        return Futures.join(awaitHealthyAsync(release, timeout));
+    }
+
+    private CompletableFuture<HealthSummary> awaitHealthyAsync(String app, Color color, Duration timeout,
+                                                               String expectedRelease) {
         InputValidation.app(app, settings);
         InputValidation.timeout(timeout);
         CompletableFuture<HealthSummary> result = new CompletableFuture<>();
@@ -123,7 +142,8 @@ public final class BlueGreen {
                 String name = settings.deploymentName(app, target);
                 Deployment deployment = state.deployment(target).orElseThrow(() -> new InvalidInputException("color",
                         "Deployment " + name + " does not exist", "deploy " + target + " first, or await the other colour"));
-                CompletableFuture<HealthSummary> watch = HealthWatch.start(context, app, target, deployment, timeout);
+                CompletableFuture<HealthSummary> watch = HealthWatch.start(context, app, target, deployment, timeout,
+                        expectedRelease);
                 result.whenComplete((summary, failure) -> watch.cancel(false)); // cancelling ours unsubscribes
                 // without a preview Service the verdict is the answer: no extra reads, no extra thread hop
                 String preview = Labels.annotation(deployment, StateKeys.PREVIEW_SERVICE);
@@ -261,6 +281,34 @@ public final class BlueGreen {
         InputValidation.app(app, settings);
         InputValidation.holder(holder);
         return lock.release(app, holder);
+    }
+
+    /**
+     * Clears the lock of a dead holder without touching traffic, only if {@code holder} holds it at the moment of the
+     * write; recorded on the Lease with {@code by} and the time. Its deploy's release stays as it is (abandon it, or
+     * deploy again).
+     *
+     * @return the lock as it was cleared; empty when it was free already
+     * @throws LockHeldException when someone else holds it now
+     */
+    public Optional<LockInfo> unlock(String app, String holder, String by) {
+        InputValidation.app(app, settings);
+        InputValidation.holder(holder);
+        InputValidation.holder(by);
+        return lock.unlock(app, holder, by);
+    }
+
+    /**
+     * Moves the lock from {@code from} to {@code to} if {@code from} holds it now (one guarded write), e.g. from a
+     * finished invocation to the same person's next command. Never takes a free lock or another holder's.
+     *
+     * @return whether it moved
+     */
+    public boolean handOverLock(String app, String from, String to) {
+        InputValidation.app(app, settings);
+        InputValidation.holder(from);
+        InputValidation.holder(to);
+        return lock.handOver(app, from, to);
     }
 
     /** The lock Lease as it is, or empty when none exists. */

@@ -11,9 +11,13 @@ import java.util.List;
  * @param replicas    spec.replicas
  * @param readyReplicas status.readyReplicas
  * @param scaleDownAt when it is scheduled to be scaled down, or null
+ * @param selectedByService whether the live Service's selector picks its pods: the live colour — or, while an
+ *                    adoption that was cut short left the Service without its colour key, the adopted colour, which
+ *                    then serves beside the old Deployment
  */
 public record ColorStatus(Color color, String deployment, boolean exists, String image, List<String> images,
-                          int replicas, int readyReplicas, String revision, Instant deployedAt, Instant scaleDownAt) {
+                          int replicas, int readyReplicas, String revision, Instant deployedAt, Instant scaleDownAt,
+                          boolean selectedByService) {
     public ColorStatus {
         images = List.copyOf(images);
     }

@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +36,9 @@ final class DeployIdleColor {
         BlueGreenSettings settings = context.settings();
         InputValidation.app(request.app(), settings);
         InputValidation.holder(request.holder());
+        if (request.takesBackFrom() != null) {
+            InputValidation.holder(request.takesBackFrom());
+        }
         InputValidation.replicas(request.replicas());
         InputValidation.lockWait(request.lockWait());
         InputValidation.timeout(request.timeout());
@@ -48,12 +53,24 @@ final class DeployIdleColor {
                 : DeploymentManifest.parse(request.manifest(), context.client().getKubernetesSerialization());
 
         Plan plan = plan(request, manifest);
+        Instant deadline = plusOrMax(context.clock().instant(), request.lockWait());
 
         // validated; from here on we write
-        DeployLock.Held held = lock.hold(request.app(), request.holder(), request.lockWait());
-        if (held.contended()) {
-            // the app was read before another holder let go of the lock: the colour idle then may be live now
+        DeployLock.Held held;
+        while (true) {
+            // waiting for a rollback window holds no lock: a rollback meanwhile may need it
+            plan = outsideRollbackWindow(request, manifest, plan, deadline);
+            held = lock.hold(request.app(), request.holder(), remaining(deadline), request.takesBackFrom());
+            if (!held.contended()) {
+                break;
+            }
+            // the app was read before another holder let go of the lock: the colour idle then may be live now, or
+            // be the colour that holder's switch just kept for a rollback
             plan = decideAgainUnderTheLock(request, manifest, held);
+            if (request.replaceRollbackTarget() || rollbackWindowEnd(plan) == null) {
+                break;
+            }
+            lock.release(held);
         }
         AdoptionResult adopted = null;
         if (plan.adoption() != null) {
@@ -121,7 +138,7 @@ final class DeployIdleColor {
         }
         return new Release(request.app(), context.namespace(), state.serviceName(), plan.live(), idle, view.name(),
                 view.images(), view.annotation(StateKeys.REVISION), sizing.replicas(), sizing.hpa(),
-                request.previewService(), adopted);
+                request.previewService(), adopted, HealthWatch.releaseOf(written));
     }
 
     /**
@@ -169,6 +186,87 @@ final class DeployIdleColor {
                 state.serviceName(), request.previewService()).desired();
         desiredAt.apply(context.clock().instant().toString()); // validates before any write
         return new Plan(state, adoptionPlan, live, idle, sizing, desiredAt, liveHpa);
+    }
+
+    /**
+     * The plan once the colour it would overwrite is no rollback target in its window: at once, after waiting for the
+     * window's end when {@code deadline} (the lock wait) reaches past it, or when asked to replace it on purpose.
+     *
+     * @throws RollbackWindowOpenException naming the window's end, before any write
+     */
+    private Plan outsideRollbackWindow(DeployRequest request, Deployment manifest, Plan plan, Instant deadline) {
+        while (true) {
+            Instant end = rollbackWindowEnd(plan);
+            if (end == null) {
+                return plan;
+            }
+            String name = context.settings().deploymentName(request.app(), plan.idle());
+            if (request.replaceRollbackTarget()) {
+                context.listener().warn("replacing " + name + " although it is kept for a rollback until " + end
+                        + " (asked to replace the rollback target): a rollback will have no previous release to go to");
+                return plan;
+            }
+            if (end.isAfter(deadline)) {
+                throw new RollbackWindowOpenException(name + " is kept for a rollback of the last switch until " + end
+                        + " (its rollback window, until its scheduled scale-down); deploying now would overwrite the "
+                        + "release a rollback goes back to. Nothing was written. Deploy after " + end + ", wait for it "
+                        + "with a lock wait that reaches past it (--lock-wait / lockWait), or replace it on purpose "
+                        + "(--replace-rollback-target / replaceRollbackTarget: true)", end);
+            }
+            context.listener().info("waiting until " + end + ": " + name + " is kept for a rollback until then (its "
+                    + "rollback window)");
+            sleepUntil(end);
+            plan = plan(request, manifest);
+        }
+    }
+
+    /**
+     * When the idle colour is the release a rollback would go back to (the last traffic change was a switch away from
+     * it, it was not redeployed since, it still runs) and its scheduled scale-down is still ahead: that time. A colour
+     * kept without a schedule (scale-down delay 0) has no window; a colour holding a rolled-back release is no target.
+     */
+    private Instant rollbackWindowEnd(Plan plan) {
+        if (plan.adoption() != null) {
+            return null;
+        }
+        Deployment idle = plan.state().deployment(plan.idle()).orElse(null);
+        if (idle == null) {
+            return null;
+        }
+        DeploymentView view = new DeploymentView(idle);
+        Instant end = view.instantAnnotation(StateKeys.SCALE_DOWN_AT);
+        if (end == null || !end.isAfter(context.clock().instant()) || view.desiredReplicas() == 0) {
+            return null;
+        }
+        HistoryEntry head = ServiceSelectorWrite.head(plan.state().service());
+        if (head == null || head.switchedAt() == null || HistoryEntry.ROLLBACK.equals(head.action())) {
+            return null;
+        }
+        return ScaleDown.deployedSinceLastTrafficChange(plan.state(), idle) ? null : end;
+    }
+
+    private static Instant plusOrMax(Instant start, Duration wait) {
+        try {
+            return start.plus(wait);
+        } catch (java.time.DateTimeException | ArithmeticException beyondTheCalendar) {
+            return Instant.MAX;
+        }
+    }
+
+    private Duration remaining(Instant deadline) {
+        Duration left = Duration.between(context.clock().instant(), deadline);
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    private void sleepUntil(Instant end) {
+        long millis = Duration.between(context.clock().instant(), end).toMillis() + 1;
+        try {
+            Thread.sleep(Math.max(1, millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BlueGreenException("interrupted while waiting for a rollback window to end; nothing was written",
+                    e);
+        }
     }
 
     /** Reads and decides again while holding the lock; gives the lock back if the request no longer makes sense. */

@@ -71,12 +71,17 @@ final class DeployLock {
     }
 
     LockInfo acquire(String app, String holder, Duration wait) {
-        return info(app, take(app, holder, wait, true).lease());
+        return info(app, take(app, holder, wait, true, null).lease());
     }
 
     /** For a long operation (one that may await a rollout): like {@link #acquire}, keeping the Lease. */
     Held hold(String app, String holder, Duration wait) {
-        return take(app, holder, wait, true);
+        return take(app, holder, wait, true, null);
+    }
+
+    /** {@link #hold}, also taking a lock {@code takesBackFrom} holds (null: none) as if it were free. */
+    Held hold(String app, String holder, Duration wait, String takesBackFrom) {
+        return take(app, holder, wait, true, takesBackFrom);
     }
 
     /**
@@ -84,7 +89,7 @@ final class DeployLock {
      * {@link #SHORT_OPERATION_MARGIN} left is used as it is (one read, no write).
      */
     Held holdBriefly(String app, String holder, Duration wait) {
-        return take(app, holder, wait, false);
+        return take(app, holder, wait, false, null);
     }
 
     /**
@@ -152,7 +157,7 @@ final class DeployLock {
                 .format(instant.atZone(ZoneOffset.UTC));
     }
 
-    private Held take(String app, String holder, Duration wait, boolean renewOwn) {
+    private Held take(String app, String holder, Duration wait, boolean renewOwn, String takesBackFrom) {
         Instant deadline = context.clock().instant().plus(wait == null ? Duration.ZERO : wait);
         boolean announcedWait = false;
         boolean contended = false;
@@ -169,7 +174,8 @@ final class DeployLock {
                         && info.expiresAt().isAfter(now.plus(SHORT_OPERATION_MARGIN))) {
                     return new Held(app, holder, current.get(), contended);
                 }
-                if (!info.isHeldAt(now) || holder.equals(info.holder())) {
+                if (!info.isHeldAt(now) || holder.equals(info.holder())
+                        || (takesBackFrom != null && takesBackFrom.equals(info.holder()))) {
                     // an expired holder may have written up to its last moment
                     boolean fromAnother = info.holder() != null && !holder.equals(info.holder());
                     return new Held(app, holder, claim(current.get(), holder, now), contended || fromAnother);
@@ -177,7 +183,8 @@ final class DeployLock {
                 contended = true;
                 if (!now.isBefore(deadline)) {
                     throw new LockHeldException(info, "wait until it is released or expires, or retry with a longer "
-                            + "lock wait; a rollback can take it over explicitly");
+                            + "lock wait; if its holder is dead, clear the lock with unlock (traffic is not touched) "
+                            + "and abandon its release if it is not wanted; a rollback can take it over explicitly");
                 }
                 if (!announcedWait) {
                     context.listener().info("waiting for the deploy lock of " + app + ", held by " + info.holder());
@@ -233,6 +240,80 @@ final class DeployLock {
             }
         }
     }
+
+    /**
+     * Clears the lock of {@code holder} — a dead process or build — without touching traffic: only if {@code holder}
+     * holds it at the moment of the write (a guarded update; someone who took it meanwhile keeps it). The holder's
+     * lock stamps go first, as for any release. The Lease records who cleared whose lock and when
+     * ({@link #UNLOCKED}), readable with kubectl and shown by status.
+     *
+     * @return the lock as it was cleared; empty when it was free (or gone) already
+     * @throws LockHeldException when someone else holds it now
+     */
+    Optional<LockInfo> unlock(String app, String holder, String by) {
+        int lostRaces = 0;
+        while (true) {
+            Optional<Lease> current = cluster.lease(leaseName(app));
+            if (current.isEmpty()) {
+                return Optional.empty();
+            }
+            LockInfo info = info(app, current.get());
+            if (info.holder() == null) {
+                return Optional.empty();
+            }
+            if (!holder.equals(info.holder())) {
+                throw new LockHeldException(info, "it is held by " + info.holder() + " now, not by " + holder
+                        + "; nothing was changed (clear a holder's lock only when that holder is dead)");
+            }
+            forgetStamps(app, holder::equals);
+            Map<String, String> annotations = new java.util.LinkedHashMap<>(
+                    current.get().getMetadata().getAnnotations() == null ? Map.of()
+                            : current.get().getMetadata().getAnnotations());
+            String record = holder + " cleared by " + by + " at " + context.clock().instant();
+            annotations.put(UNLOCKED, record);
+            Lease released = new LeaseBuilder(current.get()).editMetadata().withAnnotations(annotations).endMetadata()
+                    .editSpec().withHolderIdentity(FREE).withAcquireTime(null).withRenewTime(null).endSpec().build();
+            try {
+                cluster.update(released, l -> record.equals(l.getMetadata().getAnnotations() == null ? null
+                        : l.getMetadata().getAnnotations().get(UNLOCKED)));
+                context.listener().info("cleared the deploy lock of " + app + " held by " + holder + " (recorded on "
+                        + "Lease " + leaseName(app) + "); traffic was not touched");
+                return Optional.of(info);
+            } catch (StaleObjectException lostRace) {
+                requireFewLostRaces(app, ++lostRaces, "clearing");
+            }
+        }
+    }
+
+    /**
+     * Moves the lock from {@code from} to {@code to} when {@code from} holds it at the moment of the write (a guarded
+     * update), renewing it; e.g. the CLI hands a finished invocation's lock to the person's next command. The stamps of
+     * {@code from} go first: its tenure ends here.
+     *
+     * @return whether it moved; false when the lock is free, gone, or held by anyone but {@code from}
+     */
+    boolean handOver(String app, String from, String to) {
+        int lostRaces = 0;
+        while (true) {
+            Optional<Lease> current = cluster.lease(leaseName(app));
+            if (current.isEmpty() || !from.equals(current.get().getSpec().getHolderIdentity())) {
+                return false;
+            }
+            forgetStamps(app, from::equals);
+            Instant now = context.clock().instant();
+            Lease moved = new LeaseBuilder(current.get()).editSpec().withHolderIdentity(to).withRenewTime(time(now))
+                    .endSpec().build();
+            try {
+                cluster.update(moved, l -> to.equals(l.getSpec().getHolderIdentity()));
+                return true;
+            } catch (StaleObjectException lostRace) {
+                requireFewLostRaces(app, ++lostRaces, "handing over");
+            }
+        }
+    }
+
+    /** On the Lease: the last lock cleared by {@link #unlock} — whose, by whom, when. */
+    static final String UNLOCKED = StateKeys.PREFIX + "last-unlock";
 
     /**
      * Clears the holder if {@code holder} has it; a lock held by someone else is left alone. The holder's stamps are

@@ -25,10 +25,16 @@ import java.time.Duration;
  * @param holder         lock holder identity, e.g. a build URL or {@code cli:user@host}; required
  * @param lockWait       how long to wait for another holder's lock; zero = fail at once
  * @param timeout        how long adopting an app may wait for its new live colour to become ready
+ * @param replaceRollbackTarget overwrite the colour a switch kept for a rollback even while its rollback window
+ *                       (until its scheduled scale-down) is open; false = refuse, or wait for the window within
+ *                       {@code lockWait}
+ * @param takesBackFrom  a holder whose lock this deploy takes as its own, or null: the CLI parks a finished deploy's
+ *                       lock under the person's session, and their next deploy (its own holder) takes it back
  */
 public record DeployRequest(String app, String service, String previewService, String image, String container,
                             String manifest, Integer replicas, String revision, String buildUrl, String holder,
-                            Duration lockWait, Duration timeout) {
+                            Duration lockWait, Duration timeout, boolean replaceRollbackTarget,
+                            String takesBackFrom) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
@@ -49,6 +55,8 @@ public record DeployRequest(String app, String service, String previewService, S
         private String holder;
         private Duration lockWait = Duration.ZERO;
         private Duration timeout = DEFAULT_TIMEOUT;
+        private boolean replaceRollbackTarget;
+        private String takesBackFrom;
 
         private Builder(String app) { this.app = app; }
 
@@ -95,10 +103,12 @@ public record DeployRequest(String app, String service, String previewService, S
         public Builder holder(String holder) { this.holder = holder; return this; }
         public Builder lockWait(Duration wait) { this.lockWait = wait; return this; }
         public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
+        public Builder replaceRollbackTarget(boolean replace) { this.replaceRollbackTarget = replace; return this; }
+        public Builder takesBackFrom(String holder) { this.takesBackFrom = holder; return this; }
 
         public DeployRequest build() {
             return new DeployRequest(app, service, previewService, image, container, manifest, replicas, revision,
-                    buildUrl, holder, lockWait, timeout);
+                    buildUrl, holder, lockWait, timeout, replaceRollbackTarget, takesBackFrom);
         }
     }
 }

@@ -34,13 +34,17 @@ final class HealthWatch {
     private SharedWatches.Subscription<Deployment> deployment;
     private SharedWatches.Subscription<Pod> pods;
     private final long readGeneration;
+    /** The release marker of the pod template this wait is for, or null for whatever the Deployment runs. */
+    private final String expectedRelease;
     private boolean seenInCache;
     private Map<String, String> podSelector = Map.of();
     private HealthProgress lastProgress;
     private List<PodProblem> lastNotReady = List.of();
 
-    private HealthWatch(EngineContext context, String app, Color color, Deployment read, Duration timeout) {
+    private HealthWatch(EngineContext context, String app, Color color, Deployment read, Duration timeout,
+                        String expectedRelease) {
         this.context = context;
+        this.expectedRelease = expectedRelease;
         this.readGeneration = generation(read);
         this.app = app;
         this.color = color;
@@ -54,9 +58,39 @@ final class HealthWatch {
      */
     static CompletableFuture<HealthSummary> start(EngineContext context, String app, Color color, Deployment deployment,
                                                   Duration timeout) {
-        HealthWatch watch = new HealthWatch(context, app, color, deployment, timeout);
+        return start(context, app, color, deployment, timeout, null);
+    }
+
+    /**
+     * As {@link #start(EngineContext, String, Color, Deployment, Duration)}, bound to one deploy: the verdict is only
+     * given for the pod template carrying {@code expectedRelease} ({@link StateKeys#RELEASE}); a Deployment
+     * redeployed by someone else meanwhile fails the wait instead of lending its health to this deploy.
+     */
+    static CompletableFuture<HealthSummary> start(EngineContext context, String app, Color color, Deployment deployment,
+                                                  Duration timeout, String expectedRelease) {
+        HealthWatch watch = new HealthWatch(context, app, color, deployment, timeout, expectedRelease);
+        if (expectedRelease != null && !expectedRelease.equals(releaseOf(deployment))) {
+            watch.result.completeExceptionally(watch.replaced(deployment));
+            return watch.result;
+        }
         watch.begin(deployment.getSpec().getSelector());
         return watch.result;
+    }
+
+    static String releaseOf(Deployment deployment) {
+        if (deployment.getSpec() == null || deployment.getSpec().getTemplate() == null
+                || deployment.getSpec().getTemplate().getMetadata() == null
+                || deployment.getSpec().getTemplate().getMetadata().getAnnotations() == null) {
+            return null;
+        }
+        return deployment.getSpec().getTemplate().getMetadata().getAnnotations().get(StateKeys.RELEASE);
+    }
+
+    private ConflictException replaced(Deployment now) {
+        return new ConflictException(deploymentName + " was redeployed by someone else while waiting for it (it now runs "
+                + String.join(",", new DeploymentView(now).images()) + "), so its health says nothing about this "
+                + "deploy; this deploy is not healthy and must not be switched to — run status to see whose release "
+                + "it holds");
     }
 
     private void begin(LabelSelector selector) {
@@ -123,6 +157,10 @@ final class HealthWatch {
         if (generation(current) < readGeneration) {
             // a shared informer that was already running may not have seen the write we read yet; judging the
             // previous spec (fully rolled out) would call an unstarted release healthy
+            return;
+        }
+        if (expectedRelease != null && !expectedRelease.equals(releaseOf(current))) {
+            result.completeExceptionally(replaced(current));
             return;
         }
         HealthVerdict verdict = RolloutHealth.evaluate(current, color, ourPods());

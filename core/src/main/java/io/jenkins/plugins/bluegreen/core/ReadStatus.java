@@ -20,7 +20,10 @@ final class ReadStatus {
         AppState state = AppState.read(context, app, service);
         Map<String, ColorStatus> colors = new LinkedHashMap<>();
         for (Color color : Color.values()) {
-            colors.put(color.label(), colorStatus(app, color, state.deployment(color).orElse(null)));
+            Deployment deployment = state.deployment(color).orElse(null);
+            boolean selected = deployment != null && state.selector() != null && !state.selector().isEmpty()
+                    && Labels.selects(state.selector(), deployment);
+            colors.put(color.label(), colorStatus(app, color, deployment, selected));
         }
         List<HistoryEntry> history = new ServiceSelectorWrite(context).readHistory(state.service());
         return new AppStatus(app, context.namespace(), state.serviceName(), state.liveColor(), state.idleColor(),
@@ -45,15 +48,15 @@ final class ReadStatus {
         return read;
     }
 
-    private ColorStatus colorStatus(String app, Color color, Deployment deployment) {
+    private ColorStatus colorStatus(String app, Color color, Deployment deployment, boolean selected) {
         String name = context.settings().deploymentName(app, color);
         if (deployment == null) {
-            return new ColorStatus(color, name, false, null, List.of(), 0, 0, null, null, null);
+            return new ColorStatus(color, name, false, null, List.of(), 0, 0, null, null, null, false);
         }
         DeploymentView view = new DeploymentView(deployment);
         List<String> images = view.images();
         return new ColorStatus(color, name, true, images.isEmpty() ? null : images.get(0), images,
                 view.desiredReplicas(), view.readyReplicas(), view.annotation(StateKeys.REVISION),
-                view.instantAnnotation(StateKeys.DEPLOYED_AT), view.instantAnnotation(StateKeys.SCALE_DOWN_AT));
+                view.instantAnnotation(StateKeys.DEPLOYED_AT), view.instantAnnotation(StateKeys.SCALE_DOWN_AT), selected);
     }
 }

@@ -111,6 +111,12 @@ final class Rollback {
                     + "colour (traffic was never switched)",
                     "nothing to do; to undo a deployed but unswitched release, it must still be running");
         }
+        // exactly once: the idle colour holding the release a rollback took out of service is no target for another
+        Optional<RolledBack> rolledBack = RolledBack.heldByIdle(state,
+                new ServiceSelectorWrite(context).readHistory(state.service()));
+        if (rolledBack.isPresent()) {
+            throw new RolledBackReleaseException(rolledBack.get().refusal(state, "not rolling back again"));
+        }
         if (content == IdleContent.ABANDONED_RELEASE) {
             throw new RefusedException("nothing to roll back: the previous colour " + idle + " was redeployed with a "
                     + "release that never went live (and was abandoned), so the previous release is gone",

@@ -122,8 +122,11 @@ final class ScaleDown {
         return new ScaleDownResult(app, ScaleDownResult.Outcome.NOTHING_SCHEDULED, null, null, null, 0);
     }
 
-    /** As {@link Rollback} tells a release that never went live: deployed after the newest history entry. */
-    private static boolean deployedSinceLastTrafficChange(AppState state, Deployment deployment) {
+    /**
+     * As {@link Rollback} tells a release that never went live: deployed after the newest history entry. Also how a
+     * deploy tells the rollback target from a new release, and abandon a new release from the previous one.
+     */
+    static boolean deployedSinceLastTrafficChange(AppState state, Deployment deployment) {
         Instant deployedAt = new DeploymentView(deployment).instantAnnotation(StateKeys.DEPLOYED_AT);
         HistoryEntry head = ServiceSelectorWrite.head(state.service());
         return deployedAt != null && head != null && head.switchedAt() != null && deployedAt.isAfter(head.switchedAt());

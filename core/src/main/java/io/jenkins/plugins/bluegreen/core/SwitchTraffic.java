@@ -2,6 +2,7 @@ package io.jenkins.plugins.bluegreen.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Moves traffic to a ready colour: preflight, the single guarded Service write ({@link ServiceSelectorWrite}),
@@ -45,6 +46,7 @@ final class SwitchTraffic {
                     SwitchResult.Outcome.ALREADY_LIVE, null, null, null);
         }
         ServiceSelectorWrite selectorWrite = new ServiceSelectorWrite(context);
+        refuseUnnamedRolledBack(request, state);
         selectorWrite.preflight(state, target, false);
 
         // usually the deploy's own lock, proven by the stamp it left on the target: no Lease request at all
@@ -60,6 +62,7 @@ final class SwitchTraffic {
             try {
                 state = AppState.read(context, request.app(), request.service()).requireAdopted();
                 target = request.to() != null ? request.to() : state.idleColor();
+                refuseUnnamedRolledBack(request, state);
                 if (target != state.liveColor()) {
                     selectorWrite.preflight(state, target, false);
                 }
@@ -74,6 +77,22 @@ final class SwitchTraffic {
                 request.buildUrl(), delay);
         lock.releaseAfterSwitch(held, result.outcome() == SwitchResult.Outcome.SWITCHED);
         return result;
+    }
+
+    /**
+     * A switch to "the idle colour" right after a rollback would put the rolled-back release live again; only a
+     * switch that names the colour may ({@link RolledBack}).
+     */
+    private void refuseUnnamedRolledBack(SwitchRequest request, AppState state) {
+        if (request.to() != null) {
+            return;
+        }
+        Optional<RolledBack> rolledBack = RolledBack.heldByIdle(state,
+                new ServiceSelectorWrite(context).readHistory(state.service()));
+        if (rolledBack.isPresent()) {
+            throw new RolledBackReleaseException(rolledBack.get().refusal(state, "not switching to " + state.idleColor()
+                    + " without its name"));
+        }
     }
 
     /**

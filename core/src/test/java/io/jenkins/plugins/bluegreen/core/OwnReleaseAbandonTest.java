@@ -46,7 +46,8 @@ class OwnReleaseAbandonTest {
 
     @Test
     void anotherHoldersReleaseIsNeverAbandoned() {
-        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(HOLDER).build());
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(HOLDER)
+                .replaceRollbackTarget(true).build()); // into blue, kept for a rollback: on purpose
         String before = apps.quietDump();
 
         assertThat(blueGreen.abandonIfDeployedBy("myapp", OTHER, null).abandonedSomething()).isFalse();
@@ -55,7 +56,8 @@ class OwnReleaseAbandonTest {
 
     @Test
     void theHoldersOwnReleaseIsAbandonedAndLiveStays() {
-        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(OTHER).build());
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(OTHER)
+                .replaceRollbackTarget(true).build()); // into blue, kept for a rollback: on purpose
 
         OwnAbandonResult r = blueGreen.abandonIfDeployedBy("myapp", OTHER, null);
 

@@ -48,7 +48,8 @@ class PreviewServiceTest {
         assertThat(preview.getSpec().getType()).isEqualTo("ClusterIP");
         assertThat(preview.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(80);
 
-        blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build());
+        // no rollback window (delay 0), so the next release may go into blue at once
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).scaleDownDelay(Duration.ZERO).build());
         assertThat(apps.selector("myapp-preview")).containsEntry(COLOR, "green");
 
         deploy("myapp:3");

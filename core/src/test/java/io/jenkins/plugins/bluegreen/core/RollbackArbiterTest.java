@@ -94,7 +94,8 @@ class RollbackArbiterTest {
 
         // the rollback read the Service and claimed blue; its Service write is on its way. A deploy by another
         // pipeline decides that blue is idle, announces itself and writes blue.
-        Release release = blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(OTHER).build());
+        Release release = blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(OTHER)
+                .replaceRollbackTarget(true).build());
         assertThat(release.newColor()).isEqualTo(Color.BLUE);
         rollbackWrite.open();
         Object outcome = rollingBack.get(20, TimeUnit.SECONDS);
@@ -112,7 +113,7 @@ class RollbackArbiterTest {
     void aDeployWhoseAnnouncementLosesToARollbackDecidesItsIdleColourAgain() throws Exception {
         RequestGate announcement = hold("update", servicePath());
         CompletableFuture<Object> deploying = async(() -> blueGreen.deploy(DeployRequest.builder("myapp")
-                .image("myapp:3").holder(OTHER).build()));
+                .image("myapp:3").holder(OTHER).replaceRollbackTarget(true).build()));
         assertThat(announcement.awaitArrival(WAIT)).isTrue();
 
         // the deploy chose blue (idle when it read); before its announcement lands, traffic goes back to blue
@@ -175,7 +176,8 @@ class RollbackArbiterTest {
         // that announced itself once the rollback had written: the release waiting for its switch must not be scaled
         blueGreen.rollback(rollback().build());
         clock.advance(Duration.ofSeconds(1));
-        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(OTHER).build());
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(OTHER)
+                .replaceRollbackTarget(true).build());
         blueGreen.awaitHealthy("myapp", Color.GREEN, WAIT);
         SIM.client().apps().deployments().inNamespace(namespace).withName("myapp-green").edit(d -> {
             d.getMetadata().getAnnotations().put(StateKeys.SCALE_DOWN_AT, clock.instant().minusSeconds(1).toString());
@@ -220,7 +222,8 @@ class RollbackArbiterTest {
 
     @Test
     void anAbandonEndsTheAnnouncement() {
-        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(OTHER).build());
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(OTHER)
+                .replaceRollbackTarget(true).build());
         assertThat(apps.service("myapp").getMetadata().getAnnotations()).containsKey(StateKeys.DEPLOYING);
 
         blueGreen.abandon("myapp", OTHER);

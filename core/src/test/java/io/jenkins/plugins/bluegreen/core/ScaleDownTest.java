@@ -107,7 +107,8 @@ class ScaleDownTest {
     @Test
     void aNewReleaseIntoTheScheduledColourCancelsItsScaleDown() {
         switchToGreen(Duration.ofSeconds(30));
-        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(HOLDER).build());
+        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(HOLDER).replaceRollbackTarget(true)
+                .build());
         clock.advance(Duration.ofMinutes(1));
 
         assertThat(blueGreen.scaleDownIfDue("myapp").outcome()).isEqualTo(ScaleDownResult.Outcome.NOTHING_SCHEDULED);

@@ -65,7 +65,8 @@ class SharedWatchesTest {
         shop.deploy(DeployRequest.builder("shop").image("shop:2").holder(SimApps.HOLDER).build());
         shop.awaitHealthy("shop", null, Duration.ofSeconds(20));
         shop.switchTraffic(SwitchRequest.builder("shop").holder(SimApps.HOLDER).build());
-        shop.deploy(DeployRequest.builder("shop").image("stuck:2").holder(SimApps.HOLDER).build());
+        shop.deploy(DeployRequest.builder("shop").image("stuck:2").holder(SimApps.HOLDER)
+                .replaceRollbackTarget(true).build());
 
         CompletableFuture<HealthSummary> stuck = shop.awaitHealthyAsync("shop", null, Duration.ofSeconds(2));
 

@@ -70,6 +70,7 @@ abstract class DeployingExecution<S extends DeployingStep> extends ClusterStepEx
                 .holder(identity().holder())
                 .lockWait(lockWait)
                 .timeout(step.parsedTimeout())
+                .replaceRollbackTarget(step.isReplaceRollbackTarget())
                 .build();
     }
 

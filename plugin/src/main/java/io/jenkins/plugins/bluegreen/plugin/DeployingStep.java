@@ -25,6 +25,7 @@ public abstract class DeployingStep extends ClusterStep {
     private String previewService;
     private String timeout;
     private String lockWait;
+    private boolean replaceRollbackTarget;
 
     protected DeployingStep(String app) {
         super(app);
@@ -110,6 +111,16 @@ public abstract class DeployingStep extends ClusterStep {
     @DataBoundSetter
     public void setLockWait(String lockWait) {
         this.lockWait = trimToNull(lockWait);
+    }
+
+    public boolean isReplaceRollbackTarget() {
+        return replaceRollbackTarget;
+    }
+
+    /** Deploy even into the colour the last switch kept for a rollback while its rollback window is open. */
+    @DataBoundSetter
+    public void setReplaceRollbackTarget(boolean replaceRollbackTarget) {
+        this.replaceRollbackTarget = replaceRollbackTarget;
     }
 
     Duration parsedTimeout() {

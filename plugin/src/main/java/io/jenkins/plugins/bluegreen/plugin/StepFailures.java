@@ -34,8 +34,9 @@ final class StepFailures {
                     secrets);
         }
         if (t instanceof LockHeldException e) {
-            return abort(function + ": " + e.getMessage() + " (lockWait: '5m' waits for it; rollback with "
-                    + "takeOverLock: true takes it)", secrets);
+            return abort(function + ": " + e.getMessage() + " (lockWait: '5m' waits for it; if its holder is dead, "
+                    + "'bluegreen unlock --app " + e.lock().app() + " --holder " + e.holder() + "' clears it without "
+                    + "touching traffic; rollback with takeOverLock: true takes it)", secrets);
         }
         if (t instanceof BlueGreenException) {
             return abort(function + ": " + t.getMessage(), secrets);

@@ -31,7 +31,8 @@ class FailureCleanupTest {
     void greenIsLiveAndBlueIsKeptForRollback() throws Exception {
         app.runToSuccess(app.deployStep("registry.example/shop:2.0"));
         SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
-        sw.setScaleDownDelay("1h");
+        // kept with no scheduled scale-down, so no rollback window: the builds below may deploy into blue
+        sw.setScaleDownDelay("0");
         app.runToSuccess(sw);
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
     }
@@ -187,7 +188,8 @@ class FailureCleanupTest {
     void afterTheSwitchNothingIsLeftToAbandonAndTrafficStays() throws Exception {
         app.runToSuccess(app.deployStep("registry.example/shop:3.0"));
         SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
-        sw.setScaleDownDelay("1h");
+        // kept with no scheduled scale-down, so no rollback window: the builds below may deploy into blue
+        sw.setScaleDownDelay("0");
         TestStepContext ctx = app.context();
         app.sim().start(sw, ctx);
         assertThat(ctx.awaitSuccess()).isEqualTo("blue");

@@ -63,6 +63,42 @@ class OtherStepsTest {
     }
 
     @Test
+    void aSecondRollbackStepFailsWritingNothingAndSaysHowToReRelease() throws Exception {
+        deployGreen("registry.example/shop:2.0", true);
+        SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
+        sw.setScaleDownDelay("0");
+        run(sw);
+        assertThat(run(app.onSim(new RollbackStep("shop")))).isEqualTo("blue");
+        String history = app.sim().serviceAnnotation(app.ns(), "shop", "history");
+
+        TestStepContext ctx = app.context();
+        app.sim().start(app.onSim(new RollbackStep("shop")), ctx);
+        assertThat(ctx.awaitFailure()).isInstanceOf(AbortException.class)
+                .hasMessageContaining("already a rollback").hasMessageContaining("switchTraffic to: 'green'");
+        assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
+        assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history")).isEqualTo(history);
+    }
+
+    @Test
+    void aDeployIntoTheRollbackTargetNeedsReplaceRollbackTarget() throws Exception {
+        deployGreen("registry.example/shop:2.0", true);
+        SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
+        sw.setScaleDownDelay("10m");
+        run(sw);
+
+        TestStepContext refused = app.context();
+        app.sim().start(app.deployStep("registry.example/shop:3.0"), refused);
+        assertThat(refused.awaitFailure()).isInstanceOf(AbortException.class)
+                .hasMessageContaining("shop-blue is kept for a rollback").hasMessageContaining("replaceRollbackTarget");
+
+        BlueGreenDeployStep replace = app.deployStep("registry.example/shop:3.0");
+        replace.setReplaceRollbackTarget(true);
+        app.runToSuccess(replace).awaitSuccess();
+        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getImage()).isEqualTo("registry.example/shop:3.0");
+    }
+
+    @Test
     void rollbackAfterASwitchGoesBackToThePreviousColour() throws Exception {
         deployGreen("registry.example/shop:2.0", true);
         SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
