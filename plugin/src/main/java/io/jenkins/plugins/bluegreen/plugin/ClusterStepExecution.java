@@ -13,6 +13,7 @@ import io.jenkins.plugins.bluegreen.core.LockHeldException;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -452,18 +453,37 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         return s;
     }
 
-    /** The engine for the step's cluster and namespace; connects on first use (on the step pool, never on CPS). */
+    /**
+     * The engine for the step's cluster and namespace; connects on first use (on the step pool, never on CPS). The
+     * connection is opened outside the monitor, so a slow credential lookup never holds up {@code stop()}, and a
+     * step that ended meanwhile gets no engine: its work ends here instead of taking the lock or writing later.
+     */
     final BlueGreen engine() throws IOException, InterruptedException {
         Session s = session;
-        if (s == null) {
-            synchronized (this) {
+        if (s != null && !isDone()) {
+            return s.engine;
+        }
+        refuseIfEnded();
+        Session opened = open();
+        synchronized (this) {
+            if (!done) {
                 if (session == null) {
-                    session = open();
+                    session = opened;
+                    return opened.engine;
                 }
-                s = session;
+                s = session; // another task of this step connected first
             }
         }
+        opened.connection.close();
+        refuseIfEnded();
         return s.engine;
+    }
+
+    private void refuseIfEnded() {
+        if (isDone()) {
+            throw new CancellationException(step.functionName() + " has ended (stopped or finished); nothing more is "
+                    + "sent to the cluster");
+        }
     }
 
     private Session open() throws IOException, InterruptedException {

@@ -8,6 +8,12 @@ import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import io.jenkins.plugins.bluegreen.kubesim.PodScript;
 import io.jenkins.plugins.bluegreen.kubesim.RequestGate;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
@@ -288,5 +294,70 @@ class ControllerThreadsTest {
         assertThat(execution.getStatus()).isEqualTo("finished");
         assertThat(ctx.console()).contains("green stays deployed but not live; to abandon it: rollback app: 'shop', "
                 + "abandonOnly: true (live traffic was not touched)");
+    }
+
+    /** A kubeconfig credential whose store answers only when released, and ignores interrupts meanwhile. */
+    static final class CredentialBehindASlowStore extends FakeCredentials.Base implements FileCredentials {
+        private static final long serialVersionUID = 1L;
+        private final transient CountDownLatch entered = new CountDownLatch(1);
+        private final transient CountDownLatch released = new CountDownLatch(1);
+        private final String content;
+
+        CredentialBehindASlowStore(String id, String content) {
+            super(id);
+            this.content = content;
+        }
+
+        @Override
+        public String getFileName() {
+            return "kubeconfig";
+        }
+
+        @Override
+        public InputStream getContent() {
+            entered.countDown();
+            boolean interrupted = false;
+            while (released.getCount() > 0) {
+                try {
+                    released.await();
+                } catch (InterruptedException swallowed) {
+                    interrupted = true; // as stores blocking on I/O often do
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+                Thread.interrupted(); // and the flag is lost on the way out, too
+            }
+            return new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aBuildStoppedWhileItsCredentialIsLookedUpNeverConnectsOrWritesLater() throws Exception {
+        List<String> writes = writesNaming("slowcred");
+        CredentialBehindASlowStore slow = new CredentialBehindASlowStore("slow", SIM.sim().kubeconfig(PluginSim.TOKEN));
+        app.sim().credentials.put("slow", slow);
+        BlueGreenDeployStep step = app.deployStep("registry.example/shop:2.0");
+        step.setCredentialsId("slow");
+        TestStepContext ctx = TestStepContext.build("slowcred");
+        ClusterStepExecution<?> execution = app.sim().start(step, ctx);
+        assertThat(slow.entered.await(60, TimeUnit.SECONDS)).as("the credential is being looked up").isTrue();
+
+        // stop() must not wait for the lookup: it runs where Jenkins calls it, and the store may never answer
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
+            try {
+                execution.stop(new InterruptedException("aborted by alice"));
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        awaitUntil("stop() returned while the credential lookup still hangs", stopping::isDone);
+        assertThat(ctx.awaitFailure()).hasMessage("aborted by alice");
+
+        slow.released.countDown();
+        awaitUntil("the stopped build holds no thread", this::stepPoolIdle);
+        assertThat(writes).as("requests naming the stopped build").isEmpty();
+        assertThat(app.sim().deployment(app.ns(), "shop-green")).isNull();
+        assertThat(engine().acquireLock("shop", "cli:carol@desk", Duration.ZERO).holder()).isEqualTo("cli:carol@desk");
     }
 }
