@@ -47,7 +47,14 @@ final class WatchEndpoint {
           opened.get().forget();
         }
       });
-      Runnable open = () -> workers.execute(() -> opened.set(openWatch(ex, sink)));
+      // the client may hang up while the watch is being registered: then the close handler found nothing to forget
+      Runnable open = () -> workers.execute(() -> {
+        WatchHub.Watch w = openWatch(ex, sink);
+        opened.set(w);
+        if (w != null && ws.isClosed()) {
+          w.forget();
+        }
+      });
       if (delay.isZero()) {
         open.run();
       } else {
@@ -66,7 +73,12 @@ final class WatchEndpoint {
       workers.execute(() -> {
         WatchHub.Watch w = openWatch(ex, sink);
         if (w != null) {
-          ex.ctx().runOnContext(x -> resp.closeHandler(y -> w.forget()));
+          ex.ctx().runOnContext(x -> {
+            resp.closeHandler(y -> w.forget());
+            if (resp.closed()) { // hung up while the watch was being registered
+              w.forget();
+            }
+          });
         }
       });
     });

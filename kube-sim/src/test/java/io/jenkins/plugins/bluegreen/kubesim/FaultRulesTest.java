@@ -188,4 +188,26 @@ class FaultRulesTest {
       assertThat(events).doesNotContain("CLOSED");
     }
   }
+
+  @Test
+  void aWatchWhoseClientHungUpWhileItWasBeingOpenedIsForgotten() throws Exception {
+    KubernetesClient c = SIM.client();
+    String ns = SIM.newNamespace();
+    int before = SIM.sim().openWatches();
+    Duration opening = Duration.ofMillis(400);
+    SIM.sim().faults().add(FaultRule.on("watch", "/api/v1/namespaces/" + ns + "/configmaps").delay(opening).once());
+    Watch w = c.configMaps().inNamespace(ns).watch(new Watcher<>() {
+      @Override
+      public void eventReceived(Action action, ConfigMap resource) {
+      }
+
+      @Override
+      public void onClose(WatcherException cause) {
+      }
+    });
+    w.close(); // before the server has registered the watch
+
+    Thread.sleep(opening.toMillis() * 3); // let the delayed registration happen; the assertion below is not timed
+    await(WAIT, "the hung-up watch forgotten", () -> SIM.sim().openWatches() <= before);
+  }
 }
