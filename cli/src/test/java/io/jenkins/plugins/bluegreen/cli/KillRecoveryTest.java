@@ -106,7 +106,7 @@ class KillRecoveryTest {
     }
 
     private Map<String, Integer> endpoints(String expectedOnly) throws InterruptedException {
-        return OperatorMovesCliTest.endpointColours(client, ns, expectedOnly);
+        return RollbackAndLockMovesCliTest.endpointColours(client, ns, expectedOnly);
     }
 
     private String session() {
