@@ -49,6 +49,8 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
     private boolean delivered;
 
     private transient volatile Session session;
+    /** The outcome is being or has been delivered: from then on no work of this step reaches the cluster. */
+    private transient volatile boolean outcomeSent;
     private transient volatile CredentialMask secrets;
     private transient volatile ConsoleListener console;
     private transient volatile BlueGreenRuntime runtime;
@@ -279,7 +281,7 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
 
     /** Delivers a result without claiming: for a resumed execution whose saved state says it already finished. */
     final void deliverSuccess(Object result) {
-        closeSession();
+        end();
         getContext().onSuccess(result);
         delivered = true; // after: a state saved while the outcome was on its way resumes to deliver it again
     }
@@ -306,7 +308,7 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
 
     /** Delivers a failure unchanged, for a claimed step (e.g. the body's own throwable). */
     final void deliverFailure(Throwable t) {
-        closeSession();
+        end();
         getContext().onFailure(t);
         delivered = true;
     }
@@ -455,18 +457,19 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
 
     /**
      * The engine for the step's cluster and namespace; connects on first use (on the step pool, never on CPS). The
-     * connection is opened outside the monitor, so a slow credential lookup never holds up {@code stop()}, and a
-     * step that ended meanwhile gets no engine: its work ends here instead of taking the lock or writing later.
+     * connection is opened outside the monitor, so a slow credential lookup never holds up {@code stop()}, and once the
+     * step's outcome is delivered no work gets an engine: it ends here instead of taking the lock or writing later
+     * (a claimed step still cleans up, e.g. the block form abandons its new colour, before it delivers).
      */
     final BlueGreen engine() throws IOException, InterruptedException {
         Session s = session;
-        if (s != null && !isDone()) {
+        if (s != null && !outcomeSent) {
             return s.engine;
         }
         refuseIfEnded();
         Session opened = open();
         synchronized (this) {
-            if (!done) {
+            if (!outcomeSent) {
                 if (session == null) {
                     session = opened;
                     return opened.engine;
@@ -479,8 +482,15 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         return s.engine;
     }
 
+    private void end() {
+        synchronized (this) {
+            outcomeSent = true;
+        }
+        closeSession();
+    }
+
     private void refuseIfEnded() {
-        if (isDone()) {
+        if (outcomeSent) {
             throw new CancellationException(step.functionName() + " has ended (stopped or finished); nothing more is "
                     + "sent to the cluster");
         }
