@@ -2,6 +2,7 @@ package io.jenkins.plugins.bluegreen.core;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -87,12 +88,37 @@ final class SwitchTraffic {
         if (request.to() != null) {
             return;
         }
-        Optional<RolledBack> rolledBack = RolledBack.heldByIdle(state,
-                new ServiceSelectorWrite(context).readHistory(state.service()));
+        List<HistoryEntry> history = new ServiceSelectorWrite(context).readHistory(state.service());
+        Optional<RolledBack> rolledBack = RolledBack.heldByIdle(state, history);
         if (rolledBack.isPresent()) {
             throw new RolledBackReleaseException(rolledBack.get().refusal(state, "not switching to " + state.idleColor()
                     + " without its name"));
         }
+        refuseUnnamedSwitchBack(state, history);
+    }
+
+    /**
+     * A retried switch must not undo the one that just went through: right after a switch, the idle colour holds the
+     * release that switch replaced, not a new one, so going there needs its name (or a rollback).
+     */
+    private void refuseUnnamedSwitchBack(AppState state, List<HistoryEntry> history) {
+        if (history.isEmpty() || !HistoryEntry.SWITCH.equals(history.get(0).action())
+                || history.get(0).switchedAt() == null || history.get(0).color() != state.liveColor()
+                || state.idleColor() == null) {
+            return;
+        }
+        HistoryEntry last = history.get(0);
+        Instant deployedAt = state.deployment(state.idleColor())
+                .map(d -> new DeploymentView(d).instantAnnotation(StateKeys.DEPLOYED_AT)).orElse(null);
+        if (deployedAt != null && deployedAt.isAfter(last.switchedAt())) {
+            return; // a new release was deployed there since the last switch
+        }
+        throw new RefusedException("not switching to " + state.idleColor() + " without its name: " + state.liveColor()
+                + " went live at " + last.switchedAt() + (last.approvedBy() == null ? ""
+                        : " (approved by " + Printable.line(last.approvedBy()) + ")") + " and " + state.idleColor()
+                + " still holds the release that switch replaced",
+                "to go back use rollback; to put " + state.idleColor() + " live on purpose name it (bluegreen switch --to "
+                        + state.idleColor() + "; switchTraffic to: '" + state.idleColor() + "')");
     }
 
     /**

@@ -91,6 +91,24 @@ class RollbackAndLockMovesTest {
     }
 
     @Test
+    void aRetriedSwitchWithoutANameRefusesToPutTheReplacedReleaseBackAndWritesNothing() {
+        releaseGreen(blueGreen, "myapp:2", Duration.ZERO);
+        String before = apps.quietDump();
+
+        assertThatThrownBy(() -> blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(OTHER)
+                .approvedBy("alice").build()))
+                .isInstanceOf(RefusedException.class)
+                .hasMessageContaining("not switching to blue without its name")
+                .hasMessageContaining("blue still holds the release that switch replaced")
+                .hasMessageContaining("switch --to blue");
+        assertThat(SimApps.changedObjects(before, apps.dump())).isEmpty();
+
+        // naming it is the deliberate way back
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp").to(Color.BLUE).holder(OTHER).approvedBy("bob").build());
+        assertThat(apps.selector("myapp")).containsEntry(COLOR, "blue");
+    }
+
+    @Test
     void aNewReleaseAfterARollbackIsAbandonedByRollbackNotRefused() {
         releaseGreen(blueGreen, "myapp:2", Duration.ofSeconds(30));
         blueGreen.rollback(rollback(HOLDER));
