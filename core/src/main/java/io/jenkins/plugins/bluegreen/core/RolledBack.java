@@ -27,12 +27,18 @@ record RolledBack(HistoryEntry rollback, HistoryEntry release) {
         if (idle.isEmpty()) {
             return Optional.empty();
         }
-        Instant deployedAt = new DeploymentView(idle.get()).instantAnnotation(StateKeys.DEPLOYED_AT);
-        if (deployedAt != null && deployedAt.isAfter(rollback.switchedAt())) {
+        if (idleRedeployedSince(state, rollback.switchedAt())) {
             return Optional.empty(); // a new release since the rollback: not the one rolled back
         }
         HistoryEntry release = history.size() > 1 && history.get(1).color() == state.idleColor() ? history.get(1) : null;
         return Optional.of(new RolledBack(rollback, release));
+    }
+
+    /** Whether the idle colour holds a release deployed after {@code traffic} moved (a new one, not one it left). */
+    static boolean idleRedeployedSince(AppState state, Instant traffic) {
+        Instant deployedAt = state.deployment(state.idleColor())
+                .map(d -> new DeploymentView(d).instantAnnotation(StateKeys.DEPLOYED_AT)).orElse(null);
+        return deployedAt != null && deployedAt.isAfter(traffic);
     }
 
     /** What a refused operation says: what is live, what was rolled back, and the deliberate way back. */

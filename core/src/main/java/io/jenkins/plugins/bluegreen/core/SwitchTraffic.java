@@ -108,9 +108,7 @@ final class SwitchTraffic {
             return;
         }
         HistoryEntry last = history.get(0);
-        Instant deployedAt = state.deployment(state.idleColor())
-                .map(d -> new DeploymentView(d).instantAnnotation(StateKeys.DEPLOYED_AT)).orElse(null);
-        if (deployedAt != null && deployedAt.isAfter(last.switchedAt())) {
+        if (RolledBack.idleRedeployedSince(state, last.switchedAt())) {
             return; // a new release was deployed there since the last switch
         }
         throw new RefusedException("not switching to " + state.idleColor() + " without its name: " + state.liveColor()
