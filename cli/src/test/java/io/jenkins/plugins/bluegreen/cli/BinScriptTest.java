@@ -47,7 +47,7 @@ class BinScriptTest {
         Run r = run(List.of(script.toString(), "status", "--app", "myapp"));
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err()).contains(fakeRepo.toRealPath().resolve("cli/target/bluegreen.jar").toString())
-                .contains("mvn -B -q -DskipTests package");
+                .contains("mvn -B -q -f offline -DskipTests package");
     }
 
     @Test
