@@ -47,7 +47,7 @@ class PermissionsTest {
     static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().rbac(true)
             .readyDelay(Duration.ofMillis(50)));
     /** Maven runs core's tests in core/. */
-    static final Path RBAC_YAML = Path.of("..", "docs", "rbac.yaml");
+    static final Path RBAC_YAML = Path.of(System.getProperty("bluegreen.repo.root", "."), "docs", "rbac.yaml");
     private static final String JENKINS = "system:serviceaccount:ci:jenkins";
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** A new selector label, so deploying it into the idle colour must delete and recreate that Deployment. */
