@@ -48,8 +48,11 @@ final class Abandon {
      */
     private void refuseUnlessNewRelease(AppState state) {
         Deployment idle = state.deployment(state.idleColor()).orElse(null);
-        if (idle == null || new DeploymentView(idle).desiredReplicas() == 0
-                || ServiceSelectorWrite.head(state.service()) == null
+        if (idle == null || new DeploymentView(idle).desiredReplicas() == 0) {
+            return;
+        }
+        state.requireTrustedRecord("not abandoning " + idle.getMetadata().getName(), context.settings());
+        if (ServiceSelectorWrite.head(state.service()) == null
                 || ScaleDown.deployedSinceLastTrafficChange(state, idle)) {
             return;
         }

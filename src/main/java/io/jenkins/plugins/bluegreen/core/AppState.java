@@ -17,10 +17,12 @@ import java.util.stream.Collectors;
  *
  * @param stableSelector   the Service selector without the colour key (and, before adoption, without version keys)
  * @param liveColor        the colour the Service selects, or null when it has no colour key (not adopted)
- * @param selectorProblem  why the selector cannot be used for blue-green, or null
+ * @param selectorProblem  why the selector cannot be used for blue-green, or null: bad input
+ *                         ({@link InvalidInputException}), or a state someone left that a named switch repairs
+ *                         ({@link ColourKeyLostException})
  */
 record AppState(String app, String serviceName, Service service, Map<String, String> stableSelector,
-                Color liveColor, Map<Color, Deployment> deployments, InvalidInputException selectorProblem) {
+                Color liveColor, Map<Color, Deployment> deployments, BlueGreenException selectorProblem) {
 
     static AppState read(EngineContext context, String app, String serviceOverride) {
         BlueGreenSettings settings = context.settings();
@@ -150,9 +152,13 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
         List<String> matching = copy.values().stream().filter(d -> Labels.selects(selector, d))
                 .map(d -> d.getMetadata().getName()).sorted().toList();
         if (matching.size() == 2) {
-            return new AppState(app, name, service, stable, null, copy, new InvalidInputException("service.selector",
-                    "Service " + name + " has no " + colorKey + " key, so it selects the pods of both colours "
-                            + matching, "add " + colorKey + "=<the colour that should serve> to its selector"));
+            // not the user's input but a state someone left (a Service manifest replaced or re-applied without the
+            // colour key): users get both releases at once; a switch naming the colour puts the key back
+            return new AppState(app, name, service, stable, null, copy, new ColourKeyLostException("Service " + name
+                    + " has no " + colorKey + " key in its selector, so it selects the pods of both colours " + matching
+                    + " — users get a mix of releases (the Service was replaced or re-applied without the key?)",
+                    "name the colour that should serve: bluegreen switch --app " + app + " --to blue (or --to green; "
+                            + "switchTraffic to: 'blue'), which writes the key back and records it"));
         }
         return new AppState(app, name, service, stable, null, copy, null);
     }
@@ -195,6 +201,64 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
                     + " is not under blue-green", "deploy a version first: deploy adopts the app (and finishes an adoption that was cut short)");
         }
         return this;
+    }
+
+    /**
+     * Why the Service's blue-green record cannot be trusted for this selector, or null: every write of the engine
+     * sets {@code active-color} to the colour it selects and puts that colour at the head of the history, so an
+     * {@code active-color} that is missing or names another colour, or a history head of another colour, means the
+     * Service was replaced, re-applied or edited by hand since — what served last is then not known from it.
+     */
+    String recordProblem() {
+        if (liveColor == null) {
+            return null;
+        }
+        String active = serviceAnnotation(StateKeys.ACTIVE_COLOR);
+        if (active == null || active.isBlank()) {
+            return "Service " + serviceName + " selects " + liveColor + " but carries no " + StateKeys.ACTIVE_COLOR
+                    + " annotation: its blue-green record is gone (the Service was replaced, e.g. by kubectl replace "
+                    + "or a manifest without its annotations, and the colour key put back by hand)";
+        }
+        if (!liveColor.label().equals(active)) {
+            return "Service " + serviceName + " selects " + liveColor + " but its " + StateKeys.ACTIVE_COLOR
+                    + " annotation says " + Printable.line(active) + ": its selector or record was edited by hand";
+        }
+        String history = serviceAnnotation(StateKeys.HISTORY);
+        List<HistoryEntry> entries;
+        try {
+            entries = new ReleaseHistory().decode(history);
+        } catch (ReleaseHistory.UnreadableHistoryException e) {
+            return "Service " + serviceName + "'s " + StateKeys.HISTORY + " annotation is not readable: its record was "
+                    + "edited by hand";
+        }
+        if (!entries.isEmpty() && entries.get(0).color() != liveColor) {
+            return "Service " + serviceName + " selects " + liveColor + " but its newest history entry is a "
+                    + entries.get(0).action() + " to " + entries.get(0).color() + ": its selector was edited by hand";
+        }
+        return null;
+    }
+
+    /**
+     * Refuses what {@code refused} names when the record cannot be trusted ({@link #recordProblem}): deciding from it
+     * could take the colour that served until the hand edit for a release that never went live.
+     */
+    AppState requireTrustedRecord(String refused, BlueGreenSettings settings) {
+        String problem = recordProblem();
+        if (problem == null) {
+            return this;
+        }
+        Color idle = idleColor();
+        String idleName = settings.deploymentName(app, idle);
+        String idleSays = deployment(idle).map(d -> {
+            DeploymentView view = new DeploymentView(d);
+            return "; " + idleName + " (" + Printable.line(String.valueOf(view.annotation(StateKeys.REVISION)))
+                    + ", " + view.desiredReplicas() + " replicas) may be the release that was serving until then";
+        }).orElse("");
+        throw new RefusedException(refused + ": " + problem + ", so which release served last cannot be proven"
+                + idleSays, "name the colour that should serve — bluegreen switch --app " + app + " --to "
+                + liveColor + " (or --to " + idle + "; switchTraffic to: '" + liveColor + "') writes the record again, "
+                + "then roll back or abandon from there; keep the colour key and the bluegreen.jenkins.io/ annotations "
+                + "out of the Service manifest you apply, and apply it with kubectl apply, not replace");
     }
 
     private static Optional<String> recordedServiceName(Map<Color, Deployment> deployments) {

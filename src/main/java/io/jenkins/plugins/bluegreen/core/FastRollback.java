@@ -141,7 +141,7 @@ final class FastRollback {
         if (deployedAt != null && deployedAt.isAfter(lastChange.switchedAt())) {
             return false;
         }
-        if (view.desiredReplicas() == 0 || !view.rolloutComplete()) {
+        if (view.desiredReplicas() == 0 || view.belowRemembered() || !view.rolloutComplete()) {
             return false;
         }
         String recorded = Labels.annotation(claimed, StateKeys.SERVICE);

@@ -163,13 +163,23 @@ final class HealthWatch {
             result.completeExceptionally(replaced(current));
             return;
         }
+        DeploymentView view = new DeploymentView(current);
+        Integer asked = view.releaseReplicas();
+        if (expectedRelease != null && asked != null && view.desiredReplicas() < asked) {
+            // scaled down by hand during the wait: ready at that size would not be the release that was asked for
+            result.completeExceptionally(new UnhealthyException(deploymentName, "ScaledBelowRelease", "scaled to "
+                    + view.desiredReplicas() + " of the " + asked + " replicas this deploy asked for, by someone else "
+                    + "while waiting — scale it back (kubectl -n " + context.namespace() + " scale deployment "
+                    + deploymentName + " --replicas=" + asked + ") and run bluegreen await --app " + app + " --color "
+                    + color, List.of()));
+            return;
+        }
         HealthVerdict verdict = RolloutHealth.evaluate(current, color, ourPods());
         if (!verdict.progress().equals(lastProgress)) {
             lastProgress = verdict.progress();
             context.listener().progress(lastProgress);
         }
         if (verdict instanceof HealthVerdict.Healthy) {
-            DeploymentView view = new DeploymentView(current);
             result.complete(new HealthSummary(app, color, deploymentName, view.desiredReplicas(), view.images(),
                     view.annotation(StateKeys.REVISION), Duration.between(started, context.clock().instant())));
         } else if (verdict instanceof HealthVerdict.Failed failed) {

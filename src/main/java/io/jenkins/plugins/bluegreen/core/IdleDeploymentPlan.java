@@ -88,6 +88,7 @@ record IdleDeploymentPlan(String app, Color color, String namespace, BlueGreenSe
             annotations.put(StateKeys.BUILD_URL, buildUrl);
         }
         annotations.put(StateKeys.DEPLOYED_AT, deployedAt);
+        annotations.put(StateKeys.RELEASE_REPLICAS, Integer.toString(replicas));
         annotations.put(StateKeys.SERVICE, serviceName);
         if (previewService != null) {
             annotations.put(StateKeys.PREVIEW_SERVICE, previewService);

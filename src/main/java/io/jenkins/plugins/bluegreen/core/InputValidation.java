@@ -1,6 +1,7 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import java.time.Duration;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /** Checks of request fields that need no cluster. Each failure names the field and the fix. */
@@ -81,6 +82,13 @@ final class InputValidation {
         if (approvedBy.chars().anyMatch(Character::isISOControl)) {
             throw new InvalidInputException(field, "contains a control character (e.g. a line break or an escape "
                     + "sequence)", "pass a single-line name, e.g. alice or the approver's user id");
+        }
+        // bidi overrides (U+202E) and other format characters make a stored name read as another one wherever it is shown
+        OptionalInt format = approvedBy.codePoints().filter(c -> Character.getType(c) == Character.FORMAT).findFirst();
+        if (format.isPresent()) {
+            throw new InvalidInputException(field, "contains the invisible format character "
+                    + String.format("U+%04X", format.getAsInt()) + " (e.g. a right-to-left override), which makes a "
+                    + "name display as another", "pass the name as plain text, e.g. alice or the approver's user id");
         }
         if (approvedBy.length() > MAX_APPROVER) {
             throw new InvalidInputException(field, "is " + approvedBy.length() + " characters long (max "

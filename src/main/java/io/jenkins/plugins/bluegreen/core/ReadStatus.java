@@ -36,6 +36,16 @@ final class ReadStatus {
      */
     private ServingStatus serving(AppState state, List<HistoryEntry> history) {
         ServingStatus read = new ServiceEndpoints(context).read(state, state.liveColor());
+        if (state.liveColor() == null && read.ready(Color.BLUE) > 0 && read.ready(Color.GREEN) > 0) {
+            // never a state of adoption (it copies the old release into one colour only): the key was lost
+            long colourless = read.endpoints().stream().filter(p -> p.ready() && p.color() == null).count();
+            return new ServingStatus(read.endpoints(), "Service " + state.serviceName() + " has no "
+                    + context.settings().colorLabelKey() + " key in its selector, so its endpoints span both colours ("
+                    + read.ready(Color.BLUE) + " ready pods of blue, " + read.ready(Color.GREEN) + " of green"
+                    + (colourless == 0 ? "" : ", " + colourless + " of no colour") + "): users get a mix of releases"
+                    + " — name the colour that should serve: bluegreen switch --app " + state.app() + " --to blue "
+                    + "(or --to green)");
+        }
         if (read.problem() != null && state.liveColor() == null && history.isEmpty() && read.ready() > 0) {
             return new ServingStatus(read.endpoints(), null);
         }

@@ -70,19 +70,38 @@ final class Rollback {
         AppState current = state;
         if (decision.mustScaleUp()) {
             int replicas = rememberedReplicas(view, state);
-            context.listener().info(view.name() + " was scaled down; scaling it back to " + replicas
-                    + " replicas and waiting for it before switching");
+            context.listener().info(scaleUpNarration(view, replicas, request.timeout()));
             Deployment restored = new ScaleDown(context).restore(view.name(), replicas).orElseThrow();
             Futures.join(HealthWatch.start(context, request.app(), previous, restored, request.timeout()));
             current = AppState.read(context, request.app(), state.serviceName());
             action = RollbackResult.Action.SCALED_UP_AND_SWITCHED_BACK;
         }
-        SwitchResult switched = switcher.switchAndFollow(current, previous, HistoryEntry.ROLLBACK,
-                request.approvedBy(), request.buildUrl(), context.settings().scaleDownDelay());
+        SwitchResult switched;
+        try {
+            switched = switcher.switchAndFollow(current, previous, HistoryEntry.ROLLBACK, request.approvedBy(),
+                    request.buildUrl(), context.settings().scaleDownDelay());
+        } catch (TrafficUnconfirmedException written) {
+            lock.releaseAfterSwitch(held, true);
+            throw written;
+        }
         lock.releaseAfterSwitch(held, switched.outcome() == SwitchResult.Outcome.SWITCHED);
         return new RollbackResult(request.app(), action, switched.to(), live,
                 switched.outcome() == SwitchResult.Outcome.SWITCHED ? "traffic is back on " + previous + " ("
                         + switched.revision() + ")" : previous + " was already live");
+    }
+
+    /** What the scale-up is about to do, true to the case: scaled to 0, scaled below its count, or not ready yet. */
+    static String scaleUpNarration(DeploymentView view, int replicas, java.time.Duration timeout) {
+        String waiting = " and waiting for it (at most " + DurationText.format(timeout) + ") before switching";
+        if (view.desiredReplicas() == 0) {
+            return view.name() + " was scaled down to 0; scaling it back to " + replicas + " replicas" + waiting;
+        }
+        if (view.desiredReplicas() < replicas) {
+            return view.name() + " runs " + view.desiredReplicas() + " of its " + replicas + " replicas; scaling it "
+                    + "back to " + replicas + waiting;
+        }
+        return view.name() + " is not ready yet (" + view.incompleteBecause() + "); keeping it at " + replicas
+                + " replicas" + waiting;
     }
 
     private AppState read(RollbackRequest request) {
@@ -100,6 +119,7 @@ final class Rollback {
 
     /** @throws RefusedException when there is nothing to roll back to */
     private Decision decide(RollbackRequest request, AppState state) {
+        state.requireTrustedRecord("not rolling back", context.settings());
         Color idle = state.idleColor();
         IdleContent content = idleContent(state);
         if (content == IdleContent.UNSWITCHED_RELEASE) {
@@ -127,7 +147,8 @@ final class Rollback {
                 + "the previous colour's Deployment " + context.settings().deploymentName(request.app(), idle)
                 + " no longer exists", "deploy the version you want instead"));
         DeploymentView view = new DeploymentView(target);
-        return new Decision(state, false, target, view.desiredReplicas() == 0 || !view.rolloutComplete());
+        return new Decision(state, false, target, view.desiredReplicas() == 0 || view.belowRemembered()
+                || !view.rolloutComplete());
     }
 
     /** What the idle colour holds, judged by its deploy time against the last traffic change. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,7 +39,7 @@ final class ServiceSelectorWrite {
         HistoryEntry ours = null;
         AppState current = state;
         for (int attempt = 1; ; attempt++) {
-            if (current.liveColor() == target) {
+            if (current.liveColor() == target && (current.recordProblem() == null || ours != null)) {
                 boolean oursLanded = ours != null && ours.equals(head(current));
                 if (!oursLanded) {
                     boolean repaired = ensureServing(current, target);
@@ -70,7 +71,9 @@ final class ServiceSelectorWrite {
                 context.listener().info("Service " + current.serviceName() + " was changed by someone else while "
                         + "switching; re-reading to decide again");
                 current = reReadAfterWrite(current, target);
-                if (current.selectorProblem() != null || (current.liveColor() == null && !HistoryEntry.ADOPT.equals(action))) {
+                boolean keyLost = current.selectorProblem() instanceof ColourKeyLostException;
+                if ((current.selectorProblem() != null && !keyLost)
+                        || (current.liveColor() == null && !keyLost && !HistoryEntry.ADOPT.equals(action))) {
                     throw new ConflictException("Service " + current.serviceName() + " was changed by someone else to "
                             + "selector " + current.selector() + " while switching to " + target + "; nothing was "
                             + "overwritten — check the Service and run status");
@@ -91,8 +94,32 @@ final class ServiceSelectorWrite {
         warnStrayKeys(state, target);
         context.listener().info("Service " + state.serviceName() + " now selects " + target
                 + (state.liveColor() == null ? "" : " (was " + state.liveColor() + ")"));
-        confirmServing(state, target, true);
+        try {
+            confirmServing(state, target, true);
+        } catch (NotServingException notServing) {
+            throw unconfirmed(state, target, entry, notServing);
+        }
         return written;
+    }
+
+    /**
+     * Not reverted on purpose: the write is recorded and the colour left may serve no better (scaled down, or the same
+     * stray key), and a second unconfirmed write would leave two unknowns. The person gets where traffic is and the
+     * exact command back; the caller releases the lock so that command is not kept waiting.
+     */
+    private TrafficUnconfirmedException unconfirmed(AppState state, Color target, HistoryEntry entry,
+                                                    NotServingException cause) {
+        Color before = state.liveColor();
+        String back = before == null || before == target ? "run `bluegreen status --app " + state.app() + "` and "
+                + "name the colour that should serve: bluegreen switch --app " + state.app() + " --to <colour>"
+                : "to put traffic back on " + before + ": bluegreen switch --app " + state.app() + " --to " + before
+                        + (HistoryEntry.SWITCH.equals(entry.action()) ? " (or bluegreen rollback --app " + state.app()
+                        + ", instant while " + before + " runs)" : "");
+        return new TrafficUnconfirmedException(state.serviceName(), target, "traffic moved but is not confirmed: "
+                + "Service " + state.serviceName() + " now selects " + target + " (written and recorded as this "
+                + entry.action() + (before == null ? "" : "; it selected " + before + " before") + "), so users get "
+                + "whatever " + target + "'s endpoints give — " + cause.getMessage() + ". Nothing was reverted; "
+                + back + " — the deploy lock was released, so it can run at once");
     }
 
     /**
@@ -274,10 +301,14 @@ final class ServiceSelectorWrite {
             if (view.desiredReplicas() == 0) {
                 problem = "Deployment " + name + " is scaled to 0";
             } else if (!view.rolloutComplete()) {
-                HealthProgress p = view.progress(target);
-                problem = "Deployment " + name + " is not ready yet: its rollout is not complete (" + p.ready() + "/"
-                        + p.desired() + " ready, " + p.updated() + "/" + p.desired() + " updated, " + p.available()
-                        + "/" + p.desired() + " available)";
+                problem = "Deployment " + name + " is not ready yet: its rollout is not complete ("
+                        + view.incompleteBecause() + ")";
+            } else if (view.belowRelease() != null && pendingRelease(state, view)) {
+                Integer asked = view.releaseReplicas();
+                problem = view.belowRelease();
+                fix = "scale it back (kubectl -n " + context.namespace() + " scale deployment " + name + " --replicas="
+                        + asked + "), wait for it (bluegreen await --app " + state.app() + " --color " + target
+                        + "), then switch; or deploy again with the count you want (--replicas)";
             } else {
                 String mismatch = mismatch(state, target, ownedSelector(state, target));
                 if (mismatch != null) {
@@ -298,6 +329,16 @@ final class ServiceSelectorWrite {
         throw new RefusedException("cannot switch to " + target + ": " + problem, fix);
     }
 
+    /**
+     * Whether the colour holds a release that has not gone live yet (deployed after the newest traffic change): its
+     * count is the one the deploy asked for. A colour that served since is sized by its autoscaler or a rollback.
+     */
+    private static boolean pendingRelease(AppState state, DeploymentView view) {
+        Instant deployedAt = view.instantAnnotation(StateKeys.DEPLOYED_AT);
+        HistoryEntry head = head(state.service());
+        return deployedAt != null && (head == null || head.switchedAt() == null || deployedAt.isAfter(head.switchedAt()));
+    }
+
     private Service switched(AppState state, Color target, HistoryEntry entry) {
         Service service = state.service();
         Map<String, String> selector = ownedSelector(state, target);
@@ -307,7 +348,7 @@ final class ServiceSelectorWrite {
         // a deploy's announcement ends with the traffic change (DeployAnnouncement); rollbacks without the lock
         // never get here while one is present
         annotations.remove(StateKeys.DEPLOYING);
-        if (state.liveColor() != null) {
+        if (state.liveColor() != null && state.liveColor() != target) {
             annotations.put(StateKeys.PREVIOUS_COLOR, state.liveColor().label());
         } else {
             annotations.remove(StateKeys.PREVIOUS_COLOR);

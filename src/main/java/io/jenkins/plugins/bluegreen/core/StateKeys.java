@@ -31,6 +31,8 @@ final class StateKeys {
     static final String ADOPTED_FROM = PREFIX + "adopted-from";
     static final String SCALE_DOWN_AT = PREFIX + "scale-down-at";
     static final String REPLICAS_BEFORE_SCALE_DOWN = PREFIX + "replicas-before-scale-down";
+    // the replica count the deploy asked for: a colour scaled below it by hand is not the release that was approved
+    static final String RELEASE_REPLICAS = PREFIX + "release-replicas";
     /** The deploy lock's tenure when this colour was deployed ({@link LockStamp}): lets its switch skip reading the Lease. */
     static final String LOCK = PREFIX + "lock";
 

@@ -26,10 +26,10 @@ final class SwitchTraffic {
         InputValidation.scaleDownDelay(request.scaleDownDelay());
         InputValidation.approvedBy("approvedBy", request.approvedBy());
         // the Service and the target only: the old colour is not needed before traffic moves
-        AppState state = AppState.readServiceAndTarget(context, request.app(), request.service(), request.to())
-                .requireAdopted();
+        AppState state = requireSwitchable(AppState.readServiceAndTarget(context, request.app(), request.service(),
+                request.to()), request);
         Color target = request.to() != null ? request.to() : state.idleColor();
-        if (target == state.liveColor()) {
+        if (target == state.liveColor() && state.recordProblem() == null) {
             // "already live" only counts when users get its ready pods: stray selector keys are removed, and a Service
             // that reaches none of them fails (NotServingException) instead of saying there is nothing to do
             boolean repaired = new ServiceSelectorWrite(context).ensureServing(state, target);
@@ -61,10 +61,10 @@ final class SwitchTraffic {
             // read before another holder let go of the lock: the target may have been redeployed or scaled down
             // meanwhile without the Service changing, and a guarded Service write would not notice
             try {
-                state = AppState.read(context, request.app(), request.service()).requireAdopted();
+                state = requireSwitchable(AppState.read(context, request.app(), request.service()), request);
                 target = request.to() != null ? request.to() : state.idleColor();
                 refuseUnnamedRolledBack(request, state);
-                if (target != state.liveColor()) {
+                if (target != state.liveColor() || state.recordProblem() != null) {
                     selectorWrite.preflight(state, target, false);
                 }
             } catch (RuntimeException e) {
@@ -74,10 +74,35 @@ final class SwitchTraffic {
         }
         Duration delay = request.scaleDownDelay() != null ? request.scaleDownDelay()
                 : context.settings().scaleDownDelay();
-        SwitchResult result = switchAndFollow(state, target, HistoryEntry.SWITCH, request.approvedBy(),
-                request.buildUrl(), delay);
+        SwitchResult result;
+        try {
+            result = switchAndFollow(state, target, HistoryEntry.SWITCH, request.approvedBy(), request.buildUrl(),
+                    delay);
+        } catch (TrafficUnconfirmedException written) {
+            lock.releaseAfterSwitch(held, true); // its message names the command that moves traffic back
+            throw written;
+        }
         lock.releaseAfterSwitch(held, result.outcome() == SwitchResult.Outcome.SWITCHED);
         return result;
+    }
+
+    /**
+     * An adopted app, or one whose Service lost its colour key while both colours run ({@link ColourKeyLostException}):
+     * a switch naming the colour repairs that, as it re-records a Service whose record was lost ({@link
+     * AppState#recordProblem}); an unnamed switch cannot know which colour was meant.
+     */
+    private static AppState requireSwitchable(AppState state, SwitchRequest request) {
+        if (request.to() != null && state.selectorProblem() instanceof ColourKeyLostException) {
+            return state;
+        }
+        AppState adopted = state.requireAdopted();
+        if (request.to() == null && adopted.recordProblem() != null) {
+            throw new RefusedException("not switching without a colour named: " + adopted.recordProblem()
+                    + ", so which colour is idle cannot be told from it", "name the colour that should serve: "
+                    + "bluegreen switch --app " + state.app() + " --to " + adopted.liveColor() + " (or --to "
+                    + adopted.idleColor() + "; switchTraffic to: '" + adopted.liveColor() + "')");
+        }
+        return adopted;
     }
 
     /**
@@ -146,7 +171,8 @@ final class SwitchTraffic {
      * ({@code outcome.before()} holds the copies it decided on): see {@link #switchAndFollow}.
      */
     SwitchResult followUps(AppState state, Color target, ServiceSelectorWrite.Outcome outcome, Duration scaleDownDelay) {
-        Color from = state.liveColor();
+        // a re-recorded colour (its record had been lost) moved no traffic: nothing was left to schedule or retarget
+        Color from = state.liveColor() == target ? null : state.liveColor();
         String revision = state.deployment(target).map(d -> Labels.annotation(d, StateKeys.REVISION)).orElse(null);
         ScaleDown scaleDown = new ScaleDown(context);
         AppState read = outcome.before();

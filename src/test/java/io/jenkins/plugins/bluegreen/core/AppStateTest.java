@@ -37,7 +37,7 @@ class AppStateTest {
 
     @Test
     void emptySelectorIsRefused() {
-        assertThat(analyse(Map.of(), Map.of()).selectorProblem().field()).isEqualTo("service.selector");
+        assertThat(((InvalidInputException) analyse(Map.of(), Map.of()).selectorProblem()).field()).isEqualTo("service.selector");
     }
 
     @Test
@@ -53,15 +53,16 @@ class AppStateTest {
 
     @Test
     void versionOnlySelectorIsRefused() {
-        assertThat(analyse(Map.of("version", "v1"), Map.of()).selectorProblem().field()).isEqualTo("service.selector");
+        assertThat(((InvalidInputException) analyse(Map.of("version", "v1"), Map.of()).selectorProblem()).field()).isEqualTo("service.selector");
     }
 
     @Test
-    void selectorWithoutColourThatMatchesBothColourDeploymentsIsRefused() {
+    void selectorWithoutColourThatMatchesBothColourDeploymentsIsALostKeyANamedSwitchRepairs() {
         Map<Color, Deployment> both = new EnumMap<>(Color.class);
         both.put(Color.BLUE, TestObjects.deployment("myapp-blue", Map.of("app", "myapp", COLOR, "blue"), 1, "i"));
         both.put(Color.GREEN, TestObjects.deployment("myapp-green", Map.of("app", "myapp", COLOR, "green"), 1, "i"));
 
-        assertThat(analyse(Map.of("app", "myapp"), both).selectorProblem().getMessage()).contains("both colours");
+        assertThat(analyse(Map.of("app", "myapp"), both).selectorProblem()).isInstanceOf(ColourKeyLostException.class)
+                .hasMessageContaining("both colours").hasMessageContaining("bluegreen switch --app myapp --to blue");
     }
 }

@@ -219,12 +219,15 @@ class BadInputTest {
     }
 
     @Test
-    void serviceSelectingBothColours() {
+    void serviceSelectingBothColoursIsAStateANamedSwitchRepairs() {
         blueGreen.deploy(deploy().build());
         blueGreen.releaseLock("myapp", HOLDER);
         replaceSelector(Map.of("app", "myapp"));
 
-        assertRefusedUnchanged("service.selector", () -> blueGreen.deploy(deploy().build()));
+        // not bad input but a state someone left: refused (exit 1 in the CLI), naming the switch that repairs it
+        assertStateRefusedUnchanged("bluegreen switch --app myapp --to blue", () -> blueGreen.deploy(deploy().build()));
+        assertStateRefusedUnchanged("selects the pods of both colours", () -> blueGreen.switchTraffic(
+                SwitchRequest.builder("myapp").holder(HOLDER).build()));
     }
 
     @Test

@@ -45,6 +45,15 @@ class InputValidationTest {
     }
 
     @Test
+    void approverWithABidiOverrideOrAnotherFormatCharacterIsRefused() {
+        assertField(() -> InputValidation.approvedBy("approvedBy", "eve\u202Eecila"), "approvedBy");
+        assertField(() -> InputValidation.approvedBy("approvedBy", "al\u200Bice"), "approvedBy");
+        assertThatThrownBy(() -> InputValidation.approvedBy("approvedBy", "eve\u202Eecila"))
+                .hasMessageContaining("U+202E");
+        assertThatCode(() -> InputValidation.approvedBy("approvedBy", "Zoë Ångström")).doesNotThrowAnyException();
+    }
+
+    @Test
     void settingsRefuseNonsense() {
         assertField(() -> settings.toBuilder().deploymentNamePattern("{app}").build(), "deploymentNamePattern");
         assertField(() -> settings.toBuilder().scaleDownDelay(Duration.ofSeconds(-1)).build(), "scaleDownDelay");
