@@ -69,6 +69,8 @@ final class DeployCommand extends EngineCommand {
         // this deploy is its own holder; a lock parked by an earlier deploy of this session is taken back first
         String session = holder();
         String holder = HolderIdentity.invocation(env());
+        invocationHolder = holder;
+        sessionHolder = session;
         DeployRequest.Builder request = DeployRequest.builder(app)
                 .service(service)
                 .previewService(previewService)
@@ -106,17 +108,34 @@ final class DeployCommand extends EngineCommand {
         }
         // bound to this deploy's pod template: a colour redeployed meanwhile fails the wait, never lends its health
         HealthSummary healthy = engine.awaitHealthy(release, timeout);
+        if (healthy.replicas() == 0) {
+            // a switch refuses a colour scaled to 0: say what does work with such a release
+            out().printf("deployed: %s with 0 replicas (nothing to wait for); it cannot take traffic — next: deploy "
+                    + "again with --replicas N (N > 0) to switch to it, or bluegreen abandon --app %s%n",
+                    healthy.deployment(), app);
+            return ExitCodes.OK;
+        }
         out().printf("healthy: %s %d/%d ready after %s; next: bluegreen switch --app %s%n", healthy.deployment(),
                 healthy.replicas(), healthy.replicas(), Durations.format(healthy.elapsed()), app);
         return ExitCodes.OK;
     }
 
+    /** This deploy's own lock holder and the session's, for what Ctrl-C leaves (the hook runs on another thread). */
+    private volatile String invocationHolder;
+    private volatile String sessionHolder;
+
     @Override
     protected String leftBehind() {
+        String holder = invocationHolder;
+        // an interrupted deploy never parks its lock: it stays named after this invocation, which the person's
+        // abandon does not continue — the exact unlock comes first
+        String unlock = holder == null || holder.equals(sessionHolder) ? ""
+                : "`bluegreen unlock --app " + app + " --holder " + holder + "` clears the deploy lock this deploy "
+                        + "held (named after it), then ";
         return "live traffic was not touched; what the deploy wrote stays (the deploy lock of " + app + ", and the "
-                + "new colour if it got that far): `bluegreen status --app " + app + "` shows it, `bluegreen await "
-                + "--app " + app + "` waits for the new colour again, `bluegreen abandon --app " + app + "` throws "
-                + "it away and releases the lock";
+                + "new colour if it got that far): `bluegreen status --app " + app + "` shows it; " + unlock
+                + "`bluegreen abandon --app " + app + "` throws the new colour away and releases the lock, or `bluegreen "
+                + "deploy` again replaces it";
     }
 
     /**
@@ -129,6 +148,7 @@ final class DeployCommand extends EngineCommand {
         }
         try {
             engine.handOverLock(app, holder, session);
+            invocationHolder = session; // parked: the session's next command continues it
         } catch (RuntimeException e) {
             err().printf("warning: the deploy lock of %s stays named %s (%s); clear it with bluegreen unlock --app %s "
                     + "--holder %s%n", app, holder, e.getMessage(), app, holder);

@@ -3,6 +3,7 @@ package io.jenkins.plugins.bluegreen.cli;
 import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import io.jenkins.plugins.bluegreen.core.RollbackRequest;
 import io.jenkins.plugins.bluegreen.core.RollbackResult;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,10 +32,16 @@ final class RollbackCommand extends EngineCommand {
     @Mixin
     LockOptions lock;
 
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m",
+            converter = Durations.Positive.class,
+            description = "how long a previous colour that has to be scaled back up may take to become healthy "
+                    + "(default: ${DEFAULT-VALUE}); an instant rollback does not wait")
+    Duration timeout;
+
     @Override
     protected int run(BlueGreen engine) {
         RollbackResult result = engine.rollback(RollbackRequest.builder(app).holder(holder())
-                .takeOverLock(takeOverLock).lockWait(lock.lockWait).build());
+                .takeOverLock(takeOverLock).lockWait(lock.lockWait).timeout(timeout).build());
         // the engine narrated the switch back or the abandon
         if (result.action() != RollbackResult.Action.ABANDONED) {
             // the engine schedules the rolled-away colour's scale-down; unlike switch, rollback is the urgent command

@@ -141,7 +141,7 @@ class OperatorMovesCliTest {
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(130);
         assertThat(r.err()).contains("interrupted: live traffic was not touched; what the deploy wrote stays (the "
-                + "deploy lock of myapp", "bluegreen abandon --app myapp` throws it away");
+                + "deploy lock of myapp", "bluegreen abandon --app myapp` throws the new colour away");
     }
 
     @Test
