@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
+import io.jenkins.plugins.bluegreen.kubesim.PodScript;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -58,8 +59,22 @@ class ReleaseCommandsTest {
     }
 
     @Test
-    void deployAdoptsTheSeedThenDeploysTheIdleColourAndAwaitsIt() {
-        CliRun.Result r = cli.run("deploy", "--app", Seed.APP, "--image", Seed.V2);
+    void deployAdoptsTheSeedThenDeploysTheIdleColourAndAwaitsIt() throws Exception {
+        // green's first pods never get ready, so the wait prints its progress before any is (with ready delays alone
+        // the pods were all ready by the wait's first look on a loaded machine); then they are replaced by ready ones
+        SIM.sim().scripts().image(Seed.V2, PodScript.NEVER_READY);
+        CliRun.Result r;
+        try {
+            CliRun.Running deploy = CliRun.start(Map.of("BLUEGREEN_HOLDER", "cli:test@localhost", "USER", "tester"),
+                    "deploy", "--app", Seed.APP, "--image", Seed.V2, "--kubeconfig", cli.kubeconfig().toString(),
+                    "-n", cli.namespace());
+            assertThat(deploy.awaitOutput("myapp-green: 0/3 ready")).as(deploy.out()).isTrue();
+            SIM.sim().scripts().image(Seed.V2, PodScript.NORMAL);
+            client.pods().inNamespace(cli.namespace()).withLabel(COLOR_KEY, "green").delete();
+            r = deploy.await();
+        } finally {
+            SIM.sim().scripts().image(Seed.V2, PodScript.NORMAL);
+        }
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("adopting myapp", "myapp-green: 3/3 ready", "healthy: myapp-green",
