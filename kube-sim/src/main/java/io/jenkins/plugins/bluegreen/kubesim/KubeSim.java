@@ -264,6 +264,14 @@ public final class KubeSim implements AutoCloseable {
     lifecycle.onPodReady(listener);
   }
 
+  /**
+   * Calls the listener (on the controller thread) each time kube-sim stores a crash-looping status
+   * for a pod ({@code crash-loop}, {@code crash-after}): the moment a client can first see it fail.
+   */
+  public void onPodCrash(Consumer<PodCrashEvent> listener) {
+    lifecycle.onPodCrash(listener);
+  }
+
   /** Creates a namespace in-process (not counted as a request); no-op if it exists. */
   public void createNamespace(String name) {
     store.call(HttpMethod.POST, "/api/v1/namespaces", "application/json",

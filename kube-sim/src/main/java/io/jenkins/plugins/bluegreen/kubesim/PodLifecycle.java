@@ -37,6 +37,7 @@ final class PodLifecycle {
   private final Set<String> started = ConcurrentHashMap.newKeySet();
   private final Map<String, Long> readySince = new ConcurrentHashMap<>();
   private final List<Consumer<PodReadyEvent>> readyListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<PodCrashEvent>> crashListeners = new CopyOnWriteArrayList<>();
   private final AtomicInteger ipCounter = new AtomicInteger();
 
   PodLifecycle(ClusterCache cache, StoreWriter writer, ControllerLoop loop, PodScripts scripts,
@@ -51,6 +52,10 @@ final class PodLifecycle {
 
   void onPodReady(Consumer<PodReadyEvent> listener) {
     readyListeners.add(listener);
+  }
+
+  void onPodCrash(Consumer<PodCrashEvent> listener) {
+    crashListeners.add(listener);
   }
 
   /** Called inside the store lock: only schedules work. */
@@ -160,6 +165,9 @@ final class PodLifecycle {
             if (script.behaviour() == PodScript.Behaviour.FLAPPING) {
               Duration period = script.duration() != null ? script.duration() : max(delay, MIN_PERIOD);
               flap(step, startTime, ip, runningSince, false, period);
+            } else if (script.behaviour() == PodScript.Behaviour.CRASH_AFTER) {
+              // healthy long enough to be switched to, then the container dies as a bad release's would
+              crash(step, startTime, ip, 1, script.duration(), max(delay, MIN_PERIOD));
             }
           }
         });
@@ -199,6 +207,17 @@ final class PodLifecycle {
     }
   }
 
+  private void crashed(Step step, int restarts) {
+    PodCrashEvent event = new PodCrashEvent(step.ns, step.name, restarts, System.nanoTime());
+    for (Consumer<PodCrashEvent> l : crashListeners) {
+      try {
+        l.accept(event);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "pod crash listener failed", e);
+      }
+    }
+  }
+
   private void flap(Step step, String startTime, String ip, String runningSince, boolean ready, Duration period) {
     loop.schedule(period, () -> {
       if (step.apply(p -> PodStatuses.running(p, startTime, ip, ready, runningSince))) {
@@ -216,6 +235,8 @@ final class PodLifecycle {
   private void crash(Step step, String startTime, String ip, int restarts, Duration after, Duration period) {
     loop.schedule(after, () -> {
       if (step.apply(p -> PodStatuses.crashLooping(p, startTime, ip, restarts))) {
+        readySince.remove(step.uid);
+        crashed(step, restarts);
         step.current().ifPresent(p -> p.getSpec().getContainers().forEach(c -> kubeletWarning(p, c, "BackOff",
             "Back-off restarting failed container " + c.getName() + " in pod " + p.getMetadata().getName() + "_"
                 + p.getMetadata().getNamespace() + "(" + p.getMetadata().getUid() + ")")));

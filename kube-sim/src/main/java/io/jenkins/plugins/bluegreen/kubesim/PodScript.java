@@ -20,6 +20,8 @@ import java.util.Objects;
  *   <li>{@code progress-deadline}: pods stay ContainerCreating without any failure reason, so only
  *       the Deployment's ProgressDeadlineExceeded condition tells
  *   <li>{@code flapping} or {@code flapping:1s}: Ready, then toggles readiness every period
+ *   <li>{@code crash-after:5s}: Ready, then after the given time the container crashes into
+ *       CrashLoopBackOff (restarts counting, readiness lost) — a release that fails after it went live
  * </ul>
  */
 public final class PodScript {
@@ -27,7 +29,7 @@ public final class PodScript {
   /** What the script makes the pod do. */
   public enum Behaviour {
     NORMAL, NEVER_READY, CRASH_LOOP, IMAGE_PULL_ERROR, CREATE_CONFIG_ERROR, UNSCHEDULABLE, QUOTA, SLOW,
-    PROGRESS_DEADLINE, FLAPPING
+    PROGRESS_DEADLINE, FLAPPING, CRASH_AFTER
   }
 
   public static final PodScript NORMAL = new PodScript(Behaviour.NORMAL, null);
@@ -59,6 +61,11 @@ public final class PodScript {
     return new PodScript(Behaviour.FLAPPING, Objects.requireNonNull(period));
   }
 
+  /** Ready, then crash-looping from {@code after} later on. */
+  public static PodScript crashAfter(Duration after) {
+    return new PodScript(Behaviour.CRASH_AFTER, Objects.requireNonNull(after));
+  }
+
   /**
    * Parses a script name such as {@code crash-loop} or {@code slow:5s}.
    *
@@ -79,9 +86,10 @@ public final class PodScript {
       case "progress-deadline" -> PROGRESS_DEADLINE;
       case "slow" -> slow(arg == null ? Duration.ofSeconds(5) : parseDuration(arg));
       case "flapping" -> arg == null ? FLAPPING : flapping(parseDuration(arg));
+      case "crash-after" -> crashAfter(arg == null ? Duration.ofSeconds(5) : parseDuration(arg));
       default -> throw new IllegalArgumentException("unknown kube-sim pod script '" + text
           + "'; known: normal, never-ready, crash-loop, image-pull-error, create-config-error, unschedulable,"
-          + " quota, slow:<duration>, progress-deadline, flapping[:<duration>]");
+          + " quota, slow:<duration>, progress-deadline, flapping[:<duration>], crash-after:<duration>");
     };
   }
 
@@ -104,7 +112,10 @@ public final class PodScript {
     return behaviour;
   }
 
-  /** The extra delay of {@code slow}, the period of {@code flapping}; null if not given. */
+  /**
+   * The extra delay of {@code slow}, the period of {@code flapping}, the time Ready of {@code crash-after}; null if
+   * not given.
+   */
   public Duration duration() {
     return duration;
   }

@@ -149,6 +149,30 @@ class KubectlEverydayTest {
         .doesNotContain("docker.io");
   }
 
+  @Test
+  void aCrashAfterPodIsRunningFirstThenCrashLoopBackOffInGetPods() throws Exception {
+    String ns = SIM.newNamespace();
+    SIM.sim().scripts().image("example.org/myapp:late-crash", PodScript.crashAfter(Duration.ofMillis(400)));
+    kubectl.ok("-n", ns, "create", "deployment", "myapp", "--image=example.org/myapp:late-crash");
+    List<String> statuses = new java.util.ArrayList<>();
+    Fixtures.await(Duration.ofSeconds(10), "CrashLoopBackOff with restarts", () -> {
+      try {
+        // NAME READY STATUS RESTARTS AGE, as a person reads it
+        String row = lines(kubectl.ok("-n", ns, "get", "pods", "--no-headers")).get(0);
+        String[] cols = row.trim().split("\\s+");
+        String seen = cols[1] + " " + cols[2];
+        if (statuses.isEmpty() || !statuses.get(statuses.size() - 1).equals(seen)) {
+          statuses.add(seen);
+        }
+        return cols[2].equals("CrashLoopBackOff") && !cols[3].equals("0");
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+    assertThat(statuses).containsSubsequence("1/1 Running", "0/1 CrashLoopBackOff");
+    assertThat(kubectl.ok("-n", ns, "get", "events")).contains("Back-off restarting failed container");
+  }
+
   private static List<String> lines(String out) {
     return out.lines().map(String::stripTrailing).toList();
   }

@@ -102,6 +102,52 @@ class PodScriptTest {
   }
 
   @Test
+  void crashAfterIsReadyFirstThenCrashLoopsWithRestartsCountingAndReadinessLost() throws Exception {
+    String ns = SIM.newNamespace();
+    List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+    List<PodCrashEvent> crashes = new java.util.concurrent.CopyOnWriteArrayList<>();
+    SIM.sim().onPodCrash(e -> {
+      if (e.namespace().equals(ns)) {
+        crashes.add(e);
+      }
+    });
+    // Ready lasts 300 ms: every state comes from a watch opened before the pod exists, not from polling
+    try (io.fabric8.kubernetes.client.Watch watch = SIM.client().pods().inNamespace(ns).watch(
+        new io.fabric8.kubernetes.client.Watcher<Pod>() {
+          @Override
+          public void eventReceived(Action action, Pod p) {
+            if (p.getStatus() == null || p.getStatus().getPodIP() == null) {
+              return;
+            }
+            String state = Pods.isReady(p) ? "ready" : String.valueOf(waitingReason(p));
+            synchronized (seen) {
+              if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(state)) {
+                seen.add(state);
+              }
+            }
+          }
+
+          @Override
+          public void onClose(io.fabric8.kubernetes.client.WatcherException cause) { }
+        })) {
+      Deployment d = Fixtures.deployment("app", "app:1", 1, Map.of("app", "app"));
+      d.getSpec().getTemplate().getMetadata().setAnnotations(Map.of(PodScripts.ANNOTATION, "crash-after:300ms"));
+      SIM.client().apps().deployments().inNamespace(ns).resource(d).create();
+      await(WAIT, "restarted twice", () -> allPods(ns, 1, p -> container(p).map(c -> c.getRestartCount() >= 2)
+          .orElse(false)));
+    }
+    assertThat(seen).containsSubsequence("ready", "CrashLoopBackOff");
+    Pod p = pods(ns).get(0);
+    assertThat(condition(p, "Ready").get().getStatus()).isEqualTo("False");
+    assertThat(container(p).get().getLastState().getTerminated().getReason()).isEqualTo("Error");
+    assertThat(crashes).extracting(PodCrashEvent::restarts).startsWith(1, 2);
+    await(WAIT, "the Deployment counts it unready", () -> {
+      Deployment d = SIM.client().apps().deployments().inNamespace(ns).withName("app").get();
+      return d.getStatus().getReadyReplicas() == null || d.getStatus().getReadyReplicas() == 0;
+    });
+  }
+
+  @Test
   void imagePullErrorThenBackOff() throws Exception {
     SIM.sim().scripts().image("app:missing", PodScript.IMAGE_PULL_ERROR);
     // ErrImagePull lasts half a ready delay (50 ms here): polling missed it on a loaded machine, so every state the pod
@@ -229,6 +275,8 @@ class PodScriptTest {
     assertThat(PodScript.parse("slow:5s")).isEqualTo(PodScript.slow(Duration.ofSeconds(5)));
     assertThat(PodScript.parse("flapping:250ms")).isEqualTo(PodScript.flapping(Duration.ofMillis(250)));
     assertThat(PodScript.parse("Image-Pull-Error")).isEqualTo(PodScript.IMAGE_PULL_ERROR);
+    assertThat(PodScript.parse("crash-after:5s")).isEqualTo(PodScript.crashAfter(Duration.ofSeconds(5)));
+    assertThat(PodScript.crashAfter(Duration.ofMillis(1500)).name()).isEqualTo("crash-after:1500ms");
     assertThat(PodScript.slow(Duration.ofSeconds(2)).name()).isEqualTo("slow:2000ms");
     assertThatThrownBy(() -> PodScript.parse("explode")).isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("crash-loop");
