@@ -176,7 +176,41 @@ public final class BlueGreen {
      * {@link #scaleDownIfDue}), points a recorded preview Service at the new live colour, releases the lock.
      */
     public SwitchResult switchTraffic(SwitchRequest request) {
-        return new SwitchTraffic(context, lock).switchTraffic(request);
+        if (!request.verifies()) {
+            return new SwitchTraffic(context, lock).switchTraffic(request);
+        }
+        CutoverVerification verification = switchTrafficVerified(request);
+        try {
+            Futures.join(verification.result());
+        } catch (BlueGreenException interruptedOrFailed) {
+            verification.stop("interrupted"); // a no-op once the verification has decided
+            throw interruptedOrFailed;
+        }
+        return verification.switched();
+    }
+
+    /**
+     * {@link #switchTraffic} followed by a verification window of {@code request.verifyFor()}: returns once traffic
+     * moved and was confirmed on the Service's endpoints, with a handle whose {@link CutoverVerification#result()}
+     * completes when the window ends. Meanwhile the new live colour's pods and the Service's EndpointSlices are watched
+     * (informers, no polling); the first crash loop, restart, lost readiness, or drop of the ready endpoints below the
+     * colour's desired count switches traffic back to the previous colour with the same guarded write as a switch,
+     * confirmed on the endpoints and recorded as an {@code auto-revert} history entry with the pods' reasons
+     * ({@link AutoRevertedException}). A window that passes marks the switch's history entry verified. The previous
+     * colour's scale-down is scheduled no earlier than the window's end, and the deploy lock stays held (under
+     * {@code <holder>:verifying}) until the verification ends, so no deploy overwrites the revert target meanwhile.
+     * Nothing is verified when the colour was live already.
+     *
+     * @throws InvalidInputException when {@code verifyFor} is negative or too long, and as {@link #switchTraffic}
+     */
+    public CutoverVerification switchTrafficVerified(SwitchRequest request) {
+        SwitchTraffic switcher = new SwitchTraffic(context, lock);
+        SwitchTraffic.Switched switched = switcher.switchKeepingLock(request);
+        SwitchResult result = switched.result();
+        if (!SwitchTraffic.verifiable(request, result)) {
+            return CutoverVerification.notSwitched(result, request);
+        }
+        return CutoverWatch.start(context, lock, request, result, switched.state(), switched.verificationLock());
     }
 
     /**

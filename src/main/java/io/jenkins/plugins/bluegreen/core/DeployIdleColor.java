@@ -239,7 +239,7 @@ final class DeployIdleColor {
             return null;
         }
         HistoryEntry head = ServiceSelectorWrite.head(plan.state().service());
-        if (head == null || head.switchedAt() == null || HistoryEntry.ROLLBACK.equals(head.action())) {
+        if (head == null || head.switchedAt() == null || head.undidRelease()) {
             return null;
         }
         return ScaleDown.deployedSinceLastTrafficChange(plan.state(), idle) ? null : end;

@@ -422,6 +422,39 @@ final class DeployLock {
         }
     }
 
+    /**
+     * After a switch that is to be verified: the lock moves from the switch's holder to {@code to} (the verification)
+     * instead of being released, with one JSON patch whose {@code test} on the holder makes the API server refuse it
+     * when the Lease is no longer ours. The Service write just put a new head on the history, which voided the
+     * holder's stamps, so none need dropping (as for {@link #releaseAfterSuccess}). Its own name, not the switch's:
+     * the switch's holder would otherwise continue it (a CLI deploy takes back its session's lock, a pipeline's
+     * next deploy is the same holder) and overwrite the colour a revert needs.
+     *
+     * @return the lock as the verification holds it (release it with {@link #releaseAfterSuccess}); empty when it
+     *         could not be moved (said as a warning: the verification then runs without the lock)
+     */
+    Optional<Held> passTo(Held held, String to) {
+        Instant now = context.clock().instant();
+        String patch = "[{\"op\":\"test\",\"path\":\"/spec/holderIdentity\",\"value\":" + json(held.holder())
+                + "},{\"op\":\"replace\",\"path\":\"/spec/holderIdentity\",\"value\":" + json(to) + "},"
+                + "{\"op\":\"add\",\"path\":\"/spec/renewTime\",\"value\":\"" + microTime(now) + "\"}]";
+        Lease named = new LeaseBuilder().withNewMetadata().withName(leaseName(held.app()))
+                .withNamespace(context.namespace()).endMetadata().build();
+        try {
+            if (cluster.patch(named, PatchType.JSON, patch, l -> l.getSpec() != null
+                    && to.equals(l.getSpec().getHolderIdentity())).isPresent()) {
+                return Optional.of(Held.stamped(held.app(), to));
+            }
+        } catch (BlueGreenException e) {
+            context.listener().warn("the deploy lock of " + held.app() + " could not be kept for the verification ("
+                    + e.getMessage() + "); verifying without it");
+            return Optional.empty();
+        }
+        context.listener().warn("the deploy lock of " + held.app() + " is no longer held by " + held.holder()
+                + " (taken over?); verifying without it");
+        return Optional.empty();
+    }
+
     /** Drops the lock stamps of the holders {@code whose} accepts from both colours' Deployments. */
     private void forgetStamps(String app, java.util.function.Predicate<String> whose) {
         for (Color color : Color.values()) {

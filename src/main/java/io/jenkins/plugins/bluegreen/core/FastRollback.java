@@ -68,7 +68,7 @@ final class FastRollback {
         List<HistoryEntry> history = historyOf(service);
         // after a rollback the previous colour holds the release rolled back: the locked path refuses that
         if (previous == null || previous == live || history.isEmpty() || history.get(0).color() != live
-                || history.get(0).switchedAt() == null || HistoryEntry.ROLLBACK.equals(history.get(0).action())) {
+                || history.get(0).switchedAt() == null || history.get(0).undidRelease()) {
             return Optional.empty();
         }
         HistoryEntry lastChange = history.get(0);

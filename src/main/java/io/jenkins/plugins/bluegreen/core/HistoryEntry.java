@@ -7,21 +7,43 @@ import java.util.List;
  * One traffic change recorded in the live Service's {@code bluegreen.jenkins.io/history} annotation
  * (a JSON array, newest first, bounded by {@link BlueGreenSettings#historyLimit()}).
  *
- * @param action     {@code switch}, {@code rollback} or {@code adopt}
+ * @param action     {@code switch}, {@code rollback}, {@code auto-revert} (a verified switch undone by the engine) or
+ *                   {@code adopt}
  * @param revision   the revision that went live
  * @param color      the colour that went live
  * @param images     its container images
  * @param switchedAt when the Service was written
  * @param approvedBy who approved it, or null
  * @param buildUrl   the build that did it, or null
+ * @param reason     why an {@code auto-revert} happened (the failing pods and their reasons), else null
+ * @param verifiedAt on a switch that passed its verification window: when it passed ({@code verified}), else null
  */
 public record HistoryEntry(String action, String revision, Color color, List<String> images, Instant switchedAt,
-                           String approvedBy, String buildUrl) {
+                           String approvedBy, String buildUrl, String reason, Instant verifiedAt) {
     public static final String SWITCH = "switch";
     public static final String ROLLBACK = "rollback";
+    public static final String AUTO_REVERT = "auto-revert";
     public static final String ADOPT = "adopt";
 
     public HistoryEntry {
         images = images == null ? List.of() : List.copyOf(images);
+    }
+
+    public HistoryEntry(String action, String revision, Color color, List<String> images, Instant switchedAt,
+                        String approvedBy, String buildUrl) {
+        this(action, revision, color, images, switchedAt, approvedBy, buildUrl, null, null);
+    }
+
+    /**
+     * Whether this traffic change undid the release before it — a person's rollback or the engine's auto-revert —
+     * so the idle colour now holds a release taken out of service, which goes live again only by name.
+     */
+    public boolean undidRelease() {
+        return ROLLBACK.equals(action) || AUTO_REVERT.equals(action);
+    }
+
+    /** This entry marked as having passed its verification window at {@code at}. */
+    HistoryEntry verified(Instant at) {
+        return new HistoryEntry(action, revision, color, images, switchedAt, approvedBy, buildUrl, reason, at);
     }
 }

@@ -132,6 +132,14 @@ final class InputValidation {
         atMostMax("scaleDownDelay", delay);
     }
 
+    static void verifyFor(Duration window) {
+        if (window != null && window.isNegative()) {
+            throw new InvalidInputException("verifyFor", "is negative",
+                    "pass 0 to switch without verifying, or a window such as 2m");
+        }
+        atMostMax("verifyFor", window);
+    }
+
     /** Every duration is added to a clock or counted in milliseconds later: refused here, before any write. */
     static void atMostMax(String field, Duration d) {
         if (d != null && d.compareTo(DurationText.MAX) > 0) {

@@ -58,6 +58,13 @@ final class ReleaseHistory {
             node.put("switchedAt", entry.switchedAt() == null ? null : entry.switchedAt().toString());
             node.put("approvedBy", entry.approvedBy());
             node.put("buildUrl", entry.buildUrl());
+            // only when set, so entries without a verification keep the shape they always had
+            if (entry.reason() != null) {
+                node.put("reason", entry.reason());
+            }
+            if (entry.verifiedAt() != null) {
+                node.put("verifiedAt", entry.verifiedAt().toString());
+            }
         }
         try {
             return json.writeValueAsString(array);
@@ -87,9 +94,11 @@ final class ReleaseHistory {
         node.path("images").forEach(i -> images.add(i.asText()));
         String color = text(node, "color");
         String switchedAt = text(node, "switchedAt");
+        String verifiedAt = text(node, "verifiedAt");
         return new HistoryEntry(text(node, "action"), text(node, "revision"),
                 color == null ? null : Color.parse(color), images,
-                switchedAt == null ? null : Instant.parse(switchedAt), text(node, "approvedBy"), text(node, "buildUrl"));
+                switchedAt == null ? null : Instant.parse(switchedAt), text(node, "approvedBy"), text(node, "buildUrl"),
+                text(node, "reason"), verifiedAt == null ? null : Instant.parse(verifiedAt));
     }
 
     private static String text(JsonNode node, String field) {

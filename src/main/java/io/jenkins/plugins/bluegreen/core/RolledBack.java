@@ -18,7 +18,7 @@ record RolledBack(HistoryEntry rollback, HistoryEntry release) {
 
     /** The rolled-back release the idle colour holds, if it holds one. */
     static Optional<RolledBack> heldByIdle(AppState state, List<HistoryEntry> history) {
-        if (history.isEmpty() || !HistoryEntry.ROLLBACK.equals(history.get(0).action())
+        if (history.isEmpty() || !history.get(0).undidRelease()
                 || history.get(0).switchedAt() == null || state.idleColor() == null) {
             return Optional.empty();
         }

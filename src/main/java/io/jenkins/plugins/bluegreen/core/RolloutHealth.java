@@ -82,7 +82,7 @@ final class RolloutHealth {
                 .filter(p -> release == null || release.equals(Labels.annotation(p, StateKeys.RELEASE)));
     }
 
-    private static PodProblem fatalProblem(Pod pod) {
+    static PodProblem fatalProblem(Pod pod) {
         String name = pod.getMetadata().getName();
         if (pod.getStatus() == null) {
             return null;
@@ -131,7 +131,7 @@ final class RolloutHealth {
         return conditions(pod).stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
-    private static List<ContainerStatus> containerStatuses(Pod pod) {
+    static List<ContainerStatus> containerStatuses(Pod pod) {
         if (pod.getStatus() == null) {
             return List.of();
         }

@@ -36,6 +36,11 @@ final class ServiceSelectorWrite {
      * re-read.
      */
     Outcome write(AppState state, Color target, String action, String approvedBy, String buildUrl) {
+        return write(state, target, action, approvedBy, buildUrl, null);
+    }
+
+    /** {@link #write(AppState, Color, String, String, String)} recording {@code reason} in the history entry. */
+    Outcome write(AppState state, Color target, String action, String approvedBy, String buildUrl, String reason) {
         HistoryEntry ours = null;
         AppState current = state;
         for (int attempt = 1; ; attempt++) {
@@ -57,7 +62,7 @@ final class ServiceSelectorWrite {
             Deployment targetDeployment = preflight(current, target, attempt > 1 || claimRaced);
             DeploymentView view = new DeploymentView(targetDeployment);
             HistoryEntry entry = new HistoryEntry(action, view.annotation(StateKeys.REVISION), target, view.images(),
-                    context.clock().instant(), approvedBy, buildUrl);
+                    context.clock().instant(), approvedBy, buildUrl, reason, null);
             ours = entry;
             try {
                 writeOnce(current, target, entry);
@@ -375,6 +380,39 @@ final class ServiceSelectorWrite {
             throw new ConflictException("Service " + serviceName + " was written to select " + target
                     + " but is stored selecting " + selected + "; something changed the write (an admission webhook?)"
                     + " — run status");
+        }
+    }
+
+    /**
+     * Marks {@code entry} verified at {@code at}, if it is still the newest entry of the Service's history: one update
+     * of the history annotation alone, guarded by the resourceVersion read (re-read on 409). A verification is not a
+     * traffic change, so it amends the switch's own entry rather than adding one: every decision that reads the
+     * newest entry as the last traffic change (rollback, a retried switch, the rollback window) stays as it was.
+     *
+     * @return false when the history moved on meanwhile (someone switched or rolled back): nothing written
+     */
+    boolean markVerified(String serviceName, HistoryEntry entry, java.time.Instant at) {
+        for (int attempt = 1; ; attempt++) {
+            Service current = context.cluster().service(serviceName).orElse(null);
+            List<HistoryEntry> entries = current == null ? List.of() : readHistory(current);
+            if (entries.isEmpty() || !entries.get(0).equals(entry)) {
+                return false;
+            }
+            List<HistoryEntry> marked = new java.util.ArrayList<>(entries);
+            HistoryEntry verified = entry.verified(at);
+            marked.set(0, verified);
+            Map<String, String> annotations = new LinkedHashMap<>(current.getMetadata().getAnnotations());
+            annotations.put(StateKeys.HISTORY, history.encode(marked));
+            try {
+                context.cluster().update(new ServiceBuilder(current).editMetadata().withAnnotations(annotations)
+                        .endMetadata().build(), s -> verified.equals(head(s)));
+                return true;
+            } catch (StaleObjectException changed) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new ConflictException("Service " + serviceName + " kept changing while recording the "
+                            + "verification of " + entry.color() + "; nothing was overwritten — run status");
+                }
+            }
         }
     }
 

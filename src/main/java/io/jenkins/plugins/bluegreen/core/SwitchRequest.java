@@ -12,9 +12,16 @@ import java.time.Duration;
  * @param holder         lock holder identity; required (the lock is taken if free, and released afterwards)
  * @param lockWait       how long to wait for another holder's lock
  * @param scaleDownDelay null = the settings' delay; zero = keep the old colour running
+ * @param verifyFor      null or zero = off; else how long the new live colour is watched after the switch and
+ *                       switched back automatically when it fails ({@link BlueGreen#switchTrafficVerified})
  */
 public record SwitchRequest(String app, Color to, String service, String approvedBy, String buildUrl,
-                            String holder, Duration lockWait, Duration scaleDownDelay) {
+                            String holder, Duration lockWait, Duration scaleDownDelay, Duration verifyFor) {
+
+    /** Whether the switch is to be verified (a window longer than zero). */
+    public boolean verifies() {
+        return verifyFor != null && !verifyFor.isZero() && !verifyFor.isNegative();
+    }
 
     public static Builder builder(String app) {
         return new Builder(app);
@@ -29,6 +36,7 @@ public record SwitchRequest(String app, Color to, String service, String approve
         private String holder;
         private Duration lockWait = Duration.ZERO;
         private Duration scaleDownDelay;
+        private Duration verifyFor;
 
         private Builder(String app) { this.app = app; }
 
@@ -39,9 +47,11 @@ public record SwitchRequest(String app, Color to, String service, String approve
         public Builder holder(String holder) { this.holder = holder; return this; }
         public Builder lockWait(Duration wait) { this.lockWait = wait; return this; }
         public Builder scaleDownDelay(Duration delay) { this.scaleDownDelay = delay; return this; }
+        public Builder verifyFor(Duration window) { this.verifyFor = window; return this; }
 
         public SwitchRequest build() {
-            return new SwitchRequest(app, to, service, approvedBy, buildUrl, holder, lockWait, scaleDownDelay);
+            return new SwitchRequest(app, to, service, approvedBy, buildUrl, holder, lockWait, scaleDownDelay,
+                    verifyFor);
         }
     }
 }

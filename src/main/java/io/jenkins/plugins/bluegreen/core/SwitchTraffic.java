@@ -20,6 +20,29 @@ final class SwitchTraffic {
     }
 
     SwitchResult switchTraffic(SwitchRequest request) {
+        return switchKeepingLock(request).result();
+    }
+
+    /**
+     * A switch as {@link #switchTraffic} makes it; when the request verifies and traffic moved, the lock is not released
+     * but passed to the verification ({@code verificationLock}; null when it could not be kept). {@code state} is the
+     * read the switch decided on (the Service before the write, the target's Deployment).
+     */
+    record Switched(SwitchResult result, DeployLock.Held verificationLock, AppState state) { }
+
+    /** Traffic moved from one colour to the other (not a re-recorded Service): there is a colour to go back to. */
+    static boolean verifiable(SwitchRequest request, SwitchResult result) {
+        return request.verifies() && result.outcome() == SwitchResult.Outcome.SWITCHED && result.from() != null
+                && result.from() != result.to();
+    }
+
+    /** The holder a verification keeps the lock under: not the switch's own, which its next deploy would continue. */
+    static String verifyingHolder(String holder) {
+        return holder + ":verifying";
+    }
+
+    Switched switchKeepingLock(SwitchRequest request) {
+        InputValidation.verifyFor(request.verifyFor());
         InputValidation.app(request.app(), context.settings());
         InputValidation.holder(request.holder());
         InputValidation.lockWait(request.lockWait());
@@ -42,9 +65,9 @@ final class SwitchTraffic {
                 context.listener().warn("the deploy lock of " + request.app() + " could not be released ("
                         + e.getMessage() + "); it expires by itself");
             }
-            return new SwitchResult(request.app(), state.serviceName(), target, target,
+            return new Switched(new SwitchResult(request.app(), state.serviceName(), target, target,
                     state.deployment(target).map(d -> Labels.annotation(d, StateKeys.REVISION)).orElse(null),
-                    SwitchResult.Outcome.ALREADY_LIVE, null, null, null);
+                    SwitchResult.Outcome.ALREADY_LIVE, null, null, null), null, state);
         }
         ServiceSelectorWrite selectorWrite = new ServiceSelectorWrite(context);
         refuseUnnamedRolledBack(request, state);
@@ -74,6 +97,10 @@ final class SwitchTraffic {
         }
         Duration delay = request.scaleDownDelay() != null ? request.scaleDownDelay()
                 : context.settings().scaleDownDelay();
+        if (request.verifies() && !delay.isZero() && delay.compareTo(request.verifyFor()) < 0) {
+            // the old colour is what a revert switches back to: it runs at least until the window ends
+            delay = request.verifyFor();
+        }
         SwitchResult result;
         try {
             result = switchAndFollow(state, target, HistoryEntry.SWITCH, request.approvedBy(), request.buildUrl(),
@@ -82,8 +109,11 @@ final class SwitchTraffic {
             lock.releaseAfterSwitch(held, true); // its message names the command that moves traffic back
             throw written;
         }
+        if (verifiable(request, result)) {
+            return new Switched(result, lock.passTo(held, verifyingHolder(request.holder())).orElse(null), state);
+        }
         lock.releaseAfterSwitch(held, result.outcome() == SwitchResult.Outcome.SWITCHED);
-        return result;
+        return new Switched(result, null, state);
     }
 
     /**
@@ -156,8 +186,14 @@ final class SwitchTraffic {
      */
     SwitchResult switchAndFollow(AppState state, Color target, String action, String approvedBy, String buildUrl,
                                  Duration scaleDownDelay) {
+        return switchAndFollow(state, target, action, approvedBy, buildUrl, null, scaleDownDelay);
+    }
+
+    /** {@link #switchAndFollow(AppState, Color, String, String, String, Duration)} with a reason in its history entry. */
+    SwitchResult switchAndFollow(AppState state, Color target, String action, String approvedBy, String buildUrl,
+                                 String reason, Duration scaleDownDelay) {
         ServiceSelectorWrite.Outcome outcome = new ServiceSelectorWrite(context)
-                .write(state, target, action, approvedBy, buildUrl);
+                .write(state, target, action, approvedBy, buildUrl, reason);
         if (!outcome.written()) {
             String revision = state.deployment(target).map(d -> Labels.annotation(d, StateKeys.REVISION)).orElse(null);
             return new SwitchResult(state.app(), state.serviceName(), target, target, revision,
