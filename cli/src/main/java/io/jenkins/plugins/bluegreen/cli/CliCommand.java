@@ -25,6 +25,7 @@ abstract class CliCommand implements Callable<Integer> {
         // Ctrl-C ends the JVM through its shutdown hooks (exit 130) without interrupting this thread: the hook is the
         // one chance to say what the command leaves behind
         Thread onCtrlC = new Thread(() -> {
+            onInterrupt();
             String left = leftBehind();
             if (left != null) {
                 err().println();
@@ -39,6 +40,7 @@ abstract class CliCommand implements Callable<Integer> {
             if (e instanceof InterruptedException || Thread.currentThread().isInterrupted() || interruption(e)) {
                 // in-process (tests, embedding tools) an interrupt is the Ctrl-C
                 Thread.currentThread().interrupt();
+                onInterrupt();
                 String left = leftBehind();
                 err().println(root.secrets().redact("interrupted: " + (left == null ? "stopped" : left)));
                 err().flush();
@@ -61,6 +63,13 @@ abstract class CliCommand implements Callable<Integer> {
             }
         }
         return false;
+    }
+
+    /**
+     * Called on Ctrl-C (from the shutdown hook) or an in-process interrupt, before {@link #leftBehind()}: the moment to
+     * end what the command started in the cluster and must not leave running. Must return within a few seconds.
+     */
+    protected void onInterrupt() {
     }
 
     /** Does the work; returns an exit code from {@link ExitCodes}, or throws and lets the mapping decide. */

@@ -2,6 +2,7 @@ package io.jenkins.plugins.bluegreen.cli;
 
 import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import io.jenkins.plugins.bluegreen.core.Color;
+import io.jenkins.plugins.bluegreen.core.CutoverVerification;
 import io.jenkins.plugins.bluegreen.core.ScaleDownResult;
 import io.jenkins.plugins.bluegreen.core.SwitchRequest;
 import io.jenkins.plugins.bluegreen.core.SwitchResult;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,7 +26,10 @@ import picocli.CommandLine.Option;
                 "The old colour keeps running for the scale-down delay, so a rollback stays instant; its scale-down is "
                 + "scheduled on its Deployment and carried out by 'bluegreen scale-down' once due, or by this command "
                 + "with --wait-scale-down. --scale-down-delay 0 keeps the old colour running for good (until the "
-                + "next deploy replaces it)."})
+                + "next deploy replaces it).",
+                "--verify-for 2m then watches the new colour for that long and switches back to the old one (kept "
+                + "running and locked meanwhile) if any of its pods crashes, restarts or loses readiness: exit 1 "
+                + "naming the pods. Ctrl-C stops verifying and leaves traffic where it is."})
 final class SwitchCommand extends EngineCommand {
 
     @Option(names = "--to", paramLabel = "blue|green", converter = ColorConverter.class,
@@ -45,23 +50,42 @@ final class SwitchCommand extends EngineCommand {
                     + "(default: return once traffic has moved)")
     boolean waitScaleDown;
 
+    @Option(names = "--verify-for", paramLabel = "DURATION", converter = Durations.NonNegative.class,
+            description = "after the switch, watch the new colour for this long and switch back automatically if "
+                    + "it fails (exit 1); the old colour keeps running and the deploy lock stays held meanwhile "
+                    + "(default: 0, no verification)")
+    Duration verifyFor;
+
     @Mixin
     LockOptions lock;
 
     /** What Ctrl-C leaves; moves on as the switch does. */
     private volatile String leftBehind;
+    /** The verification under way, which Ctrl-C stops. */
+    private volatile CutoverVerification verification;
 
     @Override
-    protected int run(BlueGreen engine) {
+    protected int run(BlueGreen engine) throws Exception {
         leftBehind = "the switch may or may not have moved traffic; `bluegreen status --app " + app + "` shows which "
                 + "colour is live";
-        SwitchResult result = engine.switchTraffic(SwitchRequest.builder(app)
+        SwitchRequest request = SwitchRequest.builder(app)
                 .to(to)
                 .approvedBy(approvedBy)
                 .holder(holder())
                 .lockWait(lock.lockWait)
                 .scaleDownDelay(scaleDownDelay)
-                .build());
+                .verifyFor(verifyFor)
+                .build();
+        SwitchResult result;
+        if (request.verifies()) {
+            verification = engine.switchTrafficVerified(request);
+            result = verification.switched();
+            if (verification.until() != null) {
+                verify(engine, result);
+            }
+        } else {
+            result = engine.switchTraffic(request);
+        }
         // the engine has said what it wrote ("Service myapp now selects green (was blue)") or that nothing was needed
         if (result.from() == null || result.from() == result.to()) {
             leftBehind = "nothing more to do: " + result.to() + " was live already";
@@ -89,6 +113,49 @@ final class SwitchCommand extends EngineCommand {
     @Override
     protected String leftBehind() {
         return leftBehind == null ? "nothing was written" : leftBehind;
+    }
+
+    /**
+     * Waits out the verification window. A failure (auto-revert: traffic is back on the old colour) is thrown and
+     * reported as exit 1 with the engine's message naming the pods and their reasons.
+     */
+    private void verify(BlueGreen engine, SwitchResult result) throws InterruptedException {
+        String old = engine.settings().deploymentName(app, result.from());
+        leftBehind = "traffic is on " + result.to() + ", whose verification was stopped: not verified, nothing reverted; "
+                + old + " keeps running" + (result.scaleDownAt() == null ? "" : " until " + result.scaleDownAt()
+                + " (not before the window's end)") + " and the deploy lock was released — to go back: bluegreen "
+                + "rollback --app " + app;
+        out().printf("verifying %s until %s (--verify-for %s); %s stays running and the deploy lock held meanwhile. "
+                + "Ctrl-C stops verifying and leaves traffic on %s.%n", result.to(), verification.until(),
+                Durations.format(verifyFor), old, result.to());
+        out().flush();
+        try {
+            verification.result().get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+        out().printf("verified: %s held up for %s; recorded in the history of Service %s%n", result.to(),
+                Durations.format(verifyFor), result.service());
+    }
+
+    @Override
+    protected void onInterrupt() {
+        CutoverVerification running = verification;
+        if (running == null) {
+            return;
+        }
+        boolean interrupted = Thread.interrupted(); // an in-process interrupt is still pending: wait regardless
+        try {
+            // ends the watch and gives the lock back; traffic stays where it is (a revert under way completes)
+            running.stop("interrupted (Ctrl-C)").get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            err().println("warning: the verification's deploy lock may stay held until it expires (" + e + "); "
+                    + "bluegreen unlock --app " + app + " clears it");
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private int awaitScaleDown(BlueGreen engine, String old, Instant due) {
