@@ -26,6 +26,14 @@ public final class CutoverVerification {
                 VerificationResult.Outcome.NOT_SWITCHED, null)));
     }
 
+    /**
+     * The deploy lock's holder while {@code holder}'s switch is verified; a front whose process died mid-window (a
+     * restarted controller) releases it under this name.
+     */
+    public static String holderFor(String holder) {
+        return SwitchTraffic.verifyingHolder(holder);
+    }
+
     /** The switch as it was made (traffic moved and confirmed). */
     public SwitchResult switched() {
         return switched;
@@ -37,7 +45,8 @@ public final class CutoverVerification {
     }
 
     /**
-     * Completes when the window ended with the colour healthy (recorded {@code verified}); fails with
+     * Completes when the window ended with the colour healthy (recorded {@code verified}); cancelling it is a
+     * {@link #stop}. Fails with
      * {@link AutoRevertedException} when it failed and traffic was switched back, with
      * {@link VerificationStoppedException} after {@link #stop}, or with another {@link BlueGreenException} when the
      * watch or the revert itself failed (its message says where traffic is).

@@ -69,6 +69,12 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
     static CutoverVerification start(EngineContext context, DeployLock lock, SwitchRequest request,
                                      SwitchResult switched, AppState state, DeployLock.Held held) {
         CutoverWatch watch = new CutoverWatch(context, lock, request, switched, state, held);
+        // cancelling the result is a stop, as cancelling a health wait unsubscribes it
+        watch.result.whenComplete((ignored, failure) -> {
+            if (watch.result.isCancelled()) {
+                watch.stop("cancelled");
+            }
+        });
         watch.begin();
         return new CutoverVerification(switched, watch, watch.result);
     }

@@ -2,9 +2,11 @@ package io.jenkins.plugins.bluegreen.plugin;
 
 import io.jenkins.plugins.bluegreen.core.AppStatus;
 import io.jenkins.plugins.bluegreen.core.Color;
+import io.jenkins.plugins.bluegreen.core.CutoverVerification;
 import io.jenkins.plugins.bluegreen.core.SwitchRequest;
 import io.jenkins.plugins.bluegreen.core.SwitchResult;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import org.jenkinsci.plugins.workflow.steps.BodyExecution;
 import org.jenkinsci.plugins.workflow.steps.BodyExecutionCallback;
@@ -23,6 +25,10 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
     private String approver;
     /** Why the new colour is being abandoned; delivered as the step's failure once it is. */
     private Throwable abandonCause;
+    /** While verifying: the colour traffic left, its scale-down time, the window's end (for stop and resume). */
+    private String previousColor;
+    private Instant previousScaleDownAt;
+    private Instant verifyUntil;
 
     BlueGreenReleaseExecution(BlueGreenReleaseStep step, StepContext context) {
         super(step, context);
@@ -32,6 +38,7 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
     void validate() throws Exception {
         super.validate();
         step.parsedScaleDownDelay();
+        step.parsedVerifyFor();
     }
 
     @Override
@@ -80,8 +87,7 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
     private void switchTraffic() {
         phase = Phase.SWITCHING;
         save();
-        lockedWork("switching traffic of " + step.getApp() + " to " + newColor, step.parsedLockWait(),
-                engine -> engine.switchTraffic(SwitchRequest.builder(step.getApp())
+        SwitchRequest request = SwitchRequest.builder(step.getApp())
                 .to(Color.parse(newColor))
                 .service(step.getService())
                 .approvedBy(approver)
@@ -89,12 +95,47 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
                 .holder(identity().holder())
                 .lockWait(Duration.ZERO)
                 .scaleDownDelay(step.parsedScaleDownDelay())
-                .build()), this::switched);
+                .verifyFor(step.parsedVerifyFor())
+                .build();
+        String what = "switching traffic of " + step.getApp() + " to " + newColor;
+        if (request.verifies()) {
+            lockedWork(what, step.parsedLockWait(), engine -> engine.switchTrafficVerified(request), this::verifying);
+        } else {
+            lockedWork(what, step.parsedLockWait(), engine -> engine.switchTraffic(request), this::switched);
+        }
     }
 
     private void switched(SwitchResult r) throws Exception {
         stopKeepingLock();
         SwitchTrafficExecution.describe(r, console());
+        afterSwitch(r);
+    }
+
+    /** As switchTraffic's: the window is core's to watch; an auto-revert fails the step with its reasons. */
+    private void verifying(CutoverVerification verification) throws Exception {
+        SwitchResult r = verification.switched();
+        if (verification.until() == null) {
+            switched(r);
+            return;
+        }
+        previousColor = r.from().label();
+        previousScaleDownAt = r.scaleDownAt();
+        verifyUntil = verification.until();
+        stopKeepingLock();
+        SwitchTrafficExecution.describe(r, console());
+        result.put("switched", Boolean.TRUE);
+        phase = Phase.VERIFYING;
+        save();
+        console().line(VerifiedSwitch.watching(r, verifyUntil, step.parsedVerifyFor()));
+        waitFor("verifying " + newColor + " of " + step.getApp() + " until " + verifyUntil, Activity.WAITING,
+                verification.result(), passed -> {
+                    console().line(VerifiedSwitch.passed(passed));
+                    result.put("verified", Boolean.TRUE);
+                    afterSwitch(r);
+                });
+    }
+
+    private void afterSwitch(SwitchResult r) throws Exception {
         if (r.scaleDownAt() != null) {
             handOverScaleDown();
         }
@@ -150,7 +191,13 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
         if (phase == Phase.ABANDONING || !claim()) {
             return;
         }
-        Stopped stopped = cancelWork();
+        Stopped stopped = cancelWork(); // while verifying: cancels core's verification, which stops its watch
+        if (phase == Phase.VERIFYING) {
+            // the new colour is live: nothing to abandon (that would be the colour kept to go back to)
+            console().line(stopReport(stopped));
+            deliverFailure(cause);
+            return;
+        }
         boolean switchMayBeWritten = phase == Phase.SWITCHING && stopped.activity() != Activity.WAITING_FOR_LOCK;
         if (newColor != null && !switchMayBeWritten) {
             console().line("stopped before the switch: abandoning " + newColor + "; live traffic stays as it was");
@@ -174,11 +221,20 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
 
     @Override
     String stopReport(Stopped stopped) {
+        if (phase == Phase.VERIFYING) {
+            return VerifiedSwitch.stopped(step.getApp(), newColor, previousColor, previousScaleDownAt, verifyUntil);
+        }
         if (phase == Phase.SWITCHING) {
             return "stopped while switching " + step.getApp() + " to " + newColor + ": the switch may have been "
                     + "written; check the live colour (bluegreen status --app " + step.getApp() + ") before acting";
         }
         return "stopped while deploying " + step.getApp() + ": " + deployStopReport(stopped);
+    }
+
+    /** A safe restart waits for the verification window rather than cut its watch off. */
+    @Override
+    public boolean blocksRestart() {
+        return (phase == Phase.VERIFYING && !isDone()) || super.blocksRestart();
     }
 
     @Override
@@ -189,6 +245,10 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
             case SWITCHING -> blocking("reading " + step.getApp() + " to settle the switch cut off by the restart",
                     engine -> engine.status(step.getApp(), step.getService()), this::settle);
             case ABANDONING -> abandonThenFail(abandonCause, CompletableFuture.completedFuture(null));
+            case VERIFYING -> blocking("releasing the deploy lock of " + step.getApp() + "'s verification",
+                    engine -> engine.releaseLock(step.getApp(), CutoverVerification.holderFor(identity().holder())),
+                    released -> fail(new hudson.AbortException(VerifiedSwitch.cutOffByRestart(step.getApp(), newColor,
+                            previousColor, previousScaleDownAt, verifyUntil))));
             default -> super.resumeLater();
         }
     }

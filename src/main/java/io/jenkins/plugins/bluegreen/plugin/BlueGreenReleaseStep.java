@@ -20,6 +20,7 @@ public class BlueGreenReleaseStep extends DeployingStep {
     private static final long serialVersionUID = 1L;
 
     private String scaleDownDelay;
+    private String verifyFor;
     private String approvedBy;
 
     @DataBoundConstructor
@@ -43,6 +44,21 @@ public class BlueGreenReleaseStep extends DeployingStep {
     @DataBoundSetter
     public void setApprovedBy(String approvedBy) {
         this.approvedBy = trimToNull(approvedBy);
+    }
+
+    public String getVerifyFor() {
+        return verifyFor;
+    }
+
+    /** How long the new live colour is watched after the switch and switched back if it fails; empty or 0 = off. */
+    @DataBoundSetter
+    public void setVerifyFor(String verifyFor) {
+        this.verifyFor = trimToNull(verifyFor);
+    }
+
+    /** Zero = no verification. */
+    Duration parsedVerifyFor() {
+        return StepInput.duration("verifyFor", verifyFor, Duration.ZERO);
     }
 
     /** null = core's default delay. */
@@ -81,6 +97,10 @@ public class BlueGreenReleaseStep extends DeployingStep {
 
         public FormValidation doCheckScaleDownDelay(@QueryParameter String value) {
             return checkDuration("scaleDownDelay", value, false);
+        }
+
+        public FormValidation doCheckVerifyFor(@QueryParameter String value) {
+            return checkDuration("verifyFor", value, false);
         }
     }
 }

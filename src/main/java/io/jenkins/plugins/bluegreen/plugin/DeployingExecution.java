@@ -19,7 +19,7 @@ abstract class DeployingExecution<S extends DeployingStep> extends ClusterStepEx
     private static final long serialVersionUID = 1L;
 
     /** Every phase of a deploying step; blueGreenDeploy only goes through DEPLOYING, AWAITING and DONE. */
-    enum Phase { DEPLOYING, AWAITING, BODY, SWITCHING, ABANDONING, DONE }
+    enum Phase { DEPLOYING, AWAITING, BODY, SWITCHING, VERIFYING, ABANDONING, DONE }
 
     Phase phase = Phase.DEPLOYING;
     String newColor;

@@ -3,6 +3,7 @@ package io.jenkins.plugins.bluegreen.plugin;
 import hudson.AbortException;
 import io.jenkins.plugins.bluegreen.core.AppStatus;
 import io.jenkins.plugins.bluegreen.core.Color;
+import io.jenkins.plugins.bluegreen.core.CutoverVerification;
 import io.jenkins.plugins.bluegreen.core.HistoryEntry;
 import io.jenkins.plugins.bluegreen.core.ScaleDownResult;
 import io.jenkins.plugins.bluegreen.core.SwitchRequest;
@@ -20,12 +21,16 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficStep> {
     private static final long serialVersionUID = 1L;
 
-    enum Phase { SWITCHING, WAITING_FOR_SCALE_DOWN, DONE }
+    enum Phase { SWITCHING, VERIFYING, WAITING_FOR_SCALE_DOWN, DONE }
 
     private Phase phase = Phase.SWITCHING;
     private Instant startedAt;
     /** The new live colour once switched. */
     private String liveColor;
+    /** While verifying: the colour traffic left, its scale-down time, the window's end (for stop and resume). */
+    private String previousColor;
+    private Instant previousScaleDownAt;
+    private Instant verifyUntil;
 
     SwitchTrafficExecution(SwitchTrafficStep step, StepContext context) {
         super(step, context);
@@ -36,6 +41,7 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
         step.parsedTo();
         step.parsedScaleDownDelay();
         step.parsedLockWait();
+        step.parsedVerifyFor();
     }
 
     @Override
@@ -47,8 +53,7 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
     private void switchNow(Color to) {
         phase = Phase.SWITCHING;
         save();
-        lockedWork("switching traffic of " + step.getApp() + (to == null ? " to its idle colour" : " to " + to),
-                step.parsedLockWait(), engine -> engine.switchTraffic(SwitchRequest.builder(step.getApp())
+        SwitchRequest request = SwitchRequest.builder(step.getApp())
                 .to(to)
                 .service(step.getService())
                 .approvedBy(step.getApprovedBy())
@@ -56,13 +61,48 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
                 .holder(identity().holder())
                 .lockWait(Duration.ZERO)
                 .scaleDownDelay(step.parsedScaleDownDelay())
-                .build()), this::switched);
+                .verifyFor(step.parsedVerifyFor())
+                .build();
+        String what = "switching traffic of " + step.getApp() + (to == null ? " to its idle colour" : " to " + to);
+        if (request.verifies()) {
+            lockedWork(what, step.parsedLockWait(), engine -> engine.switchTrafficVerified(request), this::verifying);
+        } else {
+            lockedWork(what, step.parsedLockWait(), engine -> engine.switchTraffic(request), this::switched);
+        }
     }
 
     private void switched(SwitchResult r) throws Exception {
         liveColor = r.to().label();
         stopKeepingLock(); // the switch released the build's lock
         describe(r, console());
+        afterSwitch(r);
+    }
+
+    /** Traffic moved; the window is watched by core (no thread here) and the step continues when it ends. */
+    private void verifying(CutoverVerification verification) throws Exception {
+        SwitchResult r = verification.switched();
+        if (verification.until() == null) {
+            switched(r); // the colour was live already: nothing to verify
+            return;
+        }
+        liveColor = r.to().label();
+        previousColor = r.from().label();
+        previousScaleDownAt = r.scaleDownAt();
+        verifyUntil = verification.until();
+        stopKeepingLock(); // the verification holds the lock under its own name now
+        describe(r, console());
+        phase = Phase.VERIFYING;
+        save();
+        console().line(VerifiedSwitch.watching(r, verifyUntil, step.parsedVerifyFor()));
+        // an auto-revert fails the wait: the step fails with core's message naming the pods and where traffic is
+        waitFor("verifying " + liveColor + " of " + step.getApp() + " until " + verifyUntil, Activity.WAITING,
+                verification.result(), passed -> {
+                    console().line(VerifiedSwitch.passed(passed));
+                    afterSwitch(r);
+                });
+    }
+
+    private void afterSwitch(SwitchResult r) throws Exception {
         if (r.scaleDownAt() == null) {
             cancelPendingScaleDown(); // nothing scheduled now: an older release's task has nothing left to do
             finish();
@@ -82,6 +122,8 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
                     ? "it was waiting for the deploy lock and wrote nothing; live traffic was not touched"
                     : "the switch was interrupted and may have been written; check the live colour (bluegreen status "
                             + "--app " + step.getApp() + ") before acting";
+            case VERIFYING -> VerifiedSwitch.stopped(step.getApp(), liveColor, previousColor, previousScaleDownAt,
+                    verifyUntil);
             case WAITING_FOR_SCALE_DOWN -> "traffic was switched to " + liveColor + "; the old colour keeps its "
                     + "scale-down time and is scaled down by the app's next release, or by hand";
             case DONE -> "it had finished";
@@ -128,9 +170,19 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
         switch (phase) {
             case SWITCHING -> blocking("reading " + step.getApp() + " to settle the switch cut off by the restart",
                     engine -> engine.status(step.getApp(), step.getService()), this::settle);
+            case VERIFYING -> blocking("releasing the deploy lock of " + step.getApp() + "'s verification",
+                    engine -> engine.releaseLock(step.getApp(), CutoverVerification.holderFor(identity().holder())),
+                    released -> fail(new AbortException(VerifiedSwitch.cutOffByRestart(step.getApp(), liveColor,
+                            previousColor, previousScaleDownAt, verifyUntil))));
             case WAITING_FOR_SCALE_DOWN -> awaitScaleDown();
             case DONE -> deliverSuccess(liveColor); // finished before the restart: deliver, nothing to claim
         }
+    }
+
+    /** A safe restart waits for the verification window rather than cut its watch off. */
+    @Override
+    public boolean blocksRestart() {
+        return (phase == Phase.VERIFYING && !isDone()) || super.blocksRestart();
     }
 
     /** After a restart mid-switch: done if our switch is live, switch if it never happened, else say what to check. */

@@ -21,6 +21,7 @@ public class SwitchTrafficStep extends ClusterStep {
     private String to;
     private String approvedBy;
     private String scaleDownDelay;
+    private String verifyFor;
     private boolean waitForScaleDown;
     private String lockWait;
 
@@ -78,6 +79,21 @@ public class SwitchTrafficStep extends ClusterStep {
         return StepInput.color("to", to);
     }
 
+    public String getVerifyFor() {
+        return verifyFor;
+    }
+
+    /** How long the new live colour is watched after the switch and switched back if it fails; empty or 0 = off. */
+    @DataBoundSetter
+    public void setVerifyFor(String verifyFor) {
+        this.verifyFor = trimToNull(verifyFor);
+    }
+
+    /** Zero = no verification. */
+    Duration parsedVerifyFor() {
+        return StepInput.duration("verifyFor", verifyFor, Duration.ZERO);
+    }
+
     /** null = core's default delay. */
     Duration parsedScaleDownDelay() {
         return StepInput.duration("scaleDownDelay", scaleDownDelay, null);
@@ -116,6 +132,10 @@ public class SwitchTrafficStep extends ClusterStep {
 
         public FormValidation doCheckScaleDownDelay(@QueryParameter String value) {
             return checkDuration("scaleDownDelay", value, false);
+        }
+
+        public FormValidation doCheckVerifyFor(@QueryParameter String value) {
+            return checkDuration("verifyFor", value, false);
         }
 
         public FormValidation doCheckLockWait(@QueryParameter String value) {
