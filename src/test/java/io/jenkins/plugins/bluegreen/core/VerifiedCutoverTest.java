@@ -153,6 +153,8 @@ class VerifiedCutoverTest {
         // the auto-revert counts as the rollback it is: an unnamed switch and a second rollback refuse
         assertThatThrownBy(() -> blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build()))
                 .isInstanceOf(RolledBackReleaseException.class);
+        assertThatThrownBy(() -> blueGreen.rollback(RollbackRequest.builder("myapp").holder(HOLDER).build()))
+                .isInstanceOf(RolledBackReleaseException.class);
         assertThat(apps.selector("myapp")).containsEntry(COLOR, "blue");
     }
 
