@@ -169,7 +169,10 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
         try {
             context.listener().warn(failed + " fails its verification: " + reasons + "; switching traffic back to "
                     + back);
-            AppState now = AppState.read(context, switched.app(), switched.service()).requireAdopted();
+            // the Service and the colour to go back to only: the failed colour needs no read (its scale-down is
+            // scheduled by a patch), so traffic moves after the fewest round trips
+            AppState now = AppState.readServiceAndTarget(context, switched.app(), switched.service(), back)
+                    .requireAdopted();
             if (now.liveColor() != failed) {
                 throw new ConflictException(failed + " failed its verification (" + reasons + "), but Service "
                         + switched.service() + " was switched to " + now.liveColor() + " by someone else meanwhile; "

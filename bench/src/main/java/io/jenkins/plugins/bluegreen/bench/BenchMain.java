@@ -57,6 +57,12 @@ public final class BenchMain {
                 report.latency(new ReleaseLatencyBench(cluster, engines, readyMarks, options.latencyWarmup(),
                         options.latencyRepetitions(), LATENCY_REPLICAS).run(), LATENCY_REPLICAS);
             }
+            if (options.runs(8)) {
+                log("bench: 8 auto-revert latency and the requests of verification");
+                report.autoRevert(new AutoRevertBench(cluster, engines, LATENCY_REPLICAS).run(
+                        options.autoRevertWarmup(), options.autoRevertRepetitions(), options.autoRevertPasses()),
+                        LATENCY_REPLICAS);
+            }
             if (options.runs(3)) {
                 log("bench: 3 API requests per release");
                 ReleaseRequestsBench bench = new ReleaseRequestsBench(cluster, engines);

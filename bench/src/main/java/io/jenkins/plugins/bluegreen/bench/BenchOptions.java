@@ -51,6 +51,18 @@ record BenchOptions(boolean quick, Path out, String command, Set<Integer> only) 
         return quick ? 30 : 200;
     }
 
+    int autoRevertWarmup() {
+        return quick ? 2 : 3;
+    }
+
+    int autoRevertRepetitions() {
+        return quick ? 10 : 30;
+    }
+
+    int autoRevertPasses() {
+        return quick ? 2 : 5;
+    }
+
     int releaseRepetitions() {
         return quick ? 1 : 3;
     }

@@ -65,6 +65,38 @@ final class Report {
                 cutoverTarget ? Format.verdict(requests.max() <= CUTOVER_REQUESTS) : "");
     }
 
+    static final double AUTO_REVERT_P50_MS = 50;
+
+    void autoRevert(AutoRevertBench.Result r, int replicas) {
+        Samples e = r.endpointsMillis();
+        summary.row("8", "auto-revert: first failing pod status → EndpointSlices on the old colour's ready pods",
+                e.count(), Format.ms(e.median()), Format.ms(e.percentile(95)), Format.ms(e.percentile(99)),
+                "p50 ≤ 50 ms", Format.verdict(e.median() <= AUTO_REVERT_P50_MS));
+        Samples f = r.failedMillis();
+        summary.row("8", "  … until the verification fails (reverted, confirmed, recorded, lock released)", f.count(),
+                Format.ms(f.median()), Format.ms(f.percentile(95)), Format.ms(f.percentile(99)), "reported", "");
+        Samples w = r.watchingRequests();
+        summary.row("8", "  requests while verifying, beyond the watches", w.count(), Format.number(w.median()),
+                Format.number(w.percentile(95)), Format.number(w.max()), "0", Format.verdict(w.max() == 0));
+        Samples s = r.watchStartRequests();
+        summary.row("8", "  requests to start the watches (list + watch)", s.count(), Format.number(s.median()),
+                Format.number(s.percentile(95)), Format.number(s.max()), "reported", "");
+        Samples v = r.revertRequests();
+        summary.row("8", "  requests of the revert (switch back, follow-ups, lock release)", v.count(),
+                Format.number(v.median()), Format.number(v.percentile(95)), Format.number(v.max()), "reported", "");
+        Samples p = r.passRequests();
+        summary.row("8", "  requests of a verified switch that passes (switch, watches, record, release)", p.count(),
+                Format.number(p.median()), Format.number(p.percentile(95)), Format.number(p.max()), "reported", "");
+        details.add(new Table("8. Requests of a verified switch", "what", "requests (verb path)")
+                .row("switch + watches, up to the first crash", Requests.describe(r.watchStartBreakdown()))
+                .row("the revert", Requests.describe(r.revertBreakdown()))
+                .row("a switch verified for 300 ms that passes", Requests.describe(r.passBreakdown()))
+                .note(replicas + " replicas per colour; the new colour's pods crash (kube-sim script crash-after:2s) "
+                        + "after the verified switch; the start is kube-sim storing the first CrashLoopBackOff status, "
+                        + "the end a separate client's watch seeing the EndpointSlices list only the old colour's pods, "
+                        + "all ready. Every repetition is a fresh app in a fresh namespace."));
+    }
+
     void releases(List<ReleaseRequestsBench.Run> runs) {
         Table table = new Table("3. API requests per full release, by replicas", "replicas", "deploy", "await",
                 "switch", "scale-down", "total", "time deploy→healthy→switched→scaled down");
