@@ -126,13 +126,14 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
         result.put("switched", Boolean.TRUE);
         phase = Phase.VERIFYING;
         save();
-        console().line(VerifiedSwitch.watching(r, verifyUntil, step.parsedVerifyFor()));
         waitFor("verifying " + newColor + " of " + step.getApp() + " until " + verifyUntil, Activity.WAITING,
                 verification.result(), passed -> {
                     console().line(VerifiedSwitch.passed(passed));
                     result.put("verified", Boolean.TRUE);
                     afterSwitch(r);
                 });
+        // announced once the step's status says it is verifying (a reader of the console may ask for it)
+        console().line(VerifiedSwitch.watching(r, verifyUntil, step.parsedVerifyFor()));
     }
 
     private void afterSwitch(SwitchResult r) throws Exception {

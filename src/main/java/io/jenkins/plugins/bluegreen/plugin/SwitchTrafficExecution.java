@@ -93,13 +93,14 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
         describe(r, console());
         phase = Phase.VERIFYING;
         save();
-        console().line(VerifiedSwitch.watching(r, verifyUntil, step.parsedVerifyFor()));
         // an auto-revert fails the wait: the step fails with core's message naming the pods and where traffic is
         waitFor("verifying " + liveColor + " of " + step.getApp() + " until " + verifyUntil, Activity.WAITING,
                 verification.result(), passed -> {
                     console().line(VerifiedSwitch.passed(passed));
                     afterSwitch(r);
                 });
+        // announced once the step's status says it is verifying (a reader of the console may ask for it)
+        console().line(VerifiedSwitch.watching(r, verifyUntil, step.parsedVerifyFor()));
     }
 
     private void afterSwitch(SwitchResult r) throws Exception {
