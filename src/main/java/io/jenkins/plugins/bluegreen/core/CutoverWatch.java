@@ -153,18 +153,44 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
         List<PodProblem> problems = health.problems(ours);
         Map<String, EndpointSlice> byName = new TreeMap<>();
         slices.getStore().list().forEach(s -> byName.put(s.getMetadata().getName(), s));
-        String endpoints = new ServiceEndpoints(context).evaluate(state, byName, switched.to(), desired).problem();
+        ServingStatus serving = new ServiceEndpoints(context).evaluate(state, byName, switched.to(), desired);
+        String endpoints = serving.problem();
         if (problems.isEmpty() && endpoints == null) {
             return;
         }
         decided = true;
-        stopWatching();
-        context.executor().execute(() -> revert(problems, endpoints));
+        slices.stop(); // the pods stay watched until the revert has named them (below)
+        List<PodProblem> unready = serving.endpoints().stream().filter(e -> !e.ready() && e.color() == switched.to())
+                .map(e -> new PodProblem(e.pod(), null, "NotReady", "not ready in Service " + switched.service()
+                        + "'s endpoints")).toList();
+        context.executor().execute(() -> revert(problems, unready, endpoints));
     }
 
-    private void revert(List<PodProblem> problems, String endpoints) {
+    /**
+     * The pods' reasons as the pod informer knows them now, else as the endpoints showed them: the two watches are
+     * separate connections, so the endpoints may tell of a crash before the pod's own status arrives.
+     */
+    private synchronized List<PodProblem> namedProblems(List<PodProblem> seen, List<PodProblem> unready) {
+        List<PodProblem> now = seen;
+        if (pods != null && pods.hasSynced()) {
+            Map.Entry<String, String> any = podSelector.entrySet().iterator().next();
+            List<PodProblem> fresh = health.problems(pods.withLabel(any.getKey(), any.getValue()).stream()
+                    .filter(this::isOurs).toList());
+            if (fresh.size() >= seen.size()) {
+                now = fresh;
+            }
+        }
+        if (!now.isEmpty()) {
+            return now;
+        }
+        return unready;
+    }
+
+    private void revert(List<PodProblem> seen, List<PodProblem> unready, String endpoints) {
         Color failed = switched.to();
         Color back = switched.from();
+        List<PodProblem> problems = namedProblems(seen, unready);
+        stopWatching();
         String reasons = reasons(problems, endpoints);
         try {
             context.listener().warn(failed + " fails its verification: " + reasons + "; switching traffic back to "
