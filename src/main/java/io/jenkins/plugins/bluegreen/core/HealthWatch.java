@@ -180,8 +180,10 @@ final class HealthWatch {
             context.listener().progress(lastProgress);
         }
         if (verdict instanceof HealthVerdict.Healthy) {
+            // the pods the verdict was given on say what was tested: no read of our own
+            Revision tested = Revision.ofReadyPods(RolloutHealth.currentPods(current, ourPods()).toList()).orElse(null);
             result.complete(new HealthSummary(app, color, deploymentName, view.desiredReplicas(), view.images(),
-                    view.annotation(StateKeys.REVISION), Duration.between(started, context.clock().instant())));
+                    view.annotation(StateKeys.REVISION), Duration.between(started, context.clock().instant()), tested));
         } else if (verdict instanceof HealthVerdict.Failed failed) {
             result.completeExceptionally(new UnhealthyException(deploymentName, failed.reason(), failed.detail(),
                     failed.pods()));

@@ -58,6 +58,11 @@ final class ReleaseHistory {
             node.put("switchedAt", entry.switchedAt() == null ? null : entry.switchedAt().toString());
             node.put("approvedBy", entry.approvedBy());
             node.put("buildUrl", entry.buildUrl());
+            if (entry.tested() != null) {
+                node.put("podTemplateHash", entry.tested().podTemplateHash());
+                ArrayNode digests = node.putArray("imageDigests");
+                entry.tested().imageDigests().forEach(digests::add);
+            }
         }
         try {
             return json.writeValueAsString(array);
@@ -89,7 +94,18 @@ final class ReleaseHistory {
         String switchedAt = text(node, "switchedAt");
         return new HistoryEntry(text(node, "action"), text(node, "revision"),
                 color == null ? null : Color.parse(color), images,
-                switchedAt == null ? null : Instant.parse(switchedAt), text(node, "approvedBy"), text(node, "buildUrl"));
+                switchedAt == null ? null : Instant.parse(switchedAt), text(node, "approvedBy"), text(node, "buildUrl"),
+                tested(node));
+    }
+
+    private static Revision tested(JsonNode node) {
+        String hash = text(node, "podTemplateHash");
+        if (hash == null) {
+            return null;
+        }
+        List<String> digests = new ArrayList<>();
+        node.path("imageDigests").forEach(d -> digests.add(d.asText()));
+        return new Revision(hash, digests);
     }
 
     private static String text(JsonNode node, String field) {

@@ -12,9 +12,17 @@ import java.time.Duration;
  * @param holder         lock holder identity; required (the lock is taken if free, and released afterwards)
  * @param lockWait       how long to wait for another holder's lock
  * @param scaleDownDelay null = the settings' delay; zero = keep the old colour running
+ * @param expectRevision the revision a person approved (what deploy or await returned); the switch refuses, writing
+ *                       nothing, when the colour no longer runs it. Null = not checked
  */
 public record SwitchRequest(String app, Color to, String service, String approvedBy, String buildUrl,
-                            String holder, Duration lockWait, Duration scaleDownDelay) {
+                            String holder, Duration lockWait, Duration scaleDownDelay, Revision expectRevision) {
+
+    /** A request not held to an approved revision. */
+    public SwitchRequest(String app, Color to, String service, String approvedBy, String buildUrl,
+                         String holder, Duration lockWait, Duration scaleDownDelay) {
+        this(app, to, service, approvedBy, buildUrl, holder, lockWait, scaleDownDelay, null);
+    }
 
     public static Builder builder(String app) {
         return new Builder(app);
@@ -29,6 +37,7 @@ public record SwitchRequest(String app, Color to, String service, String approve
         private String holder;
         private Duration lockWait = Duration.ZERO;
         private Duration scaleDownDelay;
+        private Revision expectRevision;
 
         private Builder(String app) { this.app = app; }
 
@@ -39,9 +48,11 @@ public record SwitchRequest(String app, Color to, String service, String approve
         public Builder holder(String holder) { this.holder = holder; return this; }
         public Builder lockWait(Duration wait) { this.lockWait = wait; return this; }
         public Builder scaleDownDelay(Duration delay) { this.scaleDownDelay = delay; return this; }
+        public Builder expectRevision(Revision revision) { this.expectRevision = revision; return this; }
 
         public SwitchRequest build() {
-            return new SwitchRequest(app, to, service, approvedBy, buildUrl, holder, lockWait, scaleDownDelay);
+            return new SwitchRequest(app, to, service, approvedBy, buildUrl, holder, lockWait, scaleDownDelay,
+                    expectRevision);
         }
     }
 }
