@@ -2,6 +2,7 @@ package io.jenkins.plugins.bluegreen.plugin;
 
 import io.jenkins.plugins.bluegreen.core.AppStatus;
 import io.jenkins.plugins.bluegreen.core.Color;
+import io.jenkins.plugins.bluegreen.core.Revision;
 import io.jenkins.plugins.bluegreen.core.SwitchRequest;
 import io.jenkins.plugins.bluegreen.core.SwitchResult;
 import java.time.Duration;
@@ -89,7 +90,14 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
                 .holder(identity().holder())
                 .lockWait(Duration.ZERO)
                 .scaleDownDelay(step.parsedScaleDownDelay())
+                // what the body approved is what was found healthy: a colour changed meanwhile is refused
+                .expectRevision(testedRevision())
                 .build()), this::switched);
+    }
+
+    private Revision testedRevision() {
+        Object tested = result == null ? null : result.get("testedRevision");
+        return tested instanceof String text ? Revision.parse("testedRevision", text) : null;
     }
 
     private void switched(SwitchResult r) throws Exception {

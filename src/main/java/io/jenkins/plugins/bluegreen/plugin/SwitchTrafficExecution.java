@@ -36,6 +36,7 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
         step.parsedTo();
         step.parsedScaleDownDelay();
         step.parsedLockWait();
+        step.parsedExpectRevision();
     }
 
     @Override
@@ -56,6 +57,7 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
                 .holder(identity().holder())
                 .lockWait(Duration.ZERO)
                 .scaleDownDelay(step.parsedScaleDownDelay())
+                .expectRevision(step.parsedExpectRevision())
                 .build()), this::switched);
     }
 
