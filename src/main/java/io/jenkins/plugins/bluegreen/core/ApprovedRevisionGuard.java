@@ -117,8 +117,9 @@ final class ApprovedRevisionGuard {
         String now = found == null || found.equals(approved) ? "" : "; it now runs " + found.text();
         return new RevisionChangedException("not switching to " + target + ": " + deployment
                 + " is no longer the revision that was approved (" + approved.text() + "): " + change + now,
-                "look at " + target + " as it is now (bluegreen await --app " + app + " --color " + target + " prints its "
-                        + "revision) and approve that revision, or deploy the approved version again",
+                "look at " + target + " as it is now and approve the revision it runs (bluegreen await --app " + app
+                        + " --color " + target + " prints it; in a pipeline awaitHealthy returns it as testedRevision), "
+                        + "or deploy the approved version again",
                 approved, found);
     }
 
