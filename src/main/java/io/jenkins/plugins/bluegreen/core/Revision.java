@@ -35,8 +35,7 @@ public record Revision(String podTemplateHash, List<String> imageDigests) implem
     private static final Pattern DIGEST_PATTERN = Pattern.compile(DIGEST);
     private static final Pattern TEXT = Pattern.compile("(" + HASH + ")@(" + DIGEST + "(?:," + DIGEST + ")*)");
     /** The form error messages show. */
-    public static final String FORM = "<pod-template-hash>@<digest>[,<digest>...], e.g. 5f7c9d8b6@sha256:3f0c…"
-            + " as deploy and await print it";
+    public static final String FORM = "<pod-template-hash>@<digest>[,<digest>...], e.g. 5f7c9d8b6@sha256:3f0c…";
 
     public Revision {
         Objects.requireNonNull(podTemplateHash, "podTemplateHash");

@@ -15,8 +15,8 @@ final class RevisionConverter implements ITypeConverter<Revision> {
         try {
             return Revision.parse("--expect-revision", value);
         } catch (InvalidInputException e) {
-            throw new TypeConversionException(e.problem() + "; pass the 'tested revision' line that bluegreen deploy "
-                    + "or bluegreen await printed, in the form " + Revision.FORM);
+            throw new TypeConversionException(e.problem() + "; pass the tested revision that bluegreen deploy or "
+                    + "bluegreen await printed: " + Revision.FORM);
         }
     }
 }

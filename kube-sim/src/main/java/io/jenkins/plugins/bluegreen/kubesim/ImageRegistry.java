@@ -24,6 +24,8 @@ public final class ImageRegistry {
 
   /** One per sim: {@link KubeSim#images()}. */
   ImageRegistry() {
+    // the first SHA-256 loads the security providers: at start-up, not on the kubelet's thread in a pod's timeline
+    sha256("");
   }
 
   /** The digest {@code image} resolves to now, e.g. {@code sha256:3f0c…} (64 hex digits). */
