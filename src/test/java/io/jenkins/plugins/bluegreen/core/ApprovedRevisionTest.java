@@ -113,7 +113,7 @@ class ApprovedRevisionTest {
         RevisionChangedException refused = refusedLeavingServiceAlone(switchTo(tested).build());
 
         assertThat(refused.getMessage()).contains("not switching to green", tested.text(),
-                refused.found().text(), "pod template changed", "kubectl set image", "approve that revision");
+                refused.found().text(), "pod template changed", "kubectl set image", "approve the revision it runs");
         assertThat(refused.found().imageDigests()).containsExactly(SIM.sim().images().digest("myapp:3"));
         assertThat(refused).isInstanceOf(RefusedException.class);
     }
