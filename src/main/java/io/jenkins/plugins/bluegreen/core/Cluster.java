@@ -62,6 +62,12 @@ final class Cluster {
                 .endpointSlices().inNamespace(namespace).withLabel(ServiceEndpoints.SERVICE_NAME_LABEL, service).list());
     }
 
+    /** The pods carrying all of {@code labels} (a Deployment's matchLabels), read now rather than from an informer. */
+    List<io.fabric8.kubernetes.api.model.Pod> pods(java.util.Map<String, String> labels) {
+        return retried("listing pods " + labels, () -> client.pods().inNamespace(namespace).withLabels(labels).list()
+                .getItems());
+    }
+
     List<Deployment> deployments() {
         return retried("listing Deployments", () -> client.apps().deployments().inNamespace(namespace).list().getItems());
     }

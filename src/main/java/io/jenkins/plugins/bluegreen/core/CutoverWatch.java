@@ -207,7 +207,7 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
             Duration delay = request.scaleDownDelay() != null ? request.scaleDownDelay()
                     : context.settings().scaleDownDelay();
             SwitchResult reverted = new SwitchTraffic(context, lock).switchAndFollow(now, back,
-                    HistoryEntry.AUTO_REVERT, null, request.buildUrl(), reasons, delay);
+                    HistoryEntry.AUTO_REVERT, null, request.buildUrl(), reasons, delay, null);
             String message = failed + " failed its verification " + DurationText.format(elapsed()) + " after the "
                     + "switch: " + reasons + "; traffic is back on " + back
                     + (reverted.outcome() == SwitchResult.Outcome.SWITCHED

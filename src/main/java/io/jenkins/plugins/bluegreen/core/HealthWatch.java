@@ -40,6 +40,8 @@ final class HealthWatch {
     private Map<String, String> podSelector = Map.of();
     private HealthProgress lastProgress;
     private List<PodProblem> lastNotReady = List.of();
+    /** Set by the timer: a healthy verdict no longer waits for the pod cache to show what was tested. */
+    private boolean timingOut;
 
     private HealthWatch(EngineContext context, String app, Color color, Deployment read, Duration timeout,
                         String expectedRelease) {
@@ -180,8 +182,16 @@ final class HealthWatch {
             context.listener().progress(lastProgress);
         }
         if (verdict instanceof HealthVerdict.Healthy) {
+            // what was tested is what the pods in the cache run: no read of our own. The Deployment's status can
+            // arrive before its pods' Ready events; their events re-evaluate, and only a wait that times out meanwhile
+            // answers without a revision rather than fail a healthy colour
+            List<Pod> readyPods = RolloutHealth.currentPods(current, ourPods()).filter(RolloutHealth::isReady).toList();
+            if (!timingOut && !podSelector.isEmpty() && readyPods.size() < view.desiredReplicas()) {
+                return;
+            }
+            Revision tested = Revision.ofReadyPods(readyPods).orElse(null);
             result.complete(new HealthSummary(app, color, deploymentName, view.desiredReplicas(), view.images(),
-                    view.annotation(StateKeys.REVISION), Duration.between(started, context.clock().instant())));
+                    view.annotation(StateKeys.REVISION), Duration.between(started, context.clock().instant()), tested));
         } else if (verdict instanceof HealthVerdict.Failed failed) {
             result.completeExceptionally(new UnhealthyException(deploymentName, failed.reason(), failed.detail(),
                     failed.pods()));
@@ -238,6 +248,7 @@ final class HealthWatch {
     }
 
     private synchronized void timeUp() {
+        timingOut = true;
         evaluate(); // a verdict that raced the timer wins
         result.completeExceptionally(new HealthTimeoutException(deploymentName, timeout, lastProgress, lastNotReady));
     }

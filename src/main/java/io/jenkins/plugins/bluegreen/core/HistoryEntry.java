@@ -17,9 +17,11 @@ import java.util.List;
  * @param buildUrl   the build that did it, or null
  * @param reason     why an {@code auto-revert} happened (the failing pods and their reasons), else null
  * @param verifiedAt on a switch that passed its verification window: when it passed ({@code verified}), else null
+ * @param tested     the approved revision the switch was held to (pod-template-hash and image digests), or null
+ *                   when it was not told one
  */
 public record HistoryEntry(String action, String revision, Color color, List<String> images, Instant switchedAt,
-                           String approvedBy, String buildUrl, String reason, Instant verifiedAt) {
+                           String approvedBy, String buildUrl, String reason, Instant verifiedAt, Revision tested) {
     public static final String SWITCH = "switch";
     public static final String ROLLBACK = "rollback";
     public static final String AUTO_REVERT = "auto-revert";
@@ -29,9 +31,10 @@ public record HistoryEntry(String action, String revision, Color color, List<Str
         images = images == null ? List.of() : List.copyOf(images);
     }
 
+    /** An entry without a verification or an approved revision (adoption, rollback, a switch not told one). */
     public HistoryEntry(String action, String revision, Color color, List<String> images, Instant switchedAt,
                         String approvedBy, String buildUrl) {
-        this(action, revision, color, images, switchedAt, approvedBy, buildUrl, null, null);
+        this(action, revision, color, images, switchedAt, approvedBy, buildUrl, null, null, null);
     }
 
     /**
@@ -44,6 +47,6 @@ public record HistoryEntry(String action, String revision, Color color, List<Str
 
     /** This entry marked as having passed its verification window at {@code at}. */
     HistoryEntry verified(Instant at) {
-        return new HistoryEntry(action, revision, color, images, switchedAt, approvedBy, buildUrl, reason, at);
+        return new HistoryEntry(action, revision, color, images, switchedAt, approvedBy, buildUrl, reason, at, tested);
     }
 }

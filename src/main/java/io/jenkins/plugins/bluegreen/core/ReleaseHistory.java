@@ -65,6 +65,11 @@ final class ReleaseHistory {
             if (entry.verifiedAt() != null) {
                 node.put("verifiedAt", entry.verifiedAt().toString());
             }
+            if (entry.tested() != null) {
+                node.put("podTemplateHash", entry.tested().podTemplateHash());
+                ArrayNode digests = node.putArray("imageDigests");
+                entry.tested().imageDigests().forEach(digests::add);
+            }
         }
         try {
             return json.writeValueAsString(array);
@@ -98,7 +103,17 @@ final class ReleaseHistory {
         return new HistoryEntry(text(node, "action"), text(node, "revision"),
                 color == null ? null : Color.parse(color), images,
                 switchedAt == null ? null : Instant.parse(switchedAt), text(node, "approvedBy"), text(node, "buildUrl"),
-                text(node, "reason"), verifiedAt == null ? null : Instant.parse(verifiedAt));
+                text(node, "reason"), verifiedAt == null ? null : Instant.parse(verifiedAt), tested(node));
+    }
+
+    private static Revision tested(JsonNode node) {
+        String hash = text(node, "podTemplateHash");
+        if (hash == null) {
+            return null;
+        }
+        List<String> digests = new ArrayList<>();
+        node.path("imageDigests").forEach(d -> digests.add(d.asText()));
+        return new Revision(hash, digests);
     }
 
     private static String text(JsonNode node, String field) {

@@ -36,11 +36,16 @@ final class ServiceSelectorWrite {
      * re-read.
      */
     Outcome write(AppState state, Color target, String action, String approvedBy, String buildUrl) {
-        return write(state, target, action, approvedBy, buildUrl, null);
+        return write(state, target, action, approvedBy, buildUrl, null, null);
     }
 
-    /** {@link #write(AppState, Color, String, String, String)} recording {@code reason} in the history entry. */
-    Outcome write(AppState state, Color target, String action, String approvedBy, String buildUrl, String reason) {
+    /**
+     * As {@link #write(AppState, Color, String, String, String)}, recording {@code reason} (an auto-revert's) in the
+     * history entry, and kept to the revision a person approved when {@code guard} is given: checked on every attempt
+     * before anything is written, re-checked after the write ({@link ApprovedRevisionGuard}), and recorded.
+     */
+    Outcome write(AppState state, Color target, String action, String approvedBy, String buildUrl, String reason,
+                  ApprovedRevisionGuard guard) {
         HistoryEntry ours = null;
         AppState current = state;
         for (int attempt = 1; ; attempt++) {
@@ -55,6 +60,8 @@ final class ServiceSelectorWrite {
                 }
                 return new Outcome(current, oursLanded, oursLanded ? ours : null);
             }
+            // before anything is written, the target's scale-down claim included
+            ApprovedRevisionGuard.Checked checked = guard == null ? null : guard.check(current, target);
             // claimed (or found unscheduled) before the preflight, so the preflight judges the copy the race decided
             AppState claimed = claimTarget(current, target);
             boolean claimRaced = claimed != current;
@@ -62,10 +69,11 @@ final class ServiceSelectorWrite {
             Deployment targetDeployment = preflight(current, target, attempt > 1 || claimRaced);
             DeploymentView view = new DeploymentView(targetDeployment);
             HistoryEntry entry = new HistoryEntry(action, view.annotation(StateKeys.REVISION), target, view.images(),
-                    context.clock().instant(), approvedBy, buildUrl, reason, null);
+                    context.clock().instant(), approvedBy, buildUrl, reason, null,
+                    checked == null ? null : guard.approved());
             ours = entry;
             try {
-                writeOnce(current, target, entry);
+                writeOnce(current, target, entry, guard, checked);
                 return new Outcome(current, true, entry);
             } catch (StaleObjectException lostRace) {
                 if (attempt >= MAX_ATTEMPTS) {
@@ -94,8 +102,16 @@ final class ServiceSelectorWrite {
      * @throws StaleObjectException when the Service changed since {@code state} was read
      */
     Service writeOnce(AppState state, Color target, HistoryEntry entry) {
+        return writeOnce(state, target, entry, null, null);
+    }
+
+    private Service writeOnce(AppState state, Color target, HistoryEntry entry, ApprovedRevisionGuard guard,
+                              ApprovedRevisionGuard.Checked checked) {
         Service written = context.cluster().update(switched(state, target, entry), s -> entry.equals(head(s)));
         verify(written, target, entry);
+        if (checked != null) {
+            guard.changedSince(checked).ifPresent(change -> undo(state, target, written, guard, checked, change));
+        }
         warnStrayKeys(state, target);
         context.listener().info("Service " + state.serviceName() + " now selects " + target
                 + (state.liveColor() == null ? "" : " (was " + state.liveColor() + ")"));
@@ -125,6 +141,31 @@ final class ServiceSelectorWrite {
                 + entry.action() + (before == null ? "" : "; it selected " + before + " before") + "), so users get "
                 + "whatever " + target + "'s endpoints give — " + cause.getMessage() + ". Nothing was reverted; "
                 + back + " — the deploy lock was released, so it can run at once");
+    }
+
+    /**
+     * The target changed between the guard's check and our write (or just after it): the Service goes back to exactly
+     * what it was — selector, active colour, history — by an update guarded by the resourceVersion our write produced,
+     * so nothing written by someone else since is overwritten. The target's new pods are not ready in the
+     * milliseconds this takes, so users kept reaching the approved revision's pods throughout.
+     */
+    private void undo(AppState state, Color target, Service written, ApprovedRevisionGuard guard,
+                      ApprovedRevisionGuard.Checked checked, String change) {
+        Service restore = new ServiceBuilder(state.service()).editMetadata()
+                .withResourceVersion(written.getMetadata().getResourceVersion()).endMetadata().build();
+        Map<String, String> selector = state.selector();
+        try {
+            context.cluster().update(restore, s -> java.util.Objects.equals(selector, s.getSpec().getSelector()));
+        } catch (StaleObjectException | ClusterUnreachableException e) {
+            throw new UncertainOutcomeException("switching Service " + state.serviceName() + " to " + target + " ("
+                    + checked.deployment() + " changed while the switch was written: " + change + ")",
+                    "it was switched to " + target + " and could not be put back to " + state.liveColor() + " ("
+                            + e.getMessage() + "); run `bluegreen status --app " + state.app() + "` and roll back if "
+                            + target + " is live", e);
+        }
+        context.listener().warn(checked.deployment() + " changed while traffic was being switched to it (" + change
+                + "); Service " + state.serviceName() + " was put back to " + state.liveColor() + " at once");
+        throw guard.refusal(state.app(), target, checked.deployment(), null, change);
     }
 
     /**

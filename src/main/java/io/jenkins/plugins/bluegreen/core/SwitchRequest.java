@@ -14,9 +14,18 @@ import java.time.Duration;
  * @param scaleDownDelay null = the settings' delay; zero = keep the old colour running
  * @param verifyFor      null or zero = off; else how long the new live colour is watched after the switch and
  *                       switched back automatically when it fails ({@link BlueGreen#switchTrafficVerified})
+ * @param expectRevision the revision a person approved (what deploy or await returned); the switch refuses, writing
+ *                       nothing, when the colour no longer runs it. Null = not checked
  */
 public record SwitchRequest(String app, Color to, String service, String approvedBy, String buildUrl,
-                            String holder, Duration lockWait, Duration scaleDownDelay, Duration verifyFor) {
+                            String holder, Duration lockWait, Duration scaleDownDelay, Duration verifyFor,
+                            Revision expectRevision) {
+
+    /** A request not held to an approved revision. */
+    public SwitchRequest(String app, Color to, String service, String approvedBy, String buildUrl,
+                         String holder, Duration lockWait, Duration scaleDownDelay, Duration verifyFor) {
+        this(app, to, service, approvedBy, buildUrl, holder, lockWait, scaleDownDelay, verifyFor, null);
+    }
 
     /** Whether the switch is to be verified (a window longer than zero). */
     public boolean verifies() {
@@ -37,6 +46,7 @@ public record SwitchRequest(String app, Color to, String service, String approve
         private Duration lockWait = Duration.ZERO;
         private Duration scaleDownDelay;
         private Duration verifyFor;
+        private Revision expectRevision;
 
         private Builder(String app) { this.app = app; }
 
@@ -48,10 +58,11 @@ public record SwitchRequest(String app, Color to, String service, String approve
         public Builder lockWait(Duration wait) { this.lockWait = wait; return this; }
         public Builder scaleDownDelay(Duration delay) { this.scaleDownDelay = delay; return this; }
         public Builder verifyFor(Duration window) { this.verifyFor = window; return this; }
+        public Builder expectRevision(Revision revision) { this.expectRevision = revision; return this; }
 
         public SwitchRequest build() {
             return new SwitchRequest(app, to, service, approvedBy, buildUrl, holder, lockWait, scaleDownDelay,
-                    verifyFor);
+                    verifyFor, expectRevision);
         }
     }
 }

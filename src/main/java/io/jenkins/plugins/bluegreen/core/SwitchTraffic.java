@@ -52,7 +52,12 @@ final class SwitchTraffic {
         AppState state = requireSwitchable(AppState.readServiceAndTarget(context, request.app(), request.service(),
                 request.to()), request);
         Color target = request.to() != null ? request.to() : state.idleColor();
+        ApprovedRevisionGuard guard = request.expectRevision() == null ? null
+                : new ApprovedRevisionGuard(context, request.expectRevision());
         if (target == state.liveColor() && state.recordProblem() == null) {
+            if (guard != null) {
+                guard.check(state, target); // live already, by someone else: still say if it is not what was approved
+            }
             // "already live" only counts when users get its ready pods: stray selector keys are removed, and a Service
             // that reaches none of them fails (NotServingException) instead of saying there is nothing to do
             boolean repaired = new ServiceSelectorWrite(context).ensureServing(state, target);
@@ -71,6 +76,8 @@ final class SwitchTraffic {
         }
         ServiceSelectorWrite selectorWrite = new ServiceSelectorWrite(context);
         refuseUnnamedRolledBack(request, state);
+        // before the preflight, so a colour being rolled out to something else is named as that, not as "not ready"
+        ApprovedRevisionGuard.Checked checked = guard == null ? null : guard.check(state, target);
         selectorWrite.preflight(state, target, false);
 
         // usually the deploy's own lock, proven by the stamp it left on the target: no Lease request at all
@@ -87,7 +94,9 @@ final class SwitchTraffic {
                 state = requireSwitchable(AppState.read(context, request.app(), request.service()), request);
                 target = request.to() != null ? request.to() : state.idleColor();
                 refuseUnnamedRolledBack(request, state);
+                checked = null; // judged again on this read
                 if (target != state.liveColor() || state.recordProblem() != null) {
+                    checked = guard == null ? null : guard.check(state, target);
                     selectorWrite.preflight(state, target, false);
                 }
             } catch (RuntimeException e) {
@@ -103,8 +112,9 @@ final class SwitchTraffic {
         }
         SwitchResult result;
         try {
+            // a refusal of the revision keeps the lock as it was, as other failures here do
             result = switchAndFollow(state, target, HistoryEntry.SWITCH, request.approvedBy(), request.buildUrl(),
-                    delay);
+                    null, delay, guard == null ? null : guard.startingFrom(state, checked));
         } catch (TrafficUnconfirmedException written) {
             lock.releaseAfterSwitch(held, true); // its message names the command that moves traffic back
             throw written;
@@ -186,14 +196,17 @@ final class SwitchTraffic {
      */
     SwitchResult switchAndFollow(AppState state, Color target, String action, String approvedBy, String buildUrl,
                                  Duration scaleDownDelay) {
-        return switchAndFollow(state, target, action, approvedBy, buildUrl, null, scaleDownDelay);
+        return switchAndFollow(state, target, action, approvedBy, buildUrl, null, scaleDownDelay, null);
     }
 
-    /** {@link #switchAndFollow(AppState, Color, String, String, String, Duration)} with a reason in its history entry. */
+    /**
+     * As above, with a reason in its history entry (an auto-revert's), and held to an approved revision when
+     * {@code guard} is given ({@link ApprovedRevisionGuard}).
+     */
     SwitchResult switchAndFollow(AppState state, Color target, String action, String approvedBy, String buildUrl,
-                                 String reason, Duration scaleDownDelay) {
+                                 String reason, Duration scaleDownDelay, ApprovedRevisionGuard guard) {
         ServiceSelectorWrite.Outcome outcome = new ServiceSelectorWrite(context)
-                .write(state, target, action, approvedBy, buildUrl, reason);
+                .write(state, target, action, approvedBy, buildUrl, reason, guard);
         if (!outcome.written()) {
             String revision = state.deployment(target).map(d -> Labels.annotation(d, StateKeys.REVISION)).orElse(null);
             return new SwitchResult(state.app(), state.serviceName(), target, target, revision,

@@ -40,7 +40,7 @@ final class AwaitHealthyExecution extends ClusterStepExecution<AwaitHealthyStep>
 
     private void healthy(HealthSummary h) {
         console().line(h.deployment() + " is healthy: " + h.replicas() + "/" + h.replicas() + " ready ("
-                + String.join(", ", h.images()) + ")");
+                + String.join(", ", h.images()) + ")" + (h.tested() == null ? "" : ", revision " + h.tested().text()));
         succeed(Results.health(h));
     }
 }

@@ -3,6 +3,7 @@ package io.jenkins.plugins.bluegreen.plugin;
 import io.jenkins.plugins.bluegreen.core.AppStatus;
 import io.jenkins.plugins.bluegreen.core.Color;
 import io.jenkins.plugins.bluegreen.core.CutoverVerification;
+import io.jenkins.plugins.bluegreen.core.Revision;
 import io.jenkins.plugins.bluegreen.core.SwitchRequest;
 import io.jenkins.plugins.bluegreen.core.SwitchResult;
 import java.time.Duration;
@@ -95,6 +96,8 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
                 .holder(identity().holder())
                 .lockWait(Duration.ZERO)
                 .scaleDownDelay(step.parsedScaleDownDelay())
+                // what the body approved is what was found healthy: a colour changed meanwhile is refused
+                .expectRevision(testedRevision())
                 .verifyFor(step.parsedVerifyFor())
                 .build();
         String what = "switching traffic of " + step.getApp() + " to " + newColor;
@@ -103,6 +106,11 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
         } else {
             lockedWork(what, step.parsedLockWait(), engine -> engine.switchTraffic(request), this::switched);
         }
+    }
+
+    private Revision testedRevision() {
+        Object tested = result == null ? null : result.get("testedRevision");
+        return tested instanceof String text ? Revision.parse("testedRevision", text) : null;
     }
 
     private void switched(SwitchResult r) throws Exception {

@@ -117,4 +117,13 @@ public abstract class ClusterStepDescriptor extends StepDescriptor {
     static FormValidation checkColor(String field, String value) {
         return check(() -> StepInput.color(field, ClusterStep.trimToNull(value)));
     }
+
+    static FormValidation checkRevision(String field, String value) {
+        String text = ClusterStep.trimToNull(value);
+        return check(() -> {
+            if (text != null) {
+                io.jenkins.plugins.bluegreen.core.Revision.parse(field, text);
+            }
+        });
+    }
 }

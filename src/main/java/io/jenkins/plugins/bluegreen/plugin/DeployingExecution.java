@@ -115,7 +115,12 @@ abstract class DeployingExecution<S extends DeployingStep> extends ClusterStepEx
 
     private void healthy(HealthSummary h) throws Exception {
         result.put("healthy", Boolean.TRUE);
+        Results.tested(result, h);
         console().line(h.deployment() + " is healthy: " + h.replicas() + "/" + h.replicas() + " ready");
+        if (h.tested() != null) {
+            console().line(h.deployment() + " tested revision: " + h.tested().text()
+                    + " (pod-template-hash@image digest; switchTraffic expectRevision holds the switch to it)");
+        }
         afterHealthy();
     }
 

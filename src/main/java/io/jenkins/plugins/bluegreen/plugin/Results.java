@@ -29,7 +29,18 @@ final class Results {
         map.put("replicas", Integer.valueOf(r.replicas()));
         map.put("healthy", Boolean.valueOf(healthy));
         map.put("switched", Boolean.valueOf(switched));
+        map.put("testedRevision", null); // known once healthy: tested(map, summary)
+        map.put("imageDigests", new ArrayList<String>());
         return map;
+    }
+
+    /**
+     * Puts what the healthy pods run into a result map: {@code testedRevision}, the text a person approves and
+     * {@code switchTraffic(expectRevision: ...)} takes, and its {@code imageDigests}.
+     */
+    static void tested(LinkedHashMap<String, Object> map, HealthSummary h) {
+        map.put("testedRevision", h.tested() == null ? null : h.tested().text());
+        map.put("imageDigests", strings(h.tested() == null ? null : h.tested().imageDigests()));
     }
 
     /** awaitHealthy's map: a healthy colour has all its desired replicas ready. */
@@ -42,6 +53,7 @@ final class Results {
         map.put("desired", Integer.valueOf(h.replicas()));
         map.put("images", strings(h.images()));
         map.put("healthy", Boolean.TRUE);
+        tested(map, h);
         return map;
     }
 

@@ -42,6 +42,7 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
         step.parsedScaleDownDelay();
         step.parsedLockWait();
         step.parsedVerifyFor();
+        step.parsedExpectRevision();
     }
 
     @Override
@@ -61,6 +62,7 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
                 .holder(identity().holder())
                 .lockWait(Duration.ZERO)
                 .scaleDownDelay(step.parsedScaleDownDelay())
+                .expectRevision(step.parsedExpectRevision())
                 .verifyFor(step.parsedVerifyFor())
                 .build();
         String what = "switching traffic of " + step.getApp() + (to == null ? " to its idle colour" : " to " + to);

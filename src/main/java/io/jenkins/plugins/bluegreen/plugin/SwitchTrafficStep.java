@@ -3,6 +3,7 @@ package io.jenkins.plugins.bluegreen.plugin;
 import hudson.Extension;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.bluegreen.core.Color;
+import io.jenkins.plugins.bluegreen.core.Revision;
 import java.time.Duration;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
@@ -24,6 +25,7 @@ public class SwitchTrafficStep extends ClusterStep {
     private String verifyFor;
     private boolean waitForScaleDown;
     private String lockWait;
+    private String expectRevision;
 
     @DataBoundConstructor
     public SwitchTrafficStep(String app) {
@@ -73,6 +75,21 @@ public class SwitchTrafficStep extends ClusterStep {
     @DataBoundSetter
     public void setLockWait(String lockWait) {
         this.lockWait = trimToNull(lockWait);
+    }
+
+    public String getExpectRevision() {
+        return expectRevision;
+    }
+
+    /** The revision the approver saw (blueGreenDeploy's testedRevision): the switch refuses if the colour changed. */
+    @DataBoundSetter
+    public void setExpectRevision(String expectRevision) {
+        this.expectRevision = trimToNull(expectRevision);
+    }
+
+    /** null = not checked. */
+    Revision parsedExpectRevision() {
+        return expectRevision == null ? null : Revision.parse("expectRevision", expectRevision);
     }
 
     Color parsedTo() {
@@ -140,6 +157,10 @@ public class SwitchTrafficStep extends ClusterStep {
 
         public FormValidation doCheckLockWait(@QueryParameter String value) {
             return checkDuration("lockWait", value, false);
+        }
+
+        public FormValidation doCheckExpectRevision(@QueryParameter String value) {
+            return checkRevision("expectRevision", value);
         }
     }
 }

@@ -131,6 +131,25 @@ class CutoverRequestsTest {
         assertThat(blueGreen.lock("myapp")).hasValueSatisfying(l -> assertThat(l.holder()).isNull());
     }
 
+    /**
+     * What holding the switch to the approved revision costs: one list of the target's pods before the write (the
+     * check), the Deployment and its pods read again after it (the re-check) — three requests, none of them writes.
+     */
+    @Test
+    void aSwitchHeldToTheApprovedRevisionAddsOnePodListBeforeTheWriteAndTwoReadsAfterIt() {
+        Revision tested = blueGreen.awaitHealthy("myapp", Color.GREEN, WAIT).tested();
+        Map<String, Long> before = SIM.sim().requests().snapshot();
+
+        SwitchResult result = blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER)
+                .expectRevision(tested).build());
+
+        assertThat(result.outcome()).isEqualTo(SwitchResult.Outcome.SWITCHED);
+        assertThat(withoutHealthWaitWatch(withoutEndpointsWatch(since(before, requests())))).containsExactlyInAnyOrder(
+                "get services/myapp", "get deployments/myapp-green", "list pods", "update services/myapp",
+                "get deployments/myapp-green", "list pods",
+                "list endpointslices", "patch deployments/myapp-blue", "patch leases/myapp-bluegreen");
+    }
+
     private List<String> requests() {
         List<String> all = new ArrayList<>();
         SIM.sim().requests().snapshot().forEach((k, v) -> {

@@ -41,7 +41,7 @@ class BlueGreenDeployStepTest {
         Map<String, Object> r = (Map<String, Object>) ctx.awaitSuccess();
 
         assertThat(r).containsOnlyKeys("app", "namespace", "service", "liveColor", "newColor", "deployment", "images",
-                "revision", "replicas", "healthy", "switched");
+                "revision", "replicas", "healthy", "switched", "testedRevision", "imageDigests");
         assertThat(r).containsEntry("app", "shop").containsEntry("namespace", app.ns()).containsEntry("service", "shop")
                 .containsEntry("liveColor", "blue").containsEntry("newColor", "green")
                 .containsEntry("deployment", "shop-green").containsEntry("revision", "2.0")

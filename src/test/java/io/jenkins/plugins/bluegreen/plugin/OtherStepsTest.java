@@ -135,7 +135,8 @@ class OtherStepsTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) run(step);
 
-        assertThat(r).containsOnlyKeys("app", "color", "deployment", "ready", "desired", "images", "healthy")
+        assertThat(r).containsOnlyKeys("app", "color", "deployment", "ready", "desired", "images", "healthy",
+                "testedRevision", "imageDigests")
                 .containsEntry("color", "green").containsEntry("deployment", "shop-green")
                 .containsEntry("ready", 2).containsEntry("desired", 2).containsEntry("healthy", true);
         assertThat(r.get("images")).isEqualTo(List.of("registry.example/shop:2.0"));

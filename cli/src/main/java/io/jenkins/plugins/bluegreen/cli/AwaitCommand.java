@@ -28,6 +28,7 @@ final class AwaitCommand extends EngineCommand {
                 healthy.replicas(), healthy.replicas(),
                 healthy.revision() == null ? "" : ", revision " + healthy.revision(),
                 Durations.format(healthy.elapsed()));
+        TestedRevisionLine.print(out(), app, healthy);
         return ExitCodes.OK;
     }
 

@@ -117,6 +117,7 @@ final class DeployCommand extends EngineCommand {
         }
         out().printf("healthy: %s %d/%d ready after %s; next: bluegreen switch --app %s%n", healthy.deployment(),
                 healthy.replicas(), healthy.replicas(), Durations.format(healthy.elapsed()), app);
+        TestedRevisionLine.print(out(), app, healthy);
         return ExitCodes.OK;
     }
 

@@ -76,6 +76,11 @@ final class StatusJson {
         m.put("switchedAt", str(h.switchedAt()));
         m.put("approvedBy", h.approvedBy());
         m.put("buildUrl", h.buildUrl());
+        if (h.tested() != null) { // a switch held to an approved revision
+            m.put("testedRevision", h.tested().text());
+            m.put("podTemplateHash", h.tested().podTemplateHash());
+            m.put("imageDigests", h.tested().imageDigests());
+        }
         return m;
     }
 

@@ -64,8 +64,8 @@ final class StatusTable {
         } else {
             out.println("history (newest first)");
             for (HistoryEntry h : s.history()) {
-                out.printf("  %s  %-8s -> %-5s revision %s%s%s%n", h.switchedAt(), nz(h.action()), h.color(),
-                        nz(h.revision()),
+                out.printf("  %s  %-8s -> %-5s revision %s%s%s%s%n", h.switchedAt(), nz(h.action()), h.color(),
+                        nz(h.revision()), h.tested() == null ? "" : " (" + Printable.line(h.tested().text()) + ")",
                         h.approvedBy() == null ? "" : ", approved by " + Printable.line(h.approvedBy()),
                         h.buildUrl() == null ? "" : ", " + Printable.line(h.buildUrl()));
             }

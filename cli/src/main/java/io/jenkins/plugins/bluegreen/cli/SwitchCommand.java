@@ -3,6 +3,7 @@ package io.jenkins.plugins.bluegreen.cli;
 import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import io.jenkins.plugins.bluegreen.core.Color;
 import io.jenkins.plugins.bluegreen.core.CutoverVerification;
+import io.jenkins.plugins.bluegreen.core.Revision;
 import io.jenkins.plugins.bluegreen.core.ScaleDownResult;
 import io.jenkins.plugins.bluegreen.core.SwitchRequest;
 import io.jenkins.plugins.bluegreen.core.SwitchResult;
@@ -56,6 +57,12 @@ final class SwitchCommand extends EngineCommand {
                     + "(default: 0, no verification)")
     Duration verifyFor;
 
+    @Option(names = "--expect-revision", paramLabel = "REV", converter = RevisionConverter.class,
+            description = "the revision you approved, as deploy or await printed it (<pod-template-hash>@<digest>): "
+                    + "refuse, writing nothing (exit 1), if the colour no longer runs it — re-deployed, edited, "
+                    + "restarted or its image re-pushed since (default: not checked)")
+    Revision expectRevision;
+
     @Mixin
     LockOptions lock;
 
@@ -74,6 +81,7 @@ final class SwitchCommand extends EngineCommand {
                 .holder(holder())
                 .lockWait(lock.lockWait)
                 .scaleDownDelay(scaleDownDelay)
+                .expectRevision(expectRevision)
                 .verifyFor(verifyFor)
                 .build();
         SwitchResult result;
@@ -87,6 +95,9 @@ final class SwitchCommand extends EngineCommand {
             result = engine.switchTraffic(request);
         }
         // the engine has said what it wrote ("Service myapp now selects green (was blue)") or that nothing was needed
+        if (expectRevision != null) {
+            out().printf("%s runs the approved revision %s%n", result.to(), expectRevision.text());
+        }
         if (result.from() == null || result.from() == result.to()) {
             leftBehind = "nothing more to do: " + result.to() + " was live already";
             return ExitCodes.OK;

@@ -363,6 +363,17 @@ class BadInputTableTest {
                 row("switch target empty", State.SEED,
                         "error: Invalid value for option '--to': '' is not a colour; use blue or green",
                         "switch", "--app", "myapp", "--to", ""),
+                // approved revisions: the version label is not one, nor is a digest without its hash
+                row("expected revision that is a version label", State.ADOPTED,
+                        "error: Invalid value for option '--expect-revision': '2.0' is not a revision; pass the tested "
+                                + "revision that bluegreen deploy or bluegreen await printed: <pod-template-hash>@<digest>"
+                                + "[,<digest>...], e.g. 5f7c9d8b6@sha256:3f0c…",
+                        "switch", "--app", "myapp", "--expect-revision", "2.0"),
+                row("expected revision without its pod-template-hash", State.ADOPTED,
+                        "error: Invalid value for option '--expect-revision': 'sha256:" + "0".repeat(64) + "' is not a "
+                                + "revision; pass the tested revision that bluegreen deploy or bluegreen await printed: "
+                                + "<pod-template-hash>@<digest>[,<digest>...], e.g. 5f7c9d8b6@sha256:3f0c…",
+                        "switch", "--app", "myapp", "--expect-revision", "sha256:" + "0".repeat(64)),
                 // lock holder ids
                 asHolder("holder with a line break", "ci\nerror: forged", "error: BLUEGREEN_HOLDER: contains a "
                                 + "control character (e.g. a line break) — pass a single-line identity, e.g. the build "

@@ -152,6 +152,82 @@ class OperatorMovesTest {
         assertThat(hpaTarget()).isEqualTo("myapp-blue");
     }
 
+    /**
+     * The approver copies the revision deploy printed; meanwhile someone runs kubectl set image on the colour they are
+     * looking at. The switch held to what was approved refuses: exit 1, both revisions named, users still on blue.
+     */
+    @Test
+    void aSwitchHeldToTheApprovedRevisionRefusesAColourSomeoneSetAnImageOn() throws Exception {
+        CliRun.Result deployed = ok("deploy", "--app", "myapp", "--image", "example.org/myapp:2.0");
+        String approved = testedRevision(deployed);
+        List<String> blueEndpoints = readyEndpointPods();
+        String serviceBefore = kubectl("get", "svc", "myapp", "-o", "json");
+
+        kubectl("set", "image", "deployment/myapp-green", "myapp=example.org/myapp:2.1");
+        kubectl("rollout", "status", "deployment/myapp-green", "--timeout=60s");
+        CliRun.Result refused = cli.run("switch", "--app", "myapp", "--approved-by", "alice", "--expect-revision",
+                approved);
+
+        assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.err()).contains("not switching to green", approved, "pod template changed",
+                "kubectl set image", "bluegreen await --app myapp --color green", "nothing was changed");
+        assertThat(readyEndpointPods()).containsExactlyInAnyOrderElementsOf(blueEndpoints)
+                .allMatch(p -> p.startsWith("myapp-blue-"));
+        assertThat(kubectl("get", "svc", "myapp", "-o", "json")).isEqualTo(serviceBefore);
+
+        // what await prints now is the colour as it is: approving that one goes through
+        CliRun.Result awaited = ok("await", "--app", "myapp", "--color", "green");
+        String now = testedRevision(awaited);
+        assertThat(now).isNotEqualTo(approved);
+        assertThat(refused.err()).contains(now);
+        assertThat(ok("switch", "--app", "myapp", "--expect-revision", now, "--scale-down-delay", "0").exitCode())
+                .isZero();
+        assertThat(readyEndpointPods()).hasSize(10).allMatch(p -> p.startsWith("myapp-green-"));
+    }
+
+    @Test
+    void theRevisionDeployPrintedSwitchesAndStatusShowsItBesideTheApprover() throws Exception {
+        CliRun.Result deployed = ok("deploy", "--app", "myapp", "--image", "example.org/myapp:2.0");
+        String approved = testedRevision(deployed);
+        assertThat(deployed.out()).contains("bluegreen switch --app myapp --to green --expect-revision " + approved);
+
+        CliRun.Result switched = cli.run("switch", "--app", "myapp", "--approved-by", "alice", "--expect-revision",
+                approved, "--scale-down-delay", "0");
+
+        assertThat(switched.exitCode()).as(switched.toString()).isZero();
+        assertThat(readyEndpointPods()).hasSize(10).allMatch(p -> p.startsWith("myapp-green-"));
+        assertThat(ok("status", "--app", "myapp").out()).contains("switch   -> green revision 2.0 (" + approved
+                + "), approved by alice");
+        JsonNode head = new ObjectMapper().readTree(ok("status", "--app", "myapp", "-o", "json").out())
+                .get("history").get(0);
+        assertThat(head.get("testedRevision").asText()).isEqualTo(approved);
+        assertThat(head.get("imageDigests").get(0).asText()).isEqualTo(approved.substring(approved.indexOf('@') + 1));
+        assertThat(kubectl("get", "svc", "myapp", "-o", "jsonpath={.metadata.annotations.bluegreen\\.jenkins\\.io/history}"))
+                .contains("\"podTemplateHash\":\"" + approved.substring(0, approved.indexOf('@')) + "\"");
+    }
+
+    @Test
+    void aGarbledExpectRevisionIsBadInputNamingTheFlagAndItsForm() throws Exception {
+        ok("deploy", "--app", "myapp", "--image", "example.org/myapp:2.0");
+        String before = Seed.quiescentDump(client, cli.namespace());
+
+        for (String garbled : List.of("2.0", "abc@sha256:nothex", "sha256:" + "a".repeat(64))) {
+            CliRun.Result r = cli.run("switch", "--app", "myapp", "--expect-revision", garbled);
+            assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+            assertThat(r.err()).contains("--expect-revision", "is not a revision", "<pod-template-hash>@<digest>",
+                    "tested revision");
+        }
+        assertThat(Seed.dump(client, cli.namespace())).isEqualTo(before);
+        assertThat(readyEndpointPods()).allMatch(p -> p.startsWith("myapp-blue-"));
+    }
+
+    /** The revision on deploy's or await's {@code tested revision:} line. */
+    private static String testedRevision(CliRun.Result r) {
+        return r.out().lines().filter(l -> l.startsWith("tested revision: ")).findFirst()
+                .map(l -> l.substring("tested revision: ".length()).trim())
+                .orElseThrow(() -> new AssertionError("no tested revision line in " + r));
+    }
+
     private String hpaTarget() throws Exception {
         return kubectl("get", "hpa", "myapp", "-o", "jsonpath={.spec.scaleTargetRef.name}").trim();
     }

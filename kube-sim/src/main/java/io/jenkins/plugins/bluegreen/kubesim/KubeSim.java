@@ -108,6 +108,7 @@ public final class KubeSim implements AutoCloseable {
   private final RequestCounters counters = new RequestCounters();
   private final FaultRules faults;
   private final PodScripts scripts = new PodScripts();
+  private final ImageRegistry images = new ImageRegistry();
   private final ControllerLoop loop;
   private final PodLifecycle lifecycle;
   private final EndpointsController endpoints;
@@ -130,7 +131,7 @@ public final class KubeSim implements AutoCloseable {
     SimSettings timing = new SimSettings(b.readyDelay, b.specSecond);
     StoreWriter writer = new StoreWriter(store, types);
     this.events = new EventRecorder(writer, loop);
-    this.lifecycle = new PodLifecycle(cache, writer, loop, scripts, timing, events);
+    this.lifecycle = new PodLifecycle(cache, writer, loop, scripts, images, timing, events);
     ReplicaSetController replicaSets = new ReplicaSetController(cache, writer, loop, lifecycle, scripts, timing,
         events);
     DeploymentController deployments = new DeploymentController(cache, writer, loop, lifecycle, timing, events);
@@ -254,6 +255,11 @@ public final class KubeSim implements AutoCloseable {
     return scripts;
   }
 
+  /** Which digest each image tag resolves to when a pod starts; {@link ImageRegistry#push} is a retag. */
+  public ImageRegistry images() {
+    return images;
+  }
+
   /** Tokens and authorization decisions; enforced only when built with {@link Builder#rbac(boolean)}. */
   public Rbac rbac() {
     return rbac;
@@ -308,6 +314,7 @@ public final class KubeSim implements AutoCloseable {
       return null;
     });
     scripts.clear();
+    images.clear();
     counters.reset();
   }
 

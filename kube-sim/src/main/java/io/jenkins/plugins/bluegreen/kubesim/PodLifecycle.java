@@ -32,6 +32,7 @@ final class PodLifecycle {
   private final StoreWriter writer;
   private final ControllerLoop loop;
   private final PodScripts scripts;
+  private final ImageRegistry images;
   private final SimSettings settings;
   private final EventRecorder events;
   private final Set<String> started = ConcurrentHashMap.newKeySet();
@@ -41,7 +42,8 @@ final class PodLifecycle {
   private final AtomicInteger ipCounter = new AtomicInteger();
 
   PodLifecycle(ClusterCache cache, StoreWriter writer, ControllerLoop loop, PodScripts scripts,
-      SimSettings settings, EventRecorder events) {
+      ImageRegistry images, SimSettings settings, EventRecorder events) {
+    this.images = images;
     this.events = events;
     this.cache = cache;
     this.writer = writer;
@@ -101,6 +103,8 @@ final class PodLifecycle {
     String name = pod.getMetadata().getName();
     String startTime = Pods.now();
     String ip = nextIp();
+    // resolved once, at the pull: a tag re-pushed later changes only pods started after it
+    Map<String, String> pulled = images.pull(pod);
     Duration delay = settings.readyDelay();
     Duration half = delay.dividedBy(2).plus(stagger.dividedBy(2));
     Duration readyAt = delay.plus(stagger);
@@ -142,32 +146,32 @@ final class PodLifecycle {
       }
       case NEVER_READY -> {
         step.write(p -> PodStatuses.waiting(p, startTime, "ContainerCreating", null));
-        step.then(half, p -> step.apply(q -> PodStatuses.running(q, startTime, ip, false, Pods.now())), (p, c) -> {
+        step.then(half, p -> step.apply(q -> PodStatuses.running(q, startTime, ip, false, Pods.now(), pulled)), (p, c) -> {
           containerStarted(p, c, half);
           kubeletWarning(p, c, "Unhealthy", "Readiness probe failed: HTTP probe failed with statuscode: 503");
         });
       }
       case CRASH_LOOP -> {
         step.write(p -> PodStatuses.waiting(p, startTime, "ContainerCreating", null));
-        step.then(half, p -> step.apply(q -> PodStatuses.running(q, startTime, ip, false, Pods.now())),
+        step.then(half, p -> step.apply(q -> PodStatuses.running(q, startTime, ip, false, Pods.now(), pulled)),
             (p, c) -> containerStarted(p, c, half));
-        crash(step, startTime, ip, 1, readyAt, max(delay, MIN_PERIOD));
+        crash(step, startTime, ip, pulled, 1, readyAt, max(delay, MIN_PERIOD));
       }
       default -> {
         step.write(p -> PodStatuses.waiting(p, startTime, "ContainerCreating", null));
-        step.then(half, p -> step.apply(q -> PodStatuses.running(q, startTime, ip, false, Pods.now())),
+        step.then(half, p -> step.apply(q -> PodStatuses.running(q, startTime, ip, false, Pods.now(), pulled)),
             (p, c) -> containerStarted(p, c, half));
         Duration extra = script.behaviour() == PodScript.Behaviour.SLOW ? script.duration() : Duration.ZERO;
         String runningSince = Pods.now();
         loop.schedule(readyAt.plus(extra), () -> {
-          if (step.apply(p -> PodStatuses.running(p, startTime, ip, true, runningSince))) {
+          if (step.apply(p -> PodStatuses.running(p, startTime, ip, true, runningSince, pulled))) {
             markReady(step);
             if (script.behaviour() == PodScript.Behaviour.FLAPPING) {
               Duration period = script.duration() != null ? script.duration() : max(delay, MIN_PERIOD);
-              flap(step, startTime, ip, runningSince, false, period);
+              flap(step, startTime, ip, pulled, runningSince, false, period);
             } else if (script.behaviour() == PodScript.Behaviour.CRASH_AFTER) {
               // healthy long enough to be switched to, then the container dies as a bad release's would
-              crash(step, startTime, ip, 1, script.duration(), max(delay, MIN_PERIOD));
+              crash(step, startTime, ip, pulled, 1, script.duration(), max(delay, MIN_PERIOD));
             }
           }
         });
@@ -218,23 +222,25 @@ final class PodLifecycle {
     }
   }
 
-  private void flap(Step step, String startTime, String ip, String runningSince, boolean ready, Duration period) {
+  private void flap(Step step, String startTime, String ip, Map<String, String> pulled, String runningSince,
+      boolean ready, Duration period) {
     loop.schedule(period, () -> {
-      if (step.apply(p -> PodStatuses.running(p, startTime, ip, ready, runningSince))) {
+      if (step.apply(p -> PodStatuses.running(p, startTime, ip, ready, runningSince, pulled))) {
         if (ready) {
           markReady(step);
         } else {
           readySince.remove(step.uid);
         }
-        flap(step, startTime, ip, runningSince, !ready, period);
+        flap(step, startTime, ip, pulled, runningSince, !ready, period);
       }
     });
   }
 
   // restarts back off like the kubelet's: each wait doubles, capped at five minutes
-  private void crash(Step step, String startTime, String ip, int restarts, Duration after, Duration period) {
+  private void crash(Step step, String startTime, String ip, Map<String, String> pulled, int restarts,
+      Duration after, Duration period) {
     loop.schedule(after, () -> {
-      if (step.apply(p -> PodStatuses.crashLooping(p, startTime, ip, restarts))) {
+      if (step.apply(p -> PodStatuses.crashLooping(p, startTime, ip, restarts, pulled))) {
         readySince.remove(step.uid);
         crashed(step, restarts);
         step.current().ifPresent(p -> p.getSpec().getContainers().forEach(c -> kubeletWarning(p, c, "BackOff",
@@ -242,7 +248,7 @@ final class PodLifecycle {
                 + p.getMetadata().getNamespace() + "(" + p.getMetadata().getUid() + ")")));
         Duration next = period.multipliedBy(2).compareTo(Duration.ofMinutes(5)) > 0 ? Duration.ofMinutes(5)
             : period.multipliedBy(2);
-        crash(step, startTime, ip, restarts + 1, period, next);
+        crash(step, startTime, ip, pulled, restarts + 1, period, next);
       }
     });
   }

@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /** Builds the pod statuses a kubelet would report, in the shapes clients parse reasons from. */
@@ -49,11 +50,12 @@ final class PodStatuses {
   }
 
   /** Running, containers started, ready or not. */
-  static PodStatus running(Pod pod, String startTime, String ip, boolean ready, String runningSince) {
+  static PodStatus running(Pod pod, String startTime, String ip, boolean ready, String runningSince,
+      Map<String, String> imageIds) {
     PodStatus s = base("Running", startTime, ip);
     s.setConditions(conditions(ready, true));
     s.setContainerStatuses(containers(pod, c -> new ContainerStatusBuilder().withName(c.getName())
-        .withImage(ImageRef.parse(c.getImage()).full()).withImageID(imageId(c))
+        .withImage(ImageRef.parse(c.getImage()).full()).withImageID(imageIds.getOrDefault(c.getName(), ""))
         .withContainerID(containerId(pod, c, 0))
         .withReady(ready).withStarted(true).withRestartCount(0)
         .withNewState().withNewRunning().withStartedAt(runningSince).endRunning().endState().build()));
@@ -61,12 +63,12 @@ final class PodStatuses {
   }
 
   /** Running phase, containers in CrashLoopBackOff after {@code restarts} restarts. */
-  static PodStatus crashLooping(Pod pod, String startTime, String ip, int restarts) {
+  static PodStatus crashLooping(Pod pod, String startTime, String ip, int restarts, Map<String, String> imageIds) {
     PodStatus s = base("Running", startTime, ip);
     s.setConditions(conditions(false, true));
     String now = Pods.now();
     s.setContainerStatuses(containers(pod, c -> new ContainerStatusBuilder().withName(c.getName())
-        .withImage(ImageRef.parse(c.getImage()).full()).withImageID(imageId(c))
+        .withImage(ImageRef.parse(c.getImage()).full()).withImageID(imageIds.getOrDefault(c.getName(), ""))
         .withContainerID(containerId(pod, c, restarts))
         .withReady(false).withStarted(false).withRestartCount(restarts)
         .withNewState().withNewWaiting().withReason("CrashLoopBackOff")
@@ -113,10 +115,6 @@ final class PodStatuses {
 
   private static List<ContainerStatus> containers(Pod pod, Function<Container, ContainerStatus> f) {
     return pod.getSpec().getContainers().stream().map(f).toList();
-  }
-
-  private static String imageId(Container c) {
-    return ImageRef.parse(c.getImage()).repository() + "@sha256:" + hex(c.getImage().hashCode()) + hex(31);
   }
 
   private static String containerId(Pod pod, Container c, int restarts) {

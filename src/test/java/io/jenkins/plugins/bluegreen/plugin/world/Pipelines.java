@@ -34,7 +34,7 @@ final class Pipelines {
                 + "  echo \"deployed ${r.newColor}; live ${r.liveColor}; healthy ${r.healthy}\"\n"
                 + "  def approver = " + Gate.INPUT + "\n"
                 + "  def live = switchTraffic(app: 'myapp', to: r.newColor, approvedBy: approver, scaleDownDelay: '0', "
-                + c + ")\n"
+                + "expectRevision: r.testedRevision, " + c + ")\n"
                 + "  switched = true\n"
                 + "  echo \"live now ${live}\"\n"
                 + "} catch (e) {\n"

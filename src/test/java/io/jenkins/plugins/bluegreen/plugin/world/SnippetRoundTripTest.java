@@ -102,7 +102,9 @@ class SnippetRoundTripTest {
         step.setScaleDownDelay("0");
         step.setWaitForScaleDown(true);
         step.setLockWait("5m");
-        snippets.assertRoundTrip(step, "switchTraffic app: 'myapp', approvedBy: 'alice', lockWait: '5m', "
+        step.setExpectRevision("5f7c9d8b6@sha256:" + "a".repeat(64));
+        snippets.assertRoundTrip(step, "switchTraffic app: 'myapp', approvedBy: 'alice', expectRevision: "
+                + "'5f7c9d8b6@sha256:" + "a".repeat(64) + "', lockWait: '5m', "
                 + "scaleDownDelay: '0', to: 'green', waitForScaleDown: true");
         SnippetizerTester.assertDocGeneration(SwitchTrafficStep.class);
     }
