@@ -49,6 +49,25 @@ public final class BlueGreen {
         return new Builder(client);
     }
 
+    /**
+     * The check every operation makes of an app name before it reads anything, for a caller that wants to refuse bad
+     * input before it connects (the CLI answers exit 2 without reading a kubeconfig or building a client).
+     *
+     * @throws InvalidInputException naming {@code app}
+     */
+    public static void checkApp(String app, BlueGreenSettings settings) {
+        InputValidation.app(app, settings);
+    }
+
+    /**
+     * The namespace check of {@link Builder#build()}, for the same callers.
+     *
+     * @throws InvalidInputException naming {@code namespace}
+     */
+    public static void checkNamespace(String namespace) {
+        InputValidation.namespace(namespace);
+    }
+
     public String namespace() {
         return namespace;
     }

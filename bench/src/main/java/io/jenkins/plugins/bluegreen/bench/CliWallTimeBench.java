@@ -17,13 +17,25 @@ import java.util.concurrent.TimeUnit;
 final class CliWallTimeBench {
 
     static final String APP = "clitime";
+    /** Stands for the colour each switch goes to: the one not live, so every switch moves traffic. */
+    private static final String SWITCH_TO = "{colour not live}";
 
     /** One bluegreen command and the kubectl command it is set beside. */
     record Pair(String label, List<String> bluegreen, Map<String, String> env, String kubectlLabel,
                 List<String> kubectl) { }
 
-    record Result(List<Pair> pairs, Map<String, Samples> bluegreen, Map<String, Samples> kubectl,
-                  double loadBefore, double loadAfter) { }
+    /**
+     * @param bluegreenCpu CPU time (user + system) of each bluegreen run, which the rest of the machine's load inflates
+     *                     far less than wall time; empty when there is no /usr/bin/time to measure it with
+     */
+    record Result(List<Pair> pairs, Map<String, Samples> bluegreen, Map<String, Samples> bluegreenCpu,
+                  Map<String, Samples> kubectl, double loadBefore, double loadAfter) { }
+
+    /** One run of bin/bluegreen: wall time, and CPU time when it could be measured (else NaN). */
+    private record Timing(double wallMillis, double cpuMillis) { }
+
+    /** GNU time reports a finished child's CPU time, which a JVM cannot ask of a process once it has exited. */
+    private static final Path GNU_TIME = Path.of("/usr/bin/time");
 
     private final BenchCluster cluster;
     private final Kubectl kubectl;
@@ -48,7 +60,7 @@ final class CliWallTimeBench {
                 new Pair("bluegreen status --app " + APP, concat(List.of("status"), at), Map.of(), getSvc,
                         List.of("-n", ns, "get", "svc", APP)),
                 new Pair("bluegreen switch --app " + APP + " (alternating colours)", concat(List.of("switch",
-                        "--approved-by", "bench", "--scale-down-delay", "0"), at), Map.of(),
+                        "--approved-by", "bench", "--scale-down-delay", "0", "--to", SWITCH_TO), at), Map.of(),
                         "patch svc " + APP + " (an annotation)", null),
                 new Pair("bluegreen status --app Not_A_Name (input error, exit 2)",
                         List.of("status", "--app", "Not_A_Name", "-n", ns), Map.of(), getSvc,
@@ -57,27 +69,54 @@ final class CliWallTimeBench {
                 new Pair("bluegreen status, BLUEGREEN_CDS=off (no start-up archive)", concat(List.of("status"), at),
                         Map.of("BLUEGREEN_CDS", "off"), getSvc, List.of("-n", ns, "get", "svc", APP)));
         Map<String, Samples> bg = new LinkedHashMap<>();
+        Map<String, Samples> cpu = new LinkedHashMap<>();
         Map<String, Samples> kc = new LinkedHashMap<>();
         pairs.forEach(p -> {
             bg.put(p.label(), new Samples());
+            cpu.put(p.label(), new Samples());
             kc.put(p.label(), new Samples());
         });
         double loadBefore = Machine.loadNow();
+        // blue is live after the seed, green deployed; a switch that names no colour right after a switch refuses
+        String next = "green";
         for (int i = -warmup; i < repetitions; i++) {
             for (Pair p : pairs) {
-                double bgMillis = time(p.bluegreen(), p.env(), p.label().contains("input error") ? 2 : 0);
+                String to = next;
+                List<String> args = p.bluegreen().stream().map(a -> a.equals(SWITCH_TO) ? to : a).toList();
+                if (args.contains("switch")) {
+                    next = next.equals("green") ? "blue" : "green";
+                }
+                Timing bgTiming = time(args, p.env(), p.label().contains("input error") ? 2 : 0);
                 List<String> k = p.kubectl() != null ? p.kubectl() : List.of("-n", ns, "patch", "svc", APP, "-p",
                         "{\"metadata\":{\"annotations\":{\"bench.bluegreen.jenkins.io/n\":\"" + i + "\"}}}");
                 double kMillis = kubectl.ok(k.toArray(String[]::new)).millis();
                 if (i >= 0) {
-                    bg.get(p.label()).add(bgMillis);
+                    bg.get(p.label()).add(bgTiming.wallMillis());
+                    if (!Double.isNaN(bgTiming.cpuMillis())) {
+                        cpu.get(p.label()).add(bgTiming.cpuMillis());
+                    }
                     kc.get(p.label()).add(kMillis);
                 }
             }
         }
         double loadAfter = Machine.loadNow();
         cluster.forget(ns);
-        return new Result(pairs, bg, kc, loadBefore, loadAfter);
+        return new Result(pairs, bg, cpu, kc, loadBefore, loadAfter);
+    }
+
+    /** "user system" in seconds, as GNU time wrote it (its last line: earlier ones report a signal or exit code). */
+    private static double cpuMillis(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        Files.deleteIfExists(file);
+        if (lines.isEmpty()) {
+            return Double.NaN;
+        }
+        String[] parts = lines.get(lines.size() - 1).trim().split("\\s+");
+        try {
+            return (Double.parseDouble(parts[0]) + Double.parseDouble(parts[1])) * 1000;
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
@@ -91,8 +130,17 @@ final class CliWallTimeBench {
     }
 
     /** Runs bin/bluegreen as a shell would, start to exit, and checks its exit code. */
-    private double time(List<String> args, Map<String, String> env, int expectedExit) {
+    private Timing time(List<String> args, Map<String, String> env, int expectedExit) {
         List<String> command = new ArrayList<>();
+        Path cpuFile = null;
+        try {
+            if (Files.isExecutable(GNU_TIME)) {
+                cpuFile = Files.createTempFile("bench-cli", ".cpu");
+                command.addAll(List.of(GNU_TIME.toString(), "-f", "%U %S", "-o", cpuFile.toString()));
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("could not create a temporary file: " + e.getMessage(), e);
+        }
         command.add(launcher.toString());
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
@@ -117,7 +165,7 @@ final class CliWallTimeBench {
                 throw new IllegalStateException("bluegreen " + String.join(" ", args) + " exited "
                         + process.exitValue() + " (expected " + expectedExit + "): " + output.trim());
             }
-            return millis;
+            return new Timing(millis, cpuFile == null ? Double.NaN : cpuMillis(cpuFile));
         } catch (IOException e) {
             throw new IllegalStateException("could not run " + launcher + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

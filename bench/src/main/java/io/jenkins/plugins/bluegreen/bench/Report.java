@@ -224,21 +224,25 @@ final class Report {
     }
 
     void cliWallTime(CliWallTimeBench.Result r, String kubectlVersion) {
-        Table table = new Table("7. CLI command wall time", "command", "n", "p50", "p95", "kubectl beside it",
-                "kubectl p50", "kubectl p95", "p50 ratio", "p95 ratio");
+        Table table = new Table("7. CLI command wall time", "command", "n", "p50", "p95", "min", "CPU p50",
+                "kubectl beside it", "kubectl p50", "kubectl p95", "p50 ratio", "p95 ratio");
         for (CliWallTimeBench.Pair p : r.pairs()) {
             Samples b = r.bluegreen().get(p.label());
+            Samples c = r.bluegreenCpu().get(p.label());
             Samples k = r.kubectl().get(p.label());
-            table.row(p.label(), b.count(), Format.ms(b.median()), Format.ms(b.percentile(95)), "kubectl "
-                    + p.kubectlLabel(), Format.ms(k.median()), Format.ms(k.percentile(95)),
-                    Format.ratio(b.median() / k.median()), Format.ratio(b.percentile(95) / k.percentile(95)));
+            table.row(p.label(), b.count(), Format.ms(b.median()), Format.ms(b.percentile(95)), Format.ms(b.min()),
+                    c.isEmpty() ? "-" : Format.ms(c.median()), "kubectl " + p.kubectlLabel(), Format.ms(k.median()),
+                    Format.ms(k.percentile(95)), Format.ratio(b.median() / k.median()),
+                    Format.ratio(b.percentile(95) / k.percentile(95)));
         }
         table.note(String.format(Locale.ROOT, "Whole processes, start to exit, as a shell pays them: bin/bluegreen "
                 + "(JVM start included) and kubectl %s, alternating within each repetition on the same kube-sim. "
                 + "Load average (1 min) %.2f before / %.2f after this table, on %d cores.", kubectlVersion,
                 r.loadBefore(), r.loadAfter(), Runtime.getRuntime().availableProcessors()));
         table.note("bin/bluegreen starts from the class-data-sharing archive `mvn package` makes; the last row runs "
-                + "without it (BLUEGREEN_CDS=off) for comparison. Ratios are bluegreen / kubectl.");
+                + "without it (BLUEGREEN_CDS=off) for comparison. Ratios are bluegreen / kubectl. min is the fastest "
+                + "run (the least disturbed by other load); CPU p50 is bluegreen's user + system CPU time "
+                + "(/usr/bin/time), which load inflates far less than wall time.");
         for (CliWallTimeBench.Pair p : r.pairs()) {
             Samples b = r.bluegreen().get(p.label());
             summary.row("7", p.label() + ", wall", b.count(), Format.ms(b.median()), Format.ms(b.percentile(95)), "",

@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 
 /**
- * Not a command: the workload bin/bluegreen runs once per jar under {@code -XX:ArchiveClassesAtExit} to make the
- * class-data-sharing archive that lets every later command start without parsing and verifying its classes again.
+ * Not a command: the workload bin/bluegreen runs once per jar under {@code -XX:DumpLoadedClassList}; the classes it
+ * lists become the class-data-sharing archive that lets every later command start without parsing and verifying them
+ * again.
  * It runs, in-process against a private kube-sim, what users run most — help, an input error, a release and
  * status/switch/rollback — so the archive holds picocli, fabric8, Jackson and the engine as those commands load
  * them. Every subcommand's help is printed too, so commands added later are covered without editing this list.

@@ -3,6 +3,7 @@ package io.jenkins.plugins.bluegreen.cli;
 import io.fabric8.kubernetes.api.model.NamedContext;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.internal.KubeConfigUtils;
+import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import io.jenkins.plugins.bluegreen.core.CredentialMask;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -68,11 +69,22 @@ public final class ClusterOptions {
                 || System.getProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY) != null;
     }
 
-    private String effectiveNamespace(Config config) {
+    /**
+     * Checks -n/--namespace when it was given, before any kubeconfig is read (the engine checks the namespace a
+     * context names once it is built).
+     */
+    void checkExplicitNamespace() {
         if (namespace != null) {
             if (namespace.isBlank()) {
                 throw new UserInputException("-n/--namespace is empty; pass a namespace name or leave the option out");
             }
+            BlueGreen.checkNamespace(namespace);
+        }
+    }
+
+    private String effectiveNamespace(Config config) {
+        if (namespace != null) {
+            checkExplicitNamespace();
             return namespace;
         }
         String fromContext = config.getNamespace();

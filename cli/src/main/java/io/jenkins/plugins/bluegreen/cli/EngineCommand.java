@@ -2,6 +2,7 @@ package io.jenkins.plugins.bluegreen.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.bluegreen.core.BlueGreen;
+import io.jenkins.plugins.bluegreen.core.BlueGreenSettings;
 import java.util.Map;
 import picocli.CommandLine.Option;
 
@@ -18,6 +19,10 @@ abstract class EngineCommand extends CliCommand {
 
     @Override
     protected final int execute() throws Exception {
+        // input that needs no cluster is refused first: reading the kubeconfig and building a client cost most of a
+        // short command's second, and bad input gets its exit 2 without them
+        BlueGreen.checkApp(app, BlueGreenSettings.defaults());
+        root.cluster().checkExplicitNamespace();
         Cluster cluster = root.cluster().resolve();
         cluster.secrets().forEach(root.secrets()::add);
         cluster.transportWarning().ifPresent(w -> {

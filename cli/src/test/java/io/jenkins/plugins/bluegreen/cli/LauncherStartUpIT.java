@@ -132,6 +132,29 @@ class LauncherStartUpIT {
         }
     }
 
+    @Test
+    void aShortCommandFindsItsClassesInTheBuildsArchive() throws Exception {
+        // the repository's own launcher and jar, with the archive `mvn package` made for them (only read here)
+        Path repoJar = repo().resolve("cli/target/bluegreen.jar");
+        assertThat(archiveFor(repoJar)).as("the archive the build made").exists();
+        Path classes = home.resolve("classes.log");
+        Run r = run(Map.of("BLUEGREEN_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes + " -Xlog:cds=info:stderr"),
+                repo().resolve("bin/bluegreen").toString(), "status", "--app", "Not_A_Name", "--kubeconfig",
+                "/nonexistent");
+        assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
+        // mapped where it was made, not relocated pointer by pointer
+        assertThat(r.err()).contains(archiveFor(repoJar).getFileName().toString())
+                .doesNotContain("always map archive(s) at an alternative address");
+        List<String> fromJar;
+        try (Stream<String> lines = Files.lines(classes)) {
+            fromJar = lines.filter(l -> l.contains("source: file:")).toList();
+        }
+        // picocli's Java 5 class files included: a dynamic archive leaves all ~175 of them to the jar (2 stay there
+        // anyway: an interface the CLI implements with a lambda, which the dump had to link, and a class using it)
+        assertThat(fromJar).as("classes loaded from the jar instead of the archive").hasSizeLessThan(10);
+        assertThat(fromJar).filteredOn(l -> l.contains(" picocli.")).hasSizeLessThan(5);
+    }
+
     /** The name the launcher gives the archive of a jar: its mtime (seconds) and size. */
     private static Path archiveFor(Path jar) throws IOException {
         return jar.resolveSibling("cds").resolve("bluegreen-" + Files.getLastModifiedTime(jar).to(TimeUnit.SECONDS)

@@ -44,6 +44,26 @@ class UsageErrorsTest {
         assertThat(r.out()).isEmpty();
     }
 
+    /**
+     * Names that need no cluster are refused before any kubeconfig is read or client built (here the kubeconfig does
+     * not even exist), so bad input answers at once.
+     */
+    @ParameterizedTest(name = "[{index}] bluegreen {0}")
+    @CsvSource(delimiter = '|', value = {
+            "status --app Not_A_Name                 | error: --app: 'Not_A_Name' is not a DNS-1123 label",
+            "switch --app my_app --to green          | error: --app: 'my_app' is not a DNS-1123 label",
+            "rollback --app MyApp                    | error: --app: 'MyApp' is not a DNS-1123 label",
+            "status --app myapp -n Shop              | error: -n/--namespace: 'Shop' is not a valid namespace name",
+            "-n a/b unlock --app myapp               | error: -n/--namespace: 'a/b' is not a valid namespace name",
+    })
+    void namesAreRefusedBeforeTheKubeconfigIsRead(String line, String message) {
+        CliRun.Result r = run(line + " --kubeconfig " + tmp.resolve("nope"));
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).startsWith(message).endsWith("(nothing was changed)" + System.lineSeparator())
+                .doesNotContain("kubeconfig");
+        assertThat(r.out()).isEmpty();
+    }
+
     /** Tools that embed the CLI with a bare CommandLine get the same exit codes as the launcher. */
     @Test
     void aBareCommandLineMapsExitCodesTheSameWay() {
