@@ -1,5 +1,6 @@
 package hudson;
 
+import edu.umd.cs.findbugs.annotations.NonNull;
 import java.util.AbstractList;
 
 public class ExtensionList<T> extends AbstractList<T> {
@@ -9,10 +10,12 @@ public class ExtensionList<T> extends AbstractList<T> {
     }
 
     // Extensions are found by a running controller only.
+    @NonNull
     public static <T> ExtensionList<T> lookup(Class<T> type) {
         throw new IllegalStateException("stub: there is no Jenkins controller in the offline build");
     }
 
+    @NonNull
     public static <U> U lookupSingleton(Class<U> type) {
         throw new IllegalStateException("stub: there is no Jenkins controller in the offline build");
     }

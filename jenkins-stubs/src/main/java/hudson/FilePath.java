@@ -1,5 +1,6 @@
 package hudson;
 
+import edu.umd.cs.findbugs.annotations.NonNull;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -13,11 +14,11 @@ public final class FilePath implements SerializableOnlyOverRemoting {
 
     private final String remote;
 
-    public FilePath(File localPath) {
+    public FilePath(@NonNull File localPath) {
         this.remote = localPath.getPath();
     }
 
-    public FilePath(FilePath base, String rel) {
+    public FilePath(@NonNull FilePath base, @NonNull String rel) {
         this.remote = new File(new File(base.remote), rel).getPath();
     }
 
@@ -25,6 +26,7 @@ public final class FilePath implements SerializableOnlyOverRemoting {
         return remote;
     }
 
+    @NonNull
     public FilePath child(String relOrAbsolute) {
         File f = new File(relOrAbsolute);
         return f.isAbsolute() ? new FilePath(f) : new FilePath(this, relOrAbsolute);

@@ -1,5 +1,6 @@
 package hudson.model;
 
+import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.security.ACL;
 import hudson.security.AccessControlled;
 
@@ -8,11 +9,13 @@ public abstract class AbstractItem implements Item, AccessControlled {
     protected AbstractItem(ItemGroup parent, String name) {
     }
 
+    @NonNull
     @Override
     public String getName() {
         throw new UnsupportedOperationException("stub");
     }
 
+    @NonNull
     @Override
     public final String getFullName() {
         throw new UnsupportedOperationException("stub");
@@ -27,6 +30,7 @@ public abstract class AbstractItem implements Item, AccessControlled {
         throw new UnsupportedOperationException("stub");
     }
 
+    @NonNull
     @Override
     public ACL getACL() {
         throw new UnsupportedOperationException("stub");

@@ -1,5 +1,6 @@
 package hudson.model;
 
+import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.security.Permission;
 import jenkins.model.Jenkins;
 
@@ -16,6 +17,7 @@ public abstract class Descriptor<T extends Describable<T>> {
         this.clazz = null;
     }
 
+    @NonNull
     public String getDisplayName() {
         return clazz == null ? getClass().getSimpleName() : clazz.getSimpleName();
     }
@@ -32,6 +34,7 @@ public abstract class Descriptor<T extends Describable<T>> {
         throw new UnsupportedOperationException("stub");
     }
 
+    @NonNull
     public Permission getRequiredGlobalConfigPagePermission() {
         return Jenkins.ADMINISTER;
     }

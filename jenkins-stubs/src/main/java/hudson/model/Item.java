@@ -1,12 +1,15 @@
 package hudson.model;
 
+import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.security.AccessControlled;
 import hudson.security.Permission;
 
 public interface Item extends AccessControlled {
 
+    @NonNull
     String getName();
 
+    @NonNull
     String getFullName();
 
     String getUrl();

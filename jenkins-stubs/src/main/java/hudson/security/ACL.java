@@ -1,21 +1,22 @@
 package hudson.security;
 
+import edu.umd.cs.findbugs.annotations.NonNull;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.core.Authentication;
 
 public abstract class ACL {
 
-    public final void checkPermission(Permission p) {
+    public final void checkPermission(@NonNull Permission p) {
         if (!hasPermission(p)) {
             throw new AccessDeniedException("stub ACL: missing permission " + p.getId());
         }
     }
 
-    public final boolean hasPermission(Permission p) {
+    public final boolean hasPermission(@NonNull Permission p) {
         throw new UnsupportedOperationException("stub");
     }
 
-    public boolean hasPermission2(Authentication a, Permission permission) {
+    public boolean hasPermission2(@NonNull Authentication a, @NonNull Permission permission) {
         throw new UnsupportedOperationException("stub");
     }
 

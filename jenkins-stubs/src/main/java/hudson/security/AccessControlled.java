@@ -1,16 +1,18 @@
 package hudson.security;
 
+import edu.umd.cs.findbugs.annotations.NonNull;
 import org.springframework.security.access.AccessDeniedException;
 
 public interface AccessControlled {
 
+    @NonNull
     ACL getACL();
 
-    default void checkPermission(Permission permission) throws AccessDeniedException {
+    default void checkPermission(@NonNull Permission permission) throws AccessDeniedException {
         getACL().checkPermission(permission);
     }
 
-    default boolean hasPermission(Permission permission) {
+    default boolean hasPermission(@NonNull Permission permission) {
         return getACL().hasPermission(permission);
     }
 }

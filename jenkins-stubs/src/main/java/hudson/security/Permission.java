@@ -1,5 +1,7 @@
 package hudson.security;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,12 +16,14 @@ public final class Permission {
         this.id = id;
     }
 
+    @NonNull
     public String getId() {
         return id;
     }
 
     // Returns the one stand-in for an id, so Jenkins' and Item's constants compare by identity.
-    public static Permission fromId(String id) {
+    @CheckForNull
+    public static Permission fromId(@NonNull String id) {
         return BY_ID.computeIfAbsent(id, Permission::new);
     }
 

@@ -1,5 +1,6 @@
 package hudson.util;
 
+import edu.umd.cs.findbugs.annotations.NonNull;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -13,15 +14,15 @@ public class ListBoxModel extends ArrayList<ListBoxModel.Option> {
         public String value;
         public boolean selected;
 
-        public Option(String name, String value) {
+        public Option(@NonNull String name, @NonNull String value) {
             this(name, value, false);
         }
 
-        public Option(String name) {
+        public Option(@NonNull String name) {
             this(name, name, false);
         }
 
-        public Option(String name, String value, boolean selected) {
+        public Option(@NonNull String name, @NonNull String value, boolean selected) {
             this.name = name;
             this.value = value;
             this.selected = selected;
@@ -48,11 +49,11 @@ public class ListBoxModel extends ArrayList<ListBoxModel.Option> {
         super(List.of(data));
     }
 
-    public void add(String displayName, String value) {
+    public void add(@NonNull String displayName, @NonNull String value) {
         add(new Option(displayName, value));
     }
 
-    public ListBoxModel add(String nameAndValue) {
+    public ListBoxModel add(@NonNull String nameAndValue) {
         add(nameAndValue, nameAndValue);
         return this;
     }

@@ -1,5 +1,7 @@
 package hudson.util;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
 import java.io.Serializable;
 
 // Holds the plain value (the real one encrypts it at rest). toString() returns it, as the real
@@ -20,6 +22,7 @@ public final class Secret implements Serializable {
         return value;
     }
 
+    @NonNull
     public String getPlainText() {
         return value;
     }
@@ -34,11 +37,13 @@ public final class Secret implements Serializable {
         return value.hashCode();
     }
 
-    public static Secret fromString(String data) {
+    @NonNull
+    public static Secret fromString(@CheckForNull String data) {
         return new Secret(data == null ? "" : data);
     }
 
-    public static String toString(Secret s) {
+    @NonNull
+    public static String toString(@CheckForNull Secret s) {
         return s == null ? "" : s.getPlainText();
     }
 }

@@ -1,5 +1,6 @@
 package jenkins.model;
 
+import edu.umd.cs.findbugs.annotations.NonNull;
 import java.io.Serializable;
 
 public abstract class CauseOfInterruption implements Serializable {
@@ -14,10 +15,11 @@ public abstract class CauseOfInterruption implements Serializable {
 
         private final String user;
 
-        public UserInterruption(String userId) {
+        public UserInterruption(@NonNull String userId) {
             this.user = userId;
         }
 
+        @NonNull
         public String getUserId() {
             return user;
         }

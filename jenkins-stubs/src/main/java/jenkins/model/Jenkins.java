@@ -1,5 +1,7 @@
 package jenkins.model;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.security.ACL;
 import hudson.security.AccessControlled;
 import hudson.security.Permission;
@@ -13,10 +15,12 @@ public class Jenkins implements AccessControlled {
     public static final Permission ADMINISTER = Permission.fromId("hudson.model.Hudson.Administer");
 
     // No controller runs here: code that needs one must be reached only from world tests.
+    @NonNull
     public static Jenkins get() throws IllegalStateException {
         throw new IllegalStateException("stub: there is no Jenkins controller in the offline build");
     }
 
+    @CheckForNull
     public static Jenkins getInstanceOrNull() {
         return null;
     }
@@ -25,6 +29,7 @@ public class Jenkins implements AccessControlled {
         throw new UnsupportedOperationException("stub");
     }
 
+    @NonNull
     @Override
     public ACL getACL() {
         throw new UnsupportedOperationException("stub");

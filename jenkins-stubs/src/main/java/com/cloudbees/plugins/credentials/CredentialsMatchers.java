@@ -1,29 +1,35 @@
 package com.cloudbees.plugins.credentials;
 
 import com.cloudbees.plugins.credentials.common.IdCredentials;
+import edu.umd.cs.findbugs.annotations.NonNull;
 
 public class CredentialsMatchers {
 
     private CredentialsMatchers() {
     }
 
+    @NonNull
     public static CredentialsMatcher always() {
         return item -> true;
     }
 
+    @NonNull
     public static CredentialsMatcher never() {
         return item -> false;
     }
 
-    public static CredentialsMatcher instanceOf(Class clazz) {
+    @NonNull
+    public static CredentialsMatcher instanceOf(@NonNull Class clazz) {
         return item -> clazz.isInstance(item);
     }
 
-    public static CredentialsMatcher withId(String id) {
+    @NonNull
+    public static CredentialsMatcher withId(@NonNull String id) {
         return item -> item instanceof IdCredentials c && id.equals(c.getId());
     }
 
-    public static CredentialsMatcher anyOf(CredentialsMatcher... matchers) {
+    @NonNull
+    public static CredentialsMatcher anyOf(@NonNull CredentialsMatcher... matchers) {
         return item -> {
             for (CredentialsMatcher m : matchers) {
                 if (m.matches(item)) {
@@ -34,7 +40,8 @@ public class CredentialsMatchers {
         };
     }
 
-    public static CredentialsMatcher allOf(CredentialsMatcher... matchers) {
+    @NonNull
+    public static CredentialsMatcher allOf(@NonNull CredentialsMatcher... matchers) {
         return item -> {
             for (CredentialsMatcher m : matchers) {
                 if (!m.matches(item)) {

@@ -2,6 +2,9 @@ package com.cloudbees.plugins.credentials;
 
 import com.cloudbees.plugins.credentials.common.IdCredentials;
 import com.cloudbees.plugins.credentials.domains.DomainRequirement;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import edu.umd.cs.findbugs.annotations.Nullable;
 import hudson.model.Item;
 import hudson.model.Run;
 import hudson.security.Permission;
@@ -12,30 +15,35 @@ public abstract class CredentialsProvider {
 
     public static final Permission USE_ITEM = Permission.fromId("com.cloudbees.plugins.credentials.CredentialsProvider.UseItem");
 
-    public static <C extends IdCredentials> C findCredentialById(String id, Class<C> type, Run<?, ?> run) {
+    @CheckForNull
+    public static <C extends IdCredentials> C findCredentialById(@NonNull String id, @NonNull Class<C> type, @NonNull Run<?, ?> run) {
         throw new UnsupportedOperationException("stub");
     }
 
-    public static <C extends IdCredentials> C findCredentialById(String id, Class<C> type, Run<?, ?> run,
+    public static <C extends IdCredentials> C findCredentialById(@NonNull String id, @NonNull Class<C> type, @NonNull Run<?, ?> run,
             DomainRequirement... domainRequirements) {
         throw new UnsupportedOperationException("stub");
     }
 
-    public static <C extends IdCredentials> C findCredentialById(String id, Class<C> type, Run<?, ?> run,
-            List<DomainRequirement> domainRequirements) {
+    @CheckForNull
+    public static <C extends IdCredentials> C findCredentialById(@NonNull String id, @NonNull Class<C> type, @NonNull Run<?, ?> run,
+            @Nullable List<DomainRequirement> domainRequirements) {
         throw new UnsupportedOperationException("stub");
     }
 
-    public static <C extends IdCredentials> C findCredentialByIdInItem(String id, Class<C> type, Item item,
-            Authentication authentication, List<DomainRequirement> domainRequirements) {
+    @CheckForNull
+    public static <C extends IdCredentials> C findCredentialByIdInItem(@NonNull String id, @NonNull Class<C> type, @Nullable Item item,
+            @Nullable Authentication authentication, @Nullable List<DomainRequirement> domainRequirements) {
         throw new UnsupportedOperationException("stub");
     }
 
-    public static <C extends Credentials> C track(Run build, C credentials) {
+    @CheckForNull
+    public static <C extends Credentials> C track(@NonNull Run build, @CheckForNull C credentials) {
         throw new UnsupportedOperationException("stub");
     }
 
-    public static <C extends Credentials> C track(Item item, C credentials) {
+    @CheckForNull
+    public static <C extends Credentials> C track(@NonNull Item item, @CheckForNull C credentials) {
         throw new UnsupportedOperationException("stub");
     }
 }

@@ -2,6 +2,8 @@ package jenkins.authentication.tokens.api;
 
 import com.cloudbees.plugins.credentials.Credentials;
 import com.cloudbees.plugins.credentials.CredentialsMatcher;
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
 
 public final class AuthenticationTokens {
 
@@ -9,7 +11,8 @@ public final class AuthenticationTokens {
     }
 
     // The conversions are contributed by other plugins' extensions, which exist only in a running Jenkins.
-    public static <T, C extends Credentials> T convert(Class<T> type, C credentials) {
+    @CheckForNull
+    public static <T, C extends Credentials> T convert(@NonNull Class<T> type, @CheckForNull C credentials) {
         throw new UnsupportedOperationException("stub");
     }
 

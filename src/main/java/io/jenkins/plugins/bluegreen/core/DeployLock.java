@@ -1,5 +1,6 @@
 package io.jenkins.plugins.bluegreen.core;
 
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
@@ -568,6 +569,8 @@ final class DeployLock {
     }
 
     /** Blocks until the Lease changes (not merely re-announced by a reconnecting watch) or {@code max} passes. */
+    @SuppressFBWarnings(value = "RV_RETURN_VALUE_IGNORED",
+            justification = "a change and a timeout end the wait alike: the caller reads the Lease again either way")
     private void awaitChange(String leaseName, String seenVersion, Duration max) {
         CountDownLatch changed = new CountDownLatch(1);
         Watcher<Lease> watcher = new Watcher<>() {

@@ -99,11 +99,13 @@ final class HealthWatch {
         // equality labels only: set-based expressions are filtered by the verdict's release marker instead
         podSelector = selector == null || selector.getMatchLabels() == null ? Map.of() : Map.copyOf(selector.getMatchLabels());
         String namespace = context.namespace();
+        SharedWatches.Subscription<Deployment> deploymentEvents;
+        SharedWatches.Subscription<Pod> podEvents;
         try {
-            synchronized (this) {
-                deployment = context.watches().deployments(namespace,
+            synchronized (this) { // evaluate() may run on an informer thread as soon as a subscription exists
+                deploymentEvents = deployment = context.watches().deployments(namespace,
                         d -> deploymentName.equals(d.getMetadata().getName()), this::evaluate);
-                pods = context.watches().pods(namespace, context.settings().colorLabelKey(), this::isOurs,
+                podEvents = pods = context.watches().pods(namespace, context.settings().colorLabelKey(), this::isOurs,
                         this::evaluate);
             }
         } catch (RuntimeException e) {
@@ -117,8 +119,8 @@ final class HealthWatch {
         result.whenComplete((summary, failure) -> timer.cancel(false)); // a finished wait is not kept by its timer
         timer.thenRunAsync(this::timeUp, context.executor());
         scheduleProbe();
-        follow(deployment, "Deployment " + deploymentName);
-        follow(pods, "pods of Deployment " + deploymentName);
+        follow(deploymentEvents, "Deployment " + deploymentName);
+        follow(podEvents, "pods of Deployment " + deploymentName);
     }
 
     private boolean isOurs(Pod pod) {

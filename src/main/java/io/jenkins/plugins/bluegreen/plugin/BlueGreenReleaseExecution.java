@@ -23,7 +23,8 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
     private static final long serialVersionUID = 1L;
 
     private BodyExecution body;
-    private String approver;
+    /** Set by the body's callback, read by the switch on a pool thread (or after a restart). */
+    private volatile String approver;
     /** Why the new colour is being abandoned; delivered as the step's failure once it is. */
     private Throwable abandonCause;
     /** While verifying: the colour traffic left, its scale-down time, the window's end (for stop and resume). */

@@ -5,6 +5,7 @@ import com.cloudbees.plugins.credentials.CredentialsProvider;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import com.cloudbees.plugins.credentials.domains.URIRequirementBuilder;
+import edu.umd.cs.findbugs.annotations.SuppressFBWarnings;
 import hudson.model.Item;
 import hudson.model.Queue;
 import hudson.model.queue.Tasks;
@@ -38,6 +39,9 @@ interface FormScope {
             }
 
             @Override
+            @SuppressFBWarnings(value = "UC_USELESS_OBJECT_STACK",
+                    justification = "the matchers' varargs array is kept by CredentialsMatchers.anyOf; SpotBugs does "
+                            + "not follow it into the matcher the model then uses")
             public void addKubernetesCredentials(StandardListBoxModel model, String serverUrl) {
                 // the job's own authentication, as the credentials plugin's consumer guide asks: a job may only be
                 // offered what its builds could use; ACL.SYSTEM2 only outside any job, for administrators

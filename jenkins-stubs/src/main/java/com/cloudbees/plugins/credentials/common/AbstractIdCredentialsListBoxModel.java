@@ -1,5 +1,8 @@
 package com.cloudbees.plugins.credentials.common;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
+import edu.umd.cs.findbugs.annotations.Nullable;
 import com.cloudbees.plugins.credentials.CredentialsMatcher;
 import com.cloudbees.plugins.credentials.domains.DomainRequirement;
 import hudson.model.Item;
@@ -12,8 +15,10 @@ public abstract class AbstractIdCredentialsListBoxModel<T extends AbstractIdCred
 
     private static final long serialVersionUID = 1L;
 
-    protected abstract String describe(C c);
+    @NonNull
+    protected abstract String describe(@NonNull C c);
 
+    @NonNull
     public AbstractIdCredentialsListBoxModel<T, C> includeEmptyValue() {
         for (Option o : this) {
             if ("".equals(o.value)) {
@@ -24,7 +29,8 @@ public abstract class AbstractIdCredentialsListBoxModel<T extends AbstractIdCred
         return this;
     }
 
-    public AbstractIdCredentialsListBoxModel<T, C> with(C u) {
+    @NonNull
+    public AbstractIdCredentialsListBoxModel<T, C> with(@CheckForNull C u) {
         if (u != null) {
             add(new Option(describe(u), u.getId()));
         }
@@ -32,12 +38,12 @@ public abstract class AbstractIdCredentialsListBoxModel<T extends AbstractIdCred
     }
 
     // Looking credentials up needs a controller; offline tests cover the code around this call.
-    public AbstractIdCredentialsListBoxModel<T, C> includeMatchingAs(Authentication authentication, Item context,
-            Class<? extends C> type, List<DomainRequirement> domainRequirements, CredentialsMatcher matcher) {
+    public AbstractIdCredentialsListBoxModel<T, C> includeMatchingAs(@NonNull Authentication authentication, @Nullable Item context,
+            @NonNull Class<? extends C> type, @NonNull List<DomainRequirement> domainRequirements, @NonNull CredentialsMatcher matcher) {
         throw new UnsupportedOperationException("stub");
     }
 
-    public AbstractIdCredentialsListBoxModel<T, C> includeCurrentValue(String value) {
+    public AbstractIdCredentialsListBoxModel<T, C> includeCurrentValue(@NonNull String value) {
         if (value == null || value.isEmpty()) {
             return this;
         }

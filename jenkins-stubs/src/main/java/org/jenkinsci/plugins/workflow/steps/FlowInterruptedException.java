@@ -1,5 +1,6 @@
 package org.jenkinsci.plugins.workflow.steps;
 
+import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.model.Result;
 import java.util.Arrays;
 import java.util.List;
@@ -15,20 +16,22 @@ public final class FlowInterruptedException extends InterruptedException {
     private boolean actualInterruption;
 
     @Deprecated
-    public FlowInterruptedException(Result result, CauseOfInterruption... causes) {
+    public FlowInterruptedException(@NonNull Result result, @NonNull CauseOfInterruption... causes) {
         this(result, true, causes);
     }
 
-    public FlowInterruptedException(Result result, boolean actualInterruption, CauseOfInterruption... causes) {
+    public FlowInterruptedException(@NonNull Result result, boolean actualInterruption, @NonNull CauseOfInterruption... causes) {
         this.result = result;
         this.actualInterruption = actualInterruption;
         this.causes = List.copyOf(Arrays.asList(causes));
     }
 
+    @NonNull
     public Result getResult() {
         return result;
     }
 
+    @NonNull
     public List<CauseOfInterruption> getCauses() {
         return causes;
     }

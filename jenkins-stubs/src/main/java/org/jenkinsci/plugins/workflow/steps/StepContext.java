@@ -2,6 +2,7 @@ package org.jenkinsci.plugins.workflow.steps;
 
 import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.ListenableFuture;
+import edu.umd.cs.findbugs.annotations.Nullable;
 import hudson.model.Result;
 import java.io.IOException;
 import java.io.Serializable;
@@ -13,7 +14,7 @@ public abstract class StepContext implements FutureCallback<Object>, Serializabl
     public abstract <T> T get(Class<T> key) throws IOException, InterruptedException;
 
     @Override
-    public abstract void onSuccess(Object result);
+    public abstract void onSuccess(@Nullable Object result);
 
     public abstract boolean isReady();
 

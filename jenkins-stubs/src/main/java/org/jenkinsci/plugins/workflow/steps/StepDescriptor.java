@@ -1,5 +1,7 @@
 package org.jenkinsci.plugins.workflow.steps;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
 import hudson.model.Descriptor;
 import java.util.Map;
 import java.util.Set;
@@ -22,7 +24,8 @@ public abstract class StepDescriptor extends Descriptor<Step> {
         return false;
     }
 
-    public String argumentsToString(Map<String, Object> namedArgs) {
+    @CheckForNull
+    public String argumentsToString(@NonNull Map<String, Object> namedArgs) {
         return null;
     }
 }

@@ -1,5 +1,7 @@
 package org.jenkinsci.plugins.workflow.steps;
 
+import edu.umd.cs.findbugs.annotations.CheckForNull;
+import edu.umd.cs.findbugs.annotations.NonNull;
 import java.io.Serializable;
 
 public abstract class StepExecution implements Serializable {
@@ -13,10 +15,11 @@ public abstract class StepExecution implements Serializable {
     protected StepExecution() {
     }
 
-    protected StepExecution(StepContext context) {
+    protected StepExecution(@NonNull StepContext context) {
         this.context = context;
     }
 
+    @NonNull
     public StepContext getContext() {
         if (context == null) {
             throw new IllegalStateException("stub: no StepContext given to this execution");
@@ -27,13 +30,14 @@ public abstract class StepExecution implements Serializable {
     public abstract boolean start() throws Exception;
 
     // The real default completes the context with the cause; offline tests rely on that.
-    public void stop(Throwable cause) throws Exception {
+    public void stop(@NonNull Throwable cause) throws Exception {
         getContext().onFailure(cause);
     }
 
     public void onResume() {
     }
 
+    @CheckForNull
     public String getStatus() {
         return null;
     }
