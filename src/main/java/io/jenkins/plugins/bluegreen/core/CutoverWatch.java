@@ -39,7 +39,6 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
     private final CompletableFuture<VerificationResult> result = new CompletableFuture<>();
     private SharedWatches.Subscription<Pod> pods;
     private SharedIndexInformer<EndpointSlice> slices;
-    private boolean slicesSynced;
     /** Set once: by the first failure, the window's end, or a stop; later events are ignored. */
     private boolean decided;
 
@@ -88,15 +87,18 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
                 request.verifyFor()) + "): any crash, restart, lost readiness or fewer than " + desired
                 + " ready endpoints switches traffic back to " + switched.from());
         try {
-            synchronized (this) {
-                pods = context.watches().pods(context.namespace(), context.settings().colorLabelKey(), this::isOurs,
-                        this::evaluate);
-                slices = context.client().discovery().v1().endpointSlices().inNamespace(context.namespace())
+            SharedWatches.Subscription<Pod> podEvents;
+            SharedIndexInformer<EndpointSlice> sliceEvents;
+            synchronized (this) { // evaluate() may run on an informer thread as soon as a subscription exists
+                podEvents = pods = context.watches().pods(context.namespace(), context.settings().colorLabelKey(),
+                        this::isOurs, this::evaluate);
+                sliceEvents = slices = context.client().discovery().v1().endpointSlices()
+                        .inNamespace(context.namespace())
                         .withLabel(ServiceEndpoints.SERVICE_NAME_LABEL, switched.service()).runnableInformer(0);
-                slices.addEventHandler(this);
+                sliceEvents.addEventHandler(this);
             }
-            follow(pods.started(), pods.stopped(), "the pods of " + switched.to());
-            follow(slices.start(), slices.stopped(), "the EndpointSlices of Service " + switched.service());
+            follow(podEvents.started(), podEvents.stopped(), "the pods of " + switched.to());
+            follow(sliceEvents.start(), sliceEvents.stopped(), "the EndpointSlices of Service " + switched.service());
         } catch (RuntimeException e) {
             cannotWatch(e, "the pods of " + switched.to());
             return;

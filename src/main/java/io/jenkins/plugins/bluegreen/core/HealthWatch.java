@@ -37,7 +37,8 @@ final class HealthWatch {
     /** The release marker of the pod template this wait is for, or null for whatever the Deployment runs. */
     private final String expectedRelease;
     private boolean seenInCache;
-    private Map<String, String> podSelector = Map.of();
+    // set once in begin(), before any subscription can call isOurs() on an informer thread
+    private volatile Map<String, String> podSelector = Map.of();
     private HealthProgress lastProgress;
     private List<PodProblem> lastNotReady = List.of();
     /** Set by the timer: a healthy verdict no longer waits for the pod cache to show what was tested. */
