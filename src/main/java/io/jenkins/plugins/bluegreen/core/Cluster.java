@@ -59,6 +59,9 @@ final class Cluster {
     }
 
     Optional<Deployment> deployment(String name) {
+        if (dryRun != null && dryRun.plannedHealthy(name).isPresent()) {
+            return dryRun.plannedHealthy(name);
+        }
         return read("reading Deployment " + name,
                 () -> client.apps().deployments().inNamespace(namespace).withName(name).get());
     }

@@ -90,6 +90,11 @@ final class DryRunWrites {
         }
     }
 
+    /** A Deployment this run wrote and planned to wait for, as it would be then. */
+    Optional<io.fabric8.kubernetes.api.model.apps.Deployment> plannedHealthy(String name) {
+        return plan.healthy(name);
+    }
+
     private <T extends HasMetadata> T current(T object) {
         return retry.read(() -> client.resource(object).inNamespace(namespace).get());
     }

@@ -71,6 +71,7 @@ final class HealthWatch {
         DeploymentView planned = new DeploymentView(deployment);
         if (context.planThen(plannedWait(planned.name(), planned.desiredReplicas(), timeout))) {
             // a dry run: the rollout it would wait for never starts
+            context.plan().healthy(deployment);
             return CompletableFuture.completedFuture(new HealthSummary(app, color, planned.name(),
                     planned.desiredReplicas(), planned.images(), Labels.annotation(deployment, StateKeys.REVISION),
                     Duration.ZERO));

@@ -25,7 +25,7 @@ abstract class CliCommand implements Callable<Integer> {
         // Ctrl-C ends the JVM through its shutdown hooks (exit 130) without interrupting this thread: the hook is the
         // one chance to say what the command leaves behind
         Thread onCtrlC = new Thread(() -> {
-            String left = leftBehind();
+            String left = interruptedNote();
             if (left != null) {
                 err().println();
                 err().println(root.secrets().redact("interrupted: " + left));
@@ -39,7 +39,7 @@ abstract class CliCommand implements Callable<Integer> {
             if (e instanceof InterruptedException || Thread.currentThread().isInterrupted() || interruption(e)) {
                 // in-process (tests, embedding tools) an interrupt is the Ctrl-C
                 Thread.currentThread().interrupt();
-                String left = leftBehind();
+                String left = interruptedNote();
                 err().println(root.secrets().redact("interrupted: " + (left == null ? "stopped" : left)));
                 err().flush();
                 return ExitCodes.INTERRUPTED;
@@ -74,8 +74,21 @@ abstract class CliCommand implements Callable<Integer> {
         return "nothing was written";
     }
 
+    /** What {@code interrupted: } says; {@link #leftBehind()} unless a mode of the command knows better. */
+    String interruptedNote() {
+        return leftBehind();
+    }
+
+    /** Set while a dry run's command code runs: its usual report would describe writes that were not made. */
+    private volatile PrintWriter replacedOut;
+
+    void replaceOut(PrintWriter out) {
+        this.replacedOut = out;
+    }
+
     PrintWriter out() {
-        return spec.commandLine().getOut();
+        PrintWriter replaced = replacedOut;
+        return replaced != null ? replaced : spec.commandLine().getOut();
     }
 
     PrintWriter err() {

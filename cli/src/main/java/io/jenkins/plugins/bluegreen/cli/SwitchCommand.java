@@ -27,6 +27,14 @@ import picocli.CommandLine.Option;
                 + "next deploy replaces it)."})
 final class SwitchCommand extends EngineCommand {
 
+    @Mixin
+    DryRunOption dryRunOption;
+
+    @Override
+    boolean dryRun() {
+        return dryRunOption.dryRun;
+    }
+
     @Option(names = "--to", paramLabel = "blue|green", converter = ColorConverter.class,
             description = "the colour to make live (default: the idle one)")
     Color to;
