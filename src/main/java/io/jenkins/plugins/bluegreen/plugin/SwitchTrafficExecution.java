@@ -47,8 +47,17 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
     private void switchNow(Color to) {
         phase = Phase.SWITCHING;
         save();
+        if (step.isDryRun()) {
+            planOnly("switching traffic of " + step.getApp(), engine -> engine.switchTraffic(request(to)),
+                    r -> r.to().label());
+            return;
+        }
         lockedWork("switching traffic of " + step.getApp() + (to == null ? " to its idle colour" : " to " + to),
-                step.parsedLockWait(), engine -> engine.switchTraffic(SwitchRequest.builder(step.getApp())
+                step.parsedLockWait(), engine -> engine.switchTraffic(request(to)), this::switched);
+    }
+
+    private SwitchRequest request(Color to) {
+        return SwitchRequest.builder(step.getApp())
                 .to(to)
                 .service(step.getService())
                 .approvedBy(step.getApprovedBy())
@@ -56,7 +65,7 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
                 .holder(identity().holder())
                 .lockWait(Duration.ZERO)
                 .scaleDownDelay(step.parsedScaleDownDelay())
-                .build()), this::switched);
+                .build();
     }
 
     private void switched(SwitchResult r) throws Exception {
