@@ -99,7 +99,7 @@ class DryRunTest {
         assertThat(service.changes()).contains("spec.selector." + COLOR + ": blue → green");
         assertThat(service.guard()).isEqualTo("resourceVersion " + before.get("services/myapp"));
         assertThat(plan.render()).contains("patch HorizontalPodAutoscaler myapp-hpa",
-                "spec.scaleTargetRef.name: myapp-blue → myapp-green", "guard: JSON patch test /spec/scaleTargetRef/name");
+                "/spec/scaleTargetRef/name: myapp-blue → myapp-green", "guard: JSON patch test /spec/scaleTargetRef/name");
         assertThat(plan.then()).anySatisfy(step -> assertThat(step).startsWith("confirm that Service myapp's endpoints"));
 
         SIM.sim().requests().reset();
