@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +19,8 @@ import java.util.Optional;
  * deciding as it would. The current object is read first only to say what would change.
  */
 final class DryRunWrites {
+    /** Reads the engine's own patch texts only. */
+    private static final ObjectMapper PATCH_READER = new ObjectMapper();
     private final KubernetesClient client;
     private final ApiRetry retry;
     private final String namespace;
@@ -69,8 +71,10 @@ final class DryRunWrites {
                     : current(named);
             T answer = retry.read(() -> client.resource(named).inNamespace(namespace).dryRun()
                     .patch(PatchContext.of(patchType), patch));
-            plan.write(new PlannedWrite("patch", named.getKind(), named.getMetadata().getName(), before == null
-                    ? changesOf(patchType, patch) : ObjectChanges.between(before, answer), guardOf(patchType, patch)));
+            List<String> changes = before == null ? changesOf(patchType, patch)
+                    : ObjectChanges.between(client.getKubernetesSerialization(), before, answer);
+            plan.write(new PlannedWrite("patch", named.getKind(), named.getMetadata().getName(), changes,
+                    guardOf(patchType, patch)));
             return Optional.ofNullable(answer);
         } catch (RuntimeException e) {
             int code = ApiRetry.code(e);
@@ -116,7 +120,7 @@ final class DryRunWrites {
 
     private void record(String verb, HasMetadata sent, HasMetadata before, HasMetadata answer, String guard) {
         plan.write(new PlannedWrite(verb, sent.getKind(), sent.getMetadata().getName(),
-                ObjectChanges.between(before, answer), guard));
+                ObjectChanges.between(client.getKubernetesSerialization(), before, answer), guard));
     }
 
     /** A JSON patch's operations as changes ({@code path: tested value → new value}); a merge patch as sent. */
@@ -126,7 +130,7 @@ final class DryRunWrites {
         }
         List<String> changes = new ArrayList<>();
         try {
-            JsonNode ops = Serialization.jsonMapper().readTree(patch);
+            JsonNode ops = PATCH_READER.readTree(patch);
             for (JsonNode op : ops) {
                 String path = op.path("path").asText();
                 String was = "(unchecked)";
@@ -158,7 +162,7 @@ final class DryRunWrites {
         }
         List<String> tests = new ArrayList<>();
         try {
-            for (JsonNode op : Serialization.jsonMapper().readTree(patch)) {
+            for (JsonNode op : PATCH_READER.readTree(patch)) {
                 if ("test".equals(op.path("op").asText())) {
                     JsonNode value = op.path("value");
                     tests.add(op.path("path").asText() + " = " + (value.isTextual() ? value.asText() : value.toString()));

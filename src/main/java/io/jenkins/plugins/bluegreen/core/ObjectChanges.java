@@ -2,7 +2,7 @@ package io.jenkins.plugins.bluegreen.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.client.utils.Serialization;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,9 +29,9 @@ final class ObjectChanges {
     private ObjectChanges() {
     }
 
-    static List<String> between(HasMetadata before, HasMetadata after) {
-        Map<String, String> was = before == null ? Map.of() : leaves(before);
-        Map<String, String> now = after == null ? Map.of() : leaves(after);
+    static List<String> between(KubernetesSerialization serialization, HasMetadata before, HasMetadata after) {
+        Map<String, String> was = before == null ? Map.of() : leaves(serialization, before);
+        Map<String, String> now = after == null ? Map.of() : leaves(serialization, after);
         List<String> changes = new ArrayList<>();
         for (String path : new TreeSet<String>() {{ addAll(was.keySet()); addAll(now.keySet()); }}) {
             String a = was.get(path);
@@ -45,9 +45,9 @@ final class ObjectChanges {
         return changes;
     }
 
-    private static Map<String, String> leaves(HasMetadata object) {
+    private static Map<String, String> leaves(KubernetesSerialization serialization, HasMetadata object) {
         Map<String, String> out = new LinkedHashMap<>();
-        collect("", Serialization.jsonMapper().valueToTree(object), out);
+        collect("", serialization.convertValue(object, JsonNode.class), out);
         return out;
     }
 

@@ -139,6 +139,20 @@ class DryRunTest {
     }
 
     @Test
+    void anOpenRollbackWindowIsTheSameRefusalInADryRun() {
+        release("myapp:2");
+        engine.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).scaleDownDelay(Duration.ofMinutes(10))
+                .build());
+        Map<String, String> before = versions();
+
+        Throwable dry = catchThrowable(() -> engine.dryRun().deploy(deploy("myapp:3")));
+        Throwable real = catchThrowable(() -> engine.deploy(deploy("myapp:3")));
+
+        assertThat(dry).isInstanceOf(RollbackWindowOpenException.class).hasMessage(real.getMessage());
+        assertThat(versions()).isEqualTo(before);
+    }
+
+    @Test
     void aPlanIsOnlyForADryRunEngine() {
         assertThatThrownBy(engine::plan).isInstanceOf(IllegalStateException.class);
         assertThat(engine.dryRun().isDryRun()).isTrue();
