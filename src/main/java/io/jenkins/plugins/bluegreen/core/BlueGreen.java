@@ -44,6 +44,44 @@ public final class BlueGreen {
         this.lock = new DeployLock(context);
     }
 
+    private BlueGreen(BlueGreen base, EngineContext context) {
+        this.client = base.client;
+        this.namespace = base.namespace;
+        this.listener = base.listener;
+        this.settings = base.settings;
+        this.executor = base.executor;
+        this.clock = base.clock;
+        this.context = context;
+        this.lock = new DeployLock(context);
+    }
+
+    /**
+     * This engine in dry-run mode, with an empty {@link #plan()}: it reads the real state and decides as always, and
+     * sends every write with {@code dryRun=All}, so the API server validates, authorizes and checks its guard (the
+     * same refusals reach the caller) but stores nothing; it records each write instead. It never waits for what only
+     * a real write could bring (a rollout, the Service's endpoints, a scale-down's due time, a lock another holder
+     * keeps — that is refused at once, as a real run without a lock wait): it records the step that would follow.
+     */
+    public BlueGreen dryRun() {
+        return new BlueGreen(this, context.dryRunning());
+    }
+
+    public boolean isDryRun() {
+        return context.dryRun();
+    }
+
+    /**
+     * What this dry-run engine would have written so far, in order, and what would follow.
+     *
+     * @throws IllegalStateException on an engine that writes for real
+     */
+    public Plan plan() {
+        if (context.plan() == null) {
+            throw new IllegalStateException("plan() is for an engine made by dryRun()");
+        }
+        return context.plan().plan();
+    }
+
     /** Starts a builder; the namespace defaults to the client's. */
     public static Builder builder(KubernetesClient client) {
         return new Builder(client);
@@ -140,6 +178,19 @@ public final class BlueGreen {
      * fails with {@link ConflictException} instead of reporting that other release's health as this one's.
      */
     public CompletableFuture<HealthSummary> awaitHealthyAsync(Release release, Duration timeout) {
+        InputValidation.timeout(timeout);
+        if (context.planThen(HealthWatch.plannedWait(release.deployment(), release.replicas(), timeout))) {
+            // a dry run: the release was not written, so its rollout is the step that would follow; what a real wait
+            // does once healthy (the preview Service) is planned too
+            if (release.previewService() != null) {
+                AppState state = AppState.read(context, release.app(), release.service());
+                if (state.liveColor() != null && state.liveColor() != release.newColor()) {
+                    new PreviewService(context).pointAt(state, release.previewService(), release.newColor());
+                }
+            }
+            return CompletableFuture.completedFuture(new HealthSummary(release.app(), release.newColor(),
+                    release.deployment(), release.replicas(), release.images(), release.revision(), Duration.ZERO));
+        }
         return awaitHealthyAsync(release.app(), release.newColor(), timeout, release.releaseMarker());
     }
 
@@ -227,6 +278,11 @@ public final class BlueGreen {
         SwitchTraffic.Switched switched = switcher.switchKeepingLock(request);
         SwitchResult result = switched.result();
         if (!SwitchTraffic.verifiable(request, result)) {
+            return CutoverVerification.notSwitched(result, request);
+        }
+        // a dry run moved no traffic, so there is nothing to watch: the window is a step of the plan
+        if (context.planThen("verify " + result.to() + " for " + DurationText.format(request.verifyFor()) + ": any "
+                + "crash, restart, lost readiness or missing ready endpoint switches traffic back to " + result.from())) {
             return CutoverVerification.notSwitched(result, request);
         }
         return CutoverWatch.start(context, lock, request, result, switched.state(), switched.verificationLock());
@@ -361,6 +417,11 @@ public final class BlueGreen {
         InputValidation.app(app, settings);
         InputValidation.holder(from);
         InputValidation.holder(to);
+        if (context.planThen("hand the deploy lock of " + app + " over from " + from + " to " + to
+                + " (patch Lease " + settings.leaseName(app) + ", guarded by its holder)")) {
+            // a dry run took no lock (its Lease write was not stored), so there is nothing the API server could check
+            return true;
+        }
         return lock.handOver(app, from, to);
     }
 

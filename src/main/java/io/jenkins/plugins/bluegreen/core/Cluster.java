@@ -32,11 +32,18 @@ final class Cluster {
     private final KubernetesClient client;
     private final ApiRetry retry;
     private final String namespace;
+    /** Non-null in dry-run mode: every write below goes there instead (see {@link DryRunWrites}). */
+    private final DryRunWrites dryRun;
 
     Cluster(ApiRetry retry, String namespace) {
+        this(retry, namespace, null);
+    }
+
+    Cluster(ApiRetry retry, String namespace, PlanRecorder plan) {
         this.retry = retry;
         this.client = retry.client();
         this.namespace = namespace;
+        this.dryRun = plan == null ? null : new DryRunWrites(retry, namespace, plan);
     }
 
     String namespace() {
@@ -52,6 +59,9 @@ final class Cluster {
     }
 
     Optional<Deployment> deployment(String name) {
+        if (dryRun != null && dryRun.plannedHealthy(name).isPresent()) {
+            return dryRun.plannedHealthy(name);
+        }
         return read("reading Deployment " + name,
                 () -> client.apps().deployments().inNamespace(namespace).withName(name).get());
     }
@@ -123,6 +133,9 @@ final class Cluster {
      * an attempt timed out and may still land ({@link UncertainOutcomeException}, as for anything else).
      */
     <T extends HasMetadata> T create(T object, Predicate<T> ours) {
+        if (dryRun != null) {
+            return dryRun.create(object);
+        }
         String what = describe(object);
         String doing = "creating " + what;
         ApiRetry.Attempts attempts = retry.attempts();
@@ -156,6 +169,9 @@ final class Cluster {
      * and may still land; otherwise {@link UncertainOutcomeException}.
      */
     <T extends HasMetadata> T update(T object, Predicate<T> applied) {
+        if (dryRun != null) {
+            return dryRun.update(object);
+        }
         String what = describe(object);
         String doing = "updating " + what;
         String sentVersion = Objects.requireNonNull(object.getMetadata().getResourceVersion(),
@@ -229,6 +245,9 @@ final class Cluster {
      * whose answer was lost is settled like {@link #update}: read back, {@code applied} → done.
      */
     <T extends HasMetadata> Optional<T> patch(T named, PatchType patchType, String patch, Predicate<T> applied) {
+        if (dryRun != null) {
+            return dryRun.patch(named, patchType, patch);
+        }
         String doing = "patching " + describe(named);
         ApiRetry.Attempts attempts = retry.attempts();
         while (true) {
@@ -267,6 +286,10 @@ final class Cluster {
 
     /** Deletes an object that is known not to serve traffic; repeating a delete is harmless, so it is retried. */
     void delete(HasMetadata object) {
+        if (dryRun != null) {
+            dryRun.delete(object);
+            return;
+        }
         retried("deleting " + describe(object), () -> client.resource(object).inNamespace(namespace).delete());
     }
 

@@ -53,7 +53,8 @@ final class DeployIdleColor {
                 : DeploymentManifest.parse(request.manifest(), context.client().getKubernetesSerialization());
 
         Plan plan = plan(request, manifest);
-        Instant deadline = plusOrMax(context.clock().instant(), request.lockWait());
+        // a dry run waits neither for a lock nor for a rollback window: it refuses as a run without a lock wait would
+        Instant deadline = plusOrMax(context.clock().instant(), context.dryRun() ? Duration.ZERO : request.lockWait());
 
         // validated; from here on we write
         DeployLock.Held held;

@@ -159,7 +159,8 @@ final class DeployLock {
     }
 
     private Held take(String app, String holder, Duration wait, boolean renewOwn, String takesBackFrom) {
-        Instant deadline = context.clock().instant().plus(wait == null ? Duration.ZERO : wait);
+        // a dry run never waits for another holder: it reports the lock held, as a run without a lock wait would
+        Instant deadline = context.clock().instant().plus(wait == null || context.dryRun() ? Duration.ZERO : wait);
         boolean announcedWait = false;
         boolean contended = false;
         int lostRaces = 0;

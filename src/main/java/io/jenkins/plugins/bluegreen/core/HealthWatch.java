@@ -71,6 +71,14 @@ final class HealthWatch {
      */
     static CompletableFuture<HealthSummary> start(EngineContext context, String app, Color color, Deployment deployment,
                                                   Duration timeout, String expectedRelease) {
+        DeploymentView planned = new DeploymentView(deployment);
+        if (context.planThen(plannedWait(planned.name(), planned.desiredReplicas(), timeout))) {
+            // a dry run: the rollout it would wait for never starts
+            context.plan().healthy(deployment);
+            return CompletableFuture.completedFuture(new HealthSummary(app, color, planned.name(),
+                    planned.desiredReplicas(), planned.images(), Labels.annotation(deployment, StateKeys.REVISION),
+                    Duration.ZERO));
+        }
         HealthWatch watch = new HealthWatch(context, app, color, deployment, timeout, expectedRelease);
         if (expectedRelease != null && !expectedRelease.equals(releaseOf(deployment))) {
             watch.result.completeExceptionally(watch.replaced(deployment));
@@ -78,6 +86,12 @@ final class HealthWatch {
         }
         watch.begin(deployment.getSpec().getSelector());
         return watch.result;
+    }
+
+    /** The step a dry run records instead of waiting. */
+    static String plannedWait(String deployment, int replicas, Duration timeout) {
+        return "wait until Deployment " + deployment + " is healthy: " + replicas + " replicas updated, ready and "
+                + "available (timeout " + DurationText.format(timeout) + ")";
     }
 
     static String releaseOf(Deployment deployment) {

@@ -137,6 +137,12 @@ final class ScaleDown {
      * checks it first, so a cancelled wait (a stopped build, an embedding tool shutting down) never scales later.
      */
     CompletableFuture<ScaleDownResult> whenDue(String app) {
+        if (context.planThen("when the old colour's scale-down is due, scale it to 0 replicas (its count is kept "
+                + "for a rollback)")) {
+            // a dry run scheduled nothing, so there is nothing to wait for
+            return CompletableFuture.completedFuture(new ScaleDownResult(app, ScaleDownResult.Outcome.NOTHING_SCHEDULED,
+                    null, null, null, 0));
+        }
         CompletableFuture<ScaleDownResult> outcome = new CompletableFuture<>();
         lookWhenDue(app, outcome, context.executor());
         return outcome;

@@ -228,6 +228,11 @@ final class ServiceSelectorWrite {
     /** Waits until the Service's endpoints are {@code target}'s pods, at least its desired number ready. */
     private void confirmServing(AppState state, Color target, boolean written) {
         int desired = state.deployment(target).map(d -> new DeploymentView(d).desiredReplicas()).orElse(1);
+        if (written && context.planThen("confirm that Service " + state.serviceName() + "'s endpoints are exactly "
+                + target + "'s pods, " + desired + " ready (timeout "
+                + DurationText.format(context.settings().endpointsTimeout()) + ")")) {
+            return; // a dry run: the selector did not move
+        }
         ServingStatus serving;
         try {
             serving = new ServiceEndpoints(context).confirm(state, target, desired);

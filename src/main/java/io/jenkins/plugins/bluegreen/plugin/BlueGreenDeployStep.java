@@ -31,6 +31,11 @@ public class BlueGreenDeployStep extends DeployingStep {
         this.wait = wait;
     }
 
+    @DataBoundSetter
+    public void setDryRun(boolean dryRun) {
+        dryRun(dryRun);
+    }
+
     @Override
     String functionName() {
         return "blueGreenDeploy";

@@ -20,6 +20,7 @@ public abstract class ClusterStep extends Step implements Serializable {
     private String context;
     private boolean skipTlsVerify;
     private String service;
+    private boolean dryRun;
 
     protected ClusterStep(String app) {
         this.app = trimToNull(app);
@@ -90,6 +91,19 @@ public abstract class ClusterStep extends Step implements Serializable {
     @DataBoundSetter
     public void setService(String service) {
         this.service = trimToNull(service);
+    }
+
+    /**
+     * {@code dryRun: true}: the step reads the real state, has the API server validate each write ({@code dryRun=All}),
+     * writes nothing and prints its plan. Offered (as a {@code @DataBoundSetter}) by the steps that write on their
+     * own: blueGreenDeploy, switchTraffic, rollback.
+     */
+    public boolean isDryRun() {
+        return dryRun;
+    }
+
+    final void dryRun(boolean dryRun) {
+        this.dryRun = dryRun;
     }
 
     /** The Pipeline function name, for messages ("blueGreenDeploy: timeout: ..."). */

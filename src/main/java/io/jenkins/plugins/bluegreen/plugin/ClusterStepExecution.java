@@ -267,6 +267,22 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         }
     }
 
+    /**
+     * {@code dryRun: true}: runs {@code work} once on the dry-run engine (no lock wait: a held lock is refused as at
+     * once), prints the plan and ends the step with what the real step would return. Nothing that follows a real write
+     * is started (lock renewal, background scale-down), so a dry run leaves the build and the cluster as they were.
+     */
+    <T> void planOnly(String what, BlockingWork<T> work, java.util.function.Function<T, Object> result) {
+        blocking("planning (dry run): " + what, work, value -> {
+            console().line("dry run of " + step.functionName() + " app: '" + step.getApp() + "': nothing was written; "
+                    + "the API server accepted each write below (dryRun=All)");
+            for (String line : engine().plan().render().split("\n")) {
+                console().line(line);
+            }
+            succeed(result.apply(value));
+        });
+    }
+
     /** A failure of the work; by default the step fails with it. Subclasses clean up first where they must. */
     void failed(Throwable t) {
         fail(t);
@@ -512,9 +528,10 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         secrets().addAll(cluster.secrets());
         cluster.warnings().forEach(w -> console().warn(w));
         ClusterClients.Connection connection = runtime.clients().connect(cluster.config());
-        BlueGreen engine = connection.engine(cluster.namespace()).listener(console()).settings(runtime.settings())
+        BlueGreen engine = connection.engine(cluster.namespace())
+                .listener(step.isDryRun() ? console().forDryRun() : console()).settings(runtime.settings())
                 .executor(runtime.engineExecutor()).build();
-        return new Session(connection, engine, cluster);
+        return new Session(connection, step.isDryRun() ? engine.dryRun() : engine, cluster);
     }
 
     /** The app among the runtime's background scale-downs; needs the session, so call it on the step pool. */

@@ -36,6 +36,17 @@ final class ConsoleListener implements ReleaseListener {
         line("warning: " + message);
     }
 
+    /** For a dry run: core's narration would speak of writes as made, so only its warnings are shown, marked. */
+    ReleaseListener forDryRun() {
+        ConsoleListener console = this;
+        return new ReleaseListener() {
+            @Override
+            public void warn(String message) {
+                console.warn("(dry run) " + message);
+            }
+        };
+    }
+
     void line(String message) {
         out.println(PREFIX + secrets.redact(message));
     }

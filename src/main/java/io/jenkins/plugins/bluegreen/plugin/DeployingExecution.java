@@ -51,6 +51,19 @@ abstract class DeployingExecution<S extends DeployingStep> extends ClusterStepEx
     final void deploy() {
         phase = Phase.DEPLOYING;
         save();
+        if (step.isDryRun()) {
+            planOnly("deploying into the idle colour of " + step.getApp(), engine -> {
+                Release planned = engine.deploy(request(Duration.ZERO));
+                boolean waits = !(step instanceof BlueGreenDeployStep d) || d.isWait();
+                if (waits) {
+                    engine.awaitHealthy(planned, step.parsedTimeout());
+                }
+                java.util.LinkedHashMap<String, Object> described = Results.release(planned, false, false);
+                described.put("dryRun", Boolean.TRUE); // a pipeline can tell the plan from a deployed release
+                return described;
+            }, planned -> planned);
+            return;
+        }
         // attempts that do not wait for the lock themselves: a held lock is waited for without a thread
         lockedWork("deploying " + (step.getImage() != null ? step.getImage() : "a manifest") + " into the idle colour of "
                 + step.getApp(), step.parsedLockWait(), engine -> engine.deploy(request(Duration.ZERO)), this::deployed);

@@ -46,12 +46,22 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
         startedAt = Instant.now();
         phase = Phase.ROLLING_BACK;
         save();
+        if (step.isDryRun()) {
+            planOnly("rolling back " + step.getApp(), engine -> step.isAbandonOnly()
+                    ? engine.abandonIfDeployedBy(step.getApp(), identity().holder(), step.getService()).liveColor()
+                    : engine.rollback(request()).liveColor(), Results::label);
+            return;
+        }
         if (step.isAbandonOnly()) {
             abandonOwn();
             return;
         }
-        lockedWork("rolling back " + step.getApp(), step.parsedLockWait(),
-                engine -> engine.rollback(RollbackRequest.builder(step.getApp())
+        lockedWork("rolling back " + step.getApp(), step.parsedLockWait(), engine -> engine.rollback(request()),
+                this::rolledBack);
+    }
+
+    private RollbackRequest request() {
+        return RollbackRequest.builder(step.getApp())
                 .service(step.getService())
                 .holder(identity().holder())
                 .takeOverLock(step.isTakeOverLock())
@@ -59,7 +69,7 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
                 .buildUrl(identity().buildUrl())
                 .lockWait(Duration.ZERO)
                 .timeout(step.parsedTimeout())
-                .build()), this::rolledBack);
+                .build();
     }
 
     /** Reads first, then abandons only this build's release; running it again after a restart is harmless. */

@@ -86,6 +86,11 @@ public class RollbackStep extends ClusterStep {
         return StepInput.duration("lockWait", lockWait, Duration.ZERO);
     }
 
+    @DataBoundSetter
+    public void setDryRun(boolean dryRun) {
+        dryRun(dryRun);
+    }
+
     @Override
     String functionName() {
         return "rollback";

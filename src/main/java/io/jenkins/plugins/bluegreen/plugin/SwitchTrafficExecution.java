@@ -54,7 +54,23 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
     private void switchNow(Color to) {
         phase = Phase.SWITCHING;
         save();
-        SwitchRequest request = SwitchRequest.builder(step.getApp())
+        if (step.isDryRun()) {
+            // the plan covers the switch's writes and names the verification window that would follow them
+            planOnly("switching traffic of " + step.getApp(), engine -> engine.switchTraffic(request(to)),
+                    r -> r.to().label());
+            return;
+        }
+        SwitchRequest request = request(to);
+        String what = "switching traffic of " + step.getApp() + (to == null ? " to its idle colour" : " to " + to);
+        if (request.verifies()) {
+            lockedWork(what, step.parsedLockWait(), engine -> engine.switchTrafficVerified(request), this::verifying);
+        } else {
+            lockedWork(what, step.parsedLockWait(), engine -> engine.switchTraffic(request), this::switched);
+        }
+    }
+
+    private SwitchRequest request(Color to) {
+        return SwitchRequest.builder(step.getApp())
                 .to(to)
                 .service(step.getService())
                 .approvedBy(step.getApprovedBy())
@@ -65,12 +81,6 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
                 .expectRevision(step.parsedExpectRevision())
                 .verifyFor(step.parsedVerifyFor())
                 .build();
-        String what = "switching traffic of " + step.getApp() + (to == null ? " to its idle colour" : " to " + to);
-        if (request.verifies()) {
-            lockedWork(what, step.parsedLockWait(), engine -> engine.switchTrafficVerified(request), this::verifying);
-        } else {
-            lockedWork(what, step.parsedLockWait(), engine -> engine.switchTraffic(request), this::switched);
-        }
     }
 
     private void switched(SwitchResult r) throws Exception {

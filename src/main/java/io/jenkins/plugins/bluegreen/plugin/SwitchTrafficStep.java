@@ -120,6 +120,11 @@ public class SwitchTrafficStep extends ClusterStep {
         return StepInput.duration("lockWait", lockWait, Duration.ZERO);
     }
 
+    @DataBoundSetter
+    public void setDryRun(boolean dryRun) {
+        dryRun(dryRun);
+    }
+
     @Override
     String functionName() {
         return "switchTraffic";

@@ -3,6 +3,7 @@ package io.jenkins.plugins.bluegreen.cli;
 import io.jenkins.plugins.bluegreen.core.AbandonResult;
 import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 
 /**
  * {@code bluegreen abandon}: throw the new colour away before its switch — the idle colour is scaled to zero, live
@@ -14,6 +15,14 @@ import picocli.CommandLine.Command;
                 + "release the deploy lock. Live traffic is not touched.",
                 "Refuses (exit 1) when the idle colour holds no new release, e.g. the colour kept for a rollback."})
 final class AbandonCommand extends EngineCommand {
+
+    @Mixin
+    DryRunOption dryRunOption;
+
+    @Override
+    boolean dryRun() {
+        return dryRunOption.dryRun;
+    }
 
     @Override
     protected int run(BlueGreen engine) {

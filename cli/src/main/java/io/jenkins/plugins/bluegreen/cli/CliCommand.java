@@ -26,7 +26,7 @@ abstract class CliCommand implements Callable<Integer> {
         // one chance to say what the command leaves behind
         Thread onCtrlC = new Thread(() -> {
             onInterrupt();
-            String left = leftBehind();
+            String left = interruptedNote();
             if (left != null) {
                 err().println();
                 err().println(root.secrets().redact("interrupted: " + left));
@@ -41,7 +41,7 @@ abstract class CliCommand implements Callable<Integer> {
                 // in-process (tests, embedding tools) an interrupt is the Ctrl-C
                 Thread.currentThread().interrupt();
                 onInterrupt();
-                String left = leftBehind();
+                String left = interruptedNote();
                 err().println(root.secrets().redact("interrupted: " + (left == null ? "stopped" : left)));
                 err().flush();
                 return ExitCodes.INTERRUPTED;
@@ -83,8 +83,21 @@ abstract class CliCommand implements Callable<Integer> {
         return "nothing was written";
     }
 
+    /** What {@code interrupted: } says; {@link #leftBehind()} unless a mode of the command knows better. */
+    String interruptedNote() {
+        return leftBehind();
+    }
+
+    /** Set while a dry run's command code runs: its usual report would describe writes that were not made. */
+    private volatile PrintWriter replacedOut;
+
+    void replaceOut(PrintWriter out) {
+        this.replacedOut = out;
+    }
+
     PrintWriter out() {
-        return spec.commandLine().getOut();
+        PrintWriter replaced = replacedOut;
+        return replaced != null ? replaced : spec.commandLine().getOut();
     }
 
     PrintWriter err() {

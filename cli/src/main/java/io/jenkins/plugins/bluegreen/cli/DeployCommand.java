@@ -22,6 +22,14 @@ import picocli.CommandLine.Option;
                 + "colour."})
 final class DeployCommand extends EngineCommand {
 
+    @Mixin
+    DryRunOption dryRunOption;
+
+    @Override
+    boolean dryRun() {
+        return dryRunOption.dryRun;
+    }
+
     /** Exactly one source of what to run, as the contract writes it: (--image IMAGE | --manifest FILE). */
     static final class Source {
         @Option(names = "--image", required = true, paramLabel = "IMAGE",

@@ -30,15 +30,26 @@ abstract class EngineCommand extends CliCommand {
             err().flush();
         });
         try (KubernetesClient client = cluster.connect()) {
+            ConsoleListener console = new ConsoleListener(out(), err());
             BlueGreen engine = BlueGreen.builder(client)
                     .namespace(cluster.namespace())
-                    .listener(new ConsoleListener(out(), err()))
+                    .listener(dryRun() ? DryRunReport.listener(console) : console)
                     .build();
-            return run(engine);
+            return dryRun() ? new DryRunReport(this).run(engine.dryRun()) : run(engine);
         }
     }
 
     protected abstract int run(BlueGreen engine) throws Exception;
+
+    /** Whether this invocation is a dry run ({@code --dry-run} on the commands that write). */
+    boolean dryRun() {
+        return false;
+    }
+
+    @Override
+    String interruptedNote() {
+        return dryRun() ? "nothing was written (dry run)" : leftBehind();
+    }
 
     /** Lock holder of this session (switch, rollback, abandon continue a deploy's parked lock); see {@link HolderIdentity}. */
     String holder() {

@@ -24,6 +24,14 @@ import picocli.CommandLine.Option;
                 + "warning naming them), e.g. from a pipeline that died."})
 final class RollbackCommand extends EngineCommand {
 
+    @Mixin
+    DryRunOption dryRunOption;
+
+    @Override
+    boolean dryRun() {
+        return dryRunOption.dryRun;
+    }
+
     @Option(names = "--take-over-lock",
             description = "take the deploy lock from whoever holds it instead of failing; their release in flight "
                     + "loses it (the warning names them)")

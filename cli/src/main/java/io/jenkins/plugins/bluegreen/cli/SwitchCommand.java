@@ -33,6 +33,14 @@ import picocli.CommandLine.Option;
                 + "naming the pods. Ctrl-C stops verifying and leaves traffic where it is."})
 final class SwitchCommand extends EngineCommand {
 
+    @Mixin
+    DryRunOption dryRunOption;
+
+    @Override
+    boolean dryRun() {
+        return dryRunOption.dryRun;
+    }
+
     @Option(names = "--to", paramLabel = "blue|green", converter = ColorConverter.class,
             description = "the colour to make live (default: the idle one)")
     Color to;

@@ -103,8 +103,8 @@ final class ApiServer {
     String method = req.method().name();
     String verb = verb(method, api, watch);
     List<MediaTypes.Format> accepted = MediaTypes.acceptable(req.getHeader("Accept"));
-    counters.record(verb, path);
     if (watch && "websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
+      counters.record(verb, path);
       Exchange ex = new Exchange(req, ctx, req.connection(), method, normalized, query, params, api, true, verb, "",
           null, accepted);
       webSocketWatch(ex);
@@ -115,6 +115,7 @@ final class ApiServer {
           ar.succeeded() && ar.result() != null ? ar.result().getBytes() : new byte[0]);
       Exchange ex = new Exchange(req, ctx, req.connection(), method, normalized, query, params, api, watch, verb,
           body.text(), body.refusal(), accepted);
+      counters.record(verb, path, DryRun.asked(ex));
       workers.execute(() -> serve(ex));
     });
   }

@@ -18,6 +18,10 @@ final class CreateHandler implements VerbHandler {
 
   @Override
   public Reply handle(Exchange ex, ApiPath p, ResourceType type) {
+    DryRun.Option dryRun = DryRun.of(ex);
+    if (dryRun.refusal() != null) {
+      return dryRun.refusal();
+    }
     if (type != null && type.namespaced() && p.namespace() != null && cache.namespace(p.namespace()).isEmpty()) {
       return Reply.status(404, "namespaces \"" + p.namespace() + "\" not found");
     }
@@ -32,6 +36,6 @@ final class CreateHandler implements VerbHandler {
         return Reply.status(422, e.getMessage());
       }
     }
-    return Reply.fromStore(p, store.call(HttpMethod.POST, ex.path(), MediaTypes.JSON, obj.toString()));
+    return Reply.fromStore(p, store.write(dryRun.dryRun(), HttpMethod.POST, ex.path(), MediaTypes.JSON, obj.toString()));
   }
 }

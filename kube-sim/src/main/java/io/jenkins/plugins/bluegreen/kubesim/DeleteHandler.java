@@ -13,6 +13,10 @@ final class DeleteHandler implements VerbHandler {
 
   @Override
   public Reply handle(Exchange ex, ApiPath p, ResourceType type) {
-    return Reply.fromStore(p, store.call(HttpMethod.DELETE, ex.path(), null, null));
+    DryRun.Option dryRun = DryRun.of(ex);
+    if (dryRun.refusal() != null) {
+      return dryRun.refusal();
+    }
+    return Reply.fromStore(p, store.write(dryRun.dryRun(), HttpMethod.DELETE, ex.path(), null, null));
   }
 }

@@ -26,6 +26,10 @@ final class PatchHandler implements VerbHandler {
 
   @Override
   public Reply handle(Exchange ex, ApiPath p, ResourceType type) {
+    DryRun.Option dryRun = DryRun.of(ex);
+    if (dryRun.refusal() != null) {
+      return dryRun.refusal();
+    }
     String contentType = ex.header("Content-Type").toLowerCase(Locale.ROOT);
     boolean jsonPatch = contentType.startsWith("application/json-patch+json");
     boolean merge = contentType.startsWith("application/merge-patch+json");
@@ -72,7 +76,7 @@ final class PatchHandler implements VerbHandler {
           return Reply.status(422, e.getMessage());
         }
       }
-      SimStore.Reply result = store.call(HttpMethod.PUT, ex.path(), MediaTypes.JSON, merged.toString());
+      SimStore.Reply result = store.write(dryRun.dryRun(), HttpMethod.PUT, ex.path(), MediaTypes.JSON, merged.toString());
       if (result.code() == 409 && !guarded) {
         continue; // someone wrote in between: a real API server retries its own read-modify-write too
       }

@@ -1,5 +1,9 @@
 package io.jenkins.plugins.bluegreen.kubesim;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,14 +19,39 @@ public final class RequestCounters {
 
   private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
   private final LongAdder total = new LongAdder();
+  /** The newest {@link #LOG_LIMIT} requests in order of arrival. */
+  private final Deque<ClientRequest> log = new ArrayDeque<>();
+  static final int LOG_LIMIT = 100_000;
 
   /** One per sim: {@link KubeSim#requests()}. */
   RequestCounters() {
   }
 
   void record(String verb, String path) {
+    record(verb, path, false);
+  }
+
+  void record(String verb, String path, boolean dryRun) {
     counts.computeIfAbsent(verb + " " + path, k -> new LongAdder()).increment();
     total.increment();
+    synchronized (log) {
+      if (log.size() == LOG_LIMIT) {
+        log.removeFirst();
+      }
+      log.addLast(new ClientRequest(verb, path, dryRun));
+    }
+  }
+
+  /** The requests received since start or the last reset (at most the newest 100000), oldest first; a copy. */
+  public List<ClientRequest> log() {
+    synchronized (log) {
+      return new ArrayList<>(log);
+    }
+  }
+
+  /** The writes among {@link #log()}: create, update, patch, delete, deletecollection, dry runs included. */
+  public List<ClientRequest> writes() {
+    return log().stream().filter(ClientRequest::isWrite).toList();
   }
 
   /**
@@ -63,6 +92,9 @@ public final class RequestCounters {
   public void reset() {
     counts.clear();
     total.reset();
+    synchronized (log) {
+      log.clear();
+    }
   }
 
   static boolean verbMatches(String wanted, String verb) {

@@ -18,6 +18,10 @@ final class ScaleHandler implements VerbHandler {
     if (type == null || !type.hasScale()) {
       return Reply.status(404, "the server could not find the requested resource");
     }
+    DryRun.Option dryRun = ex.method().equals("GET") ? new DryRun.Option(false, null) : DryRun.of(ex);
+    if (dryRun.refusal() != null) {
+      return dryRun.refusal();
+    }
     for (int attempt = 0; attempt < 10; attempt++) {
       SimStore.Reply current = store.call(HttpMethod.GET, p.objectPath(), null, null);
       if (!current.ok()) {
@@ -47,7 +51,7 @@ final class ScaleHandler implements VerbHandler {
             + "\": the object has been modified; please apply your changes to the latest version and try again");
       }
       target.withObjectProperty("spec").put("replicas", wanted.path("spec").path("replicas").asInt());
-      SimStore.Reply result = store.call(HttpMethod.PUT, p.objectPath(), MediaTypes.JSON, target.toString());
+      SimStore.Reply result = store.write(dryRun.dryRun(), HttpMethod.PUT, p.objectPath(), MediaTypes.JSON, target.toString());
       if (result.code() == 409 && rv.isEmpty()) {
         continue;
       }

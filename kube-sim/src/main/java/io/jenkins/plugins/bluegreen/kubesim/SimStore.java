@@ -57,6 +57,12 @@ final class SimStore extends KubernetesCrudDispatcher {
    */
   private volatile Lock writeLock;
 
+  /**
+   * Set while this thread runs a dry-run write: the store's own handlers check and compute the change
+   * exactly as for a real write, and {@link #processEvent} then drops it — nothing stored, no event.
+   */
+  private final ThreadLocal<Boolean> dryRunning = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
   @Override
   protected void locked(Lock lock) {
     if (writeLock == null && lock instanceof ReentrantReadWriteLock.WriteLock) {
@@ -136,6 +142,49 @@ final class SimStore extends KubernetesCrudDispatcher {
     return new Reply(response.code(), out == null ? null : out.readUtf8());
   }
 
+  /**
+   * Runs a write as {@code dryRun=All}: the same checks (existence, resourceVersion conflicts, status
+   * subresource) and the same answer, but nothing is stored and no watch or controller hears of it.
+   * The answer carries the stored object's resourceVersion (none for a create), as the API server's.
+   */
+  Reply write(boolean dryRun, HttpMethod method, String path, String contentType, String body) {
+    return dryRun ? dryRunCall(method, path, contentType, body) : call(method, path, contentType, body);
+  }
+
+  Reply dryRunCall(HttpMethod method, String path, String contentType, String body) {
+    String storedVersion = null;
+    if (method != HttpMethod.POST) {
+      Reply current = call(HttpMethod.GET, stripStatus(path), null, null);
+      storedVersion = current.ok() ? Json.parse(current.body()).path("metadata").path("resourceVersion").asText(null)
+          : null;
+    }
+    Reply reply;
+    dryRunning.set(Boolean.TRUE);
+    try {
+      reply = call(method, path, contentType, body);
+    } finally {
+      dryRunning.remove();
+    }
+    if (!reply.ok() || reply.body() == null || method == HttpMethod.DELETE) {
+      return reply;
+    }
+    JsonNode answer = Json.parse(reply.body());
+    if (answer instanceof ObjectNode object && object.path("metadata") instanceof ObjectNode meta) {
+      if (storedVersion == null) {
+        meta.remove("resourceVersion");
+      } else {
+        meta.put("resourceVersion", storedVersion);
+      }
+      return new Reply(reply.code(), object.toString());
+    }
+    return reply;
+  }
+
+  private static String stripStatus(String path) {
+    String p = stripQuery(path);
+    return p.endsWith("/status") ? p.substring(0, p.length() - "/status".length()) : p;
+  }
+
   /** Every stored object's JSON, for reset. */
   List<String> allObjects() {
     synchronized (map) {
@@ -187,6 +236,9 @@ final class SimStore extends KubernetesCrudDispatcher {
   @Override
   public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
       GenericKubernetesResource resource, String newState) {
+    if (dryRunning.get()) {
+      return; // a dry run: checked and computed, never applied
+    }
     // runs under the store's write lock: listeners see changes in resourceVersion order
     String before = oldAttributes == null ? null : map.get(oldAttributes);
     super.processEvent(path, pathAttributes, oldAttributes, resource, newState);

@@ -16,6 +16,10 @@ final class UpdateHandler implements VerbHandler {
 
   @Override
   public Reply handle(Exchange ex, ApiPath p, ResourceType type) {
+    DryRun.Option dryRun = DryRun.of(ex);
+    if (dryRun.refusal() != null) {
+      return dryRun.refusal();
+    }
     ObjectNode obj = Json.parseObject(ex.body());
     if (obj == null) {
       return Reply.status(400, "the request body is not a JSON or YAML object");
@@ -28,6 +32,6 @@ final class UpdateHandler implements VerbHandler {
         return Reply.status(422, e.getMessage());
       }
     }
-    return Reply.fromStore(p, store.call(HttpMethod.PUT, ex.path(), MediaTypes.JSON, obj.toString()));
+    return Reply.fromStore(p, store.write(dryRun.dryRun(), HttpMethod.PUT, ex.path(), MediaTypes.JSON, obj.toString()));
   }
 }
