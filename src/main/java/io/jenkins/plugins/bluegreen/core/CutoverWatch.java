@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -109,8 +110,7 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
         scheduleRenewal();
     }
 
-    private void follow(java.util.concurrent.CompletionStage<Void> started,
-                        java.util.concurrent.CompletionStage<Void> stopped, String what) {
+    private void follow(CompletionStage<Void> started, CompletionStage<Void> stopped, String what) {
         started.whenComplete((ignored, failure) -> {
             if (failure != null) {
                 cannotWatch(Futures.unwrap(failure), what);
