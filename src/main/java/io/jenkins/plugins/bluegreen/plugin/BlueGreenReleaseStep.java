@@ -58,12 +58,12 @@ public class BlueGreenReleaseStep extends DeployingStep {
 
     /** Zero = no verification. */
     Duration parsedVerifyFor() {
-        return StepInput.duration("verifyFor", verifyFor, Duration.ZERO);
+        return DurationParameter.VERIFY_FOR.parse(verifyFor);
     }
 
     /** null = core's default delay. */
     Duration parsedScaleDownDelay() {
-        return StepInput.duration("scaleDownDelay", scaleDownDelay, null);
+        return DurationParameter.SCALE_DOWN_DELAY.parse(scaleDownDelay);
     }
 
     @Override
@@ -96,11 +96,11 @@ public class BlueGreenReleaseStep extends DeployingStep {
         }
 
         public FormValidation doCheckScaleDownDelay(@QueryParameter String value) {
-            return checkDuration("scaleDownDelay", value, false);
+            return DurationParameter.SCALE_DOWN_DELAY.check(value);
         }
 
         public FormValidation doCheckVerifyFor(@QueryParameter String value) {
-            return checkDuration("verifyFor", value, false);
+            return DurationParameter.VERIFY_FOR.check(value);
         }
     }
 }

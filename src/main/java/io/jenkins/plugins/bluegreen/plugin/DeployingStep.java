@@ -14,7 +14,6 @@ import org.kohsuke.stapler.QueryParameter;
  */
 public abstract class DeployingStep extends ClusterStep {
     private static final long serialVersionUID = 1L;
-    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
     private String image;
     private String manifest;
@@ -124,11 +123,11 @@ public abstract class DeployingStep extends ClusterStep {
     }
 
     Duration parsedTimeout() {
-        return StepInput.timeout("timeout", timeout, DEFAULT_TIMEOUT);
+        return DurationParameter.TIMEOUT.parse(timeout);
     }
 
     Duration parsedLockWait() {
-        return StepInput.duration("lockWait", lockWait, Duration.ZERO);
+        return DurationParameter.LOCK_WAIT.parse(lockWait);
     }
 
     /**
@@ -154,11 +153,11 @@ public abstract class DeployingStep extends ClusterStep {
     public abstract static class DeployingDescriptor extends ClusterStepDescriptor {
 
         public FormValidation doCheckTimeout(@QueryParameter String value) {
-            return checkDuration("timeout", value, true);
+            return DurationParameter.TIMEOUT.check(value);
         }
 
         public FormValidation doCheckLockWait(@QueryParameter String value) {
-            return checkDuration("lockWait", value, false);
+            return DurationParameter.LOCK_WAIT.check(value);
         }
 
         public FormValidation doCheckReplicas(@QueryParameter String value) {

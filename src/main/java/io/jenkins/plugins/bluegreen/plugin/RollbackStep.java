@@ -19,7 +19,6 @@ import org.kohsuke.stapler.QueryParameter;
  */
 public class RollbackStep extends ClusterStep {
     private static final long serialVersionUID = 1L;
-    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
     private boolean takeOverLock;
     private String approvedBy;
@@ -79,11 +78,11 @@ public class RollbackStep extends ClusterStep {
     }
 
     Duration parsedTimeout() {
-        return StepInput.timeout("timeout", timeout, DEFAULT_TIMEOUT);
+        return DurationParameter.TIMEOUT.parse(timeout);
     }
 
     Duration parsedLockWait() {
-        return StepInput.duration("lockWait", lockWait, Duration.ZERO);
+        return DurationParameter.LOCK_WAIT.parse(lockWait);
     }
 
     @DataBoundSetter
@@ -115,11 +114,11 @@ public class RollbackStep extends ClusterStep {
         }
 
         public FormValidation doCheckTimeout(@QueryParameter String value) {
-            return checkDuration("timeout", value, true);
+            return DurationParameter.TIMEOUT.check(value);
         }
 
         public FormValidation doCheckLockWait(@QueryParameter String value) {
-            return checkDuration("lockWait", value, false);
+            return DurationParameter.LOCK_WAIT.check(value);
         }
     }
 }

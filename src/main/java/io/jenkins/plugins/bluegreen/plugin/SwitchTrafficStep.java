@@ -108,16 +108,16 @@ public class SwitchTrafficStep extends ClusterStep {
 
     /** Zero = no verification. */
     Duration parsedVerifyFor() {
-        return StepInput.duration("verifyFor", verifyFor, Duration.ZERO);
+        return DurationParameter.VERIFY_FOR.parse(verifyFor);
     }
 
     /** null = core's default delay. */
     Duration parsedScaleDownDelay() {
-        return StepInput.duration("scaleDownDelay", scaleDownDelay, null);
+        return DurationParameter.SCALE_DOWN_DELAY.parse(scaleDownDelay);
     }
 
     Duration parsedLockWait() {
-        return StepInput.duration("lockWait", lockWait, Duration.ZERO);
+        return DurationParameter.LOCK_WAIT.parse(lockWait);
     }
 
     @DataBoundSetter
@@ -153,15 +153,15 @@ public class SwitchTrafficStep extends ClusterStep {
         }
 
         public FormValidation doCheckScaleDownDelay(@QueryParameter String value) {
-            return checkDuration("scaleDownDelay", value, false);
+            return DurationParameter.SCALE_DOWN_DELAY.check(value);
         }
 
         public FormValidation doCheckVerifyFor(@QueryParameter String value) {
-            return checkDuration("verifyFor", value, false);
+            return DurationParameter.VERIFY_FOR.check(value);
         }
 
         public FormValidation doCheckLockWait(@QueryParameter String value) {
-            return checkDuration("lockWait", value, false);
+            return DurationParameter.LOCK_WAIT.check(value);
         }
 
         public FormValidation doCheckExpectRevision(@QueryParameter String value) {
