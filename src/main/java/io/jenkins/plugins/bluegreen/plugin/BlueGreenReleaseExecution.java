@@ -88,7 +88,7 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
     private void switchTraffic() {
         phase = Phase.SWITCHING;
         save();
-        SwitchRequest request = VerifiedSwitch.request(this, step.parsedScaleDownDelay(), step.parsedVerifyFor())
+        SwitchRequest request = VerifiedSwitch.request(this)
                 .to(Color.parse(newColor))
                 .approvedBy(approver)
                 // what the body approved is what was found healthy: a colour changed meanwhile is refused

@@ -17,13 +17,12 @@ import org.kohsuke.stapler.QueryParameter;
  * <p>{@code rollback app: 'myapp', abandonOnly: true} is a failed pipeline's cleanup: it abandons the release this
  * build deployed, if one is in flight, and otherwise changes nothing; it never moves traffic.
  */
-public class RollbackStep extends ClusterStep {
+public class RollbackStep extends LockingStep {
     private static final long serialVersionUID = 1L;
 
     private boolean takeOverLock;
     private String approvedBy;
     private String timeout;
-    private String lockWait;
     private boolean abandonOnly;
 
     @DataBoundConstructor
@@ -58,15 +57,6 @@ public class RollbackStep extends ClusterStep {
         this.timeout = trimToNull(timeout);
     }
 
-    public String getLockWait() {
-        return lockWait;
-    }
-
-    @DataBoundSetter
-    public void setLockWait(String lockWait) {
-        this.lockWait = trimToNull(lockWait);
-    }
-
     public boolean isAbandonOnly() {
         return abandonOnly;
     }
@@ -79,10 +69,6 @@ public class RollbackStep extends ClusterStep {
 
     Duration parsedTimeout() {
         return DurationParameter.TIMEOUT.parse(timeout);
-    }
-
-    Duration parsedLockWait() {
-        return DurationParameter.LOCK_WAIT.parse(lockWait);
     }
 
     @DataBoundSetter
@@ -102,7 +88,7 @@ public class RollbackStep extends ClusterStep {
 
     @Extension
     @Symbol("rollback")
-    public static final class DescriptorImpl extends ClusterStepDescriptor {
+    public static final class DescriptorImpl extends LockingDescriptor {
         @Override
         public String getFunctionName() {
             return "rollback";
@@ -115,10 +101,6 @@ public class RollbackStep extends ClusterStep {
 
         public FormValidation doCheckTimeout(@QueryParameter String value) {
             return DurationParameter.TIMEOUT.check(value);
-        }
-
-        public FormValidation doCheckLockWait(@QueryParameter String value) {
-            return DurationParameter.LOCK_WAIT.check(value);
         }
     }
 }

@@ -64,7 +64,7 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
     }
 
     private SwitchRequest request(Color to) {
-        return VerifiedSwitch.request(this, step.parsedScaleDownDelay(), step.parsedVerifyFor())
+        return VerifiedSwitch.request(this)
                 .to(to)
                 .approvedBy(step.getApprovedBy())
                 .expectRevision(step.parsedExpectRevision())

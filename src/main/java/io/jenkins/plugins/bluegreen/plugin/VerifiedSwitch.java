@@ -19,15 +19,15 @@ final class VerifiedSwitch {
     }
 
     /** The request both steps send: this build's identity, no lock wait of core's own (the step waits, threadless). */
-    static SwitchRequest.Builder request(ClusterStepExecution<?> execution, Duration scaleDownDelay,
-                                         Duration verifyFor) {
-        return SwitchRequest.builder(execution.step.getApp())
-                .service(execution.step.getService())
+    static <S extends ClusterStep & SwitchingStep> SwitchRequest.Builder request(ClusterStepExecution<S> execution) {
+        S step = execution.step;
+        return SwitchRequest.builder(step.getApp())
+                .service(step.getService())
                 .buildUrl(execution.identity().buildUrl())
                 .holder(execution.identity().holder())
                 .lockWait(Duration.ZERO)
-                .scaleDownDelay(scaleDownDelay)
-                .verifyFor(verifyFor);
+                .scaleDownDelay(step.parsedScaleDownDelay())
+                .verifyFor(step.parsedVerifyFor());
     }
 
     /**
