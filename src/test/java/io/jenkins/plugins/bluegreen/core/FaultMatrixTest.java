@@ -482,7 +482,7 @@ class FaultMatrixTest {
             trace.awaitCaughtUp(observer);
             List<String> problems = new ArrayList<>(ServingInvariants.traceViolations(trace, APP, APP));
             problems.addAll(ServingInvariants.endStateViolations(observer, namespace, APP, APP));
-            assertThat(problems).as("DESIGN §1 invariants after %s in %s", phase, namespace).isEmpty();
+            assertThat(problems).as("serving invariants after %s in %s", phase, namespace).isEmpty();
         }
 
         @Override
