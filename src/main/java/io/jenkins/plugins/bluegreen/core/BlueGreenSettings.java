@@ -6,18 +6,14 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Naming and policy knobs, the same for every app a {@link BlueGreen} handles.
+ * Naming and policy knobs, the same for every app a {@link BlueGreen} handles (defaults and why: docs/architecture.md).
  *
- * @param colorLabelKey          label key that carries the colour on Deployments, pods and the Service selector
- * @param deploymentNamePattern  name of a colour's Deployment; {@code {app}} and {@code {color}} are replaced
- * @param versionLabelKeys       selector keys that name a version rather than the app; adoption drops them from
- *                               the stable selector (otherwise the Service would only ever select one version)
- * @param scaleDownDelay         how long after a switch the old colour keeps running (kube-proxy propagation and a
- *                               rollback window); {@link Duration#ZERO} keeps it running until the next deploy
- * @param historyLimit           how many entries the history annotation on the live Service keeps (newest first)
- * @param leaseDuration          how long the per-app lock stays valid without renewal; an expired lock can be taken
- * @param endpointsTimeout       how long a selector write waits for the Service's EndpointSlices to list exactly the
- *                               target colour's ready pods before it reports the Service as not serving
+ * @param colorLabelKey         carries the colour on Deployments, pods and the Service selector
+ * @param deploymentNamePattern a colour's Deployment name; {@code {app}} and {@code {color}} are replaced
+ * @param versionLabelKeys      selector keys naming a version, not the app: adoption drops them from the selector
+ * @param scaleDownDelay        how long the old colour runs after a switch; {@link Duration#ZERO} = until the next deploy
+ * @param leaseDuration         how long the per-app lock stays valid without renewal; an expired lock can be taken
+ * @param endpointsTimeout      how long a selector write waits for the endpoints to reach exactly the target's ready pods
  */
 public record BlueGreenSettings(
         String colorLabelKey,

@@ -8,28 +8,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * What to deploy into the idle colour. Either {@code image} (the live colour's pod template with that image), or
- * {@code manifest} (a Deployment in YAML; its name, selector and pod labels get the colour, and {@code image},
- * when also given, overrides its container's image). Everything is validated by {@link BlueGreen#deploy} before
- * any write.
+ * What to deploy into the idle colour: {@code image} (the live colour's template with it) or {@code manifest} (a
+ * Deployment; {@code image} then overrides its container's). Validated by {@link BlueGreen#deploy} before any write;
+ * every field's meaning and default: docs/architecture.md, Public API.
  *
- * @param app            the app name (DNS-1123 label)
- * @param service        the live Service; null = the name recorded by an earlier deploy, else {@code app}
- * @param previewService a Service to point at the new colour once it is ready (created if missing); null = none
- * @param image          container image; required without manifest
- * @param container      which container gets {@code image}; null = the first one
- * @param manifest       Deployment YAML text, or null
- * @param replicas       null = the live colour's current count (its HPA's when one targets it), else ≥ 0
- * @param revision       recorded on the Deployment and in history; null = the image tag
- * @param buildUrl       recorded on the Deployment and in history; may be null
- * @param holder         lock holder identity, e.g. a build URL or {@code cli:user@host}; required
- * @param lockWait       how long to wait for another holder's lock; zero = fail at once
- * @param timeout        how long adopting an app may wait for its new live colour to become ready
- * @param replaceRollbackTarget overwrite the colour a switch kept for a rollback even while its rollback window
- *                       (until its scheduled scale-down) is open; false = refuse, or wait for the window within
- *                       {@code lockWait}
- * @param takesBackFrom  a holder whose lock this deploy takes as its own, or null: the CLI parks a finished deploy's
- *                       lock under the person's session, and their next deploy (its own holder) takes it back
+ * @param service               null = the name an earlier deploy recorded, else {@code app}
+ * @param replicas              null = the live colour's count (its HPA's when one targets it)
+ * @param timeout               how long adopting an app may wait for its new live colour to become ready
+ * @param replaceRollbackTarget overwrite the colour kept for a rollback while its window is open; false = refuse/wait
+ * @param takesBackFrom         a holder whose (parked) lock this deploy takes as its own, or null
  */
 public record DeployRequest(String app, String service, String previewService, String image, String container,
                             String manifest, Integer replicas, String revision, String buildUrl, String holder,

@@ -12,7 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Rollback while the previous colour still runs, without the deploy lock: three requests to traffic (issue 4).
+ * Rollback while the previous colour still runs, without the deploy lock: three requests to traffic.
  *
  * <ol>
  * <li>GET the live Service. A deploy announcement ({@link DeployAnnouncement}), no previous colour, a history that

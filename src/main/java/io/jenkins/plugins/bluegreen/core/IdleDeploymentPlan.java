@@ -17,22 +17,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a source (a user's manifest, or the live colour's Deployment) into the colour Deployment to write. Pure:
- * no cluster, so every rule is unit-tested.
+ * Turns a source (a user's manifest, or the live colour's Deployment) into the colour Deployment to write. Pure, so
+ * every rule is unit-tested; the rules (names, labels, selector, image, annotations): docs/architecture.md, "How the
+ * idle colour's Deployment is derived".
  *
- * <ul>
- * <li>name: the colour's name ({@code myapp-green}); namespace: the engine's;
- * <li>labels and pod labels: the source's plus the stable selector plus the colour; when the source is the live
- *     colour and the image changes, version-like pod labels are dropped because they would describe the old version;
- * <li>selector: the manifest's matchLabels plus the colour; for a live-colour source, the stable selector plus colour;
- * <li>image: {@code image} replaces the named (default: first) container's image;
- * <li>annotations: revision, images, build URL, deploy time, the live Service (and preview Service) names; the pod
- *     template gets a per-deploy release marker so health checks tell this release's pods from older ones.
- * </ul>
- *
- * @param source          the Deployment whose template and strategy are used
- * @param fromManifest    true for a user's manifest; false when copying the live colour
- * @param image           null = keep the source's images
+ * @param source       the Deployment whose template and strategy are used
+ * @param fromManifest true for a user's manifest; false when copying the live colour
+ * @param image        null = keep the source's images
  */
 record IdleDeploymentPlan(String app, Color color, String namespace, BlueGreenSettings settings,
                           Map<String, String> stableSelector, Deployment source, boolean fromManifest, String image,

@@ -14,7 +14,6 @@ import org.kohsuke.stapler.QueryParameter;
 /** {@code awaitHealthy app: 'myapp'}: waits (watch-based, no thread held) until a colour's rollout is complete. */
 public class AwaitHealthyStep extends ClusterStep {
     private static final long serialVersionUID = 1L;
-    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
     private String color;
     private String timeout;
@@ -47,7 +46,7 @@ public class AwaitHealthyStep extends ClusterStep {
     }
 
     Duration parsedTimeout() {
-        return StepInput.timeout("timeout", timeout, DEFAULT_TIMEOUT);
+        return DurationParameter.TIMEOUT.parse(timeout);
     }
 
     @Override
@@ -78,7 +77,7 @@ public class AwaitHealthyStep extends ClusterStep {
         }
 
         public FormValidation doCheckTimeout(@QueryParameter String value) {
-            return checkDuration("timeout", value, true);
+            return DurationParameter.TIMEOUT.check(value);
         }
     }
 }

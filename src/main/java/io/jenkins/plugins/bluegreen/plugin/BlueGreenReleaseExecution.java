@@ -6,7 +6,6 @@ import io.jenkins.plugins.bluegreen.core.CutoverVerification;
 import io.jenkins.plugins.bluegreen.core.Revision;
 import io.jenkins.plugins.bluegreen.core.SwitchRequest;
 import io.jenkins.plugins.bluegreen.core.SwitchResult;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import org.jenkinsci.plugins.workflow.steps.BodyExecution;
@@ -89,24 +88,14 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
     private void switchTraffic() {
         phase = Phase.SWITCHING;
         save();
-        SwitchRequest request = SwitchRequest.builder(step.getApp())
+        SwitchRequest request = VerifiedSwitch.request(this)
                 .to(Color.parse(newColor))
-                .service(step.getService())
                 .approvedBy(approver)
-                .buildUrl(identity().buildUrl())
-                .holder(identity().holder())
-                .lockWait(Duration.ZERO)
-                .scaleDownDelay(step.parsedScaleDownDelay())
                 // what the body approved is what was found healthy: a colour changed meanwhile is refused
                 .expectRevision(testedRevision())
-                .verifyFor(step.parsedVerifyFor())
                 .build();
-        String what = "switching traffic of " + step.getApp() + " to " + newColor;
-        if (request.verifies()) {
-            lockedWork(what, step.parsedLockWait(), engine -> engine.switchTrafficVerified(request), this::verifying);
-        } else {
-            lockedWork(what, step.parsedLockWait(), engine -> engine.switchTraffic(request), this::switched);
-        }
+        VerifiedSwitch.start(this, "switching traffic of " + step.getApp() + " to " + newColor, step.parsedLockWait(),
+                request, this::switched, this::verifying);
     }
 
     private Revision testedRevision() {
@@ -116,7 +105,7 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
 
     private void switched(SwitchResult r) throws Exception {
         stopKeepingLock();
-        SwitchTrafficExecution.describe(r, console());
+        VerifiedSwitch.describe(r, console());
         afterSwitch(r);
     }
 
@@ -131,18 +120,14 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
         previousScaleDownAt = r.scaleDownAt();
         verifyUntil = verification.until();
         stopKeepingLock();
-        SwitchTrafficExecution.describe(r, console());
+        VerifiedSwitch.describe(r, console());
         result.put("switched", Boolean.TRUE);
         phase = Phase.VERIFYING;
         save();
-        waitFor("verifying " + newColor + " of " + step.getApp() + " until " + verifyUntil, Activity.WAITING,
-                verification.result(), passed -> {
-                    console().line(VerifiedSwitch.passed(passed));
-                    result.put("verified", Boolean.TRUE);
-                    afterSwitch(r);
-                });
-        // announced once the step's status says it is verifying (a reader of the console may ask for it)
-        console().line(VerifiedSwitch.watching(r, verifyUntil, step.parsedVerifyFor()));
+        VerifiedSwitch.watch(this, verification, step.parsedVerifyFor(), passed -> {
+            result.put("verified", Boolean.TRUE);
+            afterSwitch(r);
+        });
     }
 
     private void afterSwitch(SwitchResult r) throws Exception {
@@ -255,10 +240,8 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
             case SWITCHING -> blocking("reading " + step.getApp() + " to settle the switch cut off by the restart",
                     engine -> engine.status(step.getApp(), step.getService()), this::settle);
             case ABANDONING -> abandonThenFail(abandonCause, CompletableFuture.completedFuture(null));
-            case VERIFYING -> blocking("releasing the deploy lock of " + step.getApp() + "'s verification",
-                    engine -> engine.releaseLock(step.getApp(), CutoverVerification.holderFor(identity().holder())),
-                    released -> fail(new hudson.AbortException(VerifiedSwitch.cutOffByRestart(step.getApp(), newColor,
-                            previousColor, previousScaleDownAt, verifyUntil))));
+            case VERIFYING -> VerifiedSwitch.resumeCutOff(this, newColor, previousColor, previousScaleDownAt,
+                    verifyUntil);
             default -> super.resumeLater();
         }
     }

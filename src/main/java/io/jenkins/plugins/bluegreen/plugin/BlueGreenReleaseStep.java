@@ -2,7 +2,6 @@ package io.jenkins.plugins.bluegreen.plugin;
 
 import hudson.Extension;
 import hudson.util.FormValidation;
-import java.time.Duration;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -16,7 +15,7 @@ import org.kohsuke.stapler.QueryParameter;
  * or abandons the new colour when the body fails or is aborted (and when the new colour never gets healthy).
  * The step owns the release, so it never ends holding the lock with a new colour left half-way.
  */
-public class BlueGreenReleaseStep extends DeployingStep {
+public class BlueGreenReleaseStep extends DeployingStep implements SwitchingStep {
     private static final long serialVersionUID = 1L;
 
     private String scaleDownDelay;
@@ -50,20 +49,9 @@ public class BlueGreenReleaseStep extends DeployingStep {
         return verifyFor;
     }
 
-    /** How long the new live colour is watched after the switch and switched back if it fails; empty or 0 = off. */
     @DataBoundSetter
     public void setVerifyFor(String verifyFor) {
         this.verifyFor = trimToNull(verifyFor);
-    }
-
-    /** Zero = no verification. */
-    Duration parsedVerifyFor() {
-        return StepInput.duration("verifyFor", verifyFor, Duration.ZERO);
-    }
-
-    /** null = core's default delay. */
-    Duration parsedScaleDownDelay() {
-        return StepInput.duration("scaleDownDelay", scaleDownDelay, null);
     }
 
     @Override
@@ -96,11 +84,11 @@ public class BlueGreenReleaseStep extends DeployingStep {
         }
 
         public FormValidation doCheckScaleDownDelay(@QueryParameter String value) {
-            return checkDuration("scaleDownDelay", value, false);
+            return DurationParameter.SCALE_DOWN_DELAY.check(value);
         }
 
         public FormValidation doCheckVerifyFor(@QueryParameter String value) {
-            return checkDuration("verifyFor", value, false);
+            return DurationParameter.VERIFY_FOR.check(value);
         }
     }
 }

@@ -27,19 +27,10 @@ import jenkins.authentication.tokens.api.AuthenticationTokens;
 import org.jenkinsci.plugins.kubernetes.auth.KubernetesAuth;
 
 /**
- * Everything the steps share for the life of the controller: one {@link ClusterClients} (clients and watches reused
- * across builds), the bounded thread pools the executions' blocking glue and core's reads run on, and how
- * credentials are found and turned into cluster configurations, and the old colours' scale-downs that outlive the
- * builds that switched ({@link ScaleDownTasks}), and the deploy locks kept alive while their builds wait
- * ({@link LockKeepers}). One per controller: Jenkins creates it as an extension and closes it at shutdown
- * ({@link #shutDown()}); executions reach it through Jenkins' extension list, tests hand their own to each execution
- * (with core settings of their choosing, e.g. a short lease).
- *
- * <p>Two bounded pools: step glue (requests, and the rare waits that still block: a rollback scaling the previous
- * colour up, an adoption) and core's own short reads, which must still find a thread while glue blocks. Neither can
- * starve itself waiting for a deploy lock: a held lock is waited for with a watch, not a thread, so the holder's own
- * switch always finds one. Their threads are daemons, named, and made with this plugin's class loader as context —
- * a thread created lazily from a build would otherwise keep that build's script class loader alive.
+ * Everything the steps share for the life of the controller: clients and watches ({@link ClusterClients}), the two
+ * bounded thread pools, the credentials seam, background scale-downs ({@link ScaleDownTasks}) and kept locks
+ * ({@link LockKeepers}). One per controller, an extension closed at shutdown ({@link #shutDown()}); tests hand their
+ * own to each execution. Why two pools and such threads: docs/architecture.md, "plugin: the Jenkins layer".
  */
 @Extension
 public final class BlueGreenRuntime implements AutoCloseable {

@@ -26,23 +26,10 @@ import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.jenkinsci.plugins.plaincredentials.StringCredentials;
 
 /**
- * Turns a step's cluster parameters and its (optional) credential into a fabric8 {@link Config}. Pure: no Jenkins
- * lookups, so every path is unit-tested with fake credentials. The credential decides how to authenticate:
- * <ul>
- *   <li>{@link FileCredentials}: its content is a kubeconfig, used with {@code context} or its current-context;</li>
- *   <li>{@link StringCredentials}: a bearer token for the cluster {@code serverUrl} names;</li>
- *   <li>anything else kubernetes-credentials can convert to {@link KubernetesAuth} (certificates, username/password,
- *       a kubeconfig, ...);</li>
- *   <li>none: the controller's own identity, {@code Config.autoConfigure(null)} (in-cluster service account, or
- *       {@code $KUBECONFIG} / {@code ~/.kube/config}), only where an administrator allowed it
- *       ({@link BlueGreenGlobalConfiguration}) and never with step-supplied {@code serverUrl}, {@code caCertificate},
- *       {@code skipTlsVerify} or {@code context}: those would send the controller's credentials where the pipeline
- *       chose.</li>
- * </ul>
- * A kubeconfig is read as data ({@link KubeconfigLogin}): nothing in a credential runs a program or reads a file on
- * the controller. With a credential, {@code serverUrl}, {@code caCertificate} and {@code skipTlsVerify} apply on
- * top; {@code namespace} always does. Every secret met on the way is returned so the step can mask it; error
- * messages never quote a credential.
+ * Turns a step's cluster parameters and its (optional) credential into a fabric8 {@link Config}. Pure (no Jenkins
+ * lookups), so every path is unit-tested with fake credentials. A kubeconfig is read as data ({@link KubeconfigLogin});
+ * the controller's own identity only where an administrator allowed it, and never aimed by the step. Which
+ * credential means what, and why: docs/steps.md, "Cluster access", and docs/architecture.md, cluster access.
  */
 final class ClusterConfigResolver {
     static final String DEFAULT_NAMESPACE = "default";

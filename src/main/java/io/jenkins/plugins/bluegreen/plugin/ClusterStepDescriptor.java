@@ -102,18 +102,6 @@ public abstract class ClusterStepDescriptor extends StepDescriptor {
         }
     }
 
-    /** Form check of an optional duration; {@code positive} for timeouts. */
-    static FormValidation checkDuration(String field, String value, boolean positive) {
-        String text = ClusterStep.trimToNull(value);
-        return check(() -> {
-            if (positive) {
-                StepInput.timeout(field, text, null);
-            } else {
-                StepInput.duration(field, text, null);
-            }
-        });
-    }
-
     static FormValidation checkColor(String field, String value) {
         return check(() -> StepInput.color(field, ClusterStep.trimToNull(value)));
     }

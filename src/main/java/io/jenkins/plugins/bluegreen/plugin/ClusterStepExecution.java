@@ -23,21 +23,10 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
 
 /**
- * The asynchronous execution every blue-green step uses. {@link #start()} validates the parameters on the calling
- * (CPS) thread — pure checks only, so bad input fails before any request — and hands everything else to the
- * runtime's bounded step pool: credentials lookup, connecting, and core's operations. Nothing waits on a thread:
- * health and scale-down waits are core's futures, and a held deploy lock is waited for with core's
- * {@code awaitLockChangeAsync} between attempts that do not wait themselves, so a pool of a few threads serves any
- * number of waiting builds and the holder's own switch always finds a thread. Completions of those futures (fabric8's
- * event threads, timers) are handed back to the step pool before anything else runs. The outcome reaches Jenkins
- * through {@code getContext().onSuccess/onFailure}, exactly once.
- *
- * <p>{@link #stop} cancels the wait, or interrupts the pool task (its {@link Future}, as Jenkins' own non-blocking
- * executions do), and says what the interrupted work may have left. Restart is blocked only while a pool task runs.
- *
- * <p>Serialized with the build: the step, the build's identity, whether it has finished, and each subclass's
- * phase. Connections, futures and the console are transient and re-created after a restart, when
- * {@link #onResume()} continues from the phase.
+ * The asynchronous execution every blue-green step uses: {@link #start()} validates on the CPS thread (pure checks,
+ * so bad input fails before any request) and hands the rest to the runtime's bounded step pool, where no wait holds a
+ * thread; the outcome reaches Jenkins exactly once. Why it is shaped so (threads, stop, restart, what is serialized):
+ * docs/architecture.md, "plugin: the Jenkins layer", executions.
  */
 abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution {
     private static final long serialVersionUID = 1L;

@@ -12,9 +12,8 @@ import org.kohsuke.stapler.QueryParameter;
  * one with an optional body, because Pipeline refuses a block step called without a body and a non-block step
  * called with one.
  */
-public abstract class DeployingStep extends ClusterStep {
+public abstract class DeployingStep extends LockingStep {
     private static final long serialVersionUID = 1L;
-    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
     private String image;
     private String manifest;
@@ -24,7 +23,6 @@ public abstract class DeployingStep extends ClusterStep {
     private String revision;
     private String previewService;
     private String timeout;
-    private String lockWait;
     private boolean replaceRollbackTarget;
 
     protected DeployingStep(String app) {
@@ -104,15 +102,6 @@ public abstract class DeployingStep extends ClusterStep {
         this.timeout = trimToNull(timeout);
     }
 
-    public String getLockWait() {
-        return lockWait;
-    }
-
-    @DataBoundSetter
-    public void setLockWait(String lockWait) {
-        this.lockWait = trimToNull(lockWait);
-    }
-
     public boolean isReplaceRollbackTarget() {
         return replaceRollbackTarget;
     }
@@ -124,11 +113,7 @@ public abstract class DeployingStep extends ClusterStep {
     }
 
     Duration parsedTimeout() {
-        return StepInput.timeout("timeout", timeout, DEFAULT_TIMEOUT);
-    }
-
-    Duration parsedLockWait() {
-        return StepInput.duration("lockWait", lockWait, Duration.ZERO);
+        return DurationParameter.TIMEOUT.parse(timeout);
     }
 
     /**
@@ -151,14 +136,10 @@ public abstract class DeployingStep extends ClusterStep {
     }
 
     /** The form checks of the deploy parameters, shared by both deploying steps' descriptors. */
-    public abstract static class DeployingDescriptor extends ClusterStepDescriptor {
+    public abstract static class DeployingDescriptor extends LockingDescriptor {
 
         public FormValidation doCheckTimeout(@QueryParameter String value) {
-            return checkDuration("timeout", value, true);
-        }
-
-        public FormValidation doCheckLockWait(@QueryParameter String value) {
-            return checkDuration("lockWait", value, false);
+            return DurationParameter.TIMEOUT.check(value);
         }
 
         public FormValidation doCheckReplicas(@QueryParameter String value) {

@@ -17,14 +17,12 @@ import org.kohsuke.stapler.QueryParameter;
  * <p>{@code rollback app: 'myapp', abandonOnly: true} is a failed pipeline's cleanup: it abandons the release this
  * build deployed, if one is in flight, and otherwise changes nothing; it never moves traffic.
  */
-public class RollbackStep extends ClusterStep {
+public class RollbackStep extends LockingStep {
     private static final long serialVersionUID = 1L;
-    static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
     private boolean takeOverLock;
     private String approvedBy;
     private String timeout;
-    private String lockWait;
     private boolean abandonOnly;
 
     @DataBoundConstructor
@@ -59,15 +57,6 @@ public class RollbackStep extends ClusterStep {
         this.timeout = trimToNull(timeout);
     }
 
-    public String getLockWait() {
-        return lockWait;
-    }
-
-    @DataBoundSetter
-    public void setLockWait(String lockWait) {
-        this.lockWait = trimToNull(lockWait);
-    }
-
     public boolean isAbandonOnly() {
         return abandonOnly;
     }
@@ -79,11 +68,7 @@ public class RollbackStep extends ClusterStep {
     }
 
     Duration parsedTimeout() {
-        return StepInput.timeout("timeout", timeout, DEFAULT_TIMEOUT);
-    }
-
-    Duration parsedLockWait() {
-        return StepInput.duration("lockWait", lockWait, Duration.ZERO);
+        return DurationParameter.TIMEOUT.parse(timeout);
     }
 
     @DataBoundSetter
@@ -103,7 +88,7 @@ public class RollbackStep extends ClusterStep {
 
     @Extension
     @Symbol("rollback")
-    public static final class DescriptorImpl extends ClusterStepDescriptor {
+    public static final class DescriptorImpl extends LockingDescriptor {
         @Override
         public String getFunctionName() {
             return "rollback";
@@ -115,11 +100,7 @@ public class RollbackStep extends ClusterStep {
         }
 
         public FormValidation doCheckTimeout(@QueryParameter String value) {
-            return checkDuration("timeout", value, true);
-        }
-
-        public FormValidation doCheckLockWait(@QueryParameter String value) {
-            return checkDuration("lockWait", value, false);
+            return DurationParameter.TIMEOUT.check(value);
         }
     }
 }

@@ -8,7 +8,6 @@ import io.jenkins.plugins.bluegreen.core.HistoryEntry;
 import io.jenkins.plugins.bluegreen.core.ScaleDownResult;
 import io.jenkins.plugins.bluegreen.core.SwitchRequest;
 import io.jenkins.plugins.bluegreen.core.SwitchResult;
-import java.time.Duration;
 import java.time.Instant;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 
@@ -60,33 +59,22 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
                     r -> r.to().label());
             return;
         }
-        SwitchRequest request = request(to);
         String what = "switching traffic of " + step.getApp() + (to == null ? " to its idle colour" : " to " + to);
-        if (request.verifies()) {
-            lockedWork(what, step.parsedLockWait(), engine -> engine.switchTrafficVerified(request), this::verifying);
-        } else {
-            lockedWork(what, step.parsedLockWait(), engine -> engine.switchTraffic(request), this::switched);
-        }
+        VerifiedSwitch.start(this, what, step.parsedLockWait(), request(to), this::switched, this::verifying);
     }
 
     private SwitchRequest request(Color to) {
-        return SwitchRequest.builder(step.getApp())
+        return VerifiedSwitch.request(this)
                 .to(to)
-                .service(step.getService())
                 .approvedBy(step.getApprovedBy())
-                .buildUrl(identity().buildUrl())
-                .holder(identity().holder())
-                .lockWait(Duration.ZERO)
-                .scaleDownDelay(step.parsedScaleDownDelay())
                 .expectRevision(step.parsedExpectRevision())
-                .verifyFor(step.parsedVerifyFor())
                 .build();
     }
 
     private void switched(SwitchResult r) throws Exception {
         liveColor = r.to().label();
         stopKeepingLock(); // the switch released the build's lock
-        describe(r, console());
+        VerifiedSwitch.describe(r, console());
         afterSwitch(r);
     }
 
@@ -102,17 +90,10 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
         previousScaleDownAt = r.scaleDownAt();
         verifyUntil = verification.until();
         stopKeepingLock(); // the verification holds the lock under its own name now
-        describe(r, console());
+        VerifiedSwitch.describe(r, console());
         phase = Phase.VERIFYING;
         save();
-        // an auto-revert fails the wait: the step fails with core's message naming the pods and where traffic is
-        waitFor("verifying " + liveColor + " of " + step.getApp() + " until " + verifyUntil, Activity.WAITING,
-                verification.result(), passed -> {
-                    console().line(VerifiedSwitch.passed(passed));
-                    afterSwitch(r);
-                });
-        // announced once the step's status says it is verifying (a reader of the console may ask for it)
-        console().line(VerifiedSwitch.watching(r, verifyUntil, step.parsedVerifyFor()));
+        VerifiedSwitch.watch(this, verification, step.parsedVerifyFor(), passed -> afterSwitch(r));
     }
 
     private void afterSwitch(SwitchResult r) throws Exception {
@@ -143,22 +124,6 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
         };
     }
 
-    /** The console lines an approver reads after a switch; shared with blueGreenRelease. */
-    static void describe(SwitchResult r, ConsoleListener console) {
-        if (r.outcome() == SwitchResult.Outcome.ALREADY_LIVE) {
-            console.line(r.to() + " was already live for " + r.app() + " (someone else switched); nothing written");
-            return;
-        }
-        String who = r.recorded() != null && r.recorded().approvedBy() != null
-                ? " (approved by " + r.recorded().approvedBy() + ")" : "";
-        console.line("switched " + r.app() + " (Service " + r.service() + "): " + r.from() + " -> " + r.to() + who);
-        console.line(r.scaleDownAt() != null
-                ? "old colour " + r.from() + " will be scaled down at " + r.scaleDownAt() + " (scaleDownDelay); "
-                        + "rollback app: '" + r.app() + "' before then is instant"
-                : "old colour " + r.from() + " keeps running (scaleDownDelay: 0)");
-        console.line("to roll back: rollback app: '" + r.app() + "'");
-    }
-
     private void awaitScaleDown() {
         phase = Phase.WAITING_FOR_SCALE_DOWN;
         save();
@@ -183,10 +148,8 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
         switch (phase) {
             case SWITCHING -> blocking("reading " + step.getApp() + " to settle the switch cut off by the restart",
                     engine -> engine.status(step.getApp(), step.getService()), this::settle);
-            case VERIFYING -> blocking("releasing the deploy lock of " + step.getApp() + "'s verification",
-                    engine -> engine.releaseLock(step.getApp(), CutoverVerification.holderFor(identity().holder())),
-                    released -> fail(new AbortException(VerifiedSwitch.cutOffByRestart(step.getApp(), liveColor,
-                            previousColor, previousScaleDownAt, verifyUntil))));
+            case VERIFYING -> VerifiedSwitch.resumeCutOff(this, liveColor, previousColor, previousScaleDownAt,
+                    verifyUntil);
             case WAITING_FOR_SCALE_DOWN -> awaitScaleDown();
             case DONE -> deliverSuccess(liveColor); // finished before the restart: deliver, nothing to claim
         }

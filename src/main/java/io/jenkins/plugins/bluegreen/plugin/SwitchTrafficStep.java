@@ -4,7 +4,6 @@ import hudson.Extension;
 import hudson.util.FormValidation;
 import io.jenkins.plugins.bluegreen.core.Color;
 import io.jenkins.plugins.bluegreen.core.Revision;
-import java.time.Duration;
 import org.jenkinsci.Symbol;
 import org.jenkinsci.plugins.workflow.steps.StepContext;
 import org.jenkinsci.plugins.workflow.steps.StepExecution;
@@ -16,7 +15,7 @@ import org.kohsuke.stapler.QueryParameter;
  * {@code switchTraffic app: 'myapp', approvedBy: approver}: points the live Service at the other colour in one
  * guarded write that also records who approved and the build; returns the new live colour.
  */
-public class SwitchTrafficStep extends ClusterStep {
+public class SwitchTrafficStep extends LockingStep implements SwitchingStep {
     private static final long serialVersionUID = 1L;
 
     private String to;
@@ -24,7 +23,6 @@ public class SwitchTrafficStep extends ClusterStep {
     private String scaleDownDelay;
     private String verifyFor;
     private boolean waitForScaleDown;
-    private String lockWait;
     private String expectRevision;
 
     @DataBoundConstructor
@@ -68,15 +66,6 @@ public class SwitchTrafficStep extends ClusterStep {
         this.waitForScaleDown = waitForScaleDown;
     }
 
-    public String getLockWait() {
-        return lockWait;
-    }
-
-    @DataBoundSetter
-    public void setLockWait(String lockWait) {
-        this.lockWait = trimToNull(lockWait);
-    }
-
     public String getExpectRevision() {
         return expectRevision;
     }
@@ -100,24 +89,9 @@ public class SwitchTrafficStep extends ClusterStep {
         return verifyFor;
     }
 
-    /** How long the new live colour is watched after the switch and switched back if it fails; empty or 0 = off. */
     @DataBoundSetter
     public void setVerifyFor(String verifyFor) {
         this.verifyFor = trimToNull(verifyFor);
-    }
-
-    /** Zero = no verification. */
-    Duration parsedVerifyFor() {
-        return StepInput.duration("verifyFor", verifyFor, Duration.ZERO);
-    }
-
-    /** null = core's default delay. */
-    Duration parsedScaleDownDelay() {
-        return StepInput.duration("scaleDownDelay", scaleDownDelay, null);
-    }
-
-    Duration parsedLockWait() {
-        return StepInput.duration("lockWait", lockWait, Duration.ZERO);
     }
 
     @DataBoundSetter
@@ -137,7 +111,7 @@ public class SwitchTrafficStep extends ClusterStep {
 
     @Extension
     @Symbol("switchTraffic")
-    public static final class DescriptorImpl extends ClusterStepDescriptor {
+    public static final class DescriptorImpl extends LockingDescriptor {
         @Override
         public String getFunctionName() {
             return "switchTraffic";
@@ -153,15 +127,11 @@ public class SwitchTrafficStep extends ClusterStep {
         }
 
         public FormValidation doCheckScaleDownDelay(@QueryParameter String value) {
-            return checkDuration("scaleDownDelay", value, false);
+            return DurationParameter.SCALE_DOWN_DELAY.check(value);
         }
 
         public FormValidation doCheckVerifyFor(@QueryParameter String value) {
-            return checkDuration("verifyFor", value, false);
-        }
-
-        public FormValidation doCheckLockWait(@QueryParameter String value) {
-            return checkDuration("lockWait", value, false);
+            return DurationParameter.VERIFY_FOR.check(value);
         }
 
         public FormValidation doCheckExpectRevision(@QueryParameter String value) {

@@ -16,10 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 
 /**
- * The API faults of issue 5 as kube-sim rules, plus what tests need around them: a client configured so that the
- * faults are reachable quickly (short request timeout, few fabric8 retries), the arrival times of targeted requests
- * (to prove Retry-After was honoured), and the moment a held request will have landed (to judge an outcome only
- * once a request the client gave up on can no longer change the cluster).
+ * The API faults of docs/reliability.md as kube-sim rules, plus what tests need around them: a client configured so
+ * that the faults are reachable quickly (short request timeout, few fabric8 retries), the arrival times of targeted
+ * requests (to prove Retry-After was honoured), and the moment a held request will have landed (to judge an outcome
+ * only once a request the client gave up on can no longer change the cluster).
  */
 enum ApiFault {
     HTTP_500("HTTP 500"),

@@ -29,7 +29,7 @@ record AppSnapshot(Map<String, String> selector, Map<String, String> serviceAnno
                 colour(client, namespace, app + "-blue"), colour(client, namespace, app + "-green"),
                 previewService == null ? null : previewService.getSpec().getSelector(),
                 lease == null || lease.getSpec() == null || "".equals(lease.getSpec().getHolderIdentity()) ? null
-                        : lease.getSpec().getHolderIdentity()); // released = "" (or none, before issue 4)
+                        : lease.getSpec().getHolderIdentity()); // released = "" (or none: older engines)
     }
 
     private static Colour colour(KubernetesClient client, String namespace, String name) {

@@ -97,10 +97,10 @@ class BadInputTest {
     }
 
     /*
-     * The inputs issue 5 added checks for; the cases above predate it. Each would have reached the cluster before: a
-     * namespace with a slash addressed other objects, a bad image reference made pods stuck in InvalidImageName, a
-     * manifest the API server refuses was refused only after the lock Lease (and an adoption) had been written, a
-     * preview Service of another app had its selector taken.
+     * The inputs checked since the reliability work (docs/reliability.md, "Bad input"); the cases above predate it.
+     * Each would have reached the cluster before: a namespace with a slash addressed other objects, a bad image
+     * reference made pods stuck in InvalidImageName, a manifest the API server refuses was refused only after the lock
+     * Lease (and an adoption) had been written, a preview Service of another app had its selector taken.
      */
     static Stream<Malformed> malformed() {
         return Stream.of(

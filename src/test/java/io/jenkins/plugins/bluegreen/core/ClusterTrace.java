@@ -28,8 +28,9 @@ import java.util.function.Supplier;
 
 /**
  * Every version of the Services and Deployments of one namespace, as watches deliver them while a test runs, so the
- * invariants of DESIGN §1 can be checked at every moment of a release and not only at its end: a serving colour that
- * was scaled to zero and scaled back up a moment later leaves no trace in the final state, but it does here.
+ * serving invariants (docs/reliability.md) can be checked at every moment of a release and not only at its end: a
+ * serving colour that was scaled to zero and scaled back up a moment later leaves no trace in the final state, but it
+ * does here.
  *
  * <p>kube-sim's resourceVersions are one counter for the whole store, so the two watches merge into one history by
  * sorting on it. The watches carry a no-op field selector ({@link #MARKER}) so that fault rules can leave the

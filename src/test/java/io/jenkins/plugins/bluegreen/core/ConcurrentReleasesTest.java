@@ -109,8 +109,9 @@ class ConcurrentReleasesTest {
     }
 
     /*
-     * Failed before issue 5: the waiting release had read the app before it waited, took green for the idle colour,
-     * and after the first release switched to green it rewrote green — the live colour — with its own image.
+     * Failed before operations re-read the app under the lock: the waiting release had read the app before it waited,
+     * took green for the idle colour, and after the first release switched to green it rewrote green — the live colour
+     * — with its own image.
      */
     @Test
     void aReleaseThatWaitedForTheLockDeploysIntoTheColourIdleAfterTheFirstOnesSwitch() throws Exception {
@@ -152,8 +153,9 @@ class ConcurrentReleasesTest {
     }
 
     /*
-     * Failed before issue 5: the rollback decided "abandon the idle colour" on what it read before taking the lock
-     * over; the pipeline switched to that colour in between, and the rollback scaled the live colour to zero.
+     * Failed before operations re-read the app under the lock: the rollback decided "abandon the idle colour" on what
+     * it read before taking the lock over; the pipeline switched to that colour in between, and the rollback scaled the
+     * live colour to zero.
      */
     @Test
     void aRollbackThatTakesTheLockOverDecidesOnTheAppAsItIsOnceItHoldsIt() {

@@ -16,9 +16,9 @@ import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The API requests of a cutover, counted by kube-sim (issue 4: from approval to the Service switched, verified and
- * recorded in at most three). Which requests they are is asserted, not only how many, so a regression says what
- * came back (kube-sim counts by verb and path, so the order within a phase is not asserted).
+ * The API requests of a cutover, counted by kube-sim (the target: from approval to the Service switched, verified and
+ * recorded in at most three, see docs/performance.md). Which requests they are is asserted, not only how many, so a
+ * regression says what came back (kube-sim counts by verb and path, so the order within a phase is not asserted).
  */
 class CutoverRequestsTest {
     @RegisterExtension

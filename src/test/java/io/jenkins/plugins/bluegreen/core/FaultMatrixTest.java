@@ -37,9 +37,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Issue 5, item 1: every phase of a release under every API fault. Each cell prepares an app up to the phase with a
- * well-behaved client, installs the fault for the requests that phase makes, runs the phase with a client that
- * gives up quickly, and asserts that
+ * The fault matrix (docs/reliability.md): every phase of a release under every API fault. Each cell prepares an app up
+ * to the phase with a well-behaved client, installs the fault for the requests that phase makes, runs the phase with a
+ * client that gives up quickly, and asserts that
  * <ol>
  *   <li>the outcome is one of: <b>completed</b> (and visible in the cluster), <b>not done</b> (and the app exactly
  *       as before, checked after any held request has landed — a late write would make "not done" a lie), or
@@ -47,7 +47,8 @@ import static org.assertj.core.api.Assertions.fail;
  *       in one of the two other states);</li>
  *   <li>the outcome is the expected one: a fault that happens once is recovered from; one that persists ends the
  *       operation without retrying on top of fabric8's own bounded retries, after honouring Retry-After;</li>
- *   <li>the invariants of DESIGN §1 held at every moment ({@link ClusterTrace}) and hold at the end.</li>
+ *   <li>the serving invariants ({@link ServingInvariants}) held at every moment ({@link ClusterTrace}) and hold at
+ *       the end.</li>
  * </ol>
  * HTTP cells run concurrently (each in its own namespace; rules are scoped to it); watch cells drop every watch of
  * the sim, so they run alone. The table of outcomes is printed at the end; docs/reliability.md explains it.
@@ -481,7 +482,7 @@ class FaultMatrixTest {
             trace.awaitCaughtUp(observer);
             List<String> problems = new ArrayList<>(ServingInvariants.traceViolations(trace, APP, APP));
             problems.addAll(ServingInvariants.endStateViolations(observer, namespace, APP, APP));
-            assertThat(problems).as("DESIGN §1 invariants after %s in %s", phase, namespace).isEmpty();
+            assertThat(problems).as("serving invariants after %s in %s", phase, namespace).isEmpty();
         }
 
         @Override

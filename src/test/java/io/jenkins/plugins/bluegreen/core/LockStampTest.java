@@ -15,9 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * The switch trusts the lock stamp its deploy left on the target instead of reading the Lease (issue 4). These are the
- * ways another holder can come to hold the Lease within the stamped tenure, and each must send the switch back to the
- * Lease — where it meets the other holder and is refused — instead of letting two holders act at once.
+ * The switch trusts the lock stamp its deploy left on the target instead of reading the Lease (one request fewer).
+ * These are the ways another holder can come to hold the Lease within the stamped tenure, and each must send the switch
+ * back to the Lease — where it meets the other holder and is refused — instead of letting two holders act at once.
  */
 class LockStampTest {
     @RegisterExtension

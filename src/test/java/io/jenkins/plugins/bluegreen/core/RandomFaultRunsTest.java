@@ -35,8 +35,8 @@ import java.util.stream.LongStream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 5, item 2: whole releases, aborts (abandon) and rollbacks, in random order, with random API faults injected,
- * one seed per run. After every operation and at the end of each run:
+ * Random fault runs (docs/reliability.md): whole releases, aborts (abandon) and rollbacks, in random order, with random
+ * API faults injected, one seed per run. After every operation and at the end of each run:
  * <ul>
  *   <li>the live Service selects a colour whose Deployment has all replicas ready;</li>
  *   <li>the serving colour was never scaled down, scaled to zero or deleted, and never selected without ready pods —
@@ -541,8 +541,8 @@ class RandomFaultRunsTest {
         {"create", "/apis/coordination.k8s.io/v1/namespaces/NS/leases"},
         {"update", "/apis/coordination.k8s.io/v1/namespaces/NS/leases/myapp-bluegreen"},
         {"get", "/apis/coordination.k8s.io/v1/namespaces/NS/leases/myapp-bluegreen"},
-        // the requests a switch and a rollback send without reading first (issue 4): the old colour's scale-down
-        // time, the lock's release and a rollback's take of a free lock
+        // the requests a switch and a rollback send without reading first (to keep a cutover's requests few): the old
+        // colour's scale-down time, the lock's release and a rollback's take of a free lock
         {"patch", "/apis/apps/v1/namespaces/NS/deployments/*"},
         {"patch", "/apis/coordination.k8s.io/v1/namespaces/NS/leases/myapp-bluegreen"},
         // a rollback without the lock claims the previous colour with a patch of deployments/* (above); the deploy's

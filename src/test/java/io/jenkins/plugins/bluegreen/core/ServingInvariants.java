@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The invariants of DESIGN §1, as checks that return what is wrong (empty = all hold), for tests that run releases
- * under faults:
+ * The serving invariants (docs/reliability.md), as checks that return what is wrong (empty = all hold), for tests that
+ * run releases under faults:
  * <ul>
  *   <li>the live Service never selects a colour whose Deployment is missing, scaled to zero or without ready pods,
  *       and the serving colour is never scaled down while it serves — checked at every version a

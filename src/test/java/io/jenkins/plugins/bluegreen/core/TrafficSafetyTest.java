@@ -20,8 +20,8 @@ import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The traffic invariants of DESIGN §1 where two operations meet: a scale-down that is due while traffic is being
- * switched back to that very colour; and a switch whose traffic write succeeded but whose follow-up writes fail.
+ * The traffic invariants (docs/reliability.md) where two operations meet: a scale-down that is due while traffic is
+ * being switched back to that very colour; and a switch whose traffic write succeeded but whose follow-up writes fail.
  * Interleavings are forced by holding one request in kube-sim, not by timing.
  */
 class TrafficSafetyTest {
@@ -128,7 +128,8 @@ class TrafficSafetyTest {
         // a client that gives up after 2 retries, so the persistent faults below end quickly
         KubernetesClient impatient = ApiFault.client(SIM.sim());
         BlueGreen blueGreen = BlueGreen.builder(impatient).namespace(namespace).listener(listener).clock(clock).build();
-        // the follow-ups write with update or, where they read nothing first (issue 4), patch: fail both
+        // the follow-ups write with update or, where they read nothing first (fewer requests per cutover), patch: fail
+        // both
         for (String verb : new String[] {"update", "patch"}) {
             SIM.sim().faults().add(FaultRule.on(verb, path("deployments/myapp-blue")).respond(500));
             SIM.sim().faults().add(FaultRule.on(verb,

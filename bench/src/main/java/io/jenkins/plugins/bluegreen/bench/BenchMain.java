@@ -12,8 +12,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Runs the benchmarks of DESIGN §7 / issue 4 on one kube-sim, prints the tables, and (for a complete run) writes
- * them to docs/performance.md with the machine and the command. Figures only: nothing here asserts a time.
+ * Runs the benchmarks (latency, API requests, controller cost) on one kube-sim, prints the tables, and (for a complete
+ * run) writes them to docs/performance.md with the machine and the command. Figures only: nothing here asserts a time.
  */
 public final class BenchMain {
     /** The simulated kubelet's delay from pod creation to Ready; fixed so runs compare. */

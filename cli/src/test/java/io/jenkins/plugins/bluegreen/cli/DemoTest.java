@@ -19,7 +19,7 @@ class DemoTest {
         long start = System.nanoTime();
         CliRun.Result r = CliRun.run(Map.of("USER", "tester"), stdin, args);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        // a figure for the report, not an assertion (DESIGN §7): the demo promises well under 30 s
+        // a figure for the report, not an assertion (tests never assert times): the demo promises well under 30 s
         System.out.printf("bluegreen demo %s took %.1f s (exit %d)%n", String.join(" ", flags),
                 took.toMillis() / 1000.0, r.exitCode());
         return r;

@@ -211,8 +211,8 @@ class ReleaseCommandsTest {
     /*
      * Fails with core 0.1.0-SNAPSHOT as of this commit: DeployIdleColor stamps deployed-at before it runs the
      * adoption, so the adoption's history entry looks newer than the green release and Rollback takes it for an
-     * already-switched one ("records no previous colour", exit 2). DESIGN §1.6: before any switch, rollback
-     * abandons the idle colour. The seed scenario hits exactly this path, so the test stays.
+     * already-switched one ("records no previous colour", exit 2). Before any switch, rollback abandons the
+     * idle colour (docs/steps.md, rollback). The seed scenario hits exactly this path, so the test stays.
      */
     @Test
     void rollbackBeforeASwitchAbandonsTheIdleColourAndLeavesTrafficAlone() {

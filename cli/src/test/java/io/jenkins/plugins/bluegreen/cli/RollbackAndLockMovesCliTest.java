@@ -25,10 +25,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The operator moves of the issue "traffic never lands on the wrong pods", through the CLI as a person types them:
- * roll back twice, queue a deploy behind a switch, run two deploys at once from one terminal, clear a dead holder's
- * lock. Judged by what users get — the Service's endpoints, exit codes, messages — and ordered with kube-sim's request
- * gates and the commands' own output, never with sleeps.
+ * The operator moves of docs/reliability.md ("Operator moves": traffic never lands on the wrong pods), through the CLI
+ * as a person types them: roll back twice, queue a deploy behind a switch, run two deploys at once from one terminal,
+ * clear a dead holder's lock. Judged by what users get — the Service's endpoints, exit codes, messages — and ordered
+ * with kube-sim's request gates and the commands' own output, never with sleeps.
  */
 class RollbackAndLockMovesCliTest {
 

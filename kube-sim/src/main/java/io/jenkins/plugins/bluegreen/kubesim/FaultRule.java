@@ -7,19 +7,9 @@ import java.util.regex.Pattern;
 
 /**
  * One API fault: which requests it matches and what happens to them. Immutable; build with
- * {@link #on(String, String)}:
- *
- * <pre>{@code
- * sim.faults().add(FaultRule.on("PATCH", "/api/v1/namespaces/*}{@code /services/myapp").respond(409).once());
- * sim.faults().add(FaultRule.on("list", "/apis/apps/v1/**").respond(429, Duration.ofSeconds(1)).times(2));
- * sim.faults().add(FaultRule.on("*", "/api/v1/**").delay(Duration.ofSeconds(3)));
- * sim.faults().add(FaultRule.on("PATCH", "/api/v1/**").dropAfterApply().once());
- * }</pre>
- *
- * The verb is a Kubernetes verb ({@code get list watch create update patch delete
- * deletecollection}), an HTTP method, or {@code *}. In the path glob {@code *} matches within a
- * segment and {@code **} across segments. A new rule fires every time until limited with
- * {@link #times(int)} or {@link #once()}.
+ * {@link #on(String, String)}, e.g. {@code FaultRule.on("list", "/apis/apps/v1/**").respond(429).times(2)}.
+ * The verb is a Kubernetes verb, an HTTP method or {@code *}; a rule fires every time until limited with
+ * {@link #times(int)} or {@link #once()}. Globs, actions and examples: kube-sim/README.md, "Fault rules".
  */
 public final class FaultRule {
 

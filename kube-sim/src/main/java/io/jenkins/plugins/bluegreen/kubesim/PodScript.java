@@ -6,23 +6,9 @@ import java.util.Objects;
 
 /**
  * How the simulated kubelet treats a pod: normally (Ready after the sim's ready delay) or with a
- * scripted failure. Immutable value; names are what the annotation
- * {@value PodScripts#ANNOTATION} accepts:
- *
- * <ul>
- *   <li>{@code never-ready}: running, readiness probe failing (Ready False)
- *   <li>{@code crash-loop}: waiting CrashLoopBackOff, restartCount growing, last state terminated Error
- *   <li>{@code image-pull-error}: waiting ErrImagePull, then ImagePullBackOff
- *   <li>{@code create-config-error}: waiting CreateContainerConfigError (missing secret)
- *   <li>{@code unschedulable}: Pending, PodScheduled False reason Unschedulable
- *   <li>{@code quota}: no pods at all; ReplicaSet and Deployment get ReplicaFailure FailedCreate
- *   <li>{@code slow:5s}: Ready after the ready delay plus the given extra time
- *   <li>{@code progress-deadline}: pods stay ContainerCreating without any failure reason, so only
- *       the Deployment's ProgressDeadlineExceeded condition tells
- *   <li>{@code flapping} or {@code flapping:1s}: Ready, then toggles readiness every period
- *   <li>{@code crash-after:5s}: Ready, then after the given time the container crashes into
- *       CrashLoopBackOff (restarts counting, readiness lost) — a release that fails after it went live
- * </ul>
+ * scripted failure. Immutable value; its names ({@code never-ready}, {@code crash-loop},
+ * {@code slow:5s}, ...) are what the annotation {@value PodScripts#ANNOTATION} accepts, and what each
+ * makes clients see is in kube-sim/README.md, "Pod scripts".
  */
 public final class PodScript {
 

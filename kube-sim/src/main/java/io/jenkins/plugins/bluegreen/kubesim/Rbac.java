@@ -15,19 +15,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Bearer-token authentication and RBAC authorization, as a real API server does them; off unless the sim was built
- * with {@link KubeSim.Builder#rbac(boolean)}. Tokens are registered here and mapped to a user (a ServiceAccount
- * {@code system:serviceaccount:<ns>:<name>} or any user name) and groups. Each resource request is then checked
- * against the Role, RoleBinding, ClusterRole and ClusterRoleBinding objects in the store (created through the API
- * like any other object, e.g. with {@code kubectl apply}), by verb, API group, resource, subresource, namespace and
- * resourceNames, with the same matching rules and the same 403 Status as Kubernetes.
- *
- * <p>{@link #ADMIN_TOKEN} (the token of {@link KubeSim#newClient()} and {@link KubeSim#kubeconfig()}) belongs to
- * group {@code system:masters} and is never checked, so fixtures and tests set up as before. Without a known
- * token a request gets 401. Discovery and other non-resource paths are open to every authenticated user (the
- * {@code system:discovery} binding of a real cluster). Controllers write in-process and are never checked.
- *
- * <p>Not simulated: aggregated ClusterRoles, {@code escalate}/{@code bind} checks on writing RBAC objects,
- * impersonation, SelfSubjectAccessReview, client certificates.
+ * with {@link KubeSim.Builder#rbac(boolean)}. Tokens map to a user and groups; each resource request is checked
+ * against the Role/Binding objects in the store with Kubernetes' matching rules and 403 Status. {@link #ADMIN_TOKEN}
+ * is never checked, so fixtures set up as before. What is and is not simulated: kube-sim/README.md, "Authentication
+ * and RBAC".
  */
 public final class Rbac {
 

@@ -6,13 +6,9 @@ import java.util.List;
  * One kind of object the simulated API serves: what discovery advertises for it and how the
  * front server routes it. Immutable.
  *
- * @param group API group, "" for the core group
- * @param version API version within the group
- * @param plural path segment, e.g. {@code deployments}
- * @param singular singular name kubectl accepts
- * @param kind object kind
- * @param namespaced whether objects live in a namespace
- * @param shortNames kubectl short names, e.g. {@code deploy}
+ * @param group        API group, "" for the core group
+ * @param plural       path segment, e.g. {@code deployments}; {@code singular} and {@code shortNames}
+ *                     ({@code deploy}) are the other names kubectl accepts
  * @param subresources subresources served, e.g. {@code status}, {@code scale}
  */
 record ResourceType(String group, String version, String plural, String singular, String kind,
