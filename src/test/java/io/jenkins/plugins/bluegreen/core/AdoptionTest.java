@@ -1,11 +1,8 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import io.jenkins.plugins.bluegreen.kubesim.PodScript;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,20 +18,13 @@ import static org.assertj.core.api.Assertions.entry;
 /** The seed scenario: Service app=myapp,version=v1 in front of myapp-v1 (10 replicas), not under blue-green yet. */
 class AdoptionTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(50)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(50));
 
     private final RecordingListener listener = new RecordingListener();
-    private String namespace;
-    private SimApps apps;
-    private BlueGreen blueGreen;
 
-    @BeforeEach
-    void seed() {
-        namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedUnadopted("myapp", 10, "myapp:1");
-        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).listener(listener).build();
-    }
+    private final SimApps apps = SIM.unadopted(10);
+    private final String namespace = apps.namespace();
+    private final BlueGreen blueGreen = SIM.engine(namespace).listener(listener).build();
 
     @AfterEach
     void clearScripts() {

@@ -3,6 +3,7 @@ package io.jenkins.plugins.bluegreen.core;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.okhttp.OkHttpClientFactory;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRequest;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRules;
@@ -11,6 +12,8 @@ import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
@@ -37,6 +40,11 @@ enum ApiFault {
      */
     static final int CLIENT_RETRIES = 2;
     static final Duration REQUEST_TIMEOUT = Duration.ofMillis(750);
+    /**
+     * fabric8's default: for tests whose faults are not timeouts, so that a machine under load cannot turn a slow
+     * answer into a timeout (an uncertain outcome) that the fault itself would not have caused.
+     */
+    static final Duration PATIENT_TIMEOUT = Duration.ofSeconds(10);
     /** Longer than every attempt fabric8 makes together, so a held write can land after the engine looked. */
     static final Duration SLOW = Duration.ofMillis(3000);
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
@@ -53,8 +61,14 @@ enum ApiFault {
     }
 
     static KubernetesClient client(KubeSim sim, Duration requestTimeout) {
+        return client(sim, requestTimeout, new SentRequests());
+    }
+
+    /** As {@link #client(KubeSim, Duration)}, noting each request it sends in {@code sent}. */
+    static KubernetesClient client(KubeSim sim, Duration requestTimeout, SentRequests sent) {
         try (KubernetesClient template = sim.newClient()) {
-            return new KubernetesClientBuilder().withConfig(new ConfigBuilder(template.getConfiguration())
+            return new KubernetesClientBuilder().withHttpClientFactory(sent.factory())
+                    .withConfig(new ConfigBuilder(template.getConfiguration())
                     .withRequestTimeout((int) requestTimeout.toMillis())
                     .withRequestRetryBackoffLimit(CLIENT_RETRIES)
                     .withRequestRetryBackoffInterval(20)
@@ -68,6 +82,54 @@ enum ApiFault {
         try (KubernetesClient template = sim.newClient()) {
             return new KubernetesClientBuilder().withConfig(new ConfigBuilder(template.getConfiguration())
                     .withWatchReconnectInterval(100).build()).build();
+        }
+    }
+
+    /**
+     * The requests a client sent, as its callers made them: each try of the engine and of fabric8, counted once. They
+     * are counted before OkHttp's transport, which sends a request again by itself when the connection fails under it
+     * (retryOnConnectionFailure) — for a dropped connection, once more on each idle pooled connection it picks up
+     * and once on a new one — so how often a dropped request reaches the server depends on how many connections the
+     * pool holds at that moment, not on the engine.
+     */
+    static final class SentRequests {
+        private final ConcurrentLinkedQueue<String[]> sent = new ConcurrentLinkedQueue<>();
+
+        /** An OkHttp client factory whose clients note here what they send. */
+        OkHttpClientFactory factory() {
+            return new OkHttpClientFactory() {
+                @Override
+                protected void additionalConfig(okhttp3.OkHttpClient.Builder builder) {
+                    // an application interceptor: it sees each call once, whatever the transport repeats below it
+                    builder.addInterceptor(chain -> {
+                        okhttp3.Request request = chain.request();
+                        String query = request.url().encodedQuery();
+                        sent.add(new String[] {request.method(), request.url().encodedPath(), query == null ? "" : query});
+                        return chain.proceed(request);
+                    });
+                }
+            };
+        }
+
+        /** How many requests with a Kubernetes {@code verb} went to exactly {@code path}. */
+        int count(String verb, String path) {
+            if (path.contains("*")) {
+                throw new IllegalArgumentException("counts exact paths only: " + path);
+            }
+            return (int) sent.stream().filter(r -> r[1].equals(path) && isVerb(verb, r[0], r[2])).count();
+        }
+
+        private static boolean isVerb(String verb, String method, String query) {
+            boolean watch = query.contains("watch=true");
+            return switch (verb) {
+                case "create" -> method.equals("POST");
+                case "update" -> method.equals("PUT");
+                case "patch" -> method.equals("PATCH");
+                case "delete" -> method.equals("DELETE");
+                case "get", "list" -> method.equals("GET") && !watch;
+                case "watch" -> method.equals("GET") && watch;
+                default -> throw new IllegalArgumentException("unknown verb " + verb.toLowerCase(Locale.ROOT));
+            };
         }
     }
 

@@ -2,12 +2,9 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import io.jenkins.plugins.bluegreen.kubesim.PodScript;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,19 +26,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class BadInputTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(50)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(50));
 
-    private String namespace;
-    private SimApps apps;
-    private BlueGreen blueGreen;
-
-    @BeforeEach
-    void seed() {
-        namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.BLUE, 2, "myapp:1");
-        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).build();
-    }
+    private final SimApps apps = SIM.liveOnBlue(2);
+    private final String namespace = apps.namespace();
+    private final BlueGreen blueGreen = SIM.engine(namespace).build();
 
     @AfterEach
     void clearFaults() {

@@ -1,10 +1,7 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -29,21 +26,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConcurrentReleasesTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(50)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(50));
     private static final String PIPELINE_A = "https://ci.example/job/shop/41/";
     private static final String PIPELINE_B = "https://ci.example/job/shop/42/";
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     private final ExecutorService threads = Executors.newCachedThreadPool();
-    private String namespace;
-    private SimApps apps;
 
-    @BeforeEach
-    void seed() {
-        namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.BLUE, 2, "myapp:1");
-    }
+    private final SimApps apps = SIM.liveOnBlue(2);
+    private final String namespace = apps.namespace();
 
     @AfterEach
     void stopThreads() {

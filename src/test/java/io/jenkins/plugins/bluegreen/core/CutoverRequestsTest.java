@@ -1,7 +1,5 @@
 package io.jenkins.plugins.bluegreen.core;
 
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,20 +20,18 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CutoverRequestsTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(20)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(20));
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private final RecordingListener listener = new RecordingListener();
-    private String namespace;
-    private SimApps apps;
     private BlueGreen blueGreen;
+
+    private final SimApps apps = SIM.liveOnBlue(3);
+    private final String namespace = apps.namespace();
 
     @BeforeEach
     void seed() {
-        namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.BLUE, 3, "myapp:1");
-        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).listener(new ReleaseListener() {
+        blueGreen = SIM.engine(namespace).listener(new ReleaseListener() {
             @Override
             public void info(String message) {
                 if (message.startsWith("Service myapp now selects")) {

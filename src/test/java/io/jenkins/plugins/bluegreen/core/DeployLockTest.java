@@ -1,8 +1,6 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,20 +19,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The per-app Lease: one holder at a time, re-entrant, waits, expiry, explicit take-over. */
 class DeployLockTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(50)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(50));
     private static final String OTHER = "cli:bob@laptop";
 
     private final RecordingListener listener = new RecordingListener();
     private final MutableClock clock = new MutableClock();
-    private String namespace;
-    private SimApps apps;
     private BlueGreen blueGreen;
+
+    private final SimApps apps = SIM.liveOnBlue(2);
+    private final String namespace = apps.namespace();
 
     @BeforeEach
     void seed() {
-        namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.BLUE, 2, "myapp:1");
         blueGreen = engine(BlueGreenSettings.defaults());
     }
 

@@ -3,8 +3,6 @@ package io.jenkins.plugins.bluegreen.core;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.jenkins.plugins.bluegreen.kubesim.ClientRequest;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,24 +24,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class DryRunTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(30)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(30));
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private String namespace;
-    private SimApps apps;
     private BlueGreen engine;
+
+    private final SimApps apps = SIM.liveOnBlue(2);
+    private final String namespace = apps.namespace();
 
     @BeforeEach
     void seed() {
-        namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.BLUE, 2, "myapp:1");
         SIM.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).resource(
                 new HorizontalPodAutoscalerBuilder().withNewMetadata().withName("myapp-hpa").endMetadata()
                         .withNewSpec().withMinReplicas(2).withMaxReplicas(10).withNewScaleTargetRef()
                         .withApiVersion("apps/v1").withKind("Deployment").withName("myapp-blue").endScaleTargetRef()
                         .endSpec().build()).create();
-        engine = BlueGreen.builder(SIM.client()).namespace(namespace).build();
+        engine = SIM.engine(namespace).build();
     }
 
     private DeployRequest deploy(String image) {

@@ -2,9 +2,6 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,19 +20,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FollowersTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(30)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(30));
 
-    private String namespace;
-    private SimApps apps;
-    private BlueGreen blueGreen;
-
-    @BeforeEach
-    void seed() {
-        namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.BLUE, 2, "myapp:1");
-        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).build();
-    }
+    private final SimApps apps = SIM.liveOnBlue(2);
+    private final String namespace = apps.namespace();
+    private final BlueGreen blueGreen = SIM.engine(namespace).build();
 
     private void release(String image) {
         blueGreen.deploy(DeployRequest.builder("myapp").image(image).previewService("myapp-preview").holder(HOLDER)

@@ -1,9 +1,7 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import io.jenkins.plugins.bluegreen.kubesim.PodScript;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,21 +18,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HealthFailureTest {
     /** One spec second is 20 ms here, so progressDeadlineSeconds and minReadySeconds tests are quick. */
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(50))
+    static final EngineSim SIM = EngineSim.of(KubeSim.builder().readyDelay(Duration.ofMillis(50))
             .specSecond(Duration.ofMillis(20)));
     private static final Duration LONG = Duration.ofSeconds(60);
 
     private final RecordingListener listener = new RecordingListener();
-    private SimApps apps;
-    private BlueGreen blueGreen;
 
-    @BeforeEach
-    void seed() {
-        String namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.BLUE, 3, "myapp:1");
-        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).listener(listener).build();
-    }
+    private final SimApps apps = SIM.liveOnBlue(3);
+    private final BlueGreen blueGreen = SIM.engine(apps.namespace()).listener(listener).build();
 
     private UnhealthyException deployAndFail(String image, PodScript script) {
         SIM.sim().scripts().image(image, script);

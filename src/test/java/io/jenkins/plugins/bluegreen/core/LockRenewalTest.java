@@ -2,10 +2,7 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -18,18 +15,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** renewLock: one guarded patch that keeps the holder's own lock and never takes a free or another holder's. */
 class LockRenewalTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(50)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(50));
     private static final String OTHER = "cli:bob@laptop";
 
     private final MutableClock clock = new MutableClock();
-    private String namespace;
-    private BlueGreen blueGreen;
-
-    @BeforeEach
-    void seed() {
-        namespace = SIM.newNamespace();
-        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).clock(clock).build();
-    }
+    private final String namespace = SIM.newNamespace();
+    private final BlueGreen blueGreen = SIM.engine(namespace).clock(clock).build();
 
     @AfterEach
     void noFaultsLeft() {

@@ -1,8 +1,6 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,22 +19,19 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class LockStampTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(20)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(20));
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String OTHER = "https://ci.example/job/other/7/";
 
     private final MutableClock clock = new MutableClock();
     private final RecordingListener listener = new RecordingListener();
-    private String namespace;
-    private SimApps apps;
-    private BlueGreen blueGreen;
+
+    private final SimApps apps = SIM.liveOnBlue(2);
+    private final String namespace = apps.namespace();
+    private final BlueGreen blueGreen = SIM.engine(namespace).listener(listener).clock(clock).build();
 
     @BeforeEach
     void deployGreen() {
-        namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.BLUE, 2, "myapp:1");
-        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).listener(listener).clock(clock).build();
         blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
         blueGreen.awaitHealthy("myapp", null, WAIT);
         assertThat(LockStamp.on(apps.deployment("myapp-green")))

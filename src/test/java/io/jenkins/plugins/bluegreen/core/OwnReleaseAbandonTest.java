@@ -3,8 +3,6 @@ package io.jenkins.plugins.bluegreen.core;
 import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -13,19 +11,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** abandonIfDeployedBy: only the holder's own release in flight is abandoned; traffic is never moved. */
 class OwnReleaseAbandonTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(50)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(50));
 
     private static final String OTHER = "jenkins:shop/deploy#43";
-    private SimApps apps;
-    private BlueGreen blueGreen;
 
     /** green live, blue kept for a fast rollback: what a plain rollback would switch back to. */
+    private final SimApps apps = SIM.liveOnBlue(2);
+    private final BlueGreen blueGreen = SIM.engine(apps.namespace()).build();
+
     @BeforeEach
     void greenLiveBlueKept() {
-        String namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.BLUE, 2, "myapp:1");
-        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).build();
         blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
         blueGreen.awaitHealthy("myapp", Color.GREEN, Duration.ofSeconds(30));
         blueGreen.switchTraffic(SwitchRequest.builder("myapp").to(Color.GREEN).holder(HOLDER)

@@ -1,10 +1,7 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.Service;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import io.jenkins.plugins.bluegreen.kubesim.PodScript;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,18 +16,10 @@ import static org.assertj.core.api.Assertions.entry;
 /** The preview Service selects the new colour only once it is ready, and follows the traffic after a switch. */
 class PreviewServiceTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(50)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(50));
 
-    private SimApps apps;
-    private BlueGreen blueGreen;
-
-    @BeforeEach
-    void seed() {
-        String namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.BLUE, 2, "myapp:1");
-        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).build();
-    }
+    private final SimApps apps = SIM.liveOnBlue(2);
+    private final BlueGreen blueGreen = SIM.engine(apps.namespace()).build();
 
     private void deploy(String image) {
         blueGreen.deploy(DeployRequest.builder("myapp").image(image).previewService("myapp-preview").holder(HOLDER).build());

@@ -2,9 +2,6 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -19,20 +16,13 @@ import static org.assertj.core.api.Assertions.entry;
 /** The success path a pipeline walks: deploy → await → switch → status → rollback. */
 class ReleaseFlowTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(50)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(50));
 
     private final RecordingListener listener = new RecordingListener();
-    private String namespace;
-    private SimApps apps;
-    private BlueGreen blueGreen;
 
-    @BeforeEach
-    void seed() {
-        namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.BLUE, 4, "myapp:1");
-        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).listener(listener).build();
-    }
+    private final SimApps apps = SIM.liveOnBlue(4);
+    private final String namespace = apps.namespace();
+    private final BlueGreen blueGreen = SIM.engine(namespace).listener(listener).build();
 
     @Test
     void deployAwaitSwitchStatusRollback() {

@@ -2,8 +2,6 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,21 +23,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class RollbackAndLockMovesTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(20)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(20));
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String OTHER = "https://ci.example/job/other/7/";
 
     private final RecordingListener listener = new RecordingListener();
     private final MutableClock clock = new MutableClock();
-    private String namespace;
-    private SimApps apps;
     private BlueGreen blueGreen;
+
+    private final SimApps apps = SIM.liveOnBlue(2);
+    private final String namespace = apps.namespace();
 
     @BeforeEach
     void blueLive() {
-        namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.BLUE, 2, "myapp:1");
         blueGreen = engine(clock);
     }
 

@@ -2,8 +2,6 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import io.jenkins.plugins.bluegreen.kubesim.RequestGate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,23 +25,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RollbackArbiterTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(20)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(20));
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final String OTHER = "https://ci.example/job/other/7/";
 
     private final RecordingListener listener = new RecordingListener();
     private final MutableClock clock = new MutableClock();
-    private String namespace;
-    private SimApps apps;
-    private BlueGreen blueGreen;
 
     /** Green serves, blue (myapp:1) still runs with its scale-down scheduled in 30 s: a rollback goes to blue at once. */
+    private final SimApps apps = SIM.liveOnBlue(2);
+    private final String namespace = apps.namespace();
+    private final BlueGreen blueGreen = SIM.engine(namespace).listener(listener).clock(clock).build();
+
     @BeforeEach
     void greenLiveBlueStillRunning() {
-        namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.BLUE, 2, "myapp:1");
-        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).listener(listener).clock(clock).build();
         blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
         blueGreen.awaitHealthy("myapp", Color.GREEN, WAIT);
         blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).scaleDownDelay(Duration.ofSeconds(30))

@@ -1,8 +1,6 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,20 +16,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The old colour is scaled down only when due, never while it serves, and comes back for a rollback. */
 class ScaleDownTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(50)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(50));
 
     private final RecordingListener listener = new RecordingListener();
     private final MutableClock clock = new MutableClock();
-    private String namespace;
-    private SimApps apps;
-    private BlueGreen blueGreen;
+
+    private final SimApps apps = SIM.liveOnBlue(4);
+    private final String namespace = apps.namespace();
+    private final BlueGreen blueGreen = SIM.engine(namespace).listener(listener).clock(clock).build();
 
     @BeforeEach
     void releaseGreen() {
-        namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.BLUE, 4, "myapp:1");
-        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).listener(listener).clock(clock).build();
         blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
         blueGreen.awaitHealthy("myapp", null, Duration.ofSeconds(20));
     }

@@ -2,8 +2,6 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,20 +24,17 @@ import static org.assertj.core.api.Assertions.entry;
  */
 class ServingByEndpointsTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(30)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(30));
 
     private final RecordingListener listener = new RecordingListener();
-    private String namespace;
-    private SimApps apps;
-    private BlueGreen blueGreen;
+
+    private final SimApps apps = SIM.unadopted(3);
+    private final String namespace = apps.namespace();
+    private final BlueGreen blueGreen = SIM.engine(namespace).listener(listener)
+            .settings(BlueGreenSettings.builder().endpointsTimeout(Duration.ofSeconds(5)).build()).build();
 
     @BeforeEach
     void releasedOnce() {
-        namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedUnadopted("myapp", 3, "myapp:1");
-        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).listener(listener)
-                .settings(BlueGreenSettings.builder().endpointsTimeout(Duration.ofSeconds(5)).build()).build();
         blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
         blueGreen.awaitHealthy("myapp", null, Duration.ofSeconds(20));
         blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).scaleDownDelay(Duration.ZERO).build());

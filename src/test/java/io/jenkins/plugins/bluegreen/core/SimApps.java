@@ -28,6 +28,10 @@ final class SimApps {
         this.namespace = namespace;
     }
 
+    String namespace() {
+        return namespace;
+    }
+
     /** An app already under blue-green: {@code <app>-<color>} ready behind Service {@code app}. */
     void seedLive(String app, Color color, int replicas, String image) {
         Map<String, String> labels = Map.of("app", app, COLOR, color.label());

@@ -7,8 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRules;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,20 +25,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The switch write under races and faults: re-read and re-decided, never blindly overwritten. */
 class SwitchConflictTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(50)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(50));
 
     private final RecordingListener listener = new RecordingListener();
-    private String namespace;
-    private SimApps apps;
-    private BlueGreen blueGreen;
     private String servicePath;
+
+    private final SimApps apps = SIM.liveOnBlue(2);
+    private final String namespace = apps.namespace();
+    private final BlueGreen blueGreen = SIM.engine(namespace).listener(listener).build();
 
     @BeforeEach
     void seed() {
-        namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.BLUE, 2, "myapp:1");
-        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).listener(listener).build();
         blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
         blueGreen.awaitHealthy("myapp", null, Duration.ofSeconds(20));
         servicePath = "/api/v1/namespaces/" + namespace + "/services/myapp";

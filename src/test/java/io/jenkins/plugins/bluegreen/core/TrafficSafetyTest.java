@@ -2,8 +2,6 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,22 +24,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TrafficSafetyTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(50)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(50));
 
     private final RecordingListener listener = new RecordingListener();
     private final MutableClock clock = new MutableClock();
-    private String namespace;
-    private SimApps apps;
-    private BlueGreen blueGreen;
     private KubernetesClient observer;
     private ClusterTrace trace;
 
+    private final SimApps apps = SIM.liveOnBlue(2);
+    private final String namespace = apps.namespace();
+    private final BlueGreen blueGreen = SIM.engine(namespace).listener(listener).clock(clock).build();
+
     @BeforeEach
     void greenLiveBlueScheduledForScaleDown() {
-        namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.BLUE, 2, "myapp:1");
-        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).listener(listener).clock(clock).build();
         blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
         blueGreen.awaitHealthy("myapp", Color.GREEN, Duration.ofSeconds(20));
         observer = ApiFault.observerClient(SIM.sim());

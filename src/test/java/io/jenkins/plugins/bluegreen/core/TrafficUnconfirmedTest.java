@@ -4,8 +4,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import io.jenkins.plugins.bluegreen.kubesim.PodScript;
 import io.jenkins.plugins.bluegreen.kubesim.RequestGate;
 import org.junit.jupiter.api.AfterEach;
@@ -28,19 +26,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class TrafficUnconfirmedTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(30)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(30));
 
-    private String namespace;
-    private SimApps apps;
-    private BlueGreen blueGreen;
+    private final SimApps apps = SIM.live(Color.GREEN, 2);
+    private final String namespace = apps.namespace();
+    private final BlueGreen blueGreen = SIM.engine(namespace).listener(new RecordingListener())
+            .settings(BlueGreenSettings.builder().endpointsTimeout(Duration.ofSeconds(2)).build()).build();
 
     @BeforeEach
     void greenLiveAndBlueDeployed() {
-        namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.GREEN, 2, "myapp:1");
-        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).listener(new RecordingListener())
-                .settings(BlueGreenSettings.builder().endpointsTimeout(Duration.ofSeconds(2)).build()).build();
         blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:unconfirmed").holder(HOLDER).build());
         blueGreen.awaitHealthy("myapp", Color.BLUE, Duration.ofSeconds(20));
     }

@@ -4,8 +4,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import io.jenkins.plugins.bluegreen.kubesim.PodScript;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,26 +29,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class VerifiedCutoverTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(50)));
+    static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(50));
 
     /** Long enough for deploy, await and switch to be done before the crash, however loaded the machine. */
     private static final Duration CRASH_AFTER = Duration.ofSeconds(3);
 
     private final RecordingListener listener = new RecordingListener();
-    private String namespace;
-    private SimApps apps;
     private BlueGreen blueGreen;
     private SharedWatches watches;
     private KubernetesClient observer;
     private ClusterTrace trace;
 
+    private final SimApps apps = SIM.liveOnBlue(2);
+    private final String namespace = apps.namespace();
+
     @BeforeEach
     void blueLive() {
-        namespace = SIM.newNamespace();
-        apps = new SimApps(SIM.client(), namespace);
-        apps.seedLive("myapp", Color.BLUE, 2, "myapp:1");
         watches = new SharedWatches(SIM.client());
-        blueGreen = BlueGreen.builder(SIM.client()).namespace(namespace).listener(listener).watches(watches).build();
+        blueGreen = SIM.engine(namespace).listener(listener).watches(watches).build();
         observer = ApiFault.observerClient(SIM.sim());
         trace = new ClusterTrace(observer, namespace);
     }

@@ -32,13 +32,11 @@ class ClusterExitCodesTest {
     Path tmp;
 
     SimCli cli;
-    KubernetesClient client;
+    final KubernetesClient client = SIM.client();
 
     @BeforeEach
     void seed() {
-        cli = new SimCli(SIM, tmp, SIM.newNamespace());
-        client = SIM.client();
-        Seed.seed(client, cli.namespace(), 3);
+        cli = SimCli.seeded(SIM, tmp, 3);
         SIM.sim().scripts().image(BROKEN, PodScript.IMAGE_PULL_ERROR);
         SIM.sim().scripts().image(HANGING, PodScript.NEVER_READY);
     }

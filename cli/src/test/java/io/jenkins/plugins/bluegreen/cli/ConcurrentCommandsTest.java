@@ -35,13 +35,11 @@ class ConcurrentCommandsTest {
     Path tmp;
 
     SimCli cli;
-    KubernetesClient client;
+    final KubernetesClient client = SIM.client();
 
     @BeforeEach
     void seed() {
-        cli = new SimCli(SIM, tmp, SIM.newNamespace());
-        client = SIM.client();
-        Seed.seed(client, cli.namespace(), 2);
+        cli = SimCli.seeded(SIM, tmp, 2);
     }
 
     private String image(String deployment) {

@@ -35,13 +35,11 @@ class DryRunCliTest {
     Path tmp;
 
     SimCli cli;
-    KubernetesClient client;
+    final KubernetesClient client = SIM.client();
 
     @BeforeEach
     void seed() {
-        cli = new SimCli(SIM, tmp, SIM.newNamespace());
-        client = SIM.client();
-        Seed.seed(client, cli.namespace(), 3);
+        cli = SimCli.seeded(SIM, tmp, 3);
     }
 
     private void ok(String... args) {

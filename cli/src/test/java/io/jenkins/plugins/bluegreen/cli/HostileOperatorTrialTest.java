@@ -45,7 +45,7 @@ class HostileOperatorTrialTest {
     Path tmp;
 
     SimCli cli;
-    KubernetesClient client;
+    final KubernetesClient client = SIM.client();
     String ns;
     String kubectl;
     Process process;
@@ -56,10 +56,8 @@ class HostileOperatorTrialTest {
                 .map(p -> Path.of(p, "kubectl")).filter(Files::isExecutable).map(Path::toString).findFirst()
                 .orElse(null);
         Assumptions.assumeTrue(kubectl != null, "kubectl is not installed");
-        cli = new SimCli(SIM, tmp, SIM.newNamespace());
-        client = SIM.client();
+        cli = SimCli.seeded(SIM, tmp, 2);
         ns = cli.namespace();
-        Seed.seed(client, ns, 2);
     }
 
     @AfterEach

@@ -38,16 +38,14 @@ class KillRecoveryTest {
     Path tmp;
 
     SimCli cli;
-    KubernetesClient client;
+    final KubernetesClient client = SIM.client();
     String ns;
     Process killed;
 
     @BeforeEach
     void setUp() {
-        cli = new SimCli(SIM, tmp, SIM.newNamespace());
-        client = SIM.client();
+        cli = SimCli.seeded(SIM, tmp, 2);
         ns = cli.namespace();
-        Seed.seed(client, ns, 2);
     }
 
     @AfterEach

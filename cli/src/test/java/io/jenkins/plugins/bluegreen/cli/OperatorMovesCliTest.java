@@ -34,13 +34,11 @@ class OperatorMovesCliTest {
     Path tmp;
 
     SimCli cli;
-    KubernetesClient client;
+    final KubernetesClient client = SIM.client();
 
     @BeforeEach
     void seed() {
-        cli = new SimCli(SIM, tmp, SIM.newNamespace());
-        client = SIM.client();
-        Seed.seed(client, cli.namespace(), 2);
+        cli = SimCli.seeded(SIM, tmp, 2);
         SIM.sim().scripts().image(HANGING, PodScript.NEVER_READY);
     }
 

@@ -30,13 +30,11 @@ class ReleaseCommandsTest {
     Path tmp;
 
     SimCli cli;
-    KubernetesClient client;
+    final KubernetesClient client = SIM.client();
 
     @BeforeEach
     void seed() {
-        cli = new SimCli(SIM, tmp, SIM.newNamespace());
-        client = SIM.client();
-        Seed.seed(client, cli.namespace(), 3);
+        cli = SimCli.seeded(SIM, tmp, 3);
     }
 
     private Map<String, String> selector() {

@@ -42,13 +42,11 @@ class RollbackAndLockMovesCliTest {
     Path tmp;
 
     SimCli cli;
-    KubernetesClient client;
+    final KubernetesClient client = SIM.client();
 
     @BeforeEach
     void seed() {
-        cli = new SimCli(SIM, tmp, SIM.newNamespace());
-        client = SIM.client();
-        Seed.seed(client, cli.namespace(), 2);
+        cli = SimCli.seeded(SIM, tmp, 2);
     }
 
     @AfterEach

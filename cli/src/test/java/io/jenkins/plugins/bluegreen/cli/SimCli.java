@@ -18,6 +18,13 @@ final class SimCli {
         this.namespace = namespace;
     }
 
+    /** A fresh namespace on the class's kube-sim with the seed scenario ({@link Seed#seed}) of {@code replicas} in it. */
+    static SimCli seeded(KubeSimExtension sim, Path dir, int replicas) {
+        SimCli cli = new SimCli(sim, dir, sim.newNamespace());
+        Seed.seed(sim.client(), cli.namespace(), replicas);
+        return cli;
+    }
+
     Path kubeconfig() {
         return kubeconfig;
     }

@@ -34,13 +34,11 @@ class VerifiedSwitchCliTest {
     Path tmp;
 
     SimCli cli;
-    KubernetesClient client;
+    final KubernetesClient client = SIM.client();
 
     @BeforeEach
     void seedAndDeployV2() {
-        cli = new SimCli(SIM, tmp, SIM.newNamespace());
-        client = SIM.client();
-        Seed.seed(client, cli.namespace(), 2);
+        cli = SimCli.seeded(SIM, tmp, 2);
     }
 
     @AfterEach

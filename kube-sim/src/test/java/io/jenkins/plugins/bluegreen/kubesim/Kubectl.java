@@ -59,6 +59,17 @@ final class Kubectl {
     return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
   }
 
+  /** Starts a kubectl that runs until stopped (e.g. {@code get --watch}): stdout to {@code out}, stderr beside it. */
+  Process start(Path out, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(binary);
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().put("KUBECONFIG", kubeconfig.toString());
+    pb.redirectOutput(out.toFile()).redirectError(out.resolveSibling(out.getFileName() + ".err").toFile());
+    return pb.start();
+  }
+
   /** Runs and asserts exit 0 (with stderr in the failure message); returns stdout. */
   String ok(String... args) throws IOException, InterruptedException {
     Result r = run(args);

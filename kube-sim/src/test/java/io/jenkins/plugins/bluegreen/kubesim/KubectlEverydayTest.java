@@ -9,9 +9,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A newcomer's kubectl session against kube-sim, command by command, with the output a real
@@ -153,22 +158,43 @@ class KubectlEverydayTest {
   void aCrashAfterPodIsRunningFirstThenCrashLoopBackOffInGetPods() throws Exception {
     String ns = SIM.newNamespace();
     SIM.sim().scripts().image("example.org/myapp:late-crash", PodScript.crashAfter(Duration.ofMillis(400)));
-    kubectl.ok("-n", ns, "create", "deployment", "myapp", "--image=example.org/myapp:late-crash");
-    List<String> statuses = new java.util.ArrayList<>();
-    Fixtures.await(Duration.ofSeconds(10), "CrashLoopBackOff with restarts", () -> {
-      try {
+    // watched from before the pod exists, so every status it passes through is a row of its own; polling
+    // get pods could miss the 400 ms of Running on a loaded machine
+    Path rows = dir.resolve(ns + "-pods.txt");
+    Process watch = kubectl.start(rows, "-n", ns, "get", "pods", "--watch", "--no-headers");
+    List<String> statuses = new ArrayList<>();
+    try {
+      Fixtures.await(Duration.ofSeconds(20), "kubectl watching the namespace's pods",
+          () -> SIM.sim().requests().count("watch", "/api/v1/namespaces/" + ns + "/pods") > 0);
+      kubectl.ok("-n", ns, "create", "deployment", "myapp", "--image=example.org/myapp:late-crash");
+      Fixtures.await(Duration.ofSeconds(20), "CrashLoopBackOff with restarts", () -> {
+        statuses.clear();
         // NAME READY STATUS RESTARTS AGE, as a person reads it
-        String row = lines(kubectl.ok("-n", ns, "get", "pods", "--no-headers")).get(0);
-        String[] cols = row.trim().split("\\s+");
-        String seen = cols[1] + " " + cols[2];
-        if (statuses.isEmpty() || !statuses.get(statuses.size() - 1).equals(seen)) {
-          statuses.add(seen);
+        String text;
+        try {
+          text = Files.readString(rows);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         }
-        return cols[2].equals("CrashLoopBackOff") && !cols[3].equals("0");
-      } catch (Exception e) {
-        throw new AssertionError(e);
-      }
-    });
+        for (String row : lines(text)) {
+          String[] cols = row.trim().split("\\s+");
+          if (cols.length < 4) {
+            continue;
+          }
+          String seen = cols[1] + " " + cols[2];
+          if (statuses.isEmpty() || !statuses.get(statuses.size() - 1).equals(seen)) {
+            statuses.add(seen);
+          }
+          if (cols[2].equals("CrashLoopBackOff") && !cols[3].equals("0")) {
+            return true;
+          }
+        }
+        return false;
+      });
+    } finally {
+      watch.destroy();
+      watch.waitFor(5, TimeUnit.SECONDS);
+    }
     assertThat(statuses).containsSubsequence("1/1 Running", "0/1 CrashLoopBackOff");
     assertThat(kubectl.ok("-n", ns, "get", "events")).contains("Back-off restarting failed container");
   }
