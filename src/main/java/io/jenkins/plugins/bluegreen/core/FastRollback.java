@@ -163,7 +163,7 @@ final class FastRollback {
                 return Optional.of(current);
             } catch (StaleObjectException changed) {
                 Service now = reRead(current, target);
-                if (entry.equals(ServiceSelectorWrite.head(now))) {
+                if (entry.equals(ServiceHistory.head(now))) {
                     return Optional.of(current); // ours, its answer lost
                 }
                 if (DeployAnnouncement.on(now) != null) {
@@ -192,8 +192,8 @@ final class FastRollback {
     /** What changed about traffic between {@code first} and {@code now}, as the error to report; null if nothing. */
     private String trafficChange(AppState state, Service first, Service now, Color target) {
         AppState after = AppState.analyse(state.app(), now, Map.of(), context.settings());
-        HistoryEntry headBefore = ServiceSelectorWrite.head(first);
-        HistoryEntry headNow = ServiceSelectorWrite.head(now);
+        HistoryEntry headBefore = ServiceHistory.head(first);
+        HistoryEntry headNow = ServiceHistory.head(now);
         boolean sameSelector = Objects.equals(first.getSpec().getSelector(), now.getSpec().getSelector());
         if (sameSelector && Objects.equals(headBefore, headNow)) {
             return null;

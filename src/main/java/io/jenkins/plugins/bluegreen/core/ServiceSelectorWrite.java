@@ -50,7 +50,7 @@ final class ServiceSelectorWrite {
         AppState current = state;
         for (int attempt = 1; ; attempt++) {
             if (current.liveColor() == target && (current.recordProblem() == null || ours != null)) {
-                boolean oursLanded = ours != null && ours.equals(head(current));
+                boolean oursLanded = ours != null && ours.equals(ServiceHistory.head(current.service()));
                 if (!oursLanded) {
                     boolean repaired = ensureServing(current, target);
                     context.listener().info("Service " + current.serviceName() + " already selects " + target
@@ -107,7 +107,8 @@ final class ServiceSelectorWrite {
 
     private Service writeOnce(AppState state, Color target, HistoryEntry entry, ApprovedRevisionGuard guard,
                               ApprovedRevisionGuard.Checked checked) {
-        Service written = context.cluster().update(switched(state, target, entry), s -> entry.equals(head(s)));
+        Service written = context.cluster().update(switched(state, target, entry),
+                s -> entry.equals(ServiceHistory.head(s)));
         verify(written, target, entry);
         if (checked != null) {
             guard.changedSince(checked).ifPresent(change -> undo(state, target, written, guard, checked, change));
@@ -246,7 +247,7 @@ final class ServiceSelectorWrite {
             throw new UncertainOutcomeException("confirming that Service " + state.serviceName() + " reaches "
                     + target + "'s ready pods", "its selector was written (" + target + ") and recorded, but its "
                     + "EndpointSlices could not be read (" + unread.getMessage() + "); run `kubectl -n "
-                    + context.namespace() + " get endpointslices -l " + ServiceEndpoints.SERVICE_NAME_LABEL + "="
+                    + context.namespace() + " get endpointslices -l " + Labels.SERVICE_NAME + "="
                     + state.serviceName() + "` and check that they list " + target + "'s pods, ready", unread);
         }
         context.listener().info("Service " + state.serviceName() + " reaches " + serving.ready(target) + " ready pods of "
@@ -299,14 +300,14 @@ final class ServiceSelectorWrite {
             return state;
         }
         String name = known.getMetadata().getName();
-        boolean[] dropped = {false};
-        Deployment claimed = context.cluster().editDeployment(name, known, d -> {
-            Map<String, String> annotations = ScaleDown.annotations(d);
-            dropped[0] = annotations.remove(StateKeys.SCALE_DOWN_AT) != null;
+        DeploymentEdit claim = context.cluster().edit(name, known, d -> {
+            Map<String, String> annotations = DeploymentAnnotations.copyOf(d);
             // without the annotation a scale-down got there first (or a deploy replaced it): judge it as it is
-            return dropped[0] ? Optional.of(ScaleDown.withAnnotations(d, annotations)) : Optional.empty();
-        }).orElse(null);
-        if (dropped[0]) {
+            return annotations.remove(StateKeys.SCALE_DOWN_AT) != null
+                    ? Optional.of(DeploymentAnnotations.with(d, annotations)) : Optional.empty();
+        });
+        Deployment claimed = claim.current().orElse(null);
+        if (claim.wasWritten()) {
             context.listener().info("dropped the scheduled scale-down of " + name + " before switching traffic to it");
         }
         Map<Color, Deployment> deployments = new EnumMap<>(Color.class);
@@ -386,7 +387,7 @@ final class ServiceSelectorWrite {
      */
     private static boolean pendingRelease(AppState state, DeploymentView view) {
         Instant deployedAt = view.instantAnnotation(StateKeys.DEPLOYED_AT);
-        HistoryEntry head = head(state.service());
+        HistoryEntry head = ServiceHistory.head(state.service());
         return deployedAt != null && (head == null || head.switchedAt() == null || deployedAt.isAfter(head.switchedAt()));
     }
 
@@ -422,7 +423,7 @@ final class ServiceSelectorWrite {
         String serviceName = stored.getMetadata().getName();
         String selected = stored.getSpec() == null || stored.getSpec().getSelector() == null ? null
                 : stored.getSpec().getSelector().get(context.settings().colorLabelKey());
-        if (!target.label().equals(selected) || !entry.equals(head(stored))) {
+        if (!target.label().equals(selected) || !entry.equals(ServiceHistory.head(stored))) {
             throw new ConflictException("Service " + serviceName + " was written to select " + target
                     + " but is stored selecting " + selected + "; something changed the write (an admission webhook?)"
                     + " — run status");
@@ -451,7 +452,7 @@ final class ServiceSelectorWrite {
             annotations.put(StateKeys.HISTORY, history.encode(marked));
             try {
                 context.cluster().update(new ServiceBuilder(current).editMetadata().withAnnotations(annotations)
-                        .endMetadata().build(), s -> verified.equals(head(s)));
+                        .endMetadata().build(), s -> verified.equals(ServiceHistory.head(s)));
                 return true;
             } catch (StaleObjectException changed) {
                 if (attempt >= MAX_ATTEMPTS) {
@@ -470,19 +471,6 @@ final class ServiceSelectorWrite {
             context.listener().warn("the history annotation of Service " + service.getMetadata().getName()
                     + " is not readable (" + e.getMessage() + "); starting a new history");
             return List.of();
-        }
-    }
-
-    private static HistoryEntry head(AppState state) {
-        return head(state.service());
-    }
-
-    static HistoryEntry head(Service service) {
-        try {
-            List<HistoryEntry> entries = new ReleaseHistory().decode(Labels.annotation(service, StateKeys.HISTORY));
-            return entries.isEmpty() ? null : entries.get(0);
-        } catch (ReleaseHistory.UnreadableHistoryException e) {
-            return null;
         }
     }
 }
