@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -305,7 +306,7 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
         Instant from = switched.recorded() != null && switched.recorded().switchedAt() != null
                 ? switched.recorded().switchedAt() : until.minus(request.verifyFor());
         Duration d = Duration.between(from, context.clock().instant());
-        return d.isNegative() ? Duration.ZERO : d.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return d.isNegative() ? Duration.ZERO : d.truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** A window longer than the lease keeps the lock alive, as a held lock's keeper does; one patch each time. */

@@ -5,10 +5,12 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -156,7 +158,7 @@ final class ServiceSelectorWrite {
                 .withResourceVersion(written.getMetadata().getResourceVersion()).endMetadata().build();
         Map<String, String> selector = state.selector();
         try {
-            context.cluster().update(restore, s -> java.util.Objects.equals(selector, s.getSpec().getSelector()));
+            context.cluster().update(restore, s -> Objects.equals(selector, s.getSpec().getSelector()));
         } catch (StaleObjectException | ClusterUnreachableException e) {
             throw new UncertainOutcomeException("switching Service " + state.serviceName() + " to " + target + " ("
                     + checked.deployment() + " changed while the switch was written: " + change + ")",
@@ -438,14 +440,14 @@ final class ServiceSelectorWrite {
      *
      * @return false when the history moved on meanwhile (someone switched or rolled back): nothing written
      */
-    boolean markVerified(String serviceName, HistoryEntry entry, java.time.Instant at) {
+    boolean markVerified(String serviceName, HistoryEntry entry, Instant at) {
         for (int attempt = 1; ; attempt++) {
             Service current = context.cluster().service(serviceName).orElse(null);
             List<HistoryEntry> entries = current == null ? List.of() : readHistory(current);
             if (entries.isEmpty() || !entries.get(0).equals(entry)) {
                 return false;
             }
-            List<HistoryEntry> marked = new java.util.ArrayList<>(entries);
+            List<HistoryEntry> marked = new ArrayList<>(entries);
             HistoryEntry verified = entry.verified(at);
             marked.set(0, verified);
             Map<String, String> annotations = new LinkedHashMap<>(current.getMetadata().getAnnotations());
