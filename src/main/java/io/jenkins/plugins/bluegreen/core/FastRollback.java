@@ -91,8 +91,10 @@ final class FastRollback {
         }
         AppState state = AppState.analyse(app, service, Map.of(previous, claimed), settings);
         DeploymentView view = new DeploymentView(claimed);
-        HistoryEntry entry = new HistoryEntry(HistoryEntry.ROLLBACK, view.annotation(StateKeys.REVISION), previous,
-                view.images(), context.clock().instant(), request.approvedBy(), request.buildUrl());
+        HistoryEntry entry = HistoryEntry.builder(HistoryEntry.ROLLBACK, previous)
+                .revision(view.annotation(StateKeys.REVISION)).images(view.images())
+                .switchedAt(context.clock().instant()).approvedBy(request.approvedBy()).buildUrl(request.buildUrl())
+                .build();
         Optional<AppState> written;
         try {
             written = writeService(state, previous, entry);

@@ -34,20 +34,11 @@ final class ServiceSelectorWrite {
     }
 
     /**
-     * Points the Service at {@code target}. {@code state} is the read the caller already validated; later attempts
-     * re-read.
+     * Points the Service at {@code target}, recording {@code change} (and keeping to its approved revision, if any).
+     * {@code state} is the read the caller already validated; later attempts re-read.
      */
-    Outcome write(AppState state, Color target, String action, String approvedBy, String buildUrl) {
-        return write(state, target, action, approvedBy, buildUrl, null, null);
-    }
-
-    /**
-     * As {@link #write(AppState, Color, String, String, String)}, recording {@code reason} (an auto-revert's) in the
-     * history entry, and kept to the revision a person approved when {@code guard} is given: checked on every attempt
-     * before anything is written, re-checked after the write ({@link ApprovedRevisionGuard}), and recorded.
-     */
-    Outcome write(AppState state, Color target, String action, String approvedBy, String buildUrl, String reason,
-                  ApprovedRevisionGuard guard) {
+    Outcome write(AppState state, Color target, TrafficChange change) {
+        ApprovedRevisionGuard guard = change.guard();
         HistoryEntry ours = null;
         AppState current = state;
         for (int attempt = 1; ; attempt++) {
@@ -69,10 +60,8 @@ final class ServiceSelectorWrite {
             boolean claimRaced = claimed != current;
             current = claimed;
             Deployment targetDeployment = preflight(current, target, attempt > 1 || claimRaced);
-            DeploymentView view = new DeploymentView(targetDeployment);
-            HistoryEntry entry = new HistoryEntry(action, view.annotation(StateKeys.REVISION), target, view.images(),
-                    context.clock().instant(), approvedBy, buildUrl, reason, null,
-                    checked == null ? null : guard.approved());
+            HistoryEntry entry = change.entry(target, new DeploymentView(targetDeployment), context.clock().instant(),
+                    checked != null);
             ours = entry;
             try {
                 writeOnce(current, target, entry, guard, checked);
@@ -88,7 +77,7 @@ final class ServiceSelectorWrite {
                 current = reReadAfterWrite(current, target);
                 boolean keyLost = current.selectorProblem() instanceof ColourKeyLostException;
                 if ((current.selectorProblem() != null && !keyLost)
-                        || (current.liveColor() == null && !keyLost && !HistoryEntry.ADOPT.equals(action))) {
+                        || (current.liveColor() == null && !keyLost && !HistoryEntry.ADOPT.equals(change.action()))) {
                     throw new ConflictException("Service " + current.serviceName() + " was changed by someone else to "
                             + "selector " + current.selector() + " while switching to " + target + "; nothing was "
                             + "overwritten — check the Service and run status");
