@@ -173,7 +173,7 @@ final class ScaleDown {
 
     private ScaleDownResult scaleDown(AppState state, Color color, Deployment known, Instant due) {
         String name = known.getMetadata().getName();
-        DeploymentEdit edit = context.cluster().edit(name, known, d -> {
+        Optional<Deployment> written = context.cluster().editDeployment(name, known, d -> {
             Map<String, String> annotations = DeploymentAnnotations.copyOf(d);
             if (!due.toString().equals(annotations.get(StateKeys.SCALE_DOWN_AT))) {
                 return Optional.empty(); // re-deployed or rescheduled meanwhile: not ours to scale any more
@@ -185,11 +185,11 @@ final class ScaleDown {
             scaled.getSpec().setReplicas(0);
             return Optional.of(scaled);
         });
-        Optional<Deployment> written = edit.current();
         if (written.isEmpty() || new DeploymentView(written.get()).desiredReplicas() != 0) {
             return new ScaleDownResult(state.app(), ScaleDownResult.Outcome.NOTHING_SCHEDULED, null, null, null, 0);
         }
-        int before = edit.wasWritten() ? new DeploymentView(edit.decidedOn()).desiredReplicas() : 0;
+        // as recorded by the write: ours, or a concurrent scale-down's that won the race (the count restored below)
+        int before = new DeploymentView(written.get()).rememberedReplicas();
         // the Service was read before the write; if a switch to this colour slipped in between, undo at once (only
         // the Service can tell, so only the Service is read again). The engine's own switches cannot slip in — they
         // claim their target first (ServiceSelectorWrite#claimTarget) — but one made by hand with kubectl can.
