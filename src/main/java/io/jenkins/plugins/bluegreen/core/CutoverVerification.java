@@ -70,12 +70,12 @@ public final class CutoverVerification {
      * @return completes once the lock was released; false when it was too late to stop (the result then comes as it
      *         would have)
      */
+    public CompletableFuture<Boolean> stop(String why) {
+        return watch == null ? CompletableFuture.completedFuture(false) : watch.stop(why);
+    }
+
     /** Whether an informer of this verification still runs (tests: a stop must really stop the watches). */
     boolean watching() {
         return watch != null && watch.watching();
-    }
-
-    public CompletableFuture<Boolean> stop(String why) {
-        return watch == null ? CompletableFuture.completedFuture(false) : watch.stop(why);
     }
 }
