@@ -52,7 +52,7 @@ final class Abandon {
             return;
         }
         state.requireTrustedRecord("not abandoning " + idle.getMetadata().getName(), context.settings());
-        if (ServiceSelectorWrite.head(state.service()) == null
+        if (ServiceHistory.head(state.service()) == null
                 || ScaleDown.deployedSinceLastTrafficChange(state, idle)) {
             return;
         }
@@ -68,14 +68,14 @@ final class Abandon {
         int[] before = {0};
         Optional<Deployment> written = context.cluster().editDeployment(name, state.deployment(idle).orElse(null), d -> {
             before[0] = new DeploymentView(d).desiredReplicas();
-            Map<String, String> annotations = ScaleDown.annotations(d);
+            Map<String, String> annotations = DeploymentAnnotations.copyOf(d);
             boolean scheduled = annotations.remove(StateKeys.SCALE_DOWN_AT) != null;
             // the lock stamp goes too: the lock is released next, and a stamp must not outlive its tenure (LockStamp)
             boolean stamped = annotations.remove(StateKeys.LOCK) != null;
             if (before[0] == 0 && !scheduled && !stamped) {
                 return Optional.empty();
             }
-            Deployment scaled = ScaleDown.withAnnotations(d, annotations);
+            Deployment scaled = DeploymentAnnotations.with(d, annotations);
             scaled.getSpec().setReplicas(0);
             return Optional.of(scaled);
         });

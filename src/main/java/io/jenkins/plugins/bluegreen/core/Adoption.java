@@ -83,7 +83,8 @@ final class Adoption {
         }
         Futures.join(HealthWatch.start(context, app, ADOPTED_COLOR, colored, timeout));
         AppState ready = AppState.read(context, app, state.serviceName());
-        new ServiceSelectorWrite(context).write(ready, ADOPTED_COLOR, HistoryEntry.ADOPT, null, buildUrl);
+        new ServiceSelectorWrite(context).write(ready, ADOPTED_COLOR,
+                TrafficChange.of(HistoryEntry.ADOPT, null, buildUrl));
         if (plan.sizing().hpa() != null) {
             // the adopted Deployment's autoscaler follows its traffic to the colour (Autoscaler)
             try {

@@ -285,7 +285,7 @@ public final class BlueGreen {
                 + "crash, restart, lost readiness or missing ready endpoint switches traffic back to " + result.from())) {
             return CutoverVerification.notSwitched(result, request);
         }
-        return CutoverWatch.start(context, lock, request, result, switched.state(), switched.verificationLock());
+        return CutoverVerification.start(context, lock, request, result, switched.state(), switched.verificationLock());
     }
 
     /**

@@ -69,7 +69,7 @@ final class Cluster {
     /** The EndpointSlices of one Service (label {@code kubernetes.io/service-name}), with the list's resourceVersion. */
     io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceList endpointSlices(String service) {
         return retried("listing the EndpointSlices of Service " + service, () -> client.discovery().v1()
-                .endpointSlices().inNamespace(namespace).withLabel(ServiceEndpoints.SERVICE_NAME_LABEL, service).list());
+                .endpointSlices().inNamespace(namespace).withLabel(Labels.SERVICE_NAME, service).list());
     }
 
     /** The pods carrying all of {@code labels} (a Deployment's matchLabels), read now rather than from an informer. */
@@ -215,18 +215,23 @@ final class Cluster {
      * read — instead of reading again; the guarded write still refuses it if it is stale, and then the loop re-reads.
      */
     Optional<Deployment> editDeployment(String name, Deployment known, Function<Deployment, Optional<Deployment>> decide) {
+        return edit(name, known, decide).current();
+    }
+
+    /** {@link #editDeployment(String, Deployment, Function)}, telling also whether the decision was written. */
+    DeploymentEdit edit(String name, Deployment known, Function<Deployment, Optional<Deployment>> decide) {
         for (int attempt = 1; ; attempt++) {
             Optional<Deployment> current = attempt == 1 && known != null ? Optional.of(known) : deployment(name);
             if (current.isEmpty()) {
-                return current;
+                return new DeploymentEdit(null, null);
             }
             Optional<Deployment> desired = decide.apply(new DeploymentBuilder(current.get()).build());
             if (desired.isEmpty()) {
-                return current;
+                return new DeploymentEdit(current.get(), null);
             }
             Deployment wanted = desired.get();
             try {
-                return Optional.of(update(wanted, d -> Objects.equals(d.getSpec(), wanted.getSpec())
+                return new DeploymentEdit(current.get(), update(wanted, d -> Objects.equals(d.getSpec(), wanted.getSpec())
                         && Objects.equals(d.getMetadata().getAnnotations(), wanted.getMetadata().getAnnotations())));
             } catch (StaleObjectException lostRace) {
                 if (attempt >= MAX_EDIT_ATTEMPTS) {

@@ -1,6 +1,7 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.AuthInfo;
+import io.fabric8.kubernetes.api.model.Config;
 import io.fabric8.kubernetes.api.model.NamedAuthInfo;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -49,7 +50,7 @@ public final class CredentialMask {
     /**
      * Every user's credentials in a parsed kubeconfig, not only the chosen context's: an error may quote any of them.
      */
-    public static List<String> kubeconfigCredentials(io.fabric8.kubernetes.api.model.Config parsed) {
+    public static List<String> kubeconfigCredentials(Config parsed) {
         List<String> found = new ArrayList<>();
         if (parsed.getUsers() == null) {
             return found;

@@ -19,6 +19,13 @@ public final class CutoverVerification {
         this.result = result;
     }
 
+    /** Starts watching the colour {@code switched} made live; {@code held} is the lock it keeps (null: none). */
+    static CutoverVerification start(EngineContext context, DeployLock lock, SwitchRequest request,
+                                     SwitchResult switched, AppState state, DeployLock.Held held) {
+        CutoverWatch watch = CutoverWatch.start(context, lock, request, switched, state, held);
+        return new CutoverVerification(switched, watch, watch.result());
+    }
+
     /** Nothing to verify: the colour was live already. */
     static CutoverVerification notSwitched(SwitchResult switched, SwitchRequest request) {
         return new CutoverVerification(switched, null, CompletableFuture.completedFuture(new VerificationResult(
@@ -63,12 +70,12 @@ public final class CutoverVerification {
      * @return completes once the lock was released; false when it was too late to stop (the result then comes as it
      *         would have)
      */
+    public CompletableFuture<Boolean> stop(String why) {
+        return watch == null ? CompletableFuture.completedFuture(false) : watch.stop(why);
+    }
+
     /** Whether an informer of this verification still runs (tests: a stop must really stop the watches). */
     boolean watching() {
         return watch != null && watch.watching();
-    }
-
-    public CompletableFuture<Boolean> stop(String why) {
-        return watch == null ? CompletableFuture.completedFuture(false) : watch.stop(why);
     }
 }

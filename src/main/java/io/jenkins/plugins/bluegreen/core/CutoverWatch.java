@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -38,7 +39,7 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
     private final Map<String, String> podSelector;
     private final CutoverHealth health = new CutoverHealth();
     private final CompletableFuture<VerificationResult> result = new CompletableFuture<>();
-    private SharedWatches.Subscription<Pod> pods;
+    private WatchSubscription<Pod> pods;
     private SharedIndexInformer<EndpointSlice> slices;
     /** Set once: by the first failure, the window's end, or a stop; later events are ignored. */
     private boolean decided;
@@ -66,8 +67,8 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
     }
 
     /** Starts watching the colour {@code switched} made live; {@code held} is the lock it keeps (null: none). */
-    static CutoverVerification start(EngineContext context, DeployLock lock, SwitchRequest request,
-                                     SwitchResult switched, AppState state, DeployLock.Held held) {
+    static CutoverWatch start(EngineContext context, DeployLock lock, SwitchRequest request, SwitchResult switched,
+                              AppState state, DeployLock.Held held) {
         CutoverWatch watch = new CutoverWatch(context, lock, request, switched, state, held);
         // cancelling the result is a stop, as cancelling a health wait unsubscribes it
         watch.result.whenComplete((ignored, failure) -> {
@@ -76,7 +77,12 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
             }
         });
         watch.begin();
-        return new CutoverVerification(switched, watch, watch.result);
+        return watch;
+    }
+
+    /** Completes as {@link CutoverVerification#result()} says. */
+    CompletableFuture<VerificationResult> result() {
+        return result;
     }
 
     Instant until() {
@@ -88,14 +94,14 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
                 request.verifyFor()) + "): any crash, restart, lost readiness or fewer than " + desired
                 + " ready endpoints switches traffic back to " + switched.from());
         try {
-            SharedWatches.Subscription<Pod> podEvents;
+            WatchSubscription<Pod> podEvents;
             SharedIndexInformer<EndpointSlice> sliceEvents;
             synchronized (this) { // evaluate() may run on an informer thread as soon as a subscription exists
                 podEvents = pods = context.watches().pods(context.namespace(), context.settings().colorLabelKey(),
                         this::isOurs, this::evaluate);
                 sliceEvents = slices = context.client().discovery().v1().endpointSlices()
                         .inNamespace(context.namespace())
-                        .withLabel(ServiceEndpoints.SERVICE_NAME_LABEL, switched.service()).runnableInformer(0);
+                        .withLabel(Labels.SERVICE_NAME, switched.service()).runnableInformer(0);
                 sliceEvents.addEventHandler(this);
             }
             follow(podEvents.started(), podEvents.stopped(), "the pods of " + switched.to());
@@ -300,7 +306,7 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
         Instant from = switched.recorded() != null && switched.recorded().switchedAt() != null
                 ? switched.recorded().switchedAt() : until.minus(request.verifyFor());
         Duration d = Duration.between(from, context.clock().instant());
-        return d.isNegative() ? Duration.ZERO : d.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        return d.isNegative() ? Duration.ZERO : d.truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** A window longer than the lease keeps the lock alive, as a held lock's keeper does; one patch each time. */

@@ -239,7 +239,7 @@ final class DeployIdleColor {
         if (end == null || !end.isAfter(context.clock().instant()) || view.desiredReplicas() == 0) {
             return null;
         }
-        HistoryEntry head = ServiceSelectorWrite.head(plan.state().service());
+        HistoryEntry head = ServiceHistory.head(plan.state().service());
         if (head == null || head.switchedAt() == null || head.undidRelease()) {
             return null;
         }
@@ -288,13 +288,13 @@ final class DeployIdleColor {
     private static Deployment stamped(Deployment desired, DeployLock.Held held,
                                       io.fabric8.kubernetes.api.model.Service service) {
         Optional<String> stamp = held.lease() == null ? Optional.empty() : LockStamp.encode(held.lease(), service);
-        Map<String, String> annotations = ScaleDown.annotations(desired);
+        Map<String, String> annotations = DeploymentAnnotations.copyOf(desired);
         if (stamp.isPresent()) {
             annotations.put(StateKeys.LOCK, stamp.get());
         } else {
             annotations.remove(StateKeys.LOCK);
         }
-        return ScaleDown.withAnnotations(desired, annotations);
+        return DeploymentAnnotations.with(desired, annotations);
     }
 
     /**
@@ -348,7 +348,7 @@ final class DeployIdleColor {
         Map<String, String> labels = new LinkedHashMap<>(current.getMetadata().getLabels() == null ? Map.of()
                 : current.getMetadata().getLabels());
         labels.putAll(desired.getMetadata().getLabels());
-        Map<String, String> annotations = ScaleDown.annotations(current);
+        Map<String, String> annotations = DeploymentAnnotations.copyOf(current);
         annotations.remove(StateKeys.SCALE_DOWN_AT);
         annotations.remove(StateKeys.REPLICAS_BEFORE_SCALE_DOWN);
         annotations.remove(StateKeys.PREVIEW_SERVICE);

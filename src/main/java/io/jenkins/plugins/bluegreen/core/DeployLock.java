@@ -469,9 +469,9 @@ final class DeployLock {
                 if (LockStamp.on(d).filter(s -> whose.test(s.holder())).isEmpty()) {
                     return Optional.empty();
                 }
-                Map<String, String> annotations = ScaleDown.annotations(d);
+                Map<String, String> annotations = DeploymentAnnotations.copyOf(d);
                 annotations.remove(StateKeys.LOCK);
-                return Optional.of(ScaleDown.withAnnotations(d, annotations));
+                return Optional.of(DeploymentAnnotations.with(d, annotations));
             });
         }
     }

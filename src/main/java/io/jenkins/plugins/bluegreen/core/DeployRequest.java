@@ -3,7 +3,9 @@ package io.jenkins.plugins.bluegreen.core;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -75,10 +77,10 @@ public record DeployRequest(String app, String service, String previewService, S
 
         /** The JDK's messages for these are just the path again. */
         private static String why(Exception e) {
-            if (e instanceof java.nio.file.NoSuchFileException) {
+            if (e instanceof NoSuchFileException) {
                 return "no such file";
             }
-            if (e instanceof java.nio.file.AccessDeniedException) {
+            if (e instanceof AccessDeniedException) {
                 return "permission denied";
             }
             return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

@@ -112,6 +112,16 @@ record DeploymentView(Deployment deployment) {
         }
     }
 
+    /** The replica count recorded before its scale-down ({@link StateKeys#REPLICAS_BEFORE_SCALE_DOWN}); 0 if none. */
+    int rememberedReplicas() {
+        String remembered = annotation(StateKeys.REPLICAS_BEFORE_SCALE_DOWN);
+        try {
+            return remembered == null ? 0 : Integer.parseInt(remembered.trim());
+        } catch (NumberFormatException handEdited) {
+            return 0;
+        }
+    }
+
     /**
      * Whether it runs fewer replicas than before its scale-down ({@link StateKeys#REPLICAS_BEFORE_SCALE_DOWN}, kept
      * until a rollback restores it): scaled to 0, or scaled up by hand only part of the way.

@@ -2,11 +2,13 @@ package io.jenkins.plugins.bluegreen.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -99,7 +101,7 @@ final class DryRunWrites {
     }
 
     /** A Deployment this run wrote and planned to wait for, as it would be then. */
-    Optional<io.fabric8.kubernetes.api.model.apps.Deployment> plannedHealthy(String name) {
+    Optional<Deployment> plannedHealthy(String name) {
         return plan.healthy(name);
     }
 
@@ -145,7 +147,7 @@ final class DryRunWrites {
                     default -> { }
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return List.of(patch);
         }
         return changes;
@@ -168,7 +170,7 @@ final class DryRunWrites {
                     tests.add(op.path("path").asText() + " = " + (value.isTextual() ? value.asText() : value.toString()));
                 }
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "JSON patch";
         }
         return tests.isEmpty() ? "none" : "JSON patch test " + String.join(", ", tests);

@@ -1,7 +1,9 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -12,7 +14,8 @@ import java.util.regex.Pattern;
  *
  * <p>Lives in core so that the CLI and the Jenkins steps read durations identically. Errors are
  * {@link InvalidInputException}s naming the caller's field (an option, a step parameter), with {@link #EXAMPLES}
- * as the fix.
+ * as the fix. The units' arithmetic is {@link ChronoUnit}'s; no parser on the class path reads this grammar
+ * strictly (docs/architecture.md, "Durations").
  */
 public final class DurationText {
 
@@ -29,6 +32,8 @@ public final class DurationText {
     public static final String MAX_FIX = "use at most " + format(MAX) + " (30 days)";
 
     private static final Pattern TERM = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Map<String, ChronoUnit> UNITS = Map.of("ms", ChronoUnit.MILLIS, "s", ChronoUnit.SECONDS,
+            "m", ChronoUnit.MINUTES, "h", ChronoUnit.HOURS);
 
     private DurationText() {}
 
@@ -57,7 +62,7 @@ public final class DurationText {
         int end = 0;
         try {
             while (m.lookingAt()) {
-                total = total.plus(term(Long.parseLong(m.group(1)), m.group(2)));
+                total = total.plus(Duration.of(Long.parseLong(m.group(1)), UNITS.get(m.group(2))));
                 end = m.end();
                 m.region(end, value.length());
             }
@@ -102,16 +107,6 @@ public final class DurationText {
             return ms + "ms";
         }
         return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
-    }
-
-    private static Duration term(long amount, String unit) {
-        return switch (unit) {
-            case "ms" -> Duration.ofMillis(amount);
-            case "s" -> Duration.ofSeconds(amount);
-            case "m" -> Duration.ofMinutes(amount);
-            case "h" -> Duration.ofHours(amount);
-            default -> throw new IllegalStateException("pattern admits only ms|s|m|h, got " + unit);
-        };
     }
 
     /** The one wording for a duration over {@link #MAX}, whether it came as text or through an API. */

@@ -91,8 +91,10 @@ final class FastRollback {
         }
         AppState state = AppState.analyse(app, service, Map.of(previous, claimed), settings);
         DeploymentView view = new DeploymentView(claimed);
-        HistoryEntry entry = new HistoryEntry(HistoryEntry.ROLLBACK, view.annotation(StateKeys.REVISION), previous,
-                view.images(), context.clock().instant(), request.approvedBy(), request.buildUrl());
+        HistoryEntry entry = HistoryEntry.builder(HistoryEntry.ROLLBACK, previous)
+                .revision(view.annotation(StateKeys.REVISION)).images(view.images())
+                .switchedAt(context.clock().instant()).approvedBy(request.approvedBy()).buildUrl(request.buildUrl())
+                .build();
         Optional<AppState> written;
         try {
             written = writeService(state, previous, entry);
@@ -163,7 +165,7 @@ final class FastRollback {
                 return Optional.of(current);
             } catch (StaleObjectException changed) {
                 Service now = reRead(current, target);
-                if (entry.equals(ServiceSelectorWrite.head(now))) {
+                if (entry.equals(ServiceHistory.head(now))) {
                     return Optional.of(current); // ours, its answer lost
                 }
                 if (DeployAnnouncement.on(now) != null) {
@@ -192,8 +194,8 @@ final class FastRollback {
     /** What changed about traffic between {@code first} and {@code now}, as the error to report; null if nothing. */
     private String trafficChange(AppState state, Service first, Service now, Color target) {
         AppState after = AppState.analyse(state.app(), now, Map.of(), context.settings());
-        HistoryEntry headBefore = ServiceSelectorWrite.head(first);
-        HistoryEntry headNow = ServiceSelectorWrite.head(now);
+        HistoryEntry headBefore = ServiceHistory.head(first);
+        HistoryEntry headNow = ServiceHistory.head(now);
         boolean sameSelector = Objects.equals(first.getSpec().getSelector(), now.getSpec().getSelector());
         if (sameSelector && Objects.equals(headBefore, headNow)) {
             return null;

@@ -31,8 +31,8 @@ final class HealthWatch {
     private volatile long lastHeard = System.nanoTime();
     private final CompletableFuture<HealthSummary> result = new CompletableFuture<>();
     private final Instant started;
-    private SharedWatches.Subscription<Deployment> deployment;
-    private SharedWatches.Subscription<Pod> pods;
+    private WatchSubscription<Deployment> deployment;
+    private WatchSubscription<Pod> pods;
     private final long readGeneration;
     /** The release marker of the pod template this wait is for, or null for whatever the Deployment runs. */
     private final String expectedRelease;
@@ -114,8 +114,8 @@ final class HealthWatch {
         // equality labels only: set-based expressions are filtered by the verdict's release marker instead
         podSelector = selector == null || selector.getMatchLabels() == null ? Map.of() : Map.copyOf(selector.getMatchLabels());
         String namespace = context.namespace();
-        SharedWatches.Subscription<Deployment> deploymentEvents;
-        SharedWatches.Subscription<Pod> podEvents;
+        WatchSubscription<Deployment> deploymentEvents;
+        WatchSubscription<Pod> podEvents;
         try {
             synchronized (this) { // evaluate() may run on an informer thread as soon as a subscription exists
                 deploymentEvents = deployment = context.watches().deployments(namespace,
@@ -143,7 +143,7 @@ final class HealthWatch {
         return labels != null && labels.entrySet().containsAll(podSelector.entrySet());
     }
 
-    private void follow(SharedWatches.Subscription<?> subscription, String what) {
+    private void follow(WatchSubscription<?> subscription, String what) {
         subscription.started().whenComplete((ignored, failure) -> {
             if (failure != null) {
                 result.completeExceptionally(ApiFailures.translate(Futures.unwrap(failure), "watching " + what));

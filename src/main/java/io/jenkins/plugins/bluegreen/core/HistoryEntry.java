@@ -31,10 +31,9 @@ public record HistoryEntry(String action, String revision, Color color, List<Str
         images = images == null ? List.of() : List.copyOf(images);
     }
 
-    /** An entry without a verification or an approved revision (adoption, rollback, a switch not told one). */
-    public HistoryEntry(String action, String revision, Color color, List<String> images, Instant switchedAt,
-                        String approvedBy, String buildUrl) {
-        this(action, revision, color, images, switchedAt, approvedBy, buildUrl, null, null, null);
+    /** An entry of {@code action} making {@code color} live; every other component is set on the builder. */
+    public static Builder builder(String action, Color color) {
+        return new Builder(action, color);
     }
 
     /**
@@ -48,5 +47,38 @@ public record HistoryEntry(String action, String revision, Color color, List<Str
     /** This entry marked as having passed its verification window at {@code at}. */
     HistoryEntry verified(Instant at) {
         return new HistoryEntry(action, revision, color, images, switchedAt, approvedBy, buildUrl, reason, at, tested);
+    }
+
+    /** Names each component of an entry; unset ones are null (images: none). */
+    public static final class Builder {
+        private final String action;
+        private final Color color;
+        private String revision;
+        private List<String> images;
+        private Instant switchedAt;
+        private String approvedBy;
+        private String buildUrl;
+        private String reason;
+        private Instant verifiedAt;
+        private Revision tested;
+
+        private Builder(String action, Color color) {
+            this.action = action;
+            this.color = color;
+        }
+
+        public Builder revision(String revision) { this.revision = revision; return this; }
+        public Builder images(List<String> images) { this.images = images; return this; }
+        public Builder switchedAt(Instant at) { this.switchedAt = at; return this; }
+        public Builder approvedBy(String who) { this.approvedBy = who; return this; }
+        public Builder buildUrl(String url) { this.buildUrl = url; return this; }
+        public Builder reason(String reason) { this.reason = reason; return this; }
+        public Builder verifiedAt(Instant at) { this.verifiedAt = at; return this; }
+        public Builder tested(Revision revision) { this.tested = revision; return this; }
+
+        public HistoryEntry build() {
+            return new HistoryEntry(action, revision, color, images, switchedAt, approvedBy, buildUrl, reason,
+                    verifiedAt, tested);
+        }
     }
 }

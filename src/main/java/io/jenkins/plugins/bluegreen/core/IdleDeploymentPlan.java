@@ -12,9 +12,11 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
 import io.fabric8.kubernetes.api.model.apps.DeploymentSpecBuilder;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Turns a source (a user's manifest, or the live colour's Deployment) into the colour Deployment to write. Pure, so
@@ -116,7 +118,7 @@ record IdleDeploymentPlan(String app, Color color, String namespace, BlueGreenSe
                     + " are not all in the pod labels " + podLabels + ", so the Deployment would select none of its "
                     + "own pods", "give spec.template.metadata.labels every spec.selector.matchLabels entry");
         }
-        java.util.Set<String> names = new java.util.HashSet<>();
+        Set<String> names = new HashSet<>();
         for (int i = 0; i < containers.size(); i++) {
             Container c = containers.get(i);
             if (c.getName() == null || c.getName().isBlank()) {

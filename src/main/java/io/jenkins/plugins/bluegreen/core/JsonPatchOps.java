@@ -2,6 +2,7 @@ package io.jenkins.plugins.bluegreen.core;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
  * Builds an RFC 6902 JSON patch. The API server applies one to the object as it is when the patch arrives, all or
@@ -40,5 +41,24 @@ final class JsonPatchOps {
     @Override
     public String toString() {
         return ops.toString();
+    }
+
+    /**
+     * Builds an RFC 7386 JSON merge patch: it sets the values given and leaves every other field alone, creating the
+     * annotations map when the object has none (a JSON patch's {@code add} would be refused there). It tests nothing.
+     */
+    static final class Merge {
+        private final ObjectNode patch = MAPPER.createObjectNode();
+
+        /** Sets annotation {@code key} to {@code value} (never null: the store would keep a null). */
+        Merge annotation(String key, String value) {
+            patch.withObjectProperty("metadata").withObjectProperty("annotations").put(key, value);
+            return this;
+        }
+
+        @Override
+        public String toString() {
+            return patch.toString();
+        }
     }
 }

@@ -7,6 +7,9 @@ import java.util.Map;
 
 /** Reading labels and annotations without tripping over nulls. */
 final class Labels {
+    /** The label by which an EndpointSlice names the Service it belongs to (set by Kubernetes' EndpointSlice controller). */
+    static final String SERVICE_NAME = "kubernetes.io/service-name";
+
     private Labels() { }
 
     /** Whether a Service with {@code selector} selects the pods {@code deployment} creates. */

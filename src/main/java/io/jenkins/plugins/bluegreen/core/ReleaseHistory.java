@@ -100,10 +100,16 @@ final class ReleaseHistory {
         String color = text(node, "color");
         String switchedAt = text(node, "switchedAt");
         String verifiedAt = text(node, "verifiedAt");
-        return new HistoryEntry(text(node, "action"), text(node, "revision"),
-                color == null ? null : Color.parse(color), images,
-                switchedAt == null ? null : Instant.parse(switchedAt), text(node, "approvedBy"), text(node, "buildUrl"),
-                text(node, "reason"), verifiedAt == null ? null : Instant.parse(verifiedAt), tested(node));
+        return HistoryEntry.builder(text(node, "action"), color == null ? null : Color.parse(color))
+                .revision(text(node, "revision"))
+                .images(images)
+                .switchedAt(switchedAt == null ? null : Instant.parse(switchedAt))
+                .approvedBy(text(node, "approvedBy"))
+                .buildUrl(text(node, "buildUrl"))
+                .reason(text(node, "reason"))
+                .verifiedAt(verifiedAt == null ? null : Instant.parse(verifiedAt))
+                .tested(tested(node))
+                .build();
     }
 
     private static Revision tested(JsonNode node) {

@@ -2,11 +2,12 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -36,9 +37,9 @@ final class ScaleDown {
             return scheduleUnread(app, color, due);
         }
         context.cluster().editDeployment(context.settings().deploymentName(app, color), known, d -> {
-            Map<String, String> annotations = annotations(d);
+            Map<String, String> annotations = DeploymentAnnotations.copyOf(d);
             String wanted = due == null ? null : due.toString();
-            if (java.util.Objects.equals(annotations.get(StateKeys.SCALE_DOWN_AT), wanted)) {
+            if (Objects.equals(annotations.get(StateKeys.SCALE_DOWN_AT), wanted)) {
                 return Optional.empty();
             }
             if (wanted == null) {
@@ -46,7 +47,7 @@ final class ScaleDown {
             } else {
                 annotations.put(StateKeys.SCALE_DOWN_AT, wanted);
             }
-            return Optional.of(withAnnotations(d, annotations));
+            return Optional.of(DeploymentAnnotations.with(d, annotations));
         });
         if (due != null) {
             context.listener().info(context.settings().deploymentName(app, color) + " will be scaled down at " + due
@@ -70,10 +71,11 @@ final class ScaleDown {
             return null;
         }
         String name = context.settings().deploymentName(app, color);
-        String patch = "{\"metadata\":{\"annotations\":{\"" + StateKeys.SCALE_DOWN_AT + "\":\"" + due + "\"}}}";
+        String patch = new JsonPatchOps.Merge().annotation(StateKeys.SCALE_DOWN_AT, due.toString()).toString();
         Deployment named = new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(context.namespace())
                 .endMetadata().build();
-        if (context.cluster().patch(named, io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE, patch, d -> due.toString().equals(Labels.annotation(d, StateKeys.SCALE_DOWN_AT))).isEmpty()) {
+        if (context.cluster().patch(named, PatchType.JSON_MERGE, patch,
+                d -> due.toString().equals(Labels.annotation(d, StateKeys.SCALE_DOWN_AT))).isEmpty()) {
             context.listener().info(name + " does not exist; no scale-down to schedule");
             return null;
         }
@@ -84,11 +86,11 @@ final class ScaleDown {
     /** Drops a pending schedule, e.g. from a colour that becomes live again; {@code known} as for {@link #schedule}. */
     void cancel(String app, Color color, Deployment known) {
         context.cluster().editDeployment(context.settings().deploymentName(app, color), known, d -> {
-            Map<String, String> annotations = annotations(d);
+            Map<String, String> annotations = DeploymentAnnotations.copyOf(d);
             if (annotations.remove(StateKeys.SCALE_DOWN_AT) == null) {
                 return Optional.empty();
             }
-            return Optional.of(withAnnotations(d, annotations));
+            return Optional.of(DeploymentAnnotations.with(d, annotations));
         });
     }
 
@@ -128,7 +130,7 @@ final class ScaleDown {
      */
     static boolean deployedSinceLastTrafficChange(AppState state, Deployment deployment) {
         Instant deployedAt = new DeploymentView(deployment).instantAnnotation(StateKeys.DEPLOYED_AT);
-        HistoryEntry head = ServiceSelectorWrite.head(state.service());
+        HistoryEntry head = ServiceHistory.head(state.service());
         return deployedAt != null && head != null && head.switchedAt() != null && deployedAt.isAfter(head.switchedAt());
     }
 
@@ -171,22 +173,23 @@ final class ScaleDown {
 
     private ScaleDownResult scaleDown(AppState state, Color color, Deployment known, Instant due) {
         String name = known.getMetadata().getName();
-        int[] before = {0};
         Optional<Deployment> written = context.cluster().editDeployment(name, known, d -> {
-            Map<String, String> annotations = annotations(d);
+            Map<String, String> annotations = DeploymentAnnotations.copyOf(d);
             if (!due.toString().equals(annotations.get(StateKeys.SCALE_DOWN_AT))) {
                 return Optional.empty(); // re-deployed or rescheduled meanwhile: not ours to scale any more
             }
-            before[0] = new DeploymentView(d).desiredReplicas();
             annotations.remove(StateKeys.SCALE_DOWN_AT);
-            annotations.put(StateKeys.REPLICAS_BEFORE_SCALE_DOWN, Integer.toString(before[0]));
-            Deployment scaled = withAnnotations(d, annotations);
+            annotations.put(StateKeys.REPLICAS_BEFORE_SCALE_DOWN,
+                    Integer.toString(new DeploymentView(d).desiredReplicas()));
+            Deployment scaled = DeploymentAnnotations.with(d, annotations);
             scaled.getSpec().setReplicas(0);
             return Optional.of(scaled);
         });
         if (written.isEmpty() || new DeploymentView(written.get()).desiredReplicas() != 0) {
             return new ScaleDownResult(state.app(), ScaleDownResult.Outcome.NOTHING_SCHEDULED, null, null, null, 0);
         }
+        // as recorded by the write: ours, or a concurrent scale-down's that won the race (the count restored below)
+        int before = new DeploymentView(written.get()).rememberedReplicas();
         // the Service was read before the write; if a switch to this colour slipped in between, undo at once (only
         // the Service can tell, so only the Service is read again). The engine's own switches cannot slip in — they
         // claim their target first (ServiceSelectorWrite#claimTarget) — but one made by hand with kubectl can.
@@ -199,16 +202,16 @@ final class ScaleDown {
                     + " again to confirm nobody pointed it at " + color + " meanwhile (" + e.getMessage() + ") — check "
                     + "with kubectl -n " + context.namespace() + " get service " + state.serviceName()
                     + " -o jsonpath='{.spec.selector}'");
-            return new ScaleDownResult(state.app(), ScaleDownResult.Outcome.SCALED_DOWN, color, name, due, before[0]);
+            return new ScaleDownResult(state.app(), ScaleDownResult.Outcome.SCALED_DOWN, color, name, due, before);
         }
         if (liveNow == color) {
-            restore(name, before[0]);
+            restore(name, before);
             context.listener().warn(name + " became live while it was being scaled down; scaled it back to "
-                    + before[0] + " replicas");
-            return new ScaleDownResult(state.app(), ScaleDownResult.Outcome.SKIPPED_LIVE, color, name, due, before[0]);
+                    + before + " replicas");
+            return new ScaleDownResult(state.app(), ScaleDownResult.Outcome.SKIPPED_LIVE, color, name, due, before);
         }
-        context.listener().info("scaled " + name + " down from " + before[0] + " to 0 replicas (remembered for rollback)");
-        return new ScaleDownResult(state.app(), ScaleDownResult.Outcome.SCALED_DOWN, color, name, due, before[0]);
+        context.listener().info("scaled " + name + " down from " + before + " to 0 replicas (remembered for rollback)");
+        return new ScaleDownResult(state.app(), ScaleDownResult.Outcome.SCALED_DOWN, color, name, due, before);
     }
 
     private Color liveColorNow(AppState state) {
@@ -220,21 +223,12 @@ final class ScaleDown {
     /** Scales a colour back to {@code replicas}, dropping the scale-down bookkeeping. */
     Optional<Deployment> restore(String name, int replicas) {
         return context.cluster().editDeployment(name, d -> {
-            Map<String, String> annotations = annotations(d);
+            Map<String, String> annotations = DeploymentAnnotations.copyOf(d);
             annotations.remove(StateKeys.SCALE_DOWN_AT);
             annotations.remove(StateKeys.REPLICAS_BEFORE_SCALE_DOWN);
-            Deployment restored = withAnnotations(d, annotations);
+            Deployment restored = DeploymentAnnotations.with(d, annotations);
             restored.getSpec().setReplicas(replicas);
             return Optional.of(restored);
         });
-    }
-
-    static Map<String, String> annotations(Deployment deployment) {
-        return new LinkedHashMap<>(deployment.getMetadata().getAnnotations() == null ? Map.of()
-                : deployment.getMetadata().getAnnotations());
-    }
-
-    static Deployment withAnnotations(Deployment deployment, Map<String, String> annotations) {
-        return new DeploymentBuilder(deployment).editMetadata().withAnnotations(annotations).endMetadata().build();
     }
 }

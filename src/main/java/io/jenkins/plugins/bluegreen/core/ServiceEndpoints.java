@@ -28,7 +28,6 @@ import java.util.regex.Pattern;
  * so no pod read is needed; a pod named otherwise belongs to no colour.
  */
 final class ServiceEndpoints {
-    static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
     private static final Pattern OWNED_SUFFIX = Pattern.compile("[a-z0-9]+-[a-z0-9]+");
 
     private final EngineContext context;
@@ -93,7 +92,7 @@ final class ServiceEndpoints {
         Watch watch;
         try {
             watch = context.client().discovery().v1().endpointSlices().inNamespace(context.namespace())
-                    .withLabel(SERVICE_NAME_LABEL, state.serviceName())
+                    .withLabel(Labels.SERVICE_NAME, state.serviceName())
                     .watch(new ListOptionsBuilder().withResourceVersion(fromVersion).build(), watcher);
         } catch (RuntimeException refused) {
             // refused (or forbidden: the watch verb is a recommendation, not a need) — list again shortly instead
@@ -233,7 +232,7 @@ final class ServiceEndpoints {
                 + " its endpoints are not " + target + "'s " + desired + " ready pods: " + last.problem()
                 + (cause == null || last.problem().contains(cause) ? "" : " (" + cause + ")")
                 + " — run `bluegreen status --app " + state.app() + "` and `kubectl -n " + context.namespace()
-                + " get endpointslices -l " + SERVICE_NAME_LABEL + "=" + state.serviceName() + "`");
+                + " get endpointslices -l " + Labels.SERVICE_NAME + "=" + state.serviceName() + "`");
     }
 
     private static String shortList(List<String> names) {

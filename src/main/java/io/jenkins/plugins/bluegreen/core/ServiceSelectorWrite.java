@@ -5,10 +5,12 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -32,25 +34,16 @@ final class ServiceSelectorWrite {
     }
 
     /**
-     * Points the Service at {@code target}. {@code state} is the read the caller already validated; later attempts
-     * re-read.
+     * Points the Service at {@code target}, recording {@code change} (and keeping to its approved revision, if any).
+     * {@code state} is the read the caller already validated; later attempts re-read.
      */
-    Outcome write(AppState state, Color target, String action, String approvedBy, String buildUrl) {
-        return write(state, target, action, approvedBy, buildUrl, null, null);
-    }
-
-    /**
-     * As {@link #write(AppState, Color, String, String, String)}, recording {@code reason} (an auto-revert's) in the
-     * history entry, and kept to the revision a person approved when {@code guard} is given: checked on every attempt
-     * before anything is written, re-checked after the write ({@link ApprovedRevisionGuard}), and recorded.
-     */
-    Outcome write(AppState state, Color target, String action, String approvedBy, String buildUrl, String reason,
-                  ApprovedRevisionGuard guard) {
+    Outcome write(AppState state, Color target, TrafficChange change) {
+        ApprovedRevisionGuard guard = change.guard();
         HistoryEntry ours = null;
         AppState current = state;
         for (int attempt = 1; ; attempt++) {
             if (current.liveColor() == target && (current.recordProblem() == null || ours != null)) {
-                boolean oursLanded = ours != null && ours.equals(head(current));
+                boolean oursLanded = ours != null && ours.equals(ServiceHistory.head(current.service()));
                 if (!oursLanded) {
                     boolean repaired = ensureServing(current, target);
                     context.listener().info("Service " + current.serviceName() + " already selects " + target
@@ -67,10 +60,8 @@ final class ServiceSelectorWrite {
             boolean claimRaced = claimed != current;
             current = claimed;
             Deployment targetDeployment = preflight(current, target, attempt > 1 || claimRaced);
-            DeploymentView view = new DeploymentView(targetDeployment);
-            HistoryEntry entry = new HistoryEntry(action, view.annotation(StateKeys.REVISION), target, view.images(),
-                    context.clock().instant(), approvedBy, buildUrl, reason, null,
-                    checked == null ? null : guard.approved());
+            HistoryEntry entry = change.entry(target, new DeploymentView(targetDeployment), context.clock().instant(),
+                    checked != null);
             ours = entry;
             try {
                 writeOnce(current, target, entry, guard, checked);
@@ -86,7 +77,7 @@ final class ServiceSelectorWrite {
                 current = reReadAfterWrite(current, target);
                 boolean keyLost = current.selectorProblem() instanceof ColourKeyLostException;
                 if ((current.selectorProblem() != null && !keyLost)
-                        || (current.liveColor() == null && !keyLost && !HistoryEntry.ADOPT.equals(action))) {
+                        || (current.liveColor() == null && !keyLost && !HistoryEntry.ADOPT.equals(change.action()))) {
                     throw new ConflictException("Service " + current.serviceName() + " was changed by someone else to "
                             + "selector " + current.selector() + " while switching to " + target + "; nothing was "
                             + "overwritten — check the Service and run status");
@@ -107,7 +98,8 @@ final class ServiceSelectorWrite {
 
     private Service writeOnce(AppState state, Color target, HistoryEntry entry, ApprovedRevisionGuard guard,
                               ApprovedRevisionGuard.Checked checked) {
-        Service written = context.cluster().update(switched(state, target, entry), s -> entry.equals(head(s)));
+        Service written = context.cluster().update(switched(state, target, entry),
+                s -> entry.equals(ServiceHistory.head(s)));
         verify(written, target, entry);
         if (checked != null) {
             guard.changedSince(checked).ifPresent(change -> undo(state, target, written, guard, checked, change));
@@ -155,7 +147,7 @@ final class ServiceSelectorWrite {
                 .withResourceVersion(written.getMetadata().getResourceVersion()).endMetadata().build();
         Map<String, String> selector = state.selector();
         try {
-            context.cluster().update(restore, s -> java.util.Objects.equals(selector, s.getSpec().getSelector()));
+            context.cluster().update(restore, s -> Objects.equals(selector, s.getSpec().getSelector()));
         } catch (StaleObjectException | ClusterUnreachableException e) {
             throw new UncertainOutcomeException("switching Service " + state.serviceName() + " to " + target + " ("
                     + checked.deployment() + " changed while the switch was written: " + change + ")",
@@ -246,7 +238,7 @@ final class ServiceSelectorWrite {
             throw new UncertainOutcomeException("confirming that Service " + state.serviceName() + " reaches "
                     + target + "'s ready pods", "its selector was written (" + target + ") and recorded, but its "
                     + "EndpointSlices could not be read (" + unread.getMessage() + "); run `kubectl -n "
-                    + context.namespace() + " get endpointslices -l " + ServiceEndpoints.SERVICE_NAME_LABEL + "="
+                    + context.namespace() + " get endpointslices -l " + Labels.SERVICE_NAME + "="
                     + state.serviceName() + "` and check that they list " + target + "'s pods, ready", unread);
         }
         context.listener().info("Service " + state.serviceName() + " reaches " + serving.ready(target) + " ready pods of "
@@ -299,14 +291,14 @@ final class ServiceSelectorWrite {
             return state;
         }
         String name = known.getMetadata().getName();
-        boolean[] dropped = {false};
-        Deployment claimed = context.cluster().editDeployment(name, known, d -> {
-            Map<String, String> annotations = ScaleDown.annotations(d);
-            dropped[0] = annotations.remove(StateKeys.SCALE_DOWN_AT) != null;
+        DeploymentEdit claim = context.cluster().edit(name, known, d -> {
+            Map<String, String> annotations = DeploymentAnnotations.copyOf(d);
             // without the annotation a scale-down got there first (or a deploy replaced it): judge it as it is
-            return dropped[0] ? Optional.of(ScaleDown.withAnnotations(d, annotations)) : Optional.empty();
-        }).orElse(null);
-        if (dropped[0]) {
+            return annotations.remove(StateKeys.SCALE_DOWN_AT) != null
+                    ? Optional.of(DeploymentAnnotations.with(d, annotations)) : Optional.empty();
+        });
+        Deployment claimed = claim.current().orElse(null);
+        if (claim.wasWritten()) {
             context.listener().info("dropped the scheduled scale-down of " + name + " before switching traffic to it");
         }
         Map<Color, Deployment> deployments = new EnumMap<>(Color.class);
@@ -386,7 +378,7 @@ final class ServiceSelectorWrite {
      */
     private static boolean pendingRelease(AppState state, DeploymentView view) {
         Instant deployedAt = view.instantAnnotation(StateKeys.DEPLOYED_AT);
-        HistoryEntry head = head(state.service());
+        HistoryEntry head = ServiceHistory.head(state.service());
         return deployedAt != null && (head == null || head.switchedAt() == null || deployedAt.isAfter(head.switchedAt()));
     }
 
@@ -422,7 +414,7 @@ final class ServiceSelectorWrite {
         String serviceName = stored.getMetadata().getName();
         String selected = stored.getSpec() == null || stored.getSpec().getSelector() == null ? null
                 : stored.getSpec().getSelector().get(context.settings().colorLabelKey());
-        if (!target.label().equals(selected) || !entry.equals(head(stored))) {
+        if (!target.label().equals(selected) || !entry.equals(ServiceHistory.head(stored))) {
             throw new ConflictException("Service " + serviceName + " was written to select " + target
                     + " but is stored selecting " + selected + "; something changed the write (an admission webhook?)"
                     + " — run status");
@@ -437,21 +429,21 @@ final class ServiceSelectorWrite {
      *
      * @return false when the history moved on meanwhile (someone switched or rolled back): nothing written
      */
-    boolean markVerified(String serviceName, HistoryEntry entry, java.time.Instant at) {
+    boolean markVerified(String serviceName, HistoryEntry entry, Instant at) {
         for (int attempt = 1; ; attempt++) {
             Service current = context.cluster().service(serviceName).orElse(null);
             List<HistoryEntry> entries = current == null ? List.of() : readHistory(current);
             if (entries.isEmpty() || !entries.get(0).equals(entry)) {
                 return false;
             }
-            List<HistoryEntry> marked = new java.util.ArrayList<>(entries);
+            List<HistoryEntry> marked = new ArrayList<>(entries);
             HistoryEntry verified = entry.verified(at);
             marked.set(0, verified);
             Map<String, String> annotations = new LinkedHashMap<>(current.getMetadata().getAnnotations());
             annotations.put(StateKeys.HISTORY, history.encode(marked));
             try {
                 context.cluster().update(new ServiceBuilder(current).editMetadata().withAnnotations(annotations)
-                        .endMetadata().build(), s -> verified.equals(head(s)));
+                        .endMetadata().build(), s -> verified.equals(ServiceHistory.head(s)));
                 return true;
             } catch (StaleObjectException changed) {
                 if (attempt >= MAX_ATTEMPTS) {
@@ -470,19 +462,6 @@ final class ServiceSelectorWrite {
             context.listener().warn("the history annotation of Service " + service.getMetadata().getName()
                     + " is not readable (" + e.getMessage() + "); starting a new history");
             return List.of();
-        }
-    }
-
-    private static HistoryEntry head(AppState state) {
-        return head(state.service());
-    }
-
-    static HistoryEntry head(Service service) {
-        try {
-            List<HistoryEntry> entries = new ReleaseHistory().decode(Labels.annotation(service, StateKeys.HISTORY));
-            return entries.isEmpty() ? null : entries.get(0);
-        } catch (ReleaseHistory.UnreadableHistoryException e) {
-            return null;
         }
     }
 }

@@ -18,6 +18,9 @@ import java.util.function.Predicate;
  * re-evaluate. Started by the first subscriber, stopped when the last one leaves. Used by {@link SharedWatches} only.
  */
 final class SharedInformer<T extends HasMetadata> implements ResourceEventHandler<T> {
+    /** Pods are indexed by each of their labels ("key=value"), so a wait finds its colour's pods without a scan. */
+    static final String LABEL_INDEX = "bluegreen-label";
+
     private final String namespace;
     private final SharedIndexInformer<T> informer;
     private final Consumer<SharedInformer<?>> onStop;
@@ -36,7 +39,7 @@ final class SharedInformer<T extends HasMetadata> implements ResourceEventHandle
      * Adds a subscriber, starting the informer for the first; null when this informer has already stopped (its
      * last subscriber just left), so the caller starts a fresh one.
      */
-    synchronized SharedWatches.Subscription<T> subscribe(Predicate<T> interested, Runnable onChange) {
+    synchronized WatchSubscription<T> subscribe(Predicate<T> interested, Runnable onChange) {
         if (stopped) {
             return null;
         }
@@ -100,7 +103,7 @@ final class SharedInformer<T extends HasMetadata> implements ResourceEventHandle
         }
     }
 
-    private final class Subscriber implements SharedWatches.Subscription<T> {
+    private final class Subscriber implements WatchSubscription<T> {
         private final Predicate<T> interested;
         private final Runnable onChange;
 
@@ -133,7 +136,7 @@ final class SharedInformer<T extends HasMetadata> implements ResourceEventHandle
 
         @Override
         public List<T> withLabel(String key, String value) {
-            return informer.getIndexer().byIndex(SharedWatches.LABEL_INDEX, key + "=" + value);
+            return informer.getIndexer().byIndex(LABEL_INDEX, key + "=" + value);
         }
 
         @Override

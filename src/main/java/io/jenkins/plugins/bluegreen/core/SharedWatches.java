@@ -23,9 +23,6 @@ import java.util.function.Predicate;
  * {@link ClusterClients} does that for you. Thread-safe.
  */
 public final class SharedWatches implements AutoCloseable {
-    /** Pods are indexed by each of their labels ("key=value"), so a wait finds its colour's pods without a scan. */
-    static final String LABEL_INDEX = "bluegreen-label";
-
     private record Key(String namespace, String kind, String requiredLabel) { }
 
     private final KubernetesClient client;
@@ -53,7 +50,7 @@ public final class SharedWatches implements AutoCloseable {
     }
 
     /** Subscribes to changes of the Deployments of {@code namespace} that {@code interested} accepts. */
-    Subscription<Deployment> deployments(String namespace, Predicate<Deployment> interested, Runnable onChange) {
+    WatchSubscription<Deployment> deployments(String namespace, Predicate<Deployment> interested, Runnable onChange) {
         return subscribe(new Key(namespace, "Deployment", null), interested, onChange);
     }
 
@@ -61,18 +58,18 @@ public final class SharedWatches implements AutoCloseable {
      * Subscribes to changes of the pods of {@code namespace} that carry {@code colorLabelKey} (every pod of a colour
      * does: the colour is part of its Deployment's selector) and that {@code interested} accepts.
      */
-    Subscription<Pod> pods(String namespace, String colorLabelKey, Predicate<Pod> interested, Runnable onChange) {
+    WatchSubscription<Pod> pods(String namespace, String colorLabelKey, Predicate<Pod> interested, Runnable onChange) {
         return subscribe(new Key(namespace, "Pod", colorLabelKey), interested, onChange);
     }
 
     @SuppressWarnings("unchecked")
-    private synchronized <T extends HasMetadata> Subscription<T> subscribe(Key key, Predicate<T> interested,
-                                                                          Runnable onChange) {
+    private synchronized <T extends HasMetadata> WatchSubscription<T> subscribe(Key key, Predicate<T> interested,
+                                                                               Runnable onChange) {
         if (closed) {
             throw new IllegalStateException("these shared watches were closed");
         }
         SharedInformer<T> informer = (SharedInformer<T>) informers.get(key);
-        Subscription<T> subscription = informer == null ? null : informer.subscribe(interested, onChange);
+        WatchSubscription<T> subscription = informer == null ? null : informer.subscribe(interested, onChange);
         if (subscription == null) { // none yet, or the last one just stopped
             informer = new SharedInformer<>(key.namespace(), create(key), stopped -> forget(key, stopped));
             informers.put(key, informer);
@@ -90,7 +87,7 @@ public final class SharedWatches implements AutoCloseable {
         // an existence selector keeps unrelated workloads' pods out of memory (kube-sim ignores it; harmless)
         SharedIndexInformer<Pod> pods = client.pods().inNamespace(key.namespace()).withLabel(key.requiredLabel())
                 .runnableInformer(0);
-        pods.addIndexers(Map.of(LABEL_INDEX, pod -> labelTerms(pod.getMetadata().getLabels())));
+        pods.addIndexers(Map.of(SharedInformer.LABEL_INDEX, pod -> labelTerms(pod.getMetadata().getLabels())));
         return (SharedIndexInformer<T>) pods;
     }
 
@@ -114,25 +111,5 @@ public final class SharedWatches implements AutoCloseable {
             informers.clear();
         }
         running.forEach(SharedInformer::stop);
-    }
-
-    /** One subscriber's view of a shared informer; closing it unsubscribes. */
-    interface Subscription<T> extends AutoCloseable {
-        /** Completes once the informer has listed and watches (at once if it already did); fails if it cannot. */
-        java.util.concurrent.CompletionStage<Void> started();
-
-        /** Completes exceptionally when the informer stops for good on an error. */
-        java.util.concurrent.CompletionStage<Void> stopped();
-
-        boolean hasSynced();
-
-        /** The object with this name, from the informer's cache. */
-        T get(String name);
-
-        /** The cached objects carrying label {@code key=value} (pods only), for the caller to filter further. */
-        List<T> withLabel(String key, String value);
-
-        @Override
-        void close();
     }
 }

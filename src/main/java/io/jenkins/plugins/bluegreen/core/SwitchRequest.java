@@ -21,12 +21,6 @@ public record SwitchRequest(String app, Color to, String service, String approve
                             String holder, Duration lockWait, Duration scaleDownDelay, Duration verifyFor,
                             Revision expectRevision) {
 
-    /** A request not held to an approved revision. */
-    public SwitchRequest(String app, Color to, String service, String approvedBy, String buildUrl,
-                         String holder, Duration lockWait, Duration scaleDownDelay, Duration verifyFor) {
-        this(app, to, service, approvedBy, buildUrl, holder, lockWait, scaleDownDelay, verifyFor, null);
-    }
-
     /** Whether the switch is to be verified (a window longer than zero). */
     public boolean verifies() {
         return verifyFor != null && !verifyFor.isZero() && !verifyFor.isNegative();

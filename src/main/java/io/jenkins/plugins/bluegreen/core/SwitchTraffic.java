@@ -206,7 +206,7 @@ final class SwitchTraffic {
     SwitchResult switchAndFollow(AppState state, Color target, String action, String approvedBy, String buildUrl,
                                  String reason, Duration scaleDownDelay, ApprovedRevisionGuard guard) {
         ServiceSelectorWrite.Outcome outcome = new ServiceSelectorWrite(context)
-                .write(state, target, action, approvedBy, buildUrl, reason, guard);
+                .write(state, target, new TrafficChange(action, approvedBy, buildUrl, reason, guard));
         if (!outcome.written()) {
             String revision = state.deployment(target).map(d -> Labels.annotation(d, StateKeys.REVISION)).orElse(null);
             return new SwitchResult(state.app(), state.serviceName(), target, target, revision,

@@ -122,11 +122,8 @@ public abstract class ClusterStep extends Step implements Serializable {
         return copy;
     }
 
+    /** A step parameter as given, without surrounding white space; null when nothing but white space was given. */
     static String trimToNull(String value) {
-        if (value == null) {
-            return null;
-        }
-        String trimmed = value.trim();
-        return trimmed.isEmpty() ? null : trimmed;
+        return value == null || value.isBlank() ? null : value.strip();
     }
 }

@@ -79,4 +79,14 @@ class DurationTextTest {
         assertThat(DurationText.format(Duration.ofMillis(250))).isEqualTo("250ms");
         assertThat(DurationText.format(Duration.ZERO)).isEqualTo("0s");
     }
+
+    /**
+     * Why the grammar is not handed to fabric8's Go-style {@code Duration.parse} (on the class path): it skips what it
+     * cannot read, so each of these would become some other duration instead of an error.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"1h!", "x1h", "1h30", "1.5h", "-5m", "5 m", "1h 30m"})
+    void textALaxParserWouldMisreadIsRefused(String text) {
+        assertThatThrownBy(() -> DurationText.parse("timeout", text)).isInstanceOf(InvalidInputException.class);
+    }
 }

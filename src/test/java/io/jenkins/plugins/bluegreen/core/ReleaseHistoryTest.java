@@ -12,8 +12,9 @@ class ReleaseHistoryTest {
     private final ReleaseHistory codec = new ReleaseHistory();
 
     private static HistoryEntry entry(String revision, Color color) {
-        return new HistoryEntry("switch", revision, color, List.of("myapp:" + revision),
-                Instant.parse("2026-11-26T10:15:30.123456Z"), "alice", "https://ci/job/1/");
+        return HistoryEntry.builder("switch", color).revision(revision).images(List.of("myapp:" + revision))
+                .switchedAt(Instant.parse("2026-11-26T10:15:30.123456Z")).approvedBy("alice")
+                .buildUrl("https://ci/job/1/").build();
     }
 
     @Test
@@ -32,7 +33,7 @@ class ReleaseHistoryTest {
 
     @Test
     void keepsNullsAsNulls() {
-        HistoryEntry bare = new HistoryEntry("adopt", null, Color.BLUE, List.of(), null, null, null);
+        HistoryEntry bare = HistoryEntry.builder("adopt", Color.BLUE).images(List.of()).build();
 
         assertThat(codec.decode(codec.encode(List.of(bare)))).containsExactly(bare);
     }

@@ -265,8 +265,8 @@ class VerifiedCutoverTest {
     @Test
     void historyEntriesWithoutVerificationKeepTheirShape() {
         ReleaseHistory codec = new ReleaseHistory();
-        HistoryEntry plain = new HistoryEntry("switch", "2", Color.GREEN, List.of("myapp:2"),
-                Instant.parse("2026-01-01T00:00:00Z"), "alice", null);
+        HistoryEntry plain = HistoryEntry.builder("switch", Color.GREEN).revision("2").images(List.of("myapp:2"))
+                .switchedAt(Instant.parse("2026-01-01T00:00:00Z")).approvedBy("alice").build();
         assertThat(codec.encode(List.of(plain))).doesNotContain("reason").doesNotContain("verifiedAt");
         HistoryEntry verified = plain.verified(Instant.parse("2026-01-01T00:02:00Z"));
         assertThat(codec.decode(codec.encode(List.of(verified)))).containsExactly(verified);

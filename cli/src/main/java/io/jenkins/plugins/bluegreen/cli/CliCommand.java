@@ -46,7 +46,7 @@ abstract class CliCommand implements Callable<Integer> {
                 err().flush();
                 return ExitCodes.INTERRUPTED;
             }
-            return ExitCodes.report(e, err(), root.secrets());
+            return ExitCodes.report(e, spec, err(), root.secrets());
         } finally {
             try {
                 Runtime.getRuntime().removeShutdownHook(onCtrlC);

@@ -8,8 +8,9 @@ import io.jenkins.plugins.bluegreen.core.InvalidInputException;
 import io.jenkins.plugins.bluegreen.core.LockHeldException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParameterException;
 
 /**
@@ -34,26 +35,6 @@ public final class ExitCodes {
     public static final int ABORTED = 3;
     public static final int INTERRUPTED = 130;
 
-    /**
-     * The engine names request fields ({@code previewService}); a person at a terminal typed options
-     * ({@code --preview-service}). Fields without an option of their own ({@code service.selector}) stay as they are.
-     */
-    private static final Map<String, String> OPTION_OF_FIELD = Map.ofEntries(
-            Map.entry("app", "--app"),
-            Map.entry("image", "--image"),
-            Map.entry("manifest", "--manifest"),
-            Map.entry("replicas", "--replicas"),
-            Map.entry("service", "--service"),
-            Map.entry("previewService", "--preview-service"),
-            Map.entry("timeout", "--timeout"),
-            Map.entry("to", "--to"),
-            Map.entry("color", "--color"),
-            Map.entry("scaleDownDelay", "--scale-down-delay"),
-            Map.entry("lockWait", "--lock-wait"),
-            Map.entry("approvedBy", "--approved-by"),
-            Map.entry("namespace", "-n/--namespace"),
-            Map.entry("holder", HolderIdentity.ENV));
-
     private ExitCodes() {}
 
     static int of(Throwable t) {
@@ -70,9 +51,12 @@ public final class ExitCodes {
         return FAILED;
     }
 
-    /** Prints {@code error: <message>} to {@code err}, credentials masked, and returns the exit code for {@code t}. */
-    static int report(Throwable t, PrintWriter err, CredentialMask secrets) {
-        err.println(secrets.redact("error: " + message(t)));
+    /**
+     * Prints {@code error: <message>} to {@code err}, credentials masked, and returns the exit code for {@code t};
+     * {@code command} is the one that ran, whose options name the engine's fields.
+     */
+    static int report(Throwable t, CommandSpec command, PrintWriter err, CredentialMask secrets) {
+        err.println(secrets.redact("error: " + message(t, command)));
         if (of(t) == FAILED && isUnexpected(t)) {
             // A bug rather than a cluster's answer: the stack trace is what a maintainer needs.
             StringWriter trace = new StringWriter();
@@ -83,7 +67,7 @@ public final class ExitCodes {
         return of(t);
     }
 
-    static String message(Throwable t) {
+    static String message(Throwable t, CommandSpec command) {
         Optional<String> unreachable = t instanceof KubernetesClientException
                 ? ClusterUnreachableException.reason(t) : Optional.empty();
         if (unreachable.isPresent()) {
@@ -93,8 +77,11 @@ public final class ExitCodes {
         if (t instanceof InterruptedException) {
             return "interrupted";
         }
-        if (t instanceof InvalidInputException e && OPTION_OF_FIELD.containsKey(e.field())) {
-            return OPTION_OF_FIELD.get(e.field()) + ": " + e.problem() + " — " + e.fix() + " (nothing was changed)";
+        if (t instanceof InvalidInputException e) {
+            Optional<String> typed = optionFor(command, e.field());
+            if (typed.isPresent()) {
+                return typed.get() + ": " + e.problem() + " — " + e.fix() + " (nothing was changed)";
+            }
         }
         if (t instanceof LockHeldException e) {
             String app = e.lock().app();
@@ -105,6 +92,33 @@ public final class ExitCodes {
         }
         String m = t.getMessage();
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    }
+
+    /**
+     * What a person typed for the engine's request field {@code field} in {@code command}: the option whose long name
+     * is the field in kebab case ({@code previewService} is {@code --preview-service}, with every alias:
+     * {@code -n/--namespace}), read from picocli's model so a new option needs no entry anywhere; for the holder, the
+     * environment variable. Empty for a field no option sets ({@code service.selector}): the engine's words stay.
+     */
+    static Optional<String> optionFor(CommandSpec command, String field) {
+        if (command == null || field == null) {
+            return Optional.empty();
+        }
+        if (field.equals("holder")) {
+            return Optional.of(HolderIdentity.ENV); // unlock's --holder names the lock's holder, not this one
+        }
+        return command.options().stream().filter(o -> fieldOf(o).equals(field)).findFirst()
+                .map(o -> String.join("/", o.names()));
+    }
+
+    /** The request field an option sets: its long name in camel case ({@code --scale-down-delay}: scaleDownDelay). */
+    static String fieldOf(OptionSpec option) {
+        String[] words = option.longestName().replaceFirst("^-+", "").split("-");
+        StringBuilder field = new StringBuilder(words[0]);
+        for (int i = 1; i < words.length; i++) {
+            field.append(Character.toUpperCase(words[i].charAt(0))).append(words[i].substring(1));
+        }
+        return field.toString();
     }
 
     private static boolean isUnexpected(Throwable t) {

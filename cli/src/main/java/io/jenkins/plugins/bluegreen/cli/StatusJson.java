@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code status -o json}: a stable document other tools parse, so its field names are spelled out here instead
@@ -61,8 +62,8 @@ final class StatusJson {
         m.put("replicas", c == null ? 0 : c.replicas());
         m.put("readyReplicas", c == null ? 0 : c.readyReplicas());
         m.put("revision", c == null ? null : c.revision());
-        m.put("deployedAt", c == null ? null : str(c.deployedAt()));
-        m.put("scaleDownAt", c == null ? null : str(c.scaleDownAt()));
+        m.put("deployedAt", c == null ? null : Objects.toString(c.deployedAt(), null));
+        m.put("scaleDownAt", c == null ? null : Objects.toString(c.scaleDownAt(), null));
         m.put("selectedByService", c != null && c.selectedByService());
         return m;
     }
@@ -73,7 +74,7 @@ final class StatusJson {
         m.put("revision", h.revision());
         m.put("color", label(h.color()));
         m.put("images", h.images());
-        m.put("switchedAt", str(h.switchedAt()));
+        m.put("switchedAt", Objects.toString(h.switchedAt(), null));
         m.put("approvedBy", h.approvedBy());
         m.put("buildUrl", h.buildUrl());
         if (h.tested() != null) { // a switch held to an approved revision
@@ -105,17 +106,13 @@ final class StatusJson {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("lease", l.leaseName());
         m.put("holder", l.holder());
-        m.put("acquiredAt", str(l.acquiredAt()));
-        m.put("renewedAt", str(l.renewedAt()));
-        m.put("expiresAt", str(l.expiresAt()));
+        m.put("acquiredAt", Objects.toString(l.acquiredAt(), null));
+        m.put("renewedAt", Objects.toString(l.renewedAt(), null));
+        m.put("expiresAt", Objects.toString(l.expiresAt(), null));
         return m;
     }
 
     private static String label(Color c) {
         return c == null ? null : c.label();
-    }
-
-    private static String str(Object o) {
-        return o == null ? null : o.toString();
     }
 }
