@@ -126,6 +126,12 @@ public final class HelperServer {
                 });
             }
             warmUp();
+            // the pid file is complete before the socket appears (renamed into place), for whoever stops helpers
+            Path pidFile = dir.resolve(socket.getFileName() + ".pid");
+            Path pidTmp = dir.resolve(socket.getFileName() + ".pid.tmp");
+            Files.writeString(pidTmp, ProcessHandle.current().pid() + "\n");
+            Files.move(pidTmp, pidFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Files.deleteIfExists(socket); // ours by the lock: a stale socket of a helper that died
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
@@ -133,7 +139,6 @@ public final class HelperServer {
             BasicFileAttributes a = Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             socketKey = a.fileKey();
             me = Files.getOwner(socket, LinkOption.NOFOLLOW_LINKS);
-            Files.writeString(dir.resolve(socket.getFileName() + ".pid"), ProcessHandle.current().pid() + "\n");
             log("serving on " + socket + " (pid " + ProcessHandle.current().pid() + ")");
             Thread watchdog = new Thread(this::watch, "bluegreen-helper-watchdog");
             watchdog.setDaemon(true);
@@ -214,18 +219,24 @@ public final class HelperServer {
             }
             if (why.isPresent()) {
                 session.runInProcess(why.get());
+                log("handed back to the client: " + why.get());
                 return;
             }
             Thread reader = new Thread(() -> watchClient(in, session), "bluegreen-helper-client");
             reader.setDaemon(true);
             session.started();
             reader.start();
+            long t0 = System.nanoTime();
             try {
                 int code = execute(request, session);
                 if (code == DECLINED) {
                     session.runInProcess("declined");
+                    log("handed back to the client: " + request.command());
                 } else {
                     session.exit(code);
+                    // the subcommand's name only: arguments and environment may carry secrets
+                    log((session.isCut() ? "cut " : "served ") + request.command() + " exit " + code + " in "
+                            + (System.nanoTime() - t0) / 1_000_000 + " ms");
                 }
             } finally {
                 session.finished();
@@ -254,7 +265,9 @@ public final class HelperServer {
         } catch (IOException e) {
             // closed
         }
-        session.cut();
+        if (session.cut()) {
+            log("client gone: command cut off");
+        }
     }
 
     /** Runs the picocli command as {@link BlueGreenCli#main} would, with the client's streams and environment. */
@@ -430,6 +443,16 @@ public final class HelperServer {
             r.stderrEncoding = HelperWire.readString(in);
             r.locale = HelperWire.readString(in);
             return r;
+        }
+
+        /** The subcommand's name (or "bluegreen"), for the log. */
+        String command() {
+            for (String a : argv) {
+                if (!a.startsWith("-")) {
+                    return a;
+                }
+            }
+            return "bluegreen";
         }
 
         Optional<String> whyInProcess() {

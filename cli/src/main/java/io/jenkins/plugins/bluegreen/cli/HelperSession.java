@@ -100,14 +100,19 @@ final class HelperSession implements CommandHost {
         cut();
     }
 
-    /** The client is gone: nothing more of this command may reach the cluster or the user. */
-    synchronized void cut() {
+    /**
+     * The client is gone: nothing more of this command may reach the cluster or the user. Returns whether this cut
+     * a command that was still running.
+     */
+    synchronized boolean cut() {
+        boolean running = !cut && !exitSent && worker != null;
         if (!cut) {
             cut = true;
             if (worker != null) {
                 worker.interrupt();
             }
         }
+        return running;
     }
 
     /** Sends the exit code, once; later output and codes of a cut command are dropped. */
