@@ -218,8 +218,8 @@ public final class HelperServer {
                 stop("the jar changed");
             }
             if (why.isPresent()) {
-                session.runInProcess(why.get());
                 log("handed back to the client: " + why.get());
+                session.runInProcess(why.get());
                 return;
             }
             Thread reader = new Thread(() -> watchClient(in, session), "bluegreen-helper-client");
@@ -230,13 +230,14 @@ public final class HelperServer {
             try {
                 int code = execute(request, session);
                 if (code == DECLINED) {
-                    session.runInProcess("declined");
                     log("handed back to the client: " + request.command());
+                    session.runInProcess("declined");
                 } else {
-                    session.exit(code);
+                    // logged before the client hears the exit code, so the log is complete when the command returns;
                     // the subcommand's name only: arguments and environment may carry secrets
                     log((session.isCut() ? "cut " : "served ") + request.command() + " exit " + code + " in "
                             + (System.nanoTime() - t0) / 1_000_000 + " ms");
+                    session.exit(code);
                 }
             } finally {
                 session.finished();
@@ -428,11 +429,17 @@ public final class HelperServer {
             Request r = new Request();
             r.cwd = Path.of(HelperWire.readString(in));
             int argc = in.readInt();
+            if (argc < 0 || argc > 10_000) {
+                throw new IOException("argument count " + argc);
+            }
             r.argv = new String[argc];
             for (int i = 0; i < argc; i++) {
                 r.argv[i] = HelperWire.readString(in);
             }
             int envc = in.readInt();
+            if (envc < 0 || envc > 100_000) {
+                throw new IOException("environment size " + envc);
+            }
             r.env = new HashMap<>();
             for (int i = 0; i < envc; i++) {
                 r.env.put(HelperWire.readString(in), HelperWire.readString(in));

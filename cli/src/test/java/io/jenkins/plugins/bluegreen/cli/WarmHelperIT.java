@@ -193,8 +193,8 @@ class WarmHelperIT {
         assertThat(alone.exitCode()).as(alone.err()).isZero();
         assertThat(RollbackAndLockMovesCliTest.endpointColours(client, ns, "blue")).isEqualTo(Map.of("blue", 2));
         Run back = run(env("on"), "switch", "--app", Seed.APP, "--to", "green", "--scale-down-delay", "0", "-n", ns);
-        assertThat(masked(back.out().replace("green", "X").replace("blue", "Y")))
-                .isEqualTo(masked(alone.out().replace("blue", "X").replace("green", "Y")));
+        assertThat(masked(back.out().replaceAll("\\bgreen\\b", "X").replaceAll("\\bblue\\b", "Y")))
+                .isEqualTo(masked(alone.out().replaceAll("\\bblue\\b", "X").replaceAll("\\bgreen\\b", "Y")));
         assertThat(back.err()).isEqualTo(alone.err());
     }
 
@@ -334,5 +334,37 @@ class WarmHelperIT {
         assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(first.exitValue()).isZero();
         assertThat(served(dir)).isEqualTo(2);
+    }
+
+    @Test
+    void ctrlCOfAServedSwitchSaysWhatItLeftAsTheInProcessCliDoes() throws Exception {
+        assertThat(run(env("off"), "deploy", "--app", Seed.APP, "--image", Seed.V2, "-n", ns).exitCode()).isZero();
+        startHelper();
+        Map<String, Run> runs = new HashMap<>();
+        for (String helper : List.of("off", "on")) {
+            // held at the read of the target colour, before any write; SIGINT to the launcher, as a terminal's Ctrl-C
+            RequestGate read = new RequestGate();
+            SIM.sim().faults().add(FaultRule.on("get", "/apis/apps/v1/namespaces/" + ns + "/deployments/myapp-green")
+                    .holdUntil(read).once());
+            Path err = tmp.resolve("ctrl-c-" + helper + ".err");
+            List<String> command = List.of(repo().resolve("bin/bluegreen").toString(), "switch", "--app", Seed.APP,
+                    "--scale-down-delay", "0", "-n", ns);
+            ProcessBuilder pb = new ProcessBuilder(command).redirectError(err.toFile())
+                    .redirectOutput(tmp.resolve("ctrl-c-" + helper + ".out").toFile());
+            pb.environment().remove("BLUEGREEN_JAVA_OPTS");
+            pb.environment().putAll(env(helper));
+            Process p = pb.start();
+            assertThat(read.awaitArrival(Duration.ofSeconds(60))).as("switch reached its read (" + helper + ")")
+                    .isTrue();
+            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor()).isZero();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            read.open();
+            runs.put(helper, new Run(p.exitValue(), "", Files.readString(err)));
+            SIM.sim().faults().clear();
+        }
+        assertThat(runs.get("on").exitCode()).isEqualTo(130);
+        assertThat(runs.get("on")).isEqualTo(runs.get("off"));
+        assertThat(runs.get("on").err()).contains("interrupted: ");
+        assertThat(RollbackAndLockMovesCliTest.endpointColours(client, ns, "blue")).isEqualTo(Map.of("blue", 2));
     }
 }
