@@ -79,7 +79,7 @@ final class CliWallTimeBench {
                 new Pair("bluegreen status --app " + APP + ", in-process (BLUEGREEN_DAEMON=off)",
                         concat(List.of("status"), at), off, getSvc, kGet),
                 new Pair("bluegreen switch --app " + APP + ", in-process", sw, off, patch, null),
-                new Pair("bluegreen status --app Not_A_Name, in-process", List.of("status", "--app", "Not_A_Name",
+                new Pair("bluegreen status --app Not_A_Name (input error, exit 2), in-process", List.of("status", "--app", "Not_A_Name",
                         "-n", ns), off, getSvc, kGet),
                 new Pair("bluegreen --help, in-process", List.of("--help"), off, getSvc, kGet));
         Pair first = new Pair(COLD, concat(List.of("status"), at), on, getSvc, kGet);
