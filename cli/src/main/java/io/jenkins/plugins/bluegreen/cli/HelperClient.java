@@ -120,6 +120,9 @@ public final class HelperClient {
             }
         }, "bluegreen-ctrl-c");
         Runtime.getRuntime().addShutdownHook(onSignal);
+        // the launcher passes Ctrl-C on as SIGUSR1 (this JVM, a script's background child, has SIGINT ignored): exit
+        // 130 through the hook above, as the in-process JVM exits on SIGINT
+        sun.misc.Signal.handle(new sun.misc.Signal("USR1"), s -> System.exit(130));
         boolean started = false;
         boolean wrote = false;
         try {

@@ -218,8 +218,9 @@ class WarmHelperIT {
         await("the helper's socket", () -> socket(dir).isPresent());
         Path oldSocket = socket(dir).orElseThrow();
         long oldPid = Long.parseLong(Files.readString(Path.of(oldSocket + ".pid")).trim());
-        assertThat(run(env, bin, "status", "--app", Seed.APP, "-n", ns).exitCode()).isZero();
-        assertThat(served(dir)).isEqualTo(1);
+        Run second = run(env, bin, "status", "--app", Seed.APP, "-n", ns);
+        assertThat(second.exitCode()).isZero();
+        assertThat(served(dir)).as(log(dir) + second.err()).isEqualTo(1);
 
         Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 5_000));
         Run after = run(env, bin, "status", "--app", Seed.APP, "-n", ns);
