@@ -52,30 +52,49 @@ final class CliWallTimeBench {
     Result run(int warmup, int repetitions) {
         // the start-up archive as `mvn package` leaves it (made now if this jar has none yet), not timed
         ok(List.of(), Map.of("BLUEGREEN_CDS", "prepare"));
+        Path helperDir;
+        try {
+            helperDir = Files.createTempDirectory("bench-helper-"); // 0700: the launcher refuses anything else
+        } catch (IOException e) {
+            throw new IllegalStateException("no temporary directory: " + e.getMessage(), e);
+        }
+        Map<String, String> off = Map.of("BLUEGREEN_DAEMON", "off");
+        Map<String, String> on = Map.of("BLUEGREEN_DAEMON", "on", "BLUEGREEN_DAEMON_DIR", helperDir.toString(),
+                "BLUEGREEN_DAEMON_IDLE_SECONDS", "900");
         String ns = cluster.seedLiveApp(APP, 1, "web:1");
         List<String> at = List.of("--app", APP, "-n", ns);
-        ok(concat(List.of("deploy", "--image", "web:2", "--replicas", "1"), at), Map.of());
+        ok(concat(List.of("deploy", "--image", "web:2", "--replicas", "1"), at), off);
         String getSvc = "get svc " + APP;
+        List<String> kGet = List.of("-n", ns, "get", "svc", APP);
+        List<String> sw = concat(List.of("switch", "--approved-by", "bench", "--scale-down-delay", "0", "--to",
+                SWITCH_TO), at);
+        String patch = "patch svc " + APP + " (an annotation)";
         List<Pair> pairs = List.of(
-                new Pair("bluegreen status --app " + APP, concat(List.of("status"), at), Map.of(), getSvc,
-                        List.of("-n", ns, "get", "svc", APP)),
-                new Pair("bluegreen switch --app " + APP + " (alternating colours)", concat(List.of("switch",
-                        "--approved-by", "bench", "--scale-down-delay", "0", "--to", SWITCH_TO), at), Map.of(),
-                        "patch svc " + APP + " (an annotation)", null),
-                new Pair("bluegreen status --app Not_A_Name (input error, exit 2)",
-                        List.of("status", "--app", "Not_A_Name", "-n", ns), Map.of(), getSvc,
-                        List.of("-n", ns, "get", "svc", APP)),
-                new Pair("bluegreen --help", List.of("--help"), Map.of(), getSvc, List.of("-n", ns, "get", "svc", APP)),
-                new Pair("bluegreen status, BLUEGREEN_CDS=off (no start-up archive)", concat(List.of("status"), at),
-                        Map.of("BLUEGREEN_CDS", "off"), getSvc, List.of("-n", ns, "get", "svc", APP)));
+                new Pair("bluegreen status --app " + APP + ", warm helper", concat(List.of("status"), at), on, getSvc,
+                        kGet),
+                new Pair("bluegreen switch --app " + APP + " (alternating colours), warm helper", sw, on, patch, null),
+                new Pair("bluegreen status --app Not_A_Name (input error, exit 2), warm helper",
+                        List.of("status", "--app", "Not_A_Name", "-n", ns), on, getSvc, kGet),
+                new Pair("bluegreen --help, warm helper", List.of("--help"), on, getSvc, kGet),
+                new Pair("bluegreen status --app " + APP + ", in-process (BLUEGREEN_DAEMON=off)",
+                        concat(List.of("status"), at), off, getSvc, kGet),
+                new Pair("bluegreen switch --app " + APP + ", in-process", sw, off, patch, null),
+                new Pair("bluegreen status --app Not_A_Name (input error, exit 2), in-process", List.of("status", "--app", "Not_A_Name",
+                        "-n", ns), off, getSvc, kGet),
+                new Pair("bluegreen --help, in-process", List.of("--help"), off, getSvc, kGet));
+        Pair first = new Pair(COLD, concat(List.of("status"), at), on, getSvc, kGet);
         Map<String, Samples> bg = new LinkedHashMap<>();
         Map<String, Samples> cpu = new LinkedHashMap<>();
         Map<String, Samples> kc = new LinkedHashMap<>();
-        pairs.forEach(p -> {
+        List<Pair> all = concat(pairs, List.of(first));
+        all.forEach(p -> {
             bg.put(p.label(), new Samples());
             cpu.put(p.label(), new Samples());
             kc.put(p.label(), new Samples());
         });
+        // the helper's own start (its warm-up, in the background) is not timed: the first command below starts it
+        ok(concat(List.of("status"), at), on);
+        awaitHelper(helperDir);
         double loadBefore = Machine.loadNow();
         // blue is live after the seed, green deployed; a switch that names no colour right after a switch refuses
         String next = "green";
@@ -99,9 +118,64 @@ final class CliWallTimeBench {
                 }
             }
         }
+        // the first command of a session: no helper yet, so it runs in-process and starts one (stopped again at once,
+        // so its warm-up does not load the next sample)
+        for (int i = -Math.min(warmup, 1); i < repetitions; i++) {
+            stopHelpers(helperDir);
+            Timing t = time(first.bluegreen(), first.env(), 0);
+            stopHelpers(helperDir);
+            double kMillis = kubectl.ok(kGet.toArray(String[]::new)).millis();
+            if (i >= 0) {
+                bg.get(COLD).add(t.wallMillis());
+                if (!Double.isNaN(t.cpuMillis())) {
+                    cpu.get(COLD).add(t.cpuMillis());
+                }
+                kc.get(COLD).add(kMillis);
+            }
+        }
         double loadAfter = Machine.loadNow();
+        stopHelpers(helperDir);
         cluster.forget(ns);
-        return new Result(pairs, bg, cpu, kc, loadBefore, loadAfter);
+        return new Result(all, bg, cpu, kc, loadBefore, loadAfter);
+    }
+
+    static final String COLD = "bluegreen status, first command (no helper yet: runs in-process, starts one)";
+
+    /** Waits until the helper the last command started serves (its warm-up can take tens of seconds under load). */
+    private static void awaitHelper(Path dir) {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            try (var files = Files.list(dir)) {
+                if (files.anyMatch(f -> f.toString().endsWith(".sock"))) {
+                    return;
+                }
+                Thread.sleep(200);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("the warm helper did not start within 5 minutes; see " + dir.resolve("helper.log"));
+    }
+
+    /** Ends every helper serving from this private directory (this bench started them) and waits until they are gone. */
+    private static void stopHelpers(Path dir) {
+        String marker = "HelperServer " + dir;
+        ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().orElse("").contains(marker))
+                .forEach(p -> {
+                    p.destroyForcibly();
+                    p.onExit().join();
+                });
+        try (var files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.toString().endsWith(".sock")).toList()) {
+                Files.deleteIfExists(f);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** "user system" in seconds, as GNU time wrote it (its last line: earlier ones report a signal or exit code). */
@@ -119,8 +193,8 @@ final class CliWallTimeBench {
         }
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> all = new ArrayList<>(a);
         all.addAll(b);
         return all;
     }

@@ -43,6 +43,7 @@ public final class BlueGreenCli implements Runnable {
 
     private final Map<String, String> env;
     private final InputStream stdin;
+    private final CommandHost host;
     private final CredentialMask secrets = new CredentialMask();
 
     /**
@@ -59,8 +60,14 @@ public final class BlueGreenCli implements Runnable {
      * @param stdin where prompts read answers from; an empty stream means "nobody to ask"
      */
     public BlueGreenCli(Map<String, String> env, InputStream stdin) {
+        this(env, stdin, CommandHost.LOCAL);
+    }
+
+    /** As above, run by {@code host} (the warm helper runs commands for client processes). */
+    BlueGreenCli(Map<String, String> env, InputStream stdin, CommandHost host) {
         this.env = Map.copyOf(env);
         this.stdin = stdin;
+        this.host = host;
     }
 
     public static void main(String[] args) {
@@ -102,6 +109,10 @@ public final class BlueGreenCli implements Runnable {
 
     Map<String, String> env() {
         return env;
+    }
+
+    CommandHost host() {
+        return host;
     }
 
     InputStream stdin() {

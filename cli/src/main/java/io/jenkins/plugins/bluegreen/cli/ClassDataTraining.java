@@ -31,6 +31,12 @@ final class ClassDataTraining {
     private ClassDataTraining() {}
 
     public static void main(String[] args) throws Exception {
+        // a command that failed still loaded its classes; say so, for whoever builds the archive, and go on
+        train().forEach(f -> System.err.println("bluegreen cds training: " + f));
+    }
+
+    /** Runs the workload; returns what did not go as expected (also what the warm helper warms up with). */
+    static List<String> train() throws Exception {
         Path dir = Files.createTempDirectory("bluegreen-cds-");
         Path kubeconfig = dir.resolve("kubeconfig");
         List<String> failures = new ArrayList<>();
@@ -61,8 +67,7 @@ final class ClassDataTraining {
             Files.deleteIfExists(kubeconfig);
             Files.deleteIfExists(dir);
         }
-        // a command that failed still loaded its classes; say so, for whoever builds the archive, and go on
-        failures.forEach(f -> System.err.println("bluegreen cds training: " + f));
+        return failures;
     }
 
     private static CommandLine cli() {

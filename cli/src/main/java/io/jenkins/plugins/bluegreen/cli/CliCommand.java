@@ -22,9 +22,7 @@ abstract class CliCommand implements Callable<Integer> {
 
     @Override
     public final Integer call() {
-        // Ctrl-C ends the JVM through its shutdown hooks (exit 130) without interrupting this thread: the hook is the
-        // one chance to say what the command leaves behind
-        Thread onCtrlC = new Thread(() -> {
+        CommandHost.Registration onCtrlC = root.host().onInterrupt(() -> {
             onInterrupt();
             String left = interruptedNote();
             if (left != null) {
@@ -32,10 +30,12 @@ abstract class CliCommand implements Callable<Integer> {
                 err().println(root.secrets().redact("interrupted: " + left));
                 err().flush();
             }
-        }, "bluegreen-ctrl-c");
-        Runtime.getRuntime().addShutdownHook(onCtrlC);
+        });
         try {
             return execute();
+        } catch (RunInProcess e) {
+            // not a failure: the helper hands the command back to the user's own process, before any output
+            throw e;
         } catch (Exception e) {
             if (e instanceof InterruptedException || Thread.currentThread().isInterrupted() || interruption(e)) {
                 // in-process (tests, embedding tools) an interrupt is the Ctrl-C
@@ -48,11 +48,7 @@ abstract class CliCommand implements Callable<Integer> {
             }
             return ExitCodes.report(e, spec, err(), root.secrets());
         } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(onCtrlC);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: Ctrl-C arrived as the command ended
-            }
+            onCtrlC.close();
         }
     }
 

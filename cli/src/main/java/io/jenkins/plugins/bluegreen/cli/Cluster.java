@@ -61,7 +61,12 @@ record Cluster(Config config, String namespace, Set<String> secrets) {
 
     /** A new client; the caller closes it (commands use try-with-resources). */
     KubernetesClient connect() {
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return connect(CommandHost.LOCAL);
+    }
+
+    /** A new client with what {@code host} adds to its HTTP client; the caller closes it. */
+    KubernetesClient connect(CommandHost host) {
+        return new KubernetesClientBuilder().withConfig(config).withHttpClientBuilderConsumer(host::configure).build();
     }
 
     String server() {

@@ -49,7 +49,17 @@ public final class ClusterOptions {
 
     /** Reads and checks the configuration; throws {@link UserInputException} (exit 2) on bad input. */
     Cluster resolve() {
-        Config config = kubeconfig != null ? fromExplicitFile(kubeconfig) : fromDefaultLocations();
+        return resolve(System.getenv(), CommandHost.LOCAL);
+    }
+
+    /**
+     * As {@link #resolve()}, for a command run by {@code host}: in the warm helper the kubeconfig is found from the
+     * client's environment and working directory ({@link ClientKubeconfig}), never from the helper's own.
+     */
+    Cluster resolve(java.util.Map<String, String> env, CommandHost host) {
+        ClientKubeconfig client = host.forClient() ? new ClientKubeconfig(env, host.cwd()) : null;
+        Config config = kubeconfig != null ? fromExplicitFile(kubeconfig, client)
+                : fromDefaultLocations(env, client);
         // fabric8 retries a refused connection 10 times with exponential backoff, about 20 s before a person at a
         // terminal hears "cannot reach"; a few retries still ride out a blip or an API server restarting.
         config.setRequestRetryBackoffLimit(Math.min(config.getRequestRetryBackoffLimit(), RETRIES));
@@ -64,8 +74,8 @@ public final class ClusterOptions {
 
 
     /** Where fabric8's auto-configuration finds a cluster without a kubeconfig: a pod, or an explicit master URL. */
-    private static boolean inCluster() {
-        return System.getenv("KUBERNETES_SERVICE_HOST") != null || System.getenv("KUBERNETES_MASTER") != null
+    private static boolean inCluster(java.util.Map<String, String> env) {
+        return env.get("KUBERNETES_SERVICE_HOST") != null || env.get("KUBERNETES_MASTER") != null
                 || System.getProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY) != null;
     }
 
@@ -91,14 +101,19 @@ public final class ClusterOptions {
         return fromContext == null || fromContext.isBlank() ? DEFAULT_NAMESPACE : fromContext;
     }
 
-    private Config fromExplicitFile(Path path) {
-        String text = read(path, "--kubeconfig");
+    private Config fromExplicitFile(Path path, ClientKubeconfig client) {
+        // messages name the path as typed; I/O uses it from the user's working directory
+        Path at = client == null ? path : client.at(path);
+        String text = read(at, path, "--kubeconfig");
         io.fabric8.kubernetes.api.model.Config parsed = parse(text, path, "--kubeconfig");
+        if (client != null) {
+            client.check(parsed);
+        }
         String chosen = checkContext(parsed.getCurrentContext(), parsed.getContexts(), path.toString());
         try {
-            if (Files.isRegularFile(path)) {
+            if (Files.isRegularFile(at)) {
                 // from the file, so relative certificate paths in it resolve against its directory
-                return Config.fromKubeconfig(chosen, path.toAbsolutePath().toFile());
+                return Config.fromKubeconfig(chosen, at.toAbsolutePath().toFile());
             }
             // a pipe such as --kubeconfig <(vault read ...) can be read only once: use the text already read
             Config config = Config.empty();
@@ -110,12 +125,16 @@ public final class ClusterOptions {
         }
     }
 
-    private Config fromDefaultLocations() {
+    private Config fromDefaultLocations(java.util.Map<String, String> env, ClientKubeconfig client) {
         List<Path> files = new ArrayList<>();
-        for (String name : Config.getKubeconfigFilenames()) {
+        List<Path> found = new ArrayList<>();
+        java.util.Collection<String> names = client == null ? Config.getKubeconfigFilenames() : client.names();
+        for (String name : names) {
             Path p = Path.of(name);
-            if (Files.isRegularFile(p)) {
+            Path at = client == null ? p : client.at(p);
+            if (Files.isRegularFile(at)) {
                 files.add(p);
+                found.add(at);
             }
         }
         if (files.isEmpty()) {
@@ -123,10 +142,11 @@ public final class ClusterOptions {
                 throw new UserInputException("--context " + context + ": no kubeconfig found ($KUBECONFIG or "
                         + "~/.kube/config), so there are no contexts; pass --kubeconfig PATH");
             }
-            if (!inCluster()) {
+            // in this process fabric8 reads this process' environment; in the helper, the client's
+            if (!inCluster(client == null ? System.getenv() : env)) {
                 // fabric8 would go on to https://kubernetes.default.svc and fail with UnknownHostException
                 throw new UserInputException("no kubeconfig found, looked at " + String.join(", ",
-                        Config.getKubeconfigFilenames()) + " ($KUBECONFIG, else ~/.kube/config) and for an in-cluster "
+                        names) + " ($KUBECONFIG, else ~/.kube/config) and for an in-cluster "
                         + "service account (KUBERNETES_SERVICE_HOST is not set); pass --kubeconfig PATH or set "
                         + "KUBECONFIG");
             }
@@ -136,8 +156,13 @@ public final class ClusterOptions {
         // Like kubectl, the first file that names a current-context wins; contexts are merged.
         String current = null;
         List<NamedContext> contexts = new ArrayList<>();
-        for (Path p : files) {
-            io.fabric8.kubernetes.api.model.Config parsed = parse(read(p, "$KUBECONFIG"), p, "$KUBECONFIG");
+        for (int i = 0; i < files.size(); i++) {
+            Path p = files.get(i);
+            io.fabric8.kubernetes.api.model.Config parsed = parse(read(found.get(i), p, "$KUBECONFIG"), p,
+                    "$KUBECONFIG");
+            if (client != null) {
+                client.check(parsed);
+            }
             if (current == null || current.isEmpty()) {
                 current = parsed.getCurrentContext();
             }
@@ -147,7 +172,7 @@ public final class ClusterOptions {
         }
         String chosen = checkContext(current, contexts, files.toString());
         try {
-            return Config.autoConfigure(chosen);
+            return client == null ? Config.autoConfigure(chosen) : client.autoConfigure(chosen, found);
         } catch (RuntimeException e) {
             throw new UserInputException("kubeconfig " + files + ": cannot use context '" + chosen + "': "
                     + e.getMessage() + "; check its cluster and user entries or pass --kubeconfig", e);
@@ -177,12 +202,12 @@ public final class ClusterOptions {
         return current;
     }
 
-    private static String read(Path path, String option) {
+    private static String read(Path at, Path path, String option) {
         try {
-            if (Files.isDirectory(path)) {
+            if (Files.isDirectory(at)) {
                 throw new UserInputException(option + " " + path + " is a directory; pass the kubeconfig file itself");
             }
-            return Files.readString(path);
+            return Files.readString(at);
         } catch (IOException e) {
             throw new UserInputException(option + " " + path + " cannot be read (" + describe(e)
                     + "); pass a readable kubeconfig file, e.g. the one `bluegreen sim --kubeconfig-out` writes", e);

@@ -23,13 +23,13 @@ abstract class EngineCommand extends CliCommand {
         // short command's second, and bad input gets its exit 2 without them
         BlueGreen.checkApp(app, BlueGreenSettings.defaults());
         root.cluster().checkExplicitNamespace();
-        Cluster cluster = root.cluster().resolve();
+        Cluster cluster = root.cluster().resolve(root.env(), root.host());
         cluster.secrets().forEach(root.secrets()::add);
         cluster.transportWarning().ifPresent(w -> {
             err().println("warning: " + w);
             err().flush();
         });
-        try (KubernetesClient client = cluster.connect()) {
+        try (KubernetesClient client = cluster.connect(root.host())) {
             ConsoleListener console = new ConsoleListener(out(), err());
             BlueGreen engine = BlueGreen.builder(client)
                     .namespace(cluster.namespace())
