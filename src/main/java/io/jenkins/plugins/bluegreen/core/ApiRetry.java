@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
@@ -176,6 +177,70 @@ final class ApiRetry {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BlueGreenException("interrupted while waiting to retry a Kubernetes API request", e);
+        }
+    }
+
+    /**
+     * How many times a guarded write may lose its race (409) before the operation gives up. Each lost race means
+     * another writer changed the object in between, so the caller reads again and decides again; an object that
+     * changes on every attempt (or a server that answers 409 to every write) must end the operation, not spin it.
+     */
+    enum Races {
+        /** Controllers' status updates also move a Deployment's resourceVersion: a few lost races are normal. */
+        DEPLOYMENT_EDIT(10),
+        /** The deploy lock's Lease: every acquirer and renewer writes it. */
+        LEASE(10),
+        /** The live Service's selector, history or announcement, and a preview Service. */
+        SERVICE_WRITE(5),
+        /** A rollback without the lock writes twice at most: a second change means someone else acts on traffic. */
+        LOCKLESS_ROLLBACK(2);
+
+        final int attempts;
+
+        Races(int attempts) {
+            this.attempts = attempts;
+        }
+
+        /** A fresh count of lost races for one write. */
+        LostRaces count() {
+            return new LostRaces(this);
+        }
+
+        /**
+         * Runs {@code attempt} (numbered from 1) until it returns; a lost race runs it again, which re-reads, until
+         * {@link #attempts} are used up — then {@code givingUp} (given the attempts made) is thrown.
+         */
+        <T> T untilWon(IntFunction<T> attempt, IntFunction<? extends RuntimeException> givingUp) {
+            LostRaces lost = count();
+            while (true) {
+                try {
+                    return attempt.apply(lost.attempt());
+                } catch (StaleObjectException lostRace) {
+                    lost.lost(givingUp);
+                }
+            }
+        }
+    }
+
+    /** The lost races of one guarded write, for a loop that re-reads in its own way between attempts. */
+    static final class LostRaces {
+        private final Races limit;
+        private int lost;
+
+        private LostRaces(Races limit) {
+            this.limit = limit;
+        }
+
+        /** The number of the attempt about to be made. */
+        int attempt() {
+            return lost + 1;
+        }
+
+        /** After a lost race: throws {@code givingUp} (given the attempts made) when no attempt is left. */
+        void lost(IntFunction<? extends RuntimeException> givingUp) {
+            if (++lost >= limit.attempts) {
+                throw givingUp.apply(lost);
+            }
         }
     }
 

@@ -1,16 +1,19 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceList;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -27,8 +30,6 @@ import java.util.function.Supplier;
  * leaves here translated.
  */
 final class Cluster {
-    /** Status updates by the controllers also move resourceVersion, so a few lost races are normal. */
-    private static final int MAX_EDIT_ATTEMPTS = 10;
     private final KubernetesClient client;
     private final ApiRetry retry;
     private final String namespace;
@@ -67,13 +68,13 @@ final class Cluster {
     }
 
     /** The EndpointSlices of one Service (label {@code kubernetes.io/service-name}), with the list's resourceVersion. */
-    io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceList endpointSlices(String service) {
+    EndpointSliceList endpointSlices(String service) {
         return retried("listing the EndpointSlices of Service " + service, () -> client.discovery().v1()
                 .endpointSlices().inNamespace(namespace).withLabel(ServiceEndpoints.SERVICE_NAME_LABEL, service).list());
     }
 
     /** The pods carrying all of {@code labels} (a Deployment's matchLabels), read now rather than from an informer. */
-    List<io.fabric8.kubernetes.api.model.Pod> pods(java.util.Map<String, String> labels) {
+    List<Pod> pods(Map<String, String> labels) {
         return retried("listing pods " + labels, () -> client.pods().inNamespace(namespace).withLabels(labels).list()
                 .getItems());
     }
@@ -202,12 +203,18 @@ final class Cluster {
     }
 
     /**
+     * One edit of a Deployment: {@code before} is the Deployment the last decision was made on (as read),
+     * {@code after} as written (the same as {@code before} when the decision was "nothing to do").
+     */
+    record Edit(Deployment before, Deployment after) { }
+
+    /**
      * Re-reads the Deployment and applies {@code decide} to the fresh copy until a guarded update wins; the decision
      * is made again after every lost race. {@code decide} returns the desired object, or empty for "nothing to do".
      * Returns the Deployment as written (or as read when nothing was done); empty when it does not exist.
      */
     Optional<Deployment> editDeployment(String name, Function<Deployment, Optional<Deployment>> decide) {
-        return editDeployment(name, null, decide);
+        return edit(name, null, decide).map(Edit::after);
     }
 
     /**
@@ -215,26 +222,25 @@ final class Cluster {
      * read — instead of reading again; the guarded write still refuses it if it is stale, and then the loop re-reads.
      */
     Optional<Deployment> editDeployment(String name, Deployment known, Function<Deployment, Optional<Deployment>> decide) {
-        for (int attempt = 1; ; attempt++) {
+        return edit(name, known, decide).map(Edit::after);
+    }
+
+    /** {@link #editDeployment(String, Deployment, Function)}, telling what the decision was made on. */
+    Optional<Edit> edit(String name, Deployment known, Function<Deployment, Optional<Deployment>> decide) {
+        return ApiRetry.Races.DEPLOYMENT_EDIT.untilWon(attempt -> {
             Optional<Deployment> current = attempt == 1 && known != null ? Optional.of(known) : deployment(name);
             if (current.isEmpty()) {
-                return current;
+                return Optional.<Edit>empty();
             }
             Optional<Deployment> desired = decide.apply(new DeploymentBuilder(current.get()).build());
             if (desired.isEmpty()) {
-                return current;
+                return Optional.of(new Edit(current.get(), current.get()));
             }
             Deployment wanted = desired.get();
-            try {
-                return Optional.of(update(wanted, d -> Objects.equals(d.getSpec(), wanted.getSpec())
-                        && Objects.equals(d.getMetadata().getAnnotations(), wanted.getMetadata().getAnnotations())));
-            } catch (StaleObjectException lostRace) {
-                if (attempt >= MAX_EDIT_ATTEMPTS) {
-                    throw new ConflictException("Deployment " + name + " kept changing (" + attempt + " attempts); "
-                            + "nothing was overwritten — check who else writes it and retry");
-                }
-            }
-        }
+            return Optional.of(new Edit(current.get(), update(wanted, d -> Objects.equals(d.getSpec(), wanted.getSpec())
+                    && Objects.equals(d.getMetadata().getAnnotations(), wanted.getMetadata().getAnnotations()))));
+        }, attempts -> new ConflictException("Deployment " + name + " kept changing (" + attempts + " attempts); "
+                + "nothing was overwritten — check who else writes it and retry"));
     }
 
     /**

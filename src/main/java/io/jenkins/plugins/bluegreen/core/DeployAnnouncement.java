@@ -23,7 +23,6 @@ import java.util.Map;
  * removes it with its own Service write.
  */
 final class DeployAnnouncement {
-    private static final int CLEAR_ATTEMPTS = 5;
     private final EngineContext context;
 
     DeployAnnouncement(EngineContext context) {
@@ -40,12 +39,12 @@ final class DeployAnnouncement {
     }
 
     /**
-     * Writes the announcement onto {@code read}, guarded by its resourceVersion.
+     * Writes the announcement onto {@code read}, guarded by its resourceVersion; records the release's preview Service
+     * and the live colour's HPA (when known) in the same write.
      *
      * @return the Service as stored
      * @throws StaleObjectException when the Service changed since {@code read}: read again and decide again
      */
-    /** Also records the release's preview Service and the live colour's HPA (when known) in the same write. */
     Service announce(Service read, Color idle, String holder, String previewService, String hpa) {
         String value = value(idle, context.clock().instant(), holder);
         Map<String, String> annotations = new LinkedHashMap<>(
@@ -77,12 +76,11 @@ final class DeployAnnouncement {
             return;
         }
         String name = read.getMetadata().getName();
+        ApiRetry.LostRaces lost = ApiRetry.Races.SERVICE_WRITE.count();
         Service current = read;
         try {
-            for (int attempt = 1; ; attempt++) {
-                if (!value.equals(on(current))) {
-                    return; // gone, or a newer deploy's: not ours to remove
-                }
+            // gone, or a newer deploy's: not ours to remove
+            while (current != null && value.equals(on(current))) {
                 Map<String, String> annotations = new LinkedHashMap<>(current.getMetadata().getAnnotations());
                 annotations.remove(StateKeys.DEPLOYING);
                 Service cleared = new ServiceBuilder(current).editMetadata().withAnnotations(annotations).endMetadata()
@@ -91,13 +89,9 @@ final class DeployAnnouncement {
                     context.cluster().update(cleared, s -> !value.equals(on(s)));
                     return;
                 } catch (StaleObjectException changed) {
-                    if (attempt >= CLEAR_ATTEMPTS) {
-                        throw new ConflictException("Service " + name + " kept changing (" + attempt + " attempts)");
-                    }
+                    lost.lost(attempts -> new ConflictException("Service " + name + " kept changing (" + attempts
+                            + " attempts)"));
                     current = context.cluster().service(name).orElse(null);
-                    if (current == null) {
-                        return;
-                    }
                 }
             }
         } catch (BlueGreenException e) {
