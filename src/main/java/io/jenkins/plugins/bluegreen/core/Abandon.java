@@ -2,6 +2,7 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,27 +20,24 @@ final class Abandon {
         this.lock = lock;
     }
 
-    AbandonResult abandon(String app, String holder) {
-        InputValidation.app(app, context.settings());
+    AbandonResult abandon(App app, String holder) {
         InputValidation.holder(holder);
+        AppState state = readNewRelease(app);
+        // the pipeline that deployed the idle colour usually abandons it: its stamp proves the lock (LockStamp)
+        DeployLock.Ask ask = DeployLock.Ask.of(app, holder, DeployLock.Tenure.SHORT, Duration.ZERO)
+                .provenBy(state.deployment(state.idleColor()), state.service());
+        // read again after another holder let go: the idle colour then may be the live one now
+        return lock.under(ask, state, stale -> readNewRelease(app), (held, current) -> {
+            AbandonResult result = scaleIdleToZero(current);
+            held.releaseAfterChange(true); // the stamp went in the scale-down's own write
+            return result;
+        });
+    }
+
+    private AppState readNewRelease(App app) {
         AppState state = AppState.read(context, app, null).requireAdopted();
         refuseUnlessNewRelease(state);
-        // the pipeline that deployed the idle colour usually abandons it: its stamp proves the lock (LockStamp)
-        DeployLock.Held held = lock.provenByStamp(app, holder, state.deployment(state.idleColor()).orElse(null),
-                state.service()).orElseGet(() -> lock.holdBriefly(app, holder, java.time.Duration.ZERO));
-        if (held.contended()) {
-            // read before the previous holder let go: the idle colour then may be the live one now
-            try {
-                state = AppState.read(context, app, null).requireAdopted();
-                refuseUnlessNewRelease(state);
-            } catch (RuntimeException e) {
-                lock.release(held);
-                throw e;
-            }
-        }
-        AbandonResult result = scaleIdleToZero(state);
-        lock.releaseAfterSuccess(held);
-        return result;
+        return state;
     }
 
     /**
@@ -65,24 +63,23 @@ final class Abandon {
     AbandonResult scaleIdleToZero(AppState state) {
         Color idle = state.idleColor();
         String name = context.settings().deploymentName(state.app(), idle);
-        int[] before = {0};
-        Optional<Deployment> written = context.cluster().editDeployment(name, state.deployment(idle).orElse(null), d -> {
-            before[0] = new DeploymentView(d).desiredReplicas();
+        Optional<Cluster.Edit> edit = context.cluster().edit(name, state.deployment(idle).orElse(null), d -> {
             Map<String, String> annotations = ScaleDown.annotations(d);
             boolean scheduled = annotations.remove(StateKeys.SCALE_DOWN_AT) != null;
             // the lock stamp goes too: the lock is released next, and a stamp must not outlive its tenure (LockStamp)
             boolean stamped = annotations.remove(StateKeys.LOCK) != null;
-            if (before[0] == 0 && !scheduled && !stamped) {
+            if (new DeploymentView(d).desiredReplicas() == 0 && !scheduled && !stamped) {
                 return Optional.empty();
             }
             Deployment scaled = ScaleDown.withAnnotations(d, annotations);
             scaled.getSpec().setReplicas(0);
             return Optional.of(scaled);
         });
-        if (written.isEmpty()) {
+        int before = edit.map(e -> new DeploymentView(e.before()).desiredReplicas()).orElse(0);
+        if (edit.isEmpty()) {
             context.listener().info("nothing to abandon: " + name + " does not exist");
         } else {
-            context.listener().info("abandoned " + name + " (scaled from " + before[0] + " to 0); " + state.liveColor()
+            context.listener().info("abandoned " + name + " (scaled from " + before + " to 0); " + state.liveColor()
                     + " still serves traffic, untouched");
         }
         // the release is gone, so is its announcement (kept until now: a rollback meanwhile takes the lock)
@@ -108,6 +105,6 @@ final class Abandon {
                         + ")");
             }
         }
-        return new AbandonResult(state.app(), state.liveColor(), idle, name, before[0]);
+        return new AbandonResult(state.app(), state.liveColor(), idle, name, before);
     }
 }

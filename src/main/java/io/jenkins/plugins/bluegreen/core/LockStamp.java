@@ -2,13 +2,16 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The deploy lock's tenure as the deploy saw it, stamped on the colour it deployed ({@code bluegreen.jenkins.io/lock}),
@@ -73,6 +76,24 @@ record LockStamp(String holder, Instant renewedAt, Duration leaseDuration, Strin
         return this.holder.equals(holder)
                 && now.plus(margin).isBefore(renewedAt.plus(leaseDuration))
                 && !UNREADABLE.equals(head) && historyHead.equals(head);
+    }
+
+    /** Drops the stamps of the holders {@code whose} accepts from both colours' Deployments. */
+    static void removeAll(Cluster cluster, App app, Predicate<String> whose) {
+        for (Color color : Color.values()) {
+            Optional<Deployment> deployment = cluster.deployment(app.deployment(color));
+            if (deployment.isEmpty() || on(deployment.get()).filter(s -> whose.test(s.holder())).isEmpty()) {
+                continue;
+            }
+            cluster.editDeployment(app.deployment(color), deployment.get(), d -> {
+                if (on(d).filter(s -> whose.test(s.holder())).isEmpty()) {
+                    return Optional.empty();
+                }
+                Map<String, String> annotations = ScaleDown.annotations(d);
+                annotations.remove(StateKeys.LOCK);
+                return Optional.of(ScaleDown.withAnnotations(d, annotations));
+            });
+        }
     }
 
     static String historyHead(Service service) {
