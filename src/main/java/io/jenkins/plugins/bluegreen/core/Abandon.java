@@ -28,7 +28,7 @@ final class Abandon {
                 .provenBy(state.deployment(state.idleColor()), state.service());
         // read again after another holder let go: the idle colour then may be the live one now
         return lock.under(ask, state, stale -> readNewRelease(app), (held, current) -> {
-            AbandonResult result = scaleIdleToZero(current);
+            AbandonResult result = scaleIdleToZero(app, current);
             held.releaseAfterChange(true); // the stamp went in the scale-down's own write
             return result;
         });
@@ -60,9 +60,9 @@ final class Abandon {
     }
 
     /** For a caller that validated and holds the lock. */
-    AbandonResult scaleIdleToZero(AppState state) {
+    AbandonResult scaleIdleToZero(App app, AppState state) {
         Color idle = state.idleColor();
-        String name = context.settings().deploymentName(state.app(), idle);
+        String name = app.deployment(idle);
         Optional<Cluster.Edit> edit = context.cluster().edit(name, state.deployment(idle).orElse(null), d -> {
             Map<String, String> annotations = ScaleDown.annotations(d);
             boolean scheduled = annotations.remove(StateKeys.SCALE_DOWN_AT) != null;
@@ -98,8 +98,7 @@ final class Abandon {
         if (hpa != null) {
             try {
                 // an HPA that was pointed at the abandoned colour by hand (or a lost follow-up) goes back to live
-                new Autoscaler(context).retarget(hpa, name, context.settings().deploymentName(state.app(),
-                        state.liveColor()));
+                new Autoscaler(context).retarget(hpa, name, app.deployment(state.liveColor()));
             } catch (BlueGreenException e) {
                 context.listener().warn("HorizontalPodAutoscaler " + hpa + " could not be checked (" + e.getMessage()
                         + ")");

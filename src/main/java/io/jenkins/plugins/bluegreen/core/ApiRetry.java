@@ -13,21 +13,9 @@ import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
- * The one place that retries the engine's API requests, so retries are never stacked and always honour Retry-After.
- *
- * <p>fabric8 7.3.1 retries 429, 5xx and I/O failures by itself, but it waits only its exponential backoff: it works out
- * the Retry-After of a 429 and then schedules the retry with the backoff interval instead
- * ({@code AsyncUtils.retryWithExponentialBackoff} uses {@code nextReconnectInterval()}, not what {@code shouldRetry}
- * returned; fabric8 issue 6366), so a throttling API server gets the retry after 100 ms. The engine therefore sends its
- * requests through a view of the caller's client with fabric8's retries switched off — same connections and
- * timeouts, {@link KubernetesClient#newClient(RequestConfig)} — and retries here: as often and with the same backoff
- * as the client is configured for ({@code requestRetryBackoffLimit}, {@code requestRetryBackoffInterval}; 0 retries
- * means none), never sooner than Retry-After. Informers and watches keep the caller's client and fabric8's own
- * reconnection.
- *
- * <p>Retried: 429 (rejected before it was processed), 5xx and no answer at all. Only reads and writes that are safe to
- * repeat come here — every write of the engine is a create or a resourceVersion-guarded update, so a repeat of one that
- * already landed is refused with 409 rather than applied twice; {@link Cluster} then reads back to tell which.
+ * The one place that retries the engine's API requests (429, 5xx, no answer; never sooner than Retry-After, never
+ * stacked on fabric8's own retries, which are off for these requests), and the one place that bounds lost races
+ * ({@link Races}). Why fabric8's retries are switched off: docs/architecture.md, "API retries and lost races".
  */
 final class ApiRetry {
     /** fabric8's cap on the backoff exponent (ExponentialBackoffIntervalCalculator): at most 32 × the interval. */

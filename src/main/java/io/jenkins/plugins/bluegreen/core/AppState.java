@@ -25,7 +25,18 @@ import java.util.stream.Collectors;
  *                         ({@link ColourKeyLostException})
  */
 record AppState(String app, String serviceName, Service service, Map<String, String> stableSelector,
-                Color liveColor, Map<Color, Deployment> deployments, BlueGreenException selectorProblem) {
+                Color liveColor, Map<Color, Deployment> deployments, BlueGreenException selectorProblem,
+                Set<Color> readColors) {
+
+    /** What a read knows of a colour's Deployment: a switch reads only its target, so "absent" is not "unknown". */
+    enum Seen { PRESENT, ABSENT, NOT_READ }
+
+    /** A state that read exactly the colours in {@code deployments}. */
+    AppState(String app, String serviceName, Service service, Map<String, String> stableSelector, Color liveColor,
+             Map<Color, Deployment> deployments, BlueGreenException selectorProblem) {
+        this(app, serviceName, service, stableSelector, liveColor, deployments, selectorProblem,
+                deployments.isEmpty() ? Set.of() : Set.copyOf(deployments.keySet()));
+    }
 
     static AppState read(EngineContext context, String app, String serviceOverride) {
         return read(context, App.of(app, context.settings()), serviceOverride);
@@ -64,7 +75,7 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
             throw Boolean.FALSE.equals(lookup.exists()) ? missingNamespace(cluster)
                     : missingService(cluster, serviceName, lookup);
         }
-        return analyse(app.name(), service, deployments, settings);
+        return analyse(app.name(), service, deployments, settings).readingAll();
     }
 
     /**
@@ -175,6 +186,16 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
 
     Optional<Deployment> deployment(Color color) {
         return Optional.ofNullable(deployments.get(color));
+    }
+
+    Seen seen(Color color) {
+        return deployments.containsKey(color) ? Seen.PRESENT : readColors.contains(color) ? Seen.ABSENT : Seen.NOT_READ;
+    }
+
+    /** This state, both colours having been read (a colour it lacks does not exist). */
+    private AppState readingAll() {
+        return new AppState(app, serviceName, service, stableSelector, liveColor, deployments, selectorProblem,
+                Set.of(Color.values()));
     }
 
     /** The colour the Service does not select; only meaningful once adopted. */

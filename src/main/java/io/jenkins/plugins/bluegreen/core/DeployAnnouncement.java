@@ -9,18 +9,10 @@ import java.util.Map;
 
 /**
  * A deploy in progress, announced on the live Service ({@code bluegreen.jenkins.io/deploying} =
- * {@code color=<idle>;since=<time>;holder=<holder>}, shown by kubectl) before the deploy touches the idle colour.
- *
- * <p>It makes the Service the arbiter between a deploy and a rollback that takes no lock ({@link FastRollback}): the
- * announcement is an update guarded by the resourceVersion of the read the deploy decided its idle colour on, and the
- * rollback's traffic write is guarded by the resourceVersion of its own read of the Service. So either the rollback
- * reads the announcement (and takes the lock instead), or the announcement lands after that read and the rollback's
- * write is refused (409), or the rollback's write lands first and the announcement is refused — then the deploy reads
- * again and decides its idle colour again. In no order does traffic go to a colour a deploy is writing.
- *
- * <p>The switch's Service write removes it (the same write, {@link ServiceSelectorWrite}); abandon removes it once
- * the release is scaled to zero. One left by a deploy that died only sends rollbacks to their locked path, which
- * removes it with its own Service write.
+ * {@code color=<idle>;since=<time>;holder=<holder>}) before the deploy touches the idle colour: the Service's
+ * resourceVersion then arbitrates between the deploy and a rollback without the lock ({@link FastRollback}).
+ * Removed by the switch's own Service write, or by abandon. Why no order sends traffic to a colour being written:
+ * docs/architecture.md, "The Service as arbiter".
  */
 final class DeployAnnouncement {
     private final EngineContext context;

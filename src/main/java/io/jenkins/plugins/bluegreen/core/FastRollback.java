@@ -15,7 +15,7 @@ import java.util.Optional;
  * Rollback while the previous colour still runs, without the deploy lock: three requests to traffic — read the
  * Service, claim the previous colour with one tested patch, one guarded Service write — then the follow-ups of a
  * switch. Anything unusual returns empty and {@link Rollback}'s locked path decides. Why each step is safe:
- * docs/architecture.md, "Rollback without the lock".
+ * docs/architecture.md, "Rollback without the lock, step by step".
  */
 final class FastRollback {
     private final EngineContext context;

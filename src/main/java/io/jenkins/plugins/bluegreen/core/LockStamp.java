@@ -16,16 +16,7 @@ import java.util.function.Predicate;
 /**
  * The deploy lock's tenure as the deploy saw it, stamped on the colour it deployed ({@code bluegreen.jenkins.io/lock}),
  * so the switch of that release can prove it holds the lock from the Deployment it reads anyway, instead of reading
- * the Lease: one request less on the way to moving traffic.
- *
- * <p>Why trusting it is safe (docs/architecture.md, "Lock"): the deploy wrote the stamp while holding the Lease, which
- * it had just renewed at {@code renewedAt}. Nobody can take a Lease before {@code renewedAt + leaseDuration} except
- * (a) after the holder released it, or (b) by an explicit take-over. Every release that can leave the stamped colour
- * switchable drops the holder's stamps first ({@link DeployLock}); a release after a switch or rollback needs not,
- * because that changes the Service's history, and a stamp counts only while the history head is the one the deploy
- * saw ({@code historyHead}); an abandon removes the stamp in its own write. A take-over drops the previous holder's
- * stamps before it returns. The margin ({@link DeployLock#SHORT_OPERATION_MARGIN}) covers clock skew between
- * processes and the switch's own duration, as it already did for a lock read from the Lease.
+ * the Lease. Why trusting it is safe: docs/architecture.md, "Lock stamp".
  *
  * @param historyHead the {@code switchedAt} of the newest history entry of the live Service when the deploy decided,
  *                    or {@code "none"}

@@ -52,7 +52,7 @@ final class Rollback {
     }
 
     private RollbackResult abandon(HeldLock held, AppState state) {
-        AbandonResult abandoned = new Abandon(context, lock).scaleIdleToZero(state);
+        AbandonResult abandoned = new Abandon(context, lock).scaleIdleToZero(held.app(), state);
         held.releaseAfterChange(true);
         return new RollbackResult(state.app(), RollbackResult.Action.ABANDONED, state.liveColor(), state.idleColor(),
                 "abandoned " + abandoned.deployment() + " before it went live; " + state.liveColor() + " keeps serving");

@@ -1,5 +1,7 @@
 package io.jenkins.plugins.bluegreen.core;
 
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.function.Supplier;
@@ -37,10 +39,12 @@ final class SwitchFollowUps {
         Instant scaleDownAt = null;
         if (from != null) {
             String fromName = context.settings().deploymentName(state.app(), from);
-            // the old colour was not read before the switch (it need not be): scheduled by a patch that needs no copy
+            // usually the old colour was not read before the switch (it need not be): then it is scheduled by a patch
+            // that needs no copy
+            Deployment fromCopy = read.seen(from) == AppState.Seen.PRESENT ? read.deployment(from).orElseThrow() : null;
             scaleDownAt = followUp("scheduling the scale-down of " + fromName, fromName + " keeps running (nothing "
                     + "is scheduled): scale it down by hand when a rollback is no longer wanted",
-                    () -> scaleDown.schedule(state.app(), from, scaleDownDelay, read.deployment(from).orElse(null)));
+                    () -> scaleDown.schedule(state.app(), from, scaleDownDelay, fromCopy));
         }
         String preview = state.deployment(target).map(d -> Labels.annotation(d, StateKeys.PREVIEW_SERVICE))
                 .orElseGet(() -> PreviewService.recorded(state));
