@@ -2,6 +2,7 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,27 +20,24 @@ final class Abandon {
         this.lock = lock;
     }
 
-    AbandonResult abandon(String app, String holder) {
-        InputValidation.app(app, context.settings());
+    AbandonResult abandon(App app, String holder) {
         InputValidation.holder(holder);
+        AppState state = readNewRelease(app);
+        // the pipeline that deployed the idle colour usually abandons it: its stamp proves the lock (LockStamp)
+        DeployLock.Ask ask = DeployLock.Ask.of(app, holder, DeployLock.Tenure.SHORT, Duration.ZERO)
+                .provenBy(state.deployment(state.idleColor()), state.service());
+        // read again after another holder let go: the idle colour then may be the live one now
+        return lock.under(ask, state, stale -> readNewRelease(app), (held, current) -> {
+            AbandonResult result = scaleIdleToZero(app, current);
+            held.releaseAfterChange(true); // the stamp went in the scale-down's own write
+            return result;
+        });
+    }
+
+    private AppState readNewRelease(App app) {
         AppState state = AppState.read(context, app, null).requireAdopted();
         refuseUnlessNewRelease(state);
-        // the pipeline that deployed the idle colour usually abandons it: its stamp proves the lock (LockStamp)
-        DeployLock.Held held = lock.provenByStamp(app, holder, state.deployment(state.idleColor()).orElse(null),
-                state.service()).orElseGet(() -> lock.holdBriefly(app, holder, java.time.Duration.ZERO));
-        if (held.contended()) {
-            // read before the previous holder let go: the idle colour then may be the live one now
-            try {
-                state = AppState.read(context, app, null).requireAdopted();
-                refuseUnlessNewRelease(state);
-            } catch (RuntimeException e) {
-                lock.release(held);
-                throw e;
-            }
-        }
-        AbandonResult result = scaleIdleToZero(state);
-        lock.releaseAfterSuccess(held);
-        return result;
+        return state;
     }
 
     /**
@@ -62,27 +60,26 @@ final class Abandon {
     }
 
     /** For a caller that validated and holds the lock. */
-    AbandonResult scaleIdleToZero(AppState state) {
+    AbandonResult scaleIdleToZero(App app, AppState state) {
         Color idle = state.idleColor();
-        String name = context.settings().deploymentName(state.app(), idle);
-        int[] before = {0};
-        Optional<Deployment> written = context.cluster().editDeployment(name, state.deployment(idle).orElse(null), d -> {
-            before[0] = new DeploymentView(d).desiredReplicas();
+        String name = app.deployment(idle);
+        DeploymentEdit edit = context.cluster().edit(name, state.deployment(idle).orElse(null), d -> {
             Map<String, String> annotations = DeploymentAnnotations.copyOf(d);
             boolean scheduled = annotations.remove(StateKeys.SCALE_DOWN_AT) != null;
             // the lock stamp goes too: the lock is released next, and a stamp must not outlive its tenure (LockStamp)
             boolean stamped = annotations.remove(StateKeys.LOCK) != null;
-            if (before[0] == 0 && !scheduled && !stamped) {
+            if (new DeploymentView(d).desiredReplicas() == 0 && !scheduled && !stamped) {
                 return Optional.empty();
             }
             Deployment scaled = DeploymentAnnotations.with(d, annotations);
             scaled.getSpec().setReplicas(0);
             return Optional.of(scaled);
         });
-        if (written.isEmpty()) {
+        int before = edit.decidedOn() == null ? 0 : new DeploymentView(edit.decidedOn()).desiredReplicas();
+        if (edit.decidedOn() == null) {
             context.listener().info("nothing to abandon: " + name + " does not exist");
         } else {
-            context.listener().info("abandoned " + name + " (scaled from " + before[0] + " to 0); " + state.liveColor()
+            context.listener().info("abandoned " + name + " (scaled from " + before + " to 0); " + state.liveColor()
                     + " still serves traffic, untouched");
         }
         // the release is gone, so is its announcement (kept until now: a rollback meanwhile takes the lock)
@@ -101,13 +98,12 @@ final class Abandon {
         if (hpa != null) {
             try {
                 // an HPA that was pointed at the abandoned colour by hand (or a lost follow-up) goes back to live
-                new Autoscaler(context).retarget(hpa, name, context.settings().deploymentName(state.app(),
-                        state.liveColor()));
+                new Autoscaler(context).retarget(hpa, name, app.deployment(state.liveColor()));
             } catch (BlueGreenException e) {
                 context.listener().warn("HorizontalPodAutoscaler " + hpa + " could not be checked (" + e.getMessage()
                         + ")");
             }
         }
-        return new AbandonResult(state.app(), state.liveColor(), idle, name, before[0]);
+        return new AbandonResult(state.app(), state.liveColor(), idle, name, before);
     }
 }

@@ -6,7 +6,9 @@ import io.fabric8.kubernetes.client.WatcherException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.HttpURLConnection;
+import java.net.URI;
 import java.security.cert.CertificateException;
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -114,9 +116,9 @@ final class ApiFailures {
         }
         Matcher request = REQUEST.matcher(String.valueOf(failure.getMessage()));
         if (request.find()) {
-            Matcher path = RESOURCE_PATH.matcher(java.net.URI.create(request.group(2)).getPath());
+            Matcher path = RESOURCE_PATH.matcher(URI.create(request.group(2)).getPath());
             if (path.matches()) {
-                String query = java.net.URI.create(request.group(2)).getRawQuery();
+                String query = URI.create(request.group(2)).getRawQuery();
                 String verb = verb(request.group(1), path.group(4) != null,
                         query != null && query.matches("(.*&)?watch=(true|1)(&.*)?"));
                 String resource = path.group(5) == null ? path.group(3) : path.group(3) + "/" + path.group(5);
@@ -146,7 +148,7 @@ final class ApiFailures {
             case "PUT" -> "update";
             case "PATCH" -> "patch";
             case "DELETE" -> named ? "delete" : "deletecollection";
-            default -> method.toLowerCase(java.util.Locale.ROOT);
+            default -> method.toLowerCase(Locale.ROOT);
         };
     }
 

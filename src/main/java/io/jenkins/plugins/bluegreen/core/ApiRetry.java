@@ -9,24 +9,13 @@ import io.fabric8.kubernetes.client.RequestConfigBuilder;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
- * The one place that retries the engine's API requests, so retries are never stacked and always honour Retry-After.
- *
- * <p>fabric8 7.3.1 retries 429, 5xx and I/O failures by itself, but it waits only its exponential backoff: it works out
- * the Retry-After of a 429 and then schedules the retry with the backoff interval instead
- * ({@code AsyncUtils.retryWithExponentialBackoff} uses {@code nextReconnectInterval()}, not what {@code shouldRetry}
- * returned; fabric8 issue 6366), so a throttling API server gets the retry after 100 ms. The engine therefore sends its
- * requests through a view of the caller's client with fabric8's retries switched off — same connections and
- * timeouts, {@link KubernetesClient#newClient(RequestConfig)} — and retries here: as often and with the same backoff
- * as the client is configured for ({@code requestRetryBackoffLimit}, {@code requestRetryBackoffInterval}; 0 retries
- * means none), never sooner than Retry-After. Informers and watches keep the caller's client and fabric8's own
- * reconnection.
- *
- * <p>Retried: 429 (rejected before it was processed), 5xx and no answer at all. Only reads and writes that are safe to
- * repeat come here — every write of the engine is a create or a resourceVersion-guarded update, so a repeat of one that
- * already landed is refused with 409 rather than applied twice; {@link Cluster} then reads back to tell which.
+ * The one place that retries the engine's API requests (429, 5xx, no answer; never sooner than Retry-After, never
+ * stacked on fabric8's own retries, which are off for these requests), and the one place that bounds lost races
+ * ({@link Races}). Why fabric8's retries are switched off: docs/architecture.md, "API retries and lost races".
  */
 final class ApiRetry {
     /** fabric8's cap on the backoff exponent (ExponentialBackoffIntervalCalculator): at most 32 × the interval. */
@@ -176,6 +165,70 @@ final class ApiRetry {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BlueGreenException("interrupted while waiting to retry a Kubernetes API request", e);
+        }
+    }
+
+    /**
+     * How many times a guarded write may lose its race (409) before the operation gives up. Each lost race means
+     * another writer changed the object in between, so the caller reads again and decides again; an object that
+     * changes on every attempt (or a server that answers 409 to every write) must end the operation, not spin it.
+     */
+    enum Races {
+        /** Controllers' status updates also move a Deployment's resourceVersion: a few lost races are normal. */
+        DEPLOYMENT_EDIT(10),
+        /** The deploy lock's Lease: every acquirer and renewer writes it. */
+        LEASE(10),
+        /** The live Service's selector, history or announcement, and a preview Service. */
+        SERVICE_WRITE(5),
+        /** A rollback without the lock writes twice at most: a second change means someone else acts on traffic. */
+        LOCKLESS_ROLLBACK(2);
+
+        final int attempts;
+
+        Races(int attempts) {
+            this.attempts = attempts;
+        }
+
+        /** A fresh count of lost races for one write. */
+        LostRaces count() {
+            return new LostRaces(this);
+        }
+
+        /**
+         * Runs {@code attempt} (numbered from 1) until it returns; a lost race runs it again, which re-reads, until
+         * {@link #attempts} are used up — then {@code givingUp} (given the attempts made) is thrown.
+         */
+        <T> T untilWon(IntFunction<T> attempt, IntFunction<? extends RuntimeException> givingUp) {
+            LostRaces lost = count();
+            while (true) {
+                try {
+                    return attempt.apply(lost.attempt());
+                } catch (StaleObjectException lostRace) {
+                    lost.lost(givingUp);
+                }
+            }
+        }
+    }
+
+    /** The lost races of one guarded write, for a loop that re-reads in its own way between attempts. */
+    static final class LostRaces {
+        private final Races limit;
+        private int lost;
+
+        private LostRaces(Races limit) {
+            this.limit = limit;
+        }
+
+        /** The number of the attempt about to be made. */
+        int attempt() {
+            return lost + 1;
+        }
+
+        /** After a lost race: throws {@code givingUp} (given the attempts made) when no attempt is left. */
+        void lost(IntFunction<? extends RuntimeException> givingUp) {
+            if (++lost >= limit.attempts) {
+                throw givingUp.apply(lost);
+            }
         }
     }
 

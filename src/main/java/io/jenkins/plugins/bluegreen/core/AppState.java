@@ -3,11 +3,14 @@ package io.jenkins.plugins.bluegreen.core;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -22,11 +25,25 @@ import java.util.stream.Collectors;
  *                         ({@link ColourKeyLostException})
  */
 record AppState(String app, String serviceName, Service service, Map<String, String> stableSelector,
-                Color liveColor, Map<Color, Deployment> deployments, BlueGreenException selectorProblem) {
+                Color liveColor, Map<Color, Deployment> deployments, BlueGreenException selectorProblem,
+                Set<Color> readColors) {
+
+    /** What a read knows of a colour's Deployment: a switch reads only its target, so "absent" is not "unknown". */
+    enum Seen { PRESENT, ABSENT, NOT_READ }
+
+    /** A state that read exactly the colours in {@code deployments}. */
+    AppState(String app, String serviceName, Service service, Map<String, String> stableSelector, Color liveColor,
+             Map<Color, Deployment> deployments, BlueGreenException selectorProblem) {
+        this(app, serviceName, service, stableSelector, liveColor, deployments, selectorProblem,
+                deployments.isEmpty() ? Set.of() : Set.copyOf(deployments.keySet()));
+    }
 
     static AppState read(EngineContext context, String app, String serviceOverride) {
+        return read(context, App.of(app, context.settings()), serviceOverride);
+    }
+
+    static AppState read(EngineContext context, App app, String serviceOverride) {
         BlueGreenSettings settings = context.settings();
-        InputValidation.app(app, settings);
         InputValidation.serviceName("service", serviceOverride);
         Cluster cluster = context.cluster();
         Map<Color, Deployment> deployments = new EnumMap<>(Color.class);
@@ -34,9 +51,10 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
         String serviceName;
         try {
             for (Color color : Color.values()) {
-                cluster.deployment(settings.deploymentName(app, color)).ifPresent(d -> deployments.put(color, d));
+                cluster.deployment(app.deployment(color)).ifPresent(d -> deployments.put(color, d));
             }
-            serviceName = serviceOverride != null ? serviceOverride : recordedServiceName(deployments).orElse(app);
+            serviceName = serviceOverride != null ? serviceOverride
+                    : recordedServiceName(deployments).orElse(app.service());
             service = cluster.service(serviceName).orElse(null);
         } catch (PermissionDeniedException refused) {
             // a Role lives in its namespace: in a namespace that does not exist (a typo in -n) every read is refused,
@@ -57,7 +75,7 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
             throw Boolean.FALSE.equals(lookup.exists()) ? missingNamespace(cluster)
                     : missingService(cluster, serviceName, lookup);
         }
-        return analyse(app, service, deployments, settings);
+        return analyse(app.name(), service, deployments, settings).readingAll();
     }
 
     /**
@@ -70,11 +88,14 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
      * errors are exactly those of {@link #read}.
      */
     static AppState readServiceAndTarget(EngineContext context, String app, String serviceOverride, Color to) {
+        return readServiceAndTarget(context, App.of(app, context.settings()), serviceOverride, to);
+    }
+
+    static AppState readServiceAndTarget(EngineContext context, App app, String serviceOverride, Color to) {
         BlueGreenSettings settings = context.settings();
-        InputValidation.app(app, settings);
         InputValidation.serviceName("service", serviceOverride);
         Cluster cluster = context.cluster();
-        String name = serviceOverride != null ? serviceOverride : app;
+        String name = serviceOverride != null ? serviceOverride : app.service();
         Service service;
         Deployment target;
         AppState partial;
@@ -83,12 +104,12 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
             if (service == null) {
                 return read(context, app, serviceOverride);
             }
-            partial = analyse(app, service, Map.of(), settings);
+            partial = analyse(app.name(), service, Map.of(), settings);
             if (partial.selectorProblem() != null || partial.liveColor() == null) {
                 return read(context, app, serviceOverride);
             }
             Color targetColor = to != null ? to : partial.idleColor();
-            target = cluster.deployment(settings.deploymentName(app, targetColor)).orElse(null);
+            target = cluster.deployment(app.deployment(targetColor)).orElse(null);
         } catch (PermissionDeniedException refused) {
             return read(context, app, serviceOverride); // its translation tells a missing namespace from RBAC
         }
@@ -97,7 +118,7 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
         }
         Map<Color, Deployment> deployments = new EnumMap<>(Color.class);
         deployments.put(to != null ? to : partial.idleColor(), target);
-        return analyse(app, service, deployments, settings);
+        return analyse(app.name(), service, deployments, settings);
     }
 
     private static boolean recordsOrIsSelectedBy(Deployment target, AppState state, Color to, BlueGreenSettings settings) {
@@ -127,7 +148,7 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
             String value = selector.get(colorKey);
             // version keys are never part of the app's selector (adoption drops them): one that came back with a
             // re-applied manifest is a stray, which the next selector write removes (ServiceSelectorWrite)
-            java.util.Set<String> notStable = new java.util.HashSet<>(settings.versionLabelKeys());
+            Set<String> notStable = new HashSet<>(settings.versionLabelKeys());
             notStable.add(colorKey);
             Map<String, String> stable = without(selector, notStable);
             Optional<Color> live = parse(value);
@@ -165,6 +186,16 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
 
     Optional<Deployment> deployment(Color color) {
         return Optional.ofNullable(deployments.get(color));
+    }
+
+    Seen seen(Color color) {
+        return deployments.containsKey(color) ? Seen.PRESENT : readColors.contains(color) ? Seen.ABSENT : Seen.NOT_READ;
+    }
+
+    /** This state, both colours having been read (a colour it lacks does not exist). */
+    private AppState readingAll() {
+        return new AppState(app, serviceName, service, stableSelector, liveColor, deployments, selectorProblem,
+                Set.of(Color.values()));
     }
 
     /** The colour the Service does not select; only meaningful once adopted. */
@@ -288,7 +319,7 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
         return Optional.empty();
     }
 
-    private static Map<String, String> without(Map<String, String> map, java.util.Collection<String> keys) {
+    private static Map<String, String> without(Map<String, String> map, Collection<String> keys) {
         return map.entrySet().stream().filter(e -> !keys.contains(e.getKey()))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
     }

@@ -126,7 +126,7 @@ public final class BlueGreen {
      * @throws LockHeldException     when another holder keeps the lock beyond {@code lockWait}
      */
     public Release deploy(DeployRequest request) {
-        return new DeployIdleColor(context, lock).deploy(request);
+        return new DeployIdleColor(context, lock).deploy(app(request.app()), request);
     }
 
     /** {@link #deploy} on the executor. */
@@ -142,8 +142,8 @@ public final class BlueGreen {
      *
      * @param service null = {@code app}
      */
-    public AdoptionResult adopt(String app, String service, String holder, Duration timeout) {
-        InputValidation.app(app, settings);
+    public AdoptionResult adopt(String name, String service, String holder, Duration timeout) {
+        App app = app(name);
         InputValidation.holder(holder);
         InputValidation.timeout(timeout);
         AppState state = AppState.read(context, app, service).requireUsableSelector();
@@ -153,7 +153,7 @@ public final class BlueGreen {
         }
         Adoption adoption = new Adoption(context);
         Adoption.Plan plan = adoption.plan(state);
-        lock.acquire(app, holder, Duration.ZERO);
+        lock.take(DeployLock.Ask.of(app, holder, DeployLock.Tenure.LONG, Duration.ZERO));
         return adoption.run(plan, holder, timeout);
     }
 
@@ -199,9 +199,9 @@ public final class BlueGreen {
         return Futures.join(awaitHealthyAsync(release, timeout));
     }
 
-    private CompletableFuture<HealthSummary> awaitHealthyAsync(String app, Color color, Duration timeout,
+    private CompletableFuture<HealthSummary> awaitHealthyAsync(String name, Color color, Duration timeout,
                                                                String expectedRelease) {
-        InputValidation.app(app, settings);
+        App app = app(name);
         InputValidation.timeout(timeout);
         CompletableFuture<HealthSummary> result = new CompletableFuture<>();
         // even the first reads run on the executor: a Jenkins step may call this from a thread that must not block
@@ -209,10 +209,9 @@ public final class BlueGreen {
             try {
                 AppState state = AppState.read(context, app, null);
                 Color target = color != null ? color : state.requireAdopted().idleColor();
-                String name = settings.deploymentName(app, target);
                 Deployment deployment = state.deployment(target).orElseThrow(() -> new InvalidInputException("color",
-                        "Deployment " + name + " does not exist", "deploy " + target + " first, or await the other colour"));
-                CompletableFuture<HealthSummary> watch = HealthWatch.start(context, app, target, deployment, timeout,
+                        "Deployment " + app.deployment(target) + " does not exist", "deploy " + target + " first, or await the other colour"));
+                CompletableFuture<HealthSummary> watch = HealthWatch.start(context, name, target, deployment, timeout,
                         expectedRelease);
                 result.whenComplete((summary, failure) -> watch.cancel(false)); // cancelling ours unsubscribes
                 // without a preview Service the verdict is the answer: no extra reads, no extra thread hop
@@ -247,7 +246,7 @@ public final class BlueGreen {
      */
     public SwitchResult switchTraffic(SwitchRequest request) {
         if (!request.verifies()) {
-            return new SwitchTraffic(context, lock).switchTraffic(request);
+            return new SwitchTraffic(context, lock).switchTraffic(app(request.app()), request);
         }
         CutoverVerification verification = switchTrafficVerified(request);
         try {
@@ -275,7 +274,7 @@ public final class BlueGreen {
      */
     public CutoverVerification switchTrafficVerified(SwitchRequest request) {
         SwitchTraffic switcher = new SwitchTraffic(context, lock);
-        SwitchTraffic.Switched switched = switcher.switchKeepingLock(request);
+        SwitchTraffic.Switched switched = switcher.switchKeepingLock(app(request.app()), request);
         SwitchResult result = switched.result();
         if (!SwitchTraffic.verifiable(request, result)) {
             return CutoverVerification.notSwitched(result, request);
@@ -297,12 +296,12 @@ public final class BlueGreen {
      * @throws InvalidInputException when there is no previous colour
      */
     public RollbackResult rollback(RollbackRequest request) {
-        return new Rollback(context, lock).rollback(request);
+        return new Rollback(context, lock).rollback(app(request.app()), request);
     }
 
     /** Before a switch: scales the idle colour to zero and releases the holder's lock; live traffic untouched. */
     public AbandonResult abandon(String app, String holder) {
-        return new Abandon(context, lock).abandon(app, holder);
+        return new Abandon(context, lock).abandon(app(app), holder);
     }
 
     /**
@@ -313,7 +312,7 @@ public final class BlueGreen {
      * @param service null = recorded by deploy, else {@code app}
      */
     public OwnAbandonResult abandonIfDeployedBy(String app, String holder, String service) {
-        return new OwnReleaseAbandon(context, lock).abandon(app, holder, service);
+        return new OwnReleaseAbandon(context, lock).abandon(app(app), holder, service);
     }
 
     /**
@@ -338,7 +337,7 @@ public final class BlueGreen {
 
     /** @param service null = recorded by deploy, else {@code app} */
     public AppStatus status(String app, String service) {
-        return new ReadStatus(context, lock).read(app, service);
+        return new ReadStatus(context, lock).read(app(app), service);
     }
 
     /**
@@ -348,17 +347,17 @@ public final class BlueGreen {
      * @throws LockHeldException naming the holder when it is still held after {@code wait}
      */
     public LockInfo acquireLock(String app, String holder, Duration wait) {
-        InputValidation.app(app, settings);
+        App named = app(app);
         InputValidation.holder(holder);
         InputValidation.lockWait(wait);
-        return lock.acquire(app, holder, wait);
+        return lock.take(DeployLock.Ask.of(named, holder, DeployLock.Tenure.LONG, wait)).info();
     }
 
     /** Takes the lock whoever holds it; warns naming the previous holder. */
     public LockInfo takeOverLock(String app, String holder) {
-        InputValidation.app(app, settings);
+        App named = app(app);
         InputValidation.holder(holder);
-        return lock.takeOver(app, holder);
+        return lock.take(DeployLock.Ask.of(named, holder, DeployLock.Tenure.TAKE_OVER, null)).info();
     }
 
     /**
@@ -369,9 +368,9 @@ public final class BlueGreen {
      * @return whether it renewed; false when the lock is released, gone, or held by another holder
      */
     public boolean renewLock(String app, String holder) {
-        InputValidation.app(app, settings);
+        App named = app(app);
         InputValidation.holder(holder);
-        return lock.renew(app, holder);
+        return lock.renew(named, holder);
     }
 
     /**
@@ -381,15 +380,14 @@ public final class BlueGreen {
      * and a timer meanwhile; cancelling the future closes them. Completing says nothing about who holds the lock now.
      */
     public CompletableFuture<Void> awaitLockChangeAsync(String app, LockInfo seen, Instant until) {
-        InputValidation.app(app, settings);
-        return lock.changeAsync(app, Objects.requireNonNull(seen, "seen"), Objects.requireNonNull(until, "until"));
+        return lock.changeAsync(app(app), Objects.requireNonNull(seen, "seen"), Objects.requireNonNull(until, "until"));
     }
 
     /** Releases the lock if {@code holder} has it; returns whether it did. */
     public boolean releaseLock(String app, String holder) {
-        InputValidation.app(app, settings);
+        App named = app(app);
         InputValidation.holder(holder);
-        return lock.release(app, holder);
+        return lock.release(named, holder);
     }
 
     /**
@@ -401,10 +399,10 @@ public final class BlueGreen {
      * @throws LockHeldException when someone else holds it now
      */
     public Optional<LockInfo> unlock(String app, String holder, String by) {
-        InputValidation.app(app, settings);
+        App named = app(app);
         InputValidation.holder(holder);
         InputValidation.holder(by);
-        return lock.unlock(app, holder, by);
+        return lock.unlock(named, holder, by);
     }
 
     /**
@@ -414,25 +412,29 @@ public final class BlueGreen {
      * @return whether it moved
      */
     public boolean handOverLock(String app, String from, String to) {
-        InputValidation.app(app, settings);
+        App named = app(app);
         InputValidation.holder(from);
         InputValidation.holder(to);
         if (context.planThen("hand the deploy lock of " + app + " over from " + from + " to " + to
-                + " (patch Lease " + settings.leaseName(app) + ", guarded by its holder)")) {
+                + " (patch Lease " + named.lease() + ", guarded by its holder)")) {
             // a dry run took no lock (its Lease write was not stored), so there is nothing the API server could check
             return true;
         }
-        return lock.handOver(app, from, to);
+        return lock.handOver(named, from, to);
     }
 
     /** The lock Lease as it is, or empty when none exists. */
     public Optional<LockInfo> lock(String app) {
-        InputValidation.app(app, settings);
-        return lock.read(app);
+        return lock.read(app(app));
+    }
+
+    /** The app a request names, validated here, once, for the whole operation. */
+    private App app(String name) {
+        return App.of(name, settings);
     }
 
     /** A preview Service recorded by deploy follows the idle colour once it is ready — never before. */
-    private HealthSummary pointPreviewWhenIdle(String app, Color color, HealthSummary summary) {
+    private HealthSummary pointPreviewWhenIdle(App app, Color color, HealthSummary summary) {
         AppState state = AppState.read(context, app, null);
         String preview = state.deployment(color).map(d -> Labels.annotation(d, StateKeys.PREVIEW_SERVICE)).orElse(null);
         if (preview != null && state.liveColor() != null && state.liveColor() != color) {

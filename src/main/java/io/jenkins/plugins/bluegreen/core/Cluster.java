@@ -1,16 +1,19 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceList;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -27,8 +30,6 @@ import java.util.function.Supplier;
  * leaves here translated.
  */
 final class Cluster {
-    /** Status updates by the controllers also move resourceVersion, so a few lost races are normal. */
-    private static final int MAX_EDIT_ATTEMPTS = 10;
     private final KubernetesClient client;
     private final ApiRetry retry;
     private final String namespace;
@@ -67,13 +68,13 @@ final class Cluster {
     }
 
     /** The EndpointSlices of one Service (label {@code kubernetes.io/service-name}), with the list's resourceVersion. */
-    io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceList endpointSlices(String service) {
+    EndpointSliceList endpointSlices(String service) {
         return retried("listing the EndpointSlices of Service " + service, () -> client.discovery().v1()
                 .endpointSlices().inNamespace(namespace).withLabel(Labels.SERVICE_NAME, service).list());
     }
 
     /** The pods carrying all of {@code labels} (a Deployment's matchLabels), read now rather than from an informer. */
-    List<io.fabric8.kubernetes.api.model.Pod> pods(java.util.Map<String, String> labels) {
+    List<Pod> pods(Map<String, String> labels) {
         return retried("listing pods " + labels, () -> client.pods().inNamespace(namespace).withLabels(labels).list()
                 .getItems());
     }
@@ -207,7 +208,7 @@ final class Cluster {
      * Returns the Deployment as written (or as read when nothing was done); empty when it does not exist.
      */
     Optional<Deployment> editDeployment(String name, Function<Deployment, Optional<Deployment>> decide) {
-        return editDeployment(name, null, decide);
+        return edit(name, null, decide).current();
     }
 
     /**
@@ -220,7 +221,7 @@ final class Cluster {
 
     /** {@link #editDeployment(String, Deployment, Function)}, telling also whether the decision was written. */
     DeploymentEdit edit(String name, Deployment known, Function<Deployment, Optional<Deployment>> decide) {
-        for (int attempt = 1; ; attempt++) {
+        return ApiRetry.Races.DEPLOYMENT_EDIT.untilWon(attempt -> {
             Optional<Deployment> current = attempt == 1 && known != null ? Optional.of(known) : deployment(name);
             if (current.isEmpty()) {
                 return new DeploymentEdit(null, null);
@@ -230,16 +231,10 @@ final class Cluster {
                 return new DeploymentEdit(current.get(), null);
             }
             Deployment wanted = desired.get();
-            try {
-                return new DeploymentEdit(current.get(), update(wanted, d -> Objects.equals(d.getSpec(), wanted.getSpec())
-                        && Objects.equals(d.getMetadata().getAnnotations(), wanted.getMetadata().getAnnotations())));
-            } catch (StaleObjectException lostRace) {
-                if (attempt >= MAX_EDIT_ATTEMPTS) {
-                    throw new ConflictException("Deployment " + name + " kept changing (" + attempt + " attempts); "
-                            + "nothing was overwritten — check who else writes it and retry");
-                }
-            }
-        }
+            return new DeploymentEdit(current.get(), update(wanted, d -> Objects.equals(d.getSpec(), wanted.getSpec())
+                    && Objects.equals(d.getMetadata().getAnnotations(), wanted.getMetadata().getAnnotations())));
+        }, attempts -> new ConflictException("Deployment " + name + " kept changing (" + attempts + " attempts); "
+                + "nothing was overwritten — check who else writes it and retry"));
     }
 
     /**

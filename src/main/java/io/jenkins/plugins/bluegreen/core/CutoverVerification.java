@@ -21,7 +21,7 @@ public final class CutoverVerification {
 
     /** Starts watching the colour {@code switched} made live; {@code held} is the lock it keeps (null: none). */
     static CutoverVerification start(EngineContext context, DeployLock lock, SwitchRequest request,
-                                     SwitchResult switched, AppState state, DeployLock.Held held) {
+                                     SwitchResult switched, AppState state, HeldLock held) {
         CutoverWatch watch = CutoverWatch.start(context, lock, request, switched, state, held);
         return new CutoverVerification(switched, watch, watch.result());
     }

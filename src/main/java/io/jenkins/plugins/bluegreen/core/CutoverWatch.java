@@ -33,7 +33,7 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
     private final SwitchRequest request;
     private final SwitchResult switched;
     private final AppState state;
-    private final DeployLock.Held held;
+    private final HeldLock held;
     private final Instant until;
     private final int desired;
     private final Map<String, String> podSelector;
@@ -45,7 +45,7 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
     private boolean decided;
 
     private CutoverWatch(EngineContext context, DeployLock lock, SwitchRequest request, SwitchResult switched,
-                         AppState state, DeployLock.Held held) {
+                         AppState state, HeldLock held) {
         this.context = context;
         this.lock = lock;
         this.request = request;
@@ -68,7 +68,7 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
 
     /** Starts watching the colour {@code switched} made live; {@code held} is the lock it keeps (null: none). */
     static CutoverWatch start(EngineContext context, DeployLock lock, SwitchRequest request, SwitchResult switched,
-                              AppState state, DeployLock.Held held) {
+                              AppState state, HeldLock held) {
         CutoverWatch watch = new CutoverWatch(context, lock, request, switched, state, held);
         // cancelling the result is a stop, as cancelling a health wait unsubscribes it
         watch.result.whenComplete((ignored, failure) -> {
@@ -336,7 +336,7 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
 
     private void releaseLock() {
         if (held != null) {
-            lock.releaseAfterSuccess(held);
+            held.releaseAfterChange(true);
         }
     }
 

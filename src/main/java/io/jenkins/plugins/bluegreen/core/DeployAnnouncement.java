@@ -9,21 +9,12 @@ import java.util.Map;
 
 /**
  * A deploy in progress, announced on the live Service ({@code bluegreen.jenkins.io/deploying} =
- * {@code color=<idle>;since=<time>;holder=<holder>}, shown by kubectl) before the deploy touches the idle colour.
- *
- * <p>It makes the Service the arbiter between a deploy and a rollback that takes no lock ({@link FastRollback}): the
- * announcement is an update guarded by the resourceVersion of the read the deploy decided its idle colour on, and the
- * rollback's traffic write is guarded by the resourceVersion of its own read of the Service. So either the rollback
- * reads the announcement (and takes the lock instead), or the announcement lands after that read and the rollback's
- * write is refused (409), or the rollback's write lands first and the announcement is refused — then the deploy reads
- * again and decides its idle colour again. In no order does traffic go to a colour a deploy is writing.
- *
- * <p>The switch's Service write removes it (the same write, {@link ServiceSelectorWrite}); abandon removes it once
- * the release is scaled to zero. One left by a deploy that died only sends rollbacks to their locked path, which
- * removes it with its own Service write.
+ * {@code color=<idle>;since=<time>;holder=<holder>}) before the deploy touches the idle colour: the Service's
+ * resourceVersion then arbitrates between the deploy and a rollback without the lock ({@link FastRollback}).
+ * Removed by the switch's own Service write, or by abandon. Why no order sends traffic to a colour being written:
+ * docs/architecture.md, "The Service as arbiter".
  */
 final class DeployAnnouncement {
-    private static final int CLEAR_ATTEMPTS = 5;
     private final EngineContext context;
 
     DeployAnnouncement(EngineContext context) {
@@ -40,12 +31,12 @@ final class DeployAnnouncement {
     }
 
     /**
-     * Writes the announcement onto {@code read}, guarded by its resourceVersion.
+     * Writes the announcement onto {@code read}, guarded by its resourceVersion; records the release's preview Service
+     * and the live colour's HPA (when known) in the same write.
      *
      * @return the Service as stored
      * @throws StaleObjectException when the Service changed since {@code read}: read again and decide again
      */
-    /** Also records the release's preview Service and the live colour's HPA (when known) in the same write. */
     Service announce(Service read, Color idle, String holder, String previewService, String hpa) {
         String value = value(idle, context.clock().instant(), holder);
         Map<String, String> annotations = new LinkedHashMap<>(
@@ -77,12 +68,11 @@ final class DeployAnnouncement {
             return;
         }
         String name = read.getMetadata().getName();
+        ApiRetry.LostRaces lost = ApiRetry.Races.SERVICE_WRITE.count();
         Service current = read;
         try {
-            for (int attempt = 1; ; attempt++) {
-                if (!value.equals(on(current))) {
-                    return; // gone, or a newer deploy's: not ours to remove
-                }
+            // gone, or a newer deploy's: not ours to remove
+            while (current != null && value.equals(on(current))) {
                 Map<String, String> annotations = new LinkedHashMap<>(current.getMetadata().getAnnotations());
                 annotations.remove(StateKeys.DEPLOYING);
                 Service cleared = new ServiceBuilder(current).editMetadata().withAnnotations(annotations).endMetadata()
@@ -91,13 +81,9 @@ final class DeployAnnouncement {
                     context.cluster().update(cleared, s -> !value.equals(on(s)));
                     return;
                 } catch (StaleObjectException changed) {
-                    if (attempt >= CLEAR_ATTEMPTS) {
-                        throw new ConflictException("Service " + name + " kept changing (" + attempt + " attempts)");
-                    }
+                    lost.lost(attempts -> new ConflictException("Service " + name + " kept changing (" + attempts
+                            + " attempts)"));
                     current = context.cluster().service(name).orElse(null);
-                    if (current == null) {
-                        return;
-                    }
                 }
             }
         } catch (BlueGreenException e) {

@@ -1,9 +1,12 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -11,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
@@ -22,8 +26,6 @@ import java.util.function.Predicate;
  * ({@link DeployAnnouncement}). The live colour is never written.
  */
 final class DeployIdleColor {
-    /** Lost races on the Service's announcement before giving up; each one re-reads and decides again. */
-    private static final int ANNOUNCE_ATTEMPTS = 5;
     private final EngineContext context;
     private final DeployLock lock;
 
@@ -32,9 +34,11 @@ final class DeployIdleColor {
         this.lock = lock;
     }
 
-    Release deploy(DeployRequest request) {
-        BlueGreenSettings settings = context.settings();
-        InputValidation.app(request.app(), settings);
+    /**
+     * The deploy, step by step: validate and plan on one read, wait outside a rollback window, lock (planning again if
+     * contended), announce on the live Service, write the idle colour. The lock is kept for the switch.
+     */
+    Release deploy(App app, DeployRequest request) {
         InputValidation.holder(request.holder());
         if (request.takesBackFrom() != null) {
             InputValidation.holder(request.takesBackFrom());
@@ -52,27 +56,37 @@ final class DeployIdleColor {
         Deployment manifest = request.manifest() == null ? null
                 : DeploymentManifest.parse(request.manifest(), context.client().getKubernetesSerialization());
 
-        Plan plan = plan(request, manifest);
+        Plan plan = plan(app, request, manifest);
         // a dry run waits neither for a lock nor for a rollback window: it refuses as a run without a lock wait would
         Instant deadline = plusOrMax(context.clock().instant(), context.dryRun() ? Duration.ZERO : request.lockWait());
 
         // validated; from here on we write
-        DeployLock.Held held;
         while (true) {
             // waiting for a rollback window holds no lock: a rollback meanwhile may need it
             plan = outsideRollbackWindow(request, manifest, plan, deadline);
-            held = lock.hold(request.app(), request.holder(), remaining(deadline), request.takesBackFrom());
-            if (!held.contended()) {
-                break;
+            DeployLock.Ask ask = DeployLock.Ask.of(app, request.holder(), DeployLock.Tenure.LONG, remaining(deadline))
+                    .takingBackFrom(request.takesBackFrom());
+            // the app was read before another holder let go of the lock: the colour idle then may be live now, or be
+            // the colour that holder's switch just kept for a rollback
+            Attempt attempt = lock.under(ask, plan, stale -> plan(app, request, manifest), (held, decided) -> {
+                if (held.contended() && !request.replaceRollbackTarget() && rollbackWindowEnd(decided) != null) {
+                    held.release();
+                    return new Attempt(decided, null);
+                }
+                return new Attempt(decided, deployUnder(held, request, manifest, decided));
+            });
+            if (attempt.release() != null) {
+                return attempt.release();
             }
-            // the app was read before another holder let go of the lock: the colour idle then may be live now, or
-            // be the colour that holder's switch just kept for a rollback
-            plan = decideAgainUnderTheLock(request, manifest, held);
-            if (request.replaceRollbackTarget() || rollbackWindowEnd(plan) == null) {
-                break;
-            }
-            lock.release(held);
+            plan = attempt.plan();
         }
+    }
+
+    /** A deploy under the lock, or the plan to wait with when another holder's switch just opened a rollback window. */
+    private record Attempt(Plan plan, Release release) { }
+
+    private Release deployUnder(HeldLock held, DeployRequest request, Deployment manifest, Plan planned) {
+        Plan plan = planned;
         AdoptionResult adopted = null;
         if (plan.adoption() != null) {
             // the adoption is part of this deploy: its history entry names the deploy's build
@@ -81,9 +95,10 @@ final class DeployIdleColor {
                     request.timeout());
         }
         // the stamp names the newest traffic change it saw: after an adoption that is the adoption's own record
-        io.fabric8.kubernetes.api.model.Service seen = adopted == null ? plan.state().service()
+        Service seen = adopted == null ? plan.state().service()
                 : context.cluster().service(plan.state().serviceName()).orElse(plan.state().service());
-        for (int attempt = 1; ; attempt++) {
+        ApiRetry.LostRaces lost = ApiRetry.Races.SERVICE_WRITE.count();
+        while (true) {
             try {
                 // before the idle colour is touched, and guarded by the read that chose it: a rollback without the
                 // lock either sees it or has its own Service write refused (DeployAnnouncement)
@@ -91,21 +106,22 @@ final class DeployIdleColor {
                         request.previewService(), plan.liveHpa());
                 break;
             } catch (StaleObjectException changed) {
-                if (attempt >= ANNOUNCE_ATTEMPTS) {
-                    lock.release(held);
-                    throw new ConflictException("Service " + plan.state().serviceName() + " kept changing while "
-                            + "announcing the deploy (" + attempt + " attempts); nothing was deployed — check who "
-                            + "else writes it and run status");
-                }
-                // someone switched or rolled back since the read: the colour idle then may be live now
-                context.listener().info("Service " + plan.state().serviceName() + " changed before the deploy was "
-                        + "announced; reading again to decide the idle colour again");
-                plan = decideAgainUnderTheLock(request, manifest, held);
-                if (plan.adoption() != null) {
-                    lock.release(held);
-                    throw new ConflictException("Service " + plan.state().serviceName() + " lost its colour key while "
-                            + "deploying; nothing was deployed — run status");
-                }
+                // someone switched or rolled back since the read: the colour idle then may be live now; nothing was
+                // deployed yet, so a refusal gives the lock back
+                String serviceName = plan.state().serviceName();
+                plan = held.orRelease(() -> {
+                    lost.lost(attempts -> new ConflictException("Service " + serviceName + " kept changing while "
+                            + "announcing the deploy (" + attempts + " attempts); nothing was deployed — check who "
+                            + "else writes it and run status"));
+                    context.listener().info("Service " + serviceName + " changed before the deploy was announced; "
+                            + "reading again to decide the idle colour again");
+                    Plan again = plan(held.app(), request, manifest);
+                    if (again.adoption() != null) {
+                        throw new ConflictException("Service " + serviceName + " lost its colour key while deploying; "
+                                + "nothing was deployed — run status");
+                    }
+                    return again;
+                });
                 seen = plan.state().service();
             }
         }
@@ -137,7 +153,7 @@ final class DeployIdleColor {
                     + liveReplicas + " of the live colour " + plan.live() + "; after a switch they take all its traffic "
                     + "(--replicas overrides the manifest)");
         }
-        return new Release(request.app(), context.namespace(), state.serviceName(), plan.live(), idle, view.name(),
+        return new Release(held.app().name(), context.namespace(), state.serviceName(), plan.live(), idle, view.name(),
                 view.images(), view.annotation(StateKeys.REVISION), sizing.replicas(), sizing.hpa(),
                 request.previewService(), adopted, HealthWatch.releaseOf(written));
     }
@@ -149,15 +165,15 @@ final class DeployIdleColor {
      * @param adoption   null when the app is under blue-green already
      * @param desiredAt  the idle colour's Deployment for a given deploy time
      */
-    private record Plan(AppState state, Adoption.Plan adoption, Color live, Color idle, ReplicaSizing sizing,
+    private record Plan(App app, AppState state, Adoption.Plan adoption, Color live, Color idle, ReplicaSizing sizing,
                         Function<String, Deployment> desiredAt, String liveHpa) { }
 
-    private Plan plan(DeployRequest request, Deployment manifest) {
+    private Plan plan(App app, DeployRequest request, Deployment manifest) {
         BlueGreenSettings settings = context.settings();
-        AppState state = AppState.read(context, request.app(), request.service()).requireUsableSelector();
+        AppState state = AppState.read(context, app, request.service()).requireUsableSelector();
         if (state.serviceName().equals(request.previewService())) {
             throw new InvalidInputException("previewService", "is the live Service " + state.serviceName(),
-                    "name a separate Service, e.g. " + request.app() + "-preview");
+                    "name a separate Service, e.g. " + app + "-preview");
         }
         if (request.previewService() != null) {
             new PreviewService(context).requireUsable(state, request.previewService());
@@ -168,11 +184,10 @@ final class DeployIdleColor {
         Deployment liveDeployment = adoptionPlan != null ? adoptionPlan.source() : state.deployment(live).orElse(null);
         if (manifest == null && liveDeployment == null) {
             throw new InvalidInputException("image", "the live colour's Deployment "
-                    + settings.deploymentName(request.app(), live) + " does not exist, so there is no pod template to "
+                    + app.deployment(live) + " does not exist, so there is no pod template to "
                     + "put the image in", "deploy with a manifest instead");
         }
-        List<io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler> autoscalers =
-                context.cluster().autoscalers(context.listener()::warn);
+        List<HorizontalPodAutoscaler> autoscalers = context.cluster().autoscalers(context.listener()::warn);
         ReplicaSizing sizing = ReplicaSizing.decide(request.replicas(), liveDeployment, autoscalers, manifest);
         // the HPA of the live colour follows the traffic whatever sized this colour (Autoscaler)
         String liveHpa = liveDeployment == null ? null : autoscalers.stream()
@@ -181,12 +196,12 @@ final class DeployIdleColor {
                         && liveDeployment.getMetadata().getName().equals(h.getSpec().getScaleTargetRef().getName()))
                 .map(h -> h.getMetadata().getName()).findFirst().orElse(null);
         Deployment template = manifest != null ? manifest : liveDeployment;
-        Function<String, Deployment> desiredAt = deployedAt -> new IdleDeploymentPlan(request.app(), idle,
+        Function<String, Deployment> desiredAt = deployedAt -> new IdleDeploymentPlan(app.name(), idle,
                 context.namespace(), settings, state.stableSelector(), template, manifest != null, request.image(),
                 request.container(), sizing.replicas(), request.revision(), request.buildUrl(), deployedAt,
                 state.serviceName(), request.previewService()).desired();
         desiredAt.apply(context.clock().instant().toString()); // validates before any write
-        return new Plan(state, adoptionPlan, live, idle, sizing, desiredAt, liveHpa);
+        return new Plan(app, state, adoptionPlan, live, idle, sizing, desiredAt, liveHpa);
     }
 
     /**
@@ -201,7 +216,7 @@ final class DeployIdleColor {
             if (end == null) {
                 return plan;
             }
-            String name = context.settings().deploymentName(request.app(), plan.idle());
+            String name = plan.app().deployment(plan.idle());
             if (request.replaceRollbackTarget()) {
                 context.listener().warn("replacing " + name + " although it is kept for a rollback until " + end
                         + " (asked to replace the rollback target): a rollback will have no previous release to go to");
@@ -217,7 +232,7 @@ final class DeployIdleColor {
             context.listener().info("waiting until " + end + ": " + name + " is kept for a rollback until then (its "
                     + "rollback window)");
             sleepUntil(end);
-            plan = plan(request, manifest);
+            plan = plan(plan.app(), request, manifest);
         }
     }
 
@@ -249,7 +264,7 @@ final class DeployIdleColor {
     private static Instant plusOrMax(Instant start, Duration wait) {
         try {
             return start.plus(wait);
-        } catch (java.time.DateTimeException | ArithmeticException beyondTheCalendar) {
+        } catch (DateTimeException | ArithmeticException beyondTheCalendar) {
             return Instant.MAX;
         }
     }
@@ -270,23 +285,12 @@ final class DeployIdleColor {
         }
     }
 
-    /** Reads and decides again while holding the lock; gives the lock back if the request no longer makes sense. */
-    private Plan decideAgainUnderTheLock(DeployRequest request, Deployment manifest, DeployLock.Held held) {
-        try {
-            return plan(request, manifest);
-        } catch (RuntimeException e) {
-            lock.release(held);
-            throw e;
-        }
-    }
-
     /**
      * The deploy lock's tenure, stamped on the colour this release deploys, so its switch can prove it holds the lock
      * without reading the Lease ({@link LockStamp}). Without a usable Lease copy (times missing) nothing is stamped and
      * the switch reads the Lease, as it always may.
      */
-    private static Deployment stamped(Deployment desired, DeployLock.Held held,
-                                      io.fabric8.kubernetes.api.model.Service service) {
+    private static Deployment stamped(Deployment desired, HeldLock held, Service service) {
         Optional<String> stamp = held.lease() == null ? Optional.empty() : LockStamp.encode(held.lease(), service);
         Map<String, String> annotations = DeploymentAnnotations.copyOf(desired);
         if (stamp.isPresent()) {
@@ -369,6 +373,6 @@ final class DeployIdleColor {
         context.cluster().call("waiting for Deployment " + name + " to be deleted", () ->
                 context.client().apps().deployments().inNamespace(context.namespace()).withName(name)
                         .waitUntilCondition(Objects::isNull, context.settings().leaseDuration().toMillis(),
-                                java.util.concurrent.TimeUnit.MILLISECONDS));
+                                TimeUnit.MILLISECONDS));
     }
 }

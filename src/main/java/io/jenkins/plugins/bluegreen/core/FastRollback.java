@@ -12,28 +12,12 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Rollback while the previous colour still runs, without the deploy lock: three requests to traffic.
- *
- * <ol>
- * <li>GET the live Service. A deploy announcement ({@link DeployAnnouncement}), no previous colour, a history that
- *     does not match the selector, or anything else unusual → empty: {@link Rollback}'s locked path decides.</li>
- * <li>Claim the previous colour with one JSON patch that tests its revision is the one the history says it served
- *     (when the history says) and drops its {@code scale-down-at} (add, then remove: the key is gone whether or not it was there). A due
- *     scale-down's write is guarded by the resourceVersion it read, so if the claim removed a schedule that write is
- *     refused; without a schedule there is no scale-down to race. The answer is the Deployment as stored, so it tells
- *     whether the colour is fully ready and when it was deployed — not ready, scaled down, redeployed since the last
- *     traffic change, or another revision → empty (the locked path scales it up and awaits it, or abandons).</li>
- * <li>The Service write ({@link ServiceSelectorWrite#writeOnce}) guarded by the resourceVersion of step 1. A deploy
- *     that announced itself after step 1 changed that resourceVersion, so the write is refused: read again — an
- *     announcement → empty; traffic or history changed (someone else switched or rolled back) →
- *     {@link ConflictException} naming what changed, never a second flip; only other annotations → once more.</li>
- * </ol>
- * Then the follow-ups of a switch: the colour rolled away from gets its scale-down scheduled. Nothing to release.
- * The history entry written moves the history head, which voids every lock stamp ({@link LockStamp}).
+ * Rollback while the previous colour still runs, without the deploy lock: three requests to traffic — read the
+ * Service, claim the previous colour with one tested patch, one guarded Service write — then the follow-ups of a
+ * switch. Anything unusual returns empty and {@link Rollback}'s locked path decides. Why each step is safe:
+ * docs/architecture.md, "Rollback without the lock, step by step".
  */
 final class FastRollback {
-    private static final int MAX_WRITES = 2;
-
     private final EngineContext context;
 
     FastRollback(EngineContext context) {
@@ -41,19 +25,19 @@ final class FastRollback {
     }
 
     /** The rollback done, or empty when the locked path must decide (nothing was changed then but the claim). */
-    Optional<RollbackResult> tryRollback(RollbackRequest request) {
-        String app = request.app();
+    Optional<RollbackResult> tryRollback(App app, RollbackRequest request) {
         BlueGreenSettings settings = context.settings();
         Service service;
         try {
-            service = context.cluster().service(request.service() != null ? request.service() : app).orElse(null);
+            service = context.cluster().service(request.service() != null ? request.service() : app.service())
+                    .orElse(null);
         } catch (PermissionDeniedException refused) {
             return Optional.empty(); // the locked path's reads tell a missing namespace from RBAC
         }
         if (service == null) {
             return Optional.empty();
         }
-        AppState seen = AppState.analyse(app, service, Map.of(), settings);
+        AppState seen = AppState.analyse(app.name(), service, Map.of(), settings);
         if (seen.selectorProblem() != null || seen.liveColor() == null) {
             return Optional.empty();
         }
@@ -82,14 +66,14 @@ final class FastRollback {
         } catch (UncertainOutcomeException | ClusterUnreachableException | PermissionDeniedException e) {
             // traffic has not moved; whether the schedule was dropped does not matter to the locked path, which reads
             // everything again (and claims with an update of its own)
-            context.listener().info("could not claim " + settings.deploymentName(app, previous) + " for a rollback "
+            context.listener().info("could not claim " + app.deployment(previous) + " for a rollback "
                     + "without the lock (" + e.getMessage() + "); this rollback needs the deploy lock, trying to take it");
             return Optional.empty();
         }
         if (claimed == null || !switchableAtOnce(claimed, lastChange, seen, request.service() != null)) {
             return Optional.empty();
         }
-        AppState state = AppState.analyse(app, service, Map.of(previous, claimed), settings);
+        AppState state = AppState.analyse(app.name(), service, Map.of(previous, claimed), settings);
         DeploymentView view = new DeploymentView(claimed);
         HistoryEntry entry = HistoryEntry.builder(HistoryEntry.ROLLBACK, previous)
                 .revision(view.annotation(StateKeys.REVISION)).images(view.images())
@@ -107,9 +91,9 @@ final class FastRollback {
         if (written.isEmpty()) {
             return Optional.empty();
         }
-        SwitchResult switched = new SwitchTraffic(context, null).followUps(written.get(), previous,
+        SwitchResult switched = new SwitchFollowUps(context).after(written.get(), previous,
                 new ServiceSelectorWrite.Outcome(written.get(), true, entry), settings.scaleDownDelay());
-        return Optional.of(new RollbackResult(app, RollbackResult.Action.SWITCHED_BACK, previous, live,
+        return Optional.of(new RollbackResult(app.name(), RollbackResult.Action.SWITCHED_BACK, previous, live,
                 "traffic is back on " + previous + " (" + switched.revision() + ")"));
     }
 
@@ -117,8 +101,8 @@ final class FastRollback {
      * Step 2: one JSON patch that tests the revision (when known) and drops {@code scale-down-at}. Empty when the
      * Deployment is gone, holds another revision or has no annotations at all (422).
      */
-    private Optional<Deployment> claim(String app, Color color, String revision) {
-        String name = context.settings().deploymentName(app, color);
+    private Optional<Deployment> claim(App app, Color color, String revision) {
+        String name = app.deployment(color);
         String scaleDownAt = JsonPatchOps.annotation(StateKeys.SCALE_DOWN_AT);
         JsonPatchOps ops = new JsonPatchOps();
         if (revision != null) {
@@ -159,7 +143,8 @@ final class FastRollback {
         ServiceSelectorWrite write = new ServiceSelectorWrite(context);
         Service first = state.service();
         AppState current = state;
-        for (int attempt = 1; ; attempt++) {
+        ApiRetry.LostRaces lost = ApiRetry.Races.LOCKLESS_ROLLBACK.count();
+        while (true) {
             try {
                 write.writeOnce(current, target, entry);
                 return Optional.of(current);
@@ -178,12 +163,11 @@ final class FastRollback {
                 if (trafficChange != null) {
                     throw new ConflictException(trafficChange);
                 }
-                if (attempt >= MAX_WRITES) {
-                    throw new ConflictException("Service " + current.serviceName() + " kept changing while rolling "
-                            + "back to " + target + " (" + attempt + " attempts); nothing was overwritten and traffic "
-                            + "still goes to " + state.liveColor() + " — check who else writes it and run status"
-                            + leftUnscheduled(current, target));
-                }
+                AppState read = current;
+                lost.lost(attempts -> new ConflictException("Service " + read.serviceName() + " kept changing while "
+                        + "rolling back to " + target + " (" + attempts + " attempts); nothing was overwritten and "
+                        + "traffic still goes to " + state.liveColor() + " — check who else writes it and run status"
+                        + leftUnscheduled(read, target)));
                 context.listener().info("Service " + current.serviceName() + " was changed by someone else (not its "
                         + "traffic) while rolling back; writing again on the new version");
                 current = AppState.analyse(current.app(), now, current.deployments(), context.settings());

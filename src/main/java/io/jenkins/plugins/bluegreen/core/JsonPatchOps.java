@@ -23,6 +23,11 @@ final class JsonPatchOps {
         return this;
     }
 
+    JsonPatchOps add(String path, long value) {
+        ops.addObject().put("op", "add").put("path", path).put("value", value);
+        return this;
+    }
+
     JsonPatchOps replace(String path, String value) {
         ops.addObject().put("op", "replace").put("path", path).put("value", value);
         return this;

@@ -2,27 +2,21 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The deploy lock's tenure as the deploy saw it, stamped on the colour it deployed ({@code bluegreen.jenkins.io/lock}),
  * so the switch of that release can prove it holds the lock from the Deployment it reads anyway, instead of reading
- * the Lease: one request less on the way to moving traffic.
- *
- * <p>Why trusting it is safe (docs/architecture.md, "Lock"): the deploy wrote the stamp while holding the Lease, which
- * it had just renewed at {@code renewedAt}. Nobody can take a Lease before {@code renewedAt + leaseDuration} except
- * (a) after the holder released it, or (b) by an explicit take-over. Every release that can leave the stamped colour
- * switchable drops the holder's stamps first ({@link DeployLock}); a release after a switch or rollback needs not,
- * because that changes the Service's history, and a stamp counts only while the history head is the one the deploy
- * saw ({@code historyHead}); an abandon removes the stamp in its own write. A take-over drops the previous holder's
- * stamps before it returns. The margin ({@link DeployLock#SHORT_OPERATION_MARGIN}) covers clock skew between
- * processes and the switch's own duration, as it already did for a lock read from the Lease.
+ * the Lease. Why trusting it is safe: docs/architecture.md, "Lock stamp".
  *
  * @param historyHead the {@code switchedAt} of the newest history entry of the live Service when the deploy decided,
  *                    or {@code "none"}
@@ -73,6 +67,24 @@ record LockStamp(String holder, Instant renewedAt, Duration leaseDuration, Strin
         return this.holder.equals(holder)
                 && now.plus(margin).isBefore(renewedAt.plus(leaseDuration))
                 && !UNREADABLE.equals(head) && historyHead.equals(head);
+    }
+
+    /** Drops the stamps of the holders {@code whose} accepts from both colours' Deployments. */
+    static void removeAll(Cluster cluster, App app, Predicate<String> whose) {
+        for (Color color : Color.values()) {
+            Optional<Deployment> deployment = cluster.deployment(app.deployment(color));
+            if (deployment.isEmpty() || on(deployment.get()).filter(s -> whose.test(s.holder())).isEmpty()) {
+                continue;
+            }
+            cluster.editDeployment(app.deployment(color), deployment.get(), d -> {
+                if (on(d).filter(s -> whose.test(s.holder())).isEmpty()) {
+                    return Optional.empty();
+                }
+                Map<String, String> annotations = DeploymentAnnotations.copyOf(d);
+                annotations.remove(StateKeys.LOCK);
+                return Optional.of(DeploymentAnnotations.with(d, annotations));
+            });
+        }
     }
 
     static String historyHead(Service service) {

@@ -19,8 +19,7 @@ final class OwnReleaseAbandon {
         this.lock = lock;
     }
 
-    OwnAbandonResult abandon(String app, String holder, String service) {
-        InputValidation.app(app, context.settings());
+    OwnAbandonResult abandon(App app, String holder, String service) {
         InputValidation.holder(holder);
         AppState state = AppState.read(context, app, service).requireAdopted();
         Color idle = state.idleColor();
@@ -29,10 +28,10 @@ final class OwnReleaseAbandon {
                     + "stamp of it on the idle colour " + idle + "); nothing was changed, " + state.liveColor()
                     + " stays live";
             context.listener().info(why);
-            return new OwnAbandonResult(app, state.liveColor(), null, why);
+            return new OwnAbandonResult(app.name(), state.liveColor(), null, why);
         }
         AbandonResult abandoned = new Abandon(context, lock).abandon(app, holder);
-        return new OwnAbandonResult(app, abandoned.liveColor(), abandoned, null);
+        return new OwnAbandonResult(app.name(), abandoned.liveColor(), abandoned, null);
     }
 
     private static boolean announcedBy(AppState state, String holder, Color idle) {

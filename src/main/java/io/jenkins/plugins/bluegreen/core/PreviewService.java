@@ -15,7 +15,6 @@ import java.util.Map;
  * that is ready. Never the live Service.
  */
 final class PreviewService {
-    private static final int MAX_ATTEMPTS = 5;
     private final EngineContext context;
 
     PreviewService(EngineContext context) {
@@ -76,30 +75,26 @@ final class PreviewService {
         Map<String, String> selector = new LinkedHashMap<>(state.stableSelector());
         selector.put(context.settings().colorLabelKey(), color.label());
         Cluster cluster = context.cluster();
-        for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        // created or changed meanwhile (a lost race): read again
+        ApiRetry.Races.SERVICE_WRITE.untilWon(attempt -> {
             Service existing = cluster.service(previewName).orElse(null);
-            try {
-                if (existing == null) {
-                    cluster.create(newPreview(state, previewName, selector), s -> selector.equals(s.getSpec().getSelector()));
-                    context.listener().info("created preview Service " + previewName + " selecting " + color);
-                    return;
-                }
-                if (!isPreviewOf(existing, state.serviceName())) {
-                    throw new ConflictException("Service " + previewName + " was created by someone else and is not a "
-                            + "preview of " + state.serviceName() + "; it was not pointed at " + color);
-                }
-                if (selector.equals(existing.getSpec().getSelector())) {
-                    return;
-                }
+            if (existing == null) {
+                cluster.create(newPreview(state, previewName, selector), s -> selector.equals(s.getSpec().getSelector()));
+                context.listener().info("created preview Service " + previewName + " selecting " + color);
+                return null;
+            }
+            if (!isPreviewOf(existing, state.serviceName())) {
+                throw new ConflictException("Service " + previewName + " was created by someone else and is not a "
+                        + "preview of " + state.serviceName() + "; it was not pointed at " + color);
+            }
+            if (!selector.equals(existing.getSpec().getSelector())) {
                 cluster.update(new ServiceBuilder(existing).editSpec().withSelector(selector).endSpec().build(),
                         s -> selector.equals(s.getSpec().getSelector()));
                 context.listener().info("preview Service " + previewName + " now selects " + color);
-                return;
-            } catch (StaleObjectException lostRace) {
-                // created or changed meanwhile: read again
             }
-        }
-        throw new ConflictException("preview Service " + previewName + " kept changing; it was not pointed at " + color);
+            return null;
+        }, attempts -> new ConflictException("preview Service " + previewName + " kept changing; it was not pointed at "
+                + color));
     }
 
     private Service newPreview(AppState state, String name, Map<String, String> selector) {

@@ -16,17 +16,17 @@ final class ReadStatus {
         this.lock = lock;
     }
 
-    AppStatus read(String app, String service) {
+    AppStatus read(App app, String service) {
         AppState state = AppState.read(context, app, service);
         Map<String, ColorStatus> colors = new LinkedHashMap<>();
         for (Color color : Color.values()) {
             Deployment deployment = state.deployment(color).orElse(null);
             boolean selected = deployment != null && state.selector() != null && !state.selector().isEmpty()
                     && Labels.selects(state.selector(), deployment);
-            colors.put(color.label(), colorStatus(app, color, deployment, selected));
+            colors.put(color.label(), colorStatus(app.name(), color, deployment, selected));
         }
         List<HistoryEntry> history = new ServiceSelectorWrite(context).readHistory(state.service());
-        return new AppStatus(app, context.namespace(), state.serviceName(), state.liveColor(), state.idleColor(),
+        return new AppStatus(app.name(), context.namespace(), state.serviceName(), state.liveColor(), state.idleColor(),
                 state.previousColor(), colors, history, lock.read(app).orElse(null), serving(state, history));
     }
 

@@ -2,6 +2,7 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -24,8 +25,8 @@ final class Rollback {
         this.lock = lock;
     }
 
-    RollbackResult rollback(RollbackRequest request) {
-        InputValidation.app(request.app(), context.settings());
+    /** The rollback, step by step: the lockless way first, else read, decide, lock, undo, release. */
+    RollbackResult rollback(App app, RollbackRequest request) {
         InputValidation.holder(request.holder());
         InputValidation.lockWait(request.lockWait());
         InputValidation.timeout(request.timeout());
@@ -34,64 +35,59 @@ final class Rollback {
         // resourceVersion arbitrates with a deploy (FastRollback, DeployAnnouncement). A take-over is asked for to
         // deal with the lock, so it always goes the locked way.
         if (!request.takeOverLock()) {
-            Optional<RollbackResult> fast = new FastRollback(context).tryRollback(request);
+            Optional<RollbackResult> fast = new FastRollback(context).tryRollback(app, request);
             if (fast.isPresent()) {
                 return fast.get();
             }
         }
-        // the locked path: the Service and the idle colour (what a rollback switches back to, or abandons); the live colour only
-        // matters for a colour that must be scaled up, and is read then
-        Decision decision = decide(request, AppState.readServiceAndTarget(context, request.app(), request.service(), null)
+        // the locked path: the Service and the idle colour (what a rollback switches back to, or abandons); the live
+        // colour only matters for a colour that must be scaled up, and is read then
+        Decision decision = decide(app, AppState.readServiceAndTarget(context, app, request.service(), null)
                 .requireAdopted());
-        DeployLock.Held held = takeLock(request, decision);
-        if (held.contended()) {
-            // decided on the app as it was before another holder let go of the lock (a take-over especially: that
-            // holder may just have switched); what was idle then may be live now, so decide again under the lock
-            try {
-                decision = decide(request, read(request));
-            } catch (RuntimeException e) {
-                lock.release(held);
-                throw e;
-            }
-        }
-        AppState state = decision.state();
-        Color live = state.liveColor();
-        Color idle = state.idleColor();
-        if (decision.abandon()) {
-            AbandonResult abandoned = new Abandon(context, lock).scaleIdleToZero(state);
-            lock.releaseAfterSuccess(held);
-            return new RollbackResult(request.app(), RollbackResult.Action.ABANDONED, live, idle,
-                    "abandoned " + abandoned.deployment() + " before it went live; " + live + " keeps serving");
-        }
-        Color previous = idle;
-        DeploymentView view = new DeploymentView(decision.target());
-        SwitchTraffic switcher = new SwitchTraffic(context, lock);
+        // decided on the app as it was before another holder let go of the lock (a take-over especially: that holder
+        // may just have switched); what was idle then may be live now, so decide again under the lock
+        return lock.under(ask(app, request, decision), decision,
+                stale -> decide(app, AppState.read(context, app, request.service()).requireAdopted()),
+                (held, decided) -> decided.abandon() ? abandon(held, decided.state()) : switchBack(held, request, decided));
+    }
+
+    private RollbackResult abandon(HeldLock held, AppState state) {
+        AbandonResult abandoned = new Abandon(context, lock).scaleIdleToZero(held.app(), state);
+        held.releaseAfterChange(true);
+        return new RollbackResult(state.app(), RollbackResult.Action.ABANDONED, state.liveColor(), state.idleColor(),
+                "abandoned " + abandoned.deployment() + " before it went live; " + state.liveColor() + " keeps serving");
+    }
+
+    private RollbackResult switchBack(HeldLock held, RollbackRequest request, Decision decision) {
+        AppState current = decision.state();
+        Color live = current.liveColor();
+        Color previous = current.idleColor();
         RollbackResult.Action action = RollbackResult.Action.SWITCHED_BACK;
-        AppState current = state;
         if (decision.mustScaleUp()) {
-            int replicas = rememberedReplicas(view, state);
+            DeploymentView view = new DeploymentView(decision.target());
+            int replicas = rememberedReplicas(held.app(), view, current);
             context.listener().info(scaleUpNarration(view, replicas, request.timeout()));
             Deployment restored = new ScaleDown(context).restore(view.name(), replicas).orElseThrow();
-            Futures.join(HealthWatch.start(context, request.app(), previous, restored, request.timeout()));
-            current = AppState.read(context, request.app(), state.serviceName());
+            Futures.join(HealthWatch.start(context, current.app(), previous, restored, request.timeout()));
+            current = AppState.read(context, held.app(), current.serviceName());
             action = RollbackResult.Action.SCALED_UP_AND_SWITCHED_BACK;
         }
         SwitchResult switched;
         try {
-            switched = switcher.switchAndFollow(current, previous, HistoryEntry.ROLLBACK, request.approvedBy(),
-                    request.buildUrl(), context.settings().scaleDownDelay());
+            switched = new SwitchTraffic(context, lock).switchAndFollow(current, previous, HistoryEntry.ROLLBACK,
+                    request.approvedBy(), request.buildUrl(), context.settings().scaleDownDelay());
         } catch (TrafficUnconfirmedException written) {
-            lock.releaseAfterSwitch(held, true);
+            held.releaseAfterChange(true);
             throw written;
         }
-        lock.releaseAfterSwitch(held, switched.outcome() == SwitchResult.Outcome.SWITCHED);
-        return new RollbackResult(request.app(), action, switched.to(), live,
+        held.releaseAfterChange(switched.outcome() == SwitchResult.Outcome.SWITCHED);
+        return new RollbackResult(held.app().name(), action, switched.to(), live,
                 switched.outcome() == SwitchResult.Outcome.SWITCHED ? "traffic is back on " + previous + " ("
                         + switched.revision() + ")" : previous + " was already live");
     }
 
     /** What the scale-up is about to do, true to the case: scaled to 0, scaled below its count, or not ready yet. */
-    static String scaleUpNarration(DeploymentView view, int replicas, java.time.Duration timeout) {
+    static String scaleUpNarration(DeploymentView view, int replicas, Duration timeout) {
         String waiting = " and waiting for it (at most " + DurationText.format(timeout) + ") before switching";
         if (view.desiredReplicas() == 0) {
             return view.name() + " was scaled down to 0; scaling it back to " + replicas + " replicas" + waiting;
@@ -104,10 +100,6 @@ final class Rollback {
                 + " replicas" + waiting;
     }
 
-    private AppState read(RollbackRequest request) {
-        return AppState.read(context, request.app(), request.service()).requireAdopted();
-    }
-
     /**
      * Which undo the app's state calls for, made before any write.
      *
@@ -118,7 +110,7 @@ final class Rollback {
     private record Decision(AppState state, boolean abandon, Deployment target, boolean mustScaleUp) { }
 
     /** @throws RefusedException when there is nothing to roll back to */
-    private Decision decide(RollbackRequest request, AppState state) {
+    private Decision decide(App app, AppState state) {
         state.requireTrustedRecord("not rolling back", context.settings());
         Color idle = state.idleColor();
         IdleContent content = idleContent(state);
@@ -144,7 +136,7 @@ final class Rollback {
         }
         // a hand-edited previous-color annotation notwithstanding, the only other colour is the idle one
         Deployment target = state.deployment(idle).orElseThrow(() -> new RefusedException("nothing to roll back: "
-                + "the previous colour's Deployment " + context.settings().deploymentName(request.app(), idle)
+                + "the previous colour's Deployment " + app.deployment(idle)
                 + " no longer exists", "deploy the version you want instead"));
         DeploymentView view = new DeploymentView(target);
         return new Decision(state, false, target, view.desiredReplicas() == 0 || view.belowRemembered()
@@ -170,7 +162,7 @@ final class Rollback {
         return view.desiredReplicas() > 0 ? IdleContent.UNSWITCHED_RELEASE : IdleContent.ABANDONED_RELEASE;
     }
 
-    private int rememberedReplicas(DeploymentView view, AppState state) {
+    private int rememberedReplicas(App app, DeploymentView view, AppState state) {
         String remembered = view.annotation(StateKeys.REPLICAS_BEFORE_SCALE_DOWN);
         try {
             if (remembered != null && Integer.parseInt(remembered) > 0) {
@@ -184,7 +176,7 @@ final class Rollback {
         }
         Optional<Deployment> live = state.deployment(state.liveColor());
         if (live.isEmpty()) {
-            live = context.cluster().deployment(context.settings().deploymentName(state.app(), state.liveColor()));
+            live = context.cluster().deployment(app.deployment(state.liveColor()));
         }
         return live.map(d -> new DeploymentView(d).desiredReplicas()).orElse(1);
     }
@@ -192,18 +184,17 @@ final class Rollback {
     /**
      * A rollback that will await a rollout renews an own lock rather than use it as is; a short one (an instant switch
      * back, an abandon) uses the stamp on the idle colour when it proves the lock ({@link LockStamp}: the pipeline that
-     * deployed it abandons its own release), else reads the Lease.
+     * deployed it abandons its own release), else takes a free Lease with one patch, else reads it.
      */
-    private DeployLock.Held takeLock(RollbackRequest request, Decision decision) {
+    private static DeployLock.Ask ask(App app, RollbackRequest request, Decision decision) {
         if (request.takeOverLock()) {
-            return lock.takeOverHeld(request.app(), request.holder());
+            return DeployLock.Ask.of(app, request.holder(), DeployLock.Tenure.TAKE_OVER, null);
         }
         if (decision.mustScaleUp()) {
-            return lock.hold(request.app(), request.holder(), request.lockWait());
+            return DeployLock.Ask.of(app, request.holder(), DeployLock.Tenure.LONG, request.lockWait());
         }
         AppState state = decision.state();
-        return lock.provenByStamp(request.app(), request.holder(), state.deployment(state.idleColor()).orElse(null),
-                        state.service())
-                .orElseGet(() -> lock.holdBrieflyIfFree(request.app(), request.holder(), request.lockWait()));
+        return DeployLock.Ask.of(app, request.holder(), DeployLock.Tenure.SHORT_USUALLY_FREE, request.lockWait())
+                .provenBy(state.deployment(state.idleColor()), state.service());
     }
 }

@@ -21,8 +21,6 @@ import java.util.Optional;
  * and adoption all go through here, so the invariants live in one place.
  */
 final class ServiceSelectorWrite {
-    private static final int MAX_ATTEMPTS = 5;
-
     /** @param recorded the history entry written, or null when nothing was written */
     record Outcome(AppState before, boolean written, HistoryEntry recorded) { }
 
@@ -41,7 +39,9 @@ final class ServiceSelectorWrite {
         ApprovedRevisionGuard guard = change.guard();
         HistoryEntry ours = null;
         AppState current = state;
-        for (int attempt = 1; ; attempt++) {
+        ApiRetry.LostRaces lost = ApiRetry.Races.SERVICE_WRITE.count();
+        while (true) {
+            int attempt = lost.attempt();
             if (current.liveColor() == target && (current.recordProblem() == null || ours != null)) {
                 boolean oursLanded = ours != null && ours.equals(ServiceHistory.head(current.service()));
                 if (!oursLanded) {
@@ -67,11 +67,10 @@ final class ServiceSelectorWrite {
                 writeOnce(current, target, entry, guard, checked);
                 return new Outcome(current, true, entry);
             } catch (StaleObjectException lostRace) {
-                if (attempt >= MAX_ATTEMPTS) {
-                    throw new ConflictException("Service " + current.serviceName() + " kept changing while switching to "
-                            + target + " (" + attempt + " attempts); nothing was overwritten — check who else writes it "
-                            + "and run status");
-                }
+                String serviceName = current.serviceName();
+                lost.lost(attempts -> new ConflictException("Service " + serviceName + " kept changing while switching "
+                        + "to " + target + " (" + attempts + " attempts); nothing was overwritten — check who else writes "
+                        + "it and run status"));
                 context.listener().info("Service " + current.serviceName() + " was changed by someone else while "
                         + "switching; re-reading to decide again");
                 current = reReadAfterWrite(current, target);
@@ -171,7 +170,8 @@ final class ServiceSelectorWrite {
     boolean ensureServing(AppState state, Color target) {
         boolean repaired = false;
         AppState current = withTarget(state, target);
-        for (int attempt = 1; ; attempt++) {
+        ApiRetry.LostRaces lost = ApiRetry.Races.SERVICE_WRITE.count();
+        while (true) {
             Map<String, String> owned = ownedSelector(current, target);
             String mismatch = mismatch(current, target, owned);
             if (mismatch != null) {
@@ -189,10 +189,9 @@ final class ServiceSelectorWrite {
                 repaired = true;
                 break;
             } catch (StaleObjectException changed) {
-                if (attempt >= MAX_ATTEMPTS) {
-                    throw new ConflictException("Service " + current.serviceName() + " kept changing while removing "
-                            + "its stray selector keys; nothing was overwritten — run status");
-                }
+                String serviceName = current.serviceName();
+                lost.lost(attempts -> new ConflictException("Service " + serviceName + " kept changing while removing "
+                        + "its stray selector keys; nothing was overwritten — run status"));
                 current = withTarget(AppState.read(context, current.app(), current.serviceName()), target);
                 if (current.liveColor() != target) {
                     throw new ConflictException("Service " + current.serviceName() + " was switched by someone else to "
@@ -430,7 +429,7 @@ final class ServiceSelectorWrite {
      * @return false when the history moved on meanwhile (someone switched or rolled back): nothing written
      */
     boolean markVerified(String serviceName, HistoryEntry entry, Instant at) {
-        for (int attempt = 1; ; attempt++) {
+        return ApiRetry.Races.SERVICE_WRITE.untilWon(attempt -> {
             Service current = context.cluster().service(serviceName).orElse(null);
             List<HistoryEntry> entries = current == null ? List.of() : readHistory(current);
             if (entries.isEmpty() || !entries.get(0).equals(entry)) {
@@ -441,17 +440,11 @@ final class ServiceSelectorWrite {
             marked.set(0, verified);
             Map<String, String> annotations = new LinkedHashMap<>(current.getMetadata().getAnnotations());
             annotations.put(StateKeys.HISTORY, history.encode(marked));
-            try {
-                context.cluster().update(new ServiceBuilder(current).editMetadata().withAnnotations(annotations)
-                        .endMetadata().build(), s -> verified.equals(ServiceHistory.head(s)));
-                return true;
-            } catch (StaleObjectException changed) {
-                if (attempt >= MAX_ATTEMPTS) {
-                    throw new ConflictException("Service " + serviceName + " kept changing while recording the "
-                            + "verification of " + entry.color() + "; nothing was overwritten — run status");
-                }
-            }
-        }
+            context.cluster().update(new ServiceBuilder(current).editMetadata().withAnnotations(annotations)
+                    .endMetadata().build(), s -> verified.equals(ServiceHistory.head(s)));
+            return true;
+        }, attempts -> new ConflictException("Service " + serviceName + " kept changing while recording the "
+                + "verification of " + entry.color() + "; nothing was overwritten — run status"));
     }
 
     List<HistoryEntry> readHistory(Service service) {

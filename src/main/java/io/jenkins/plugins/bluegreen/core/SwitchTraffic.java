@@ -19,8 +19,8 @@ final class SwitchTraffic {
         this.lock = lock;
     }
 
-    SwitchResult switchTraffic(SwitchRequest request) {
-        return switchKeepingLock(request).result();
+    SwitchResult switchTraffic(App app, SwitchRequest request) {
+        return switchKeepingLock(app, request).result();
     }
 
     /**
@@ -28,7 +28,7 @@ final class SwitchTraffic {
      * but passed to the verification ({@code verificationLock}; null when it could not be kept). {@code state} is the
      * read the switch decided on (the Service before the write, the target's Deployment).
      */
-    record Switched(SwitchResult result, DeployLock.Held verificationLock, AppState state) { }
+    record Switched(SwitchResult result, HeldLock verificationLock, AppState state) { }
 
     /** Traffic moved from one colour to the other (not a re-recorded Service): there is a colour to go back to. */
     static boolean verifiable(SwitchRequest request, SwitchResult result) {
@@ -41,69 +41,50 @@ final class SwitchTraffic {
         return holder + ":verifying";
     }
 
-    Switched switchKeepingLock(SwitchRequest request) {
+    /** What the switch decided on one read: the state, the colour to switch to, the approved revision as checked. */
+    private record Decided(AppState state, Color target, ApprovedRevisionGuard.Checked checked) { }
+
+    /** The switch, step by step: read, decide, lock, write, follow up, release (or pass the lock to a verification). */
+    Switched switchKeepingLock(App app, SwitchRequest request) {
         InputValidation.verifyFor(request.verifyFor());
-        InputValidation.app(request.app(), context.settings());
         InputValidation.holder(request.holder());
         InputValidation.lockWait(request.lockWait());
         InputValidation.scaleDownDelay(request.scaleDownDelay());
         InputValidation.approvedBy("approvedBy", request.approvedBy());
         // the Service and the target only: the old colour is not needed before traffic moves
-        AppState state = requireSwitchable(AppState.readServiceAndTarget(context, request.app(), request.service(),
+        AppState state = requireSwitchable(AppState.readServiceAndTarget(context, app, request.service(),
                 request.to()), request);
-        Color target = request.to() != null ? request.to() : state.idleColor();
         ApprovedRevisionGuard guard = request.expectRevision() == null ? null
                 : new ApprovedRevisionGuard(context, request.expectRevision());
+        Color target = request.to() != null ? request.to() : state.idleColor();
         if (target == state.liveColor() && state.recordProblem() == null) {
-            if (guard != null) {
-                guard.check(state, target); // live already, by someone else: still say if it is not what was approved
-            }
-            // "already live" only counts when users get its ready pods: stray selector keys are removed, and a Service
-            // that reaches none of them fails (NotServingException) instead of saying there is nothing to do
-            boolean repaired = new ServiceSelectorWrite(context).ensureServing(state, target);
-            context.listener().info("Service " + state.serviceName() + " already selects " + target + (repaired
-                    ? "; its stray selector keys were removed, so it reaches " + target + "'s pods again"
-                    : "; nothing to do"));
-            try {
-                lock.release(request.app(), request.holder());
-            } catch (BlueGreenException e) {
-                context.listener().warn("the deploy lock of " + request.app() + " could not be released ("
-                        + e.getMessage() + "); it expires by itself");
-            }
-            return new Switched(new SwitchResult(request.app(), state.serviceName(), target, target,
-                    state.deployment(target).map(d -> Labels.annotation(d, StateKeys.REVISION)).orElse(null),
-                    SwitchResult.Outcome.ALREADY_LIVE, null, null, null), null, state);
+            return alreadyLive(app, request, state, target, guard);
         }
-        ServiceSelectorWrite selectorWrite = new ServiceSelectorWrite(context);
+        // usually the deploy's own lock, proven by the stamp it left on the target: no Lease request at all
+        DeployLock.Ask ask = DeployLock.Ask.of(app, request.holder(), DeployLock.Tenure.SHORT, request.lockWait())
+                .provenBy(state.deployment(target), state.service());
+        // read before another holder let go of the lock: the target may have been redeployed or scaled down
+        // meanwhile without the Service changing, and a guarded Service write would not notice
+        return lock.under(ask, decide(request, guard, state),
+                stale -> decide(request, guard, requireSwitchable(AppState.read(context, app, request.service()),
+                        request)),
+                (held, decided) -> switchUnder(held, request, guard, decided));
+    }
+
+    /** Refusals before the lock: an unnamed switch back, a revision other than the approved one, a colour not ready. */
+    private Decided decide(SwitchRequest request, ApprovedRevisionGuard guard, AppState state) {
+        Color target = request.to() != null ? request.to() : state.idleColor();
         refuseUnnamedRolledBack(request, state);
+        if (target == state.liveColor() && state.recordProblem() == null) {
+            return new Decided(state, target, null); // switched by someone else meanwhile: the write says so
+        }
         // before the preflight, so a colour being rolled out to something else is named as that, not as "not ready"
         ApprovedRevisionGuard.Checked checked = guard == null ? null : guard.check(state, target);
-        selectorWrite.preflight(state, target, false);
+        new ServiceSelectorWrite(context).preflight(state, target, false);
+        return new Decided(state, target, checked);
+    }
 
-        // usually the deploy's own lock, proven by the stamp it left on the target: no Lease request at all
-        // (LockStamp says why that is safe); otherwise the Lease is read (and taken if need be)
-        DeployLock.Held held = lock.provenByStamp(request.app(), request.holder(), state.deployment(target).orElse(null),
-                state.service()).orElse(null);
-        if (held == null) {
-            held = lock.holdBriefly(request.app(), request.holder(), request.lockWait());
-        }
-        if (held.contended()) {
-            // read before another holder let go of the lock: the target may have been redeployed or scaled down
-            // meanwhile without the Service changing, and a guarded Service write would not notice
-            try {
-                state = requireSwitchable(AppState.read(context, request.app(), request.service()), request);
-                target = request.to() != null ? request.to() : state.idleColor();
-                refuseUnnamedRolledBack(request, state);
-                checked = null; // judged again on this read
-                if (target != state.liveColor() || state.recordProblem() != null) {
-                    checked = guard == null ? null : guard.check(state, target);
-                    selectorWrite.preflight(state, target, false);
-                }
-            } catch (RuntimeException e) {
-                lock.release(held);
-                throw e;
-            }
-        }
+    private Switched switchUnder(HeldLock held, SwitchRequest request, ApprovedRevisionGuard guard, Decided decided) {
         Duration delay = request.scaleDownDelay() != null ? request.scaleDownDelay()
                 : context.settings().scaleDownDelay();
         if (request.verifies() && !delay.isZero() && delay.compareTo(request.verifyFor()) < 0) {
@@ -113,17 +94,42 @@ final class SwitchTraffic {
         SwitchResult result;
         try {
             // a refusal of the revision keeps the lock as it was, as other failures here do
-            result = switchAndFollow(state, target, HistoryEntry.SWITCH, request.approvedBy(), request.buildUrl(),
-                    null, delay, guard == null ? null : guard.startingFrom(state, checked));
+            result = switchAndFollow(decided.state(), decided.target(), HistoryEntry.SWITCH, request.approvedBy(),
+                    request.buildUrl(), null, delay, guard == null ? null : guard.startingFrom(decided.state(),
+                            decided.checked()));
         } catch (TrafficUnconfirmedException written) {
-            lock.releaseAfterSwitch(held, true); // its message names the command that moves traffic back
+            held.releaseAfterChange(true); // its message names the command that moves traffic back
             throw written;
         }
         if (verifiable(request, result)) {
-            return new Switched(result, lock.passTo(held, verifyingHolder(request.holder())).orElse(null), state);
+            return new Switched(result, held.passTo(verifyingHolder(request.holder())).orElse(null), decided.state());
         }
-        lock.releaseAfterSwitch(held, result.outcome() == SwitchResult.Outcome.SWITCHED);
-        return new Switched(result, null, state);
+        held.releaseAfterChange(result.outcome() == SwitchResult.Outcome.SWITCHED);
+        return new Switched(result, null, decided.state());
+    }
+
+    /**
+     * "Already live" only counts when users get its ready pods: stray selector keys are removed, and a Service that
+     * reaches none of them fails ({@link NotServingException}) instead of saying there is nothing to do.
+     */
+    private Switched alreadyLive(App app, SwitchRequest request, AppState state, Color target,
+                                 ApprovedRevisionGuard guard) {
+        if (guard != null) {
+            guard.check(state, target); // live already, by someone else: still say if it is not what was approved
+        }
+        boolean repaired = new ServiceSelectorWrite(context).ensureServing(state, target);
+        context.listener().info("Service " + state.serviceName() + " already selects " + target + (repaired
+                ? "; its stray selector keys were removed, so it reaches " + target + "'s pods again"
+                : "; nothing to do"));
+        try {
+            lock.release(app, request.holder());
+        } catch (BlueGreenException e) {
+            context.listener().warn("the deploy lock of " + app + " could not be released (" + e.getMessage()
+                    + "); it expires by itself");
+        }
+        return new Switched(new SwitchResult(app.name(), state.serviceName(), target, target,
+                state.deployment(target).map(d -> Labels.annotation(d, StateKeys.REVISION)).orElse(null),
+                SwitchResult.Outcome.ALREADY_LIVE, null, null, null), null, state);
     }
 
     /**
@@ -212,69 +218,6 @@ final class SwitchTraffic {
             return new SwitchResult(state.app(), state.serviceName(), target, target, revision,
                     SwitchResult.Outcome.ALREADY_LIVE, null, null, null);
         }
-        return followUps(state, target, outcome, scaleDownDelay);
-    }
-
-    /**
-     * What comes after a Service write that moved traffic from {@code state}'s live colour to {@code target}
-     * ({@code outcome.before()} holds the copies it decided on): see {@link #switchAndFollow}.
-     */
-    SwitchResult followUps(AppState state, Color target, ServiceSelectorWrite.Outcome outcome, Duration scaleDownDelay) {
-        // a re-recorded colour (its record had been lost) moved no traffic: nothing was left to schedule or retarget
-        Color from = state.liveColor() == target ? null : state.liveColor();
-        String revision = state.deployment(target).map(d -> Labels.annotation(d, StateKeys.REVISION)).orElse(null);
-        ScaleDown scaleDown = new ScaleDown(context);
-        AppState read = outcome.before();
-        String targetName = context.settings().deploymentName(state.app(), target);
-        followUp("dropping a scale-down scheduled on " + targetName, targetName + " may still carry its "
-                + StateKeys.SCALE_DOWN_AT + " annotation; scaleDownIfDue drops it rather than scale a live colour",
-                () -> {
-                    scaleDown.cancel(state.app(), target, read.deployment(target).orElse(null));
-                    return null;
-                });
-        Instant scaleDownAt = null;
-        if (from != null) {
-            String fromName = context.settings().deploymentName(state.app(), from);
-            // the old colour was not read before the switch (it need not be): scheduled by a patch that needs no copy
-            scaleDownAt = followUp("scheduling the scale-down of " + fromName, fromName + " keeps running (nothing "
-                    + "is scheduled): scale it down by hand when a rollback is no longer wanted",
-                    () -> scaleDown.schedule(state.app(), from, scaleDownDelay, read.deployment(from).orElse(null)));
-        }
-        String preview = state.deployment(target).map(d -> Labels.annotation(d, StateKeys.PREVIEW_SERVICE))
-                .orElseGet(() -> PreviewService.recorded(state));
-        if (preview != null) {
-            // the preview follows the traffic, so it never selects a colour that is about to be scaled down
-            followUp("pointing preview Service " + preview + " at " + target, preview + " keeps its selector",
-                    () -> {
-                        new PreviewService(context).pointAt(state, preview, target);
-                        return null;
-                    });
-        }
-        String hpa = Labels.annotation(state.service(), StateKeys.HPA);
-        if (hpa != null && from != null) {
-            String fromName = context.settings().deploymentName(state.app(), from);
-            // the autoscaling follows the traffic: the colour left is kept for a rollback, not scaled by the HPA
-            followUp("retargeting HorizontalPodAutoscaler " + hpa + " to " + targetName, hpa + " still scales "
-                    + fromName + ": point its scaleTargetRef at " + targetName + " by hand",
-                    () -> {
-                        if (!new Autoscaler(context).retarget(hpa, fromName, targetName)) {
-                            context.listener().warn("HorizontalPodAutoscaler " + hpa + " does not scale " + fromName
-                                    + " (gone, or pointed elsewhere by someone): not retargeted to " + targetName);
-                        }
-                        return null;
-                    });
-        }
-        return new SwitchResult(state.app(), state.serviceName(), from, target, revision,
-                SwitchResult.Outcome.SWITCHED, scaleDownAt, preview, outcome.recorded());
-    }
-
-    /** A step after traffic moved: its failure is reported as a warning saying what it leaves; null then. */
-    private <T> T followUp(String doing, String leaves, java.util.function.Supplier<T> step) {
-        try {
-            return step.get();
-        } catch (BlueGreenException e) {
-            context.listener().warn("traffic is switched, but " + doing + " failed (" + e.getMessage() + "): " + leaves);
-            return null;
-        }
+        return new SwitchFollowUps(context).after(state, target, outcome, scaleDownDelay);
     }
 }

@@ -134,11 +134,13 @@ class LockStampTest {
     void theReleaseAfterASwitchNeverReleasesALockSomeoneElseHolds() {
         // the switch is done on the stamp; if by the time it releases someone else holds the Lease (here: set by hand,
         // as a take-over racing the switch would), the release's test on the holder refuses it
-        DeployLock lock = new DeployLock(new EngineContext(SIM.client(), namespace, BlueGreenSettings.defaults(),
-                listener, Runnable::run, clock, null, new ApiRetry(SIM.client())));
+        EngineContext context = new EngineContext(SIM.client(), namespace, BlueGreenSettings.defaults(),
+                listener, Runnable::run, clock, null, new ApiRetry(SIM.client()));
+        HeldLock provenByStamp = new HeldLock(context, new LockLease(context),
+                App.of("myapp", BlueGreenSettings.defaults()), HOLDER, null, false);
         blueGreen.takeOverLock("myapp", OTHER);
 
-        lock.releaseAfterSuccess(DeployLock.Held.stamped("myapp", HOLDER));
+        provenByStamp.releaseAfterChange(true);
 
         Lease lease = SIM.client().leases().inNamespace(namespace).withName("myapp-bluegreen").get();
         assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(OTHER);
