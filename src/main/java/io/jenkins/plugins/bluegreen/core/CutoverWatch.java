@@ -110,7 +110,9 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
             cannotWatch(e, "the pods of " + switched.to());
             return;
         }
-        long millis = Math.max(0, Duration.between(context.clock().instant(), until).toMillis());
+        // rounded up, with a millisecond to spare: a pass recorded even a microsecond before the window's end would
+        // claim a verification that did not last its whole window
+        long millis = Math.max(0, Duration.between(context.clock().instant(), until).toNanos() / 1_000_000 + 1);
         CompletableFuture.runAsync(this::windowEnded,
                 CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, context.executor()));
         scheduleRenewal();
