@@ -6,8 +6,7 @@ public class AbortException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
-    public AbortException() {
-    }
+    public AbortException() {}
 
     public AbortException(String message) {
         super(message);

@@ -26,7 +26,8 @@ public class EnvVars extends TreeMap<String, String> {
     public EnvVars(String... keyValuePairs) {
         this();
         if (keyValuePairs.length % 2 != 0) {
-            throw new IllegalArgumentException("keyValuePairs needs an even number of strings, got " + keyValuePairs.length);
+            throw new IllegalArgumentException(
+                    "keyValuePairs needs an even number of strings, got " + keyValuePairs.length);
         }
         for (int i = 0; i < keyValuePairs.length; i += 2) {
             put(keyValuePairs[i], keyValuePairs[i + 1]);

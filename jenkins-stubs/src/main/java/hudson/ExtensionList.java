@@ -6,8 +6,7 @@ import java.util.AbstractList;
 public class ExtensionList<T> extends AbstractList<T> {
 
     // The real constructors need a controller.
-    private ExtensionList() {
-    }
+    private ExtensionList() {}
 
     // Extensions are found by a running controller only.
     @NonNull

@@ -1,4 +1,3 @@
 package hudson;
 
-public interface ExtensionPoint {
-}
+public interface ExtensionPoint {}

@@ -11,5 +11,4 @@ import java.lang.annotation.Target;
 @Documented
 @Retention(RUNTIME)
 @Target(METHOD)
-public @interface Terminator {
-}
+public @interface Terminator {}

@@ -6,8 +6,7 @@ import hudson.security.AccessControlled;
 
 public abstract class AbstractItem implements Item, AccessControlled {
 
-    protected AbstractItem(ItemGroup parent, String name) {
-    }
+    protected AbstractItem(ItemGroup parent, String name) {}
 
     @NonNull
     @Override

@@ -1,4 +1,3 @@
 package hudson.model;
 
-public interface ItemGroup<T extends Item> {
-}
+public interface ItemGroup<T extends Item> {}

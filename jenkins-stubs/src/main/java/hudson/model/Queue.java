@@ -3,9 +3,7 @@ package hudson.model;
 public class Queue {
 
     // The real queue belongs to a controller.
-    private Queue() {
-    }
+    private Queue() {}
 
-    public interface Task {
-    }
+    public interface Task {}
 }

@@ -9,12 +9,16 @@ public final class Result implements Serializable {
 
     @NonNull
     public static final Result SUCCESS = new Result("SUCCESS", 0);
+
     @NonNull
     public static final Result UNSTABLE = new Result("UNSTABLE", 1);
+
     @NonNull
     public static final Result FAILURE = new Result("FAILURE", 2);
+
     @NonNull
     public static final Result NOT_BUILT = new Result("NOT_BUILT", 3);
+
     @NonNull
     public static final Result ABORTED = new Result("ABORTED", 4);
 

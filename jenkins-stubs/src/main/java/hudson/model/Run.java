@@ -11,8 +11,7 @@ public abstract class Run<JobT extends Job<JobT, RunT>, RunT extends Run<JobT, R
         implements ExtensionPoint, Comparable<RunT>, AccessControlled {
 
     // Offline tests may subclass Run to give a step a build identity; the constructor lets them.
-    protected Run(@NonNull JobT job) throws IOException {
-    }
+    protected Run(@NonNull JobT job) throws IOException {}
 
     @NonNull
     public JobT getParent() {

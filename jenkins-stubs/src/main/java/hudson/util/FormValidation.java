@@ -9,7 +9,9 @@ public abstract class FormValidation extends IOException {
     private static final long serialVersionUID = 1L;
 
     public enum Kind {
-        OK, WARNING, ERROR
+        OK,
+        WARNING,
+        ERROR
     }
 
     public final Kind kind;

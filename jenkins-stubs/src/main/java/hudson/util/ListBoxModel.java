@@ -38,8 +38,7 @@ public class ListBoxModel extends ArrayList<ListBoxModel.Option> {
         super(initialCapacity);
     }
 
-    public ListBoxModel() {
-    }
+    public ListBoxModel() {}
 
     public ListBoxModel(Collection<Option> c) {
         super(c);

@@ -9,8 +9,7 @@ import hudson.security.Permission;
 public class Jenkins implements AccessControlled {
 
     // The real constructors start a controller; nothing here may create one.
-    private Jenkins() {
-    }
+    private Jenkins() {}
 
     public static final Permission ADMINISTER = Permission.fromId("hudson.model.Hudson.Administer");
 

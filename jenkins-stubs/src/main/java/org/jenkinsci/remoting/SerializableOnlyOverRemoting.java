@@ -2,5 +2,4 @@ package org.jenkinsci.remoting;
 
 import java.io.Serializable;
 
-public interface SerializableOnlyOverRemoting extends Serializable {
-}
+public interface SerializableOnlyOverRemoting extends Serializable {}

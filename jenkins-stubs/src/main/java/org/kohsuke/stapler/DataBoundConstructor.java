@@ -9,5 +9,4 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.CONSTRUCTOR)
 @Documented
-public @interface DataBoundConstructor {
-}
+public @interface DataBoundConstructor {}

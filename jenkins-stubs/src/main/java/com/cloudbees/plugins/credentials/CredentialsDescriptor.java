@@ -8,6 +8,5 @@ public abstract class CredentialsDescriptor extends Descriptor<Credentials> {
         super(clazz);
     }
 
-    protected CredentialsDescriptor() {
-    }
+    protected CredentialsDescriptor() {}
 }

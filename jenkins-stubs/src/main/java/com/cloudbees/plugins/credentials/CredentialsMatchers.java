@@ -5,8 +5,7 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 
 public class CredentialsMatchers {
 
-    private CredentialsMatchers() {
-    }
+    private CredentialsMatchers() {}
 
     @NonNull
     public static CredentialsMatcher always() {

@@ -13,27 +13,39 @@ import org.springframework.security.core.Authentication;
 
 public abstract class CredentialsProvider {
 
-    public static final Permission USE_ITEM = Permission.fromId("com.cloudbees.plugins.credentials.CredentialsProvider.UseItem");
+    public static final Permission USE_ITEM =
+            Permission.fromId("com.cloudbees.plugins.credentials.CredentialsProvider.UseItem");
 
     @CheckForNull
-    public static <C extends IdCredentials> C findCredentialById(@NonNull String id, @NonNull Class<C> type, @NonNull Run<?, ?> run) {
+    public static <C extends IdCredentials> C findCredentialById(
+            @NonNull String id, @NonNull Class<C> type, @NonNull Run<?, ?> run) {
         throw new UnsupportedOperationException("stub");
     }
 
-    public static <C extends IdCredentials> C findCredentialById(@NonNull String id, @NonNull Class<C> type, @NonNull Run<?, ?> run,
+    public static <C extends IdCredentials> C findCredentialById(
+            @NonNull String id,
+            @NonNull Class<C> type,
+            @NonNull Run<?, ?> run,
             DomainRequirement... domainRequirements) {
         throw new UnsupportedOperationException("stub");
     }
 
     @CheckForNull
-    public static <C extends IdCredentials> C findCredentialById(@NonNull String id, @NonNull Class<C> type, @NonNull Run<?, ?> run,
+    public static <C extends IdCredentials> C findCredentialById(
+            @NonNull String id,
+            @NonNull Class<C> type,
+            @NonNull Run<?, ?> run,
             @Nullable List<DomainRequirement> domainRequirements) {
         throw new UnsupportedOperationException("stub");
     }
 
     @CheckForNull
-    public static <C extends IdCredentials> C findCredentialByIdInItem(@NonNull String id, @NonNull Class<C> type, @Nullable Item item,
-            @Nullable Authentication authentication, @Nullable List<DomainRequirement> domainRequirements) {
+    public static <C extends IdCredentials> C findCredentialByIdInItem(
+            @NonNull String id,
+            @NonNull Class<C> type,
+            @Nullable Item item,
+            @Nullable Authentication authentication,
+            @Nullable List<DomainRequirement> domainRequirements) {
         throw new UnsupportedOperationException("stub");
     }
 

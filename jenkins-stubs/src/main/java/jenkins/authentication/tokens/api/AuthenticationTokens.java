@@ -7,8 +7,7 @@ import edu.umd.cs.findbugs.annotations.NonNull;
 
 public final class AuthenticationTokens {
 
-    private AuthenticationTokens() {
-    }
+    private AuthenticationTokens() {}
 
     // The conversions are contributed by other plugins' extensions, which exist only in a running Jenkins.
     @CheckForNull

@@ -5,4 +5,4 @@ package io.jenkins.plugins.bluegreen.core;
  *
  * @param previousReplicas replicas it had before; 0 when it already had none or did not exist
  */
-public record AbandonResult(String app, Color liveColor, Color abandoned, String deployment, int previousReplicas) { }
+public record AbandonResult(String app, Color liveColor, Color abandoned, String deployment, int previousReplicas) {}

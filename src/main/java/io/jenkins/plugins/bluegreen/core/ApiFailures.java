@@ -2,7 +2,6 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.WatcherException;
-
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.HttpURLConnection;
@@ -29,10 +28,11 @@ final class ApiFailures {
      * WebSocket watch, whose upgrade answer carries no Status text.
      */
     private static final Pattern REQUEST = Pattern.compile("Failure executing: ([A-Z]+) at: (\\S+?)\\. Message:");
-    private static final Pattern RESOURCE_PATH = Pattern.compile(
-            "/(?:api|apis/([^/]+))/[^/]+(?:/namespaces/([^/]+))?/([^/]+)(?:/([^/]+)(?:/([^/]+))?)?/?");
 
-    private ApiFailures() { }
+    private static final Pattern RESOURCE_PATH =
+            Pattern.compile("/(?:api|apis/([^/]+))/[^/]+(?:/namespaces/([^/]+))?/([^/]+)(?:/([^/]+)(?:/([^/]+))?)?/?");
+
+    private ApiFailures() {}
 
     /** No HTTP answer at all: refused, reset, timed out, unknown host. The request may or may not have arrived. */
     static boolean isUnreachable(Throwable failure) {
@@ -69,18 +69,21 @@ final class ApiFailures {
             return typed;
         }
         if (isUnreachable(failure) && cause(failure, SSLException.class, CertificateException.class) != null) {
-            return new ClusterUnreachableException("cannot verify the Kubernetes API server's TLS certificate while "
-                    + doing + ": " + rootMessage(failure) + " — give the kubeconfig the cluster's CA "
-                    + "(certificate-authority or certificate-authority-data); insecure-skip-tls-verify turns the check "
-                    + "off, which lets anyone on the network path pose as the API server and receive the credentials",
+            return new ClusterUnreachableException(
+                    "cannot verify the Kubernetes API server's TLS certificate while "
+                            + doing + ": " + rootMessage(failure) + " — give the kubeconfig the cluster's CA "
+                            + "(certificate-authority or certificate-authority-data); insecure-skip-tls-verify turns the check "
+                            + "off, which lets anyone on the network path pose as the API server and receive the credentials",
                     failure);
         }
         if (isUnreachable(failure)) {
-            return new ClusterUnreachableException("cannot reach the Kubernetes API while " + doing + ": "
-                    + rootMessage(failure) + " — check the server URL, kubeconfig/context and network, then retry",
+            return new ClusterUnreachableException(
+                    "cannot reach the Kubernetes API while " + doing + ": " + rootMessage(failure)
+                            + " — check the server URL, kubeconfig/context and network, then retry",
                     failure);
         }
-        KubernetesClientException answered = (KubernetesClientException) cause(failure, KubernetesClientException.class);
+        KubernetesClientException answered =
+                (KubernetesClientException) cause(failure, KubernetesClientException.class);
         while (answered != null && answered.getCode() <= 0 && answered.getCause() != null) {
             // an informer's or a watch's own wrapper around the API server's answer
             answered = (KubernetesClientException) cause(answered.getCause(), KubernetesClientException.class);
@@ -90,13 +93,18 @@ final class ApiFailures {
         }
         if (isUnauthorized(answered)) {
             // the server's text is only "Unauthorized"; what helps is where the credentials come from
-            return new BlueGreenException("unauthorized: the Kubernetes API did not accept the credentials (HTTP 401) "
-                    + "while " + doing + " — the token or client certificate of the kubeconfig context is missing, "
-                    + "invalid or expired; get fresh credentials and retry", failure);
+            return new BlueGreenException(
+                    "unauthorized: the Kubernetes API did not accept the credentials (HTTP 401) "
+                            + "while " + doing
+                            + " — the token or client certificate of the kubeconfig context is missing, "
+                            + "invalid or expired; get fresh credentials and retry",
+                    failure);
         }
         if (failure instanceof WatcherException) {
-            return new ClusterUnreachableException("the watch broke while " + doing + ": " + rootMessage(failure)
-                    + " — check the connection to the Kubernetes API and retry", failure);
+            return new ClusterUnreachableException(
+                    "the watch broke while " + doing + ": " + rootMessage(failure)
+                            + " — check the connection to the Kubernetes API and retry",
+                    failure);
         }
         return new BlueGreenException("failed " + doing + ": " + rootMessage(failure), failure);
     }
@@ -108,36 +116,65 @@ final class ApiFailures {
      */
     static PermissionDeniedException forbidden(KubernetesClientException failure, String doing) {
         String status = failure.getStatus() != null && failure.getStatus().getMessage() != null
-                ? failure.getStatus().getMessage() : String.valueOf(failure.getMessage());
+                ? failure.getStatus().getMessage()
+                : String.valueOf(failure.getMessage());
         Matcher m = FORBIDDEN.matcher(status);
         if (m.find()) {
-            return forbidden(m.group(2), m.group(3), m.group(4), m.group(5), "User \"" + m.group(1) + "\" may not",
-                    doing, failure);
+            return forbidden(
+                    m.group(2),
+                    m.group(3),
+                    m.group(4),
+                    m.group(5),
+                    "User \"" + m.group(1) + "\" may not",
+                    doing,
+                    failure);
         }
         Matcher request = REQUEST.matcher(String.valueOf(failure.getMessage()));
         if (request.find()) {
             Matcher path = RESOURCE_PATH.matcher(URI.create(request.group(2)).getPath());
             if (path.matches()) {
                 String query = URI.create(request.group(2)).getRawQuery();
-                String verb = verb(request.group(1), path.group(4) != null,
+                String verb = verb(
+                        request.group(1),
+                        path.group(4) != null,
                         query != null && query.matches("(.*&)?watch=(true|1)(&.*)?"));
                 String resource = path.group(5) == null ? path.group(3) : path.group(3) + "/" + path.group(5);
-                return forbidden(verb, resource, path.group(1) == null ? "" : path.group(1), path.group(2),
-                        "the API server refused it", doing, failure);
+                return forbidden(
+                        verb,
+                        resource,
+                        path.group(1) == null ? "" : path.group(1),
+                        path.group(2),
+                        "the API server refused it",
+                        doing,
+                        failure);
             }
         }
-        return new PermissionDeniedException("forbidden: the Kubernetes API refused " + doing + " (HTTP 403: "
-                + status + ") — compare the account's Role with docs/rbac.yaml", null, null, null, null, failure);
+        return new PermissionDeniedException(
+                "forbidden: the Kubernetes API refused " + doing + " (HTTP 403: " + status
+                        + ") — compare the account's Role with docs/rbac.yaml",
+                null,
+                null,
+                null,
+                null,
+                failure);
     }
 
-    private static PermissionDeniedException forbidden(String verb, String resource, String group, String namespace,
-                                                       String who, String doing, Throwable failure) {
+    private static PermissionDeniedException forbidden(
+            String verb, String resource, String group, String namespace, String who, String doing, Throwable failure) {
         String where = namespace == null ? " at cluster scope" : " in namespace " + namespace;
         String during = namespace == null ? doing : doing.replace(" in namespace " + namespace, "");
-        return new PermissionDeniedException("forbidden: needs verb " + verb + " on resource " + resource
-                + (group.isEmpty() ? " (core API group)" : " (API group " + group + ")") + where + ", while " + during
-                + " — " + who + "; add the verb to the account's Role (docs/rbac.yaml lists every verb blue-green "
-                + "uses)", verb, resource, group, namespace, failure);
+        return new PermissionDeniedException(
+                "forbidden: needs verb " + verb + " on resource " + resource
+                        + (group.isEmpty() ? " (core API group)" : " (API group " + group + ")") + where + ", while "
+                        + during
+                        + " — " + who
+                        + "; add the verb to the account's Role (docs/rbac.yaml lists every verb blue-green "
+                        + "uses)",
+                verb,
+                resource,
+                group,
+                namespace,
+                failure);
     }
 
     /** The RBAC verb of an HTTP request, as the API server derives it. */
@@ -182,7 +219,9 @@ final class ApiFailures {
      * the API server's own words with the HTTP code, or nothing.
      */
     private static String ownMessage(Throwable failure) {
-        if (failure instanceof KubernetesClientException kce && kce.getCode() > 0 && kce.getStatus() != null
+        if (failure instanceof KubernetesClientException kce
+                && kce.getCode() > 0
+                && kce.getStatus() != null
                 && kce.getStatus().getMessage() != null) {
             return "HTTP " + kce.getCode() + ": " + kce.getStatus().getMessage();
         }
@@ -194,5 +233,6 @@ final class ApiFailures {
         return message.isEmpty() ? null : message;
     }
 
-    private static final Pattern FABRIC8_OPERATION = Pattern.compile("^Operation: \\[[^\\]]*\\]\\s+for kind: .*? failed\\.");
+    private static final Pattern FABRIC8_OPERATION =
+            Pattern.compile("^Operation: \\[[^\\]]*\\]\\s+for kind: .*? failed\\.");
 }

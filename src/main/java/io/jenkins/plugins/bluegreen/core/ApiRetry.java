@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.RequestConfig;
 import io.fabric8.kubernetes.client.RequestConfigBuilder;
-
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
@@ -33,8 +32,8 @@ final class ApiRetry {
     ApiRetry(KubernetesClient callersClient) {
         Config config = callersClient.getConfiguration();
         int configured = valueOr(config.getRequestRetryBackoffLimit(), Config.DEFAULT_REQUEST_RETRY_BACKOFFLIMIT);
-        this.intervalMillis = Math.max(0, valueOr(config.getRequestRetryBackoffInterval(),
-                Config.DEFAULT_REQUEST_RETRY_BACKOFFINTERVAL));
+        this.intervalMillis = Math.max(
+                0, valueOr(config.getRequestRetryBackoffInterval(), Config.DEFAULT_REQUEST_RETRY_BACKOFFINTERVAL));
         KubernetesClient withoutRetries = configured > 0 ? withoutClientRetries(callersClient) : callersClient;
         // a client that cannot make such a view (none known) keeps fabric8's retries, and the engine adds none
         this.client = withoutRetries != null ? withoutRetries : callersClient;
@@ -43,8 +42,10 @@ final class ApiRetry {
 
     private static KubernetesClient withoutClientRetries(KubernetesClient client) {
         try {
-            RequestConfig requestConfig = new RequestConfigBuilder(client.getConfiguration().getRequestConfig())
-                    .withRequestRetryBackoffLimit(0).build();
+            RequestConfig requestConfig = new RequestConfigBuilder(
+                            client.getConfiguration().getRequestConfig())
+                    .withRequestRetryBackoffLimit(0)
+                    .build();
             // shares the caller's HTTP client (connection pool, dispatcher); never closed, the caller owns those
             return client.newClient(requestConfig).adapt(KubernetesClient.class);
         } catch (RuntimeException unsupported) {
@@ -139,8 +140,10 @@ final class ApiRetry {
 
     /** The server's Retry-After, from the Status it sent with a 429 (or 503), or null. */
     static Duration retryAfter(Throwable failure) {
-        if (failure instanceof KubernetesClientException kce && kce.getStatus() != null
-                && kce.getStatus().getDetails() != null && kce.getStatus().getDetails().getRetryAfterSeconds() != null) {
+        if (failure instanceof KubernetesClientException kce
+                && kce.getStatus() != null
+                && kce.getStatus().getDetails() != null
+                && kce.getStatus().getDetails().getRetryAfterSeconds() != null) {
             return Duration.ofSeconds(Math.max(0, kce.getStatus().getDetails().getRetryAfterSeconds()));
         }
         return null;
@@ -148,7 +151,8 @@ final class ApiRetry {
 
     private static boolean timedOut(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof InterruptedIOException || t instanceof TimeoutException
+            if (t instanceof InterruptedIOException
+                    || t instanceof TimeoutException
                     || "canceled".equalsIgnoreCase(t.getMessage())) { // OkHttp's word for a call cut off by a timeout
                 return true;
             }

@@ -2,7 +2,6 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -24,17 +23,40 @@ import java.util.stream.Collectors;
  *                         ({@link InvalidInputException}), or a state someone left that a named switch repairs
  *                         ({@link ColourKeyLostException})
  */
-record AppState(String app, String serviceName, Service service, Map<String, String> stableSelector,
-                Color liveColor, Map<Color, Deployment> deployments, BlueGreenException selectorProblem,
-                Set<Color> readColors) {
+record AppState(
+        String app,
+        String serviceName,
+        Service service,
+        Map<String, String> stableSelector,
+        Color liveColor,
+        Map<Color, Deployment> deployments,
+        BlueGreenException selectorProblem,
+        Set<Color> readColors) {
 
     /** What a read knows of a colour's Deployment: a switch reads only its target, so "absent" is not "unknown". */
-    enum Seen { PRESENT, ABSENT, NOT_READ }
+    enum Seen {
+        PRESENT,
+        ABSENT,
+        NOT_READ
+    }
 
     /** A state that read exactly the colours in {@code deployments}. */
-    AppState(String app, String serviceName, Service service, Map<String, String> stableSelector, Color liveColor,
-             Map<Color, Deployment> deployments, BlueGreenException selectorProblem) {
-        this(app, serviceName, service, stableSelector, liveColor, deployments, selectorProblem,
+    AppState(
+            String app,
+            String serviceName,
+            Service service,
+            Map<String, String> stableSelector,
+            Color liveColor,
+            Map<Color, Deployment> deployments,
+            BlueGreenException selectorProblem) {
+        this(
+                app,
+                serviceName,
+                service,
+                stableSelector,
+                liveColor,
+                deployments,
+                selectorProblem,
                 deployments.isEmpty() ? Set.of() : Set.copyOf(deployments.keySet()));
     }
 
@@ -53,7 +75,8 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
             for (Color color : Color.values()) {
                 cluster.deployment(app.deployment(color)).ifPresent(d -> deployments.put(color, d));
             }
-            serviceName = serviceOverride != null ? serviceOverride
+            serviceName = serviceOverride != null
+                    ? serviceOverride
                     : recordedServiceName(deployments).orElse(app.service());
             service = cluster.service(serviceName).orElse(null);
         } catch (PermissionDeniedException refused) {
@@ -64,15 +87,21 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
                 throw missingNamespace(cluster);
             }
             if (lookup.exists() == null) {
-                throw new PermissionDeniedException(refused.getMessage() + " (or namespace " + cluster.namespace()
-                        + " does not exist, which this account cannot tell: " + lookup.unknownBecause() + ")",
-                        refused.verb(), refused.resource(), refused.apiGroup(), refused.namespace(), refused);
+                throw new PermissionDeniedException(
+                        refused.getMessage() + " (or namespace " + cluster.namespace()
+                                + " does not exist, which this account cannot tell: " + lookup.unknownBecause() + ")",
+                        refused.verb(),
+                        refused.resource(),
+                        refused.apiGroup(),
+                        refused.namespace(),
+                        refused);
             }
             throw refused;
         }
         if (service == null) {
             Cluster.NamespaceLookup lookup = cluster.namespaceExists();
-            throw Boolean.FALSE.equals(lookup.exists()) ? missingNamespace(cluster)
+            throw Boolean.FALSE.equals(lookup.exists())
+                    ? missingNamespace(cluster)
                     : missingService(cluster, serviceName, lookup);
         }
         return analyse(app.name(), service, deployments, settings).readingAll();
@@ -121,7 +150,8 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
         return analyse(app.name(), service, deployments, settings);
     }
 
-    private static boolean recordsOrIsSelectedBy(Deployment target, AppState state, Color to, BlueGreenSettings settings) {
+    private static boolean recordsOrIsSelectedBy(
+            Deployment target, AppState state, Color to, BlueGreenSettings settings) {
         String recorded = Labels.annotation(target, StateKeys.SERVICE);
         if (recorded != null && !recorded.isBlank()) {
             return recorded.equals(state.serviceName());
@@ -132,17 +162,29 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
     }
 
     /** The pure part of {@link #read}: what the Service selector means for blue-green. */
-    static AppState analyse(String app, Service service, Map<Color, Deployment> deployments, BlueGreenSettings settings) {
+    static AppState analyse(
+            String app, Service service, Map<Color, Deployment> deployments, BlueGreenSettings settings) {
         String name = service.getMetadata().getName();
         String colorKey = settings.colorLabelKey();
-        Map<String, String> selector = service.getSpec() == null || service.getSpec().getSelector() == null
-                ? Map.of() : service.getSpec().getSelector();
+        Map<String, String> selector =
+                service.getSpec() == null || service.getSpec().getSelector() == null
+                        ? Map.of()
+                        : service.getSpec().getSelector();
         Map<Color, Deployment> copy = deployments.isEmpty() ? new EnumMap<>(Color.class) : new EnumMap<>(deployments);
         if (selector.isEmpty()) {
-            return new AppState(app, name, service, Map.of(), null, copy, new InvalidInputException("service.selector",
-                    "Service " + name + " has no selector, so it would select no pods blue-green manages (or every pod "
-                            + "with endpoints managed by hand)",
-                    "give the Service a selector with the app's labels, e.g. app=" + app));
+            return new AppState(
+                    app,
+                    name,
+                    service,
+                    Map.of(),
+                    null,
+                    copy,
+                    new InvalidInputException(
+                            "service.selector",
+                            "Service " + name
+                                    + " has no selector, so it would select no pods blue-green manages (or every pod "
+                                    + "with endpoints managed by hand)",
+                            "give the Service a selector with the app's labels, e.g. app=" + app));
         }
         if (selector.containsKey(colorKey)) {
             String value = selector.get(colorKey);
@@ -153,33 +195,73 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
             Map<String, String> stable = without(selector, notStable);
             Optional<Color> live = parse(value);
             if (live.isEmpty()) {
-                return new AppState(app, name, service, stable, null, copy, new InvalidInputException("service.selector",
-                        "Service " + name + " selects " + colorKey + "=" + value + ", which is neither colour, so it "
-                                + "selects no colour Deployment", "set " + colorKey + " to blue or green"));
+                return new AppState(
+                        app,
+                        name,
+                        service,
+                        stable,
+                        null,
+                        copy,
+                        new InvalidInputException(
+                                "service.selector",
+                                "Service " + name + " selects " + colorKey + "=" + value
+                                        + ", which is neither colour, so it " + "selects no colour Deployment",
+                                "set " + colorKey + " to blue or green"));
             }
             if (stable.isEmpty()) {
-                return new AppState(app, name, service, stable, live.get(), copy, new InvalidInputException(
-                        "service.selector", "Service " + name + " selects only by colour, so it would select every "
-                        + "app's " + value + " pods", "add the app's own label to the selector, e.g. app=" + app));
+                return new AppState(
+                        app,
+                        name,
+                        service,
+                        stable,
+                        live.get(),
+                        copy,
+                        new InvalidInputException(
+                                "service.selector",
+                                "Service " + name + " selects only by colour, so it would select every " + "app's "
+                                        + value + " pods",
+                                "add the app's own label to the selector, e.g. app=" + app));
             }
             return new AppState(app, name, service, stable, live.get(), copy, null);
         }
         Map<String, String> stable = without(selector, settings.versionLabelKeys());
         if (stable.isEmpty()) {
-            return new AppState(app, name, service, stable, null, copy, new InvalidInputException("service.selector",
-                    "Service " + name + " selects only by version keys " + selector.keySet() + "; without them it "
-                            + "would select nothing specific", "add the app's own label to the selector, e.g. app=" + app));
+            return new AppState(
+                    app,
+                    name,
+                    service,
+                    stable,
+                    null,
+                    copy,
+                    new InvalidInputException(
+                            "service.selector",
+                            "Service " + name + " selects only by version keys " + selector.keySet()
+                                    + "; without them it " + "would select nothing specific",
+                            "add the app's own label to the selector, e.g. app=" + app));
         }
-        List<String> matching = copy.values().stream().filter(d -> Labels.selects(selector, d))
-                .map(d -> d.getMetadata().getName()).sorted().toList();
+        List<String> matching = copy.values().stream()
+                .filter(d -> Labels.selects(selector, d))
+                .map(d -> d.getMetadata().getName())
+                .sorted()
+                .toList();
         if (matching.size() == 2) {
             // not the user's input but a state someone left (a Service manifest replaced or re-applied without the
             // colour key): users get both releases at once; a switch naming the colour puts the key back
-            return new AppState(app, name, service, stable, null, copy, new ColourKeyLostException("Service " + name
-                    + " has no " + colorKey + " key in its selector, so it selects the pods of both colours " + matching
-                    + " — users get a mix of releases (the Service was replaced or re-applied without the key?)",
-                    "name the colour that should serve: bluegreen switch --app " + app + " --to blue (or --to green; "
-                            + "switchTraffic to: 'blue'), which writes the key back and records it"));
+            return new AppState(
+                    app,
+                    name,
+                    service,
+                    stable,
+                    null,
+                    copy,
+                    new ColourKeyLostException(
+                            "Service " + name
+                                    + " has no " + colorKey
+                                    + " key in its selector, so it selects the pods of both colours " + matching
+                                    + " — users get a mix of releases (the Service was replaced or re-applied without the key?)",
+                            "name the colour that should serve: bluegreen switch --app " + app
+                                    + " --to blue (or --to green; "
+                                    + "switchTraffic to: 'blue'), which writes the key back and records it"));
         }
         return new AppState(app, name, service, stable, null, copy, null);
     }
@@ -194,7 +276,14 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
 
     /** This state, both colours having been read (a colour it lacks does not exist). */
     private AppState readingAll() {
-        return new AppState(app, serviceName, service, stableSelector, liveColor, deployments, selectorProblem,
+        return new AppState(
+                app,
+                serviceName,
+                service,
+                stableSelector,
+                liveColor,
+                deployments,
+                selectorProblem,
                 Set.of(Color.values()));
     }
 
@@ -228,8 +317,10 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
     AppState requireAdopted() {
         requireUsableSelector();
         if (liveColor == null) {
-            throw new InvalidInputException("app", "Service " + serviceName + " has no colour key yet, so " + app
-                    + " is not under blue-green", "deploy a version first: deploy adopts the app (and finishes an adoption that was cut short)");
+            throw new InvalidInputException(
+                    "app",
+                    "Service " + serviceName + " has no colour key yet, so " + app + " is not under blue-green",
+                    "deploy a version first: deploy adopts the app (and finishes an adoption that was cut short)");
         }
         return this;
     }
@@ -280,34 +371,46 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
         }
         Color idle = idleColor();
         String idleName = settings.deploymentName(app, idle);
-        String idleSays = deployment(idle).map(d -> {
-            DeploymentView view = new DeploymentView(d);
-            return "; " + idleName + " (" + Printable.line(String.valueOf(view.annotation(StateKeys.REVISION)))
-                    + ", " + view.desiredReplicas() + " replicas) may be the release that was serving until then";
-        }).orElse("");
-        throw new RefusedException(refused + ": " + problem + ", so which release served last cannot be proven"
-                + idleSays, "name the colour that should serve — bluegreen switch --app " + app + " --to "
-                + liveColor + " (or --to " + idle + "; switchTraffic to: '" + liveColor + "') writes the record again, "
-                + "then roll back or abandon from there; keep the colour key and the bluegreen.jenkins.io/ annotations "
-                + "out of the Service manifest you apply, and apply it with kubectl apply, not replace");
+        String idleSays = deployment(idle)
+                .map(d -> {
+                    DeploymentView view = new DeploymentView(d);
+                    return "; " + idleName + " (" + Printable.line(String.valueOf(view.annotation(StateKeys.REVISION)))
+                            + ", " + view.desiredReplicas()
+                            + " replicas) may be the release that was serving until then";
+                })
+                .orElse("");
+        throw new RefusedException(
+                refused + ": " + problem + ", so which release served last cannot be proven" + idleSays,
+                "name the colour that should serve — bluegreen switch --app " + app + " --to "
+                        + liveColor + " (or --to " + idle + "; switchTraffic to: '" + liveColor
+                        + "') writes the record again, "
+                        + "then roll back or abandon from there; keep the colour key and the bluegreen.jenkins.io/ annotations "
+                        + "out of the Service manifest you apply, and apply it with kubectl apply, not replace");
     }
 
     private static Optional<String> recordedServiceName(Map<Color, Deployment> deployments) {
-        return deployments.values().stream().map(d -> Labels.annotation(d, StateKeys.SERVICE))
-                .filter(s -> s != null && !s.isBlank()).findFirst();
+        return deployments.values().stream()
+                .map(d -> Labels.annotation(d, StateKeys.SERVICE))
+                .filter(s -> s != null && !s.isBlank())
+                .findFirst();
     }
 
     private static InvalidInputException missingNamespace(Cluster cluster) {
-        return new InvalidInputException("namespace", "namespace " + cluster.namespace() + " does not exist",
+        return new InvalidInputException(
+                "namespace",
+                "namespace " + cluster.namespace() + " does not exist",
                 "pass the namespace the app runs in (-n), or create it");
     }
 
-    private static InvalidInputException missingService(Cluster cluster, String serviceName,
-                                                        Cluster.NamespaceLookup lookup) {
-        String maybe = lookup.exists() == null ? " (or the namespace does not exist; this account cannot tell: "
-                + lookup.unknownBecause() + ")" : "";
-        return new InvalidInputException("service", "Service " + serviceName + " not found in namespace "
-                + cluster.namespace() + maybe, "create the Service that fronts the app, or pass its name (--service)");
+    private static InvalidInputException missingService(
+            Cluster cluster, String serviceName, Cluster.NamespaceLookup lookup) {
+        String maybe = lookup.exists() == null
+                ? " (or the namespace does not exist; this account cannot tell: " + lookup.unknownBecause() + ")"
+                : "";
+        return new InvalidInputException(
+                "service",
+                "Service " + serviceName + " not found in namespace " + cluster.namespace() + maybe,
+                "create the Service that fronts the app, or pass its name (--service)");
     }
 
     private static Optional<Color> parse(String label) {
@@ -320,7 +423,8 @@ record AppState(String app, String serviceName, Service service, Map<String, Str
     }
 
     private static Map<String, String> without(Map<String, String> map, Collection<String> keys) {
-        return map.entrySet().stream().filter(e -> !keys.contains(e.getKey()))
+        return map.entrySet().stream()
+                .filter(e -> !keys.contains(e.getKey()))
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> a, LinkedHashMap::new));
     }
 }

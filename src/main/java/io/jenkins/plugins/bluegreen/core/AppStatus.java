@@ -14,9 +14,17 @@ import java.util.Map;
  * @param lock          the lock Lease, or null when none exists
  * @param serving       what the Service's endpoints give users: their pods, colours and what is wrong with them
  */
-public record AppStatus(String app, String namespace, String service, Color liveColor, Color idleColor,
-                        Color previousColor, Map<String, ColorStatus> colors, List<HistoryEntry> history,
-                        LockInfo lock, ServingStatus serving) {
+public record AppStatus(
+        String app,
+        String namespace,
+        String service,
+        Color liveColor,
+        Color idleColor,
+        Color previousColor,
+        Map<String, ColorStatus> colors,
+        List<HistoryEntry> history,
+        LockInfo lock,
+        ServingStatus serving) {
     public AppStatus {
         colors = Map.copyOf(colors);
         history = List.copyOf(history);

@@ -2,7 +2,6 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,12 +17,13 @@ import java.util.Optional;
  */
 final class ApprovedRevisionGuard {
     /** What the check saw, for the re-check to compare with. */
-    record Checked(Color target, String deployment, Object template, Revision found) { }
+    record Checked(Color target, String deployment, Object template, Revision found) {}
 
     private final EngineContext context;
     private final Revision approved;
     /** A check the caller already made on {@link #checkedState}, so the write's first attempt need not read again. */
     private final AppState checkedState;
+
     private final Checked checkedOnState;
 
     ApprovedRevisionGuard(EngineContext context, Revision approved) {
@@ -60,8 +60,13 @@ final class ApprovedRevisionGuard {
         }
         String name = deployment.getMetadata().getName();
         if (!new DeploymentView(deployment).observedCurrentGeneration()) {
-            throw refusal(state.app(), target, name, null, "its Deployment was changed moments ago (generation "
-                    + deployment.getMetadata().getGeneration() + ", not yet rolled out)");
+            throw refusal(
+                    state.app(),
+                    target,
+                    name,
+                    null,
+                    "its Deployment was changed moments ago (generation "
+                            + deployment.getMetadata().getGeneration() + ", not yet rolled out)");
         }
         List<Pod> pods = context.cluster().pods(matchLabels(deployment));
         Optional<String> change = changeIn(pods);
@@ -82,8 +87,9 @@ final class ApprovedRevisionGuard {
             return Optional.of("Deployment " + checked.deployment() + " was deleted");
         }
         if (!Objects.equals(template(now), checked.template())) {
-            return Optional.of("its pod template changed while the switch was being written (" + String.join(",",
-                    new DeploymentView(now).images()) + " now): it was re-deployed or its Deployment edited");
+            return Optional.of("its pod template changed while the switch was being written ("
+                    + String.join(",", new DeploymentView(now).images())
+                    + " now): it was re-deployed or its Deployment edited");
         }
         return changeIn(context.cluster().pods(matchLabels(now)));
     }
@@ -96,10 +102,10 @@ final class ApprovedRevisionGuard {
             }
             String hash = Revision.hash(pod);
             if (!approved.podTemplateHash().equals(hash)) {
-                return Optional.of(new Revision(hash == null ? "none" : hash, Revision.digests(pod)).changeFrom(approved));
+                return Optional.of(
+                        new Revision(hash == null ? "none" : hash, Revision.digests(pod)).changeFrom(approved));
             }
-            if (!approved.imageDigests().isEmpty()
-                    && !approved.imageDigests().containsAll(Revision.digests(pod))) {
+            if (!approved.imageDigests().isEmpty() && !approved.imageDigests().containsAll(Revision.digests(pod))) {
                 return Optional.of(new Revision(hash, Revision.digests(pod)).changeFrom(approved));
             }
         }
@@ -109,23 +115,31 @@ final class ApprovedRevisionGuard {
     /** What the colour runs now, for the message: the ready pods' revision, else the newest template's pods'. */
     private Revision found(List<Pod> pods) {
         return Revision.ofReadyPods(pods).orElseGet(() -> pods.stream()
-                .filter(p -> Revision.hash(p) != null && !approved.podTemplateHash().equals(Revision.hash(p)))
-                .findFirst().map(p -> new Revision(Revision.hash(p), Revision.digests(p))).orElse(null));
+                .filter(p ->
+                        Revision.hash(p) != null && !approved.podTemplateHash().equals(Revision.hash(p)))
+                .findFirst()
+                .map(p -> new Revision(Revision.hash(p), Revision.digests(p)))
+                .orElse(null));
     }
 
     RevisionChangedException refusal(String app, Color target, String deployment, Revision found, String change) {
         String now = found == null || found.equals(approved) ? "" : "; it now runs " + found.text();
-        return new RevisionChangedException("not switching to " + target + ": " + deployment
-                + " is no longer the revision that was approved (" + approved.text() + "): " + change + now,
+        return new RevisionChangedException(
+                "not switching to " + target + ": " + deployment + " is no longer the revision that was approved ("
+                        + approved.text() + "): " + change + now,
                 "look at " + target + " as it is now and approve the revision it runs (bluegreen await --app " + app
-                        + " --color " + target + " prints it; in a pipeline awaitHealthy returns it as testedRevision), "
+                        + " --color " + target
+                        + " prints it; in a pipeline awaitHealthy returns it as testedRevision), "
                         + "or deploy the approved version again",
-                approved, found);
+                approved,
+                found);
     }
 
     private static Map<String, String> matchLabels(Deployment deployment) {
-        return deployment.getSpec().getSelector() == null || deployment.getSpec().getSelector().getMatchLabels() == null
-                ? Map.of() : deployment.getSpec().getSelector().getMatchLabels();
+        return deployment.getSpec().getSelector() == null
+                        || deployment.getSpec().getSelector().getMatchLabels() == null
+                ? Map.of()
+                : deployment.getSpec().getSelector().getMatchLabels();
     }
 
     private static Object template(Deployment deployment) {

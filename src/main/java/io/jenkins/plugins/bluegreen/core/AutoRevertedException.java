@@ -13,8 +13,8 @@ public class AutoRevertedException extends BlueGreenException {
     private final List<PodProblem> pods;
     private final String endpoints;
 
-    public AutoRevertedException(String message, Color failed, Color revertedTo, List<PodProblem> pods,
-                                 String endpoints) {
+    public AutoRevertedException(
+            String message, Color failed, Color revertedTo, List<PodProblem> pods, String endpoints) {
         super(message);
         this.failed = failed;
         this.revertedTo = revertedTo;

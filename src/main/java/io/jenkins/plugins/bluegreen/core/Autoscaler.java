@@ -23,10 +23,20 @@ final class Autoscaler {
     boolean retarget(String hpa, String from, String to) {
         String path = "/spec/scaleTargetRef/name";
         String patch = new JsonPatchOps().test(path, from).replace(path, to).toString();
-        HorizontalPodAutoscaler named = new HorizontalPodAutoscalerBuilder().withNewMetadata().withName(hpa)
-                .withNamespace(context.namespace()).endMetadata().build();
-        boolean moved = context.cluster().patch(named, PatchType.JSON, patch, h -> h.getSpec() != null
-                && h.getSpec().getScaleTargetRef() != null && to.equals(h.getSpec().getScaleTargetRef().getName()))
+        HorizontalPodAutoscaler named = new HorizontalPodAutoscalerBuilder()
+                .withNewMetadata()
+                .withName(hpa)
+                .withNamespace(context.namespace())
+                .endMetadata()
+                .build();
+        boolean moved = context.cluster()
+                .patch(
+                        named,
+                        PatchType.JSON,
+                        patch,
+                        h -> h.getSpec() != null
+                                && h.getSpec().getScaleTargetRef() != null
+                                && to.equals(h.getSpec().getScaleTargetRef().getName()))
                 .isPresent();
         if (moved) {
             context.listener().info("HorizontalPodAutoscaler " + hpa + " now scales " + to + " (was " + from + ")");

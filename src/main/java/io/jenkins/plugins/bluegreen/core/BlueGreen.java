@@ -2,7 +2,6 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,8 +38,8 @@ public final class BlueGreen {
         this.executor = builder.executor;
         this.clock = builder.clock;
         SharedWatches watches = builder.watches != null ? builder.watches : new SharedWatches(client);
-        this.context = new EngineContext(client, namespace, settings, listener, executor, clock, watches,
-                new ApiRetry(client));
+        this.context = new EngineContext(
+                client, namespace, settings, listener, executor, clock, watches, new ApiRetry(client));
         this.lock = new DeployLock(context);
     }
 
@@ -148,8 +147,11 @@ public final class BlueGreen {
         InputValidation.timeout(timeout);
         AppState state = AppState.read(context, app, service).requireUsableSelector();
         if (state.liveColor() != null) {
-            throw new InvalidInputException("app", app + " is already under blue-green (Service " + state.serviceName()
-                    + " selects " + state.liveColor() + ")", "nothing to adopt; deploy a new version instead");
+            throw new InvalidInputException(
+                    "app",
+                    app + " is already under blue-green (Service " + state.serviceName() + " selects "
+                            + state.liveColor() + ")",
+                    "nothing to adopt; deploy a new version instead");
         }
         Adoption adoption = new Adoption(context);
         Adoption.Plan plan = adoption.plan(state);
@@ -188,8 +190,14 @@ public final class BlueGreen {
                     new PreviewService(context).pointAt(state, release.previewService(), release.newColor());
                 }
             }
-            return CompletableFuture.completedFuture(new HealthSummary(release.app(), release.newColor(),
-                    release.deployment(), release.replicas(), release.images(), release.revision(), Duration.ZERO));
+            return CompletableFuture.completedFuture(new HealthSummary(
+                    release.app(),
+                    release.newColor(),
+                    release.deployment(),
+                    release.replicas(),
+                    release.images(),
+                    release.revision(),
+                    Duration.ZERO));
         }
         return awaitHealthyAsync(release.app(), release.newColor(), timeout, release.releaseMarker());
     }
@@ -199,8 +207,8 @@ public final class BlueGreen {
         return Futures.join(awaitHealthyAsync(release, timeout));
     }
 
-    private CompletableFuture<HealthSummary> awaitHealthyAsync(String name, Color color, Duration timeout,
-                                                               String expectedRelease) {
+    private CompletableFuture<HealthSummary> awaitHealthyAsync(
+            String name, Color color, Duration timeout, String expectedRelease) {
         App app = app(name);
         InputValidation.timeout(timeout);
         CompletableFuture<HealthSummary> result = new CompletableFuture<>();
@@ -209,22 +217,26 @@ public final class BlueGreen {
             try {
                 AppState state = AppState.read(context, app, null);
                 Color target = color != null ? color : state.requireAdopted().idleColor();
-                Deployment deployment = state.deployment(target).orElseThrow(() -> new InvalidInputException("color",
-                        "Deployment " + app.deployment(target) + " does not exist", "deploy " + target + " first, or await the other colour"));
-                CompletableFuture<HealthSummary> watch = HealthWatch.start(context, name, target, deployment, timeout,
-                        expectedRelease);
+                Deployment deployment = state.deployment(target)
+                        .orElseThrow(() -> new InvalidInputException(
+                                "color",
+                                "Deployment " + app.deployment(target) + " does not exist",
+                                "deploy " + target + " first, or await the other colour"));
+                CompletableFuture<HealthSummary> watch =
+                        HealthWatch.start(context, name, target, deployment, timeout, expectedRelease);
                 result.whenComplete((summary, failure) -> watch.cancel(false)); // cancelling ours unsubscribes
                 // without a preview Service the verdict is the answer: no extra reads, no extra thread hop
                 String preview = Labels.annotation(deployment, StateKeys.PREVIEW_SERVICE);
-                CompletableFuture<HealthSummary> answer = preview == null ? watch
+                CompletableFuture<HealthSummary> answer = preview == null
+                        ? watch
                         : watch.thenApplyAsync(summary -> pointPreviewWhenIdle(app, target, summary), executor);
                 answer.whenComplete((summary, failure) -> {
-                            if (failure != null) {
-                                result.completeExceptionally(Futures.unwrap(failure));
-                            } else {
-                                result.complete(summary);
-                            }
-                        });
+                    if (failure != null) {
+                        result.completeExceptionally(Futures.unwrap(failure));
+                    } else {
+                        result.complete(summary);
+                    }
+                });
             } catch (RuntimeException e) {
                 result.completeExceptionally(e);
             }
@@ -281,7 +293,8 @@ public final class BlueGreen {
         }
         // a dry run moved no traffic, so there is nothing to watch: the window is a step of the plan
         if (context.planThen("verify " + result.to() + " for " + DurationText.format(request.verifyFor()) + ": any "
-                + "crash, restart, lost readiness or missing ready endpoint switches traffic back to " + result.from())) {
+                + "crash, restart, lost readiness or missing ready endpoint switches traffic back to "
+                + result.from())) {
             return CutoverVerification.notSwitched(result, request);
         }
         return CutoverVerification.start(context, lock, request, result, switched.state(), switched.verificationLock());
@@ -350,14 +363,16 @@ public final class BlueGreen {
         App named = app(app);
         InputValidation.holder(holder);
         InputValidation.lockWait(wait);
-        return lock.take(DeployLock.Ask.of(named, holder, DeployLock.Tenure.LONG, wait)).info();
+        return lock.take(DeployLock.Ask.of(named, holder, DeployLock.Tenure.LONG, wait))
+                .info();
     }
 
     /** Takes the lock whoever holds it; warns naming the previous holder. */
     public LockInfo takeOverLock(String app, String holder) {
         App named = app(app);
         InputValidation.holder(holder);
-        return lock.take(DeployLock.Ask.of(named, holder, DeployLock.Tenure.TAKE_OVER, null)).info();
+        return lock.take(DeployLock.Ask.of(named, holder, DeployLock.Tenure.TAKE_OVER, null))
+                .info();
     }
 
     /**
@@ -415,8 +430,8 @@ public final class BlueGreen {
         App named = app(app);
         InputValidation.holder(from);
         InputValidation.holder(to);
-        if (context.planThen("hand the deploy lock of " + app + " over from " + from + " to " + to
-                + " (patch Lease " + named.lease() + ", guarded by its holder)")) {
+        if (context.planThen("hand the deploy lock of " + app + " over from " + from + " to " + to + " (patch Lease "
+                + named.lease() + ", guarded by its holder)")) {
             // a dry run took no lock (its Lease write was not stored), so there is nothing the API server could check
             return true;
         }
@@ -436,7 +451,9 @@ public final class BlueGreen {
     /** A preview Service recorded by deploy follows the idle colour once it is ready — never before. */
     private HealthSummary pointPreviewWhenIdle(App app, Color color, HealthSummary summary) {
         AppState state = AppState.read(context, app, null);
-        String preview = state.deployment(color).map(d -> Labels.annotation(d, StateKeys.PREVIEW_SERVICE)).orElse(null);
+        String preview = state.deployment(color)
+                .map(d -> Labels.annotation(d, StateKeys.PREVIEW_SERVICE))
+                .orElse(null);
         if (preview != null && state.liveColor() != null && state.liveColor() != color) {
             new PreviewService(context).pointAt(state, preview, color);
         }
@@ -457,15 +474,32 @@ public final class BlueGreen {
             this.namespace = client.getNamespace();
         }
 
-        public Builder namespace(String namespace) { this.namespace = namespace; return this; }
-        public Builder listener(ReleaseListener listener) { this.listener = Objects.requireNonNull(listener); return this; }
-        public Builder settings(BlueGreenSettings settings) { this.settings = Objects.requireNonNull(settings); return this; }
+        public Builder namespace(String namespace) {
+            this.namespace = namespace;
+            return this;
+        }
+
+        public Builder listener(ReleaseListener listener) {
+            this.listener = Objects.requireNonNull(listener);
+            return this;
+        }
+
+        public Builder settings(BlueGreenSettings settings) {
+            this.settings = Objects.requireNonNull(settings);
+            return this;
+        }
 
         /** Where blocking work of the async methods runs (e.g. Jenkins' remoting pool). Default: the common pool. */
-        public Builder executor(Executor executor) { this.executor = Objects.requireNonNull(executor); return this; }
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor);
+            return this;
+        }
 
         /** The time source for timestamps, lease expiry and scale-down schedules. */
-        public Builder clock(Clock clock) { this.clock = Objects.requireNonNull(clock); return this; }
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock);
+            return this;
+        }
 
         /**
          * The watches shared by every engine on this client, so that many releases waiting at once share one

@@ -39,11 +39,14 @@ public record BlueGreenSettings(
         Objects.requireNonNull(scaleDownDelay, "scaleDownDelay");
         Objects.requireNonNull(leaseDuration, "leaseDuration");
         if (!deploymentNamePattern.contains("{app}") || !deploymentNamePattern.contains("{color}")) {
-            throw new InvalidInputException("deploymentNamePattern", "'" + deploymentNamePattern
-                    + "' lacks {app} or {color}", "use a pattern such as {app}-{color}");
+            throw new InvalidInputException(
+                    "deploymentNamePattern",
+                    "'" + deploymentNamePattern + "' lacks {app} or {color}",
+                    "use a pattern such as {app}-{color}");
         }
         if (scaleDownDelay.isNegative()) {
-            throw new InvalidInputException("scaleDownDelay", "is negative", "use 0 to keep the old colour, or a positive delay");
+            throw new InvalidInputException(
+                    "scaleDownDelay", "is negative", "use 0 to keep the old colour, or a positive delay");
         }
         if (historyLimit < 1) {
             throw new InvalidInputException("historyLimit", "is " + historyLimit, "use 1 or more");
@@ -65,9 +68,14 @@ public record BlueGreenSettings(
     }
 
     public Builder toBuilder() {
-        return new Builder().colorLabelKey(colorLabelKey).deploymentNamePattern(deploymentNamePattern)
-                .versionLabelKeys(versionLabelKeys).scaleDownDelay(scaleDownDelay).historyLimit(historyLimit)
-                .leaseDuration(leaseDuration).endpointsTimeout(endpointsTimeout);
+        return new Builder()
+                .colorLabelKey(colorLabelKey)
+                .deploymentNamePattern(deploymentNamePattern)
+                .versionLabelKeys(versionLabelKeys)
+                .scaleDownDelay(scaleDownDelay)
+                .historyLimit(historyLimit)
+                .leaseDuration(leaseDuration)
+                .endpointsTimeout(endpointsTimeout);
     }
 
     /** Name of the Deployment that runs {@code color} of {@code app}, e.g. {@code myapp-green}. */
@@ -89,19 +97,52 @@ public record BlueGreenSettings(
         private Duration leaseDuration = DEFAULT_LEASE_DURATION;
         private Duration endpointsTimeout = DEFAULT_ENDPOINTS_TIMEOUT;
 
-        private Builder() { }
+        private Builder() {}
 
-        public Builder colorLabelKey(String key) { this.colorLabelKey = key; return this; }
-        public Builder deploymentNamePattern(String pattern) { this.deploymentNamePattern = pattern; return this; }
-        public Builder versionLabelKeys(Set<String> keys) { this.versionLabelKeys = new LinkedHashSet<>(keys); return this; }
-        public Builder scaleDownDelay(Duration delay) { this.scaleDownDelay = delay; return this; }
-        public Builder historyLimit(int limit) { this.historyLimit = limit; return this; }
-        public Builder leaseDuration(Duration duration) { this.leaseDuration = duration; return this; }
-        public Builder endpointsTimeout(Duration timeout) { this.endpointsTimeout = timeout; return this; }
+        public Builder colorLabelKey(String key) {
+            this.colorLabelKey = key;
+            return this;
+        }
+
+        public Builder deploymentNamePattern(String pattern) {
+            this.deploymentNamePattern = pattern;
+            return this;
+        }
+
+        public Builder versionLabelKeys(Set<String> keys) {
+            this.versionLabelKeys = new LinkedHashSet<>(keys);
+            return this;
+        }
+
+        public Builder scaleDownDelay(Duration delay) {
+            this.scaleDownDelay = delay;
+            return this;
+        }
+
+        public Builder historyLimit(int limit) {
+            this.historyLimit = limit;
+            return this;
+        }
+
+        public Builder leaseDuration(Duration duration) {
+            this.leaseDuration = duration;
+            return this;
+        }
+
+        public Builder endpointsTimeout(Duration timeout) {
+            this.endpointsTimeout = timeout;
+            return this;
+        }
 
         public BlueGreenSettings build() {
-            return new BlueGreenSettings(colorLabelKey, deploymentNamePattern, versionLabelKeys, scaleDownDelay,
-                    historyLimit, leaseDuration, endpointsTimeout);
+            return new BlueGreenSettings(
+                    colorLabelKey,
+                    deploymentNamePattern,
+                    versionLabelKeys,
+                    scaleDownDelay,
+                    historyLimit,
+                    leaseDuration,
+                    endpointsTimeout);
         }
     }
 }

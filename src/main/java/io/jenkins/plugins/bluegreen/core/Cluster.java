@@ -6,12 +6,11 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceList;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,31 +55,45 @@ final class Cluster {
     }
 
     Optional<Service> service(String name) {
-        return read("reading Service " + name, () -> client.services().inNamespace(namespace).withName(name).get());
+        return read(
+                "reading Service " + name,
+                () -> client.services().inNamespace(namespace).withName(name).get());
     }
 
     Optional<Deployment> deployment(String name) {
         if (dryRun != null && dryRun.plannedHealthy(name).isPresent()) {
             return dryRun.plannedHealthy(name);
         }
-        return read("reading Deployment " + name,
-                () -> client.apps().deployments().inNamespace(namespace).withName(name).get());
+        return read("reading Deployment " + name, () -> client.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName(name)
+                .get());
     }
 
     /** The EndpointSlices of one Service (label {@code kubernetes.io/service-name}), with the list's resourceVersion. */
     EndpointSliceList endpointSlices(String service) {
-        return retried("listing the EndpointSlices of Service " + service, () -> client.discovery().v1()
-                .endpointSlices().inNamespace(namespace).withLabel(Labels.SERVICE_NAME, service).list());
+        return retried("listing the EndpointSlices of Service " + service, () -> client.discovery()
+                .v1()
+                .endpointSlices()
+                .inNamespace(namespace)
+                .withLabel(Labels.SERVICE_NAME, service)
+                .list());
     }
 
     /** The pods carrying all of {@code labels} (a Deployment's matchLabels), read now rather than from an informer. */
     List<Pod> pods(Map<String, String> labels) {
-        return retried("listing pods " + labels, () -> client.pods().inNamespace(namespace).withLabels(labels).list()
+        return retried("listing pods " + labels, () -> client.pods()
+                .inNamespace(namespace)
+                .withLabels(labels)
+                .list()
                 .getItems());
     }
 
     List<Deployment> deployments() {
-        return retried("listing Deployments", () -> client.apps().deployments().inNamespace(namespace).list().getItems());
+        return retried(
+                "listing Deployments",
+                () -> client.apps().deployments().inNamespace(namespace).list().getItems());
     }
 
     /**
@@ -90,7 +103,11 @@ final class Cluster {
      */
     List<HorizontalPodAutoscaler> autoscalers(Consumer<String> warn) {
         try {
-            return retry.read(() -> client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).list()
+            return retry.read(() -> client.autoscaling()
+                    .v2()
+                    .horizontalPodAutoscalers()
+                    .inNamespace(namespace)
+                    .list()
                     .getItems());
         } catch (RuntimeException e) {
             if (ApiFailures.isUnreachable(e)) {
@@ -99,28 +116,34 @@ final class Cluster {
             if (ApiFailures.isForbidden(e)) {
                 warn.accept("HorizontalPodAutoscalers are ignored when sizing the new colour: "
                         + ApiFailures.translate(e, "listing HorizontalPodAutoscalers in namespace " + namespace)
-                        .getMessage());
+                                .getMessage());
             }
             return List.of();
         }
     }
 
     Optional<Lease> lease(String name) {
-        return read("reading Lease " + name, () -> client.leases().inNamespace(namespace).withName(name).get());
+        return read(
+                "reading Lease " + name,
+                () -> client.leases().inNamespace(namespace).withName(name).get());
     }
 
     /**
      * Whether the namespace exists. A namespaced Role is enough for everything else, so an account that may not
      * read namespaces is not an error: then {@code exists} is null and {@code unknownBecause} names the missing verb.
      */
-    record NamespaceLookup(Boolean exists, String unknownBecause) { }
+    record NamespaceLookup(Boolean exists, String unknownBecause) {}
 
     NamespaceLookup namespaceExists() {
         try {
-            return new NamespaceLookup(retry.read(() -> client.namespaces().withName(namespace).get()) != null, null);
+            return new NamespaceLookup(
+                    retry.read(() -> client.namespaces().withName(namespace).get()) != null, null);
         } catch (RuntimeException e) {
             if (ApiFailures.isForbidden(e)) {
-                return new NamespaceLookup(null, ApiFailures.translate(e, "reading namespace " + namespace).getMessage());
+                return new NamespaceLookup(
+                        null,
+                        ApiFailures.translate(e, "reading namespace " + namespace)
+                                .getMessage());
             }
             throw ApiFailures.translate(e, "reading namespace " + namespace);
         }
@@ -175,8 +198,8 @@ final class Cluster {
         }
         String what = describe(object);
         String doing = "updating " + what;
-        String sentVersion = Objects.requireNonNull(object.getMetadata().getResourceVersion(),
-                "guarded update needs a resourceVersion");
+        String sentVersion = Objects.requireNonNull(
+                object.getMetadata().getResourceVersion(), "guarded update needs a resourceVersion");
         ApiRetry.Attempts attempts = retry.attempts();
         while (true) {
             try {
@@ -215,26 +238,36 @@ final class Cluster {
      * Like {@link #editDeployment(String, Function)}, deciding first on {@code known} — a copy the caller has just
      * read — instead of reading again; the guarded write still refuses it if it is stale, and then the loop re-reads.
      */
-    Optional<Deployment> editDeployment(String name, Deployment known, Function<Deployment, Optional<Deployment>> decide) {
+    Optional<Deployment> editDeployment(
+            String name, Deployment known, Function<Deployment, Optional<Deployment>> decide) {
         return edit(name, known, decide).current();
     }
 
     /** {@link #editDeployment(String, Deployment, Function)}, telling also whether the decision was written. */
     DeploymentEdit edit(String name, Deployment known, Function<Deployment, Optional<Deployment>> decide) {
-        return ApiRetry.Races.DEPLOYMENT_EDIT.untilWon(attempt -> {
-            Optional<Deployment> current = attempt == 1 && known != null ? Optional.of(known) : deployment(name);
-            if (current.isEmpty()) {
-                return new DeploymentEdit(null, null);
-            }
-            Optional<Deployment> desired = decide.apply(new DeploymentBuilder(current.get()).build());
-            if (desired.isEmpty()) {
-                return new DeploymentEdit(current.get(), null);
-            }
-            Deployment wanted = desired.get();
-            return new DeploymentEdit(current.get(), update(wanted, d -> Objects.equals(d.getSpec(), wanted.getSpec())
-                    && Objects.equals(d.getMetadata().getAnnotations(), wanted.getMetadata().getAnnotations())));
-        }, attempts -> new ConflictException("Deployment " + name + " kept changing (" + attempts + " attempts); "
-                + "nothing was overwritten — check who else writes it and retry"));
+        return ApiRetry.Races.DEPLOYMENT_EDIT.untilWon(
+                attempt -> {
+                    Optional<Deployment> current =
+                            attempt == 1 && known != null ? Optional.of(known) : deployment(name);
+                    if (current.isEmpty()) {
+                        return new DeploymentEdit(null, null);
+                    }
+                    Optional<Deployment> desired = decide.apply(new DeploymentBuilder(current.get()).build());
+                    if (desired.isEmpty()) {
+                        return new DeploymentEdit(current.get(), null);
+                    }
+                    Deployment wanted = desired.get();
+                    return new DeploymentEdit(
+                            current.get(),
+                            update(
+                                    wanted,
+                                    d -> Objects.equals(d.getSpec(), wanted.getSpec())
+                                            && Objects.equals(
+                                                    d.getMetadata().getAnnotations(),
+                                                    wanted.getMetadata().getAnnotations())));
+                },
+                attempts -> new ConflictException("Deployment " + name + " kept changing (" + attempts + " attempts); "
+                        + "nothing was overwritten — check who else writes it and retry"));
     }
 
     /**
@@ -254,8 +287,8 @@ final class Cluster {
             try {
                 // on a resource() with the object given, fabric8 sends the patch as it is; on withName() it would GET
                 // the object first (a request this method exists to avoid)
-                return Optional.ofNullable(client.resource(named).inNamespace(namespace)
-                        .patch(PatchContext.of(patchType), patch));
+                return Optional.ofNullable(
+                        client.resource(named).inNamespace(namespace).patch(PatchContext.of(patchType), patch));
             } catch (RuntimeException e) {
                 int code = ApiRetry.code(e);
                 if (code == 404 || code == 422 || ApiFailures.isConflict(e)) {
@@ -278,8 +311,11 @@ final class Cluster {
                 if (current != null && applied.test(current)) {
                     return Optional.of(current);
                 }
-                throw new UncertainOutcomeException(doing, "no answer came and the object does not show the change; "
-                        + "run `" + checkCommand(named) + "` in a minute and see whether it is there", e);
+                throw new UncertainOutcomeException(
+                        doing,
+                        "no answer came and the object does not show the change; " + "run `" + checkCommand(named)
+                                + "` in a minute and see whether it is there",
+                        e);
             }
         }
     }
@@ -290,20 +326,28 @@ final class Cluster {
             dryRun.delete(object);
             return;
         }
-        retried("deleting " + describe(object), () -> client.resource(object).inNamespace(namespace).delete());
+        retried(
+                "deleting " + describe(object),
+                () -> client.resource(object).inNamespace(namespace).delete());
     }
 
     /**
      * A write got no answer (or only 5xx) on every attempt: the object decides. {@code sentVersion} null = a create.
      */
-    private <T extends HasMetadata> T settleLostAnswer(T sent, Predicate<T> applied, String sentVersion,
-                                                       ApiRetry.Attempts attempts, String doing, RuntimeException failure) {
+    private <T extends HasMetadata> T settleLostAnswer(
+            T sent,
+            Predicate<T> applied,
+            String sentVersion,
+            ApiRetry.Attempts attempts,
+            String doing,
+            RuntimeException failure) {
         String check = checkCommand(sent);
         T current = readBack(sent, attempts, doing, failure);
         if (current != null && applied.test(current)) {
             return current;
         }
-        boolean untouched = sentVersion == null ? current == null
+        boolean untouched = sentVersion == null
+                ? current == null
                 : current != null && sentVersion.equals(current.getMetadata().getResourceVersion());
         if (untouched && !attempts.mayStillApply()) {
             throw ApiFailures.translate(failure, doing + " (nothing was changed)");
@@ -311,31 +355,41 @@ final class Cluster {
         if (untouched) {
             // the server answered none of the attempts in time and may still be working on one; a guarded write
             // can still land as long as nobody else changes the object first
-            throw new UncertainOutcomeException(doing, "the request timed out and the API server may still apply it "
-                    + "(nothing has changed so far); run `" + check + "` in a minute and see whether the change is "
-                    + "there", failure);
+            throw new UncertainOutcomeException(
+                    doing,
+                    "the request timed out and the API server may still apply it "
+                            + "(nothing has changed so far); run `" + check
+                            + "` in a minute and see whether the change is "
+                            + "there",
+                    failure);
         }
-        throw new UncertainOutcomeException(doing, "no answer came and the object changed in a way that does not "
-                + "match the write; run `" + check + "` and compare", failure);
+        throw new UncertainOutcomeException(
+                doing,
+                "no answer came and the object changed in a way that does not " + "match the write; run `" + check
+                        + "` and compare",
+                failure);
     }
 
     /** Reads the object a write was about; failing that after a write that may have landed is "uncertain". */
-    private <T extends HasMetadata> T readBack(T sent, ApiRetry.Attempts attempts, String doing,
-                                               RuntimeException failure) {
+    private <T extends HasMetadata> T readBack(
+            T sent, ApiRetry.Attempts attempts, String doing, RuntimeException failure) {
         try {
             return retry.read(() -> client.resource(sent).inNamespace(namespace).get());
         } catch (RuntimeException reReadFailure) {
             if (!attempts.mayHaveApplied()) {
                 throw ApiFailures.translate(reReadFailure, doing + " (nothing was changed)");
             }
-            throw new UncertainOutcomeException(doing, "no answer came and the object could not be read back; run `"
-                    + checkCommand(sent) + "` to see whether the change is there", failure);
+            throw new UncertainOutcomeException(
+                    doing,
+                    "no answer came and the object could not be read back; run `" + checkCommand(sent)
+                            + "` to see whether the change is there",
+                    failure);
         }
     }
 
     private String checkCommand(HasMetadata sent) {
-        return "kubectl -n " + namespace + " get " + sent.getKind().toLowerCase() + " " + sent.getMetadata().getName()
-                + " -o yaml";
+        return "kubectl -n " + namespace + " get " + sent.getKind().toLowerCase() + " "
+                + sent.getMetadata().getName() + " -o yaml";
     }
 
     private <T> Optional<T> read(String doing, Supplier<T> get) {

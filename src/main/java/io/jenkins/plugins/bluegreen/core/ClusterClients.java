@@ -3,7 +3,6 @@ package io.jenkins.plugins.bluegreen.core;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +36,9 @@ public final class ClusterClients implements AutoCloseable {
 
     /** Clients built with fabric8's {@link KubernetesClientBuilder}, closed after ten idle minutes. */
     public ClusterClients() {
-        this(config -> new KubernetesClientBuilder().withConfig(config).build(), DEFAULT_IDLE_TIMEOUT,
+        this(
+                config -> new KubernetesClientBuilder().withConfig(config).build(),
+                DEFAULT_IDLE_TIMEOUT,
                 Clock.systemUTC());
     }
 

@@ -1,7 +1,6 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.client.Config;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,30 +28,71 @@ record ClusterKey(String digest) {
             return Optional.empty();
         }
         List<Object> parts = new ArrayList<>(List.of(
-                "url", str(config.getMasterUrl()), "trust", config.isTrustCerts(),
-                "noHostCheck", config.isDisableHostnameVerification(),
-                "ca", str(config.getCaCertFile()), str(config.getCaCertData()),
-                "cert", str(config.getClientCertFile()), str(config.getClientCertData()),
-                "key", str(config.getClientKeyFile()), str(config.getClientKeyData()), str(config.getClientKeyAlgo()),
+                "url",
+                str(config.getMasterUrl()),
+                "trust",
+                config.isTrustCerts(),
+                "noHostCheck",
+                config.isDisableHostnameVerification(),
+                "ca",
+                str(config.getCaCertFile()),
+                str(config.getCaCertData()),
+                "cert",
+                str(config.getClientCertFile()),
+                str(config.getClientCertData()),
+                "key",
+                str(config.getClientKeyFile()),
+                str(config.getClientKeyData()),
+                str(config.getClientKeyAlgo()),
                 str(config.getClientKeyPassphrase()),
-                "stores", str(config.getTrustStoreFile()), str(config.getTrustStorePassphrase()),
-                str(config.getKeyStoreFile()), str(config.getKeyStorePassphrase()),
-                "user", str(config.getUsername()), str(config.getPassword()),
-                "token", str(config.getOauthToken()), str(config.getAutoOAuthToken()),
-                "authProvider", str(config.getAuthProvider()),
-                "impersonate", str(config.getImpersonateUsername()), Arrays.toString(config.getImpersonateGroups()),
+                "stores",
+                str(config.getTrustStoreFile()),
+                str(config.getTrustStorePassphrase()),
+                str(config.getKeyStoreFile()),
+                str(config.getKeyStorePassphrase()),
+                "user",
+                str(config.getUsername()),
+                str(config.getPassword()),
+                "token",
+                str(config.getOauthToken()),
+                str(config.getAutoOAuthToken()),
+                "authProvider",
+                str(config.getAuthProvider()),
+                "impersonate",
+                str(config.getImpersonateUsername()),
+                Arrays.toString(config.getImpersonateGroups()),
                 str(config.getImpersonateExtras()),
-                "proxy", str(config.getHttpProxy()), str(config.getHttpsProxy()), Arrays.toString(config.getNoProxy()),
-                str(config.getProxyUsername()), str(config.getProxyPassword()),
-                "headers", str(config.getCustomHeaders()), "agent", str(config.getUserAgent()),
-                "tls", Arrays.toString(config.getTlsVersions()), "http2Off", config.isHttp2Disable(),
-                "timeouts", str(config.getConnectionTimeout()), str(config.getRequestTimeout()),
-                str(config.getRequestRetryBackoffLimit()), str(config.getRequestRetryBackoffInterval()),
-                str(config.getWatchReconnectInterval()), str(config.getWatchReconnectLimit()),
-                str(config.getWebsocketPingInterval()), "limits", str(config.getMaxConcurrentRequests()),
+                "proxy",
+                str(config.getHttpProxy()),
+                str(config.getHttpsProxy()),
+                Arrays.toString(config.getNoProxy()),
+                str(config.getProxyUsername()),
+                str(config.getProxyPassword()),
+                "headers",
+                str(config.getCustomHeaders()),
+                "agent",
+                str(config.getUserAgent()),
+                "tls",
+                Arrays.toString(config.getTlsVersions()),
+                "http2Off",
+                config.isHttp2Disable(),
+                "timeouts",
+                str(config.getConnectionTimeout()),
+                str(config.getRequestTimeout()),
+                str(config.getRequestRetryBackoffLimit()),
+                str(config.getRequestRetryBackoffInterval()),
+                str(config.getWatchReconnectInterval()),
+                str(config.getWatchReconnectLimit()),
+                str(config.getWebsocketPingInterval()),
+                "limits",
+                str(config.getMaxConcurrentRequests()),
                 str(config.getMaxConcurrentRequestsPerHost()),
                 // a kubeconfig whose exec plugin or token file refreshes credentials is re-read from its file
-                "file", str(config.getFile()), "context", config.getCurrentContext() == null ? ""
+                "file",
+                str(config.getFile()),
+                "context",
+                config.getCurrentContext() == null
+                        ? ""
                         : str(config.getCurrentContext().getName())));
         return Optional.of(new ClusterKey(sha256(parts.toString())));
     }
@@ -63,8 +103,8 @@ record ClusterKey(String digest) {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-256", e);
         }

@@ -24,8 +24,10 @@ public class ClusterUnreachableException extends BlueGreenException {
      */
     public static Optional<String> reason(Throwable failure) {
         for (Throwable c = failure; c != null; c = c.getCause()) {
-            if (c instanceof ConnectException || c instanceof UnknownHostException
-                    || c instanceof HttpTimeoutException || c instanceof SocketTimeoutException) {
+            if (c instanceof ConnectException
+                    || c instanceof UnknownHostException
+                    || c instanceof HttpTimeoutException
+                    || c instanceof SocketTimeoutException) {
                 Throwable root = failure;
                 while (root.getCause() != null && root.getCause() != root) {
                     root = root.getCause();

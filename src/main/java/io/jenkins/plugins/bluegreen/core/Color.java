@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /** The two colours an app alternates between. The live colour is always read from the cluster. */
 public enum Color {
-    BLUE, GREEN;
+    BLUE,
+    GREEN;
 
     /** The label value used on Deployments, pods and the Service selector: {@code blue} or {@code green}. */
     public String label() {

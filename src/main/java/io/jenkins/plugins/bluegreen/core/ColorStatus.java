@@ -12,9 +12,18 @@ import java.util.List;
  * @param selectedByService whether the live Service's selector picks its pods (after a cut-short adoption, too: see
  *                          docs/architecture.md, Public API)
  */
-public record ColorStatus(Color color, String deployment, boolean exists, String image, List<String> images,
-                          int replicas, int readyReplicas, String revision, Instant deployedAt, Instant scaleDownAt,
-                          boolean selectedByService) {
+public record ColorStatus(
+        Color color,
+        String deployment,
+        boolean exists,
+        String image,
+        List<String> images,
+        int replicas,
+        int readyReplicas,
+        String revision,
+        Instant deployedAt,
+        Instant scaleDownAt,
+        boolean selectedByService) {
     public ColorStatus {
         images = List.copyOf(images);
     }

@@ -40,7 +40,9 @@ public final class CredentialMask {
         }
         String result = text;
         // longest first, so a credential containing another is masked whole
-        List<String> ordered = values.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        List<String> ordered = values.stream()
+                .sorted(Comparator.comparingInt(String::length).reversed())
+                .toList();
         for (String secret : ordered) {
             result = result.replace(secret, MASK);
         }

@@ -3,7 +3,6 @@ package io.jenkins.plugins.bluegreen.core;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -45,8 +44,11 @@ final class CutoverHealth {
             int restarts = status.getRestartCount() == null ? 0 : status.getRestartCount();
             Integer before = restartsAtFirstSight.putIfAbsent(uid + "/" + status.getName(), restarts);
             if (before != null && restarts > before && restarted == null) {
-                restarted = new PodProblem(name, status.getName(), "Restarted", "restartCount " + before + " → "
-                        + restarts + lastExit(status));
+                restarted = new PodProblem(
+                        name,
+                        status.getName(),
+                        "Restarted",
+                        "restartCount " + before + " → " + restarts + lastExit(status));
             }
         }
         boolean ready = RolloutHealth.isReady(pod);
@@ -65,8 +67,8 @@ final class CutoverHealth {
             return "";
         }
         var terminated = status.getLastState().getTerminated();
-        return "; last exit: " + terminated.getReason() + (terminated.getExitCode() == null ? ""
-                : ", exit code " + terminated.getExitCode());
+        return "; last exit: " + terminated.getReason()
+                + (terminated.getExitCode() == null ? "" : ", exit code " + terminated.getExitCode());
     }
 
     private static String readyMessage(Pod pod) {

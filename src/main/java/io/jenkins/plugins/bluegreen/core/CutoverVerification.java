@@ -20,17 +20,30 @@ public final class CutoverVerification {
     }
 
     /** Starts watching the colour {@code switched} made live; {@code held} is the lock it keeps (null: none). */
-    static CutoverVerification start(EngineContext context, DeployLock lock, SwitchRequest request,
-                                     SwitchResult switched, AppState state, HeldLock held) {
+    static CutoverVerification start(
+            EngineContext context,
+            DeployLock lock,
+            SwitchRequest request,
+            SwitchResult switched,
+            AppState state,
+            HeldLock held) {
         CutoverWatch watch = CutoverWatch.start(context, lock, request, switched, state, held);
         return new CutoverVerification(switched, watch, watch.result());
     }
 
     /** Nothing to verify: the colour was live already. */
     static CutoverVerification notSwitched(SwitchResult switched, SwitchRequest request) {
-        return new CutoverVerification(switched, null, CompletableFuture.completedFuture(new VerificationResult(
-                switched.app(), switched.service(), switched.to(), null, request.verifyFor(),
-                VerificationResult.Outcome.NOT_SWITCHED, null)));
+        return new CutoverVerification(
+                switched,
+                null,
+                CompletableFuture.completedFuture(new VerificationResult(
+                        switched.app(),
+                        switched.service(),
+                        switched.to(),
+                        null,
+                        request.verifyFor(),
+                        VerificationResult.Outcome.NOT_SWITCHED,
+                        null)));
     }
 
     /**

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -44,8 +43,13 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
     /** Set once: by the first failure, the window's end, or a stop; later events are ignored. */
     private boolean decided;
 
-    private CutoverWatch(EngineContext context, DeployLock lock, SwitchRequest request, SwitchResult switched,
-                         AppState state, HeldLock held) {
+    private CutoverWatch(
+            EngineContext context,
+            DeployLock lock,
+            SwitchRequest request,
+            SwitchResult switched,
+            AppState state,
+            HeldLock held) {
         this.context = context;
         this.lock = lock;
         this.request = request;
@@ -53,22 +57,29 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
         this.state = state;
         this.held = held;
         Instant from = switched.recorded() != null && switched.recorded().switchedAt() != null
-                ? switched.recorded().switchedAt() : context.clock().instant();
+                ? switched.recorded().switchedAt()
+                : context.clock().instant();
         // counted from the Service write, which comes before the old colour's scale-down is scheduled: so that
         // schedule (at least the window from its own later moment) is never before the window's end
         this.until = from.plus(request.verifyFor());
         Deployment live = state.deployment(switched.to()).orElse(null);
         DeploymentView view = live == null ? null : new DeploymentView(live);
         this.desired = view == null ? 1 : view.desiredReplicas();
-        this.podSelector = live == null || live.getSpec().getSelector() == null
-                || live.getSpec().getSelector().getMatchLabels() == null
+        this.podSelector = live == null
+                        || live.getSpec().getSelector() == null
+                        || live.getSpec().getSelector().getMatchLabels() == null
                 ? Map.of(context.settings().colorLabelKey(), switched.to().label())
                 : Map.copyOf(live.getSpec().getSelector().getMatchLabels());
     }
 
     /** Starts watching the colour {@code switched} made live; {@code held} is the lock it keeps (null: none). */
-    static CutoverWatch start(EngineContext context, DeployLock lock, SwitchRequest request, SwitchResult switched,
-                              AppState state, HeldLock held) {
+    static CutoverWatch start(
+            EngineContext context,
+            DeployLock lock,
+            SwitchRequest request,
+            SwitchResult switched,
+            AppState state,
+            HeldLock held) {
         CutoverWatch watch = new CutoverWatch(context, lock, request, switched, state, held);
         // cancelling the result is a stop, as cancelling a health wait unsubscribes it
         watch.result.whenComplete((ignored, failure) -> {
@@ -90,18 +101,23 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
     }
 
     private void begin() {
-        context.listener().info("verifying " + switched.to() + " until " + until + " (" + DurationText.format(
-                request.verifyFor()) + "): any crash, restart, lost readiness or fewer than " + desired
-                + " ready endpoints switches traffic back to " + switched.from());
+        context.listener()
+                .info("verifying " + switched.to() + " until " + until + " (" + DurationText.format(request.verifyFor())
+                        + "): any crash, restart, lost readiness or fewer than " + desired
+                        + " ready endpoints switches traffic back to " + switched.from());
         try {
             WatchSubscription<Pod> podEvents;
             SharedIndexInformer<EndpointSlice> sliceEvents;
             synchronized (this) { // evaluate() may run on an informer thread as soon as a subscription exists
-                podEvents = pods = context.watches().pods(context.namespace(), context.settings().colorLabelKey(),
-                        this::isOurs, this::evaluate);
-                sliceEvents = slices = context.client().discovery().v1().endpointSlices()
+                podEvents = pods = context.watches()
+                        .pods(context.namespace(), context.settings().colorLabelKey(), this::isOurs, this::evaluate);
+                sliceEvents = slices = context.client()
+                        .discovery()
+                        .v1()
+                        .endpointSlices()
                         .inNamespace(context.namespace())
-                        .withLabel(Labels.SERVICE_NAME, switched.service()).runnableInformer(0);
+                        .withLabel(Labels.SERVICE_NAME, switched.service())
+                        .runnableInformer(0);
                 sliceEvents.addEventHandler(this);
             }
             follow(podEvents.started(), podEvents.stopped(), "the pods of " + switched.to());
@@ -112,8 +128,10 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
         }
         // rounded up, with a millisecond to spare: a pass recorded even a microsecond before the window's end would
         // claim a verification that did not last its whole window
-        long millis = Math.max(0, Duration.between(context.clock().instant(), until).toNanos() / 1_000_000 + 1);
-        CompletableFuture.runAsync(this::windowEnded,
+        long millis =
+                Math.max(0, Duration.between(context.clock().instant(), until).toNanos() / 1_000_000 + 1);
+        CompletableFuture.runAsync(
+                this::windowEnded,
                 CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, context.executor()));
         scheduleRenewal();
     }
@@ -159,7 +177,9 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
             return;
         }
         Map.Entry<String, String> any = podSelector.entrySet().iterator().next();
-        List<Pod> ours = pods.withLabel(any.getKey(), any.getValue()).stream().filter(this::isOurs).toList();
+        List<Pod> ours = pods.withLabel(any.getKey(), any.getValue()).stream()
+                .filter(this::isOurs)
+                .toList();
         List<PodProblem> problems = health.problems(ours);
         Map<String, EndpointSlice> byName = new TreeMap<>();
         slices.getStore().list().forEach(s -> byName.put(s.getMetadata().getName(), s));
@@ -170,9 +190,11 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
         }
         decided = true;
         slices.stop(); // the pods stay watched until the revert has named them (below)
-        List<PodProblem> unready = serving.endpoints().stream().filter(e -> !e.ready() && e.color() == switched.to())
-                .map(e -> new PodProblem(e.pod(), null, "NotReady", "not ready in Service " + switched.service()
-                        + "'s endpoints")).toList();
+        List<PodProblem> unready = serving.endpoints().stream()
+                .filter(e -> !e.ready() && e.color() == switched.to())
+                .map(e -> new PodProblem(
+                        e.pod(), null, "NotReady", "not ready in Service " + switched.service() + "'s endpoints"))
+                .toList();
         context.executor().execute(() -> revert(problems, unready, endpoints));
     }
 
@@ -185,7 +207,8 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
         if (pods != null && pods.hasSynced()) {
             Map.Entry<String, String> any = podSelector.entrySet().iterator().next();
             List<PodProblem> fresh = health.problems(pods.withLabel(any.getKey(), any.getValue()).stream()
-                    .filter(this::isOurs).toList());
+                    .filter(this::isOurs)
+                    .toList());
             if (fresh.size() >= seen.size()) {
                 now = fresh;
             }
@@ -203,8 +226,8 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
         stopWatching();
         String reasons = reasons(problems, endpoints);
         try {
-            context.listener().warn(failed + " fails its verification: " + reasons + "; switching traffic back to "
-                    + back);
+            context.listener()
+                    .warn(failed + " fails its verification: " + reasons + "; switching traffic back to " + back);
             // the Service and the colour to go back to only: the failed colour needs no read (its scale-down is
             // scheduled by a patch), so traffic moves after the fewest round trips
             AppState now = AppState.readServiceAndTarget(context, switched.app(), switched.service(), back)
@@ -214,10 +237,12 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
                         + switched.service() + " was switched to " + now.liveColor() + " by someone else meanwhile; "
                         + "nothing was reverted — run status");
             }
-            Duration delay = request.scaleDownDelay() != null ? request.scaleDownDelay()
+            Duration delay = request.scaleDownDelay() != null
+                    ? request.scaleDownDelay()
                     : context.settings().scaleDownDelay();
-            SwitchResult reverted = new SwitchTraffic(context, lock).switchAndFollow(now, back,
-                    HistoryEntry.AUTO_REVERT, null, request.buildUrl(), reasons, delay, null);
+            SwitchResult reverted = new SwitchTraffic(context, lock)
+                    .switchAndFollow(
+                            now, back, HistoryEntry.AUTO_REVERT, null, request.buildUrl(), reasons, delay, null);
             String message = failed + " failed its verification " + DurationText.format(elapsed()) + " after the "
                     + "switch: " + reasons + "; traffic is back on " + back
                     + (reverted.outcome() == SwitchResult.Outcome.SWITCHED
@@ -228,10 +253,18 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
             result.completeExceptionally(new AutoRevertedException(message, failed, back, problems, endpoints));
         } catch (RuntimeException e) {
             releaseLock();
-            result.completeExceptionally(e instanceof ConflictException ? e : new BlueGreenException(failed
-                    + " failed its verification (" + reasons + ") and switching traffic back to " + back + " failed: "
-                    + e.getMessage() + " — traffic may still be on " + failed + ": run `bluegreen status --app "
-                    + switched.app() + "` and roll back (bluegreen rollback --app " + switched.app() + ")", e));
+            result.completeExceptionally(
+                    e instanceof ConflictException
+                            ? e
+                            : new BlueGreenException(
+                                    failed
+                                            + " failed its verification (" + reasons
+                                            + ") and switching traffic back to " + back + " failed: "
+                                            + e.getMessage() + " — traffic may still be on " + failed
+                                            + ": run `bluegreen status --app "
+                                            + switched.app() + "` and roll back (bluegreen rollback --app "
+                                            + switched.app() + ")",
+                                    e));
         }
     }
 
@@ -255,14 +288,23 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
                         + "back), so it was not recorded as verified — run status"));
                 return;
             }
-            context.listener().info(switched.to() + " passed its verification (" + DurationText.format(
-                    request.verifyFor()) + "): recorded as verified in Service " + switched.service() + "'s history");
-            result.complete(new VerificationResult(switched.app(), switched.service(), switched.to(), switched.from(),
-                    request.verifyFor(), VerificationResult.Outcome.VERIFIED, switched.recorded().verified(at)));
+            context.listener()
+                    .info(switched.to() + " passed its verification (" + DurationText.format(request.verifyFor())
+                            + "): recorded as verified in Service " + switched.service() + "'s history");
+            result.complete(new VerificationResult(
+                    switched.app(),
+                    switched.service(),
+                    switched.to(),
+                    switched.from(),
+                    request.verifyFor(),
+                    VerificationResult.Outcome.VERIFIED,
+                    switched.recorded().verified(at)));
         } catch (RuntimeException e) {
             releaseLock();
-            result.completeExceptionally(new BlueGreenException(switched.to() + " held up for its window, but "
-                    + "recording it as verified failed (" + e.getMessage() + "); traffic stays on " + switched.to(), e));
+            result.completeExceptionally(new BlueGreenException(
+                    switched.to() + " held up for its window, but " + "recording it as verified failed ("
+                            + e.getMessage() + "); traffic stays on " + switched.to(),
+                    e));
         }
     }
 
@@ -278,16 +320,20 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
                 + why + ") after " + DurationText.format(elapsed()) + " of " + DurationText.format(request.verifyFor())
                 + ": traffic stays on " + switched.to() + ", not verified, nothing reverted; " + keptUntil()
                 + " — to go back: bluegreen rollback --app " + switched.app() + " (rollback in a pipeline)"));
-        return CompletableFuture.supplyAsync(() -> {
-            releaseLock();
-            return true;
-        }, context.executor());
+        return CompletableFuture.supplyAsync(
+                () -> {
+                    releaseLock();
+                    return true;
+                },
+                context.executor());
     }
 
     private String keptUntil() {
         String old = context.settings().deploymentName(switched.app(), switched.from());
-        return switched.scaleDownAt() == null ? old + " keeps running" : old + " keeps running until "
-                + switched.scaleDownAt() + " (its scale-down is not due before the window's end, " + until + ")";
+        return switched.scaleDownAt() == null
+                ? old + " keeps running"
+                : old + " keeps running until " + switched.scaleDownAt()
+                        + " (its scale-down is not due before the window's end, " + until + ")";
     }
 
     private void cannotWatch(Throwable failure, String what) {
@@ -300,13 +346,16 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
         }
         BlueGreenException cause = ApiFailures.translate(failure, "watching " + what);
         context.executor().execute(this::releaseLock);
-        result.completeExceptionally(new BlueGreenException("cannot verify " + switched.to() + ": " + cause.getMessage()
-                + "; traffic stays on " + switched.to() + ", not verified, nothing reverted; " + keptUntil(), cause));
+        result.completeExceptionally(new BlueGreenException(
+                "cannot verify " + switched.to() + ": " + cause.getMessage() + "; traffic stays on " + switched.to()
+                        + ", not verified, nothing reverted; " + keptUntil(),
+                cause));
     }
 
     private Duration elapsed() {
         Instant from = switched.recorded() != null && switched.recorded().switchedAt() != null
-                ? switched.recorded().switchedAt() : until.minus(request.verifyFor());
+                ? switched.recorded().switchedAt()
+                : until.minus(request.verifyFor());
         Duration d = Duration.between(from, context.clock().instant());
         return d.isNegative() ? Duration.ZERO : d.truncatedTo(ChronoUnit.MILLIS);
     }
@@ -320,20 +369,23 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
         if (Duration.between(context.clock().instant(), until).toMillis() < every) {
             return;
         }
-        CompletableFuture.runAsync(() -> {
-            synchronized (this) {
-                if (decided) {
-                    return;
-                }
-            }
-            try {
-                lock.renew(held.app(), held.holder());
-            } catch (BlueGreenException e) {
-                context.listener().warn("renewing the deploy lock of " + held.app() + " during the verification failed ("
-                        + e.getMessage() + ")");
-            }
-            scheduleRenewal();
-        }, CompletableFuture.delayedExecutor(every, TimeUnit.MILLISECONDS, context.executor()));
+        CompletableFuture.runAsync(
+                () -> {
+                    synchronized (this) {
+                        if (decided) {
+                            return;
+                        }
+                    }
+                    try {
+                        lock.renew(held.app(), held.holder());
+                    } catch (BlueGreenException e) {
+                        context.listener()
+                                .warn("renewing the deploy lock of " + held.app() + " during the verification failed ("
+                                        + e.getMessage() + ")");
+                    }
+                    scheduleRenewal();
+                },
+                CompletableFuture.delayedExecutor(every, TimeUnit.MILLISECONDS, context.executor()));
     }
 
     private void releaseLock() {
@@ -356,8 +408,10 @@ final class CutoverWatch implements ResourceEventHandler<EndpointSlice> {
     }
 
     static String reasons(List<PodProblem> problems, String endpoints) {
-        String pods = problems.stream().limit(5).map(p -> "pod " + p.pod() + " " + p.reason()
-                + (p.message() == null || p.message().isBlank() ? "" : " (" + p.message() + ")"))
+        String pods = problems.stream()
+                .limit(5)
+                .map(p -> "pod " + p.pod() + " " + p.reason()
+                        + (p.message() == null || p.message().isBlank() ? "" : " (" + p.message() + ")"))
                 .collect(Collectors.joining("; "));
         if (problems.size() > 5) {
             pods += "; and " + (problems.size() - 5) + " more pods";

@@ -2,7 +2,6 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,7 +39,9 @@ final class DeployAnnouncement {
     Service announce(Service read, Color idle, String holder, String previewService, String hpa) {
         String value = value(idle, context.clock().instant(), holder);
         Map<String, String> annotations = new LinkedHashMap<>(
-                read.getMetadata().getAnnotations() == null ? Map.of() : read.getMetadata().getAnnotations());
+                read.getMetadata().getAnnotations() == null
+                        ? Map.of()
+                        : read.getMetadata().getAnnotations());
         annotations.put(StateKeys.DEPLOYING, value);
         if (previewService != null) {
             annotations.put(StateKeys.APP_PREVIEW_SERVICE, previewService);
@@ -50,10 +51,15 @@ final class DeployAnnouncement {
         } else {
             annotations.remove(StateKeys.HPA); // none scales the live colour (any more): nothing to retarget
         }
-        Service announced = new ServiceBuilder(read).editMetadata().withAnnotations(annotations).endMetadata().build();
+        Service announced = new ServiceBuilder(read)
+                .editMetadata()
+                .withAnnotations(annotations)
+                .endMetadata()
+                .build();
         Service stored = context.cluster().update(announced, s -> value.equals(on(s)));
-        context.listener().info("announced the deploy into " + idle + " on Service " + read.getMetadata().getName()
-                + " (" + StateKeys.DEPLOYING + ")");
+        context.listener()
+                .info("announced the deploy into " + idle + " on Service "
+                        + read.getMetadata().getName() + " (" + StateKeys.DEPLOYING + ")");
         return stored;
     }
 
@@ -73,24 +79,30 @@ final class DeployAnnouncement {
         try {
             // gone, or a newer deploy's: not ours to remove
             while (current != null && value.equals(on(current))) {
-                Map<String, String> annotations = new LinkedHashMap<>(current.getMetadata().getAnnotations());
+                Map<String, String> annotations =
+                        new LinkedHashMap<>(current.getMetadata().getAnnotations());
                 annotations.remove(StateKeys.DEPLOYING);
-                Service cleared = new ServiceBuilder(current).editMetadata().withAnnotations(annotations).endMetadata()
+                Service cleared = new ServiceBuilder(current)
+                        .editMetadata()
+                        .withAnnotations(annotations)
+                        .endMetadata()
                         .build();
                 try {
                     context.cluster().update(cleared, s -> !value.equals(on(s)));
                     return;
                 } catch (StaleObjectException changed) {
-                    lost.lost(attempts -> new ConflictException("Service " + name + " kept changing (" + attempts
-                            + " attempts)"));
+                    lost.lost(attempts ->
+                            new ConflictException("Service " + name + " kept changing (" + attempts + " attempts)"));
                     current = context.cluster().service(name).orElse(null);
                 }
             }
         } catch (BlueGreenException e) {
-            context.listener().warn("could not remove the deploy announcement from Service " + name + " ("
-                    + e.getMessage() + "); until it is removed, rollbacks of this app take the deploy lock (the next "
-                    + "switch or rollback removes it), or remove it with kubectl -n " + context.namespace()
-                    + " annotate service " + name + " " + StateKeys.DEPLOYING + "-");
+            context.listener()
+                    .warn("could not remove the deploy announcement from Service " + name + " ("
+                            + e.getMessage()
+                            + "); until it is removed, rollbacks of this app take the deploy lock (the next "
+                            + "switch or rollback removes it), or remove it with kubectl -n " + context.namespace()
+                            + " annotate service " + name + " " + StateKeys.DEPLOYING + "-");
         }
     }
 }

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,9 +50,11 @@ final class DeployIdleColor {
             InputValidation.image(request.image());
         }
         if (request.image() == null && request.manifest() == null) {
-            throw new InvalidInputException("image", "is missing", "pass an image (--image) or a Deployment manifest (--manifest)");
+            throw new InvalidInputException(
+                    "image", "is missing", "pass an image (--image) or a Deployment manifest (--manifest)");
         }
-        Deployment manifest = request.manifest() == null ? null
+        Deployment manifest = request.manifest() == null
+                ? null
                 : DeploymentManifest.parse(request.manifest(), context.client().getKubernetesSerialization());
 
         Plan plan = plan(app, request, manifest);
@@ -83,27 +84,33 @@ final class DeployIdleColor {
     }
 
     /** A deploy under the lock, or the plan to wait with when another holder's switch just opened a rollback window. */
-    private record Attempt(Plan plan, Release release) { }
+    private record Attempt(Plan plan, Release release) {}
 
     private Release deployUnder(HeldLock held, DeployRequest request, Deployment manifest, Plan planned) {
         Plan plan = planned;
         AdoptionResult adopted = null;
         if (plan.adoption() != null) {
             // the adoption is part of this deploy: its history entry names the deploy's build
-            adopted = new Adoption(context).run(plan.adoption(), request.holder(),
-                    request.buildUrl() != null ? request.buildUrl() : Adoption.holderAsBuild(request.holder()),
-                    request.timeout());
+            adopted = new Adoption(context)
+                    .run(
+                            plan.adoption(),
+                            request.holder(),
+                            request.buildUrl() != null ? request.buildUrl() : Adoption.holderAsBuild(request.holder()),
+                            request.timeout());
         }
         // the stamp names the newest traffic change it saw: after an adoption that is the adoption's own record
-        Service seen = adopted == null ? plan.state().service()
-                : context.cluster().service(plan.state().serviceName()).orElse(plan.state().service());
+        Service seen = adopted == null
+                ? plan.state().service()
+                : context.cluster()
+                        .service(plan.state().serviceName())
+                        .orElse(plan.state().service());
         ApiRetry.LostRaces lost = ApiRetry.Races.SERVICE_WRITE.count();
         while (true) {
             try {
                 // before the idle colour is touched, and guarded by the read that chose it: a rollback without the
                 // lock either sees it or has its own Service write refused (DeployAnnouncement)
-                seen = new DeployAnnouncement(context).announce(seen, plan.idle(), request.holder(),
-                        request.previewService(), plan.liveHpa());
+                seen = new DeployAnnouncement(context)
+                        .announce(seen, plan.idle(), request.holder(), request.previewService(), plan.liveHpa());
                 break;
             } catch (StaleObjectException changed) {
                 // someone switched or rolled back since the read: the colour idle then may be live now; nothing was
@@ -113,8 +120,9 @@ final class DeployIdleColor {
                     lost.lost(attempts -> new ConflictException("Service " + serviceName + " kept changing while "
                             + "announcing the deploy (" + attempts + " attempts); nothing was deployed — check who "
                             + "else writes it and run status"));
-                    context.listener().info("Service " + serviceName + " changed before the deploy was announced; "
-                            + "reading again to decide the idle colour again");
+                    context.listener()
+                            .info("Service " + serviceName + " changed before the deploy was announced; "
+                                    + "reading again to decide the idle colour again");
                     Plan again = plan(held.app(), request, manifest);
                     if (again.adoption() != null) {
                         throw new ConflictException("Service " + serviceName + " lost its colour key while deploying; "
@@ -135,27 +143,49 @@ final class DeployIdleColor {
         Deployment desired = plan.desiredAt().apply(context.clock().instant().toString());
         ReplicaSizing sizing = plan.sizing();
         if (sizing.hpa() != null) {
-            context.listener().info("HorizontalPodAutoscaler " + sizing.hpa() + " scales the live colour; sized "
-                    + desired.getMetadata().getName() + " like it: " + sizing.replicas() + " replicas (the HPA is not retargeted)");
+            context.listener()
+                    .info("HorizontalPodAutoscaler " + sizing.hpa() + " scales the live colour; sized "
+                            + desired.getMetadata().getName() + " like it: " + sizing.replicas()
+                            + " replicas (the HPA is not retargeted)");
         }
         Color idle = plan.idle();
         desired = stamped(desired, held, seen);
-        Deployment written = write(desired, state.deployment(idle).orElse(null),
+        Deployment written = write(
+                desired,
+                state.deployment(idle).orElse(null),
                 state.deployment(idle).isPresent() || plan.adoption() != null);
         DeploymentView view = new DeploymentView(written);
-        boolean fromManifest = request.replicas() == null && manifest != null && manifest.getSpec().getReplicas() != null;
-        context.listener().info("deployed " + String.join(",", view.images()) + " into " + view.name() + " ("
-                + sizing.replicas() + " replicas" + (fromManifest ? ", the manifest's spec.replicas" : "")
-                + "); live colour " + plan.live() + " untouched");
-        int liveReplicas = state.deployment(plan.live()).map(d -> new DeploymentView(d).desiredReplicas()).orElse(0);
+        boolean fromManifest = request.replicas() == null
+                && manifest != null
+                && manifest.getSpec().getReplicas() != null;
+        context.listener()
+                .info("deployed " + String.join(",", view.images()) + " into " + view.name() + " ("
+                        + sizing.replicas() + " replicas" + (fromManifest ? ", the manifest's spec.replicas" : "")
+                        + "); live colour " + plan.live() + " untouched");
+        int liveReplicas = state.deployment(plan.live())
+                .map(d -> new DeploymentView(d).desiredReplicas())
+                .orElse(0);
         if (fromManifest && sizing.replicas() < liveReplicas) {
-            context.listener().warn("the manifest asks for " + sizing.replicas() + " replicas, fewer than the "
-                    + liveReplicas + " of the live colour " + plan.live() + "; after a switch they take all its traffic "
-                    + "(--replicas overrides the manifest)");
+            context.listener()
+                    .warn("the manifest asks for " + sizing.replicas() + " replicas, fewer than the "
+                            + liveReplicas + " of the live colour " + plan.live()
+                            + "; after a switch they take all its traffic "
+                            + "(--replicas overrides the manifest)");
         }
-        return new Release(held.app().name(), context.namespace(), state.serviceName(), plan.live(), idle, view.name(),
-                view.images(), view.annotation(StateKeys.REVISION), sizing.replicas(), sizing.hpa(),
-                request.previewService(), adopted, HealthWatch.releaseOf(written));
+        return new Release(
+                held.app().name(),
+                context.namespace(),
+                state.serviceName(),
+                plan.live(),
+                idle,
+                view.name(),
+                view.images(),
+                view.annotation(StateKeys.REVISION),
+                sizing.replicas(),
+                sizing.hpa(),
+                request.previewService(),
+                adopted,
+                HealthWatch.releaseOf(written));
     }
 
     /**
@@ -165,14 +195,23 @@ final class DeployIdleColor {
      * @param adoption   null when the app is under blue-green already
      * @param desiredAt  the idle colour's Deployment for a given deploy time
      */
-    private record Plan(App app, AppState state, Adoption.Plan adoption, Color live, Color idle, ReplicaSizing sizing,
-                        Function<String, Deployment> desiredAt, String liveHpa) { }
+    private record Plan(
+            App app,
+            AppState state,
+            Adoption.Plan adoption,
+            Color live,
+            Color idle,
+            ReplicaSizing sizing,
+            Function<String, Deployment> desiredAt,
+            String liveHpa) {}
 
     private Plan plan(App app, DeployRequest request, Deployment manifest) {
         BlueGreenSettings settings = context.settings();
         AppState state = AppState.read(context, app, request.service()).requireUsableSelector();
         if (state.serviceName().equals(request.previewService())) {
-            throw new InvalidInputException("previewService", "is the live Service " + state.serviceName(),
+            throw new InvalidInputException(
+                    "previewService",
+                    "is the live Service " + state.serviceName(),
                     "name a separate Service, e.g. " + app + "-preview");
         }
         if (request.previewService() != null) {
@@ -181,25 +220,52 @@ final class DeployIdleColor {
         Adoption.Plan adoptionPlan = state.liveColor() == null ? new Adoption(context).plan(state) : null;
         Color live = state.liveColor() == null ? Adoption.ADOPTED_COLOR : state.liveColor();
         Color idle = live.other();
-        Deployment liveDeployment = adoptionPlan != null ? adoptionPlan.source() : state.deployment(live).orElse(null);
+        Deployment liveDeployment = adoptionPlan != null
+                ? adoptionPlan.source()
+                : state.deployment(live).orElse(null);
         if (manifest == null && liveDeployment == null) {
-            throw new InvalidInputException("image", "the live colour's Deployment "
-                    + app.deployment(live) + " does not exist, so there is no pod template to "
-                    + "put the image in", "deploy with a manifest instead");
+            throw new InvalidInputException(
+                    "image",
+                    "the live colour's Deployment "
+                            + app.deployment(live) + " does not exist, so there is no pod template to "
+                            + "put the image in",
+                    "deploy with a manifest instead");
         }
         List<HorizontalPodAutoscaler> autoscalers = context.cluster().autoscalers(context.listener()::warn);
         ReplicaSizing sizing = ReplicaSizing.decide(request.replicas(), liveDeployment, autoscalers, manifest);
         // the HPA of the live colour follows the traffic whatever sized this colour (Autoscaler)
-        String liveHpa = liveDeployment == null ? null : autoscalers.stream()
-                .filter(h -> h.getSpec() != null && h.getSpec().getScaleTargetRef() != null
-                        && "Deployment".equals(h.getSpec().getScaleTargetRef().getKind())
-                        && liveDeployment.getMetadata().getName().equals(h.getSpec().getScaleTargetRef().getName()))
-                .map(h -> h.getMetadata().getName()).findFirst().orElse(null);
+        String liveHpa = liveDeployment == null
+                ? null
+                : autoscalers.stream()
+                        .filter(h -> h.getSpec() != null
+                                && h.getSpec().getScaleTargetRef() != null
+                                && "Deployment"
+                                        .equals(h.getSpec().getScaleTargetRef().getKind())
+                                && liveDeployment
+                                        .getMetadata()
+                                        .getName()
+                                        .equals(h.getSpec().getScaleTargetRef().getName()))
+                        .map(h -> h.getMetadata().getName())
+                        .findFirst()
+                        .orElse(null);
         Deployment template = manifest != null ? manifest : liveDeployment;
-        Function<String, Deployment> desiredAt = deployedAt -> new IdleDeploymentPlan(app.name(), idle,
-                context.namespace(), settings, state.stableSelector(), template, manifest != null, request.image(),
-                request.container(), sizing.replicas(), request.revision(), request.buildUrl(), deployedAt,
-                state.serviceName(), request.previewService()).desired();
+        Function<String, Deployment> desiredAt = deployedAt -> new IdleDeploymentPlan(
+                        app.name(),
+                        idle,
+                        context.namespace(),
+                        settings,
+                        state.stableSelector(),
+                        template,
+                        manifest != null,
+                        request.image(),
+                        request.container(),
+                        sizing.replicas(),
+                        request.revision(),
+                        request.buildUrl(),
+                        deployedAt,
+                        state.serviceName(),
+                        request.previewService())
+                .desired();
         desiredAt.apply(context.clock().instant().toString()); // validates before any write
         return new Plan(app, state, adoptionPlan, live, idle, sizing, desiredAt, liveHpa);
     }
@@ -218,19 +284,25 @@ final class DeployIdleColor {
             }
             String name = plan.app().deployment(plan.idle());
             if (request.replaceRollbackTarget()) {
-                context.listener().warn("replacing " + name + " although it is kept for a rollback until " + end
-                        + " (asked to replace the rollback target): a rollback will have no previous release to go to");
+                context.listener()
+                        .warn(
+                                "replacing " + name + " although it is kept for a rollback until " + end
+                                        + " (asked to replace the rollback target): a rollback will have no previous release to go to");
                 return plan;
             }
             if (end.isAfter(deadline)) {
-                throw new RollbackWindowOpenException(name + " is kept for a rollback of the last switch until " + end
-                        + " (its rollback window, until its scheduled scale-down); deploying now would overwrite the "
-                        + "release a rollback goes back to. Nothing was written. Deploy after " + end + ", wait for it "
-                        + "with a lock wait that reaches past it (--lock-wait / lockWait), or replace it on purpose "
-                        + "(--replace-rollback-target / replaceRollbackTarget: true)", end);
+                throw new RollbackWindowOpenException(
+                        name + " is kept for a rollback of the last switch until " + end
+                                + " (its rollback window, until its scheduled scale-down); deploying now would overwrite the "
+                                + "release a rollback goes back to. Nothing was written. Deploy after " + end
+                                + ", wait for it "
+                                + "with a lock wait that reaches past it (--lock-wait / lockWait), or replace it on purpose "
+                                + "(--replace-rollback-target / replaceRollbackTarget: true)",
+                        end);
             }
-            context.listener().info("waiting until " + end + ": " + name + " is kept for a rollback until then (its "
-                    + "rollback window)");
+            context.listener()
+                    .info("waiting until " + end + ": " + name + " is kept for a rollback until then (its "
+                            + "rollback window)");
             sleepUntil(end);
             plan = plan(plan.app(), request, manifest);
         }
@@ -280,8 +352,8 @@ final class DeployIdleColor {
             Thread.sleep(Math.max(1, millis));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BlueGreenException("interrupted while waiting for a rollback window to end; nothing was written",
-                    e);
+            throw new BlueGreenException(
+                    "interrupted while waiting for a rollback window to end; nothing was written", e);
         }
     }
 
@@ -308,17 +380,22 @@ final class DeployIdleColor {
      */
     private Deployment write(Deployment desired, Deployment known, boolean mayExist) {
         String name = desired.getMetadata().getName();
-        String release = desired.getSpec().getTemplate().getMetadata().getAnnotations().get(StateKeys.RELEASE);
+        String release =
+                desired.getSpec().getTemplate().getMetadata().getAnnotations().get(StateKeys.RELEASE);
         if (mayExist) {
-            Optional<Deployment> existing = known != null ? Optional.of(known) : context.cluster().deployment(name);
-            if (existing.isPresent() && !Objects.equals(selectorOf(existing.get()), desired.getSpec().getSelector())) {
-                context.listener().warn("the selector of idle " + name + " changes, which Kubernetes does not allow in "
-                        + "place; deleting and recreating it (it serves no traffic)");
+            Optional<Deployment> existing =
+                    known != null ? Optional.of(known) : context.cluster().deployment(name);
+            if (existing.isPresent()
+                    && !Objects.equals(
+                            selectorOf(existing.get()), desired.getSpec().getSelector())) {
+                context.listener()
+                        .warn("the selector of idle " + name + " changes, which Kubernetes does not allow in "
+                                + "place; deleting and recreating it (it serves no traffic)");
                 context.cluster().delete(existing.get());
                 awaitGone(name);
             } else if (existing.isPresent()) {
-                Optional<Deployment> updated = context.cluster().editDeployment(name, existing.get(),
-                        current -> Optional.of(replaced(current, desired)));
+                Optional<Deployment> updated = context.cluster()
+                        .editDeployment(name, existing.get(), current -> Optional.of(replaced(current, desired)));
                 if (updated.isPresent()) {
                     return updated.get();
                 }
@@ -349,8 +426,10 @@ final class DeployIdleColor {
 
     /** The current object with our labels, annotations and spec; keeps what controllers and others put there. */
     private static Deployment replaced(Deployment current, Deployment desired) {
-        Map<String, String> labels = new LinkedHashMap<>(current.getMetadata().getLabels() == null ? Map.of()
-                : current.getMetadata().getLabels());
+        Map<String, String> labels = new LinkedHashMap<>(
+                current.getMetadata().getLabels() == null
+                        ? Map.of()
+                        : current.getMetadata().getLabels());
         labels.putAll(desired.getMetadata().getLabels());
         Map<String, String> annotations = DeploymentAnnotations.copyOf(current);
         annotations.remove(StateKeys.SCALE_DOWN_AT);
@@ -360,7 +439,10 @@ final class DeployIdleColor {
         annotations.remove(StateKeys.LOCK);
         annotations.putAll(desired.getMetadata().getAnnotations());
         return new DeploymentBuilder(current)
-                .editMetadata().withLabels(labels).withAnnotations(annotations).endMetadata()
+                .editMetadata()
+                .withLabels(labels)
+                .withAnnotations(annotations)
+                .endMetadata()
                 .withSpec(desired.getSpec())
                 .build();
     }
@@ -370,9 +452,12 @@ final class DeployIdleColor {
     }
 
     private void awaitGone(String name) {
-        context.cluster().call("waiting for Deployment " + name + " to be deleted", () ->
-                context.client().apps().deployments().inNamespace(context.namespace()).withName(name)
-                        .waitUntilCondition(Objects::isNull, context.settings().leaseDuration().toMillis(),
-                                TimeUnit.MILLISECONDS));
+        context.cluster().call("waiting for Deployment " + name + " to be deleted", () -> context.client()
+                .apps()
+                .deployments()
+                .inNamespace(context.namespace())
+                .withName(name)
+                .waitUntilCondition(
+                        Objects::isNull, context.settings().leaseDuration().toMillis(), TimeUnit.MILLISECONDS));
     }
 }

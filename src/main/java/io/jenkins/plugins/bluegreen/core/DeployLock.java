@@ -3,7 +3,6 @@ package io.jenkins.plugins.bluegreen.core;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -42,8 +41,14 @@ final class DeployLock {
      * @param stamped       a colour whose {@link LockStamp} may prove a short tenure without reading the Lease, with the
      *                      Service read beside it (null: none)
      */
-    record Ask(App app, String holder, Tenure tenure, Duration lockWait, String takesBackFrom, Deployment stamped,
-               Service service) {
+    record Ask(
+            App app,
+            String holder,
+            Tenure tenure,
+            Duration lockWait,
+            String takesBackFrom,
+            Deployment stamped,
+            Service service) {
         static Ask of(App app, String holder, Tenure tenure, Duration lockWait) {
             return new Ask(app, holder, tenure, lockWait, null, null, null);
         }
@@ -82,13 +87,18 @@ final class DeployLock {
 
     /** Takes the lock and keeps it (a deploy, an adoption, a caller that holds it across operations). */
     HeldLock take(Ask ask) {
-        if (ask.stamped() != null && ask.service() != null && ask.tenure() != Tenure.TAKE_OVER && LockStamp.on(
-                ask.stamped()).filter(stamp -> stamp.proves(ask.holder(), context.clock().instant(),
-                SHORT_OPERATION_MARGIN, ask.service())).isPresent()) {
+        if (ask.stamped() != null
+                && ask.service() != null
+                && ask.tenure() != Tenure.TAKE_OVER
+                && LockStamp.on(ask.stamped())
+                        .filter(stamp -> stamp.proves(
+                                ask.holder(), context.clock().instant(), SHORT_OPERATION_MARGIN, ask.service()))
+                        .isPresent()) {
             return new HeldLock(context, lease, ask.app(), ask.holder(), null, false);
         }
         if (ask.tenure() == Tenure.SHORT_USUALLY_FREE) {
-            Optional<Lease> taken = lease.takeIfFree(ask.app(), ask.holder(), context.clock().instant());
+            Optional<Lease> taken =
+                    lease.takeIfFree(ask.app(), ask.holder(), context.clock().instant());
             if (taken.isPresent()) {
                 return new HeldLock(context, lease, ask.app(), ask.holder(), taken.get(), false);
             }
@@ -101,8 +111,9 @@ final class DeployLock {
         String holder = ask.holder();
         boolean takeOver = ask.tenure() == Tenure.TAKE_OVER;
         // a dry run never waits for another holder: it reports the lock held, as a run without a lock wait would
-        Instant deadline = context.clock().instant().plus(ask.lockWait() == null || context.dryRun() ? Duration.ZERO
-                : ask.lockWait());
+        Instant deadline = context.clock()
+                .instant()
+                .plus(ask.lockWait() == null || context.dryRun() ? Duration.ZERO : ask.lockWait());
         boolean announcedWait = false;
         boolean contended = false;
         ApiRetry.LostRaces lost = ApiRetry.Races.LEASE.count();
@@ -115,18 +126,29 @@ final class DeployLock {
                 }
                 LockInfo info = LockLease.info(app, current.get());
                 boolean own = holder.equals(info.holder());
-                if (own && ask.tenure() != Tenure.LONG && !takeOver && info.expiresAt() != null
+                if (own
+                        && ask.tenure() != Tenure.LONG
+                        && !takeOver
+                        && info.expiresAt() != null
                         && info.expiresAt().isAfter(now.plus(SHORT_OPERATION_MARGIN))) {
                     return new HeldLock(context, lease, app, holder, current.get(), contended);
                 }
-                if (takeOver || own || !info.isHeldAt(now)
+                if (takeOver
+                        || own
+                        || !info.isHeldAt(now)
                         || (ask.takesBackFrom() != null && ask.takesBackFrom().equals(info.holder()))) {
                     if (takeOver && info.isHeldAt(now) && !own) {
-                        context.listener().warn("taking over the deploy lock of " + app + " from " + info.holder()
-                                + " (acquired " + info.acquiredAt() + ")");
+                        context.listener()
+                                .warn("taking over the deploy lock of " + app + " from " + info.holder() + " (acquired "
+                                        + info.acquiredAt() + ")");
                     }
                     // an expired holder may have written up to its last moment
-                    HeldLock held = new HeldLock(context, lease, app, holder, lease.claim(current.get(), holder, now),
+                    HeldLock held = new HeldLock(
+                            context,
+                            lease,
+                            app,
+                            holder,
+                            lease.claim(current.get(), holder, now),
                             contended || (info.holder() != null && !own));
                     if (takeOver) {
                         voidStampsOfOthers(app, holder);
@@ -135,17 +157,21 @@ final class DeployLock {
                 }
                 contended = true;
                 if (!now.isBefore(deadline)) {
-                    throw new LockHeldException(info, "wait until it is released or expires, or retry with a longer "
-                            + "lock wait; if its holder is dead, clear the lock with unlock (traffic is not touched) "
-                            + "and abandon its release if it is not wanted; a rollback can take it over explicitly");
+                    throw new LockHeldException(
+                            info,
+                            "wait until it is released or expires, or retry with a longer "
+                                    + "lock wait; if its holder is dead, clear the lock with unlock (traffic is not touched) "
+                                    + "and abandon its release if it is not wanted; a rollback can take it over explicitly");
                 }
                 if (!announcedWait) {
                     context.listener().info("waiting for the deploy lock of " + app + ", held by " + info.holder());
                     announcedWait = true;
                 }
                 Instant expires = info.expiresAt();
-                lease.awaitChange(app, current.get(), Duration.between(now,
-                        expires != null && expires.isBefore(deadline) ? expires : deadline));
+                lease.awaitChange(
+                        app,
+                        current.get(),
+                        Duration.between(now, expires != null && expires.isBefore(deadline) ? expires : deadline));
             } catch (StaleObjectException lostRace) {
                 // someone else wrote the Lease between our read and write: read again and decide again
                 contended = true;
@@ -159,9 +185,10 @@ final class DeployLock {
         try {
             LockStamp.removeAll(cluster, app, stampHolder -> !holder.equals(stampHolder));
         } catch (BlueGreenException e) {
-            context.listener().warn("took over the deploy lock of " + app + ", but the previous holder's lock stamp "
-                    + "could not be removed from its Deployment, so a switch it has pending could still go ahead; "
-                    + "retry the take-over");
+            context.listener()
+                    .warn("took over the deploy lock of " + app + ", but the previous holder's lock stamp "
+                            + "could not be removed from its Deployment, so a switch it has pending could still go ahead; "
+                            + "retry the take-over");
             throw e;
         }
     }
@@ -171,15 +198,18 @@ final class DeployLock {
      * (the CLI hands a finished invocation's lock to the person's next command). The stamps of {@code from} go first.
      */
     boolean handOver(App app, String from, String to) {
-        return ApiRetry.Races.LEASE.untilWon(attempt -> {
-            Optional<Lease> current = lease.read(app);
-            if (current.isEmpty() || !from.equals(current.get().getSpec().getHolderIdentity())) {
-                return false;
-            }
-            LockStamp.removeAll(cluster, app, from::equals);
-            lease.move(current.get(), to, context.clock().instant());
-            return true;
-        }, attempts -> lease.changedOnEachAttempt(app, attempts, "handing over"));
+        return ApiRetry.Races.LEASE.untilWon(
+                attempt -> {
+                    Optional<Lease> current = lease.read(app);
+                    if (current.isEmpty()
+                            || !from.equals(current.get().getSpec().getHolderIdentity())) {
+                        return false;
+                    }
+                    LockStamp.removeAll(cluster, app, from::equals);
+                    lease.move(current.get(), to, context.clock().instant());
+                    return true;
+                },
+                attempts -> lease.changedOnEachAttempt(app, attempts, "handing over"));
     }
 
     Optional<LockInfo> read(App app) {
@@ -209,21 +239,30 @@ final class DeployLock {
      * @throws LockHeldException when someone else holds it now
      */
     Optional<LockInfo> unlock(App app, String holder, String by) {
-        return ApiRetry.Races.LEASE.untilWon(attempt -> {
-            Optional<Lease> current = lease.read(app);
-            Optional<LockInfo> info = current.map(l -> LockLease.info(app, l)).filter(i -> i.holder() != null);
-            if (info.isEmpty()) {
-                return info;
-            }
-            if (!holder.equals(info.get().holder())) {
-                throw new LockHeldException(info.get(), "it is held by " + info.get().holder() + " now, not by "
-                        + holder + "; nothing was changed (clear a holder's lock only when that holder is dead)");
-            }
-            LockStamp.removeAll(cluster, app, holder::equals);
-            lease.clearRecording(current.get(), holder + " cleared by " + by + " at " + context.clock().instant());
-            context.listener().info("cleared the deploy lock of " + app + " held by " + holder + " (recorded on "
-                    + "Lease " + app.lease() + "); traffic was not touched");
-            return info;
-        }, attempts -> lease.changedOnEachAttempt(app, attempts, "clearing"));
+        return ApiRetry.Races.LEASE.untilWon(
+                attempt -> {
+                    Optional<Lease> current = lease.read(app);
+                    Optional<LockInfo> info =
+                            current.map(l -> LockLease.info(app, l)).filter(i -> i.holder() != null);
+                    if (info.isEmpty()) {
+                        return info;
+                    }
+                    if (!holder.equals(info.get().holder())) {
+                        throw new LockHeldException(
+                                info.get(),
+                                "it is held by " + info.get().holder() + " now, not by " + holder
+                                        + "; nothing was changed (clear a holder's lock only when that holder is dead)");
+                    }
+                    LockStamp.removeAll(cluster, app, holder::equals);
+                    lease.clearRecording(
+                            current.get(),
+                            holder + " cleared by " + by + " at "
+                                    + context.clock().instant());
+                    context.listener()
+                            .info("cleared the deploy lock of " + app + " held by " + holder + " (recorded on "
+                                    + "Lease " + app.lease() + "); traffic was not touched");
+                    return info;
+                },
+                attempts -> lease.changedOnEachAttempt(app, attempts, "clearing"));
     }
 }

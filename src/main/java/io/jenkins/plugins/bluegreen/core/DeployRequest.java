@@ -20,10 +20,21 @@ import java.time.Duration;
  * @param replaceRollbackTarget overwrite the colour kept for a rollback while its window is open; false = refuse/wait
  * @param takesBackFrom         a holder whose (parked) lock this deploy takes as its own, or null
  */
-public record DeployRequest(String app, String service, String previewService, String image, String container,
-                            String manifest, Integer replicas, String revision, String buildUrl, String holder,
-                            Duration lockWait, Duration timeout, boolean replaceRollbackTarget,
-                            String takesBackFrom) {
+public record DeployRequest(
+        String app,
+        String service,
+        String previewService,
+        String image,
+        String container,
+        String manifest,
+        Integer replicas,
+        String revision,
+        String buildUrl,
+        String holder,
+        Duration lockWait,
+        Duration timeout,
+        boolean replaceRollbackTarget,
+        String takesBackFrom) {
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(10);
 
@@ -47,13 +58,34 @@ public record DeployRequest(String app, String service, String previewService, S
         private boolean replaceRollbackTarget;
         private String takesBackFrom;
 
-        private Builder(String app) { this.app = app; }
+        private Builder(String app) {
+            this.app = app;
+        }
 
-        public Builder service(String name) { this.service = name; return this; }
-        public Builder previewService(String name) { this.previewService = name; return this; }
-        public Builder image(String image) { this.image = image; return this; }
-        public Builder container(String name) { this.container = name; return this; }
-        public Builder manifest(String yaml) { this.manifest = yaml; return this; }
+        public Builder service(String name) {
+            this.service = name;
+            return this;
+        }
+
+        public Builder previewService(String name) {
+            this.previewService = name;
+            return this;
+        }
+
+        public Builder image(String image) {
+            this.image = image;
+            return this;
+        }
+
+        public Builder container(String name) {
+            this.container = name;
+            return this;
+        }
+
+        public Builder manifest(String yaml) {
+            this.manifest = yaml;
+            return this;
+        }
 
         /**
          * Reads the manifest from a file now, so an unreadable file is reported before anything happens; reads at
@@ -69,7 +101,9 @@ public record DeployRequest(String app, String service, String previewService, S
             } catch (InvalidInputException e) {
                 throw e;
             } catch (IOException | RuntimeException e) {
-                throw new InvalidInputException("manifest", "cannot read " + file + " (" + why(e) + ")",
+                throw new InvalidInputException(
+                        "manifest",
+                        "cannot read " + file + " (" + why(e) + ")",
                         "pass a readable Deployment YAML file");
             }
             return this;
@@ -86,18 +120,62 @@ public record DeployRequest(String app, String service, String previewService, S
             return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         }
 
-        public Builder replicas(Integer replicas) { this.replicas = replicas; return this; }
-        public Builder revision(String revision) { this.revision = revision; return this; }
-        public Builder buildUrl(String url) { this.buildUrl = url; return this; }
-        public Builder holder(String holder) { this.holder = holder; return this; }
-        public Builder lockWait(Duration wait) { this.lockWait = wait; return this; }
-        public Builder timeout(Duration timeout) { this.timeout = timeout; return this; }
-        public Builder replaceRollbackTarget(boolean replace) { this.replaceRollbackTarget = replace; return this; }
-        public Builder takesBackFrom(String holder) { this.takesBackFrom = holder; return this; }
+        public Builder replicas(Integer replicas) {
+            this.replicas = replicas;
+            return this;
+        }
+
+        public Builder revision(String revision) {
+            this.revision = revision;
+            return this;
+        }
+
+        public Builder buildUrl(String url) {
+            this.buildUrl = url;
+            return this;
+        }
+
+        public Builder holder(String holder) {
+            this.holder = holder;
+            return this;
+        }
+
+        public Builder lockWait(Duration wait) {
+            this.lockWait = wait;
+            return this;
+        }
+
+        public Builder timeout(Duration timeout) {
+            this.timeout = timeout;
+            return this;
+        }
+
+        public Builder replaceRollbackTarget(boolean replace) {
+            this.replaceRollbackTarget = replace;
+            return this;
+        }
+
+        public Builder takesBackFrom(String holder) {
+            this.takesBackFrom = holder;
+            return this;
+        }
 
         public DeployRequest build() {
-            return new DeployRequest(app, service, previewService, image, container, manifest, replicas, revision,
-                    buildUrl, holder, lockWait, timeout, replaceRollbackTarget, takesBackFrom);
+            return new DeployRequest(
+                    app,
+                    service,
+                    previewService,
+                    image,
+                    container,
+                    manifest,
+                    replicas,
+                    revision,
+                    buildUrl,
+                    holder,
+                    lockWait,
+                    timeout,
+                    replaceRollbackTarget,
+                    takesBackFrom);
         }
     }
 }

@@ -3,7 +3,6 @@ package io.jenkins.plugins.bluegreen.core;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -17,7 +16,8 @@ record DeploymentView(Deployment deployment) {
     }
 
     int desiredReplicas() {
-        Integer replicas = deployment.getSpec() == null ? null : deployment.getSpec().getReplicas();
+        Integer replicas =
+                deployment.getSpec() == null ? null : deployment.getSpec().getReplicas();
         return replicas == null ? 1 : replicas; // the API server defaults a missing count to 1
     }
 
@@ -49,8 +49,11 @@ record DeploymentView(Deployment deployment) {
      */
     boolean rolloutComplete() {
         int desired = desiredReplicas();
-        return observedCurrentGeneration() && updatedReplicas() == desired && readyReplicas() == desired
-                && availableReplicas() == desired && totalReplicas() == desired;
+        return observedCurrentGeneration()
+                && updatedReplicas() == desired
+                && readyReplicas() == desired
+                && availableReplicas() == desired
+                && totalReplicas() == desired;
     }
 
     /**
@@ -66,10 +69,13 @@ record DeploymentView(Deployment deployment) {
                 + availableReplicas() + "/" + desired + " available";
         if (!observedCurrentGeneration()) {
             return "the Deployment controller has not yet acted on its newest spec (generation "
-                    + deployment.getMetadata().getGeneration() + ", observed " + (status() == null ? "none"
-                    : status().getObservedGeneration()) + "; " + counts + " of the spec it last saw)";
+                    + deployment.getMetadata().getGeneration() + ", observed "
+                    + (status() == null ? "none" : status().getObservedGeneration()) + "; " + counts
+                    + " of the spec it last saw)";
         }
-        if (updatedReplicas() >= desired && readyReplicas() >= desired && availableReplicas() >= desired
+        if (updatedReplicas() >= desired
+                && readyReplicas() >= desired
+                && availableReplicas() >= desired
                 && totalReplicas() > desired) {
             int old = totalReplicas() - desired;
             return counts + ", and " + old + " pod" + (old == 1 ? "" : "s") + " of an older template still running";
@@ -78,12 +84,15 @@ record DeploymentView(Deployment deployment) {
     }
 
     List<String> images() {
-        if (deployment.getSpec() == null || deployment.getSpec().getTemplate() == null
+        if (deployment.getSpec() == null
+                || deployment.getSpec().getTemplate() == null
                 || deployment.getSpec().getTemplate().getSpec() == null) {
             return List.of();
         }
-        return deployment.getSpec().getTemplate().getSpec().getContainers().stream().map(Container::getImage)
-                .filter(Objects::nonNull).toList();
+        return deployment.getSpec().getTemplate().getSpec().getContainers().stream()
+                .map(Container::getImage)
+                .filter(Objects::nonNull)
+                .toList();
     }
 
     String annotation(String key) {
@@ -150,8 +159,8 @@ record DeploymentView(Deployment deployment) {
     }
 
     HealthProgress progress(Color color) {
-        return new HealthProgress(name(), color, desiredReplicas(), updatedReplicas(), readyReplicas(),
-                availableReplicas());
+        return new HealthProgress(
+                name(), color, desiredReplicas(), updatedReplicas(), readyReplicas(), availableReplicas());
     }
 
     private DeploymentStatus status() {

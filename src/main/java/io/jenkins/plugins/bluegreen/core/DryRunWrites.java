@@ -1,13 +1,12 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +22,7 @@ import java.util.Optional;
 final class DryRunWrites {
     /** Reads the engine's own patch texts only. */
     private static final ObjectMapper PATCH_READER = new ObjectMapper();
+
     private final KubernetesClient client;
     private final ApiRetry retry;
     private final String namespace;
@@ -38,7 +38,8 @@ final class DryRunWrites {
     <T extends HasMetadata> T create(T object) {
         String doing = "creating " + describe(object) + " (dry run)";
         try {
-            T answer = retry.read(() -> client.resource(object).inNamespace(namespace).dryRun().create());
+            T answer = retry.read(() ->
+                    client.resource(object).inNamespace(namespace).dryRun().create());
             record("create", object, null, answer, "must not exist yet (create)");
             return answer;
         } catch (RuntimeException e) {
@@ -53,8 +54,14 @@ final class DryRunWrites {
         String doing = "updating " + describe(object) + " (dry run)";
         try {
             T before = current(object);
-            T answer = retry.read(() -> client.resource(object).inNamespace(namespace).dryRun().update());
-            record("update", object, before, answer, "resourceVersion " + object.getMetadata().getResourceVersion());
+            T answer = retry.read(() ->
+                    client.resource(object).inNamespace(namespace).dryRun().update());
+            record(
+                    "update",
+                    object,
+                    before,
+                    answer,
+                    "resourceVersion " + object.getMetadata().getResourceVersion());
             return answer;
         } catch (RuntimeException e) {
             if (ApiFailures.isConflict(e)) {
@@ -69,14 +76,16 @@ final class DryRunWrites {
         try {
             // the engine patches HorizontalPodAutoscalers without reading them (the Role grants list and patch, not
             // get); a dry run must need no verb more, so there the change is told from the patch itself
-            T before = named instanceof io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler ? null
+            T before = named instanceof io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler
+                    ? null
                     : current(named);
-            T answer = retry.read(() -> client.resource(named).inNamespace(namespace).dryRun()
-                    .patch(PatchContext.of(patchType), patch));
-            List<String> changes = before == null ? changesOf(patchType, patch)
+            T answer = retry.read(() ->
+                    client.resource(named).inNamespace(namespace).dryRun().patch(PatchContext.of(patchType), patch));
+            List<String> changes = before == null
+                    ? changesOf(patchType, patch)
                     : ObjectChanges.between(client.getKubernetesSerialization(), before, answer);
-            plan.write(new PlannedWrite("patch", named.getKind(), named.getMetadata().getName(), changes,
-                    guardOf(patchType, patch)));
+            plan.write(new PlannedWrite(
+                    "patch", named.getKind(), named.getMetadata().getName(), changes, guardOf(patchType, patch)));
             return Optional.ofNullable(answer);
         } catch (RuntimeException e) {
             int code = ApiRetry.code(e);
@@ -90,10 +99,15 @@ final class DryRunWrites {
     void delete(HasMetadata object) {
         try {
             HasMetadata before = current(object);
-            retry.read(() -> client.resource(object).inNamespace(namespace).dryRun().delete());
+            retry.read(() ->
+                    client.resource(object).inNamespace(namespace).dryRun().delete());
             if (before != null) {
-                plan.write(new PlannedWrite("delete", object.getKind(), object.getMetadata().getName(),
-                        List.of("the whole object (it serves no traffic)"), null));
+                plan.write(new PlannedWrite(
+                        "delete",
+                        object.getKind(),
+                        object.getMetadata().getName(),
+                        List.of("the whole object (it serves no traffic)"),
+                        null));
             }
         } catch (RuntimeException e) {
             throw ApiFailures.translate(e, "deleting " + describe(object) + " (dry run) in namespace " + namespace);
@@ -111,7 +125,8 @@ final class DryRunWrites {
      */
     private <T extends HasMetadata> T current(T object) {
         try {
-            return retry.read(() -> client.resource(object).inNamespace(namespace).get());
+            return retry.read(
+                    () -> client.resource(object).inNamespace(namespace).get());
         } catch (RuntimeException e) {
             if (ApiFailures.isForbidden(e)) {
                 return null;
@@ -121,8 +136,12 @@ final class DryRunWrites {
     }
 
     private void record(String verb, HasMetadata sent, HasMetadata before, HasMetadata answer, String guard) {
-        plan.write(new PlannedWrite(verb, sent.getKind(), sent.getMetadata().getName(),
-                ObjectChanges.between(client.getKubernetesSerialization(), before, answer), guard));
+        plan.write(new PlannedWrite(
+                verb,
+                sent.getKind(),
+                sent.getMetadata().getName(),
+                ObjectChanges.between(client.getKubernetesSerialization(), before, answer),
+                guard));
     }
 
     /** A JSON patch's operations as changes ({@code path: tested value → new value}); a merge patch as sent. */
@@ -137,14 +156,15 @@ final class DryRunWrites {
                 String path = op.path("path").asText();
                 String was = "(unchecked)";
                 for (JsonNode test : ops) {
-                    if ("test".equals(test.path("op").asText()) && path.equals(test.path("path").asText())) {
+                    if ("test".equals(test.path("op").asText())
+                            && path.equals(test.path("path").asText())) {
                         was = text(test.path("value"));
                     }
                 }
                 switch (op.path("op").asText()) {
                     case "replace", "add" -> changes.add(path + ": " + was + " → " + text(op.path("value")));
                     case "remove" -> changes.add(path + ": " + was + " → (none)");
-                    default -> { }
+                    default -> {}
                 }
             }
         } catch (IOException e) {
@@ -167,7 +187,8 @@ final class DryRunWrites {
             for (JsonNode op : PATCH_READER.readTree(patch)) {
                 if ("test".equals(op.path("op").asText())) {
                     JsonNode value = op.path("value");
-                    tests.add(op.path("path").asText() + " = " + (value.isTextual() ? value.asText() : value.toString()));
+                    tests.add(
+                            op.path("path").asText() + " = " + (value.isTextual() ? value.asText() : value.toString()));
                 }
             }
         } catch (IOException e) {

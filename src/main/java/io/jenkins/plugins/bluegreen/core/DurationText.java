@@ -32,8 +32,8 @@ public final class DurationText {
     public static final String MAX_FIX = "use at most " + format(MAX) + " (30 days)";
 
     private static final Pattern TERM = Pattern.compile("(\\d+)(ms|s|m|h)");
-    private static final Map<String, ChronoUnit> UNITS = Map.of("ms", ChronoUnit.MILLIS, "s", ChronoUnit.SECONDS,
-            "m", ChronoUnit.MINUTES, "h", ChronoUnit.HOURS);
+    private static final Map<String, ChronoUnit> UNITS =
+            Map.of("ms", ChronoUnit.MILLIS, "s", ChronoUnit.SECONDS, "m", ChronoUnit.MINUTES, "h", ChronoUnit.HOURS);
 
     private DurationText() {}
 

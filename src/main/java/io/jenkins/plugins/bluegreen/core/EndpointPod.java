@@ -7,4 +7,4 @@ package io.jenkins.plugins.bluegreen.core;
  * @param color the colour whose Deployment owns the pod, or null when it belongs to neither colour
  * @param ready whether the endpoint is ready, i.e. receives traffic
  */
-public record EndpointPod(String pod, Color color, boolean ready) { }
+public record EndpointPod(String pod, Color color, boolean ready) {}

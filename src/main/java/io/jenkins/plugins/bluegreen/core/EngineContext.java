@@ -1,7 +1,6 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
-
 import java.time.Clock;
 import java.util.concurrent.Executor;
 
@@ -13,11 +12,26 @@ import java.util.concurrent.Executor;
  * @param plan   non-null in dry-run mode: every write goes out with {@code dryRun=All} and is recorded there, and a
  *               wait that only a real write could end is recorded as a step to follow instead
  */
-record EngineContext(KubernetesClient client, String namespace, BlueGreenSettings settings, ReleaseListener listener,
-                     Executor executor, Clock clock, SharedWatches watches, ApiRetry retry, PlanRecorder plan) {
+record EngineContext(
+        KubernetesClient client,
+        String namespace,
+        BlueGreenSettings settings,
+        ReleaseListener listener,
+        Executor executor,
+        Clock clock,
+        SharedWatches watches,
+        ApiRetry retry,
+        PlanRecorder plan) {
 
-    EngineContext(KubernetesClient client, String namespace, BlueGreenSettings settings, ReleaseListener listener,
-                  Executor executor, Clock clock, SharedWatches watches, ApiRetry retry) {
+    EngineContext(
+            KubernetesClient client,
+            String namespace,
+            BlueGreenSettings settings,
+            ReleaseListener listener,
+            Executor executor,
+            Clock clock,
+            SharedWatches watches,
+            ApiRetry retry) {
         this(client, namespace, settings, listener, executor, clock, watches, retry, null);
     }
 
@@ -40,7 +54,7 @@ record EngineContext(KubernetesClient client, String namespace, BlueGreenSetting
 
     /** The same engine in dry-run mode, recording into a fresh plan. */
     EngineContext dryRunning() {
-        return new EngineContext(client, namespace, settings, listener, executor, clock, watches, retry,
-                new PlanRecorder());
+        return new EngineContext(
+                client, namespace, settings, listener, executor, clock, watches, retry, new PlanRecorder());
     }
 }

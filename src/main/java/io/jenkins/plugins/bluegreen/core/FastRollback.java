@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,8 @@ final class FastRollback {
         BlueGreenSettings settings = context.settings();
         Service service;
         try {
-            service = context.cluster().service(request.service() != null ? request.service() : app.service())
+            service = context.cluster()
+                    .service(request.service() != null ? request.service() : app.service())
                     .orElse(null);
         } catch (PermissionDeniedException refused) {
             return Optional.empty(); // the locked path's reads tell a missing namespace from RBAC
@@ -43,31 +43,41 @@ final class FastRollback {
         }
         String announced = DeployAnnouncement.on(service);
         if (announced != null) {
-            context.listener().info("Service " + seen.serviceName() + " announces a deploy (" + announced
-                    + "); this rollback needs the deploy lock, trying to take it");
+            context.listener()
+                    .info("Service " + seen.serviceName() + " announces a deploy (" + announced
+                            + "); this rollback needs the deploy lock, trying to take it");
             return Optional.empty();
         }
         Color live = seen.liveColor();
         Color previous = seen.previousColor();
         List<HistoryEntry> history = historyOf(service);
         // after a rollback the previous colour holds the release rolled back: the locked path refuses that
-        if (previous == null || previous == live || history.isEmpty() || history.get(0).color() != live
-                || history.get(0).switchedAt() == null || history.get(0).undidRelease()) {
+        if (previous == null
+                || previous == live
+                || history.isEmpty()
+                || history.get(0).color() != live
+                || history.get(0).switchedAt() == null
+                || history.get(0).undidRelease()) {
             return Optional.empty();
         }
         HistoryEntry lastChange = history.get(0);
         // the revision the history says the previous colour served (none when it went live before the history
         // began, e.g. set up by hand): the claim tests it, so a colour redeployed since is not even touched
-        String servedRevision = history.stream().skip(1).filter(e -> e.color() == previous).findFirst()
-                .map(HistoryEntry::revision).orElse(null);
+        String servedRevision = history.stream()
+                .skip(1)
+                .filter(e -> e.color() == previous)
+                .findFirst()
+                .map(HistoryEntry::revision)
+                .orElse(null);
         Deployment claimed;
         try {
             claimed = claim(app, previous, servedRevision).orElse(null);
         } catch (UncertainOutcomeException | ClusterUnreachableException | PermissionDeniedException e) {
             // traffic has not moved; whether the schedule was dropped does not matter to the locked path, which reads
             // everything again (and claims with an update of its own)
-            context.listener().info("could not claim " + app.deployment(previous) + " for a rollback "
-                    + "without the lock (" + e.getMessage() + "); this rollback needs the deploy lock, trying to take it");
+            context.listener()
+                    .info("could not claim " + app.deployment(previous) + " for a rollback " + "without the lock ("
+                            + e.getMessage() + "); this rollback needs the deploy lock, trying to take it");
             return Optional.empty();
         }
         if (claimed == null || !switchableAtOnce(claimed, lastChange, seen, request.service() != null)) {
@@ -76,8 +86,11 @@ final class FastRollback {
         AppState state = AppState.analyse(app.name(), service, Map.of(previous, claimed), settings);
         DeploymentView view = new DeploymentView(claimed);
         HistoryEntry entry = HistoryEntry.builder(HistoryEntry.ROLLBACK, previous)
-                .revision(view.annotation(StateKeys.REVISION)).images(view.images())
-                .switchedAt(context.clock().instant()).approvedBy(request.approvedBy()).buildUrl(request.buildUrl())
+                .revision(view.annotation(StateKeys.REVISION))
+                .images(view.images())
+                .switchedAt(context.clock().instant())
+                .approvedBy(request.approvedBy())
+                .buildUrl(request.buildUrl())
                 .build();
         Optional<AppState> written;
         try {
@@ -91,9 +104,17 @@ final class FastRollback {
         if (written.isEmpty()) {
             return Optional.empty();
         }
-        SwitchResult switched = new SwitchFollowUps(context).after(written.get(), previous,
-                new ServiceSelectorWrite.Outcome(written.get(), true, entry), settings.scaleDownDelay());
-        return Optional.of(new RollbackResult(app.name(), RollbackResult.Action.SWITCHED_BACK, previous, live,
+        SwitchResult switched = new SwitchFollowUps(context)
+                .after(
+                        written.get(),
+                        previous,
+                        new ServiceSelectorWrite.Outcome(written.get(), true, entry),
+                        settings.scaleDownDelay());
+        return Optional.of(new RollbackResult(
+                app.name(),
+                RollbackResult.Action.SWITCHED_BACK,
+                previous,
+                live,
                 "traffic is back on " + previous + " (" + switched.revision() + ")"));
     }
 
@@ -108,12 +129,22 @@ final class FastRollback {
         if (revision != null) {
             ops.test(JsonPatchOps.annotation(StateKeys.REVISION), revision);
         }
-        String patch = ops.add(scaleDownAt, "claimed by a rollback").remove(scaleDownAt).toString();
-        Deployment named = new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(context.namespace())
-                .endMetadata().build();
-        return context.cluster().patch(named, PatchType.JSON, patch,
-                d -> (revision == null || revision.equals(Labels.annotation(d, StateKeys.REVISION)))
-                        && Labels.annotation(d, StateKeys.SCALE_DOWN_AT) == null);
+        String patch = ops.add(scaleDownAt, "claimed by a rollback")
+                .remove(scaleDownAt)
+                .toString();
+        Deployment named = new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(context.namespace())
+                .endMetadata()
+                .build();
+        return context.cluster()
+                .patch(
+                        named,
+                        PatchType.JSON,
+                        patch,
+                        d -> (revision == null || revision.equals(Labels.annotation(d, StateKeys.REVISION)))
+                                && Labels.annotation(d, StateKeys.SCALE_DOWN_AT) == null);
     }
 
     /**
@@ -154,9 +185,11 @@ final class FastRollback {
                     return Optional.of(current); // ours, its answer lost
                 }
                 if (DeployAnnouncement.on(now) != null) {
-                    context.listener().info("a deploy announced itself on Service " + current.serviceName()
-                            + " while rolling back (" + DeployAnnouncement.on(now) + "); this rollback needs the deploy "
-                            + "lock, trying to take it");
+                    context.listener()
+                            .info("a deploy announced itself on Service " + current.serviceName()
+                                    + " while rolling back (" + DeployAnnouncement.on(now)
+                                    + "); this rollback needs the deploy "
+                                    + "lock, trying to take it");
                     return Optional.empty();
                 }
                 String trafficChange = trafficChange(current, first, now, target);
@@ -168,8 +201,9 @@ final class FastRollback {
                         + "rolling back to " + target + " (" + attempts + " attempts); nothing was overwritten and "
                         + "traffic still goes to " + state.liveColor() + " — check who else writes it and run status"
                         + leftUnscheduled(read, target)));
-                context.listener().info("Service " + current.serviceName() + " was changed by someone else (not its "
-                        + "traffic) while rolling back; writing again on the new version");
+                context.listener()
+                        .info("Service " + current.serviceName() + " was changed by someone else (not its "
+                                + "traffic) while rolling back; writing again on the new version");
                 current = AppState.analyse(current.app(), now, current.deployments(), context.settings());
             }
         }
@@ -180,16 +214,20 @@ final class FastRollback {
         AppState after = AppState.analyse(state.app(), now, Map.of(), context.settings());
         HistoryEntry headBefore = ServiceHistory.head(first);
         HistoryEntry headNow = ServiceHistory.head(now);
-        boolean sameSelector = Objects.equals(first.getSpec().getSelector(), now.getSpec().getSelector());
+        boolean sameSelector =
+                Objects.equals(first.getSpec().getSelector(), now.getSpec().getSelector());
         if (sameSelector && Objects.equals(headBefore, headNow)) {
             return null;
         }
-        String by = headNow == null ? "" : ": its newest history entry is a " + headNow.action() + " to "
-                + headNow.color() + " (" + headNow.revision() + ") at " + headNow.switchedAt()
-                + (headNow.approvedBy() == null ? "" : ", approved by " + Printable.line(headNow.approvedBy()))
-                + (headNow.buildUrl() == null ? "" : ", by " + Printable.line(headNow.buildUrl()));
-        String selects = after.liveColor() != null ? "selects " + after.liveColor() : "has selector " + now.getSpec()
-                .getSelector();
+        String by = headNow == null
+                ? ""
+                : ": its newest history entry is a " + headNow.action() + " to "
+                        + headNow.color() + " (" + headNow.revision() + ") at " + headNow.switchedAt()
+                        + (headNow.approvedBy() == null ? "" : ", approved by " + Printable.line(headNow.approvedBy()))
+                        + (headNow.buildUrl() == null ? "" : ", by " + Printable.line(headNow.buildUrl()));
+        String selects = after.liveColor() != null
+                ? "selects " + after.liveColor()
+                : "has selector " + now.getSpec().getSelector();
         return "Service " + state.serviceName() + " was switched by someone else while rolling back to " + target
                 + " — it now " + selects + by + ". The rollback did not write it (it never flips traffic twice); run "
                 + "status and decide again" + (after.liveColor() == target ? "" : leftUnscheduled(state, target));
@@ -204,14 +242,18 @@ final class FastRollback {
 
     private Service reRead(AppState state, Color target) {
         try {
-            return context.cluster().service(state.serviceName()).orElseThrow(() -> new ConflictException("Service "
-                    + state.serviceName() + " was deleted while rolling back to " + target));
+            return context.cluster()
+                    .service(state.serviceName())
+                    .orElseThrow(() -> new ConflictException(
+                            "Service " + state.serviceName() + " was deleted while rolling back to " + target));
         } catch (ClusterUnreachableException e) {
-            throw new UncertainOutcomeException("rolling back Service " + state.serviceName() + " to " + target,
+            throw new UncertainOutcomeException(
+                    "rolling back Service " + state.serviceName() + " to " + target,
                     "the Service could not be re-read; run `kubectl -n " + context.namespace() + " get service "
                             + state.serviceName() + " -o yaml` and check whether its selector has "
                             + context.settings().colorLabelKey() + "=" + target.label()
-                            + " and the newest bluegreen.jenkins.io/history entry is this rollback", e);
+                            + " and the newest bluegreen.jenkins.io/history entry is this rollback",
+                    e);
         }
     }
 

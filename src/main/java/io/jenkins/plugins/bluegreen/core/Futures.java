@@ -7,7 +7,7 @@ import java.util.concurrent.ExecutionException;
 
 /** Blocking on our own futures without wrapping their typed failures. */
 final class Futures {
-    private Futures() { }
+    private Futures() {}
 
     static <T> T join(CompletableFuture<T> future) {
         try {
@@ -25,7 +25,8 @@ final class Futures {
 
     static RuntimeException unwrap(Throwable failure) {
         Throwable cause = failure;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
             cause = cause.getCause();
         }
         if (cause instanceof RuntimeException runtime) {

@@ -11,14 +11,27 @@ import java.util.List;
  * @param tested   what the pods found healthy run: their pod-template-hash and image digests; what a person approves
  *                 and a switch's {@code expectRevision} takes. Null when no pod reported it
  */
-public record HealthSummary(String app, Color color, String deployment, int replicas, List<String> images,
-                            String revision, Duration elapsed, Revision tested) {
+public record HealthSummary(
+        String app,
+        Color color,
+        String deployment,
+        int replicas,
+        List<String> images,
+        String revision,
+        Duration elapsed,
+        Revision tested) {
     public HealthSummary {
         images = List.copyOf(images);
     }
 
-    public HealthSummary(String app, Color color, String deployment, int replicas, List<String> images,
-                         String revision, Duration elapsed) {
+    public HealthSummary(
+            String app,
+            Color color,
+            String deployment,
+            int replicas,
+            List<String> images,
+            String revision,
+            Duration elapsed) {
         this(app, color, deployment, replicas, images, revision, elapsed, null);
     }
 }

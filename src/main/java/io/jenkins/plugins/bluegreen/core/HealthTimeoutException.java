@@ -9,22 +9,28 @@ public class HealthTimeoutException extends BlueGreenException {
     private final HealthProgress lastProgress;
     private final List<PodProblem> notReady;
 
-    public HealthTimeoutException(String deployment, Duration timeout, HealthProgress lastProgress, List<PodProblem> notReady) {
+    public HealthTimeoutException(
+            String deployment, Duration timeout, HealthProgress lastProgress, List<PodProblem> notReady) {
         super(describe(deployment, timeout, lastProgress, notReady));
         this.lastProgress = lastProgress;
         this.notReady = List.copyOf(notReady);
     }
 
-    private static String describe(String deployment, Duration timeout, HealthProgress last, List<PodProblem> notReady) {
-        StringBuilder text = new StringBuilder("Deployment ").append(deployment).append(" was not healthy after ")
-                .append(timeout.toSeconds()).append("s");
+    private static String describe(
+            String deployment, Duration timeout, HealthProgress last, List<PodProblem> notReady) {
+        StringBuilder text = new StringBuilder("Deployment ")
+                .append(deployment)
+                .append(" was not healthy after ")
+                .append(timeout.toSeconds())
+                .append("s");
         if (last != null) {
             text.append(": ").append(last.summary());
         }
         for (PodProblem pod : notReady) {
             text.append("\n  ").append(pod);
         }
-        text.append("\nLive traffic was not touched; check the pods' readiness probes and logs, wait longer, or roll back to abandon this colour.");
+        text.append(
+                "\nLive traffic was not touched; check the pods' readiness probes and logs, wait longer, or roll back to abandon this colour.");
         return text.toString();
     }
 

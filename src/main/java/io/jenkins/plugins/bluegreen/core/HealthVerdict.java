@@ -8,7 +8,7 @@ sealed interface HealthVerdict {
     HealthProgress progress();
 
     /** Every desired replica is updated, ready and available. */
-    record Healthy(HealthProgress progress) implements HealthVerdict { }
+    record Healthy(HealthProgress progress) implements HealthVerdict {}
 
     /** Not there yet, nothing known to be wrong. {@code notReady} names the pods still waiting. */
     record Progressing(HealthProgress progress, List<PodProblem> notReady) implements HealthVerdict {
@@ -18,7 +18,8 @@ sealed interface HealthVerdict {
     }
 
     /** Waiting will not help. */
-    record Failed(HealthProgress progress, String reason, String detail, List<PodProblem> pods) implements HealthVerdict {
+    record Failed(HealthProgress progress, String reason, String detail, List<PodProblem> pods)
+            implements HealthVerdict {
         public Failed {
             pods = List.copyOf(pods);
         }

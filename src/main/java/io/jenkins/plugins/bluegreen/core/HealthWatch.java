@@ -3,7 +3,6 @@ package io.jenkins.plugins.bluegreen.core;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,6 +28,7 @@ final class HealthWatch {
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(10);
     /** System.nanoTime() of the last event (or the start); read by the probe. */
     private volatile long lastHeard = System.nanoTime();
+
     private final CompletableFuture<HealthSummary> result = new CompletableFuture<>();
     private final Instant started;
     private WatchSubscription<Deployment> deployment;
@@ -36,6 +36,7 @@ final class HealthWatch {
     private final long readGeneration;
     /** The release marker of the pod template this wait is for, or null for whatever the Deployment runs. */
     private final String expectedRelease;
+
     private boolean seenInCache;
     // set once in begin(), before any subscription can call isOurs() on an informer thread
     private volatile Map<String, String> podSelector = Map.of();
@@ -44,8 +45,8 @@ final class HealthWatch {
     /** Set by the timer: a healthy verdict no longer waits for the pod cache to show what was tested. */
     private boolean timingOut;
 
-    private HealthWatch(EngineContext context, String app, Color color, Deployment read, Duration timeout,
-                        String expectedRelease) {
+    private HealthWatch(
+            EngineContext context, String app, Color color, Deployment read, Duration timeout, String expectedRelease) {
         this.context = context;
         this.expectedRelease = expectedRelease;
         this.readGeneration = generation(read);
@@ -59,8 +60,8 @@ final class HealthWatch {
     /**
      * Starts watching {@code deployment} (already read, so its pod selector is known) and returns the verdict to come.
      */
-    static CompletableFuture<HealthSummary> start(EngineContext context, String app, Color color, Deployment deployment,
-                                                  Duration timeout) {
+    static CompletableFuture<HealthSummary> start(
+            EngineContext context, String app, Color color, Deployment deployment, Duration timeout) {
         return start(context, app, color, deployment, timeout, null);
     }
 
@@ -69,14 +70,24 @@ final class HealthWatch {
      * given for the pod template carrying {@code expectedRelease} ({@link StateKeys#RELEASE}); a Deployment
      * redeployed by someone else meanwhile fails the wait instead of lending its health to this deploy.
      */
-    static CompletableFuture<HealthSummary> start(EngineContext context, String app, Color color, Deployment deployment,
-                                                  Duration timeout, String expectedRelease) {
+    static CompletableFuture<HealthSummary> start(
+            EngineContext context,
+            String app,
+            Color color,
+            Deployment deployment,
+            Duration timeout,
+            String expectedRelease) {
         DeploymentView planned = new DeploymentView(deployment);
         if (context.planThen(plannedWait(planned.name(), planned.desiredReplicas(), timeout))) {
             // a dry run: the rollout it would wait for never starts
             context.plan().healthy(deployment);
-            return CompletableFuture.completedFuture(new HealthSummary(app, color, planned.name(),
-                    planned.desiredReplicas(), planned.images(), Labels.annotation(deployment, StateKeys.REVISION),
+            return CompletableFuture.completedFuture(new HealthSummary(
+                    app,
+                    color,
+                    planned.name(),
+                    planned.desiredReplicas(),
+                    planned.images(),
+                    Labels.annotation(deployment, StateKeys.REVISION),
                     Duration.ZERO));
         }
         HealthWatch watch = new HealthWatch(context, app, color, deployment, timeout, expectedRelease);
@@ -95,7 +106,8 @@ final class HealthWatch {
     }
 
     static String releaseOf(Deployment deployment) {
-        if (deployment.getSpec() == null || deployment.getSpec().getTemplate() == null
+        if (deployment.getSpec() == null
+                || deployment.getSpec().getTemplate() == null
                 || deployment.getSpec().getTemplate().getMetadata() == null
                 || deployment.getSpec().getTemplate().getMetadata().getAnnotations() == null) {
             return null;
@@ -104,7 +116,8 @@ final class HealthWatch {
     }
 
     private ConflictException replaced(Deployment now) {
-        return new ConflictException(deploymentName + " was redeployed by someone else while waiting for it (it now runs "
+        return new ConflictException(deploymentName
+                + " was redeployed by someone else while waiting for it (it now runs "
                 + String.join(",", new DeploymentView(now).images()) + "), so its health says nothing about this "
                 + "deploy; this deploy is not healthy and must not be switched to — run status to see whose release "
                 + "it holds");
@@ -112,16 +125,21 @@ final class HealthWatch {
 
     private void begin(LabelSelector selector) {
         // equality labels only: set-based expressions are filtered by the verdict's release marker instead
-        podSelector = selector == null || selector.getMatchLabels() == null ? Map.of() : Map.copyOf(selector.getMatchLabels());
+        podSelector = selector == null || selector.getMatchLabels() == null
+                ? Map.of()
+                : Map.copyOf(selector.getMatchLabels());
         String namespace = context.namespace();
         WatchSubscription<Deployment> deploymentEvents;
         WatchSubscription<Pod> podEvents;
         try {
             synchronized (this) { // evaluate() may run on an informer thread as soon as a subscription exists
-                deploymentEvents = deployment = context.watches().deployments(namespace,
-                        d -> deploymentName.equals(d.getMetadata().getName()), this::evaluate);
-                podEvents = pods = context.watches().pods(namespace, context.settings().colorLabelKey(), this::isOurs,
-                        this::evaluate);
+                deploymentEvents = deployment = context.watches()
+                        .deployments(
+                                namespace,
+                                d -> deploymentName.equals(d.getMetadata().getName()),
+                                this::evaluate);
+                podEvents = pods = context.watches()
+                        .pods(namespace, context.settings().colorLabelKey(), this::isOurs, this::evaluate);
             }
         } catch (RuntimeException e) {
             stopWatching();
@@ -129,8 +147,8 @@ final class HealthWatch {
             return;
         }
         result.whenComplete((summary, failure) -> stopWatching());
-        CompletableFuture<Void> timer = new CompletableFuture<Void>().completeOnTimeout(null, timeout.toMillis(),
-                TimeUnit.MILLISECONDS);
+        CompletableFuture<Void> timer =
+                new CompletableFuture<Void>().completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS);
         result.whenComplete((summary, failure) -> timer.cancel(false)); // a finished wait is not kept by its timer
         timer.thenRunAsync(this::timeUp, context.executor());
         scheduleProbe();
@@ -169,8 +187,8 @@ final class HealthWatch {
         }
         seenInCache = true;
         if (current == null) {
-            result.completeExceptionally(new UnhealthyException(deploymentName, "Deleted",
-                    "the Deployment was deleted while waiting for it", List.of()));
+            result.completeExceptionally(new UnhealthyException(
+                    deploymentName, "Deleted", "the Deployment was deleted while waiting for it", List.of()));
             return;
         }
         if (generation(current) < readGeneration) {
@@ -186,11 +204,17 @@ final class HealthWatch {
         Integer asked = view.releaseReplicas();
         if (expectedRelease != null && asked != null && view.desiredReplicas() < asked) {
             // scaled down by hand during the wait: ready at that size would not be the release that was asked for
-            result.completeExceptionally(new UnhealthyException(deploymentName, "ScaledBelowRelease", "scaled to "
-                    + view.desiredReplicas() + " of the " + asked + " replicas this deploy asked for, by someone else "
-                    + "while waiting — scale it back (kubectl -n " + context.namespace() + " scale deployment "
-                    + deploymentName + " --replicas=" + asked + ") and run bluegreen await --app " + app + " --color "
-                    + color, List.of()));
+            result.completeExceptionally(new UnhealthyException(
+                    deploymentName,
+                    "ScaledBelowRelease",
+                    "scaled to "
+                            + view.desiredReplicas() + " of the " + asked
+                            + " replicas this deploy asked for, by someone else "
+                            + "while waiting — scale it back (kubectl -n " + context.namespace() + " scale deployment "
+                            + deploymentName + " --replicas=" + asked + ") and run bluegreen await --app " + app
+                            + " --color "
+                            + color,
+                    List.of()));
             return;
         }
         HealthVerdict verdict = RolloutHealth.evaluate(current, color, ourPods());
@@ -202,16 +226,25 @@ final class HealthWatch {
             // what was tested is what the pods in the cache run: no read of our own. The Deployment's status can
             // arrive before its pods' Ready events; their events re-evaluate, and only a wait that times out meanwhile
             // answers without a revision rather than fail a healthy colour
-            List<Pod> readyPods = RolloutHealth.currentPods(current, ourPods()).filter(RolloutHealth::isReady).toList();
+            List<Pod> readyPods = RolloutHealth.currentPods(current, ourPods())
+                    .filter(RolloutHealth::isReady)
+                    .toList();
             if (!timingOut && !podSelector.isEmpty() && readyPods.size() < view.desiredReplicas()) {
                 return;
             }
             Revision tested = Revision.ofReadyPods(readyPods).orElse(null);
-            result.complete(new HealthSummary(app, color, deploymentName, view.desiredReplicas(), view.images(),
-                    view.annotation(StateKeys.REVISION), Duration.between(started, context.clock().instant()), tested));
+            result.complete(new HealthSummary(
+                    app,
+                    color,
+                    deploymentName,
+                    view.desiredReplicas(),
+                    view.images(),
+                    view.annotation(StateKeys.REVISION),
+                    Duration.between(started, context.clock().instant()),
+                    tested));
         } else if (verdict instanceof HealthVerdict.Failed failed) {
-            result.completeExceptionally(new UnhealthyException(deploymentName, failed.reason(), failed.detail(),
-                    failed.pods()));
+            result.completeExceptionally(
+                    new UnhealthyException(deploymentName, failed.reason(), failed.detail(), failed.pods()));
         } else if (verdict instanceof HealthVerdict.Progressing progressing) {
             lastNotReady = progressing.notReady();
         }
@@ -223,7 +256,9 @@ final class HealthWatch {
             return List.of();
         }
         Map.Entry<String, String> any = podSelector.entrySet().iterator().next();
-        return pods.withLabel(any.getKey(), any.getValue()).stream().filter(this::isOurs).toList();
+        return pods.withLabel(any.getKey(), any.getValue()).stream()
+                .filter(this::isOurs)
+                .toList();
     }
 
     private static long generation(Deployment deployment) {
@@ -242,8 +277,10 @@ final class HealthWatch {
         if (result.isDone()) {
             return;
         }
-        CompletableFuture.runAsync(this::probe,
-                CompletableFuture.delayedExecutor(PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS, context.executor()));
+        CompletableFuture.runAsync(
+                this::probe,
+                CompletableFuture.delayedExecutor(
+                        PROBE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS, context.executor()));
     }
 
     private void probe() {
@@ -254,8 +291,8 @@ final class HealthWatch {
             try {
                 context.cluster().deployment(deploymentName);
             } catch (ClusterUnreachableException gone) {
-                result.completeExceptionally(new ClusterUnreachableException("stopped waiting for " + deploymentName
-                        + ": " + gone.getMessage(), gone));
+                result.completeExceptionally(new ClusterUnreachableException(
+                        "stopped waiting for " + deploymentName + ": " + gone.getMessage(), gone));
                 return;
             } catch (RuntimeException answered) {
                 // the API server answered (403, 500, ...): the informers' own failure handling decides

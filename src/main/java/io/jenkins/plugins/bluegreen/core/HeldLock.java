@@ -1,7 +1,6 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-
 import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -48,7 +47,9 @@ final class HeldLock implements AutoCloseable {
 
     /** The lock as this tenure took it; for a stamp-proven tenure, as the Lease is now. */
     LockInfo info() {
-        return lease != null ? LockLease.info(app, lease) : store.read(app).map(l -> LockLease.info(app, l)).orElseThrow();
+        return lease != null
+                ? LockLease.info(app, lease)
+                : store.read(app).map(l -> LockLease.info(app, l)).orElseThrow();
     }
 
     /** From here on a failure keeps the lock, for the holder to go on or for it to expire. */
@@ -65,8 +66,9 @@ final class HeldLock implements AutoCloseable {
         try {
             LockStamp.removeAll(context.cluster(), app, holder::equals);
         } catch (BlueGreenException e) {
-            context.listener().warn("the deploy lock of " + app + " is kept until it expires: the lock stamp on "
-                    + "its Deployments could not be removed first (" + e.getMessage() + ")");
+            context.listener()
+                    .warn("the deploy lock of " + app + " is kept until it expires: the lock stamp on "
+                            + "its Deployments could not be removed first (" + e.getMessage() + ")");
             return false;
         }
         return releaseHeld();
@@ -88,10 +90,16 @@ final class HeldLock implements AutoCloseable {
             }
         } catch (BlueGreenException e) {
             Instant expires = lease == null ? null : LockLease.info(app, lease).expiresAt();
-            context.listener().warn("the deploy lock of " + app + " could not be released (" + e.getMessage()
-                    + (stampsVoided ? "); it stays held by " + holder + (expires == null ? " until it expires"
-                    : " until it expires at " + expires) + " — the change itself is done; the same holder can go "
-                    + "on, others wait for the expiry" : "); it expires by itself"));
+            context.listener()
+                    .warn("the deploy lock of " + app + " could not be released (" + e.getMessage()
+                            + (stampsVoided
+                                    ? "); it stays held by " + holder
+                                            + (expires == null
+                                                    ? " until it expires"
+                                                    : " until it expires at " + expires)
+                                            + " — the change itself is done; the same holder can go "
+                                            + "on, others wait for the expiry"
+                                    : "); it expires by itself"));
         }
     }
 
@@ -107,11 +115,13 @@ final class HeldLock implements AutoCloseable {
             if (store.passTo(app, holder, to)) {
                 return Optional.of(new HeldLock(context, store, app, to, null, false));
             }
-            context.listener().warn("the deploy lock of " + app + " is no longer held by " + holder
-                    + " (taken over?); verifying without it");
+            context.listener()
+                    .warn("the deploy lock of " + app + " is no longer held by " + holder
+                            + " (taken over?); verifying without it");
         } catch (BlueGreenException e) {
-            context.listener().warn("the deploy lock of " + app + " could not be kept for the verification ("
-                    + e.getMessage() + "); verifying without it");
+            context.listener()
+                    .warn("the deploy lock of " + app + " could not be kept for the verification (" + e.getMessage()
+                            + "); verifying without it");
         }
         return Optional.empty();
     }

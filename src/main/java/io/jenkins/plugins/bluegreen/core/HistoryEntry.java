@@ -20,8 +20,17 @@ import java.util.List;
  * @param tested     the approved revision the switch was held to (pod-template-hash and image digests), or null
  *                   when it was not told one
  */
-public record HistoryEntry(String action, String revision, Color color, List<String> images, Instant switchedAt,
-                           String approvedBy, String buildUrl, String reason, Instant verifiedAt, Revision tested) {
+public record HistoryEntry(
+        String action,
+        String revision,
+        Color color,
+        List<String> images,
+        Instant switchedAt,
+        String approvedBy,
+        String buildUrl,
+        String reason,
+        Instant verifiedAt,
+        Revision tested) {
     public static final String SWITCH = "switch";
     public static final String ROLLBACK = "rollback";
     public static final String AUTO_REVERT = "auto-revert";
@@ -67,18 +76,49 @@ public record HistoryEntry(String action, String revision, Color color, List<Str
             this.color = color;
         }
 
-        public Builder revision(String revision) { this.revision = revision; return this; }
-        public Builder images(List<String> images) { this.images = images; return this; }
-        public Builder switchedAt(Instant at) { this.switchedAt = at; return this; }
-        public Builder approvedBy(String who) { this.approvedBy = who; return this; }
-        public Builder buildUrl(String url) { this.buildUrl = url; return this; }
-        public Builder reason(String reason) { this.reason = reason; return this; }
-        public Builder verifiedAt(Instant at) { this.verifiedAt = at; return this; }
-        public Builder tested(Revision revision) { this.tested = revision; return this; }
+        public Builder revision(String revision) {
+            this.revision = revision;
+            return this;
+        }
+
+        public Builder images(List<String> images) {
+            this.images = images;
+            return this;
+        }
+
+        public Builder switchedAt(Instant at) {
+            this.switchedAt = at;
+            return this;
+        }
+
+        public Builder approvedBy(String who) {
+            this.approvedBy = who;
+            return this;
+        }
+
+        public Builder buildUrl(String url) {
+            this.buildUrl = url;
+            return this;
+        }
+
+        public Builder reason(String reason) {
+            this.reason = reason;
+            return this;
+        }
+
+        public Builder verifiedAt(Instant at) {
+            this.verifiedAt = at;
+            return this;
+        }
+
+        public Builder tested(Revision revision) {
+            this.tested = revision;
+            return this;
+        }
 
         public HistoryEntry build() {
-            return new HistoryEntry(action, revision, color, images, switchedAt, approvedBy, buildUrl, reason,
-                    verifiedAt, tested);
+            return new HistoryEntry(
+                    action, revision, color, images, switchedAt, approvedBy, buildUrl, reason, verifiedAt, tested);
         }
     }
 }

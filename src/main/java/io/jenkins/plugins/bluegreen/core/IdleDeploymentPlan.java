@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentSpec;
 import io.fabric8.kubernetes.api.model.apps.DeploymentSpecBuilder;
-
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,10 +26,22 @@ import java.util.Set;
  * @param fromManifest true for a user's manifest; false when copying the live colour
  * @param image        null = keep the source's images
  */
-record IdleDeploymentPlan(String app, Color color, String namespace, BlueGreenSettings settings,
-                          Map<String, String> stableSelector, Deployment source, boolean fromManifest, String image,
-                          String container, int replicas, String revision, String buildUrl, String deployedAt,
-                          String serviceName, String previewService) {
+record IdleDeploymentPlan(
+        String app,
+        Color color,
+        String namespace,
+        BlueGreenSettings settings,
+        Map<String, String> stableSelector,
+        Deployment source,
+        boolean fromManifest,
+        String image,
+        String container,
+        int replicas,
+        String revision,
+        String buildUrl,
+        String deployedAt,
+        String serviceName,
+        String previewService) {
 
     Deployment desired() {
         String colorKey = settings.colorLabelKey();
@@ -38,10 +49,13 @@ record IdleDeploymentPlan(String app, Color color, String namespace, BlueGreenSe
         PodTemplateSpec template = new PodTemplateSpecBuilder(sourceSpec.getTemplate()).build();
         ObjectMeta podMeta = template.getMetadata() == null ? new ObjectMeta() : template.getMetadata();
 
-        Map<String, String> podLabels = new LinkedHashMap<>(podMeta.getLabels() == null ? Map.of() : podMeta.getLabels());
+        Map<String, String> podLabels =
+                new LinkedHashMap<>(podMeta.getLabels() == null ? Map.of() : podMeta.getLabels());
         if (fromManifest && !podLabels.entrySet().containsAll(stableSelector.entrySet())) {
-            throw new InvalidInputException("manifest", "pod labels " + podLabels + " lack " + stableSelector
-                    + ", which the live Service selects", "add them to spec.template.metadata.labels");
+            throw new InvalidInputException(
+                    "manifest",
+                    "pod labels " + podLabels + " lack " + stableSelector + ", which the live Service selects",
+                    "add them to spec.template.metadata.labels");
         }
         if (!fromManifest && image != null) {
             settings.versionLabelKeys().forEach(key -> {
@@ -53,12 +67,15 @@ record IdleDeploymentPlan(String app, Color color, String namespace, BlueGreenSe
         podLabels.putAll(stableSelector);
         podLabels.put(colorKey, color.label());
 
-        Map<String, String> podAnnotations = new LinkedHashMap<>(
-                podMeta.getAnnotations() == null ? Map.of() : podMeta.getAnnotations());
+        Map<String, String> podAnnotations =
+                new LinkedHashMap<>(podMeta.getAnnotations() == null ? Map.of() : podMeta.getAnnotations());
         podAnnotations.put(StateKeys.RELEASE, deployedAt);
 
-        template.setMetadata(new ObjectMetaBuilder(podMeta).withName(null).withLabels(podLabels)
-                .withAnnotations(podAnnotations).build());
+        template.setMetadata(new ObjectMetaBuilder(podMeta)
+                .withName(null)
+                .withLabels(podLabels)
+                .withAnnotations(podAnnotations)
+                .build());
         if (image != null) {
             container(template).setImage(image);
         }
@@ -70,7 +87,9 @@ record IdleDeploymentPlan(String app, Color color, String namespace, BlueGreenSe
         labels.putAll(stableSelector);
         labels.put(colorKey, color.label());
 
-        List<String> images = template.getSpec().getContainers().stream().map(Container::getImage).toList();
+        List<String> images = template.getSpec().getContainers().stream()
+                .map(Container::getImage)
+                .toList();
         Map<String, String> annotations = new LinkedHashMap<>();
         if (fromManifest && source.getMetadata() != null && source.getMetadata().getAnnotations() != null) {
             annotations.putAll(source.getMetadata().getAnnotations());
@@ -101,8 +120,12 @@ record IdleDeploymentPlan(String app, Color color, String namespace, BlueGreenSe
                 .withPaused(null)
                 .build();
         return new DeploymentBuilder()
-                .withMetadata(new ObjectMetaBuilder().withName(settings.deploymentName(app, color))
-                        .withNamespace(namespace).withLabels(labels).withAnnotations(annotations).build())
+                .withMetadata(new ObjectMetaBuilder()
+                        .withName(settings.deploymentName(app, color))
+                        .withNamespace(namespace)
+                        .withLabels(labels)
+                        .withAnnotations(annotations)
+                        .build())
                 .withSpec(spec)
                 .build();
     }
@@ -111,26 +134,34 @@ record IdleDeploymentPlan(String app, Color color, String namespace, BlueGreenSe
      * What the API server would refuse with 422 — but only after the lock was taken (and an adoption run), so a
      * manifest's mistakes are caught here, before any write.
      */
-    private static void requireWellFormed(LabelSelector selector, Map<String, String> podLabels,
-                                          List<Container> containers) {
+    private static void requireWellFormed(
+            LabelSelector selector, Map<String, String> podLabels, List<Container> containers) {
         if (!podLabels.entrySet().containsAll(selector.getMatchLabels().entrySet())) {
-            throw new InvalidInputException("manifest", "spec.selector.matchLabels " + selector.getMatchLabels()
-                    + " are not all in the pod labels " + podLabels + ", so the Deployment would select none of its "
-                    + "own pods", "give spec.template.metadata.labels every spec.selector.matchLabels entry");
+            throw new InvalidInputException(
+                    "manifest",
+                    "spec.selector.matchLabels " + selector.getMatchLabels()
+                            + " are not all in the pod labels " + podLabels
+                            + ", so the Deployment would select none of its "
+                            + "own pods",
+                    "give spec.template.metadata.labels every spec.selector.matchLabels entry");
         }
         Set<String> names = new HashSet<>();
         for (int i = 0; i < containers.size(); i++) {
             Container c = containers.get(i);
             if (c.getName() == null || c.getName().isBlank()) {
-                throw new InvalidInputException("manifest", "spec.template.spec.containers[" + i + "] has no name",
+                throw new InvalidInputException(
+                        "manifest",
+                        "spec.template.spec.containers[" + i + "] has no name",
                         "give every container a name");
             }
             if (!names.add(c.getName())) {
-                throw new InvalidInputException("manifest", "two containers are named " + c.getName(),
-                        "give every container its own name");
+                throw new InvalidInputException(
+                        "manifest", "two containers are named " + c.getName(), "give every container its own name");
             }
             if (c.getImage() == null || c.getImage().isBlank()) {
-                throw new InvalidInputException("manifest", "container " + c.getName() + " has no image",
+                throw new InvalidInputException(
+                        "manifest",
+                        "container " + c.getName() + " has no image",
                         "set its image in the manifest, or pass --image for it");
             }
         }
@@ -157,9 +188,13 @@ record IdleDeploymentPlan(String app, Color color, String namespace, BlueGreenSe
         if (container == null) {
             return containers.get(0);
         }
-        return containers.stream().filter(c -> container.equals(c.getName())).findFirst()
-                .orElseThrow(() -> new InvalidInputException("container", "no container named " + container
-                        + "; the pod has " + containers.stream().map(Container::getName).toList(),
+        return containers.stream()
+                .filter(c -> container.equals(c.getName()))
+                .findFirst()
+                .orElseThrow(() -> new InvalidInputException(
+                        "container",
+                        "no container named " + container + "; the pod has "
+                                + containers.stream().map(Container::getName).toList(),
                         "pass one of those names, or leave it out for the first container"));
     }
 

@@ -57,7 +57,9 @@ final class JsonPatchOps {
 
         /** Sets annotation {@code key} to {@code value} (never null: the store would keep a null). */
         Merge annotation(String key, String value) {
-            patch.withObjectProperty("metadata").withObjectProperty("annotations").put(key, value);
+            patch.withObjectProperty("metadata")
+                    .withObjectProperty("annotations")
+                    .put(key, value);
             return this;
         }
 

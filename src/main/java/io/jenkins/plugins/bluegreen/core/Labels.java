@@ -2,7 +2,6 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-
 import java.util.Map;
 
 /** Reading labels and annotations without tripping over nulls. */
@@ -10,15 +9,17 @@ final class Labels {
     /** The label by which an EndpointSlice names the Service it belongs to (set by Kubernetes' EndpointSlice controller). */
     static final String SERVICE_NAME = "kubernetes.io/service-name";
 
-    private Labels() { }
+    private Labels() {}
 
     /** Whether a Service with {@code selector} selects the pods {@code deployment} creates. */
     static boolean selects(Map<String, String> selector, Deployment deployment) {
-        if (deployment.getSpec() == null || deployment.getSpec().getTemplate() == null
+        if (deployment.getSpec() == null
+                || deployment.getSpec().getTemplate() == null
                 || deployment.getSpec().getTemplate().getMetadata() == null) {
             return false;
         }
-        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        Map<String, String> podLabels =
+                deployment.getSpec().getTemplate().getMetadata().getLabels();
         return podLabels != null && !selector.isEmpty() && podLabels.entrySet().containsAll(selector.entrySet());
     }
 

@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * next listener opens a fresh one.
  */
 final class LeaseWatches {
-    private record Key(String namespace, String name) { }
+    private record Key(String namespace, String name) {}
 
     private final KubernetesClient client;
     private final Map<Key, Shared> watches = new HashMap<>();
@@ -76,7 +76,10 @@ final class LeaseWatches {
 
         synchronized void open() {
             if (watch == null && !closed) {
-                watch = client.leases().inNamespace(key.namespace()).withName(key.name()).watch(this);
+                watch = client.leases()
+                        .inNamespace(key.namespace())
+                        .withName(key.name())
+                        .watch(this);
             }
         }
 

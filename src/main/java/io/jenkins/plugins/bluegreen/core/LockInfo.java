@@ -10,8 +10,8 @@ import java.time.Instant;
  * @param acquiredAt when the current holder took it (null when never held)
  * @param renewedAt  last renewal (null when never held)
  */
-public record LockInfo(String app, String leaseName, String holder, Instant acquiredAt, Instant renewedAt,
-                       Duration leaseDuration) {
+public record LockInfo(
+        String app, String leaseName, String holder, Instant acquiredAt, Instant renewedAt, Duration leaseDuration) {
 
     /** When the lock lapses unless renewed; null when it is not held. */
     public Instant expiresAt() {

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -27,8 +26,10 @@ record LockStamp(String holder, Instant renewedAt, Duration leaseDuration, Strin
 
     /** The stamp for a deploy that holds {@code lease} and decided on {@code service}; empty if the Lease lacks times. */
     static Optional<String> encode(Lease lease, Service service) {
-        if (lease.getSpec() == null || lease.getSpec().getRenewTime() == null
-                || lease.getSpec().getLeaseDurationSeconds() == null || lease.getSpec().getHolderIdentity() == null
+        if (lease.getSpec() == null
+                || lease.getSpec().getRenewTime() == null
+                || lease.getSpec().getLeaseDurationSeconds() == null
+                || lease.getSpec().getHolderIdentity() == null
                 || UNREADABLE.equals(historyHead(service))) {
             return Optional.empty();
         }
@@ -44,12 +45,16 @@ record LockStamp(String holder, Instant renewedAt, Duration leaseDuration, Strin
             return Optional.empty();
         }
         String[] parts = value.split(";", 4); // the holder comes last and may itself contain ';'
-        if (parts.length != 4 || !parts[0].startsWith("renewed=") || !parts[1].startsWith("seconds=")
-                || !parts[2].startsWith("after=") || !parts[3].startsWith("holder=")) {
+        if (parts.length != 4
+                || !parts[0].startsWith("renewed=")
+                || !parts[1].startsWith("seconds=")
+                || !parts[2].startsWith("after=")
+                || !parts[3].startsWith("holder=")) {
             return Optional.empty();
         }
         try {
-            return Optional.of(new LockStamp(parts[3].substring("holder=".length()),
+            return Optional.of(new LockStamp(
+                    parts[3].substring("holder=".length()),
                     Instant.parse(parts[0].substring("renewed=".length())),
                     Duration.ofSeconds(Long.parseLong(parts[1].substring("seconds=".length()))),
                     parts[2].substring("after=".length())));
@@ -66,14 +71,16 @@ record LockStamp(String holder, Instant renewedAt, Duration leaseDuration, Strin
         String head = historyHead(service);
         return this.holder.equals(holder)
                 && now.plus(margin).isBefore(renewedAt.plus(leaseDuration))
-                && !UNREADABLE.equals(head) && historyHead.equals(head);
+                && !UNREADABLE.equals(head)
+                && historyHead.equals(head);
     }
 
     /** Drops the stamps of the holders {@code whose} accepts from both colours' Deployments. */
     static void removeAll(Cluster cluster, App app, Predicate<String> whose) {
         for (Color color : Color.values()) {
             Optional<Deployment> deployment = cluster.deployment(app.deployment(color));
-            if (deployment.isEmpty() || on(deployment.get()).filter(s -> whose.test(s.holder())).isEmpty()) {
+            if (deployment.isEmpty()
+                    || on(deployment.get()).filter(s -> whose.test(s.holder())).isEmpty()) {
                 continue;
             }
             cluster.editDeployment(app.deployment(color), deployment.get(), d -> {
@@ -90,7 +97,8 @@ record LockStamp(String holder, Instant renewedAt, Duration leaseDuration, Strin
     static String historyHead(Service service) {
         try {
             List<HistoryEntry> entries = new ReleaseHistory().decode(Labels.annotation(service, StateKeys.HISTORY));
-            return entries.isEmpty() || entries.get(0).switchedAt() == null ? NO_HISTORY
+            return entries.isEmpty() || entries.get(0).switchedAt() == null
+                    ? NO_HISTORY
                     : entries.get(0).switchedAt().toString();
         } catch (ReleaseHistory.UnreadableHistoryException unreadable) {
             // cannot tell whether traffic changed since: a value no stamp carries, so the lock is read instead

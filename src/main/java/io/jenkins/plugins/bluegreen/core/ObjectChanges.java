@@ -3,7 +3,6 @@ package io.jenkins.plugins.bluegreen.core;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,28 +18,42 @@ import java.util.regex.Pattern;
  * (resourceVersion, uid, status, ...) are left out; long values are shortened.
  */
 final class ObjectChanges {
-    private static final Set<String> SERVER_OWNED = Set.of("metadata.resourceVersion", "metadata.uid",
-            "metadata.creationTimestamp", "metadata.generation", "metadata.managedFields", "status");
+    private static final Set<String> SERVER_OWNED = Set.of(
+            "metadata.resourceVersion",
+            "metadata.uid",
+            "metadata.creationTimestamp",
+            "metadata.generation",
+            "metadata.managedFields",
+            "status");
     /** On a create, the fields a reader checks; every other field is the template copied as it was. */
-    private static final Pattern CREATE_SHOWS = Pattern.compile(
-            ".*(replicas|image|selector|annotations|holderIdentity|leaseDurationSeconds).*");
+    private static final Pattern CREATE_SHOWS =
+            Pattern.compile(".*(replicas|image|selector|annotations|holderIdentity|leaseDurationSeconds).*");
+
     private static final int MAX_VALUE = 96;
 
-    private ObjectChanges() {
-    }
+    private ObjectChanges() {}
 
     static List<String> between(KubernetesSerialization serialization, HasMetadata before, HasMetadata after) {
         Map<String, String> was = before == null ? Map.of() : leaves(serialization, before);
         Map<String, String> now = after == null ? Map.of() : leaves(serialization, after);
         List<String> changes = new ArrayList<>();
-        for (String path : new TreeSet<String>() {{ addAll(was.keySet()); addAll(now.keySet()); }}) {
+        for (String path : new TreeSet<String>() {
+            {
+                addAll(was.keySet());
+                addAll(now.keySet());
+            }
+        }) {
             String a = was.get(path);
             String b = now.get(path);
-            if (Objects.equals(a, b) || (before == null && !CREATE_SHOWS.matcher(path).matches())) {
+            if (Objects.equals(a, b)
+                    || (before == null && !CREATE_SHOWS.matcher(path).matches())) {
                 continue;
             }
-            changes.add(before == null ? path + ": " + shorten(b)
-                    : path + ": " + (a == null ? "(none)" : shorten(a)) + " → " + (b == null ? "(none)" : shorten(b)));
+            changes.add(
+                    before == null
+                            ? path + ": " + shorten(b)
+                            : path + ": " + (a == null ? "(none)" : shorten(a)) + " → "
+                                    + (b == null ? "(none)" : shorten(b)));
         }
         return changes;
     }
@@ -56,8 +69,8 @@ final class ObjectChanges {
             return;
         }
         if (node.isObject()) {
-            node.properties().forEach(e -> collect(path.isEmpty() ? e.getKey() : path + "." + e.getKey(), e.getValue(),
-                    out));
+            node.properties()
+                    .forEach(e -> collect(path.isEmpty() ? e.getKey() : path + "." + e.getKey(), e.getValue(), out));
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 collect(path + "[" + i + "]", node.get(i), out);

@@ -45,7 +45,8 @@ final class OwnReleaseAbandon {
 
     private static boolean stampedBy(AppState state, String holder, Color idle) {
         Optional<LockStamp> stamp = state.deployment(idle).flatMap(LockStamp::on);
-        return stamp.isPresent() && stamp.get().holder().equals(holder)
+        return stamp.isPresent()
+                && stamp.get().holder().equals(holder)
                 && stamp.get().historyHead().equals(LockStamp.historyHead(state.service()));
     }
 }

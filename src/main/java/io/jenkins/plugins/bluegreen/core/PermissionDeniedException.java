@@ -22,8 +22,8 @@ public class PermissionDeniedException extends BlueGreenException {
      * @param apiGroup  e.g. {@code apps}, {@code ""} for the core group; null when unknown
      * @param namespace null for cluster-scoped requests or when unknown
      */
-    public PermissionDeniedException(String message, String verb, String resource, String apiGroup, String namespace,
-                                     Throwable cause) {
+    public PermissionDeniedException(
+            String message, String verb, String resource, String apiGroup, String namespace, Throwable cause) {
         super(message, cause);
         this.verb = verb;
         this.resource = resource;

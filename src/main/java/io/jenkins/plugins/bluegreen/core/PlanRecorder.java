@@ -3,7 +3,6 @@ package io.jenkins.plugins.bluegreen.core;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,9 +37,13 @@ final class PlanRecorder {
     synchronized void healthy(Deployment deployment) {
         Deployment copy = new DeploymentBuilder(deployment).build();
         int replicas = new DeploymentView(copy).desiredReplicas();
-        copy.setStatus(new DeploymentStatusBuilder().withObservedGeneration(copy.getMetadata().getGeneration())
-                .withReplicas(replicas).withUpdatedReplicas(replicas).withReadyReplicas(replicas)
-                .withAvailableReplicas(replicas).build());
+        copy.setStatus(new DeploymentStatusBuilder()
+                .withObservedGeneration(copy.getMetadata().getGeneration())
+                .withReplicas(replicas)
+                .withUpdatedReplicas(replicas)
+                .withReadyReplicas(replicas)
+                .withAvailableReplicas(replicas)
+                .build());
         healthy.put(copy.getMetadata().getName(), copy);
     }
 

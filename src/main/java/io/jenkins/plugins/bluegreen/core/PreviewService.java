@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServicePortBuilder;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,9 +27,11 @@ final class PreviewService {
     void requireUsable(AppState state, String previewName) {
         context.cluster().service(previewName).ifPresent(existing -> {
             if (!isPreviewOf(existing, state.serviceName())) {
-                throw new InvalidInputException("previewService", "Service " + previewName + " already exists and is "
-                        + "not a preview of " + state.serviceName() + " (no " + StateKeys.PREVIEW_OF + ": "
-                        + state.serviceName() + " annotation), so re-pointing it could take its traffic",
+                throw new InvalidInputException(
+                        "previewService",
+                        "Service " + previewName + " already exists and is "
+                                + "not a preview of " + state.serviceName() + " (no " + StateKeys.PREVIEW_OF + ": "
+                                + state.serviceName() + " annotation), so re-pointing it could take its traffic",
                         "name a Service that does not exist yet, e.g. " + state.app() + "-preview");
             }
         });
@@ -49,8 +50,11 @@ final class PreviewService {
         if (onService != null && !onService.isBlank()) {
             return onService;
         }
-        return state.deployments().values().stream().map(d -> Labels.annotation(d, StateKeys.PREVIEW_SERVICE))
-                .filter(n -> n != null && !n.isBlank()).findFirst().orElse(null);
+        return state.deployments().values().stream()
+                .map(d -> Labels.annotation(d, StateKeys.PREVIEW_SERVICE))
+                .filter(n -> n != null && !n.isBlank())
+                .findFirst()
+                .orElse(null);
     }
 
     /**
@@ -59,9 +63,14 @@ final class PreviewService {
      */
     void moveOff(AppState state, String previewName, Color from, Color to) {
         Service existing = context.cluster().service(previewName).orElse(null);
-        if (existing == null || !isPreviewOf(existing, state.serviceName()) || existing.getSpec() == null
+        if (existing == null
+                || !isPreviewOf(existing, state.serviceName())
+                || existing.getSpec() == null
                 || existing.getSpec().getSelector() == null
-                || !from.label().equals(existing.getSpec().getSelector().get(context.settings().colorLabelKey()))) {
+                || !from.label()
+                        .equals(existing.getSpec()
+                                .getSelector()
+                                .get(context.settings().colorLabelKey()))) {
             return;
         }
         pointAt(state, previewName, to);
@@ -76,37 +85,55 @@ final class PreviewService {
         selector.put(context.settings().colorLabelKey(), color.label());
         Cluster cluster = context.cluster();
         // created or changed meanwhile (a lost race): read again
-        ApiRetry.Races.SERVICE_WRITE.untilWon(attempt -> {
-            Service existing = cluster.service(previewName).orElse(null);
-            if (existing == null) {
-                cluster.create(newPreview(state, previewName, selector), s -> selector.equals(s.getSpec().getSelector()));
-                context.listener().info("created preview Service " + previewName + " selecting " + color);
-                return null;
-            }
-            if (!isPreviewOf(existing, state.serviceName())) {
-                throw new ConflictException("Service " + previewName + " was created by someone else and is not a "
-                        + "preview of " + state.serviceName() + "; it was not pointed at " + color);
-            }
-            if (!selector.equals(existing.getSpec().getSelector())) {
-                cluster.update(new ServiceBuilder(existing).editSpec().withSelector(selector).endSpec().build(),
-                        s -> selector.equals(s.getSpec().getSelector()));
-                context.listener().info("preview Service " + previewName + " now selects " + color);
-            }
-            return null;
-        }, attempts -> new ConflictException("preview Service " + previewName + " kept changing; it was not pointed at "
-                + color));
+        ApiRetry.Races.SERVICE_WRITE.untilWon(
+                attempt -> {
+                    Service existing = cluster.service(previewName).orElse(null);
+                    if (existing == null) {
+                        cluster.create(
+                                newPreview(state, previewName, selector),
+                                s -> selector.equals(s.getSpec().getSelector()));
+                        context.listener().info("created preview Service " + previewName + " selecting " + color);
+                        return null;
+                    }
+                    if (!isPreviewOf(existing, state.serviceName())) {
+                        throw new ConflictException(
+                                "Service " + previewName + " was created by someone else and is not a " + "preview of "
+                                        + state.serviceName() + "; it was not pointed at " + color);
+                    }
+                    if (!selector.equals(existing.getSpec().getSelector())) {
+                        cluster.update(
+                                new ServiceBuilder(existing)
+                                        .editSpec()
+                                        .withSelector(selector)
+                                        .endSpec()
+                                        .build(),
+                                s -> selector.equals(s.getSpec().getSelector()));
+                        context.listener().info("preview Service " + previewName + " now selects " + color);
+                    }
+                    return null;
+                },
+                attempts -> new ConflictException(
+                        "preview Service " + previewName + " kept changing; it was not pointed at " + color));
     }
 
     private Service newPreview(AppState state, String name, Map<String, String> selector) {
-        List<ServicePort> ports = state.service().getSpec().getPorts() == null ? List.of()
+        List<ServicePort> ports = state.service().getSpec().getPorts() == null
+                ? List.of()
                 : state.service().getSpec().getPorts().stream()
-                        .map(p -> new ServicePortBuilder(p).withNodePort(null).build()).toList();
+                        .map(p -> new ServicePortBuilder(p).withNodePort(null).build())
+                        .toList();
         return new ServiceBuilder()
-                .withNewMetadata().withName(name).withNamespace(context.namespace())
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(context.namespace())
                 .withLabels(state.stableSelector())
                 .addToAnnotations(StateKeys.PREVIEW_OF, state.serviceName())
                 .endMetadata()
-                .withNewSpec().withType("ClusterIP").withSelector(selector).withPorts(ports).endSpec()
+                .withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(selector)
+                .withPorts(ports)
+                .endSpec()
                 .build();
     }
 }

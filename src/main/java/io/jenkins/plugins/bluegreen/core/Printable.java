@@ -6,7 +6,7 @@ package io.jenkins.plugins.bluegreen.core;
  * or a terminal escape sequence in it can never forge a line of output.
  */
 public final class Printable {
-    private Printable() { }
+    private Printable() {}
 
     /** {@code s} with every control or format character escaped ({@code \n}, {@code \e}, {@code \u202e}); null stays null. */
     public static String line(String s) {
@@ -24,13 +24,14 @@ public final class Printable {
                 if (!unsafe) {
                     out.append(c);
                 } else {
-                    out.append(switch (c) {
-                        case '\n' -> "\\n";
-                        case '\r' -> "\\r";
-                        case '\t' -> "\\t";
-                        case '\u001b' -> "\\e";
-                        default -> String.format("\\u%04x", (int) c);
-                    });
+                    out.append(
+                            switch (c) {
+                                case '\n' -> "\\n";
+                                case '\r' -> "\\r";
+                                case '\t' -> "\\t";
+                                case '\u001b' -> "\\e";
+                                default -> String.format("\\u%04x", (int) c);
+                            });
                 }
             }
         }

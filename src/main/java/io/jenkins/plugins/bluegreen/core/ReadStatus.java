@@ -1,7 +1,6 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +20,24 @@ final class ReadStatus {
         Map<String, ColorStatus> colors = new LinkedHashMap<>();
         for (Color color : Color.values()) {
             Deployment deployment = state.deployment(color).orElse(null);
-            boolean selected = deployment != null && state.selector() != null && !state.selector().isEmpty()
+            boolean selected = deployment != null
+                    && state.selector() != null
+                    && !state.selector().isEmpty()
                     && Labels.selects(state.selector(), deployment);
             colors.put(color.label(), colorStatus(app.name(), color, deployment, selected));
         }
         List<HistoryEntry> history = new ServiceSelectorWrite(context).readHistory(state.service());
-        return new AppStatus(app.name(), context.namespace(), state.serviceName(), state.liveColor(), state.idleColor(),
-                state.previousColor(), colors, history, lock.read(app).orElse(null), serving(state, history));
+        return new AppStatus(
+                app.name(),
+                context.namespace(),
+                state.serviceName(),
+                state.liveColor(),
+                state.idleColor(),
+                state.previousColor(),
+                colors,
+                history,
+                lock.read(app).orElse(null),
+                serving(state, history));
     }
 
     /**
@@ -38,22 +48,32 @@ final class ReadStatus {
         ServingStatus read = new ServiceEndpoints(context).read(state, state.liveColor());
         if (state.liveColor() == null && read.ready(Color.BLUE) > 0 && read.ready(Color.GREEN) > 0) {
             // never a state of adoption (it copies the old release into one colour only): the key was lost
-            long colourless = read.endpoints().stream().filter(p -> p.ready() && p.color() == null).count();
-            return new ServingStatus(read.endpoints(), "Service " + state.serviceName() + " has no "
-                    + context.settings().colorLabelKey() + " key in its selector, so its endpoints span both colours ("
-                    + read.ready(Color.BLUE) + " ready pods of blue, " + read.ready(Color.GREEN) + " of green"
-                    + (colourless == 0 ? "" : ", " + colourless + " of no colour") + "): users get a mix of releases"
-                    + " — name the colour that should serve: bluegreen switch --app " + state.app() + " --to blue "
-                    + "(or --to green)");
+            long colourless = read.endpoints().stream()
+                    .filter(p -> p.ready() && p.color() == null)
+                    .count();
+            return new ServingStatus(
+                    read.endpoints(),
+                    "Service " + state.serviceName() + " has no "
+                            + context.settings().colorLabelKey()
+                            + " key in its selector, so its endpoints span both colours ("
+                            + read.ready(Color.BLUE) + " ready pods of blue, " + read.ready(Color.GREEN) + " of green"
+                            + (colourless == 0 ? "" : ", " + colourless + " of no colour")
+                            + "): users get a mix of releases"
+                            + " — name the colour that should serve: bluegreen switch --app " + state.app()
+                            + " --to blue "
+                            + "(or --to green)");
         }
         if (read.problem() != null && state.liveColor() == null && history.isEmpty() && read.ready() > 0) {
             return new ServingStatus(read.endpoints(), null);
         }
         if (read.problem() != null && state.liveColor() == null && !history.isEmpty()) {
-            return new ServingStatus(read.endpoints(), "Service " + state.serviceName() + " has no "
-                    + context.settings().colorLabelKey() + " key in its selector although " + state.app()
-                    + " is under blue-green (history: " + history.get(0).action() + " to " + history.get(0).color()
-                    + "): " + read.problem());
+            return new ServingStatus(
+                    read.endpoints(),
+                    "Service " + state.serviceName() + " has no "
+                            + context.settings().colorLabelKey() + " key in its selector although " + state.app()
+                            + " is under blue-green (history: " + history.get(0).action() + " to "
+                            + history.get(0).color()
+                            + "): " + read.problem());
         }
         return read;
     }
@@ -65,8 +85,17 @@ final class ReadStatus {
         }
         DeploymentView view = new DeploymentView(deployment);
         List<String> images = view.images();
-        return new ColorStatus(color, name, true, images.isEmpty() ? null : images.get(0), images,
-                view.desiredReplicas(), view.readyReplicas(), view.annotation(StateKeys.REVISION),
-                view.instantAnnotation(StateKeys.DEPLOYED_AT), view.instantAnnotation(StateKeys.SCALE_DOWN_AT), selected);
+        return new ColorStatus(
+                color,
+                name,
+                true,
+                images.isEmpty() ? null : images.get(0),
+                images,
+                view.desiredReplicas(),
+                view.readyReplicas(),
+                view.annotation(StateKeys.REVISION),
+                view.instantAnnotation(StateKeys.DEPLOYED_AT),
+                view.instantAnnotation(StateKeys.SCALE_DOWN_AT),
+                selected);
     }
 }

@@ -10,9 +10,20 @@ import java.util.List;
  * @param adoption       what adoption did when the app was not under blue-green yet, or null
  * @param releaseMarker  this deploy's pod-template marker: awaiting health on this Release judges only that template
  */
-public record Release(String app, String namespace, String service, Color liveColor, Color newColor,
-                      String deployment, List<String> images, String revision, int replicas, String hpa,
-                      String previewService, AdoptionResult adoption, String releaseMarker) {
+public record Release(
+        String app,
+        String namespace,
+        String service,
+        Color liveColor,
+        Color newColor,
+        String deployment,
+        List<String> images,
+        String revision,
+        int replicas,
+        String hpa,
+        String previewService,
+        AdoptionResult adoption,
+        String releaseMarker) {
     public Release {
         images = List.copyOf(images);
     }

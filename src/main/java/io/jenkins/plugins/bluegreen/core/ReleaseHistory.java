@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -41,7 +40,10 @@ final class ReleaseHistory {
                 entries.add(entry(node));
             }
             return List.copyOf(entries);
-        } catch (JsonProcessingException | IllegalArgumentException | DateTimeParseException | InvalidInputException e) {
+        } catch (JsonProcessingException
+                | IllegalArgumentException
+                | DateTimeParseException
+                | InvalidInputException e) {
             throw new UnreadableHistoryException("history annotation is not readable: " + e.getMessage(), e);
         }
     }
@@ -55,7 +57,9 @@ final class ReleaseHistory {
             node.put("color", entry.color() == null ? null : entry.color().label());
             ArrayNode images = node.putArray("images");
             entry.images().forEach(images::add);
-            node.put("switchedAt", entry.switchedAt() == null ? null : entry.switchedAt().toString());
+            node.put(
+                    "switchedAt",
+                    entry.switchedAt() == null ? null : entry.switchedAt().toString());
             node.put("approvedBy", entry.approvedBy());
             node.put("buildUrl", entry.buildUrl());
             // only when set, so entries without a verification keep the shape they always had

@@ -2,7 +2,6 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
-
 import java.util.List;
 
 /**
@@ -15,8 +14,8 @@ import java.util.List;
  */
 record ReplicaSizing(int replicas, String hpa) {
 
-    static ReplicaSizing decide(Integer requested, Deployment live, List<HorizontalPodAutoscaler> autoscalers,
-                                Deployment manifest) {
+    static ReplicaSizing decide(
+            Integer requested, Deployment live, List<HorizontalPodAutoscaler> autoscalers, Deployment manifest) {
         if (requested != null) {
             return new ReplicaSizing(requested, null);
         }
@@ -27,10 +26,12 @@ record ReplicaSizing(int replicas, String hpa) {
         if (live != null) {
             String liveName = live.getMetadata().getName();
             for (HorizontalPodAutoscaler hpa : autoscalers) {
-                if (hpa.getSpec() != null && hpa.getSpec().getScaleTargetRef() != null
+                if (hpa.getSpec() != null
+                        && hpa.getSpec().getScaleTargetRef() != null
                         && "Deployment".equals(hpa.getSpec().getScaleTargetRef().getKind())
                         && liveName.equals(hpa.getSpec().getScaleTargetRef().getName())) {
-                    return new ReplicaSizing(hpaCount(hpa, live), hpa.getMetadata().getName());
+                    return new ReplicaSizing(
+                            hpaCount(hpa, live), hpa.getMetadata().getName());
                 }
             }
             return new ReplicaSizing(new DeploymentView(live).desiredReplicas(), null);
@@ -39,11 +40,13 @@ record ReplicaSizing(int replicas, String hpa) {
     }
 
     private static int hpaCount(HorizontalPodAutoscaler hpa, Deployment live) {
-        if (hpa.getStatus() != null && hpa.getStatus().getDesiredReplicas() != null
+        if (hpa.getStatus() != null
+                && hpa.getStatus().getDesiredReplicas() != null
                 && hpa.getStatus().getDesiredReplicas() > 0) {
             return hpa.getStatus().getDesiredReplicas();
         }
-        if (hpa.getStatus() != null && hpa.getStatus().getCurrentReplicas() != null
+        if (hpa.getStatus() != null
+                && hpa.getStatus().getCurrentReplicas() != null
                 && hpa.getStatus().getCurrentReplicas() > 0) {
             return hpa.getStatus().getCurrentReplicas();
         }

@@ -2,7 +2,6 @@ package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-
 import java.io.Serializable;
 import java.util.Collection;
 import java.util.Comparator;
@@ -31,6 +30,7 @@ public record Revision(String podTemplateHash, List<String> imageDigests) implem
     static final String HASH_LABEL = "pod-template-hash";
     /** What the ReplicaSet controller writes (letters and digits), and an OCI digest, {@code algorithm:hex}. */
     private static final String HASH = "[a-z0-9]{1,32}";
+
     private static final String DIGEST = "[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}";
     private static final Pattern DIGEST_PATTERN = Pattern.compile(DIGEST);
     private static final Pattern TEXT = Pattern.compile("(" + HASH + ")@(" + DIGEST + "(?:," + DIGEST + ")*)");
@@ -54,7 +54,9 @@ public record Revision(String podTemplateHash, List<String> imageDigests) implem
         }
         Matcher m = TEXT.matcher(text.trim());
         if (!m.matches()) {
-            throw new InvalidInputException(field, "'" + Printable.line(shorten(text.trim())) + "' is not a revision",
+            throw new InvalidInputException(
+                    field,
+                    "'" + Printable.line(shorten(text.trim())) + "' is not a revision",
                     "pass the revision deploy or await printed (the deploy's testedRevision in a pipeline), in the "
                             + "form " + FORM);
         }
@@ -81,9 +83,12 @@ public record Revision(String podTemplateHash, List<String> imageDigests) implem
                 .filter(p -> hash(p) != null)
                 .collect(Collectors.groupingBy(Revision::hash));
         return byHash.entrySet().stream()
-                .max(Comparator.<Map.Entry<String, List<Pod>>>comparingInt(e -> e.getValue().size())
+                .max(Comparator.<Map.Entry<String, List<Pod>>>comparingInt(
+                                e -> e.getValue().size())
                         .thenComparing(Map.Entry::getKey, Comparator.reverseOrder()))
-                .map(e -> new Revision(e.getKey(), e.getValue().stream().flatMap(p -> digests(p).stream()).toList()));
+                .map(e -> new Revision(
+                        e.getKey(),
+                        e.getValue().stream().flatMap(p -> digests(p).stream()).toList()));
     }
 
     /** The pod's {@code pod-template-hash} label, or null. */
@@ -97,8 +102,11 @@ public record Revision(String podTemplateHash, List<String> imageDigests) implem
         if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
             return List.of();
         }
-        return pod.getStatus().getContainerStatuses().stream().map(ContainerStatus::getImageID)
-                .map(Revision::digestOf).filter(Objects::nonNull).toList();
+        return pod.getStatus().getContainerStatuses().stream()
+                .map(ContainerStatus::getImageID)
+                .map(Revision::digestOf)
+                .filter(Objects::nonNull)
+                .toList();
     }
 
     /**
@@ -124,13 +132,15 @@ public record Revision(String podTemplateHash, List<String> imageDigests) implem
                     + "): it was re-deployed or its Deployment edited (kubectl set image, kubectl edit, kubectl rollout "
                     + "restart, a re-applied manifest)";
         }
-        return "its pods run other image content under the same pod template (digest " + digestList(approved)
-                + " → " + digestList(this) + "): an image tag was re-pushed and pods pulled it again";
+        return "its pods run other image content under the same pod template (digest " + digestList(approved) + " → "
+                + digestList(this) + "): an image tag was re-pushed and pods pulled it again";
     }
 
     private static String digestList(Revision r) {
-        return r.imageDigests.isEmpty() ? "none reported" : String.join(",", r.imageDigests.stream()
-                .map(Revision::shortDigest).toList());
+        return r.imageDigests.isEmpty()
+                ? "none reported"
+                : String.join(
+                        ",", r.imageDigests.stream().map(Revision::shortDigest).toList());
     }
 
     /** {@code sha256:3f0c9a1b2c3d…}: enough to tell two apart in a sentence; the full text is beside it. */

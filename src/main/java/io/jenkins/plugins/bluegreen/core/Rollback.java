@@ -1,7 +1,6 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -42,20 +41,31 @@ final class Rollback {
         }
         // the locked path: the Service and the idle colour (what a rollback switches back to, or abandons); the live
         // colour only matters for a colour that must be scaled up, and is read then
-        Decision decision = decide(app, AppState.readServiceAndTarget(context, app, request.service(), null)
-                .requireAdopted());
+        Decision decision = decide(
+                app,
+                AppState.readServiceAndTarget(context, app, request.service(), null)
+                        .requireAdopted());
         // decided on the app as it was before another holder let go of the lock (a take-over especially: that holder
         // may just have switched); what was idle then may be live now, so decide again under the lock
-        return lock.under(ask(app, request, decision), decision,
-                stale -> decide(app, AppState.read(context, app, request.service()).requireAdopted()),
-                (held, decided) -> decided.abandon() ? abandon(held, decided.state()) : switchBack(held, request, decided));
+        return lock.under(
+                ask(app, request, decision),
+                decision,
+                stale -> decide(
+                        app, AppState.read(context, app, request.service()).requireAdopted()),
+                (held, decided) ->
+                        decided.abandon() ? abandon(held, decided.state()) : switchBack(held, request, decided));
     }
 
     private RollbackResult abandon(HeldLock held, AppState state) {
         AbandonResult abandoned = new Abandon(context, lock).scaleIdleToZero(held.app(), state);
         held.releaseAfterChange(true);
-        return new RollbackResult(state.app(), RollbackResult.Action.ABANDONED, state.liveColor(), state.idleColor(),
-                "abandoned " + abandoned.deployment() + " before it went live; " + state.liveColor() + " keeps serving");
+        return new RollbackResult(
+                state.app(),
+                RollbackResult.Action.ABANDONED,
+                state.liveColor(),
+                state.idleColor(),
+                "abandoned " + abandoned.deployment() + " before it went live; " + state.liveColor()
+                        + " keeps serving");
     }
 
     private RollbackResult switchBack(HeldLock held, RollbackRequest request, Decision decision) {
@@ -67,23 +77,35 @@ final class Rollback {
             DeploymentView view = new DeploymentView(decision.target());
             int replicas = rememberedReplicas(held.app(), view, current);
             context.listener().info(scaleUpNarration(view, replicas, request.timeout()));
-            Deployment restored = new ScaleDown(context).restore(view.name(), replicas).orElseThrow();
+            Deployment restored =
+                    new ScaleDown(context).restore(view.name(), replicas).orElseThrow();
             Futures.join(HealthWatch.start(context, current.app(), previous, restored, request.timeout()));
             current = AppState.read(context, held.app(), current.serviceName());
             action = RollbackResult.Action.SCALED_UP_AND_SWITCHED_BACK;
         }
         SwitchResult switched;
         try {
-            switched = new SwitchTraffic(context, lock).switchAndFollow(current, previous, HistoryEntry.ROLLBACK,
-                    request.approvedBy(), request.buildUrl(), context.settings().scaleDownDelay());
+            switched = new SwitchTraffic(context, lock)
+                    .switchAndFollow(
+                            current,
+                            previous,
+                            HistoryEntry.ROLLBACK,
+                            request.approvedBy(),
+                            request.buildUrl(),
+                            context.settings().scaleDownDelay());
         } catch (TrafficUnconfirmedException written) {
             held.releaseAfterChange(true);
             throw written;
         }
         held.releaseAfterChange(switched.outcome() == SwitchResult.Outcome.SWITCHED);
-        return new RollbackResult(held.app().name(), action, switched.to(), live,
-                switched.outcome() == SwitchResult.Outcome.SWITCHED ? "traffic is back on " + previous + " ("
-                        + switched.revision() + ")" : previous + " was already live");
+        return new RollbackResult(
+                held.app().name(),
+                action,
+                switched.to(),
+                live,
+                switched.outcome() == SwitchResult.Outcome.SWITCHED
+                        ? "traffic is back on " + previous + " (" + switched.revision() + ")"
+                        : previous + " was already live");
     }
 
     /** What the scale-up is about to do, true to the case: scaled to 0, scaled below its count, or not ready yet. */
@@ -107,7 +129,7 @@ final class Rollback {
      * @param target      otherwise the previous colour's Deployment, to switch back to
      * @param mustScaleUp the previous colour was scaled down (or is not fully rolled out): scale up and await first
      */
-    private record Decision(AppState state, boolean abandon, Deployment target, boolean mustScaleUp) { }
+    private record Decision(AppState state, boolean abandon, Deployment target, boolean mustScaleUp) {}
 
     /** @throws RefusedException when there is nothing to roll back to */
     private Decision decide(App app, AppState state) {
@@ -119,32 +141,42 @@ final class Rollback {
         }
         Color previous = state.previousColor();
         if (previous == null) {
-            throw new RefusedException("nothing to roll back: Service " + state.serviceName() + " records no previous "
-                    + "colour (traffic was never switched)",
+            throw new RefusedException(
+                    "nothing to roll back: Service " + state.serviceName() + " records no previous "
+                            + "colour (traffic was never switched)",
                     "nothing to do; to undo a deployed but unswitched release, it must still be running");
         }
         // exactly once: the idle colour holding the release a rollback took out of service is no target for another
-        Optional<RolledBack> rolledBack = RolledBack.heldByIdle(state,
-                new ServiceSelectorWrite(context).readHistory(state.service()));
+        Optional<RolledBack> rolledBack =
+                RolledBack.heldByIdle(state, new ServiceSelectorWrite(context).readHistory(state.service()));
         if (rolledBack.isPresent()) {
             throw new RolledBackReleaseException(rolledBack.get().refusal(state, "not rolling back again"));
         }
         if (content == IdleContent.ABANDONED_RELEASE) {
-            throw new RefusedException("nothing to roll back: the previous colour " + idle + " was redeployed with a "
-                    + "release that never went live (and was abandoned), so the previous release is gone",
+            throw new RefusedException(
+                    "nothing to roll back: the previous colour " + idle + " was redeployed with a "
+                            + "release that never went live (and was abandoned), so the previous release is gone",
                     "deploy the version you want to run instead");
         }
         // a hand-edited previous-color annotation notwithstanding, the only other colour is the idle one
-        Deployment target = state.deployment(idle).orElseThrow(() -> new RefusedException("nothing to roll back: "
-                + "the previous colour's Deployment " + app.deployment(idle)
-                + " no longer exists", "deploy the version you want instead"));
+        Deployment target = state.deployment(idle)
+                .orElseThrow(() -> new RefusedException(
+                        "nothing to roll back: "
+                                + "the previous colour's Deployment " + app.deployment(idle)
+                                + " no longer exists",
+                        "deploy the version you want instead"));
         DeploymentView view = new DeploymentView(target);
-        return new Decision(state, false, target, view.desiredReplicas() == 0 || view.belowRemembered()
-                || !view.rolloutComplete());
+        return new Decision(
+                state, false, target, view.desiredReplicas() == 0 || view.belowRemembered() || !view.rolloutComplete());
     }
 
     /** What the idle colour holds, judged by its deploy time against the last traffic change. */
-    private enum IdleContent { NOTHING, UNSWITCHED_RELEASE, ABANDONED_RELEASE, PREVIOUS_RELEASE }
+    private enum IdleContent {
+        NOTHING,
+        UNSWITCHED_RELEASE,
+        ABANDONED_RELEASE,
+        PREVIOUS_RELEASE
+    }
 
     private IdleContent idleContent(AppState state) {
         Optional<Deployment> idle = state.deployment(state.idleColor());

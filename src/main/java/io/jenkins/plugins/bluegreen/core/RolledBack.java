@@ -1,7 +1,6 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,8 +17,10 @@ record RolledBack(HistoryEntry rollback, HistoryEntry release) {
 
     /** The rolled-back release the idle colour holds, if it holds one. */
     static Optional<RolledBack> heldByIdle(AppState state, List<HistoryEntry> history) {
-        if (history.isEmpty() || !history.get(0).undidRelease()
-                || history.get(0).switchedAt() == null || state.idleColor() == null) {
+        if (history.isEmpty()
+                || !history.get(0).undidRelease()
+                || history.get(0).switchedAt() == null
+                || state.idleColor() == null) {
             return Optional.empty();
         }
         HistoryEntry rollback = history.get(0);
@@ -30,22 +31,26 @@ record RolledBack(HistoryEntry rollback, HistoryEntry release) {
         if (idleRedeployedSince(state, rollback.switchedAt())) {
             return Optional.empty(); // a new release since the rollback: not the one rolled back
         }
-        HistoryEntry release = history.size() > 1 && history.get(1).color() == state.idleColor() ? history.get(1) : null;
+        HistoryEntry release =
+                history.size() > 1 && history.get(1).color() == state.idleColor() ? history.get(1) : null;
         return Optional.of(new RolledBack(rollback, release));
     }
 
     /** Whether the idle colour holds a release deployed after {@code traffic} moved (a new one, not one it left). */
     static boolean idleRedeployedSince(AppState state, Instant traffic) {
         Instant deployedAt = state.deployment(state.idleColor())
-                .map(d -> new DeploymentView(d).instantAnnotation(StateKeys.DEPLOYED_AT)).orElse(null);
+                .map(d -> new DeploymentView(d).instantAnnotation(StateKeys.DEPLOYED_AT))
+                .orElse(null);
         return deployedAt != null && deployedAt.isAfter(traffic);
     }
 
     /** What a refused operation says: what is live, what was rolled back, and the deliberate way back. */
     String refusal(AppState state, String refused) {
         Color idle = state.idleColor();
-        String what = release == null ? "the release it rolled back" : "release " + nz(release.revision())
-                + (release.images().isEmpty() ? "" : " (" + String.join(",", release.images()) + ")");
+        String what = release == null
+                ? "the release it rolled back"
+                : "release " + nz(release.revision())
+                        + (release.images().isEmpty() ? "" : " (" + String.join(",", release.images()) + ")");
         return refused + ": the last traffic change was already a rollback — " + state.liveColor() + " ("
                 + nz(rollback.revision()) + ") serves since " + rollback.switchedAt()
                 + (rollback.approvedBy() == null ? "" : ", rolled back by " + rollback.approvedBy())

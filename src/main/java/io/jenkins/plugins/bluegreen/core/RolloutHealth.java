@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -22,26 +21,36 @@ import java.util.stream.Stream;
 final class RolloutHealth {
 
     /** Container waiting reasons that do not go away by waiting. */
-    static final Set<String> FATAL_WAITING_REASONS = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName",
-            "CrashLoopBackOff", "CreateContainerConfigError", "CreateContainerError", "RunContainerError",
+    static final Set<String> FATAL_WAITING_REASONS = Set.of(
+            "ImagePullBackOff",
+            "ErrImagePull",
+            "InvalidImageName",
+            "CrashLoopBackOff",
+            "CreateContainerConfigError",
+            "CreateContainerError",
+            "RunContainerError",
             "ErrImageNeverPull");
 
-    private RolloutHealth() { }
+    private RolloutHealth() {}
 
     static HealthVerdict evaluate(Deployment deployment, Color color, Collection<Pod> pods) {
         DeploymentView view = new DeploymentView(deployment);
         HealthProgress progress = view.progress(color);
 
         DeploymentCondition deadline = condition(deployment, "Progressing");
-        if (deadline != null && "False".equals(deadline.getStatus())
+        if (deadline != null
+                && "False".equals(deadline.getStatus())
                 && "ProgressDeadlineExceeded".equals(deadline.getReason())) {
-            return new HealthVerdict.Failed(progress, "ProgressDeadlineExceeded", deadline.getMessage(),
-                    podProblems(deployment, pods, false));
+            return new HealthVerdict.Failed(
+                    progress, "ProgressDeadlineExceeded", deadline.getMessage(), podProblems(deployment, pods, false));
         }
         DeploymentCondition replicaFailure = condition(deployment, "ReplicaFailure");
         if (replicaFailure != null && "True".equals(replicaFailure.getStatus())) {
-            return new HealthVerdict.Failed(progress, reasonOr(replicaFailure.getReason(), "ReplicaFailure"),
-                    replicaFailure.getMessage(), List.of());
+            return new HealthVerdict.Failed(
+                    progress,
+                    reasonOr(replicaFailure.getReason(), "ReplicaFailure"),
+                    replicaFailure.getMessage(),
+                    List.of());
         }
         List<PodProblem> fatal = podProblems(deployment, pods, true);
         if (!fatal.isEmpty()) {
@@ -59,15 +68,17 @@ final class RolloutHealth {
      */
     static List<PodProblem> podProblems(Deployment deployment, Collection<Pod> pods, boolean fatalOnly) {
         List<PodProblem> problems = new ArrayList<>();
-        currentPods(deployment, pods).sorted(Comparator.comparing(p -> p.getMetadata().getName())).forEach(pod -> {
-            PodProblem problem = fatalProblem(pod);
-            if (problem == null && !fatalOnly && !isReady(pod)) {
-                problem = notReadyProblem(pod);
-            }
-            if (problem != null) {
-                problems.add(problem);
-            }
-        });
+        currentPods(deployment, pods)
+                .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+                .forEach(pod -> {
+                    PodProblem problem = fatalProblem(pod);
+                    if (problem == null && !fatalOnly && !isReady(pod)) {
+                        problem = notReadyProblem(pod);
+                    }
+                    if (problem != null) {
+                        problems.add(problem);
+                    }
+                });
         return List.copyOf(problems);
     }
 
@@ -91,12 +102,17 @@ final class RolloutHealth {
             if (status.getState() != null && status.getState().getWaiting() != null) {
                 String reason = status.getState().getWaiting().getReason();
                 if (reason != null && FATAL_WAITING_REASONS.contains(reason)) {
-                    return new PodProblem(name, status.getName(), reason, status.getState().getWaiting().getMessage());
+                    return new PodProblem(
+                            name,
+                            status.getName(),
+                            reason,
+                            status.getState().getWaiting().getMessage());
                 }
             }
         }
         for (PodCondition condition : conditions(pod)) {
-            if ("PodScheduled".equals(condition.getType()) && "False".equals(condition.getStatus())
+            if ("PodScheduled".equals(condition.getType())
+                    && "False".equals(condition.getStatus())
                     && "Unschedulable".equals(condition.getReason())) {
                 return new PodProblem(name, null, "Unschedulable", condition.getMessage());
             }
@@ -108,12 +124,16 @@ final class RolloutHealth {
         String name = pod.getMetadata().getName();
         for (ContainerStatus status : containerStatuses(pod)) {
             if (status.getState() != null && status.getState().getWaiting() != null) {
-                return new PodProblem(name, status.getName(),
+                return new PodProblem(
+                        name,
+                        status.getName(),
                         reasonOr(status.getState().getWaiting().getReason(), "Waiting"),
                         status.getState().getWaiting().getMessage());
             }
             if (status.getState() != null && status.getState().getTerminated() != null) {
-                return new PodProblem(name, status.getName(),
+                return new PodProblem(
+                        name,
+                        status.getName(),
                         reasonOr(status.getState().getTerminated().getReason(), "Terminated"),
                         status.getState().getTerminated().getMessage());
             }
@@ -146,7 +166,8 @@ final class RolloutHealth {
     }
 
     private static List<PodCondition> conditions(Pod pod) {
-        return pod.getStatus() == null || pod.getStatus().getConditions() == null ? List.of()
+        return pod.getStatus() == null || pod.getStatus().getConditions() == null
+                ? List.of()
                 : pod.getStatus().getConditions();
     }
 
@@ -154,16 +175,20 @@ final class RolloutHealth {
         if (deployment.getStatus() == null || deployment.getStatus().getConditions() == null) {
             return null;
         }
-        return deployment.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
+        return deployment.getStatus().getConditions().stream()
+                .filter(c -> type.equals(c.getType()))
+                .findFirst()
                 .orElse(null);
     }
 
     private static String templateAnnotation(Deployment deployment, String key) {
-        if (deployment.getSpec() == null || deployment.getSpec().getTemplate() == null
+        if (deployment.getSpec() == null
+                || deployment.getSpec().getTemplate() == null
                 || deployment.getSpec().getTemplate().getMetadata() == null) {
             return null;
         }
-        Map<String, String> annotations = deployment.getSpec().getTemplate().getMetadata().getAnnotations();
+        Map<String, String> annotations =
+                deployment.getSpec().getTemplate().getMetadata().getAnnotations();
         return annotations == null ? null : annotations.get(key);
     }
 

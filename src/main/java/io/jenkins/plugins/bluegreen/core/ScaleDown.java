@@ -3,7 +3,6 @@ package io.jenkins.plugins.bluegreen.core;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -50,8 +49,9 @@ final class ScaleDown {
             return Optional.of(DeploymentAnnotations.with(d, annotations));
         });
         if (due != null) {
-            context.listener().info(context.settings().deploymentName(app, color) + " will be scaled down at " + due
-                    + " (kept for a fast rollback until then)");
+            context.listener()
+                    .info(context.settings().deploymentName(app, color) + " will be scaled down at " + due
+                            + " (kept for a fast rollback until then)");
         }
         return due;
     }
@@ -71,11 +71,19 @@ final class ScaleDown {
             return null;
         }
         String name = context.settings().deploymentName(app, color);
-        String patch = new JsonPatchOps.Merge().annotation(StateKeys.SCALE_DOWN_AT, due.toString()).toString();
-        Deployment named = new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(context.namespace())
-                .endMetadata().build();
-        if (context.cluster().patch(named, PatchType.JSON_MERGE, patch,
-                d -> due.toString().equals(Labels.annotation(d, StateKeys.SCALE_DOWN_AT))).isEmpty()) {
+        String patch = new JsonPatchOps.Merge()
+                .annotation(StateKeys.SCALE_DOWN_AT, due.toString())
+                .toString();
+        Deployment named = new DeploymentBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(context.namespace())
+                .endMetadata()
+                .build();
+        if (context.cluster()
+                .patch(named, PatchType.JSON_MERGE, patch, d -> due.toString()
+                        .equals(Labels.annotation(d, StateKeys.SCALE_DOWN_AT)))
+                .isEmpty()) {
             context.listener().info(name + " does not exist; no scale-down to schedule");
             return null;
         }
@@ -98,7 +106,9 @@ final class ScaleDown {
         AppState state = AppState.read(context, app, null).requireAdopted();
         for (Color color : Color.values()) {
             Optional<Deployment> deployment = state.deployment(color);
-            Instant due = deployment.map(d -> new DeploymentView(d).instantAnnotation(StateKeys.SCALE_DOWN_AT)).orElse(null);
+            Instant due = deployment
+                    .map(d -> new DeploymentView(d).instantAnnotation(StateKeys.SCALE_DOWN_AT))
+                    .orElse(null);
             if (due == null) {
                 continue;
             }
@@ -112,8 +122,9 @@ final class ScaleDown {
                 // a release waiting for its switch never carries a schedule of ours (a deploy drops it): this one is a
                 // late follow-up of a switch or rollback that landed after the deploy — not a reason to scale it
                 cancel(app, color, deployment.get());
-                context.listener().info(name + " holds a release deployed after the last traffic change; the "
-                        + "scale-down scheduled on it before that deploy was dropped, never scaled");
+                context.listener()
+                        .info(name + " holds a release deployed after the last traffic change; the "
+                                + "scale-down scheduled on it before that deploy was dropped, never scaled");
                 continue;
             }
             if (context.clock().instant().isBefore(due)) {
@@ -142,8 +153,8 @@ final class ScaleDown {
         if (context.planThen("when the old colour's scale-down is due, scale it to 0 replicas (its count is kept "
                 + "for a rollback)")) {
             // a dry run scheduled nothing, so there is nothing to wait for
-            return CompletableFuture.completedFuture(new ScaleDownResult(app, ScaleDownResult.Outcome.NOTHING_SCHEDULED,
-                    null, null, null, 0));
+            return CompletableFuture.completedFuture(
+                    new ScaleDownResult(app, ScaleDownResult.Outcome.NOTHING_SCHEDULED, null, null, null, 0));
         }
         CompletableFuture<ScaleDownResult> outcome = new CompletableFuture<>();
         lookWhenDue(app, outcome, context.executor());
@@ -161,9 +172,15 @@ final class ScaleDown {
                     outcome.complete(result);
                     return;
                 }
-                long millis = Math.max(0, Duration.between(context.clock().instant(), result.due()).toMillis()) + 1;
+                long millis = Math.max(
+                                0,
+                                Duration.between(context.clock().instant(), result.due())
+                                        .toMillis())
+                        + 1;
                 // a timer, not a sleeping thread; then look again, since anything may have changed meanwhile
-                lookWhenDue(app, outcome,
+                lookWhenDue(
+                        app,
+                        outcome,
                         CompletableFuture.delayedExecutor(millis, TimeUnit.MILLISECONDS, context.executor()));
             } catch (RuntimeException | Error failure) {
                 outcome.completeExceptionally(failure);
@@ -179,8 +196,8 @@ final class ScaleDown {
                 return Optional.empty(); // re-deployed or rescheduled meanwhile: not ours to scale any more
             }
             annotations.remove(StateKeys.SCALE_DOWN_AT);
-            annotations.put(StateKeys.REPLICAS_BEFORE_SCALE_DOWN,
-                    Integer.toString(new DeploymentView(d).desiredReplicas()));
+            annotations.put(
+                    StateKeys.REPLICAS_BEFORE_SCALE_DOWN, Integer.toString(new DeploymentView(d).desiredReplicas()));
             Deployment scaled = DeploymentAnnotations.with(d, annotations);
             scaled.getSpec().setReplicas(0);
             return Optional.of(scaled);
@@ -198,16 +215,19 @@ final class ScaleDown {
             liveNow = liveColorNow(state);
         } catch (BlueGreenException e) {
             // the scale-down is done; failing now would report it as not done
-            context.listener().warn("scaled " + name + " down to 0, but could not read Service " + state.serviceName()
-                    + " again to confirm nobody pointed it at " + color + " meanwhile (" + e.getMessage() + ") — check "
-                    + "with kubectl -n " + context.namespace() + " get service " + state.serviceName()
-                    + " -o jsonpath='{.spec.selector}'");
+            context.listener()
+                    .warn("scaled " + name + " down to 0, but could not read Service " + state.serviceName()
+                            + " again to confirm nobody pointed it at " + color + " meanwhile (" + e.getMessage()
+                            + ") — check "
+                            + "with kubectl -n " + context.namespace() + " get service " + state.serviceName()
+                            + " -o jsonpath='{.spec.selector}'");
             return new ScaleDownResult(state.app(), ScaleDownResult.Outcome.SCALED_DOWN, color, name, due, before);
         }
         if (liveNow == color) {
             restore(name, before);
-            context.listener().warn(name + " became live while it was being scaled down; scaled it back to "
-                    + before + " replicas");
+            context.listener()
+                    .warn(name + " became live while it was being scaled down; scaled it back to " + before
+                            + " replicas");
             return new ScaleDownResult(state.app(), ScaleDownResult.Outcome.SKIPPED_LIVE, color, name, due, before);
         }
         context.listener().info("scaled " + name + " down from " + before + " to 0 replicas (remembered for rollback)");
@@ -215,8 +235,10 @@ final class ScaleDown {
     }
 
     private Color liveColorNow(AppState state) {
-        return context.cluster().service(state.serviceName())
-                .map(service -> AppState.analyse(state.app(), service, Map.of(), context.settings()).liveColor())
+        return context.cluster()
+                .service(state.serviceName())
+                .map(service -> AppState.analyse(state.app(), service, Map.of(), context.settings())
+                        .liveColor())
                 .orElse(null);
     }
 

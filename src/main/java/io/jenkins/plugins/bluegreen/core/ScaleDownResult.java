@@ -9,8 +9,8 @@ import java.time.Instant;
  * @param due              when the scale-down is/was due, or null
  * @param previousReplicas replicas before scaling down (remembered on the Deployment for rollback)
  */
-public record ScaleDownResult(String app, Outcome outcome, Color color, String deployment, Instant due,
-                              int previousReplicas) {
+public record ScaleDownResult(
+        String app, Outcome outcome, Color color, String deployment, Instant due, int previousReplicas) {
     public enum Outcome {
         /** The old colour was scaled to zero. */
         SCALED_DOWN,

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceList;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +47,8 @@ final class ServiceEndpoints {
      * when they are not within {@link BlueGreenSettings#endpointsTimeout()}.
      */
     ServingStatus confirm(AppState written, Color target, int desired) {
-        long deadline = System.nanoTime() + context.settings().endpointsTimeout().toNanos();
+        long deadline =
+                System.nanoTime() + context.settings().endpointsTimeout().toNanos();
         ServingStatus last;
         while (true) {
             EndpointSliceList list = context.cluster().endpointSlices(written.serviceName());
@@ -57,8 +57,8 @@ final class ServiceEndpoints {
             if (last.ok()) {
                 return last;
             }
-            last = watchUntilServing(written, slices, list.getMetadata().getResourceVersion(), target, desired, deadline,
-                    last);
+            last = watchUntilServing(
+                    written, slices, list.getMetadata().getResourceVersion(), target, desired, deadline, last);
             if (last.ok()) {
                 return last;
             }
@@ -69,14 +69,21 @@ final class ServiceEndpoints {
     }
 
     /** Follows slice events until serving, the deadline, or the watch ends (then the caller lists again). */
-    private ServingStatus watchUntilServing(AppState state, Map<String, EndpointSlice> slices, String fromVersion,
-                                            Color target, int desired, long deadline, ServingStatus last) {
+    private ServingStatus watchUntilServing(
+            AppState state,
+            Map<String, EndpointSlice> slices,
+            String fromVersion,
+            Color target,
+            int desired,
+            long deadline,
+            ServingStatus last) {
         LinkedBlockingQueue<Object> events = new LinkedBlockingQueue<>();
         Object closed = new Object();
         Watcher<EndpointSlice> watcher = new Watcher<>() {
             @Override
             public void eventReceived(Action action, EndpointSlice slice) {
-                events.add(action == Action.DELETED ? Map.entry(slice.getMetadata().getName(), "deleted") : slice);
+                events.add(
+                        action == Action.DELETED ? Map.entry(slice.getMetadata().getName(), "deleted") : slice);
             }
 
             @Override
@@ -91,9 +98,17 @@ final class ServiceEndpoints {
         };
         Watch watch;
         try {
-            watch = context.client().discovery().v1().endpointSlices().inNamespace(context.namespace())
+            watch = context.client()
+                    .discovery()
+                    .v1()
+                    .endpointSlices()
+                    .inNamespace(context.namespace())
                     .withLabel(Labels.SERVICE_NAME, state.serviceName())
-                    .watch(new ListOptionsBuilder().withResourceVersion(fromVersion).build(), watcher);
+                    .watch(
+                            new ListOptionsBuilder()
+                                    .withResourceVersion(fromVersion)
+                                    .build(),
+                            watcher);
         } catch (RuntimeException refused) {
             // refused (or forbidden: the watch verb is a recommendation, not a need) — list again shortly instead
             pause(deadline);
@@ -121,7 +136,8 @@ final class ServiceEndpoints {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new BlueGreenException("interrupted while confirming the endpoints of Service " + state.serviceName());
+            throw new BlueGreenException(
+                    "interrupted while confirming the endpoints of Service " + state.serviceName());
         } finally {
             watch.close();
         }
@@ -150,11 +166,14 @@ final class ServiceEndpoints {
         List<EndpointPod> pods = new ArrayList<>();
         for (EndpointSlice slice : slices.values()) {
             for (Endpoint endpoint : slice.getEndpoints() == null ? List.<Endpoint>of() : slice.getEndpoints()) {
-                String name = endpoint.getTargetRef() != null && endpoint.getTargetRef().getName() != null
+                String name = endpoint.getTargetRef() != null
+                                && endpoint.getTargetRef().getName() != null
                         ? endpoint.getTargetRef().getName()
                         : endpoint.getAddresses() == null ? "?" : String.join(",", endpoint.getAddresses());
-                boolean ready = endpoint.getConditions() == null || endpoint.getConditions().getReady() == null
-                        || endpoint.getConditions().getReady(); // an unknown readiness counts as ready, as kube-proxy reads it
+                boolean ready = endpoint.getConditions() == null
+                        || endpoint.getConditions().getReady() == null
+                        || endpoint.getConditions()
+                                .getReady(); // an unknown readiness counts as ready, as kube-proxy reads it
                 pods.add(new EndpointPod(name, colorOf(state.app(), name), ready));
             }
         }
@@ -163,12 +182,18 @@ final class ServiceEndpoints {
 
     private String problem(AppState state, List<EndpointPod> pods, Color expected, int desired) {
         String service = "Service " + state.serviceName();
-        List<String> colourless = pods.stream().filter(p -> p.color() == null).map(EndpointPod::pod).toList();
+        List<String> colourless = pods.stream()
+                .filter(p -> p.color() == null)
+                .map(EndpointPod::pod)
+                .toList();
         if (!colourless.isEmpty()) {
             return service + " selects pods of no colour: " + shortList(colourless);
         }
         if (expected != null) {
-            List<String> other = pods.stream().filter(p -> p.color() != expected).map(EndpointPod::pod).toList();
+            List<String> other = pods.stream()
+                    .filter(p -> p.color() != expected)
+                    .map(EndpointPod::pod)
+                    .toList();
             if (!other.isEmpty()) {
                 return service + " selects pods of " + expected.other() + " although " + expected + " is live: "
                         + shortList(other);
@@ -209,8 +234,10 @@ final class ServiceEndpoints {
     }
 
     static Map<String, String> podLabels(Deployment deployment) {
-        Map<String, String> labels = deployment.getSpec() == null || deployment.getSpec().getTemplate() == null
-                || deployment.getSpec().getTemplate().getMetadata() == null ? null
+        Map<String, String> labels = deployment.getSpec() == null
+                        || deployment.getSpec().getTemplate() == null
+                        || deployment.getSpec().getTemplate().getMetadata() == null
+                ? null
                 : deployment.getSpec().getTemplate().getMetadata().getLabels();
         return labels == null ? Map.of() : new LinkedHashMap<>(labels);
     }
@@ -218,7 +245,8 @@ final class ServiceEndpoints {
     private Color colorOf(String app, String pod) {
         for (Color color : Color.values()) {
             String prefix = context.settings().deploymentName(app, color) + "-";
-            if (pod.startsWith(prefix) && OWNED_SUFFIX.matcher(pod.substring(prefix.length())).matches()) {
+            if (pod.startsWith(prefix)
+                    && OWNED_SUFFIX.matcher(pod.substring(prefix.length())).matches()) {
                 return color;
             }
         }
@@ -227,16 +255,21 @@ final class ServiceEndpoints {
 
     private NotServingException notServing(AppState state, Color target, int desired, ServingStatus last) {
         String cause = selectorMismatch(state, target);
-        return new NotServingException(state.serviceName(), target, "Service " + state.serviceName() + " selects "
-                + target + " (written), but after " + DurationText.format(context.settings().endpointsTimeout())
-                + " its endpoints are not " + target + "'s " + desired + " ready pods: " + last.problem()
-                + (cause == null || last.problem().contains(cause) ? "" : " (" + cause + ")")
-                + " — run `bluegreen status --app " + state.app() + "` and `kubectl -n " + context.namespace()
-                + " get endpointslices -l " + Labels.SERVICE_NAME + "=" + state.serviceName() + "`");
+        return new NotServingException(
+                state.serviceName(),
+                target,
+                "Service " + state.serviceName() + " selects "
+                        + target + " (written), but after "
+                        + DurationText.format(context.settings().endpointsTimeout())
+                        + " its endpoints are not " + target + "'s " + desired + " ready pods: " + last.problem()
+                        + (cause == null || last.problem().contains(cause) ? "" : " (" + cause + ")")
+                        + " — run `bluegreen status --app " + state.app() + "` and `kubectl -n " + context.namespace()
+                        + " get endpointslices -l " + Labels.SERVICE_NAME + "=" + state.serviceName() + "`");
     }
 
     private static String shortList(List<String> names) {
-        return names.size() <= 5 ? String.join(", ", names)
+        return names.size() <= 5
+                ? String.join(", ", names)
                 : String.join(", ", names.subList(0, 5)) + " and " + (names.size() - 5) + " more";
     }
 }

@@ -1,12 +1,11 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import io.fabric8.kubernetes.api.model.Service;
-
 import java.util.List;
 
 /** The release history recorded on a live Service, as the decisions that need only its newest entry read it. */
 final class ServiceHistory {
-    private ServiceHistory() { }
+    private ServiceHistory() {}
 
     /**
      * The newest entry — the last traffic change the engine recorded; null when there is none or the annotation is

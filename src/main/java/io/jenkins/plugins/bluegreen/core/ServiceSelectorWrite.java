@@ -3,7 +3,6 @@ package io.jenkins.plugins.bluegreen.core;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -22,7 +21,7 @@ import java.util.Optional;
  */
 final class ServiceSelectorWrite {
     /** @param recorded the history entry written, or null when nothing was written */
-    record Outcome(AppState before, boolean written, HistoryEntry recorded) { }
+    record Outcome(AppState before, boolean written, HistoryEntry recorded) {}
 
     private final EngineContext context;
     private final ReleaseHistory history = new ReleaseHistory();
@@ -46,10 +45,13 @@ final class ServiceSelectorWrite {
                 boolean oursLanded = ours != null && ours.equals(ServiceHistory.head(current.service()));
                 if (!oursLanded) {
                     boolean repaired = ensureServing(current, target);
-                    context.listener().info("Service " + current.serviceName() + " already selects " + target
-                            + (attempt > 1 ? " — someone else switched it meanwhile" : "")
-                            + (repaired ? "; its stray selector keys were removed, so it reaches " + target
-                            + "'s pods again" : "; nothing to do"));
+                    context.listener()
+                            .info("Service " + current.serviceName() + " already selects " + target
+                                    + (attempt > 1 ? " — someone else switched it meanwhile" : "")
+                                    + (repaired
+                                            ? "; its stray selector keys were removed, so it reaches " + target
+                                                    + "'s pods again"
+                                            : "; nothing to do"));
                 }
                 return new Outcome(current, oursLanded, oursLanded ? ours : null);
             }
@@ -60,7 +62,10 @@ final class ServiceSelectorWrite {
             boolean claimRaced = claimed != current;
             current = claimed;
             Deployment targetDeployment = preflight(current, target, attempt > 1 || claimRaced);
-            HistoryEntry entry = change.entry(target, new DeploymentView(targetDeployment), context.clock().instant(),
+            HistoryEntry entry = change.entry(
+                    target,
+                    new DeploymentView(targetDeployment),
+                    context.clock().instant(),
                     checked != null);
             ours = entry;
             try {
@@ -69,10 +74,12 @@ final class ServiceSelectorWrite {
             } catch (StaleObjectException lostRace) {
                 String serviceName = current.serviceName();
                 lost.lost(attempts -> new ConflictException("Service " + serviceName + " kept changing while switching "
-                        + "to " + target + " (" + attempts + " attempts); nothing was overwritten — check who else writes "
+                        + "to " + target + " (" + attempts
+                        + " attempts); nothing was overwritten — check who else writes "
                         + "it and run status"));
-                context.listener().info("Service " + current.serviceName() + " was changed by someone else while "
-                        + "switching; re-reading to decide again");
+                context.listener()
+                        .info("Service " + current.serviceName() + " was changed by someone else while "
+                                + "switching; re-reading to decide again");
                 current = reReadAfterWrite(current, target);
                 boolean keyLost = current.selectorProblem() instanceof ColourKeyLostException;
                 if ((current.selectorProblem() != null && !keyLost)
@@ -95,17 +102,22 @@ final class ServiceSelectorWrite {
         return writeOnce(state, target, entry, null, null);
     }
 
-    private Service writeOnce(AppState state, Color target, HistoryEntry entry, ApprovedRevisionGuard guard,
-                              ApprovedRevisionGuard.Checked checked) {
-        Service written = context.cluster().update(switched(state, target, entry),
-                s -> entry.equals(ServiceHistory.head(s)));
+    private Service writeOnce(
+            AppState state,
+            Color target,
+            HistoryEntry entry,
+            ApprovedRevisionGuard guard,
+            ApprovedRevisionGuard.Checked checked) {
+        Service written =
+                context.cluster().update(switched(state, target, entry), s -> entry.equals(ServiceHistory.head(s)));
         verify(written, target, entry);
         if (checked != null) {
             guard.changedSince(checked).ifPresent(change -> undo(state, target, written, guard, checked, change));
         }
         warnStrayKeys(state, target);
-        context.listener().info("Service " + state.serviceName() + " now selects " + target
-                + (state.liveColor() == null ? "" : " (was " + state.liveColor() + ")"));
+        context.listener()
+                .info("Service " + state.serviceName() + " now selects " + target
+                        + (state.liveColor() == null ? "" : " (was " + state.liveColor() + ")"));
         try {
             confirmServing(state, target, true);
         } catch (NotServingException notServing) {
@@ -119,19 +131,28 @@ final class ServiceSelectorWrite {
      * stray key), and a second unconfirmed write would leave two unknowns. The person gets where traffic is and the
      * exact command back; the caller releases the lock so that command is not kept waiting.
      */
-    private TrafficUnconfirmedException unconfirmed(AppState state, Color target, HistoryEntry entry,
-                                                    NotServingException cause) {
+    private TrafficUnconfirmedException unconfirmed(
+            AppState state, Color target, HistoryEntry entry, NotServingException cause) {
         Color before = state.liveColor();
-        String back = before == null || before == target ? "run `bluegreen status --app " + state.app() + "` and "
-                + "name the colour that should serve: bluegreen switch --app " + state.app() + " --to <colour>"
+        String back = before == null || before == target
+                ? "run `bluegreen status --app " + state.app() + "` and "
+                        + "name the colour that should serve: bluegreen switch --app " + state.app() + " --to <colour>"
                 : "to put traffic back on " + before + ": bluegreen switch --app " + state.app() + " --to " + before
-                        + (HistoryEntry.SWITCH.equals(entry.action()) ? " (or bluegreen rollback --app " + state.app()
-                        + ", instant while " + before + " runs)" : "");
-        return new TrafficUnconfirmedException(state.serviceName(), target, "traffic moved but is not confirmed: "
-                + "Service " + state.serviceName() + " now selects " + target + " (written and recorded as this "
-                + entry.action() + (before == null ? "" : "; it selected " + before + " before") + "), so users get "
-                + "whatever " + target + "'s endpoints give — " + cause.getMessage() + ". Nothing was reverted; "
-                + back + " — the deploy lock was released, so it can run at once");
+                        + (HistoryEntry.SWITCH.equals(entry.action())
+                                ? " (or bluegreen rollback --app " + state.app() + ", instant while " + before
+                                        + " runs)"
+                                : "");
+        return new TrafficUnconfirmedException(
+                state.serviceName(),
+                target,
+                "traffic moved but is not confirmed: "
+                        + "Service " + state.serviceName() + " now selects " + target
+                        + " (written and recorded as this "
+                        + entry.action() + (before == null ? "" : "; it selected " + before + " before")
+                        + "), so users get "
+                        + "whatever " + target + "'s endpoints give — " + cause.getMessage()
+                        + ". Nothing was reverted; "
+                        + back + " — the deploy lock was released, so it can run at once");
     }
 
     /**
@@ -140,22 +161,34 @@ final class ServiceSelectorWrite {
      * so nothing written by someone else since is overwritten. The target's new pods are not ready in the
      * milliseconds this takes, so users kept reaching the approved revision's pods throughout.
      */
-    private void undo(AppState state, Color target, Service written, ApprovedRevisionGuard guard,
-                      ApprovedRevisionGuard.Checked checked, String change) {
-        Service restore = new ServiceBuilder(state.service()).editMetadata()
-                .withResourceVersion(written.getMetadata().getResourceVersion()).endMetadata().build();
+    private void undo(
+            AppState state,
+            Color target,
+            Service written,
+            ApprovedRevisionGuard guard,
+            ApprovedRevisionGuard.Checked checked,
+            String change) {
+        Service restore = new ServiceBuilder(state.service())
+                .editMetadata()
+                .withResourceVersion(written.getMetadata().getResourceVersion())
+                .endMetadata()
+                .build();
         Map<String, String> selector = state.selector();
         try {
-            context.cluster().update(restore, s -> Objects.equals(selector, s.getSpec().getSelector()));
+            context.cluster()
+                    .update(restore, s -> Objects.equals(selector, s.getSpec().getSelector()));
         } catch (StaleObjectException | ClusterUnreachableException e) {
-            throw new UncertainOutcomeException("switching Service " + state.serviceName() + " to " + target + " ("
-                    + checked.deployment() + " changed while the switch was written: " + change + ")",
+            throw new UncertainOutcomeException(
+                    "switching Service " + state.serviceName() + " to " + target + " (" + checked.deployment()
+                            + " changed while the switch was written: " + change + ")",
                     "it was switched to " + target + " and could not be put back to " + state.liveColor() + " ("
                             + e.getMessage() + "); run `bluegreen status --app " + state.app() + "` and roll back if "
-                            + target + " is live", e);
+                            + target + " is live",
+                    e);
         }
-        context.listener().warn(checked.deployment() + " changed while traffic was being switched to it (" + change
-                + "); Service " + state.serviceName() + " was put back to " + state.liveColor() + " at once");
+        context.listener()
+                .warn(checked.deployment() + " changed while traffic was being switched to it (" + change
+                        + "); Service " + state.serviceName() + " was put back to " + state.liveColor() + " at once");
         throw guard.refusal(state.app(), target, checked.deployment(), null, change);
     }
 
@@ -175,16 +208,26 @@ final class ServiceSelectorWrite {
             Map<String, String> owned = ownedSelector(current, target);
             String mismatch = mismatch(current, target, owned);
             if (mismatch != null) {
-                throw new NotServingException(current.serviceName(), target, "Service " + current.serviceName()
-                        + " selects " + target + " but " + mismatch + ", so users reach none of its pods — remove the "
-                        + "key from the Service's manifest (docs/steps.md) or label " + target + "'s pods with it");
+                throw new NotServingException(
+                        current.serviceName(),
+                        target,
+                        "Service " + current.serviceName()
+                                + " selects " + target + " but " + mismatch
+                                + ", so users reach none of its pods — remove the "
+                                + "key from the Service's manifest (docs/steps.md) or label " + target
+                                + "'s pods with it");
             }
             if (owned.equals(current.selector())) {
                 break;
             }
-            Service repairedService = new ServiceBuilder(current.service()).editSpec().withSelector(owned).endSpec().build();
+            Service repairedService = new ServiceBuilder(current.service())
+                    .editSpec()
+                    .withSelector(owned)
+                    .endSpec()
+                    .build();
             try {
-                context.cluster().update(repairedService, s -> owned.equals(s.getSpec().getSelector()));
+                context.cluster()
+                        .update(repairedService, s -> owned.equals(s.getSpec().getSelector()));
                 warnStrayKeys(current, target);
                 repaired = true;
                 break;
@@ -210,18 +253,28 @@ final class ServiceSelectorWrite {
         }
         Map<Color, Deployment> deployments = new EnumMap<>(Color.class);
         deployments.putAll(state.deployments());
-        context.cluster().deployment(context.settings().deploymentName(state.app(), target))
+        context.cluster()
+                .deployment(context.settings().deploymentName(state.app(), target))
                 .ifPresent(d -> deployments.put(target, d));
-        return new AppState(state.app(), state.serviceName(), state.service(), state.stableSelector(),
-                state.liveColor(), deployments, state.selectorProblem());
+        return new AppState(
+                state.app(),
+                state.serviceName(),
+                state.service(),
+                state.stableSelector(),
+                state.liveColor(),
+                deployments,
+                state.selectorProblem());
     }
 
     /** Waits until the Service's endpoints are {@code target}'s pods, at least its desired number ready. */
     private void confirmServing(AppState state, Color target, boolean written) {
-        int desired = state.deployment(target).map(d -> new DeploymentView(d).desiredReplicas()).orElse(1);
-        if (written && context.planThen("confirm that Service " + state.serviceName() + "'s endpoints are exactly "
-                + target + "'s pods, " + desired + " ready (timeout "
-                + DurationText.format(context.settings().endpointsTimeout()) + ")")) {
+        int desired = state.deployment(target)
+                .map(d -> new DeploymentView(d).desiredReplicas())
+                .orElse(1);
+        if (written
+                && context.planThen("confirm that Service " + state.serviceName() + "'s endpoints are exactly "
+                        + target + "'s pods, " + desired + " ready (timeout "
+                        + DurationText.format(context.settings().endpointsTimeout()) + ")")) {
             return; // a dry run: the selector did not move
         }
         ServingStatus serving;
@@ -234,14 +287,17 @@ final class ServiceSelectorWrite {
                 throw unread;
             }
             // the write is done and recorded; only what users get is unknown — not "not done"
-            throw new UncertainOutcomeException("confirming that Service " + state.serviceName() + " reaches "
-                    + target + "'s ready pods", "its selector was written (" + target + ") and recorded, but its "
-                    + "EndpointSlices could not be read (" + unread.getMessage() + "); run `kubectl -n "
-                    + context.namespace() + " get endpointslices -l " + Labels.SERVICE_NAME + "="
-                    + state.serviceName() + "` and check that they list " + target + "'s pods, ready", unread);
+            throw new UncertainOutcomeException(
+                    "confirming that Service " + state.serviceName() + " reaches " + target + "'s ready pods",
+                    "its selector was written (" + target + ") and recorded, but its "
+                            + "EndpointSlices could not be read (" + unread.getMessage() + "); run `kubectl -n "
+                            + context.namespace() + " get endpointslices -l " + Labels.SERVICE_NAME + "="
+                            + state.serviceName() + "` and check that they list " + target + "'s pods, ready",
+                    unread);
         }
-        context.listener().info("Service " + state.serviceName() + " reaches " + serving.ready(target) + " ready pods of "
-                + target);
+        context.listener()
+                .info("Service " + state.serviceName() + " reaches " + serving.ready(target) + " ready pods of "
+                        + target);
     }
 
     /**
@@ -265,10 +321,15 @@ final class ServiceSelectorWrite {
         stray.keySet().removeIf(k -> owned.containsKey(k));
         if (!stray.isEmpty()) {
             StringBuilder keys = new StringBuilder();
-            stray.forEach((k, v) -> keys.append(keys.length() == 0 ? "" : ", ").append(k).append('=').append(v));
-            context.listener().warn("removed stray selector key " + keys + " from Service " + state.serviceName()
-                    + " (a version key pins the Service to one release's pods; blue-green owns the selector): remove "
-                    + "it from the Service manifest you apply, whose selector should be only " + state.stableSelector());
+            stray.forEach((k, v) -> keys.append(keys.length() == 0 ? "" : ", ")
+                    .append(k)
+                    .append('=')
+                    .append(v));
+            context.listener()
+                    .warn("removed stray selector key " + keys + " from Service " + state.serviceName()
+                            + " (a version key pins the Service to one release's pods; blue-green owns the selector): remove "
+                            + "it from the Service manifest you apply, whose selector should be only "
+                            + state.stableSelector());
         }
     }
 
@@ -294,7 +355,8 @@ final class ServiceSelectorWrite {
             Map<String, String> annotations = DeploymentAnnotations.copyOf(d);
             // without the annotation a scale-down got there first (or a deploy replaced it): judge it as it is
             return annotations.remove(StateKeys.SCALE_DOWN_AT) != null
-                    ? Optional.of(DeploymentAnnotations.with(d, annotations)) : Optional.empty();
+                    ? Optional.of(DeploymentAnnotations.with(d, annotations))
+                    : Optional.empty();
         });
         Deployment claimed = claim.current().orElse(null);
         if (claim.wasWritten()) {
@@ -307,8 +369,14 @@ final class ServiceSelectorWrite {
         } else {
             deployments.put(target, claimed);
         }
-        return new AppState(state.app(), state.serviceName(), state.service(), state.stableSelector(), state.liveColor(),
-                deployments, state.selectorProblem());
+        return new AppState(
+                state.app(),
+                state.serviceName(),
+                state.service(),
+                state.stableSelector(),
+                state.liveColor(),
+                deployments,
+                state.selectorProblem());
     }
 
     /**
@@ -319,11 +387,13 @@ final class ServiceSelectorWrite {
         try {
             return AppState.read(context, state.app(), state.serviceName());
         } catch (ClusterUnreachableException e) {
-            throw new UncertainOutcomeException("switching Service " + state.serviceName() + " to " + target,
+            throw new UncertainOutcomeException(
+                    "switching Service " + state.serviceName() + " to " + target,
                     "the Service could not be re-read; run `kubectl -n " + context.namespace() + " get service "
                             + state.serviceName() + " -o yaml` and check whether its selector has "
                             + context.settings().colorLabelKey() + "=" + target.label()
-                            + " and the newest bluegreen.jenkins.io/history entry is this switch", e);
+                            + " and the newest bluegreen.jenkins.io/history entry is this switch",
+                    e);
         }
     }
 
@@ -378,14 +448,17 @@ final class ServiceSelectorWrite {
     private static boolean pendingRelease(AppState state, DeploymentView view) {
         Instant deployedAt = view.instantAnnotation(StateKeys.DEPLOYED_AT);
         HistoryEntry head = ServiceHistory.head(state.service());
-        return deployedAt != null && (head == null || head.switchedAt() == null || deployedAt.isAfter(head.switchedAt()));
+        return deployedAt != null
+                && (head == null || head.switchedAt() == null || deployedAt.isAfter(head.switchedAt()));
     }
 
     private Service switched(AppState state, Color target, HistoryEntry entry) {
         Service service = state.service();
         Map<String, String> selector = ownedSelector(state, target);
         Map<String, String> annotations = new LinkedHashMap<>(
-                service.getMetadata().getAnnotations() == null ? Map.of() : service.getMetadata().getAnnotations());
+                service.getMetadata().getAnnotations() == null
+                        ? Map.of()
+                        : service.getMetadata().getAnnotations());
         annotations.put(StateKeys.ACTIVE_COLOR, target.label());
         // a deploy's announcement ends with the traffic change (DeployAnnouncement); rollbacks without the lock
         // never get here while one is present
@@ -395,12 +468,18 @@ final class ServiceSelectorWrite {
         } else {
             annotations.remove(StateKeys.PREVIOUS_COLOR);
         }
-        annotations.put(StateKeys.HISTORY, history.encode(
-                ReleaseHistory.prepend(entry, readHistory(service), context.settings().historyLimit())));
+        annotations.put(
+                StateKeys.HISTORY,
+                history.encode(ReleaseHistory.prepend(
+                        entry, readHistory(service), context.settings().historyLimit())));
         // a full update with the resourceVersion we read: the selector and the record change together or not at all
         return new ServiceBuilder(service)
-                .editMetadata().withAnnotations(annotations).endMetadata()
-                .editSpec().withSelector(selector).endSpec()
+                .editMetadata()
+                .withAnnotations(annotations)
+                .endMetadata()
+                .editSpec()
+                .withSelector(selector)
+                .endSpec()
                 .build();
     }
 
@@ -411,7 +490,8 @@ final class ServiceSelectorWrite {
      */
     private void verify(Service stored, Color target, HistoryEntry entry) {
         String serviceName = stored.getMetadata().getName();
-        String selected = stored.getSpec() == null || stored.getSpec().getSelector() == null ? null
+        String selected = stored.getSpec() == null || stored.getSpec().getSelector() == null
+                ? null
                 : stored.getSpec().getSelector().get(context.settings().colorLabelKey());
         if (!target.label().equals(selected) || !entry.equals(ServiceHistory.head(stored))) {
             throw new ConflictException("Service " + serviceName + " was written to select " + target
@@ -429,22 +509,31 @@ final class ServiceSelectorWrite {
      * @return false when the history moved on meanwhile (someone switched or rolled back): nothing written
      */
     boolean markVerified(String serviceName, HistoryEntry entry, Instant at) {
-        return ApiRetry.Races.SERVICE_WRITE.untilWon(attempt -> {
-            Service current = context.cluster().service(serviceName).orElse(null);
-            List<HistoryEntry> entries = current == null ? List.of() : readHistory(current);
-            if (entries.isEmpty() || !entries.get(0).equals(entry)) {
-                return false;
-            }
-            List<HistoryEntry> marked = new ArrayList<>(entries);
-            HistoryEntry verified = entry.verified(at);
-            marked.set(0, verified);
-            Map<String, String> annotations = new LinkedHashMap<>(current.getMetadata().getAnnotations());
-            annotations.put(StateKeys.HISTORY, history.encode(marked));
-            context.cluster().update(new ServiceBuilder(current).editMetadata().withAnnotations(annotations)
-                    .endMetadata().build(), s -> verified.equals(ServiceHistory.head(s)));
-            return true;
-        }, attempts -> new ConflictException("Service " + serviceName + " kept changing while recording the "
-                + "verification of " + entry.color() + "; nothing was overwritten — run status"));
+        return ApiRetry.Races.SERVICE_WRITE.untilWon(
+                attempt -> {
+                    Service current = context.cluster().service(serviceName).orElse(null);
+                    List<HistoryEntry> entries = current == null ? List.of() : readHistory(current);
+                    if (entries.isEmpty() || !entries.get(0).equals(entry)) {
+                        return false;
+                    }
+                    List<HistoryEntry> marked = new ArrayList<>(entries);
+                    HistoryEntry verified = entry.verified(at);
+                    marked.set(0, verified);
+                    Map<String, String> annotations =
+                            new LinkedHashMap<>(current.getMetadata().getAnnotations());
+                    annotations.put(StateKeys.HISTORY, history.encode(marked));
+                    context.cluster()
+                            .update(
+                                    new ServiceBuilder(current)
+                                            .editMetadata()
+                                            .withAnnotations(annotations)
+                                            .endMetadata()
+                                            .build(),
+                                    s -> verified.equals(ServiceHistory.head(s)));
+                    return true;
+                },
+                attempts -> new ConflictException("Service " + serviceName + " kept changing while recording the "
+                        + "verification of " + entry.color() + "; nothing was overwritten — run status"));
     }
 
     List<HistoryEntry> readHistory(Service service) {
@@ -452,8 +541,10 @@ final class ServiceSelectorWrite {
         try {
             return history.decode(annotation);
         } catch (ReleaseHistory.UnreadableHistoryException e) {
-            context.listener().warn("the history annotation of Service " + service.getMetadata().getName()
-                    + " is not readable (" + e.getMessage() + "); starting a new history");
+            context.listener()
+                    .warn("the history annotation of Service "
+                            + service.getMetadata().getName() + " is not readable (" + e.getMessage()
+                            + "); starting a new history");
             return List.of();
         }
     }

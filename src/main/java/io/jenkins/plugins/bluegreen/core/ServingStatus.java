@@ -20,7 +20,8 @@ public record ServingStatus(List<EndpointPod> endpoints, String problem) {
     }
 
     public int ready(Color color) {
-        return (int) endpoints.stream().filter(e -> e.ready() && e.color() == color).count();
+        return (int)
+                endpoints.stream().filter(e -> e.ready() && e.color() == color).count();
     }
 
     public boolean ok() {

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +22,7 @@ import java.util.function.Predicate;
  * {@link ClusterClients} does that for you. Thread-safe.
  */
 public final class SharedWatches implements AutoCloseable {
-    private record Key(String namespace, String kind, String requiredLabel) { }
+    private record Key(String namespace, String kind, String requiredLabel) {}
 
     private final KubernetesClient client;
     private final Map<Key, SharedInformer<?>> informers = new HashMap<>();
@@ -63,8 +62,8 @@ public final class SharedWatches implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private synchronized <T extends HasMetadata> WatchSubscription<T> subscribe(Key key, Predicate<T> interested,
-                                                                               Runnable onChange) {
+    private synchronized <T extends HasMetadata> WatchSubscription<T> subscribe(
+            Key key, Predicate<T> interested, Runnable onChange) {
         if (closed) {
             throw new IllegalStateException("these shared watches were closed");
         }
@@ -81,19 +80,25 @@ public final class SharedWatches implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private <T extends HasMetadata> SharedIndexInformer<T> create(Key key) {
         if (key.kind().equals("Deployment")) {
-            return (SharedIndexInformer<T>) client.apps().deployments().inNamespace(key.namespace())
-                    .runnableInformer(0);
+            return (SharedIndexInformer<T>)
+                    client.apps().deployments().inNamespace(key.namespace()).runnableInformer(0);
         }
         // an existence selector keeps unrelated workloads' pods out of memory (kube-sim ignores it; harmless)
-        SharedIndexInformer<Pod> pods = client.pods().inNamespace(key.namespace()).withLabel(key.requiredLabel())
+        SharedIndexInformer<Pod> pods = client.pods()
+                .inNamespace(key.namespace())
+                .withLabel(key.requiredLabel())
                 .runnableInformer(0);
-        pods.addIndexers(Map.of(SharedInformer.LABEL_INDEX, pod -> labelTerms(pod.getMetadata().getLabels())));
+        pods.addIndexers(Map.of(
+                SharedInformer.LABEL_INDEX, pod -> labelTerms(pod.getMetadata().getLabels())));
         return (SharedIndexInformer<T>) pods;
     }
 
     static List<String> labelTerms(Map<String, String> labels) {
-        return labels == null ? List.of() : labels.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .toList();
+        return labels == null
+                ? List.of()
+                : labels.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .toList();
     }
 
     /** Called by an informer whose last subscriber left, or that failed: the next subscriber starts a fresh one. */

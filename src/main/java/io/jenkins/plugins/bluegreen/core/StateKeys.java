@@ -18,6 +18,7 @@ final class StateKeys {
      * every later traffic change (switch, either rollback, abandon) finds them on the one object it always reads.
      */
     static final String APP_PREVIEW_SERVICE = PREFIX + "preview-service";
+
     static final String HPA = PREFIX + "hpa";
 
     // on a colour Deployment
@@ -27,6 +28,7 @@ final class StateKeys {
     static final String DEPLOYED_AT = PREFIX + "deployed-at";
     /** The live Service the colour belongs to, so later operations find it without being told. */
     static final String SERVICE = PREFIX + "service";
+
     static final String PREVIEW_SERVICE = PREFIX + "preview-service";
     static final String ADOPTED_FROM = PREFIX + "adopted-from";
     static final String SCALE_DOWN_AT = PREFIX + "scale-down-at";
@@ -43,5 +45,5 @@ final class StateKeys {
     // previous release's (which may still be crashing while they are replaced)
     static final String RELEASE = PREFIX + "release";
 
-    private StateKeys() { }
+    private StateKeys() {}
 }

@@ -17,9 +17,17 @@ import java.time.Duration;
  * @param expectRevision the revision a person approved (what deploy or await returned); the switch refuses, writing
  *                       nothing, when the colour no longer runs it. Null = not checked
  */
-public record SwitchRequest(String app, Color to, String service, String approvedBy, String buildUrl,
-                            String holder, Duration lockWait, Duration scaleDownDelay, Duration verifyFor,
-                            Revision expectRevision) {
+public record SwitchRequest(
+        String app,
+        Color to,
+        String service,
+        String approvedBy,
+        String buildUrl,
+        String holder,
+        Duration lockWait,
+        Duration scaleDownDelay,
+        Duration verifyFor,
+        Revision expectRevision) {
 
     /** Whether the switch is to be verified (a window longer than zero). */
     public boolean verifies() {
@@ -42,21 +50,67 @@ public record SwitchRequest(String app, Color to, String service, String approve
         private Duration verifyFor;
         private Revision expectRevision;
 
-        private Builder(String app) { this.app = app; }
+        private Builder(String app) {
+            this.app = app;
+        }
 
-        public Builder to(Color color) { this.to = color; return this; }
-        public Builder service(String name) { this.service = name; return this; }
-        public Builder approvedBy(String who) { this.approvedBy = who; return this; }
-        public Builder buildUrl(String url) { this.buildUrl = url; return this; }
-        public Builder holder(String holder) { this.holder = holder; return this; }
-        public Builder lockWait(Duration wait) { this.lockWait = wait; return this; }
-        public Builder scaleDownDelay(Duration delay) { this.scaleDownDelay = delay; return this; }
-        public Builder verifyFor(Duration window) { this.verifyFor = window; return this; }
-        public Builder expectRevision(Revision revision) { this.expectRevision = revision; return this; }
+        public Builder to(Color color) {
+            this.to = color;
+            return this;
+        }
+
+        public Builder service(String name) {
+            this.service = name;
+            return this;
+        }
+
+        public Builder approvedBy(String who) {
+            this.approvedBy = who;
+            return this;
+        }
+
+        public Builder buildUrl(String url) {
+            this.buildUrl = url;
+            return this;
+        }
+
+        public Builder holder(String holder) {
+            this.holder = holder;
+            return this;
+        }
+
+        public Builder lockWait(Duration wait) {
+            this.lockWait = wait;
+            return this;
+        }
+
+        public Builder scaleDownDelay(Duration delay) {
+            this.scaleDownDelay = delay;
+            return this;
+        }
+
+        public Builder verifyFor(Duration window) {
+            this.verifyFor = window;
+            return this;
+        }
+
+        public Builder expectRevision(Revision revision) {
+            this.expectRevision = revision;
+            return this;
+        }
 
         public SwitchRequest build() {
-            return new SwitchRequest(app, to, service, approvedBy, buildUrl, holder, lockWait, scaleDownDelay,
-                    verifyFor, expectRevision);
+            return new SwitchRequest(
+                    app,
+                    to,
+                    service,
+                    approvedBy,
+                    buildUrl,
+                    holder,
+                    lockWait,
+                    scaleDownDelay,
+                    verifyFor,
+                    expectRevision);
         }
     }
 }

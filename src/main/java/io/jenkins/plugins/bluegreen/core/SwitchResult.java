@@ -10,7 +10,18 @@ import java.time.Instant;
  * @param scaleDownAt when the old colour becomes due for scale-down ({@link BlueGreen#scaleDownIfDue}); null = kept
  * @param recorded    the history entry written, or null when nothing was written
  */
-public record SwitchResult(String app, String service, Color from, Color to, String revision, Outcome outcome,
-                           Instant scaleDownAt, String previewService, HistoryEntry recorded) {
-    public enum Outcome { SWITCHED, ALREADY_LIVE }
+public record SwitchResult(
+        String app,
+        String service,
+        Color from,
+        Color to,
+        String revision,
+        Outcome outcome,
+        Instant scaleDownAt,
+        String previewService,
+        HistoryEntry recorded) {
+    public enum Outcome {
+        SWITCHED,
+        ALREADY_LIVE
+    }
 }

@@ -1,7 +1,6 @@
 package io.jenkins.plugins.bluegreen.core;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -28,11 +27,13 @@ final class SwitchTraffic {
      * but passed to the verification ({@code verificationLock}; null when it could not be kept). {@code state} is the
      * read the switch decided on (the Service before the write, the target's Deployment).
      */
-    record Switched(SwitchResult result, HeldLock verificationLock, AppState state) { }
+    record Switched(SwitchResult result, HeldLock verificationLock, AppState state) {}
 
     /** Traffic moved from one colour to the other (not a re-recorded Service): there is a colour to go back to. */
     static boolean verifiable(SwitchRequest request, SwitchResult result) {
-        return request.verifies() && result.outcome() == SwitchResult.Outcome.SWITCHED && result.from() != null
+        return request.verifies()
+                && result.outcome() == SwitchResult.Outcome.SWITCHED
+                && result.from() != null
                 && result.from() != result.to();
     }
 
@@ -42,7 +43,7 @@ final class SwitchTraffic {
     }
 
     /** What the switch decided on one read: the state, the colour to switch to, the approved revision as checked. */
-    private record Decided(AppState state, Color target, ApprovedRevisionGuard.Checked checked) { }
+    private record Decided(AppState state, Color target, ApprovedRevisionGuard.Checked checked) {}
 
     /** The switch, step by step: read, decide, lock, write, follow up, release (or pass the lock to a verification). */
     Switched switchKeepingLock(App app, SwitchRequest request) {
@@ -52,10 +53,10 @@ final class SwitchTraffic {
         InputValidation.scaleDownDelay(request.scaleDownDelay());
         InputValidation.approvedBy("approvedBy", request.approvedBy());
         // the Service and the target only: the old colour is not needed before traffic moves
-        AppState state = requireSwitchable(AppState.readServiceAndTarget(context, app, request.service(),
-                request.to()), request);
-        ApprovedRevisionGuard guard = request.expectRevision() == null ? null
-                : new ApprovedRevisionGuard(context, request.expectRevision());
+        AppState state = requireSwitchable(
+                AppState.readServiceAndTarget(context, app, request.service(), request.to()), request);
+        ApprovedRevisionGuard guard =
+                request.expectRevision() == null ? null : new ApprovedRevisionGuard(context, request.expectRevision());
         Color target = request.to() != null ? request.to() : state.idleColor();
         if (target == state.liveColor() && state.recordProblem() == null) {
             return alreadyLive(app, request, state, target, guard);
@@ -65,9 +66,11 @@ final class SwitchTraffic {
                 .provenBy(state.deployment(target), state.service());
         // read before another holder let go of the lock: the target may have been redeployed or scaled down
         // meanwhile without the Service changing, and a guarded Service write would not notice
-        return lock.under(ask, decide(request, guard, state),
-                stale -> decide(request, guard, requireSwitchable(AppState.read(context, app, request.service()),
-                        request)),
+        return lock.under(
+                ask,
+                decide(request, guard, state),
+                stale -> decide(
+                        request, guard, requireSwitchable(AppState.read(context, app, request.service()), request)),
                 (held, decided) -> switchUnder(held, request, guard, decided));
     }
 
@@ -85,7 +88,8 @@ final class SwitchTraffic {
     }
 
     private Switched switchUnder(HeldLock held, SwitchRequest request, ApprovedRevisionGuard guard, Decided decided) {
-        Duration delay = request.scaleDownDelay() != null ? request.scaleDownDelay()
+        Duration delay = request.scaleDownDelay() != null
+                ? request.scaleDownDelay()
                 : context.settings().scaleDownDelay();
         if (request.verifies() && !delay.isZero() && delay.compareTo(request.verifyFor()) < 0) {
             // the old colour is what a revert switches back to: it runs at least until the window ends
@@ -94,15 +98,22 @@ final class SwitchTraffic {
         SwitchResult result;
         try {
             // a refusal of the revision keeps the lock as it was, as other failures here do
-            result = switchAndFollow(decided.state(), decided.target(), HistoryEntry.SWITCH, request.approvedBy(),
-                    request.buildUrl(), null, delay, guard == null ? null : guard.startingFrom(decided.state(),
-                            decided.checked()));
+            result = switchAndFollow(
+                    decided.state(),
+                    decided.target(),
+                    HistoryEntry.SWITCH,
+                    request.approvedBy(),
+                    request.buildUrl(),
+                    null,
+                    delay,
+                    guard == null ? null : guard.startingFrom(decided.state(), decided.checked()));
         } catch (TrafficUnconfirmedException written) {
             held.releaseAfterChange(true); // its message names the command that moves traffic back
             throw written;
         }
         if (verifiable(request, result)) {
-            return new Switched(result, held.passTo(verifyingHolder(request.holder())).orElse(null), decided.state());
+            return new Switched(
+                    result, held.passTo(verifyingHolder(request.holder())).orElse(null), decided.state());
         }
         held.releaseAfterChange(result.outcome() == SwitchResult.Outcome.SWITCHED);
         return new Switched(result, null, decided.state());
@@ -112,24 +123,39 @@ final class SwitchTraffic {
      * "Already live" only counts when users get its ready pods: stray selector keys are removed, and a Service that
      * reaches none of them fails ({@link NotServingException}) instead of saying there is nothing to do.
      */
-    private Switched alreadyLive(App app, SwitchRequest request, AppState state, Color target,
-                                 ApprovedRevisionGuard guard) {
+    private Switched alreadyLive(
+            App app, SwitchRequest request, AppState state, Color target, ApprovedRevisionGuard guard) {
         if (guard != null) {
             guard.check(state, target); // live already, by someone else: still say if it is not what was approved
         }
         boolean repaired = new ServiceSelectorWrite(context).ensureServing(state, target);
-        context.listener().info("Service " + state.serviceName() + " already selects " + target + (repaired
-                ? "; its stray selector keys were removed, so it reaches " + target + "'s pods again"
-                : "; nothing to do"));
+        context.listener()
+                .info("Service " + state.serviceName() + " already selects " + target
+                        + (repaired
+                                ? "; its stray selector keys were removed, so it reaches " + target + "'s pods again"
+                                : "; nothing to do"));
         try {
             lock.release(app, request.holder());
         } catch (BlueGreenException e) {
-            context.listener().warn("the deploy lock of " + app + " could not be released (" + e.getMessage()
-                    + "); it expires by itself");
+            context.listener()
+                    .warn("the deploy lock of " + app + " could not be released (" + e.getMessage()
+                            + "); it expires by itself");
         }
-        return new Switched(new SwitchResult(app.name(), state.serviceName(), target, target,
-                state.deployment(target).map(d -> Labels.annotation(d, StateKeys.REVISION)).orElse(null),
-                SwitchResult.Outcome.ALREADY_LIVE, null, null, null), null, state);
+        return new Switched(
+                new SwitchResult(
+                        app.name(),
+                        state.serviceName(),
+                        target,
+                        target,
+                        state.deployment(target)
+                                .map(d -> Labels.annotation(d, StateKeys.REVISION))
+                                .orElse(null),
+                        SwitchResult.Outcome.ALREADY_LIVE,
+                        null,
+                        null,
+                        null),
+                null,
+                state);
     }
 
     /**
@@ -143,10 +169,12 @@ final class SwitchTraffic {
         }
         AppState adopted = state.requireAdopted();
         if (request.to() == null && adopted.recordProblem() != null) {
-            throw new RefusedException("not switching without a colour named: " + adopted.recordProblem()
-                    + ", so which colour is idle cannot be told from it", "name the colour that should serve: "
-                    + "bluegreen switch --app " + state.app() + " --to " + adopted.liveColor() + " (or --to "
-                    + adopted.idleColor() + "; switchTraffic to: '" + adopted.liveColor() + "')");
+            throw new RefusedException(
+                    "not switching without a colour named: " + adopted.recordProblem()
+                            + ", so which colour is idle cannot be told from it",
+                    "name the colour that should serve: "
+                            + "bluegreen switch --app " + state.app() + " --to " + adopted.liveColor() + " (or --to "
+                            + adopted.idleColor() + "; switchTraffic to: '" + adopted.liveColor() + "')");
         }
         return adopted;
     }
@@ -162,8 +190,8 @@ final class SwitchTraffic {
         List<HistoryEntry> history = new ServiceSelectorWrite(context).readHistory(state.service());
         Optional<RolledBack> rolledBack = RolledBack.heldByIdle(state, history);
         if (rolledBack.isPresent()) {
-            throw new RolledBackReleaseException(rolledBack.get().refusal(state, "not switching to " + state.idleColor()
-                    + " without its name"));
+            throw new RolledBackReleaseException(
+                    rolledBack.get().refusal(state, "not switching to " + state.idleColor() + " without its name"));
         }
         refuseUnnamedSwitchBack(state, history);
     }
@@ -173,8 +201,10 @@ final class SwitchTraffic {
      * release that switch replaced, not a new one, so going there needs its name (or a rollback).
      */
     private void refuseUnnamedSwitchBack(AppState state, List<HistoryEntry> history) {
-        if (history.isEmpty() || !HistoryEntry.SWITCH.equals(history.get(0).action())
-                || history.get(0).switchedAt() == null || history.get(0).color() != state.liveColor()
+        if (history.isEmpty()
+                || !HistoryEntry.SWITCH.equals(history.get(0).action())
+                || history.get(0).switchedAt() == null
+                || history.get(0).color() != state.liveColor()
                 || state.idleColor() == null) {
             return;
         }
@@ -182,12 +212,15 @@ final class SwitchTraffic {
         if (RolledBack.idleRedeployedSince(state, last.switchedAt())) {
             return; // a new release was deployed there since the last switch
         }
-        throw new RefusedException("not switching to " + state.idleColor() + " without its name: " + state.liveColor()
-                + " went live at " + last.switchedAt() + (last.approvedBy() == null ? ""
-                        : " (approved by " + Printable.line(last.approvedBy()) + ")") + " and " + state.idleColor()
-                + " still holds the release that switch replaced",
-                "to go back use rollback; to put " + state.idleColor() + " live on purpose name it (bluegreen switch --to "
-                        + state.idleColor() + "; switchTraffic to: '" + state.idleColor() + "')");
+        throw new RefusedException(
+                "not switching to " + state.idleColor() + " without its name: " + state.liveColor()
+                        + " went live at " + last.switchedAt()
+                        + (last.approvedBy() == null ? "" : " (approved by " + Printable.line(last.approvedBy()) + ")")
+                        + " and " + state.idleColor()
+                        + " still holds the release that switch replaced",
+                "to go back use rollback; to put " + state.idleColor()
+                        + " live on purpose name it (bluegreen switch --to " + state.idleColor()
+                        + "; switchTraffic to: '" + state.idleColor() + "')");
     }
 
     /**
@@ -200,8 +233,8 @@ final class SwitchTraffic {
      * that went live). Each failure leaves the safe side: an old colour whose scale-down could not be scheduled keeps
      * running, a preview Service that could not be moved keeps its selector.
      */
-    SwitchResult switchAndFollow(AppState state, Color target, String action, String approvedBy, String buildUrl,
-                                 Duration scaleDownDelay) {
+    SwitchResult switchAndFollow(
+            AppState state, Color target, String action, String approvedBy, String buildUrl, Duration scaleDownDelay) {
         return switchAndFollow(state, target, action, approvedBy, buildUrl, null, scaleDownDelay, null);
     }
 
@@ -209,14 +242,31 @@ final class SwitchTraffic {
      * As above, with a reason in its history entry (an auto-revert's), and held to an approved revision when
      * {@code guard} is given ({@link ApprovedRevisionGuard}).
      */
-    SwitchResult switchAndFollow(AppState state, Color target, String action, String approvedBy, String buildUrl,
-                                 String reason, Duration scaleDownDelay, ApprovedRevisionGuard guard) {
+    SwitchResult switchAndFollow(
+            AppState state,
+            Color target,
+            String action,
+            String approvedBy,
+            String buildUrl,
+            String reason,
+            Duration scaleDownDelay,
+            ApprovedRevisionGuard guard) {
         ServiceSelectorWrite.Outcome outcome = new ServiceSelectorWrite(context)
                 .write(state, target, new TrafficChange(action, approvedBy, buildUrl, reason, guard));
         if (!outcome.written()) {
-            String revision = state.deployment(target).map(d -> Labels.annotation(d, StateKeys.REVISION)).orElse(null);
-            return new SwitchResult(state.app(), state.serviceName(), target, target, revision,
-                    SwitchResult.Outcome.ALREADY_LIVE, null, null, null);
+            String revision = state.deployment(target)
+                    .map(d -> Labels.annotation(d, StateKeys.REVISION))
+                    .orElse(null);
+            return new SwitchResult(
+                    state.app(),
+                    state.serviceName(),
+                    target,
+                    target,
+                    revision,
+                    SwitchResult.Outcome.ALREADY_LIVE,
+                    null,
+                    null,
+                    null);
         }
         return new SwitchFollowUps(context).after(state, target, outcome, scaleDownDelay);
     }

@@ -22,8 +22,14 @@ record TrafficChange(String action, String approvedBy, String buildUrl, String r
 
     /** The history entry recording this change to {@code target} as {@code view} shows it, at {@code at}. */
     HistoryEntry entry(Color target, DeploymentView view, Instant at, boolean revisionChecked) {
-        return HistoryEntry.builder(action, target).revision(view.annotation(StateKeys.REVISION)).images(view.images())
-                .switchedAt(at).approvedBy(approvedBy).buildUrl(buildUrl).reason(reason)
-                .tested(revisionChecked ? guard.approved() : null).build();
+        return HistoryEntry.builder(action, target)
+                .revision(view.annotation(StateKeys.REVISION))
+                .images(view.images())
+                .switchedAt(at)
+                .approvedBy(approvedBy)
+                .buildUrl(buildUrl)
+                .reason(reason)
+                .tested(revisionChecked ? guard.approved() : null)
+                .build();
     }
 }

@@ -20,14 +20,18 @@ public class UnhealthyException extends BlueGreenException {
     }
 
     private static String describe(String deployment, String reason, String detail, List<PodProblem> pods) {
-        StringBuilder text = new StringBuilder("Deployment ").append(deployment).append(" is unhealthy: ").append(reason);
+        StringBuilder text = new StringBuilder("Deployment ")
+                .append(deployment)
+                .append(" is unhealthy: ")
+                .append(reason);
         if (detail != null && !detail.isBlank()) {
             text.append(" (").append(detail).append(')');
         }
         for (PodProblem pod : pods) {
             text.append("\n  ").append(pod);
         }
-        text.append("\nLive traffic was not touched; fix the cause and deploy again, or roll back to abandon this colour.");
+        text.append(
+                "\nLive traffic was not touched; fix the cause and deploy again, or roll back to abandon this colour.");
         return text.toString();
     }
 

@@ -12,7 +12,16 @@ import java.time.Duration;
  *                 {@code NOT_SWITCHED}: the colour was live already, so nothing moved and nothing was watched
  * @param recorded the switch's history entry as marked verified; null for {@code NOT_SWITCHED}
  */
-public record VerificationResult(String app, String service, Color color, Color previous, Duration window,
-                                 Outcome outcome, HistoryEntry recorded) {
-    public enum Outcome { VERIFIED, NOT_SWITCHED }
+public record VerificationResult(
+        String app,
+        String service,
+        Color color,
+        Color previous,
+        Duration window,
+        Outcome outcome,
+        HistoryEntry recorded) {
+    public enum Outcome {
+        VERIFIED,
+        NOT_SWITCHED
+    }
 }

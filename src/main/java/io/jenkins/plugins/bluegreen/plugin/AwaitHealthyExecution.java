@@ -22,8 +22,9 @@ final class AwaitHealthyExecution extends ClusterStepExecution<AwaitHealthyStep>
 
     @Override
     void begin() {
-        later("waiting for " + (step.parsedColor() == null ? "the idle colour" : step.parsedColor()) + " of "
-                + step.getApp() + " to become healthy",
+        later(
+                "waiting for " + (step.parsedColor() == null ? "the idle colour" : step.parsedColor()) + " of "
+                        + step.getApp() + " to become healthy",
                 engine -> engine.awaitHealthyAsync(step.getApp(), step.parsedColor(), step.parsedTimeout()),
                 this::healthy);
     }
@@ -39,8 +40,10 @@ final class AwaitHealthyExecution extends ClusterStepExecution<AwaitHealthyStep>
     }
 
     private void healthy(HealthSummary h) {
-        console().line(h.deployment() + " is healthy: " + h.replicas() + "/" + h.replicas() + " ready ("
-                + String.join(", ", h.images()) + ")" + (h.tested() == null ? "" : ", revision " + h.tested().text()));
+        console()
+                .line(h.deployment() + " is healthy: " + h.replicas() + "/" + h.replicas() + " ready ("
+                        + String.join(", ", h.images()) + ")"
+                        + (h.tested() == null ? "" : ", revision " + h.tested().text()));
         succeed(Results.health(h));
     }
 }

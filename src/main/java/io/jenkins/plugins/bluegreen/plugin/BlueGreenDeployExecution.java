@@ -23,16 +23,18 @@ final class BlueGreenDeployExecution extends DeployingExecution<BlueGreenDeployS
             await();
             return;
         }
-        console().line("not waiting (wait: false); next: awaitHealthy app: '" + r.app() + "', color: '"
-                + newColor + "'");
+        console()
+                .line("not waiting (wait: false); next: awaitHealthy app: '" + r.app() + "', color: '" + newColor
+                        + "'");
         keepLockAlive(false);
         finish();
     }
 
     @Override
     void afterHealthy() {
-        console().line("live traffic is unchanged; next: switchTraffic app: '" + step.getApp()
-                + "' (or rollback app: '" + step.getApp() + "', abandonOnly: true to abandon " + newColor + ")");
+        console()
+                .line("live traffic is unchanged; next: switchTraffic app: '" + step.getApp() + "' (or rollback app: '"
+                        + step.getApp() + "', abandonOnly: true to abandon " + newColor + ")");
         keepLockAlive(false);
         finish();
     }
@@ -41,8 +43,9 @@ final class BlueGreenDeployExecution extends DeployingExecution<BlueGreenDeployS
     @Override
     void failed(Throwable t) {
         if (newColor != null && !isDone()) {
-            console().line(newColor + " stays deployed but not live; to abandon it: rollback app: '" + step.getApp()
-                    + "', abandonOnly: true");
+            console()
+                    .line(newColor + " stays deployed but not live; to abandon it: rollback app: '" + step.getApp()
+                            + "', abandonOnly: true");
         }
         fail(t);
     }

@@ -28,6 +28,7 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
     private Throwable abandonCause;
     /** While verifying: the colour traffic left, its scale-down time, the window's end (for stop and resume). */
     private String previousColor;
+
     private Instant previousScaleDownAt;
     private Instant verifyUntil;
 
@@ -52,7 +53,10 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
             }
             console().line(newColor + " is ready and not live yet; when the block completes, traffic switches to it");
             keepLockAlive(false); // the block may wait at an approval for longer than the lease lasts
-            body = getContext().newBodyInvoker().withCallback(new BodyDone(this)).start();
+            body = getContext()
+                    .newBodyInvoker()
+                    .withCallback(new BodyDone(this))
+                    .start();
             // saved only now: a state saved before the body launched would resume to wait for a body that never ran
             // (saved AWAITING, a restart awaits again and starts the body). The body's callback waits for this monitor.
             phase = Phase.BODY;
@@ -79,7 +83,8 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
             if (isDone()) {
                 return;
             }
-            approver = step.getApprovedBy() != null ? step.getApprovedBy()
+            approver = step.getApprovedBy() != null
+                    ? step.getApprovedBy()
                     : bodyResult instanceof String s && !s.isBlank() ? s.trim() : null;
         }
         switchTraffic();
@@ -94,8 +99,13 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
                 // what the body approved is what was found healthy: a colour changed meanwhile is refused
                 .expectRevision(testedRevision())
                 .build();
-        VerifiedSwitch.start(this, "switching traffic of " + step.getApp() + " to " + newColor, step.parsedLockWait(),
-                request, this::switched, this::verifying);
+        VerifiedSwitch.start(
+                this,
+                "switching traffic of " + step.getApp() + " to " + newColor,
+                step.parsedLockWait(),
+                request,
+                this::switched,
+                this::verifying);
     }
 
     private Revision testedRevision() {
@@ -145,8 +155,9 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
             }
         }
         if (claim()) {
-            console().line("the block did not complete (" + describe(t) + "): abandoning " + newColor
-                    + "; live traffic stays as it was");
+            console()
+                    .line("the block did not complete (" + describe(t) + "): abandoning " + newColor
+                            + "; live traffic stays as it was");
             abandonThenFail(t, CompletableFuture.completedFuture(null));
         }
     }
@@ -163,9 +174,11 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
             try {
                 engine().abandon(step.getApp(), identity().holder());
             } catch (Throwable e) {
-                console().line("warning: could not abandon " + newColor + ": "
-                        + StepFailures.toStepFailure(step.functionName(), e, secrets()).getMessage()
-                        + "; run rollback app: '" + step.getApp() + "' to abandon it");
+                console()
+                        .line("warning: could not abandon " + newColor + ": "
+                                + StepFailures.toStepFailure(step.functionName(), e, secrets())
+                                        .getMessage()
+                                + "; run rollback app: '" + step.getApp() + "' to abandon it");
             }
             stopKeepingLock();
             deliverFailure(cause);
@@ -237,11 +250,14 @@ final class BlueGreenReleaseExecution extends DeployingExecution<BlueGreenReleas
         switch (phase) {
             // the body resumes by itself and calls back; the lock keeper did not survive the restart
             case BODY -> onPool("running the block", () -> keepLockAlive(true));
-            case SWITCHING -> blocking("reading " + step.getApp() + " to settle the switch cut off by the restart",
-                    engine -> engine.status(step.getApp(), step.getService()), this::settle);
+            case SWITCHING ->
+                blocking(
+                        "reading " + step.getApp() + " to settle the switch cut off by the restart",
+                        engine -> engine.status(step.getApp(), step.getService()),
+                        this::settle);
             case ABANDONING -> abandonThenFail(abandonCause, CompletableFuture.completedFuture(null));
-            case VERIFYING -> VerifiedSwitch.resumeCutOff(this, newColor, previousColor, previousScaleDownAt,
-                    verifyUntil);
+            case VERIFYING ->
+                VerifiedSwitch.resumeCutOff(this, newColor, previousColor, previousScaleDownAt, verifyUntil);
             default -> super.resumeLater();
         }
     }

@@ -1,29 +1,29 @@
 package io.jenkins.plugins.bluegreen.plugin;
 
+import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import hudson.Extension;
 import hudson.ExtensionList;
 import hudson.init.InitMilestone;
 import hudson.init.Initializer;
 import hudson.init.Terminator;
-import com.cloudbees.plugins.credentials.common.StandardCredentials;
-import io.jenkins.plugins.bluegreen.core.BlueGreen;
-import io.jenkins.plugins.bluegreen.core.CredentialMask;
-import java.io.File;
-import java.util.Optional;
-import java.util.logging.Logger;
-import jenkins.model.Jenkins;
 import hudson.util.ClassLoaderSanityThreadFactory;
 import hudson.util.DaemonThreadFactory;
 import hudson.util.NamingThreadFactory;
+import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import io.jenkins.plugins.bluegreen.core.BlueGreenSettings;
 import io.jenkins.plugins.bluegreen.core.ClusterClients;
+import io.jenkins.plugins.bluegreen.core.CredentialMask;
+import java.io.File;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 import jenkins.authentication.tokens.api.AuthenticationTokens;
+import jenkins.model.Jenkins;
 import org.jenkinsci.plugins.kubernetes.auth.KubernetesAuth;
 
 /**
@@ -53,13 +53,21 @@ public final class BlueGreenRuntime implements AutoCloseable {
         this(clients, credentials, resolver, BlueGreenSettings.defaults());
     }
 
-    BlueGreenRuntime(ClusterClients clients, CredentialsLookup credentials, ClusterConfigResolver resolver,
-                     BlueGreenSettings settings) {
+    BlueGreenRuntime(
+            ClusterClients clients,
+            CredentialsLookup credentials,
+            ClusterConfigResolver resolver,
+            BlueGreenSettings settings) {
         this(clients, credentials, resolver, settings, new KeptLocks(), id -> Optional.empty());
     }
 
-    BlueGreenRuntime(ClusterClients clients, CredentialsLookup credentials, ClusterConfigResolver resolver,
-                     BlueGreenSettings settings, KeptLocks keptLocks, BuildLookup builds) {
+    BlueGreenRuntime(
+            ClusterClients clients,
+            CredentialsLookup credentials,
+            ClusterConfigResolver resolver,
+            BlueGreenSettings settings,
+            KeptLocks keptLocks,
+            BuildLookup builds) {
         this.keptLocks = Objects.requireNonNull(keptLocks);
         this.builds = Objects.requireNonNull(builds);
         this.clients = Objects.requireNonNull(clients);
@@ -73,8 +81,11 @@ public final class BlueGreenRuntime implements AutoCloseable {
 
     /** The controller's runtime, made by Jenkins (an extension) with its credentials store. */
     public BlueGreenRuntime() {
-        this(new ClusterClients(), new JenkinsCredentialsLookup(),
-                new ClusterConfigResolver(c -> AuthenticationTokens.convert(KubernetesAuth.class, c),
+        this(
+                new ClusterClients(),
+                new JenkinsCredentialsLookup(),
+                new ClusterConfigResolver(
+                        c -> AuthenticationTokens.convert(KubernetesAuth.class, c),
                         BlueGreenGlobalConfiguration::controllerIdentityAllowed),
                 BlueGreenSettings.defaults(),
                 KeptLocks.inFile(new File(Jenkins.get().getRootDir(), BlueGreenRuntime.class.getName() + ".locks")),
@@ -103,24 +114,33 @@ public final class BlueGreenRuntime implements AutoCloseable {
             CredentialMask secrets = new CredentialMask();
             try {
                 ClusterStep cluster = k.cluster();
-                StandardCredentials credential = cluster.getCredentialsId() == null ? null
-                        : credentials.find(cluster.getCredentialsId(), cluster.getServerUrl(), build.get().run());
+                StandardCredentials credential = cluster.getCredentialsId() == null
+                        ? null
+                        : credentials.find(
+                                cluster.getCredentialsId(),
+                                cluster.getServerUrl(),
+                                build.get().run());
                 ClusterConfigResolver.ResolvedCluster resolved = resolver.resolve(cluster, credential);
                 secrets.addAll(resolved.secrets());
                 ClusterClients.Connection connection = clients.connect(resolved.config());
                 try {
-                    BlueGreen engine = connection.engine(resolved.namespace())
-                            .listener(new ScaleDownTasks.LogListener(secrets)).settings(settings)
-                            .executor(engineExecutor).build();
+                    BlueGreen engine = connection
+                            .engine(resolved.namespace())
+                            .listener(new ScaleDownTasks.LogListener(secrets))
+                            .settings(settings)
+                            .executor(engineExecutor)
+                            .build();
                     lockKeepers.start(k, connection, engine, build.get()::isBuilding, secrets, true);
                 } catch (RuntimeException e) {
                     connection.close();
                     throw e;
                 }
             } catch (Exception e) {
-                LOGGER.warning(() -> secrets.redact("could not renew again the deploy lock of " + k.key().app()
-                        + " held by " + k.holder() + " after the restart: " + e.getClass().getSimpleName() + ": "
-                        + e.getMessage() + "; it expires one lease after its last renewal unless released"));
+                LOGGER.warning(() -> secrets.redact(
+                        "could not renew again the deploy lock of " + k.key().app()
+                                + " held by " + k.holder() + " after the restart: "
+                                + e.getClass().getSimpleName() + ": "
+                                + e.getMessage() + "; it expires one lease after its last renewal unless released"));
             }
         }
     }
@@ -191,8 +211,8 @@ public final class BlueGreenRuntime implements AutoCloseable {
     }
 
     private static ExecutorService pool(String name, int threads) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-                new LinkedBlockingQueue<>(), threads(name));
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(
+                threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threads(name));
         pool.allowCoreThreadTimeOut(true); // no threads while nobody deploys
         return pool;
     }

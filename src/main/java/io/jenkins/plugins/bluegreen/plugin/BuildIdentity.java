@@ -31,7 +31,11 @@ record BuildIdentity(String holder, String buildUrl) implements Serializable {
      * Always false without a build URL, which is what the entry names its build by.
      */
     boolean wrote(HistoryEntry entry, Instant since) {
-        return buildUrl != null && entry != null && buildUrl.equals(entry.buildUrl()) && entry.switchedAt() != null
-                && since != null && !entry.switchedAt().isBefore(since.minusSeconds(1));
+        return buildUrl != null
+                && entry != null
+                && buildUrl.equals(entry.buildUrl())
+                && entry.switchedAt() != null
+                && since != null
+                && !entry.switchedAt().isBefore(since.minusSeconds(1));
     }
 }

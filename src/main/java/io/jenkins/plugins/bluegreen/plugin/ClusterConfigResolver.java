@@ -63,8 +63,10 @@ final class ClusterConfigResolver {
      * @param autoConfigure             the controller's own configuration for a context (null = current)
      * @param controllerIdentityAllowed whether an administrator allowed steps without credentialsId
      */
-    ClusterConfigResolver(KubernetesAuthConverter converter, Function<String, Config> autoConfigure,
-                          BooleanSupplier controllerIdentityAllowed) {
+    ClusterConfigResolver(
+            KubernetesAuthConverter converter,
+            Function<String, Config> autoConfigure,
+            BooleanSupplier controllerIdentityAllowed) {
         this.converter = Objects.requireNonNull(converter);
         this.autoConfigure = Objects.requireNonNull(autoConfigure);
         this.controllerIdentityAllowed = Objects.requireNonNull(controllerIdentityAllowed);
@@ -80,34 +82,47 @@ final class ClusterConfigResolver {
             config = controllerIdentity(step);
         } else {
             if (credential instanceof FileCredentials file) {
-                config = fromKubeconfig(read(file), step.getContext(), step.getServerUrl() != null, secrets,
+                config = fromKubeconfig(
+                        read(file),
+                        step.getContext(),
+                        step.getServerUrl() != null,
+                        secrets,
                         "the kubeconfig credential '" + credential.getId() + "'");
             } else if (credential instanceof StringCredentials token) {
                 String value = token.getSecret().getPlainText();
                 if (value == null || value.isBlank()) {
-                    throw new InvalidInputException("credentialsId", "the secret text credential '" + credential.getId()
-                            + "' is empty", "store the service account's bearer token in it");
+                    throw new InvalidInputException(
+                            "credentialsId",
+                            "the secret text credential '" + credential.getId() + "' is empty",
+                            "store the service account's bearer token in it");
                 }
                 secrets.add(value.strip());
-                config = new ConfigBuilder(clusterOnly(step)).withOauthToken(value.strip()).build();
+                config = new ConfigBuilder(clusterOnly(step))
+                        .withOauthToken(value.strip())
+                        .build();
             } else {
                 config = fromKubernetesAuth(step, credential, secrets);
             }
             applyEndpointSettings(step, config, warnings);
         }
         if (config.getMasterUrl() == null || config.getMasterUrl().isBlank()) {
-            throw new InvalidInputException("serverUrl", "no Kubernetes API server is known",
+            throw new InvalidInputException(
+                    "serverUrl",
+                    "no Kubernetes API server is known",
                     "pass serverUrl, or a kubeconfig credential (credentialsId) that names its server");
         }
-        for (String s : new String[] {config.getOauthToken(), config.getAutoOAuthToken(), config.getPassword(),
-                config.getClientKeyData()}) {
+        for (String s : new String[] {
+            config.getOauthToken(), config.getAutoOAuthToken(), config.getPassword(), config.getClientKeyData()
+        }) {
             if (s != null) {
                 secrets.add(s);
             }
         }
-        String namespace = step.getNamespace() != null ? step.getNamespace()
-                : config.getNamespace() != null && !config.getNamespace().isBlank() ? config.getNamespace()
-                : DEFAULT_NAMESPACE;
+        String namespace = step.getNamespace() != null
+                ? step.getNamespace()
+                : config.getNamespace() != null && !config.getNamespace().isBlank()
+                        ? config.getNamespace()
+                        : DEFAULT_NAMESPACE;
         config.setNamespace(namespace);
         return new ResolvedCluster(config, namespace, secrets, warnings);
     }
@@ -119,8 +134,8 @@ final class ClusterConfigResolver {
         }
         if (step.getCaCertificate() != null) {
             // fabric8 wants the PEM base64-encoded, as in a kubeconfig's certificate-authority-data
-            config.setCaCertData(Base64.getEncoder().encodeToString(
-                    step.getCaCertificate().getBytes(StandardCharsets.UTF_8)));
+            config.setCaCertData(
+                    Base64.getEncoder().encodeToString(step.getCaCertificate().getBytes(StandardCharsets.UTF_8)));
         }
         if (step.isSkipTlsVerify()) {
             config.setTrustCerts(true);
@@ -132,14 +147,19 @@ final class ClusterConfigResolver {
 
     /** No credential: the controller's own identity, where allowed and with nothing the pipeline points elsewhere. */
     private Config controllerIdentity(ClusterStep step) {
-        requireControllerConfigAllowed("credentialsId", Messages.ControllerIdentity_noCredential(),
+        requireControllerConfigAllowed(
+                "credentialsId",
+                Messages.ControllerIdentity_noCredential(),
                 Messages.ControllerIdentity_noCredentialFix());
-        String conflicting = step.getServerUrl() != null ? "serverUrl"
-                : step.getCaCertificate() != null ? "caCertificate"
-                : step.isSkipTlsVerify() ? "skipTlsVerify"
-                : step.getContext() != null ? "context" : null;
+        String conflicting = step.getServerUrl() != null
+                ? "serverUrl"
+                : step.getCaCertificate() != null
+                        ? "caCertificate"
+                        : step.isSkipTlsVerify() ? "skipTlsVerify" : step.getContext() != null ? "context" : null;
         if (conflicting != null) {
-            throw new InvalidInputException(conflicting, Messages.ControllerIdentity_conflicting(),
+            throw new InvalidInputException(
+                    conflicting,
+                    Messages.ControllerIdentity_conflicting(),
                     Messages.ControllerIdentity_conflictingFix(conflicting));
         }
         return controllerConfig(null);
@@ -147,9 +167,11 @@ final class ClusterConfigResolver {
 
     private void requireControllerConfigAllowed(String field, String why, String fix) {
         if (!controllerIdentityAllowed.getAsBoolean()) {
-            throw new InvalidInputException(field, Messages.ControllerIdentity_notEnabled(why),
-                    Messages.ControllerIdentity_notEnabledFix(fix,
-                            Messages.BlueGreenGlobalConfiguration_allowControllerIdentity()));
+            throw new InvalidInputException(
+                    field,
+                    Messages.ControllerIdentity_notEnabled(why),
+                    Messages.ControllerIdentity_notEnabledFix(
+                            fix, Messages.BlueGreenGlobalConfiguration_allowControllerIdentity()));
         }
     }
 
@@ -158,7 +180,8 @@ final class ClusterConfigResolver {
             return autoConfigure.apply(context);
         } catch (RuntimeException e) {
             // fabric8's text may quote the kubeconfig; say what to do instead
-            throw new InvalidInputException(context != null ? "context" : "credentialsId",
+            throw new InvalidInputException(
+                    context != null ? "context" : "credentialsId",
                     "the controller's own Kubernetes configuration cannot be used"
                             + (context != null ? " with context '" + context + "'" : ""),
                     "pass credentialsId with a kubeconfig file credential, or check the controller's kubeconfig");
@@ -171,14 +194,25 @@ final class ClusterConfigResolver {
      */
     private Config clusterOnly(ClusterStep step) {
         if (step.getServerUrl() != null) {
-            return new ConfigBuilder(Config.empty()).withMasterUrl(step.getServerUrl()).build();
+            return new ConfigBuilder(Config.empty())
+                    .withMasterUrl(step.getServerUrl())
+                    .build();
         }
-        requireControllerConfigAllowed("serverUrl", Messages.ControllerIdentity_noServer(),
-                Messages.ControllerIdentity_noServerFix());
+        requireControllerConfigAllowed(
+                "serverUrl", Messages.ControllerIdentity_noServer(), Messages.ControllerIdentity_noServerFix());
         Config base = controllerConfig(step.getContext());
-        return new ConfigBuilder(base).withOauthToken(null).withAutoOAuthToken(null).withUsername(null)
-                .withPassword(null).withClientCertData(null).withClientCertFile(null).withClientKeyData(null)
-                .withClientKeyFile(null).withAuthProvider(null).withOauthTokenProvider(null).build();
+        return new ConfigBuilder(base)
+                .withOauthToken(null)
+                .withAutoOAuthToken(null)
+                .withUsername(null)
+                .withPassword(null)
+                .withClientCertData(null)
+                .withClientCertFile(null)
+                .withClientKeyData(null)
+                .withClientKeyFile(null)
+                .withAuthProvider(null)
+                .withOauthTokenProvider(null)
+                .build();
     }
 
     /**
@@ -189,23 +223,32 @@ final class ClusterConfigResolver {
     private Config fromKubernetesAuth(ClusterStep step, StandardCredentials credential, Set<String> secrets) {
         KubernetesAuth auth = converter.convert(credential);
         if (auth == null) {
-            throw new InvalidInputException("credentialsId", "the credential '" + credential.getId()
-                    + "' is of a kind that cannot authenticate to Kubernetes",
+            throw new InvalidInputException(
+                    "credentialsId",
+                    "the credential '" + credential.getId() + "' is of a kind that cannot authenticate to Kubernetes",
                     "use a kubeconfig file credential, a secret text credential holding a token, or a "
                             + "certificate/username-password credential");
         }
         String source = "the credential '" + credential.getId() + "'";
         if (auth instanceof KubernetesAuthKubeconfig kubeconfig) {
-            return fromKubeconfig(kubeconfig.getKubeconfig(), step.getContext(), step.getServerUrl() != null, secrets,
-                    source);
+            return fromKubeconfig(
+                    kubeconfig.getKubeconfig(), step.getContext(), step.getServerUrl() != null, secrets, source);
         }
         io.fabric8.kubernetes.api.model.Config described;
         try {
-            described = auth.buildConfigBuilder(new KubernetesAuthConfig(step.getServerUrl(), step.getCaCertificate(),
-                    step.isSkipTlsVerify()), CONVERTED, CONVERTED, CONVERTED).build();
+            described = auth.buildConfigBuilder(
+                            new KubernetesAuthConfig(
+                                    step.getServerUrl(), step.getCaCertificate(), step.isSkipTlsVerify()),
+                            CONVERTED,
+                            CONVERTED,
+                            CONVERTED)
+                    .build();
         } catch (KubernetesAuthException | RuntimeException e) {
-            throw new InvalidInputException("credentialsId", source + " could not be turned into a Kubernetes login ("
-                    + e.getClass().getSimpleName() + ")", "check the credential's content");
+            throw new InvalidInputException(
+                    "credentialsId",
+                    source + " could not be turned into a Kubernetes login ("
+                            + e.getClass().getSimpleName() + ")",
+                    "check the credential's content");
         }
         secrets.addAll(CredentialMask.kubeconfigCredentials(described));
         // without serverUrl the server comes from clusterOnly below
@@ -214,7 +257,8 @@ final class ClusterConfigResolver {
             return login;
         }
         Config cluster = clusterOnly(step);
-        return new ConfigBuilder(login).withMasterUrl(cluster.getMasterUrl())
+        return new ConfigBuilder(login)
+                .withMasterUrl(cluster.getMasterUrl())
                 .withCaCertData(login.getCaCertData() != null ? login.getCaCertData() : cluster.getCaCertData())
                 .withCaCertFile(login.getCaCertData() != null ? null : cluster.getCaCertFile())
                 .withNamespace(login.getNamespace() != null ? login.getNamespace() : cluster.getNamespace())
@@ -225,13 +269,15 @@ final class ClusterConfigResolver {
         try (InputStream in = file.getContent()) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new InvalidInputException("credentialsId", "the file credential '" + file.getId()
-                    + "' cannot be read", "upload the kubeconfig file to the credential again");
+            throw new InvalidInputException(
+                    "credentialsId",
+                    "the file credential '" + file.getId() + "' cannot be read",
+                    "upload the kubeconfig file to the credential again");
         }
     }
 
-    private static Config fromKubeconfig(String text, String context, boolean serverUrlGiven, Set<String> secrets,
-                                         String source) {
+    private static Config fromKubeconfig(
+            String text, String context, boolean serverUrlGiven, Set<String> secrets, String source) {
         io.fabric8.kubernetes.api.model.Config parsed;
         try {
             parsed = KubeConfigUtils.parseConfigFromString(text);
@@ -239,25 +285,32 @@ final class ClusterConfigResolver {
             // never the parser's message: it may quote a line holding a token
             throw notKubeconfig("is not valid YAML");
         }
-        if (parsed == null || parsed.getContexts() == null || parsed.getContexts().isEmpty()) {
+        if (parsed == null
+                || parsed.getContexts() == null
+                || parsed.getContexts().isEmpty()) {
             throw notKubeconfig("defines no contexts");
         }
         secrets.addAll(CredentialMask.kubeconfigCredentials(parsed));
-        List<String> names = parsed.getContexts().stream().map(NamedContext::getName).filter(Objects::nonNull).toList();
+        List<String> names = parsed.getContexts().stream()
+                .map(NamedContext::getName)
+                .filter(Objects::nonNull)
+                .toList();
         String chosen = context != null ? context : parsed.getCurrentContext();
         if (chosen == null || chosen.isBlank()) {
-            throw new InvalidInputException("context", source + " has no current-context",
-                    "pass context: one of " + names);
+            throw new InvalidInputException(
+                    "context", source + " has no current-context", "pass context: one of " + names);
         }
         if (!names.contains(chosen)) {
-            throw new InvalidInputException("context", "no context '" + chosen + "' in " + source,
-                    "pass context: one of " + names);
+            throw new InvalidInputException(
+                    "context", "no context '" + chosen + "' in " + source, "pass context: one of " + names);
         }
         return KubeconfigLogin.of(parsed, chosen, source, serverUrlGiven);
     }
 
     private static InvalidInputException notKubeconfig(String why) {
-        return new InvalidInputException("credentialsId", "the file credential is not a kubeconfig (" + why + ")",
+        return new InvalidInputException(
+                "credentialsId",
+                "the file credential is not a kubeconfig (" + why + ")",
                 "upload a kubeconfig YAML file, e.g. the output of kubectl config view --flatten --minify");
     }
 }

@@ -55,8 +55,8 @@ public abstract class ClusterStepDescriptor extends StepDescriptor {
      * the job (or, outside a job, administer Jenkins). POST: it reveals credential IDs.
      */
     @POST
-    public ListBoxModel doFillCredentialsIdItems(@AncestorInPath Item item, @QueryParameter String credentialsId,
-                                                 @QueryParameter String serverUrl) {
+    public ListBoxModel doFillCredentialsIdItems(
+            @AncestorInPath Item item, @QueryParameter String credentialsId, @QueryParameter String serverUrl) {
         return credentialsIdItems(FormScope.of(item), credentialsId, serverUrl);
     }
 
@@ -88,8 +88,10 @@ public abstract class ClusterStepDescriptor extends StepDescriptor {
     }
 
     public FormValidation doCheckSkipTlsVerify(@QueryParameter boolean value) {
-        return value ? FormValidation.warning("The API server's certificate will not be checked: the credentials "
-                + "may reach an impostor. Prefer the CA certificate.") : FormValidation.ok();
+        return value
+                ? FormValidation.warning("The API server's certificate will not be checked: the credentials "
+                        + "may reach an impostor. Prefer the CA certificate.")
+                : FormValidation.ok();
     }
 
     /** Runs a {@link StepInput} check and shows its problem and fix, or OK. */

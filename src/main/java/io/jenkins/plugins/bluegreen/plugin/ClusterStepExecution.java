@@ -40,12 +40,18 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
     private transient volatile Session session;
     /** The outcome is being or has been delivered: from then on no work of this step reaches the cluster. */
     private transient volatile boolean outcomeSent;
+
     private transient volatile CredentialMask secrets;
     private transient volatile ConsoleListener console;
     private transient volatile BlueGreenRuntime runtime;
 
     /** What the execution is doing now, for {@link #getStatus()} and for what {@link #stop} reports. */
-    enum Activity { IDLE, RUNNING, WAITING_FOR_LOCK, WAITING }
+    enum Activity {
+        IDLE,
+        RUNNING,
+        WAITING_FOR_LOCK,
+        WAITING
+    }
 
     private transient volatile Activity activity;
     private transient volatile String doing;
@@ -92,7 +98,8 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         try {
             StepInput.cluster(step);
             validate();
-            identity = BuildIdentity.of(RunningBuild.of(getContext()), getContext().get(EnvVars.class));
+            identity =
+                    BuildIdentity.of(RunningBuild.of(getContext()), getContext().get(EnvVars.class));
         } catch (InvalidInputException | AbortException e) {
             fail(e);
             return false;
@@ -161,7 +168,8 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
             } catch (RejectedExecutionException shutDown) {
                 ended.complete(null);
                 activity = Activity.IDLE;
-                throw new IllegalStateException("Jenkins is shutting down: the blue-green step pool is closed", shutDown);
+                throw new IllegalStateException(
+                        "Jenkins is shutting down: the blue-green step pool is closed", shutDown);
             }
         }
     }
@@ -242,12 +250,15 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
             if (isDone() || !Instant.now().isBefore(deadline)) {
                 throw held;
             }
-            waitFor("waiting for the deploy lock of " + step.getApp() + ", held by " + held.holder(),
-                    Activity.WAITING_FOR_LOCK, engine().awaitLockChangeAsync(step.getApp(), held.lock(), deadline),
+            waitFor(
+                    "waiting for the deploy lock of " + step.getApp() + ", held by " + held.holder(),
+                    Activity.WAITING_FOR_LOCK,
+                    engine().awaitLockChangeAsync(step.getApp(), held.lock(), deadline),
                     changed -> tryLocked(what, deadline, attempt, next, true));
             if (!waited) {
-                console().line("waiting for the deploy lock of " + step.getApp() + ", held by " + held.holder()
-                        + " (until " + deadline + "); this build holds no thread meanwhile");
+                console()
+                        .line("waiting for the deploy lock of " + step.getApp() + ", held by " + held.holder()
+                                + " (until " + deadline + "); this build holds no thread meanwhile");
             }
             return;
         }
@@ -263,8 +274,9 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
      */
     <T> void planOnly(String what, BlockingWork<T> work, java.util.function.Function<T, Object> result) {
         blocking("planning (dry run): " + what, work, value -> {
-            console().line("dry run of " + step.functionName() + " app: '" + step.getApp() + "': nothing was written; "
-                    + "the API server accepted each write below (dryRun=All)");
+            console()
+                    .line("dry run of " + step.functionName() + " app: '" + step.getApp() + "': nothing was written; "
+                            + "the API server accepted each write below (dryRun=All)");
             for (String line : engine().plan().render().split("\n")) {
                 console().line(line);
             }
@@ -375,8 +387,9 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
             return;
         }
         Stopped stopped = cancelWork();
-        console().line(step.functionName() + " for " + step.getApp() + " was stopped"
-                + (stopped.doing() == null ? "" : " while " + stopped.doing()) + "; " + stopReport(stopped));
+        console()
+                .line(step.functionName() + " for " + step.getApp() + " was stopped"
+                        + (stopped.doing() == null ? "" : " while " + stopped.doing()) + "; " + stopReport(stopped));
         deliverFailure(cause);
     }
 
@@ -411,7 +424,9 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         try {
             getContext().saveState();
         } catch (RuntimeException e) {
-            console().line("warning: could not save the step's state (" + e.getClass().getSimpleName() + ")");
+            console()
+                    .line("warning: could not save the step's state ("
+                            + e.getClass().getSimpleName() + ")");
         }
     }
 
@@ -496,8 +511,8 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
 
     private void refuseIfEnded() {
         if (outcomeSent) {
-            throw new CancellationException(step.functionName() + " has ended (stopped or finished); nothing more is "
-                    + "sent to the cluster");
+            throw new CancellationException(
+                    step.functionName() + " has ended (stopped or finished); nothing more is " + "sent to the cluster");
         }
     }
 
@@ -505,21 +520,29 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         BlueGreenRuntime runtime = runtime();
         StandardCredentials credential = null;
         if (step.getCredentialsId() != null) {
-            credential = runtime.credentials().find(step.getCredentialsId(), step.getServerUrl(),
-                    getContext().get(Run.class));
+            credential = runtime.credentials()
+                    .find(
+                            step.getCredentialsId(),
+                            step.getServerUrl(),
+                            getContext().get(Run.class));
             if (credential == null) {
-                throw new InvalidInputException("credentialsId", "no credentials with ID '" + step.getCredentialsId()
-                        + "' are visible to this build", "add a kubeconfig file, secret text or Kubernetes "
-                        + "credential with that ID to the job's folder or to Jenkins, or fix the ID");
+                throw new InvalidInputException(
+                        "credentialsId",
+                        "no credentials with ID '" + step.getCredentialsId() + "' are visible to this build",
+                        "add a kubeconfig file, secret text or Kubernetes "
+                                + "credential with that ID to the job's folder or to Jenkins, or fix the ID");
             }
         }
         ClusterConfigResolver.ResolvedCluster cluster = runtime.resolver().resolve(step, credential);
         secrets().addAll(cluster.secrets());
         cluster.warnings().forEach(w -> console().warn(w));
         ClusterClients.Connection connection = runtime.clients().connect(cluster.config());
-        BlueGreen engine = connection.engine(cluster.namespace())
-                .listener(step.isDryRun() ? console().forDryRun() : console()).settings(runtime.settings())
-                .executor(runtime.engineExecutor()).build();
+        BlueGreen engine = connection
+                .engine(cluster.namespace())
+                .listener(step.isDryRun() ? console().forDryRun() : console())
+                .settings(runtime.settings())
+                .executor(runtime.engineExecutor())
+                .build();
         return new Session(connection, step.isDryRun() ? engine.dryRun() : engine, cluster);
     }
 
@@ -527,20 +550,25 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
     final ScaleDownTasks.AppKey appKey() throws IOException, InterruptedException {
         engine();
         Session s = session;
-        return new ScaleDownTasks.AppKey(String.valueOf(s.cluster.config().getMasterUrl()), s.engine.namespace(),
-                step.getApp());
+        return new ScaleDownTasks.AppKey(
+                String.valueOf(s.cluster.config().getMasterUrl()), s.engine.namespace(), step.getApp());
     }
 
     /** A connection and an engine on it for work that outlives this step; the work closes the connection. */
-    private record Background(ClusterClients.Connection connection, BlueGreen engine) { }
+    private record Background(ClusterClients.Connection connection, BlueGreen engine) {}
 
     /** Its own connection (this step's closes when the step ends), progress to the controller's log. */
     private Background background(BlueGreenRuntime runtime, String namespace) {
         ClusterClients.Connection connection = runtime.clients().connect(session.cluster.config());
         try {
-            return new Background(connection, connection.engine(namespace)
-                    .listener(new ScaleDownTasks.LogListener(secrets()))
-                    .settings(runtime.settings()).executor(runtime.engineExecutor()).build());
+            return new Background(
+                    connection,
+                    connection
+                            .engine(namespace)
+                            .listener(new ScaleDownTasks.LogListener(secrets()))
+                            .settings(runtime.settings())
+                            .executor(runtime.engineExecutor())
+                            .build());
         } catch (RuntimeException e) {
             connection.close();
             throw e;
@@ -560,9 +588,11 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
             Background background = background(runtime, key.namespace());
             runtime.scaleDowns().start(key, background.connection(), background.engine(), secrets());
         } catch (Exception e) {
-            console().warn("the old colour of " + step.getApp() + " was not handed over for its scale-down ("
-                    + StepFailures.toStepFailure(step.functionName(), e, secrets()).getMessage() + "); it keeps "
-                    + "running until the app's next release scales it down");
+            console()
+                    .warn("the old colour of " + step.getApp() + " was not handed over for its scale-down ("
+                            + StepFailures.toStepFailure(step.functionName(), e, secrets())
+                                    .getMessage() + "); it keeps "
+                            + "running until the app's next release scales it down");
         }
     }
 
@@ -581,17 +611,22 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
             ScaleDownTasks.AppKey key = appKey();
             Background background = background(runtime, key.namespace());
             RunningBuild build = RunningBuild.of(getContext());
-            String buildId = build != null && build.externalizableId() != null ? build.externalizableId()
+            String buildId = build != null && build.externalizableId() != null
+                    ? build.externalizableId()
                     : identity().holder();
             KeptLocks.Kept kept = new KeptLocks.Kept(key, identity().holder(), buildId, step.clusterOnly());
-            runtime.lockKeepers().start(kept, background.connection(), background.engine(), buildRunning(), secrets(),
-                    renewNow);
-            console().line("deploy lock " + lease + " held by " + identity().holder()
-                    + ", renewed while this build runs");
+            runtime.lockKeepers()
+                    .start(kept, background.connection(), background.engine(), buildRunning(), secrets(), renewNow);
+            console()
+                    .line("deploy lock " + lease + " held by " + identity().holder()
+                            + ", renewed while this build runs");
         } catch (Exception e) {
-            console().warn("the deploy lock " + lease + " will not be renewed ("
-                    + StepFailures.toStepFailure(step.functionName(), e, secrets()).getMessage() + "); it expires "
-                    + runtime.settings().leaseDuration().toMinutes() + " min after it was taken unless released");
+            console()
+                    .warn("the deploy lock " + lease + " will not be renewed ("
+                            + StepFailures.toStepFailure(step.functionName(), e, secrets())
+                                    .getMessage() + "); it expires "
+                            + runtime.settings().leaseDuration().toMinutes()
+                            + " min after it was taken unless released");
         }
     }
 
@@ -645,6 +680,6 @@ abstract class ClusterStepExecution<S extends ClusterStep> extends StepExecution
         }
     }
 
-    private record Session(ClusterClients.Connection connection, BlueGreen engine,
-                           ClusterConfigResolver.ResolvedCluster cluster) { }
+    private record Session(
+            ClusterClients.Connection connection, BlueGreen engine, ClusterConfigResolver.ResolvedCluster cluster) {}
 }

@@ -19,7 +19,15 @@ abstract class DeployingExecution<S extends DeployingStep> extends ClusterStepEx
     private static final long serialVersionUID = 1L;
 
     /** Every phase of a deploying step; blueGreenDeploy only goes through DEPLOYING, AWAITING and DONE. */
-    enum Phase { DEPLOYING, AWAITING, BODY, SWITCHING, VERIFYING, ABANDONING, DONE }
+    enum Phase {
+        DEPLOYING,
+        AWAITING,
+        BODY,
+        SWITCHING,
+        VERIFYING,
+        ABANDONING,
+        DONE
+    }
 
     Phase phase = Phase.DEPLOYING;
     String newColor;
@@ -52,21 +60,28 @@ abstract class DeployingExecution<S extends DeployingStep> extends ClusterStepEx
         phase = Phase.DEPLOYING;
         save();
         if (step.isDryRun()) {
-            planOnly("deploying into the idle colour of " + step.getApp(), engine -> {
-                Release planned = engine.deploy(request(Duration.ZERO));
-                boolean waits = !(step instanceof BlueGreenDeployStep d) || d.isWait();
-                if (waits) {
-                    engine.awaitHealthy(planned, step.parsedTimeout());
-                }
-                java.util.LinkedHashMap<String, Object> described = Results.release(planned, false, false);
-                described.put("dryRun", Boolean.TRUE); // a pipeline can tell the plan from a deployed release
-                return described;
-            }, planned -> planned);
+            planOnly(
+                    "deploying into the idle colour of " + step.getApp(),
+                    engine -> {
+                        Release planned = engine.deploy(request(Duration.ZERO));
+                        boolean waits = !(step instanceof BlueGreenDeployStep d) || d.isWait();
+                        if (waits) {
+                            engine.awaitHealthy(planned, step.parsedTimeout());
+                        }
+                        java.util.LinkedHashMap<String, Object> described = Results.release(planned, false, false);
+                        described.put("dryRun", Boolean.TRUE); // a pipeline can tell the plan from a deployed release
+                        return described;
+                    },
+                    planned -> planned);
             return;
         }
         // attempts that do not wait for the lock themselves: a held lock is waited for without a thread
-        lockedWork("deploying " + (step.getImage() != null ? step.getImage() : "a manifest") + " into the idle colour of "
-                + step.getApp(), step.parsedLockWait(), engine -> engine.deploy(request(Duration.ZERO)), this::deployed);
+        lockedWork(
+                "deploying " + (step.getImage() != null ? step.getImage() : "a manifest") + " into the idle colour of "
+                        + step.getApp(),
+                step.parsedLockWait(),
+                engine -> engine.deploy(request(Duration.ZERO)),
+                this::deployed);
     }
 
     /** Runs on the step pool: reading manifestFile may reach an agent. */
@@ -106,10 +121,12 @@ abstract class DeployingExecution<S extends DeployingStep> extends ClusterStepEx
         result = Results.release(r, false, false);
         // the deploy rewrote the colour an older release had scheduled for scale-down: that task has nothing left
         cancelPendingScaleDown();
-        console().line("live colour of " + r.app() + ": " + (r.liveColor() == null ? "none" : r.liveColor())
-                + " (Service " + r.service() + ", namespace " + r.namespace() + ")");
-        console().line("deployed " + r.deployment() + ": " + String.join(", ", r.images()) + ", " + r.replicas()
-                + " replica(s), revision " + r.revision());
+        console()
+                .line("live colour of " + r.app() + ": " + (r.liveColor() == null ? "none" : r.liveColor())
+                        + " (Service " + r.service() + ", namespace " + r.namespace() + ")");
+        console()
+                .line("deployed " + r.deployment() + ": " + String.join(", ", r.images()) + ", " + r.replicas()
+                        + " replica(s), revision " + r.revision());
         afterDeploy(r);
     }
 
@@ -121,7 +138,8 @@ abstract class DeployingExecution<S extends DeployingStep> extends ClusterStepEx
     final void await() {
         phase = Phase.AWAITING;
         save();
-        later("waiting for " + newColor + " of " + step.getApp() + " to become healthy",
+        later(
+                "waiting for " + newColor + " of " + step.getApp() + " to become healthy",
                 engine -> engine.awaitHealthyAsync(step.getApp(), Color.parse(newColor), step.parsedTimeout()),
                 this::healthy);
     }
@@ -131,8 +149,9 @@ abstract class DeployingExecution<S extends DeployingStep> extends ClusterStepEx
         Results.tested(result, h);
         console().line(h.deployment() + " is healthy: " + h.replicas() + "/" + h.replicas() + " ready");
         if (h.tested() != null) {
-            console().line(h.deployment() + " tested revision: " + h.tested().text()
-                    + " (pod-template-hash@image digest; switchTraffic expectRevision holds the switch to it)");
+            console()
+                    .line(h.deployment() + " tested revision: " + h.tested().text()
+                            + " (pod-template-hash@image digest; switchTraffic expectRevision holds the switch to it)");
         }
         afterHealthy();
     }

@@ -122,15 +122,21 @@ public abstract class DeployingStep extends LockingStep {
      */
     void checkSource() {
         if (image == null && manifest == null && manifestFile == null) {
-            throw new InvalidInputException("image", "no image, manifest or manifestFile given",
+            throw new InvalidInputException(
+                    "image",
+                    "no image, manifest or manifestFile given",
                     "pass image: 'registry/myapp:2.0', or a Deployment as manifest: or manifestFile:");
         }
         if (manifest != null && manifestFile != null) {
-            throw new InvalidInputException("manifest", "both manifest and manifestFile given",
+            throw new InvalidInputException(
+                    "manifest",
+                    "both manifest and manifestFile given",
                     "pass the Deployment either as text (manifest:) or as a workspace file (manifestFile:)");
         }
         if (replicas != null && replicas < 0) {
-            throw new InvalidInputException("replicas", replicas + " is negative",
+            throw new InvalidInputException(
+                    "replicas",
+                    replicas + " is negative",
                     "pass a number of replicas of 0 or more, or leave it out to match the live colour");
         }
     }
@@ -148,7 +154,8 @@ public abstract class DeployingStep extends LockingStep {
                 return FormValidation.ok();
             }
             try {
-                return Integer.parseInt(text) >= 0 ? FormValidation.ok()
+                return Integer.parseInt(text) >= 0
+                        ? FormValidation.ok()
                         : FormValidation.error("must be 0 or more — or leave it out to match the live colour");
             } catch (NumberFormatException e) {
                 return FormValidation.error("not a whole number — e.g. 3, or leave it out to match the live colour");

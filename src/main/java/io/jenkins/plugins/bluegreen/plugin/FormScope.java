@@ -34,20 +34,26 @@ interface FormScope {
         return new FormScope() {
             @Override
             public boolean mayListCredentials() {
-                return item == null ? Jenkins.get().hasPermission(Jenkins.ADMINISTER)
+                return item == null
+                        ? Jenkins.get().hasPermission(Jenkins.ADMINISTER)
                         : item.hasPermission(Item.EXTENDED_READ) || item.hasPermission(CredentialsProvider.USE_ITEM);
             }
 
             @Override
-            @SuppressFBWarnings(value = "UC_USELESS_OBJECT_STACK",
+            @SuppressFBWarnings(
+                    value = "UC_USELESS_OBJECT_STACK",
                     justification = "the matchers' varargs array is kept by CredentialsMatchers.anyOf; SpotBugs does "
                             + "not follow it into the matcher the model then uses")
             public void addKubernetesCredentials(StandardListBoxModel model, String serverUrl) {
                 // the job's own authentication, as the credentials plugin's consumer guide asks: a job may only be
                 // offered what its builds could use; ACL.SYSTEM2 only outside any job, for administrators
-                model.includeMatchingAs(item instanceof Queue.Task task ? Tasks.getAuthenticationOf2(task) : ACL.SYSTEM2,
-                        item, StandardCredentials.class, URIRequirementBuilder.fromUri(serverUrl).build(),
-                        CredentialsMatchers.anyOf(CredentialsMatchers.instanceOf(FileCredentials.class),
+                model.includeMatchingAs(
+                        item instanceof Queue.Task task ? Tasks.getAuthenticationOf2(task) : ACL.SYSTEM2,
+                        item,
+                        StandardCredentials.class,
+                        URIRequirementBuilder.fromUri(serverUrl).build(),
+                        CredentialsMatchers.anyOf(
+                                CredentialsMatchers.instanceOf(FileCredentials.class),
                                 CredentialsMatchers.instanceOf(StringCredentials.class),
                                 AuthenticationTokens.matcher(KubernetesAuth.class)));
             }

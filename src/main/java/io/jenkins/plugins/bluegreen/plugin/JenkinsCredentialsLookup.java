@@ -13,8 +13,11 @@ final class JenkinsCredentialsLookup implements CredentialsLookup {
 
     @Override
     public StandardCredentials find(String credentialsId, String serverUrl, Run<?, ?> run) {
-        StandardCredentials credential = CredentialsProvider.findCredentialById(credentialsId,
-                StandardCredentials.class, run, URIRequirementBuilder.fromUri(serverUrl).build());
+        StandardCredentials credential = CredentialsProvider.findCredentialById(
+                credentialsId,
+                StandardCredentials.class,
+                run,
+                URIRequirementBuilder.fromUri(serverUrl).build());
         if (credential != null) {
             CredentialsProvider.track(run, credential);
         }

@@ -32,7 +32,7 @@ class KeptLocks {
      *
      * @param build the build's externalizable id, looked up again after the restart
      */
-    record Kept(ScaleDownTasks.AppKey key, String holder, String build, ClusterStep cluster) implements Serializable { }
+    record Kept(ScaleDownTasks.AppKey key, String holder, String build, ClusterStep cluster) implements Serializable {}
 
     private final Map<ScaleDownTasks.AppKey, Kept> kept = new LinkedHashMap<>();
 
@@ -54,8 +54,7 @@ class KeptLocks {
     }
 
     /** After each change; the file-backed one writes itself. */
-    void changed() {
-    }
+    void changed() {}
 
     /** Kept in {@code file}: read when made, rewritten whole (it is a few lines) on each change. */
     static KeptLocks inFile(File file) {
@@ -66,19 +65,24 @@ class KeptLocks {
         /** Our records and what they hold: nothing else is read back. */
         private static final ObjectInputFilter ONLY_OURS = ObjectInputFilter.Config.createFilter(
                 "java.util.*;java.lang.*;io.jenkins.plugins.bluegreen.plugin.*;!*");
+
         private final File file;
 
         InFile(File file) {
             this.file = file;
             if (file.isFile()) {
-                try (InputStream in = Files.newInputStream(file.toPath()); ObjectInputStream o = new ObjectInputStream(in)) {
+                try (InputStream in = Files.newInputStream(file.toPath());
+                        ObjectInputStream o = new ObjectInputStream(in)) {
                     o.setObjectInputFilter(ONLY_OURS);
                     for (Object k : (List<?>) o.readObject()) {
                         super.kept((Kept) k);
                     }
                 } catch (IOException | ClassNotFoundException | RuntimeException e) {
-                    LOGGER.log(Level.WARNING, "could not read the deploy locks kept before the restart from " + file
-                            + "; they expire unless their builds renew them", e);
+                    LOGGER.log(
+                            Level.WARNING,
+                            "could not read the deploy locks kept before the restart from " + file
+                                    + "; they expire unless their builds renew them",
+                            e);
                 }
             }
         }
@@ -87,13 +91,21 @@ class KeptLocks {
         void changed() {
             try {
                 File tmp = new File(file.getPath() + ".tmp");
-                try (OutputStream out = Files.newOutputStream(tmp.toPath()); ObjectOutputStream o = new ObjectOutputStream(out)) {
+                try (OutputStream out = Files.newOutputStream(tmp.toPath());
+                        ObjectOutputStream o = new ObjectOutputStream(out)) {
                     o.writeObject(new ArrayList<>(all()));
                 }
-                Files.move(tmp.toPath(), file.toPath(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(
+                        tmp.toPath(),
+                        file.toPath(),
+                        StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
             } catch (IOException e) {
-                LOGGER.log(Level.WARNING, "could not save the deploy locks kept alive to " + file
-                        + "; after a restart they last one lease", e);
+                LOGGER.log(
+                        Level.WARNING,
+                        "could not save the deploy locks kept alive to " + file
+                                + "; after a restart they last one lease",
+                        e);
             }
         }
     }

@@ -29,32 +29,47 @@ final class KubeconfigLogin {
      * @param source  how messages name the kubeconfig, e.g. "the kubeconfig credential 'prod'"
      * @param serverElsewhere whether the caller sets the server itself (step's serverUrl); else the cluster must name one
      */
-    static Config of(io.fabric8.kubernetes.api.model.Config parsed, String chosen, String source,
-                     boolean serverElsewhere) {
-        Context context = named(parsed.getContexts(), NamedContext::getName, chosen).map(NamedContext::getContext)
-                .orElseThrow(() -> new InvalidInputException("context", "no context '" + chosen + "' in " + source,
-                        "pass an existing context"));
+    static Config of(
+            io.fabric8.kubernetes.api.model.Config parsed, String chosen, String source, boolean serverElsewhere) {
+        Context context = named(parsed.getContexts(), NamedContext::getName, chosen)
+                .map(NamedContext::getContext)
+                .orElseThrow(() -> new InvalidInputException(
+                        "context", "no context '" + chosen + "' in " + source, "pass an existing context"));
         if (context == null || context.getCluster() == null) {
-            throw new InvalidInputException("credentialsId", "the context '" + chosen + "' of " + source
-                    + " names no cluster", "give the context a cluster entry");
+            throw new InvalidInputException(
+                    "credentialsId",
+                    "the context '" + chosen + "' of " + source + " names no cluster",
+                    "give the context a cluster entry");
         }
         Cluster cluster = named(parsed.getClusters(), NamedCluster::getName, context.getCluster())
-                .map(NamedCluster::getCluster).orElseThrow(() -> new InvalidInputException("credentialsId",
+                .map(NamedCluster::getCluster)
+                .orElseThrow(() -> new InvalidInputException(
+                        "credentialsId",
                         "the cluster '" + context.getCluster() + "' of context '" + chosen + "' is missing from "
-                                + source, "add it to the kubeconfig"));
-        AuthInfo user = context.getUser() == null ? null
-                : named(parsed.getUsers(), NamedAuthInfo::getName, context.getUser()).map(NamedAuthInfo::getUser)
-                        .orElseThrow(() -> new InvalidInputException("credentialsId", "the user '" + context.getUser()
-                                + "' of context '" + chosen + "' is missing from " + source, "add it to the kubeconfig"));
+                                + source,
+                        "add it to the kubeconfig"));
+        AuthInfo user = context.getUser() == null
+                ? null
+                : named(parsed.getUsers(), NamedAuthInfo::getName, context.getUser())
+                        .map(NamedAuthInfo::getUser)
+                        .orElseThrow(() -> new InvalidInputException(
+                                "credentialsId",
+                                "the user '" + context.getUser() + "' of context '" + chosen + "' is missing from "
+                                        + source,
+                                "add it to the kubeconfig"));
         refuseWhatRunsOrReads(cluster, user, context.getUser(), source);
         // fabric8's builder turns a missing server into https://kubernetes.default.svc: the controller's own cluster
-        if (!serverElsewhere && (cluster.getServer() == null || cluster.getServer().isBlank())) {
-            throw new InvalidInputException("serverUrl", "the cluster '" + context.getCluster() + "' of context '"
-                    + chosen + "' in " + source + " names no server",
+        if (!serverElsewhere
+                && (cluster.getServer() == null || cluster.getServer().isBlank())) {
+            throw new InvalidInputException(
+                    "serverUrl",
+                    "the cluster '" + context.getCluster() + "' of context '" + chosen + "' in " + source
+                            + " names no server",
                     "add server: to that cluster in the kubeconfig, or pass serverUrl");
         }
 
-        ConfigBuilder config = new ConfigBuilder(Config.empty()).withMasterUrl(cluster.getServer())
+        ConfigBuilder config = new ConfigBuilder(Config.empty())
+                .withMasterUrl(cluster.getServer())
                 .withCaCertData(cluster.getCertificateAuthorityData())
                 .withTrustCerts(Boolean.TRUE.equals(cluster.getInsecureSkipTlsVerify()))
                 .withDisableHostnameVerification(Boolean.TRUE.equals(cluster.getInsecureSkipTlsVerify()))
@@ -74,34 +89,47 @@ final class KubeconfigLogin {
 
     private static void refuseWhatRunsOrReads(Cluster cluster, AuthInfo user, String userName, String source) {
         if (user != null && user.getExec() != null) {
-            throw refused(source, Messages.KubeconfigLogin_exec(userName, user.getExec().getCommand()));
+            throw refused(
+                    source,
+                    Messages.KubeconfigLogin_exec(userName, user.getExec().getCommand()));
         }
         if (user != null && user.getAuthProvider() != null) {
-            throw refused(source, Messages.KubeconfigLogin_authProvider(userName, user.getAuthProvider().getName()));
+            throw refused(
+                    source,
+                    Messages.KubeconfigLogin_authProvider(
+                            userName, user.getAuthProvider().getName()));
         }
         // a file the kubeconfig names, and the inline field to use instead
-        String[] file = user != null && user.getTokenFile() != null ? new String[] {"tokenFile", "token"}
+        String[] file = user != null && user.getTokenFile() != null
+                ? new String[] {"tokenFile", "token"}
                 : user != null && user.getClientCertificate() != null
                         ? new String[] {"client-certificate", "client-certificate-data"}
-                : user != null && user.getClientKey() != null ? new String[] {"client-key", "client-key-data"}
-                : cluster.getCertificateAuthority() != null
-                        ? new String[] {"certificate-authority", "certificate-authority-data"} : null;
+                        : user != null && user.getClientKey() != null
+                                ? new String[] {"client-key", "client-key-data"}
+                                : cluster.getCertificateAuthority() != null
+                                        ? new String[] {"certificate-authority", "certificate-authority-data"}
+                                        : null;
         if (file != null) {
             throw refused(source, Messages.KubeconfigLogin_file(file[0], file[1]));
         }
-        if (user != null && (user.getAs() != null || (user.getAsGroups() != null && !user.getAsGroups().isEmpty()))) {
+        if (user != null
+                && (user.getAs() != null
+                        || (user.getAsGroups() != null && !user.getAsGroups().isEmpty()))) {
             throw refused(source, Messages.KubeconfigLogin_impersonation(userName));
         }
     }
 
     private static InvalidInputException refused(String source, String why) {
-        return new InvalidInputException("credentialsId", Messages.KubeconfigLogin_refused(source, why),
-                Messages.KubeconfigLogin_instead());
+        return new InvalidInputException(
+                "credentialsId", Messages.KubeconfigLogin_refused(source, why), Messages.KubeconfigLogin_instead());
     }
 
-    private static <T> java.util.Optional<T> named(List<T> entries, java.util.function.Function<T, String> name,
-                                                   String wanted) {
-        return entries == null ? java.util.Optional.empty()
-                : entries.stream().filter(e -> Objects.equals(name.apply(e), wanted)).findFirst();
+    private static <T> java.util.Optional<T> named(
+            List<T> entries, java.util.function.Function<T, String> name, String wanted) {
+        return entries == null
+                ? java.util.Optional.empty()
+                : entries.stream()
+                        .filter(e -> Objects.equals(name.apply(e), wanted))
+                        .findFirst();
     }
 }

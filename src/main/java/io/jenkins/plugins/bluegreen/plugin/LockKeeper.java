@@ -26,7 +26,14 @@ final class LockKeeper {
     private static final Logger LOGGER = Logger.getLogger(LockKeeper.class.getName());
 
     /** Why a keeper ended. */
-    enum End { RELEASED_OR_TAKEN, BUILD_ENDED, MAXIMUM, STOPPED, REPLACED, SHUTDOWN }
+    enum End {
+        RELEASED_OR_TAKEN,
+        BUILD_ENDED,
+        MAXIMUM,
+        STOPPED,
+        REPLACED,
+        SHUTDOWN
+    }
 
     private final ScaleDownTasks.AppKey key;
     private final String holder;
@@ -42,9 +49,16 @@ final class LockKeeper {
     private final AtomicInteger renewals = new AtomicInteger();
     private volatile ScheduledFuture<?> ticks;
 
-    LockKeeper(ScaleDownTasks.AppKey key, String holder, ClusterClients.Connection connection, BlueGreen engine,
-               BooleanSupplier stillRunning, Duration maximum, CredentialMask secrets, Executor requests,
-               Consumer<LockKeeper> onEnd) {
+    LockKeeper(
+            ScaleDownTasks.AppKey key,
+            String holder,
+            ClusterClients.Connection connection,
+            BlueGreen engine,
+            BooleanSupplier stillRunning,
+            Duration maximum,
+            CredentialMask secrets,
+            Executor requests,
+            Consumer<LockKeeper> onEnd) {
         this.key = key;
         this.holder = holder;
         this.connection = connection;
@@ -137,14 +151,22 @@ final class LockKeeper {
         onEnd.accept(this);
         // the ends nobody caused on purpose are worth an INFO line; the planned ones only at FINE
         boolean planned = why == End.STOPPED || why == End.REPLACED || why == End.SHUTDOWN;
-        LOGGER.log(planned ? Level.FINE : Level.INFO, () -> secrets.redact("stopped renewing the deploy lock of " + describe() + ": " + switch (why) {
-            case RELEASED_OR_TAKEN -> "it is no longer held by this build (released, or taken over by another holder)";
-            case BUILD_ENDED -> "the build is no longer running; the lock expires by itself unless released";
-            case MAXIMUM -> "renewed for the maximum of " + LockKeepers.MAXIMUM.toHours() + " h; it expires by itself";
-            case STOPPED -> "the build's own switch, rollback or abandon is done with it";
-            case REPLACED -> "a newer keeper of the app took over";
-            case SHUTDOWN -> "Jenkins is shutting down; the lock expires by itself unless renewed after the restart";
-        }));
+        LOGGER.log(
+                planned ? Level.FINE : Level.INFO,
+                () -> secrets.redact("stopped renewing the deploy lock of " + describe() + ": "
+                        + switch (why) {
+                            case RELEASED_OR_TAKEN ->
+                                "it is no longer held by this build (released, or taken over by another holder)";
+                            case BUILD_ENDED ->
+                                "the build is no longer running; the lock expires by itself unless released";
+                            case MAXIMUM ->
+                                "renewed for the maximum of " + LockKeepers.MAXIMUM.toHours()
+                                        + " h; it expires by itself";
+                            case STOPPED -> "the build's own switch, rollback or abandon is done with it";
+                            case REPLACED -> "a newer keeper of the app took over";
+                            case SHUTDOWN ->
+                                "Jenkins is shutting down; the lock expires by itself unless renewed after the restart";
+                        }));
     }
 
     private String describe() {

@@ -22,6 +22,7 @@ import java.util.function.BooleanSupplier;
 final class LockKeepers implements AutoCloseable {
     /** No build holds a release lock for longer than this (a forgotten approval); it then expires by itself. */
     static final Duration MAXIMUM = Duration.ofHours(24);
+
     static final String THREAD_NAME = "blue-green-lock-keeper";
 
     private final Map<ScaleDownTasks.AppKey, LockKeeper> keepers = new ConcurrentHashMap<>();
@@ -43,12 +44,17 @@ final class LockKeepers implements AutoCloseable {
      *
      * @param renewNow renew at once (after a restart, the lock may be close to expiring), not one interval from now
      */
-    LockKeeper start(KeptLocks.Kept record, ClusterClients.Connection connection, BlueGreen engine,
-                     BooleanSupplier stillRunning, CredentialMask secrets, boolean renewNow) {
+    LockKeeper start(
+            KeptLocks.Kept record,
+            ClusterClients.Connection connection,
+            BlueGreen engine,
+            BooleanSupplier stillRunning,
+            CredentialMask secrets,
+            boolean renewNow) {
         ScaleDownTasks.AppKey key = record.key();
         String holder = record.holder();
-        LockKeeper keeper = new LockKeeper(key, holder, connection, engine, stillRunning, MAXIMUM, secrets, requests,
-                ended -> {
+        LockKeeper keeper =
+                new LockKeeper(key, holder, connection, engine, stillRunning, MAXIMUM, secrets, requests, ended -> {
                     keepers.remove(ended.key(), ended);
                     LockKeeper.End why = ended.ended().getNow(null);
                     // a shutdown's keepers resume after the restart; a replaced one's entry is its successor's now
@@ -63,8 +69,8 @@ final class LockKeepers implements AutoCloseable {
         }
         long every = keeper.interval().toMillis();
         try {
-            keeper.scheduled(scheduler.scheduleWithFixedDelay(keeper::tick, renewNow ? 0 : every, every,
-                    TimeUnit.MILLISECONDS));
+            keeper.scheduled(
+                    scheduler.scheduleWithFixedDelay(keeper::tick, renewNow ? 0 : every, every, TimeUnit.MILLISECONDS));
         } catch (RuntimeException shutDown) {
             keeper.end(LockKeeper.End.SHUTDOWN);
             throw shutDown;
@@ -83,7 +89,9 @@ final class LockKeepers implements AutoCloseable {
     /** The app's running keeper (tests). */
     Optional<LockKeeper> keeper(String namespace, String app) {
         return keepers.values().stream()
-                .filter(k -> k.key().namespace().equals(namespace) && k.key().app().equals(app)).findFirst();
+                .filter(k ->
+                        k.key().namespace().equals(namespace) && k.key().app().equals(app))
+                .findFirst();
     }
 
     @Override

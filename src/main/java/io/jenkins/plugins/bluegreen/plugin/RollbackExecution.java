@@ -20,11 +20,15 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
     private static final long serialVersionUID = 1L;
 
-    enum Phase { ROLLING_BACK, DONE }
+    enum Phase {
+        ROLLING_BACK,
+        DONE
+    }
 
     private Phase phase = Phase.ROLLING_BACK;
     /** When the rollback was sent: a history entry of this build from then on is its switch back. */
     private Instant startedAt;
+
     private String liveAfter;
 
     RollbackExecution(RollbackStep step, StepContext context) {
@@ -36,8 +40,11 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
         step.parsedTimeout();
         step.parsedLockWait();
         if (step.isAbandonOnly() && step.isTakeOverLock()) {
-            throw new InvalidInputException("takeOverLock", "cannot be combined with abandonOnly: abandonOnly only "
-                    + "abandons this build's own release, under this build's own lock", "remove takeOverLock");
+            throw new InvalidInputException(
+                    "takeOverLock",
+                    "cannot be combined with abandonOnly: abandonOnly only "
+                            + "abandons this build's own release, under this build's own lock",
+                    "remove takeOverLock");
         }
     }
 
@@ -47,16 +54,24 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
         phase = Phase.ROLLING_BACK;
         save();
         if (step.isDryRun()) {
-            planOnly("rolling back " + step.getApp(), engine -> step.isAbandonOnly()
-                    ? engine.abandonIfDeployedBy(step.getApp(), identity().holder(), step.getService()).liveColor()
-                    : engine.rollback(request()).liveColor(), Results::label);
+            planOnly(
+                    "rolling back " + step.getApp(),
+                    engine -> step.isAbandonOnly()
+                            ? engine.abandonIfDeployedBy(
+                                            step.getApp(), identity().holder(), step.getService())
+                                    .liveColor()
+                            : engine.rollback(request()).liveColor(),
+                    Results::label);
             return;
         }
         if (step.isAbandonOnly()) {
             abandonOwn();
             return;
         }
-        lockedWork("rolling back " + step.getApp(), step.parsedLockWait(), engine -> engine.rollback(request()),
+        lockedWork(
+                "rolling back " + step.getApp(),
+                step.parsedLockWait(),
+                engine -> engine.rollback(request()),
                 this::rolledBack);
     }
 
@@ -74,7 +89,8 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
 
     /** Reads first, then abandons only this build's release; running it again after a restart is harmless. */
     private void abandonOwn() {
-        blocking("abandoning this build's release of " + step.getApp(),
+        blocking(
+                "abandoning this build's release of " + step.getApp(),
                 engine -> engine.abandonIfDeployedBy(step.getApp(), identity().holder(), step.getService()),
                 this::abandonedOwn);
     }
@@ -92,15 +108,18 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
 
     private void rolledBack(RollbackResult r) throws Exception {
         stopKeepingLock(); // the rollback released the build's lock
-        // an abandon was said by core as it happened ("abandoned <deployment> (scaled from n to 0) ..."): once is enough
+        // an abandon was said by core as it happened ("abandoned <deployment> (scaled from n to 0) ..."): once is
+        // enough
         if (r.action() != RollbackResult.Action.ABANDONED) {
             if (r.message() != null && !r.message().isBlank()) {
                 console().line(r.message());
             }
-            console().line(r.action() == RollbackResult.Action.SWITCHED_BACK
-                    ? "rolled back " + r.app() + ": " + r.other() + " -> " + r.liveColor()
-                    : "rolled back " + r.app() + ": scaled " + r.liveColor() + " up again and switched " + r.other()
-                            + " -> " + r.liveColor());
+            console()
+                    .line(
+                            r.action() == RollbackResult.Action.SWITCHED_BACK
+                                    ? "rolled back " + r.app() + ": " + r.other() + " -> " + r.liveColor()
+                                    : "rolled back " + r.app() + ": scaled " + r.liveColor() + " up again and switched "
+                                            + r.other() + " -> " + r.liveColor());
         }
         if (r.action() == RollbackResult.Action.ABANDONED) {
             cancelPendingScaleDown(); // the abandoned colour is at zero, its schedule dropped
@@ -135,8 +154,10 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
                 if (step.isAbandonOnly()) {
                     abandonOwn();
                 } else {
-                    blocking("reading " + step.getApp() + " to settle the rollback cut off by the restart",
-                            engine -> engine.status(step.getApp(), step.getService()), this::settle);
+                    blocking(
+                            "reading " + step.getApp() + " to settle the rollback cut off by the restart",
+                            engine -> engine.status(step.getApp(), step.getService()),
+                            this::settle);
                 }
             }
             case DONE -> deliverSuccess(liveAfter); // finished before the restart: deliver, nothing to claim
@@ -153,7 +174,8 @@ final class RollbackExecution extends ClusterStepExecution<RollbackStep> {
         }
         String live = Results.label(now.liveColor());
         throw new AbortException("rollback: Jenkins restarted while rolling back " + step.getApp() + "; " + live
-                + " is live and " + (identity().buildUrl() == null
+                + " is live and "
+                + (identity().buildUrl() == null
                         ? "without a build URL the Service's history cannot tell whether this build switched back"
                         : "the Service's history has no switch back by this build, so either the new colour was "
                                 + "abandoned or nothing happened yet")

@@ -7,9 +7,9 @@ import io.jenkins.plugins.bluegreen.core.ReleaseListener;
 import io.jenkins.plugins.bluegreen.core.ScaleDownResult;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CancellationException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -24,7 +24,7 @@ final class ScaleDownTasks implements AutoCloseable {
     private static final Logger LOGGER = Logger.getLogger(ScaleDownTasks.class.getName());
 
     /** Which app a task is for; the API server tells clusters apart. */
-    record AppKey(String server, String namespace, String app) implements java.io.Serializable { }
+    record AppKey(String server, String namespace, String app) implements java.io.Serializable {}
 
     /** Each app's latest task, finished ones included (one small entry per app), so tests can await it. */
     private final Map<AppKey, CompletableFuture<ScaleDownResult>> latest = new ConcurrentHashMap<>();
@@ -33,8 +33,8 @@ final class ScaleDownTasks implements AutoCloseable {
      * Starts waiting for the app's scheduled scale-down with {@code engine}, replacing any pending task of the app;
      * {@code connection} (the engine's) is closed when the task ends, however it ends.
      */
-    CompletableFuture<ScaleDownResult> start(AppKey key, ClusterClients.Connection connection, BlueGreen engine,
-                                             CredentialMask secrets) {
+    CompletableFuture<ScaleDownResult> start(
+            AppKey key, ClusterClients.Connection connection, BlueGreen engine, CredentialMask secrets) {
         CompletableFuture<ScaleDownResult> task;
         try {
             task = engine.scaleDownWhenDue(key.app());
@@ -58,8 +58,10 @@ final class ScaleDownTasks implements AutoCloseable {
     /** The app's latest task, pending or finished (tests wait for it). */
     Optional<CompletableFuture<ScaleDownResult>> latest(String namespace, String app) {
         return latest.entrySet().stream()
-                .filter(e -> e.getKey().namespace().equals(namespace) && e.getKey().app().equals(app))
-                .map(Map.Entry::getValue).findFirst();
+                .filter(e -> e.getKey().namespace().equals(namespace)
+                        && e.getKey().app().equals(app))
+                .map(Map.Entry::getValue)
+                .findFirst();
     }
 
     @Override
@@ -83,9 +85,10 @@ final class ScaleDownTasks implements AutoCloseable {
         } else {
             // no stack trace: foreign text could quote a credential; core's messages say what to check
             Throwable cause = StepFailures.unwrap(failure);
-            LOGGER.warning(() -> secrets.redact("scale-down of " + app + " failed: " + cause.getClass().getSimpleName()
-                    + ": " + cause.getMessage()
-                    + "; the old colour keeps running until the app's next release or a manual scale-down"));
+            LOGGER.warning(() -> secrets.redact(
+                    "scale-down of " + app + " failed: " + cause.getClass().getSimpleName()
+                            + ": " + cause.getMessage()
+                            + "; the old colour keeps running until the app's next release or a manual scale-down"));
         }
     }
 

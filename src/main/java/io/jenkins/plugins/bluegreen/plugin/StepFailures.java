@@ -30,13 +30,17 @@ final class StepFailures {
             return t;
         }
         if (t instanceof InvalidInputException e) {
-            return abort(function + ": " + e.field() + ": " + e.problem() + " — " + e.fix() + " (nothing was changed)",
+            return abort(
+                    function + ": " + e.field() + ": " + e.problem() + " — " + e.fix() + " (nothing was changed)",
                     secrets);
         }
         if (t instanceof LockHeldException e) {
-            return abort(function + ": " + e.getMessage() + " (lockWait: '5m' waits for it; if its holder is dead, "
-                    + "'bluegreen unlock --app " + e.lock().app() + " --holder " + e.holder() + "' clears it without "
-                    + "touching traffic; rollback with takeOverLock: true takes it)", secrets);
+            return abort(
+                    function + ": " + e.getMessage() + " (lockWait: '5m' waits for it; if its holder is dead, "
+                            + "'bluegreen unlock --app " + e.lock().app() + " --holder " + e.holder()
+                            + "' clears it without "
+                            + "touching traffic; rollback with takeOverLock: true takes it)",
+                    secrets);
         }
         if (t instanceof BlueGreenException) {
             return abort(function + ": " + t.getMessage(), secrets);
@@ -44,8 +48,9 @@ final class StepFailures {
         if (t instanceof KubernetesClientException) {
             Optional<String> unreachable = ClusterUnreachableException.reason(t);
             if (unreachable.isPresent()) {
-                return abort(function + ": cannot reach the Kubernetes API (" + unreachable.get() + "); check "
-                        + "serverUrl or the kubeconfig credential, and that the controller can reach the API server",
+                return abort(
+                        function + ": cannot reach the Kubernetes API (" + unreachable.get() + "); check "
+                                + "serverUrl or the kubeconfig credential, and that the controller can reach the API server",
                         secrets);
             }
             return abort(function + ": the Kubernetes API refused a request: " + t.getMessage(), secrets);
@@ -53,8 +58,8 @@ final class StepFailures {
         if (t instanceof CancellationException) {
             return abort(function + ": cancelled", secrets);
         }
-        IOException masked = new IOException(function + ": unexpected " + t.getClass().getName() + ": "
-                + secrets.redact(String.valueOf(t.getMessage())));
+        IOException masked = new IOException(function + ": unexpected "
+                + t.getClass().getName() + ": " + secrets.redact(String.valueOf(t.getMessage())));
         masked.setStackTrace(t.getStackTrace());
         return masked;
     }

@@ -15,6 +15,7 @@ final class StepInput {
 
     /** Kubernetes object names the app becomes part of: a DNS-1123 label, short enough for "-green". */
     private static final Pattern APP = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
     private static final int APP_MAX = 57;
 
     private StepInput() {}
@@ -24,7 +25,9 @@ final class StepInput {
             throw new InvalidInputException("app", "is missing", "pass the application name, e.g. app: 'myapp'");
         }
         if (app.length() > APP_MAX || !APP.matcher(app).matches()) {
-            throw new InvalidInputException("app", "'" + app + "' is not a valid application name",
+            throw new InvalidInputException(
+                    "app",
+                    "'" + app + "' is not a valid application name",
                     "use lower-case letters, digits and '-', at most " + APP_MAX + " characters, e.g. 'myapp'");
         }
         return app;
@@ -48,20 +51,25 @@ final class StepInput {
         try {
             return Color.parse(text);
         } catch (InvalidInputException e) {
-            throw new InvalidInputException(field, e.problem(), "use 'blue' or 'green', or leave it out for the idle colour");
+            throw new InvalidInputException(
+                    field, e.problem(), "use 'blue' or 'green', or leave it out for the idle colour");
         }
     }
 
     static void serverUrl(String url) {
         if (url != null && !(url.startsWith("https://") || url.startsWith("http://"))) {
-            throw new InvalidInputException("serverUrl", "'" + url + "' is not an http(s) URL",
+            throw new InvalidInputException(
+                    "serverUrl",
+                    "'" + url + "' is not an http(s) URL",
                     "use the API server's address, e.g. https://kubernetes.example.com:6443");
         }
     }
 
     static void caCertificate(String pem) {
         if (pem != null && !pem.contains("-----BEGIN CERTIFICATE-----")) {
-            throw new InvalidInputException("caCertificate", "is not a PEM certificate",
+            throw new InvalidInputException(
+                    "caCertificate",
+                    "is not a PEM certificate",
                     "paste the CA certificate including its -----BEGIN CERTIFICATE----- line");
         }
     }

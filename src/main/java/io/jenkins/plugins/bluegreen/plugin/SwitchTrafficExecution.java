@@ -20,7 +20,12 @@ import org.jenkinsci.plugins.workflow.steps.StepContext;
 final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficStep> {
     private static final long serialVersionUID = 1L;
 
-    enum Phase { SWITCHING, VERIFYING, WAITING_FOR_SCALE_DOWN, DONE }
+    enum Phase {
+        SWITCHING,
+        VERIFYING,
+        WAITING_FOR_SCALE_DOWN,
+        DONE
+    }
 
     private Phase phase = Phase.SWITCHING;
     private Instant startedAt;
@@ -28,6 +33,7 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
     private String liveColor;
     /** While verifying: the colour traffic left, its scale-down time, the window's end (for stop and resume). */
     private String previousColor;
+
     private Instant previousScaleDownAt;
     private Instant verifyUntil;
 
@@ -55,7 +61,9 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
         save();
         if (step.isDryRun()) {
             // the plan covers the switch's writes and names the verification window that would follow them
-            planOnly("switching traffic of " + step.getApp(), engine -> engine.switchTraffic(request(to)),
+            planOnly(
+                    "switching traffic of " + step.getApp(),
+                    engine -> engine.switchTraffic(request(to)),
                     r -> r.to().label());
             return;
         }
@@ -112,14 +120,16 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
     @Override
     String stopReport(Stopped stopped) {
         return switch (phase) {
-            case SWITCHING -> stopped.activity() == Activity.WAITING_FOR_LOCK
-                    ? "it was waiting for the deploy lock and wrote nothing; live traffic was not touched"
-                    : "the switch was interrupted and may have been written; check the live colour (bluegreen status "
-                            + "--app " + step.getApp() + ") before acting";
-            case VERIFYING -> VerifiedSwitch.stopped(step.getApp(), liveColor, previousColor, previousScaleDownAt,
-                    verifyUntil);
-            case WAITING_FOR_SCALE_DOWN -> "traffic was switched to " + liveColor + "; the old colour keeps its "
-                    + "scale-down time and is scaled down by the app's next release, or by hand";
+            case SWITCHING ->
+                stopped.activity() == Activity.WAITING_FOR_LOCK
+                        ? "it was waiting for the deploy lock and wrote nothing; live traffic was not touched"
+                        : "the switch was interrupted and may have been written; check the live colour (bluegreen status "
+                                + "--app " + step.getApp() + ") before acting";
+            case VERIFYING ->
+                VerifiedSwitch.stopped(step.getApp(), liveColor, previousColor, previousScaleDownAt, verifyUntil);
+            case WAITING_FOR_SCALE_DOWN ->
+                "traffic was switched to " + liveColor + "; the old colour keeps its "
+                        + "scale-down time and is scaled down by the app's next release, or by hand";
             case DONE -> "it had finished";
         };
     }
@@ -128,13 +138,16 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
         phase = Phase.WAITING_FOR_SCALE_DOWN;
         save();
         console().line("waiting until the old colour of " + step.getApp() + " is scaled down");
-        later("waiting until the old colour of " + step.getApp() + " is scaled down",
-                engine -> engine.scaleDownWhenDue(step.getApp()), this::scaledDown);
+        later(
+                "waiting until the old colour of " + step.getApp() + " is scaled down",
+                engine -> engine.scaleDownWhenDue(step.getApp()),
+                this::scaledDown);
     }
 
     private void scaledDown(ScaleDownResult r) {
-        console().line("scale-down of " + step.getApp() + ": " + r.outcome()
-                + (r.deployment() != null ? " (" + r.deployment() + ")" : ""));
+        console()
+                .line("scale-down of " + step.getApp() + ": " + r.outcome()
+                        + (r.deployment() != null ? " (" + r.deployment() + ")" : ""));
         finish();
     }
 
@@ -146,10 +159,13 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
     @Override
     void resume() {
         switch (phase) {
-            case SWITCHING -> blocking("reading " + step.getApp() + " to settle the switch cut off by the restart",
-                    engine -> engine.status(step.getApp(), step.getService()), this::settle);
-            case VERIFYING -> VerifiedSwitch.resumeCutOff(this, liveColor, previousColor, previousScaleDownAt,
-                    verifyUntil);
+            case SWITCHING ->
+                blocking(
+                        "reading " + step.getApp() + " to settle the switch cut off by the restart",
+                        engine -> engine.status(step.getApp(), step.getService()),
+                        this::settle);
+            case VERIFYING ->
+                VerifiedSwitch.resumeCutOff(this, liveColor, previousColor, previousScaleDownAt, verifyUntil);
             case WAITING_FOR_SCALE_DOWN -> awaitScaleDown();
             case DONE -> deliverSuccess(liveColor); // finished before the restart: deliver, nothing to claim
         }
@@ -173,7 +189,8 @@ final class SwitchTrafficExecution extends ClusterStepExecution<SwitchTrafficSte
             return;
         }
         String buildUrl = identity().buildUrl();
-        HistoryEntry newest = status.history().isEmpty() ? null : status.history().get(0);
+        HistoryEntry newest =
+                status.history().isEmpty() ? null : status.history().get(0);
         if (buildUrl == null) {
             throw new AbortException("switchTraffic: Jenkins restarted while switching " + step.getApp()
                     + " and without a build URL cannot tell whether its switch was written; " + status.liveColor()

@@ -15,8 +15,7 @@ import java.time.Instant;
  * itself is core's; the steps wait for its future without a thread.
  */
 final class VerifiedSwitch {
-    private VerifiedSwitch() {
-    }
+    private VerifiedSwitch() {}
 
     /** The request both steps send: this build's identity, no lock wait of core's own (the step waits, threadless). */
     static <S extends ClusterStep & SwitchingStep> SwitchRequest.Builder request(ClusterStepExecution<S> execution) {
@@ -34,9 +33,13 @@ final class VerifiedSwitch {
      * Switches under the deploy lock; a request with a window goes to core's verified switch, which passes the lock
      * to its watch, and continues with {@code verifying}; any other with {@code switched}.
      */
-    static void start(ClusterStepExecution<?> execution, String what, Duration lockWait, SwitchRequest request,
-                      ClusterStepExecution.Next<SwitchResult> switched,
-                      ClusterStepExecution.Next<CutoverVerification> verifying) {
+    static void start(
+            ClusterStepExecution<?> execution,
+            String what,
+            Duration lockWait,
+            SwitchRequest request,
+            ClusterStepExecution.Next<SwitchResult> switched,
+            ClusterStepExecution.Next<CutoverVerification> verifying) {
         if (request.verifies()) {
             execution.lockedWork(what, lockWait, engine -> engine.switchTrafficVerified(request), verifying);
         } else {
@@ -48,11 +51,16 @@ final class VerifiedSwitch {
      * Waits (no thread) for the window of a switch that went live; {@code passed} runs when it passes, an auto-revert
      * fails the step with core's message naming the pods and where traffic is.
      */
-    static void watch(ClusterStepExecution<?> execution, CutoverVerification verification, Duration window,
-                      ClusterStepExecution.Next<VerificationResult> passed) {
+    static void watch(
+            ClusterStepExecution<?> execution,
+            CutoverVerification verification,
+            Duration window,
+            ClusterStepExecution.Next<VerificationResult> passed) {
         SwitchResult r = verification.switched();
-        execution.waitFor("verifying " + r.to().label() + " of " + execution.step.getApp() + " until "
-                        + verification.until(), ClusterStepExecution.Activity.WAITING, verification.result(),
+        execution.waitFor(
+                "verifying " + r.to().label() + " of " + execution.step.getApp() + " until " + verification.until(),
+                ClusterStepExecution.Activity.WAITING,
+                verification.result(),
                 result -> {
                     execution.console().line(passed(result));
                     passed.accept(result);
@@ -62,13 +70,15 @@ final class VerifiedSwitch {
     }
 
     /** Resumed after a restart cut the window's watch off: release the verification's lock, then fail saying so. */
-    static void resumeCutOff(ClusterStepExecution<?> execution, String live, String previous, Instant scaleDownAt,
-                             Instant until) {
+    static void resumeCutOff(
+            ClusterStepExecution<?> execution, String live, String previous, Instant scaleDownAt, Instant until) {
         String app = execution.step.getApp();
-        execution.blocking("releasing the deploy lock of " + app + "'s verification",
-                engine -> engine.releaseLock(app, CutoverVerification.holderFor(execution.identity().holder())),
-                released -> execution.fail(new AbortException(cutOffByRestart(app, live, previous, scaleDownAt,
-                        until))));
+        execution.blocking(
+                "releasing the deploy lock of " + app + "'s verification",
+                engine -> engine.releaseLock(
+                        app, CutoverVerification.holderFor(execution.identity().holder())),
+                released ->
+                        execution.fail(new AbortException(cutOffByRestart(app, live, previous, scaleDownAt, until))));
     }
 
     /** The console lines an approver reads after a switch. */
@@ -78,17 +88,20 @@ final class VerifiedSwitch {
             return;
         }
         String who = r.recorded() != null && r.recorded().approvedBy() != null
-                ? " (approved by " + r.recorded().approvedBy() + ")" : "";
+                ? " (approved by " + r.recorded().approvedBy() + ")"
+                : "";
         console.line("switched " + r.app() + " (Service " + r.service() + "): " + r.from() + " -> " + r.to() + who);
-        console.line(r.scaleDownAt() != null
-                ? "old colour " + r.from() + " will be scaled down at " + r.scaleDownAt() + " (scaleDownDelay); "
-                        + "rollback app: '" + r.app() + "' before then is instant"
-                : "old colour " + r.from() + " keeps running (scaleDownDelay: 0)");
+        console.line(
+                r.scaleDownAt() != null
+                        ? "old colour " + r.from() + " will be scaled down at " + r.scaleDownAt()
+                                + " (scaleDownDelay); " + "rollback app: '" + r.app() + "' before then is instant"
+                        : "old colour " + r.from() + " keeps running (scaleDownDelay: 0)");
         console.line("to roll back: rollback app: '" + r.app() + "'");
     }
 
     private static String watching(SwitchResult r, Instant until, Duration window) {
-        return "verifying " + r.to() + " of " + r.app() + " until " + until + " (verifyFor " + DurationText.format(window)
+        return "verifying " + r.to() + " of " + r.app() + " until " + until + " (verifyFor "
+                + DurationText.format(window)
                 + "): a crash loop, restart or lost readiness of its pods switches traffic back to " + r.from()
                 + ", which keeps running meanwhile; this build holds no thread while it watches";
     }
@@ -107,7 +120,8 @@ final class VerifiedSwitch {
     }
 
     /** A controller restart cut the watch off (a safe restart waits for the window instead). */
-    private static String cutOffByRestart(String app, String live, String previous, Instant scaleDownAt, Instant until) {
+    private static String cutOffByRestart(
+            String app, String live, String previous, Instant scaleDownAt, Instant until) {
         return "Jenkins restarted while verifying " + live + " of " + app + " (window until " + until + "): the watch "
                 + "did not survive the restart, so " + live + " stays live, not verified and not reverted; " + previous
                 + " keeps running" + (scaleDownAt == null ? "" : " until " + scaleDownAt) + " — check it (bluegreen "

@@ -1,19 +1,18 @@
 package io.jenkins.plugins.bluegreen.core;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.jenkins.plugins.bluegreen.kubesim.PodScript;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.time.Duration;
-import java.util.Map;
-
 import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
 import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.jenkins.plugins.bluegreen.kubesim.PodScript;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The seed scenario: Service app=myapp,version=v1 in front of myapp-v1 (10 replicas), not under blue-green yet. */
 class AdoptionTest {
@@ -33,7 +32,8 @@ class AdoptionTest {
 
     @Test
     void deployingToAnUnadoptedAppAdoptsItFirstThenDeploysTheIdleColour() {
-        Release release = blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
+        Release release = blueGreen.deploy(
+                DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
 
         AdoptionResult adoption = release.adoption();
         assertThat(adoption).isNotNull();
@@ -47,7 +47,8 @@ class AdoptionTest {
         assertThat(apps.selector("myapp")).containsOnly(entry("app", "myapp"), entry(COLOR, "blue"));
         // blue is a copy of v1's pod template, labelled with the colour
         Deployment blue = apps.deployment("myapp-blue");
-        assertThat(blue.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("myapp:1");
+        assertThat(blue.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("myapp:1");
         assertThat(blue.getSpec().getTemplate().getMetadata().getLabels())
                 .contains(entry("app", "myapp"), entry("version", "v1"), entry(COLOR, "blue"));
         assertThat(blue.getSpec().getReplicas()).isEqualTo(10);
@@ -58,19 +59,32 @@ class AdoptionTest {
         // and the new version went into the idle colour
         assertThat(release.liveColor()).isEqualTo(Color.BLUE);
         assertThat(release.newColor()).isEqualTo(Color.GREEN);
-        assertThat(apps.deployment("myapp-green").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        assertThat(apps.deployment("myapp-green")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
                 .isEqualTo("myapp:2");
-        assertThat(apps.deployment("myapp-green").getSpec().getTemplate().getMetadata().getLabels())
+        assertThat(apps.deployment("myapp-green")
+                        .getSpec()
+                        .getTemplate()
+                        .getMetadata()
+                        .getLabels())
                 .doesNotContainKey("version"); // would claim v1 for a v2 pod
-        assertThat(blueGreen.status("myapp").history()).first()
-                .satisfies(h -> assertThat(h.action()).isEqualTo("adopt"));
+        assertThat(blueGreen.status("myapp").history()).first().satisfies(h -> assertThat(h.action())
+                .isEqualTo("adopt"));
     }
 
     @Test
     void theAdoptionADeployMadeNamesTheDeploysBuild() {
         String build = "https://ci.example/job/shop/job/deploy/42/";
-        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder("jenkins:shop/deploy#42")
-                .buildUrl(build).build());
+        blueGreen.deploy(DeployRequest.builder("myapp")
+                .image("myapp:2")
+                .holder("jenkins:shop/deploy#42")
+                .buildUrl(build)
+                .build());
 
         assertThat(blueGreen.status("myapp").history()).first().satisfies(h -> {
             assertThat(h.action()).isEqualTo("adopt");
@@ -80,9 +94,11 @@ class AdoptionTest {
 
     @Test
     void rollbackBeforeTheFirstSwitchAbandonsTheReleaseThatFollowedTheAdoption() {
-        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
+        blueGreen.deploy(
+                DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
 
-        RollbackResult result = blueGreen.rollback(RollbackRequest.builder("myapp").holder(HOLDER).build());
+        RollbackResult result = blueGreen.rollback(
+                RollbackRequest.builder("myapp").holder(HOLDER).build());
 
         assertThat(result.action()).isEqualTo(RollbackResult.Action.ABANDONED);
         assertThat(result.liveColor()).isEqualTo(Color.BLUE);
@@ -134,18 +150,27 @@ class AdoptionTest {
         blueGreen.adopt("myapp", null, HOLDER, Duration.ofSeconds(20));
 
         assertThatThrownBy(() -> blueGreen.adopt("myapp", null, HOLDER, Duration.ofSeconds(20)))
-                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("app"));
+                .isInstanceOfSatisfying(
+                        InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("app"));
     }
 
     @Test
     void aServiceSelectingNoDeploymentHasNothingToAdopt() {
-        SIM.client().apps().deployments().inNamespace(namespace).withName("myapp-v1").delete();
+        SIM.client()
+                .apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName("myapp-v1")
+                .delete();
         Eventually.until(Duration.ofSeconds(5), () -> apps.deployment("myapp-v1") == null);
         String before = apps.quietDump();
 
-        assertThatThrownBy(() -> blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build()))
-                .isInstanceOfSatisfying(InvalidInputException.class,
-                        e -> assertThat(e.field()).isEqualTo("service.selector"));
+        assertThatThrownBy(() -> blueGreen.deploy(DeployRequest.builder("myapp")
+                        .image("myapp:2")
+                        .holder(HOLDER)
+                        .build()))
+                .isInstanceOfSatisfying(
+                        InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("service.selector"));
         assertThat(apps.dump()).isEqualTo(before);
         assertThat(Map.of()).isEmpty();
     }

@@ -8,7 +8,6 @@ import io.jenkins.plugins.bluegreen.kubesim.FaultRequest;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRules;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +38,7 @@ enum ApiFault {
      * quickly, and check the engine never multiplies it.
      */
     static final int CLIENT_RETRIES = 2;
+
     static final Duration REQUEST_TIMEOUT = Duration.ofMillis(750);
     /**
      * fabric8's default: for tests whose faults are not timeouts, so that a machine under load cannot turn a slow
@@ -47,6 +47,7 @@ enum ApiFault {
     static final Duration PATIENT_TIMEOUT = Duration.ofSeconds(10);
     /** Longer than every attempt fabric8 makes together, so a held write can land after the engine looked. */
     static final Duration SLOW = Duration.ofMillis(3000);
+
     static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
     final String title;
@@ -67,21 +68,26 @@ enum ApiFault {
     /** As {@link #client(KubeSim, Duration)}, noting each request it sends in {@code sent}. */
     static KubernetesClient client(KubeSim sim, Duration requestTimeout, SentRequests sent) {
         try (KubernetesClient template = sim.newClient()) {
-            return new KubernetesClientBuilder().withHttpClientFactory(sent.factory())
+            return new KubernetesClientBuilder()
+                    .withHttpClientFactory(sent.factory())
                     .withConfig(new ConfigBuilder(template.getConfiguration())
-                    .withRequestTimeout((int) requestTimeout.toMillis())
-                    .withRequestRetryBackoffLimit(CLIENT_RETRIES)
-                    .withRequestRetryBackoffInterval(20)
-                    .withWatchReconnectInterval(100)
-                    .build()).build();
+                            .withRequestTimeout((int) requestTimeout.toMillis())
+                            .withRequestRetryBackoffLimit(CLIENT_RETRIES)
+                            .withRequestRetryBackoffInterval(20)
+                            .withWatchReconnectInterval(100)
+                            .build())
+                    .build();
         }
     }
 
     /** A client for observers (recorders, checks): default patience, quick watch reconnects. */
     static KubernetesClient observerClient(KubeSim sim) {
         try (KubernetesClient template = sim.newClient()) {
-            return new KubernetesClientBuilder().withConfig(new ConfigBuilder(template.getConfiguration())
-                    .withWatchReconnectInterval(100).build()).build();
+            return new KubernetesClientBuilder()
+                    .withConfig(new ConfigBuilder(template.getConfiguration())
+                            .withWatchReconnectInterval(100)
+                            .build())
+                    .build();
         }
     }
 
@@ -104,7 +110,8 @@ enum ApiFault {
                     builder.addInterceptor(chain -> {
                         okhttp3.Request request = chain.request();
                         String query = request.url().encodedQuery();
-                        sent.add(new String[] {request.method(), request.url().encodedPath(), query == null ? "" : query});
+                        sent.add(new String[] {request.method(), request.url().encodedPath(), query == null ? "" : query
+                        });
                         return chain.proceed(request);
                     });
                 }
@@ -116,7 +123,9 @@ enum ApiFault {
             if (path.contains("*")) {
                 throw new IllegalArgumentException("counts exact paths only: " + path);
             }
-            return (int) sent.stream().filter(r -> r[1].equals(path) && isVerb(verb, r[0], r[2])).count();
+            return (int) sent.stream()
+                    .filter(r -> r[1].equals(path) && isVerb(verb, r[0], r[2]))
+                    .count();
         }
 
         private static boolean isVerb(String verb, String method, String query) {
@@ -142,7 +151,7 @@ enum ApiFault {
         private final Duration slow;
 
         /** When each request to one target arrived, and when the fault hit one (kube-sim's clock, nanoTime). */
-        record Target(String verb, String pathGlob, List<Long> arrivals, List<Long> fired) { }
+        record Target(String verb, String pathGlob, List<Long> arrivals, List<Long> fired) {}
 
         Installed(KubeSim sim) {
             this(sim, SLOW);
@@ -163,34 +172,44 @@ enum ApiFault {
             targets.add(target);
             Predicate<FaultRequest> engine = r -> !ClusterTrace.isRecorder(r);
             // an observer first: it never fires, it only notes when each targeted request arrived
-            handles.add(sim.faults().add(FaultRule.on(verb, pathGlob).where(engine).where(r -> {
-                target.arrivals().add(System.nanoTime());
-                return false;
-            }).respond(500)));
-            FaultRule.Matcher matcher = FaultRule.on(verb, pathGlob).where(engine).where(r -> {
-                target.fired().add(System.nanoTime());
-                if (fault == SLOW_PAST_TIMEOUT) {
-                    heldUntil.accumulateAndGet(System.nanoTime() + slow.toNanos(), Math::max);
-                }
-                return true;
-            });
-            FaultRule rule = switch (fault) {
-                case HTTP_500 -> matcher.respond(500);
-                case CONFLICT_409 -> matcher.respond(409);
-                case TOO_MANY_429 -> matcher.respond(429, RETRY_AFTER);
-                case DROP_BEFORE_APPLY -> matcher.dropBeforeApply();
-                case DROP_AFTER_APPLY -> matcher.dropAfterApply();
-                case SLOW_PAST_TIMEOUT -> matcher.delay(slow);
-                case WATCH_DROPPED -> throw new IllegalArgumentException("watch faults are not request rules");
-            };
+            handles.add(sim.faults()
+                    .add(FaultRule.on(verb, pathGlob)
+                            .where(engine)
+                            .where(r -> {
+                                target.arrivals().add(System.nanoTime());
+                                return false;
+                            })
+                            .respond(500)));
+            FaultRule.Matcher matcher = FaultRule.on(verb, pathGlob)
+                    .where(engine)
+                    .where(r -> {
+                        target.fired().add(System.nanoTime());
+                        if (fault == SLOW_PAST_TIMEOUT) {
+                            heldUntil.accumulateAndGet(System.nanoTime() + slow.toNanos(), Math::max);
+                        }
+                        return true;
+                    });
+            FaultRule rule =
+                    switch (fault) {
+                        case HTTP_500 -> matcher.respond(500);
+                        case CONFLICT_409 -> matcher.respond(409);
+                        case TOO_MANY_429 -> matcher.respond(429, RETRY_AFTER);
+                        case DROP_BEFORE_APPLY -> matcher.dropBeforeApply();
+                        case DROP_AFTER_APPLY -> matcher.dropAfterApply();
+                        case SLOW_PAST_TIMEOUT -> matcher.delay(slow);
+                        case WATCH_DROPPED -> throw new IllegalArgumentException("watch faults are not request rules");
+                    };
             handles.add(sim.faults().add(times > 0 ? rule.times(times) : rule));
             return this;
         }
 
         /** Refuses the next {@code n} watch requests of the namespace (not the recorder's) with 500. */
         Installed refuseWatches(String namespace, int n) {
-            handles.add(sim.faults().add(FaultRule.on("watch", "/**/namespaces/" + namespace + "/**")
-                    .where(r -> !ClusterTrace.isRecorder(r)).respond(500).times(n)));
+            handles.add(sim.faults()
+                    .add(FaultRule.on("watch", "/**/namespaces/" + namespace + "/**")
+                            .where(r -> !ClusterTrace.isRecorder(r))
+                            .respond(500)
+                            .times(n)));
             return this;
         }
 

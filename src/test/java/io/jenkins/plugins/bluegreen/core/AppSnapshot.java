@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -15,32 +14,54 @@ import java.util.Objects;
  * the live Service's selector and annotations, each colour's replica count, images and annotations, the preview
  * Service's selector, the lock holder. Status fields are left out: controllers move them all the time.
  */
-record AppSnapshot(Map<String, String> selector, Map<String, String> serviceAnnotations, Colour blue, Colour green,
-                   Map<String, String> previewSelector, String lockHolder) {
+record AppSnapshot(
+        Map<String, String> selector,
+        Map<String, String> serviceAnnotations,
+        Colour blue,
+        Colour green,
+        Map<String, String> previewSelector,
+        String lockHolder) {
 
     /** One colour Deployment's desired state; null when it does not exist. */
-    record Colour(Integer replicas, List<String> images, Map<String, String> annotations) { }
+    record Colour(Integer replicas, List<String> images, Map<String, String> annotations) {}
 
     static AppSnapshot of(KubernetesClient client, String namespace, String app, String preview) {
         Service service = client.services().inNamespace(namespace).withName(app).get();
-        Service previewService = preview == null ? null : client.services().inNamespace(namespace).withName(preview).get();
-        Lease lease = client.leases().inNamespace(namespace).withName(app + "-bluegreen").get();
-        return new AppSnapshot(service.getSpec().getSelector(), service.getMetadata().getAnnotations(),
-                colour(client, namespace, app + "-blue"), colour(client, namespace, app + "-green"),
+        Service previewService = preview == null
+                ? null
+                : client.services().inNamespace(namespace).withName(preview).get();
+        Lease lease = client.leases()
+                .inNamespace(namespace)
+                .withName(app + "-bluegreen")
+                .get();
+        return new AppSnapshot(
+                service.getSpec().getSelector(),
+                service.getMetadata().getAnnotations(),
+                colour(client, namespace, app + "-blue"),
+                colour(client, namespace, app + "-green"),
                 previewService == null ? null : previewService.getSpec().getSelector(),
-                lease == null || lease.getSpec() == null || "".equals(lease.getSpec().getHolderIdentity()) ? null
+                lease == null
+                                || lease.getSpec() == null
+                                || "".equals(lease.getSpec().getHolderIdentity())
+                        ? null
                         : lease.getSpec().getHolderIdentity()); // released = "" (or none: older engines)
     }
 
     private static Colour colour(KubernetesClient client, String namespace, String name) {
-        Deployment d = client.apps().deployments().inNamespace(namespace).withName(name).get();
+        Deployment d = client.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
         if (d == null) {
             return null;
         }
         // what the Deployment controller writes by itself (deployment.kubernetes.io/revision, set shortly after a
         // create) is not the engine's doing: under load it landed after a cell's first snapshot and read as a change
-        Map<String, String> annotations = new java.util.TreeMap<>(d.getMetadata().getAnnotations() == null ? Map.of()
-                : d.getMetadata().getAnnotations());
+        Map<String, String> annotations = new java.util.TreeMap<>(
+                d.getMetadata().getAnnotations() == null
+                        ? Map.of()
+                        : d.getMetadata().getAnnotations());
         annotations.keySet().removeIf(key -> key.startsWith("deployment.kubernetes.io/"));
         return new Colour(d.getSpec().getReplicas(), new DeploymentView(d).images(), annotations);
     }
@@ -57,7 +78,10 @@ record AppSnapshot(Map<String, String> selector, Map<String, String> serviceAnno
     List<String> differencesFrom(AppSnapshot before, boolean blueMayChange, boolean lockMayChange) {
         List<String> changed = new ArrayList<>();
         compare(changed, "Service selector", before.selector, selector);
-        compare(changed, "Service annotations", withoutAnnouncement(before.serviceAnnotations, lockMayChange),
+        compare(
+                changed,
+                "Service annotations",
+                withoutAnnouncement(before.serviceAnnotations, lockMayChange),
                 withoutAnnouncement(serviceAnnotations, lockMayChange));
         if (!blueMayChange) {
             compare(changed, "blue Deployment", before.blue, blue);

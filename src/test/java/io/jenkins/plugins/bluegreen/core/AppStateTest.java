@@ -1,12 +1,11 @@
 package io.jenkins.plugins.bluegreen.core;
 
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.EnumMap;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class AppStateTest {
     private static final String COLOR = "bluegreen.jenkins.io/color";
@@ -37,23 +36,30 @@ class AppStateTest {
 
     @Test
     void emptySelectorIsRefused() {
-        assertThat(((InvalidInputException) analyse(Map.of(), Map.of()).selectorProblem()).field()).isEqualTo("service.selector");
+        assertThat(((InvalidInputException) analyse(Map.of(), Map.of()).selectorProblem()).field())
+                .isEqualTo("service.selector");
     }
 
     @Test
     void colourKeyWithAnotherValueSelectsNoColour() {
-        assertThat(analyse(Map.of("app", "myapp", COLOR, "red"), Map.of()).selectorProblem().getMessage())
+        assertThat(analyse(Map.of("app", "myapp", COLOR, "red"), Map.of())
+                        .selectorProblem()
+                        .getMessage())
                 .contains("neither colour");
     }
 
     @Test
     void colourOnlySelectorWouldSelectEveryApp() {
-        assertThat(analyse(Map.of(COLOR, "blue"), Map.of()).selectorProblem().getMessage()).contains("only by colour");
+        assertThat(analyse(Map.of(COLOR, "blue"), Map.of()).selectorProblem().getMessage())
+                .contains("only by colour");
     }
 
     @Test
     void versionOnlySelectorIsRefused() {
-        assertThat(((InvalidInputException) analyse(Map.of("version", "v1"), Map.of()).selectorProblem()).field()).isEqualTo("service.selector");
+        assertThat(((InvalidInputException)
+                                analyse(Map.of("version", "v1"), Map.of()).selectorProblem())
+                        .field())
+                .isEqualTo("service.selector");
     }
 
     @Test
@@ -62,7 +68,9 @@ class AppStateTest {
         both.put(Color.BLUE, TestObjects.deployment("myapp-blue", Map.of("app", "myapp", COLOR, "blue"), 1, "i"));
         both.put(Color.GREEN, TestObjects.deployment("myapp-green", Map.of("app", "myapp", COLOR, "green"), 1, "i"));
 
-        assertThat(analyse(Map.of("app", "myapp"), both).selectorProblem()).isInstanceOf(ColourKeyLostException.class)
-                .hasMessageContaining("both colours").hasMessageContaining("bluegreen switch --app myapp --to blue");
+        assertThat(analyse(Map.of("app", "myapp"), both).selectorProblem())
+                .isInstanceOf(ColourKeyLostException.class)
+                .hasMessageContaining("both colours")
+                .hasMessageContaining("bluegreen switch --app myapp --to blue");
     }
 }

@@ -1,24 +1,23 @@
 package io.jenkins.plugins.bluegreen.core;
 
+import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
+import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
 import io.jenkins.plugins.bluegreen.kubesim.PodScript;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.time.Duration;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Stream;
-
-import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
-import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Every bad input is refused with the field and the fix, before any write: a dump of every object in the namespace
@@ -52,7 +51,9 @@ class BadInputTest {
             assertThat(e.getMessage()).startsWith(field + ":").contains("nothing was changed");
         });
         String after = apps.dump();
-        assertThat(after.equals(before)).as("changed: %s", SimApps.changedObjects(before, after)).isTrue();
+        assertThat(after.equals(before))
+                .as("changed: %s", SimApps.changedObjects(before, after))
+                .isTrue();
     }
 
     /**
@@ -61,10 +62,13 @@ class BadInputTest {
      */
     private void assertStateRefusedUnchanged(String problem, ThrowingCallable call) {
         String before = apps.quietDump();
-        assertThatThrownBy(call).isInstanceOfSatisfying(RefusedException.class, e ->
-                assertThat(e.getMessage()).contains(problem).endsWith("(nothing was changed)"));
+        assertThatThrownBy(call).isInstanceOfSatisfying(RefusedException.class, e -> assertThat(e.getMessage())
+                .contains(problem)
+                .endsWith("(nothing was changed)"));
         String after = apps.dump();
-        assertThat(after.equals(before)).as("changed: %s", SimApps.changedObjects(before, after)).isTrue();
+        assertThat(after.equals(before))
+                .as("changed: %s", SimApps.changedObjects(before, after))
+                .isTrue();
     }
 
     private static DeployRequest.Builder deploy() {
@@ -93,82 +97,181 @@ class BadInputTest {
      */
     static Stream<Malformed> malformed() {
         return Stream.of(
-                new Malformed("namespace not a DNS-1123 label", "namespace", "'Shop_NS' is not a valid namespace name",
-                        bg -> () -> BlueGreen.builder(SIM.client()).namespace("Shop_NS").build()),
-                new Malformed("namespace with a slash", "namespace", "'default/services' is not a valid namespace",
-                        bg -> () -> BlueGreen.builder(SIM.client()).namespace("default/services").build()),
-                new Malformed("image with an upper-case name", "image", "not a valid image reference",
-                        bg -> () -> bg.deploy(deploy().image("registry.example/MyApp:2").build())),
-                new Malformed("image with two tags", "image", "'myapp:2:3' is not a valid image reference",
+                new Malformed(
+                        "namespace not a DNS-1123 label",
+                        "namespace",
+                        "'Shop_NS' is not a valid namespace name",
+                        bg -> () -> BlueGreen.builder(SIM.client())
+                                .namespace("Shop_NS")
+                                .build()),
+                new Malformed(
+                        "namespace with a slash",
+                        "namespace",
+                        "'default/services' is not a valid namespace",
+                        bg -> () -> BlueGreen.builder(SIM.client())
+                                .namespace("default/services")
+                                .build()),
+                new Malformed(
+                        "image with an upper-case name",
+                        "image",
+                        "not a valid image reference",
+                        bg -> () -> bg.deploy(
+                                deploy().image("registry.example/MyApp:2").build())),
+                new Malformed(
+                        "image with two tags",
+                        "image",
+                        "'myapp:2:3' is not a valid image reference",
                         bg -> () -> bg.deploy(deploy().image("myapp:2:3").build())),
-                new Malformed("image digest too short", "image", "not a valid image reference",
+                new Malformed(
+                        "image digest too short",
+                        "image",
+                        "not a valid image reference",
                         bg -> () -> bg.deploy(deploy().image("myapp@sha256:abc").build())),
-                new Malformed("holder with a line break", "holder", "control character",
-                        bg -> () -> bg.deploy(deploy().holder("ci\nerror: forged").build())),
-                new Malformed("holder too long", "holder", "is 1025 characters long (max 1024)",
+                new Malformed(
+                        "holder with a line break",
+                        "holder",
+                        "control character",
+                        bg -> () ->
+                                bg.deploy(deploy().holder("ci\nerror: forged").build())),
+                new Malformed(
+                        "holder too long",
+                        "holder",
+                        "is 1025 characters long (max 1024)",
                         bg -> () -> bg.acquireLock("myapp", "x".repeat(1025), Duration.ZERO)),
-                new Malformed("holder blank on take-over", "holder", "is empty",
-                        bg -> () -> bg.takeOverLock("myapp", " ")),
-                new Malformed("lock wait negative on deploy", "lockWait", "is negative",
-                        bg -> () -> bg.deploy(deploy().lockWait(Duration.ofSeconds(-1)).build())),
-                new Malformed("lock wait negative on rollback", "lockWait", "is negative",
-                        bg -> () -> bg.rollback(RollbackRequest.builder("myapp").holder(HOLDER)
-                                .lockWait(Duration.ofSeconds(-1)).build())),
-                new Malformed("scale-down delay negative", "scaleDownDelay", "is negative",
-                        bg -> () -> bg.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER)
-                                .scaleDownDelay(Duration.ofSeconds(-30)).build())),
-                new Malformed("rollback timeout zero", "timeout", "must be positive",
-                        bg -> () -> bg.rollback(RollbackRequest.builder("myapp").holder(HOLDER).timeout(Duration.ZERO)
+                new Malformed(
+                        "holder blank on take-over", "holder", "is empty", bg -> () -> bg.takeOverLock("myapp", " ")),
+                new Malformed(
+                        "lock wait negative on deploy",
+                        "lockWait",
+                        "is negative",
+                        bg -> () -> bg.deploy(
+                                deploy().lockWait(Duration.ofSeconds(-1)).build())),
+                new Malformed(
+                        "lock wait negative on rollback",
+                        "lockWait",
+                        "is negative",
+                        bg -> () -> bg.rollback(RollbackRequest.builder("myapp")
+                                .holder(HOLDER)
+                                .lockWait(Duration.ofSeconds(-1))
                                 .build())),
-                new Malformed("Service name not a DNS-1123 label", "service", "'Shop_Web' is not a valid Service name",
+                new Malformed(
+                        "scale-down delay negative",
+                        "scaleDownDelay",
+                        "is negative",
+                        bg -> () -> bg.switchTraffic(SwitchRequest.builder("myapp")
+                                .holder(HOLDER)
+                                .scaleDownDelay(Duration.ofSeconds(-30))
+                                .build())),
+                new Malformed(
+                        "rollback timeout zero",
+                        "timeout",
+                        "must be positive",
+                        bg -> () -> bg.rollback(RollbackRequest.builder("myapp")
+                                .holder(HOLDER)
+                                .timeout(Duration.ZERO)
+                                .build())),
+                new Malformed(
+                        "Service name not a DNS-1123 label",
+                        "service",
+                        "'Shop_Web' is not a valid Service name",
                         bg -> () -> bg.status("myapp", "Shop_Web")),
-                new Malformed("preview Service of another app", "previewService",
+                new Malformed(
+                        "preview Service of another app",
+                        "previewService",
                         "Service shop already exists and is not a preview of myapp",
                         bg -> () -> bg.deploy(deploy().previewService("shop").build())),
-                new Malformed("manifest selector not in its pod labels", "manifest",
+                new Malformed(
+                        "manifest selector not in its pod labels",
+                        "manifest",
                         "spec.selector.matchLabels {app=myapp, tier=web, bluegreen.jenkins.io/color=green} are not all",
-                        bg -> () -> bg.deploy(deploy().image(null).manifest(manifest("{app: myapp, tier: web}",
-                                "{app: myapp}", "[{name: app, image: \"myapp:2\"}]")).build())),
-                new Malformed("manifest container without a name", "manifest", "containers[0] has no name",
-                        bg -> () -> bg.deploy(deploy().image(null).manifest(manifest("{app: myapp}", "{app: myapp}",
-                                "[{image: \"myapp:2\"}]")).build())),
-                new Malformed("manifest with two containers of one name", "manifest", "two containers are named app",
-                        bg -> () -> bg.deploy(deploy().image(null).manifest(manifest("{app: myapp}", "{app: myapp}",
-                                "[{name: app, image: \"myapp:2\"}, {name: app, image: \"side:1\"}]")).build())),
-                new Malformed("manifest sidecar without an image", "manifest", "container side has no image",
-                        bg -> () -> bg.deploy(deploy().manifest(manifest("{app: myapp}", "{app: myapp}",
-                                "[{name: app, image: \"myapp:1\"}, {name: side}]")).image("myapp:2").build())),
-                new Malformed("adopting an app already under blue-green", "app", "is already under blue-green",
+                        bg -> () -> bg.deploy(deploy().image(null)
+                                .manifest(manifest(
+                                        "{app: myapp, tier: web}", "{app: myapp}", "[{name: app, image: \"myapp:2\"}]"))
+                                .build())),
+                new Malformed(
+                        "manifest container without a name",
+                        "manifest",
+                        "containers[0] has no name",
+                        bg -> () -> bg.deploy(deploy().image(null)
+                                .manifest(manifest("{app: myapp}", "{app: myapp}", "[{image: \"myapp:2\"}]"))
+                                .build())),
+                new Malformed(
+                        "manifest with two containers of one name",
+                        "manifest",
+                        "two containers are named app",
+                        bg -> () -> bg.deploy(deploy().image(null)
+                                .manifest(manifest(
+                                        "{app: myapp}",
+                                        "{app: myapp}",
+                                        "[{name: app, image: \"myapp:2\"}, {name: app, image: \"side:1\"}]"))
+                                .build())),
+                new Malformed(
+                        "manifest sidecar without an image",
+                        "manifest",
+                        "container side has no image",
+                        bg -> () -> bg.deploy(deploy().manifest(manifest(
+                                        "{app: myapp}",
+                                        "{app: myapp}",
+                                        "[{name: app, image: \"myapp:1\"}, {name: side}]"))
+                                .image("myapp:2")
+                                .build())),
+                new Malformed(
+                        "adopting an app already under blue-green",
+                        "app",
+                        "is already under blue-green",
                         bg -> () -> bg.adopt("myapp", null, HOLDER, Duration.ofSeconds(5))),
-                new Malformed("settings: name pattern without the colour", "deploymentNamePattern", "lacks",
-                        bg -> () -> BlueGreenSettings.builder().deploymentNamePattern("{app}-live").build()),
-                new Malformed("settings: zero lease", "leaseDuration", "is not positive",
-                        bg -> () -> BlueGreenSettings.builder().leaseDuration(Duration.ZERO).build()));
+                new Malformed(
+                        "settings: name pattern without the colour",
+                        "deploymentNamePattern",
+                        "lacks",
+                        bg -> () -> BlueGreenSettings.builder()
+                                .deploymentNamePattern("{app}-live")
+                                .build()),
+                new Malformed(
+                        "settings: zero lease",
+                        "leaseDuration",
+                        "is not positive",
+                        bg -> () -> BlueGreenSettings.builder()
+                                .leaseDuration(Duration.ZERO)
+                                .build()));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("malformed")
     void malformedRequestIsRefusedBeforeAnyWrite(Malformed m) {
-        SIM.client().services().inNamespace(namespace).resource(TestObjects.service("shop", Map.of("app", "shop")))
+        SIM.client()
+                .services()
+                .inNamespace(namespace)
+                .resource(TestObjects.service("shop", Map.of("app", "shop")))
                 .create();
         assertRefusedUnchanged(m.field(), m.problem(), m.call().apply(blueGreen));
     }
 
     @Test
     void appNameThatIsNotDns1123() {
-        assertRefusedUnchanged("app", () -> blueGreen.deploy(DeployRequest.builder("My_App").image("x:1").holder(HOLDER).build()));
+        assertRefusedUnchanged(
+                "app",
+                () -> blueGreen.deploy(DeployRequest.builder("My_App")
+                        .image("x:1")
+                        .holder(HOLDER)
+                        .build()));
         assertRefusedUnchanged("app", () -> blueGreen.status("My_App"));
     }
 
     @Test
     void appNameTooLongForItsColourDeployments() {
-        assertRefusedUnchanged("app", () -> blueGreen.deploy(DeployRequest.builder("a".repeat(60)).image("x:1")
-                .holder(HOLDER).build()));
+        assertRefusedUnchanged(
+                "app",
+                () -> blueGreen.deploy(DeployRequest.builder("a".repeat(60))
+                        .image("x:1")
+                        .holder(HOLDER)
+                        .build()));
     }
 
     @Test
     void namespaceThatDoesNotExist() {
-        BlueGreen elsewhere = BlueGreen.builder(SIM.client()).namespace("no-such-namespace").build();
+        BlueGreen elsewhere =
+                BlueGreen.builder(SIM.client()).namespace("no-such-namespace").build();
 
         assertRefusedUnchanged("namespace", () -> elsewhere.deploy(deploy().build()));
     }
@@ -176,21 +279,29 @@ class BadInputTest {
     @Test
     void namespaceNotGiven() {
         assertThatThrownBy(() -> BlueGreen.builder(SIM.client()).namespace(" ").build())
-                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("namespace"));
+                .isInstanceOfSatisfying(
+                        InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("namespace"));
     }
 
     @Test
     void missingServiceWithANamespacedRoleOnly() {
         // least privilege: reading namespaces is forbidden, the Service lookup alone must tell
-        SIM.sim().faults().add(FaultRule.on("get", "/api/v1/namespaces/" + namespace).respond(403));
+        SIM.sim()
+                .faults()
+                .add(FaultRule.on("get", "/api/v1/namespaces/" + namespace).respond(403));
 
-        assertRefusedUnchanged("service", () -> blueGreen.deploy(deploy().service("nope").build()));
+        assertRefusedUnchanged(
+                "service", () -> blueGreen.deploy(deploy().service("nope").build()));
     }
 
     @Test
     void missingService() {
-        assertRefusedUnchanged("service", () -> blueGreen.deploy(DeployRequest.builder("other").image("x:1")
-                .holder(HOLDER).build()));
+        assertRefusedUnchanged(
+                "service",
+                () -> blueGreen.deploy(DeployRequest.builder("other")
+                        .image("x:1")
+                        .holder(HOLDER)
+                        .build()));
     }
 
     @Test
@@ -203,8 +314,10 @@ class BadInputTest {
     void serviceSelectingNoColour() {
         replaceSelector(Map.of("app", "myapp", COLOR, "red"));
         assertRefusedUnchanged("service.selector", () -> blueGreen.deploy(deploy().build()));
-        assertRefusedUnchanged("service.selector", () -> blueGreen.switchTraffic(SwitchRequest.builder("myapp")
-                .holder(HOLDER).build()));
+        assertRefusedUnchanged(
+                "service.selector",
+                () -> blueGreen.switchTraffic(
+                        SwitchRequest.builder("myapp").holder(HOLDER).build()));
     }
 
     @Test
@@ -215,47 +328,66 @@ class BadInputTest {
 
         // not bad input but a state someone left: refused (exit 1 in the CLI), naming the switch that repairs it
         assertStateRefusedUnchanged("bluegreen switch --app myapp --to blue", () -> blueGreen.deploy(deploy().build()));
-        assertStateRefusedUnchanged("selects the pods of both colours", () -> blueGreen.switchTraffic(
-                SwitchRequest.builder("myapp").holder(HOLDER).build()));
+        assertStateRefusedUnchanged(
+                "selects the pods of both colours",
+                () -> blueGreen.switchTraffic(
+                        SwitchRequest.builder("myapp").holder(HOLDER).build()));
     }
 
     @Test
     void emptyOrMissingImage() {
-        assertRefusedUnchanged("image", () -> blueGreen.deploy(deploy().image(" ").build()));
-        assertRefusedUnchanged("image", () -> blueGreen.deploy(deploy().image(null).build()));
+        assertRefusedUnchanged(
+                "image", () -> blueGreen.deploy(deploy().image(" ").build()));
+        assertRefusedUnchanged(
+                "image", () -> blueGreen.deploy(deploy().image(null).build()));
     }
 
     @Test
     void manifestThatIsNotYamlNotADeploymentOrHasNoContainers() {
-        assertRefusedUnchanged("manifest", () -> blueGreen.deploy(deploy().image(null).manifest("{: not yaml [").build()));
-        assertRefusedUnchanged("manifest", () -> blueGreen.deploy(deploy().image(null)
-                .manifest("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n").build()));
-        assertRefusedUnchanged("manifest", () -> blueGreen.deploy(deploy().image(null).manifest(
-                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n"
-                        + "      containers: []\n").build()));
+        assertRefusedUnchanged(
+                "manifest",
+                () -> blueGreen.deploy(
+                        deploy().image(null).manifest("{: not yaml [").build()));
+        assertRefusedUnchanged(
+                "manifest",
+                () -> blueGreen.deploy(deploy().image(null)
+                        .manifest("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n")
+                        .build()));
+        assertRefusedUnchanged(
+                "manifest",
+                () -> blueGreen.deploy(deploy().image(null)
+                        .manifest(
+                                "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\nspec:\n  template:\n    spec:\n"
+                                        + "      containers: []\n")
+                        .build()));
     }
 
     @Test
     void unreadableManifestFile() {
         assertThatThrownBy(() -> deploy().manifestFile(java.nio.file.Path.of("/no/such/file.yaml")))
-                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("manifest"));
+                .isInstanceOfSatisfying(
+                        InvalidInputException.class, e -> assertThat(e.field()).isEqualTo("manifest"));
     }
 
     @Test
     void negativeReplicas() {
-        assertRefusedUnchanged("replicas", () -> blueGreen.deploy(deploy().replicas(-1).build()));
+        assertRefusedUnchanged(
+                "replicas", () -> blueGreen.deploy(deploy().replicas(-1).build()));
     }
 
     @Test
     void nonPositiveTimeouts() {
         assertRefusedUnchanged("timeout", () -> blueGreen.awaitHealthy("myapp", Color.BLUE, Duration.ZERO));
         assertRefusedUnchanged("timeout", () -> blueGreen.awaitHealthy("myapp", Color.BLUE, Duration.ofSeconds(-5)));
-        assertRefusedUnchanged("timeout", () -> blueGreen.deploy(deploy().timeout(Duration.ZERO).build()));
+        assertRefusedUnchanged(
+                "timeout",
+                () -> blueGreen.deploy(deploy().timeout(Duration.ZERO).build()));
     }
 
     @Test
     void missingHolder() {
-        assertRefusedUnchanged("holder", () -> blueGreen.deploy(deploy().holder(null).build()));
+        assertRefusedUnchanged(
+                "holder", () -> blueGreen.deploy(deploy().holder(null).build()));
     }
 
     @Test
@@ -265,8 +397,10 @@ class BadInputTest {
 
     @Test
     void switchToAColourWhoseDeploymentDoesNotExist() {
-        assertStateRefusedUnchanged("does not exist",
-                () -> blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build()));
+        assertStateRefusedUnchanged(
+                "does not exist",
+                () -> blueGreen.switchTraffic(
+                        SwitchRequest.builder("myapp").holder(HOLDER).build()));
     }
 
     @Test
@@ -274,28 +408,39 @@ class BadInputTest {
         SIM.sim().scripts().image("myapp:never", PodScript.NEVER_READY);
         blueGreen.deploy(deploy().image("myapp:never").build());
 
-        assertStateRefusedUnchanged("is not ready yet",
-                () -> blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build()));
+        assertStateRefusedUnchanged(
+                "is not ready yet",
+                () -> blueGreen.switchTraffic(
+                        SwitchRequest.builder("myapp").holder(HOLDER).build()));
     }
 
     @Test
     void rollbackWithNoPreviousColour() {
-        assertStateRefusedUnchanged("nothing to roll back",
-                () -> blueGreen.rollback(RollbackRequest.builder("myapp").holder(HOLDER).build()));
+        assertStateRefusedUnchanged(
+                "nothing to roll back",
+                () -> blueGreen.rollback(
+                        RollbackRequest.builder("myapp").holder(HOLDER).build()));
     }
 
     @Test
     void previewServiceThatIsTheLiveService() {
-        assertRefusedUnchanged("previewService", () -> blueGreen.deploy(deploy().previewService("myapp").build()));
+        assertRefusedUnchanged(
+                "previewService",
+                () -> blueGreen.deploy(deploy().previewService("myapp").build()));
     }
 
     @Test
     void unknownContainerForTheImage() {
-        assertRefusedUnchanged("container", () -> blueGreen.deploy(deploy().container("sidecar").build()));
+        assertRefusedUnchanged(
+                "container",
+                () -> blueGreen.deploy(deploy().container("sidecar").build()));
     }
 
     private void replaceSelector(Map<String, String> selector) {
         SIM.client().services().inNamespace(namespace).withName("myapp").edit(s -> new ServiceBuilder(s)
-                .editSpec().withSelector(selector).endSpec().build());
+                .editSpec()
+                .withSelector(selector)
+                .endSpec()
+                .build());
     }
 }

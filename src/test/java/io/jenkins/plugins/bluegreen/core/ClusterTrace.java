@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -42,7 +41,7 @@ final class ClusterTrace implements AutoCloseable {
     static final String MARKER = "fieldSelector=metadata.namespace";
 
     /** One observed version of an object; {@code deleted} for the last state before a deletion. */
-    record Version(long resourceVersion, HasMetadata object, boolean deleted) { }
+    record Version(long resourceVersion, HasMetadata object, boolean deleted) {}
 
     private final KubernetesClient client;
     private final String namespace;
@@ -63,27 +62,33 @@ final class ClusterTrace implements AutoCloseable {
         this.client = client;
         this.namespace = namespace;
         services = new Stream<>("Service", () -> client.services().inNamespace(namespace));
-        deployments = new Stream<>("Deployment", () -> client.apps().deployments().inNamespace(namespace));
+        deployments =
+                new Stream<>("Deployment", () -> client.apps().deployments().inNamespace(namespace));
         // the endpoints and the pods too: what users get is judged from the EndpointSlices against the pods
-        slices = new Stream<>("EndpointSlice", () -> client.discovery().v1().endpointSlices().inNamespace(namespace));
+        slices = new Stream<>(
+                "EndpointSlice", () -> client.discovery().v1().endpointSlices().inNamespace(namespace));
         pods = new Stream<>("Pod", () -> client.pods().inNamespace(namespace));
         String servicesListed = services.list(true);
         String deploymentsListed = deployments.list(true);
         String slicesListed = slices.list(true);
         String podsListed = pods.list(true);
-        startVersion = Math.max(Math.max(rv(servicesListed), rv(deploymentsListed)),
-                Math.max(rv(slicesListed), rv(podsListed)));
+        startVersion = Math.max(
+                Math.max(rv(servicesListed), rv(deploymentsListed)), Math.max(rv(slicesListed), rv(podsListed)));
         // each watch starts where its list ended, so nothing between the list and the watch is missed
         services.watchFrom(servicesListed);
         deployments.watchFrom(deploymentsListed);
         slices.watchFrom(slicesListed);
         pods.watchFrom(podsListed);
-        refresher = REFRESH.scheduleWithFixedDelay(() -> {
-            services.refresh();
-            deployments.refresh();
-            slices.refresh();
-            pods.refresh();
-        }, 300, 300, TimeUnit.MILLISECONDS);
+        refresher = REFRESH.scheduleWithFixedDelay(
+                () -> {
+                    services.refresh();
+                    deployments.refresh();
+                    slices.refresh();
+                    pods.refresh();
+                },
+                300,
+                300,
+                TimeUnit.MILLISECONDS);
     }
 
     /** One thread refreshes every recorder's watches ({@link Stream#refresh}). */
@@ -119,7 +124,8 @@ final class ClusterTrace implements AutoCloseable {
         @SuppressWarnings("unchecked") // every list of T is a KubernetesResourceList<T>
         private KubernetesResourceList<T> listNow() {
             // the no-op field selector marks the request as the recorder's, so fault rules leave it alone
-            return (KubernetesResourceList<T>) operation.get().withField("metadata.namespace", namespace).list();
+            return (KubernetesResourceList<T>)
+                    operation.get().withField("metadata.namespace", namespace).list();
         }
 
         String list(boolean first) {
@@ -136,8 +142,9 @@ final class ClusterTrace implements AutoCloseable {
                 }
             }
             if (!first) {
-                latestSeen.keySet().stream().filter(k -> k.startsWith(kind + "/") && !listed.contains(k)
-                        && !gone.contains(k)).forEach(k -> broken.add(k + " was deleted while the recorder was disconnected"));
+                latestSeen.keySet().stream()
+                        .filter(k -> k.startsWith(kind + "/") && !listed.contains(k) && !gone.contains(k))
+                        .forEach(k -> broken.add(k + " was deleted while the recorder was disconnected"));
             }
             return list.getMetadata().getResourceVersion();
         }
@@ -160,8 +167,8 @@ final class ClusterTrace implements AutoCloseable {
                     }
                     listed.add(key(o));
                 }
-                if (latestSeen.keySet().stream().anyMatch(k -> k.startsWith(kind + "/") && !listed.contains(k)
-                        && !gone.contains(k))) {
+                if (latestSeen.keySet().stream()
+                        .anyMatch(k -> k.startsWith(kind + "/") && !listed.contains(k) && !gone.contains(k))) {
                     return; // a deletion is on the way
                 }
                 Watch old = watch;
@@ -173,7 +180,10 @@ final class ClusterTrace implements AutoCloseable {
         }
 
         void watchFrom(String resourceVersion) {
-            watch = operation.get().withField("metadata.namespace", namespace).withResourceVersion(resourceVersion)
+            watch = operation
+                    .get()
+                    .withField("metadata.namespace", namespace)
+                    .withResourceVersion(resourceVersion)
                     .watch(this);
         }
 
@@ -226,7 +236,8 @@ final class ClusterTrace implements AutoCloseable {
             if (!broken.isEmpty()) {
                 return true; // reported by brokenWatches()
             }
-            List<HasMetadata> now = new ArrayList<>(reader.services().inNamespace(namespace).list().getItems());
+            List<HasMetadata> now = new ArrayList<>(
+                    reader.services().inNamespace(namespace).list().getItems());
             now.addAll(reader.apps().deployments().inNamespace(namespace).list().getItems());
             return now.stream().allMatch(o -> latestSeen.getOrDefault(key(o), -1L) >= rv(o));
         });
@@ -251,25 +262,55 @@ final class ClusterTrace implements AutoCloseable {
         StringBuilder out = new StringBuilder();
         for (Version v : history()) {
             HasMetadata o = v.object();
-            out.append("    rv ").append(v.resourceVersion()).append(' ').append(key(o)).append(v.deleted() ? " DELETED" : "");
+            out.append("    rv ")
+                    .append(v.resourceVersion())
+                    .append(' ')
+                    .append(key(o))
+                    .append(v.deleted() ? " DELETED" : "");
             if (o instanceof Service service) {
                 out.append(" selector=").append(service.getSpec().getSelector());
             } else if (o instanceof Deployment d) {
                 var status = d.getStatus();
-                out.append(" gen=").append(d.getMetadata().getGeneration()).append(" replicas=")
-                        .append(d.getSpec().getReplicas()).append(" image=")
-                        .append(d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+                out.append(" gen=")
+                        .append(d.getMetadata().getGeneration())
+                        .append(" replicas=")
+                        .append(d.getSpec().getReplicas())
+                        .append(" image=")
+                        .append(d.getSpec()
+                                .getTemplate()
+                                .getSpec()
+                                .getContainers()
+                                .get(0)
+                                .getImage());
                 if (status != null) {
-                    out.append(" status[observed=").append(status.getObservedGeneration()).append(" total=")
-                            .append(status.getReplicas()).append(" updated=").append(status.getUpdatedReplicas())
-                            .append(" ready=").append(status.getReadyReplicas()).append(" available=")
-                            .append(status.getAvailableReplicas()).append(']');
+                    out.append(" status[observed=")
+                            .append(status.getObservedGeneration())
+                            .append(" total=")
+                            .append(status.getReplicas())
+                            .append(" updated=")
+                            .append(status.getUpdatedReplicas())
+                            .append(" ready=")
+                            .append(status.getReadyReplicas())
+                            .append(" available=")
+                            .append(status.getAvailableReplicas())
+                            .append(']');
                 }
             }
             if (o instanceof io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice slice) {
-                out.append(" endpoints=").append(slice.getEndpoints() == null ? "[]" : slice.getEndpoints().stream()
-                        .map(e -> (e.getTargetRef() == null ? "?" : e.getTargetRef().getName())
-                                + (Boolean.TRUE.equals(e.getConditions().getReady()) ? "" : "(not ready)")).toList());
+                out.append(" endpoints=")
+                        .append(
+                                slice.getEndpoints() == null
+                                        ? "[]"
+                                        : slice.getEndpoints().stream()
+                                                .map(e -> (e.getTargetRef() == null
+                                                                ? "?"
+                                                                : e.getTargetRef()
+                                                                        .getName())
+                                                        + (Boolean.TRUE.equals(e.getConditions()
+                                                                        .getReady())
+                                                                ? ""
+                                                                : "(not ready)"))
+                                                .toList());
             }
             out.append('\n');
         }

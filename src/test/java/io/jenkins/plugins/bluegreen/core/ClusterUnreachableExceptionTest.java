@@ -13,17 +13,23 @@ class ClusterUnreachableExceptionTest {
 
     @Test
     void aRefusedConnectionAnUnknownHostOrATimeoutIsUnreachableWithTheInnermostMessage() {
-        assertThat(ClusterUnreachableException.reason(new KubernetesClientException("Operation: [get] failed",
-                new IOException("wrapped", new ConnectException("Connection refused"))))).hasValue("Connection refused");
-        assertThat(ClusterUnreachableException.reason(new KubernetesClientException("failed",
-                new UnknownHostException("k8s.invalid")))).hasValue("k8s.invalid");
-        assertThat(ClusterUnreachableException.reason(new KubernetesClientException("failed",
-                new SocketTimeoutException()))).hasValue("SocketTimeoutException");
+        assertThat(ClusterUnreachableException.reason(new KubernetesClientException(
+                        "Operation: [get] failed",
+                        new IOException("wrapped", new ConnectException("Connection refused")))))
+                .hasValue("Connection refused");
+        assertThat(ClusterUnreachableException.reason(
+                        new KubernetesClientException("failed", new UnknownHostException("k8s.invalid"))))
+                .hasValue("k8s.invalid");
+        assertThat(ClusterUnreachableException.reason(
+                        new KubernetesClientException("failed", new SocketTimeoutException())))
+                .hasValue("SocketTimeoutException");
     }
 
     @Test
     void anAnswerOfTheServerOrAnyOtherFailureIsNot() {
-        assertThat(ClusterUnreachableException.reason(new KubernetesClientException("Forbidden", 403, null))).isEmpty();
-        assertThat(ClusterUnreachableException.reason(new IOException("disk full"))).isEmpty();
+        assertThat(ClusterUnreachableException.reason(new KubernetesClientException("Forbidden", 403, null)))
+                .isEmpty();
+        assertThat(ClusterUnreachableException.reason(new IOException("disk full")))
+                .isEmpty();
     }
 }

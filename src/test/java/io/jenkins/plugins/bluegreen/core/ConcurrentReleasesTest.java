@@ -1,10 +1,9 @@
 package io.jenkins.plugins.bluegreen.core;
 
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +13,9 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-
-import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Releases that run at the same time: of one app (the lock decides, and whoever waited for it decides again on what
@@ -27,6 +26,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConcurrentReleasesTest {
     @RegisterExtension
     static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(50));
+
     private static final String PIPELINE_A = "https://ci.example/job/shop/41/";
     private static final String PIPELINE_B = "https://ci.example/job/shop/42/";
     private static final Duration WAIT = Duration.ofSeconds(30);
@@ -42,7 +42,11 @@ class ConcurrentReleasesTest {
     }
 
     private BlueGreen engine(RecordingListener listener, BlueGreenSettings settings) {
-        return BlueGreen.builder(SIM.client()).namespace(namespace).listener(listener).settings(settings).build();
+        return BlueGreen.builder(SIM.client())
+                .namespace(namespace)
+                .listener(listener)
+                .settings(settings)
+                .build();
     }
 
     private BlueGreen engine(RecordingListener listener) {
@@ -54,11 +58,21 @@ class ConcurrentReleasesTest {
     }
 
     private String image(String deployment) {
-        return apps.deployment(deployment).getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+        return apps.deployment(deployment)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage();
     }
 
     private Lease lease(String app) {
-        return SIM.client().leases().inNamespace(namespace).withName(app + "-bluegreen").get();
+        return SIM.client()
+                .leases()
+                .inNamespace(namespace)
+                .withName(app + "-bluegreen")
+                .get();
     }
 
     private static void awaitMessage(RecordingListener listener, String text) {
@@ -71,25 +85,32 @@ class ConcurrentReleasesTest {
         List<CompletableFuture<Object>> outcomes = new ArrayList<>();
         for (String[] r : new String[][] {{"myapp:2", PIPELINE_A}, {"myapp:3", PIPELINE_B}}) {
             BlueGreen engine = engine(new RecordingListener());
-            outcomes.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    start.await(10, TimeUnit.SECONDS);
-                    return engine.deploy(release(r[0], r[1]).build());
-                } catch (LockHeldException e) {
-                    return e;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, threads));
+            outcomes.add(CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            start.await(10, TimeUnit.SECONDS);
+                            return engine.deploy(release(r[0], r[1]).build());
+                        } catch (LockHeldException e) {
+                            return e;
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    threads));
         }
         List<Object> results = new ArrayList<>();
         for (CompletableFuture<Object> outcome : outcomes) {
             results.add(outcome.get(30, TimeUnit.SECONDS));
         }
 
-        List<Release> deployed = results.stream().filter(Release.class::isInstance).map(Release.class::cast).toList();
-        List<LockHeldException> refused = results.stream().filter(LockHeldException.class::isInstance)
-                .map(LockHeldException.class::cast).toList();
+        List<Release> deployed = results.stream()
+                .filter(Release.class::isInstance)
+                .map(Release.class::cast)
+                .toList();
+        List<LockHeldException> refused = results.stream()
+                .filter(LockHeldException.class::isInstance)
+                .map(LockHeldException.class::cast)
+                .toList();
         assertThat(deployed).hasSize(1);
         assertThat(refused).hasSize(1);
         String winner = lease("myapp").getSpec().getHolderIdentity();
@@ -114,7 +135,10 @@ class ConcurrentReleasesTest {
                 .deployAsync(release("myapp:3", PIPELINE_B).lockWait(WAIT).build());
         awaitMessage(secondListener, "waiting for the deploy lock of myapp, held by " + PIPELINE_A);
 
-        first.switchTraffic(SwitchRequest.builder("myapp").holder(PIPELINE_A).scaleDownDelay(Duration.ZERO).build());
+        first.switchTraffic(SwitchRequest.builder("myapp")
+                .holder(PIPELINE_A)
+                .scaleDownDelay(Duration.ZERO)
+                .build());
         Release waited = second.get(30, TimeUnit.SECONDS);
 
         assertThat(waited.liveColor()).isEqualTo(Color.GREEN);
@@ -128,12 +152,14 @@ class ConcurrentReleasesTest {
     @Test
     void aCrashedHoldersLockExpiresAndTheNextReleaseTakesIt() throws Exception {
         // the crashed pipeline's engine renews nothing once it is gone; one second is its whole lease
-        BlueGreen crashed = engine(new RecordingListener(), BlueGreenSettings.builder()
-                .leaseDuration(Duration.ofSeconds(1)).build());
+        BlueGreen crashed = engine(
+                new RecordingListener(),
+                BlueGreenSettings.builder().leaseDuration(Duration.ofSeconds(1)).build());
         crashed.deploy(release("myapp:2", PIPELINE_A).build());
         RecordingListener nextListener = new RecordingListener();
 
-        Release next = engine(nextListener).deploy(release("myapp:3", PIPELINE_B).lockWait(WAIT).build());
+        Release next = engine(nextListener)
+                .deploy(release("myapp:3", PIPELINE_B).lockWait(WAIT).build());
 
         assertThat(nextListener.infos).anyMatch(m -> m.contains("held by " + PIPELINE_A));
         assertThat(next.newColor()).isEqualTo(Color.GREEN);
@@ -157,17 +183,24 @@ class ConcurrentReleasesTest {
         // the pipeline's approval arrives just as the rollback is taking the lock from it
         ops.onWarn(message -> {
             if (message.contains("taking over the deploy lock")) {
-                pipeline.switchTraffic(SwitchRequest.builder("myapp").holder(PIPELINE_A).scaleDownDelay(Duration.ZERO)
+                pipeline.switchTraffic(SwitchRequest.builder("myapp")
+                        .holder(PIPELINE_A)
+                        .scaleDownDelay(Duration.ZERO)
                         .build());
             }
         });
 
-        RollbackResult result = engine(ops).rollback(RollbackRequest.builder("myapp").holder("cli:ops@laptop")
-                .takeOverLock(true).build());
+        RollbackResult result = engine(ops)
+                .rollback(RollbackRequest.builder("myapp")
+                        .holder("cli:ops@laptop")
+                        .takeOverLock(true)
+                        .build());
 
         assertThat(result.action()).isEqualTo(RollbackResult.Action.SWITCHED_BACK);
         assertThat(apps.selector("myapp")).containsEntry(COLOR, "blue");
-        assertThat(apps.deployment("myapp-green").getSpec().getReplicas()).as("never scaled while live").isEqualTo(2);
+        assertThat(apps.deployment("myapp-green").getSpec().getReplicas())
+                .as("never scaled while live")
+                .isEqualTo(2);
         assertThat(ops.warnings).anyMatch(w -> w.contains(PIPELINE_A));
     }
 
@@ -182,28 +215,34 @@ class ConcurrentReleasesTest {
         for (String app : List.of("myapp", "shop")) {
             BlueGreen engine = engine(new RecordingListener());
             String holder = "https://ci.example/job/" + app + "/7/";
-            releases.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    engine.deploy(DeployRequest.builder(app).image(app + ":2").holder(holder).build());
-                    if (bothDeployed.await(30, TimeUnit.SECONDS) == 0) {
-                        heldAtTheBarrier.add(lease("myapp").getSpec().getHolderIdentity());
-                        heldAtTheBarrier.add(lease("shop").getSpec().getHolderIdentity());
-                        leasesChecked.countDown();
-                    }
-                    leasesChecked.await(30, TimeUnit.SECONDS);
-                    engine.awaitHealthy(app, null, WAIT);
-                    return engine.switchTraffic(SwitchRequest.builder(app).holder(holder).build());
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }, threads));
+            releases.add(CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            engine.deploy(DeployRequest.builder(app)
+                                    .image(app + ":2")
+                                    .holder(holder)
+                                    .build());
+                            if (bothDeployed.await(30, TimeUnit.SECONDS) == 0) {
+                                heldAtTheBarrier.add(lease("myapp").getSpec().getHolderIdentity());
+                                heldAtTheBarrier.add(lease("shop").getSpec().getHolderIdentity());
+                                leasesChecked.countDown();
+                            }
+                            leasesChecked.await(30, TimeUnit.SECONDS);
+                            engine.awaitHealthy(app, null, WAIT);
+                            return engine.switchTraffic(
+                                    SwitchRequest.builder(app).holder(holder).build());
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    threads));
         }
 
         for (CompletableFuture<SwitchResult> release : releases) {
             assertThat(release.get(60, TimeUnit.SECONDS).outcome()).isEqualTo(SwitchResult.Outcome.SWITCHED);
         }
-        assertThat(heldAtTheBarrier).containsExactlyInAnyOrder("https://ci.example/job/myapp/7/",
-                "https://ci.example/job/shop/7/");
+        assertThat(heldAtTheBarrier)
+                .containsExactlyInAnyOrder("https://ci.example/job/myapp/7/", "https://ci.example/job/shop/7/");
         assertThat(apps.selector("myapp")).containsEntry(COLOR, "green");
         assertThat(apps.selector("shop")).containsEntry(COLOR, "green");
     }

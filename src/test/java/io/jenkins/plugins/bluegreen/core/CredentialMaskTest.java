@@ -27,11 +27,26 @@ class CredentialMaskTest {
     @Test
     void findsEveryUsersCredentialsInAKubeconfig() {
         Config kubeconfig = new ConfigBuilder()
-                .addNewUser().withName("a").withNewUser().withToken("token-of-a").endUser().endUser()
-                .addNewUser().withName("b").withNewUser().withPassword("password-of-b").withClientKeyData("key-of-b")
-                .withNewAuthProvider().withName("oidc").withConfig(Map.of("id-token", "id-token-of-b")).endAuthProvider()
-                .endUser().endUser()
-                .addNewUser().withName("empty").endUser()
+                .addNewUser()
+                .withName("a")
+                .withNewUser()
+                .withToken("token-of-a")
+                .endUser()
+                .endUser()
+                .addNewUser()
+                .withName("b")
+                .withNewUser()
+                .withPassword("password-of-b")
+                .withClientKeyData("key-of-b")
+                .withNewAuthProvider()
+                .withName("oidc")
+                .withConfig(Map.of("id-token", "id-token-of-b"))
+                .endAuthProvider()
+                .endUser()
+                .endUser()
+                .addNewUser()
+                .withName("empty")
+                .endUser()
                 .build();
 
         List<String> found = CredentialMask.kubeconfigCredentials(kubeconfig);

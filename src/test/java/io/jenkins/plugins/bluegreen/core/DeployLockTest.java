@@ -1,25 +1,25 @@
 package io.jenkins.plugins.bluegreen.core;
 
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The per-app Lease: one holder at a time, re-entrant, waits, expiry, explicit take-over. */
 class DeployLockTest {
     @RegisterExtension
     static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(50));
+
     private static final String OTHER = "cli:bob@laptop";
 
     private final RecordingListener listener = new RecordingListener();
@@ -35,12 +35,20 @@ class DeployLockTest {
     }
 
     private BlueGreen engine(BlueGreenSettings settings) {
-        return BlueGreen.builder(SIM.client()).namespace(namespace).listener(listener).settings(settings).clock(clock)
+        return BlueGreen.builder(SIM.client())
+                .namespace(namespace)
+                .listener(listener)
+                .settings(settings)
+                .clock(clock)
                 .build();
     }
 
     private Lease lease() {
-        return SIM.client().leases().inNamespace(namespace).withName("myapp-bluegreen").get();
+        return SIM.client()
+                .leases()
+                .inNamespace(namespace)
+                .withName("myapp-bluegreen")
+                .get();
     }
 
     @Test
@@ -80,8 +88,8 @@ class DeployLockTest {
     @Test
     void aWaitingHolderGetsTheLockWhenItIsReleased() throws Exception {
         blueGreen.acquireLock("myapp", HOLDER, Duration.ZERO);
-        CompletableFuture<LockInfo> waiting = CompletableFuture.supplyAsync(
-                () -> blueGreen.acquireLock("myapp", OTHER, Duration.ofSeconds(30)));
+        CompletableFuture<LockInfo> waiting =
+                CompletableFuture.supplyAsync(() -> blueGreen.acquireLock("myapp", OTHER, Duration.ofSeconds(30)));
         Eventually.until(Duration.ofSeconds(5), () -> listener.infos.stream().anyMatch(m -> m.contains("waiting")));
         long released = System.nanoTime();
 
@@ -98,8 +106,8 @@ class DeployLockTest {
         LockInfo seen = lockHeldBy(HOLDER);
         int watchesBefore = SIM.sim().openWatches();
 
-        CompletableFuture<Void> change = blueGreen.awaitLockChangeAsync("myapp", seen,
-                clock.instant().plus(Duration.ofMinutes(10)));
+        CompletableFuture<Void> change =
+                blueGreen.awaitLockChangeAsync("myapp", seen, clock.instant().plus(Duration.ofMinutes(10)));
         Eventually.until(Duration.ofSeconds(10), () -> SIM.sim().openWatches() > watchesBefore);
         assertThat(change).isNotDone();
         blueGreen.releaseLock("myapp", HOLDER);
@@ -107,15 +115,16 @@ class DeployLockTest {
         Eventually.until(Duration.ofSeconds(10), () -> SIM.sim().openWatches() <= watchesBefore);
 
         // a lock that changed since it was seen, or a deadline already past, ends the wait at once
-        blueGreen.awaitLockChangeAsync("myapp", seen, clock.instant().plus(Duration.ofMinutes(10)))
+        blueGreen
+                .awaitLockChangeAsync("myapp", seen, clock.instant().plus(Duration.ofMinutes(10)))
                 .get(10, TimeUnit.SECONDS);
         blueGreen.acquireLock("myapp", OTHER, Duration.ZERO);
         LockInfo other = lockHeldBy(OTHER);
         blueGreen.awaitLockChangeAsync("myapp", other, clock.instant()).get(10, TimeUnit.SECONDS);
 
         // cancelled: the watch closes, nothing completes it later
-        CompletableFuture<Void> cancelled = blueGreen.awaitLockChangeAsync("myapp", other,
-                clock.instant().plus(Duration.ofMinutes(10)));
+        CompletableFuture<Void> cancelled =
+                blueGreen.awaitLockChangeAsync("myapp", other, clock.instant().plus(Duration.ofMinutes(10)));
         Eventually.until(Duration.ofSeconds(10), () -> SIM.sim().openWatches() > watchesBefore);
         cancelled.cancel(true);
         Eventually.until(Duration.ofSeconds(10), () -> SIM.sim().openWatches() <= watchesBefore);
@@ -145,7 +154,8 @@ class DeployLockTest {
 
     @Test
     void aWaiterWakesUpWhenTheLeaseExpires() {
-        BlueGreen shortLeases = engine(BlueGreenSettings.builder().leaseDuration(Duration.ofSeconds(1)).build());
+        BlueGreen shortLeases = engine(
+                BlueGreenSettings.builder().leaseDuration(Duration.ofSeconds(1)).build());
         shortLeases.acquireLock("myapp", HOLDER, Duration.ZERO);
 
         LockInfo taken = shortLeases.acquireLock("myapp", OTHER, Duration.ofSeconds(20));
@@ -168,7 +178,8 @@ class DeployLockTest {
         blueGreen.acquireLock("myapp", HOLDER, Duration.ZERO);
 
         assertThat(blueGreen.releaseLock("myapp", OTHER)).isFalse();
-        assertThat(blueGreen.lock("myapp")).hasValueSatisfying(l -> assertThat(l.holder()).isEqualTo(HOLDER));
+        assertThat(blueGreen.lock("myapp"))
+                .hasValueSatisfying(l -> assertThat(l.holder()).isEqualTo(HOLDER));
     }
 
     @Test
@@ -179,17 +190,19 @@ class DeployLockTest {
         List<CompletableFuture<Boolean>> attempts = new ArrayList<>();
         for (int i = 0; i < contenders; i++) {
             String holder = "pipeline-" + i;
-            attempts.add(CompletableFuture.supplyAsync(() -> {
-                try {
-                    start.await();
-                    blueGreen.acquireLock("myapp", holder, Duration.ZERO);
-                    return true;
-                } catch (LockHeldException e) {
-                    return false;
-                } catch (InterruptedException e) {
-                    throw new IllegalStateException(e);
-                }
-            }, threads));
+            attempts.add(CompletableFuture.supplyAsync(
+                    () -> {
+                        try {
+                            start.await();
+                            blueGreen.acquireLock("myapp", holder, Duration.ZERO);
+                            return true;
+                        } catch (LockHeldException e) {
+                            return false;
+                        } catch (InterruptedException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    },
+                    threads));
         }
         start.countDown();
 
@@ -206,29 +219,40 @@ class DeployLockTest {
         blueGreen.acquireLock("myapp", OTHER, Duration.ZERO);
         String before = apps.quietDump();
 
-        assertThatThrownBy(() -> blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build()))
-                .isInstanceOfSatisfying(LockHeldException.class, e -> assertThat(e.holder()).isEqualTo(OTHER));
+        assertThatThrownBy(() -> blueGreen.deploy(DeployRequest.builder("myapp")
+                        .image("myapp:2")
+                        .holder(HOLDER)
+                        .build()))
+                .isInstanceOfSatisfying(
+                        LockHeldException.class, e -> assertThat(e.holder()).isEqualTo(OTHER));
         assertThat(apps.dump()).isEqualTo(before);
     }
 
     @Test
     void switchByAnotherHolderIsRefused() {
-        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
+        blueGreen.deploy(
+                DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
         blueGreen.awaitHealthy("myapp", null, Duration.ofSeconds(20));
 
-        assertThatThrownBy(() -> blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(OTHER).build()))
+        assertThatThrownBy(() -> blueGreen.switchTraffic(
+                        SwitchRequest.builder("myapp").holder(OTHER).build()))
                 .isInstanceOf(LockHeldException.class);
         assertThat(apps.selector("myapp")).containsEntry(SimApps.COLOR, "blue");
     }
 
     @Test
     void rollbackMayTakeTheLockOverExplicitly() {
-        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
+        blueGreen.deploy(
+                DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
 
-        RollbackResult result = blueGreen.rollback(RollbackRequest.builder("myapp").holder(OTHER).takeOverLock(true).build());
+        RollbackResult result = blueGreen.rollback(RollbackRequest.builder("myapp")
+                .holder(OTHER)
+                .takeOverLock(true)
+                .build());
 
         assertThat(result.action()).isEqualTo(RollbackResult.Action.ABANDONED);
         assertThat(listener.warnings).anyMatch(w -> w.contains(HOLDER));
-        assertThat(blueGreen.lock("myapp")).hasValueSatisfying(l -> assertThat(l.holder()).isNull());
+        assertThat(blueGreen.lock("myapp"))
+                .hasValueSatisfying(l -> assertThat(l.holder()).isNull());
     }
 }

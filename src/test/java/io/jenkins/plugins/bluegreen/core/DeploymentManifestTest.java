@@ -1,11 +1,11 @@
 package io.jenkins.plugins.bluegreen.core;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import org.junit.jupiter.api.Test;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DeploymentManifestTest {
     private final KubernetesSerialization serialization = new KubernetesSerialization();
@@ -32,7 +32,14 @@ class DeploymentManifestTest {
     void parsesADeployment() {
         Deployment deployment = DeploymentManifest.parse(VALID, serialization);
 
-        assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("myapp:2");
+        assertThat(deployment
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .isEqualTo("myapp:2");
     }
 
     @Test

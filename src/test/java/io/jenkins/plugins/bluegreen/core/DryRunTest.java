@@ -1,22 +1,21 @@
 package io.jenkins.plugins.bluegreen.core;
 
+import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
+import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder;
 import io.jenkins.plugins.bluegreen.kubesim.ClientRequest;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-
-import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
-import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A dry run reads the real state, sends every write with dryRun=All and writes nothing: every object keeps its
@@ -25,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class DryRunTest {
     @RegisterExtension
     static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(30));
+
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private BlueGreen engine;
@@ -34,16 +34,35 @@ class DryRunTest {
 
     @BeforeEach
     void seed() {
-        SIM.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).resource(
-                new HorizontalPodAutoscalerBuilder().withNewMetadata().withName("myapp-hpa").endMetadata()
-                        .withNewSpec().withMinReplicas(2).withMaxReplicas(10).withNewScaleTargetRef()
-                        .withApiVersion("apps/v1").withKind("Deployment").withName("myapp-blue").endScaleTargetRef()
-                        .endSpec().build()).create();
+        SIM.client()
+                .autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace(namespace)
+                .resource(new HorizontalPodAutoscalerBuilder()
+                        .withNewMetadata()
+                        .withName("myapp-hpa")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withMinReplicas(2)
+                        .withMaxReplicas(10)
+                        .withNewScaleTargetRef()
+                        .withApiVersion("apps/v1")
+                        .withKind("Deployment")
+                        .withName("myapp-blue")
+                        .endScaleTargetRef()
+                        .endSpec()
+                        .build())
+                .create();
         engine = SIM.engine(namespace).build();
     }
 
     private DeployRequest deploy(String image) {
-        return DeployRequest.builder("myapp").image(image).previewService("myapp-preview").holder(HOLDER).build();
+        return DeployRequest.builder("myapp")
+                .image(image)
+                .previewService("myapp-preview")
+                .holder(HOLDER)
+                .build();
     }
 
     private void release(String image) {
@@ -61,11 +80,17 @@ class DryRunTest {
 
         assertThat(versions()).isEqualTo(before);
         assertThat(planned.newColor()).isEqualTo(Color.GREEN);
-        assertThat(plan.render()).contains("create Deployment myapp-green", "spec.replicas: 2",
-                "spec.template.spec.containers[0].image: myapp:2", "create Lease myapp-bluegreen",
-                "guard: must not exist yet", "create Service myapp-preview");
+        assertThat(plan.render())
+                .contains(
+                        "create Deployment myapp-green",
+                        "spec.replicas: 2",
+                        "spec.template.spec.containers[0].image: myapp:2",
+                        "create Lease myapp-bluegreen",
+                        "guard: must not exist yet",
+                        "create Service myapp-preview");
         assertThat(plan.then()).anySatisfy(step -> assertThat(step)
-                .startsWith("wait until Deployment myapp-green is healthy").contains("timeout 20s"));
+                .startsWith("wait until Deployment myapp-green is healthy")
+                .contains("timeout 20s"));
 
         SIM.sim().requests().reset();
         release("myapp:2");
@@ -76,10 +101,17 @@ class DryRunTest {
     void aDrySwitchTwiceChangesNoResourceVersionAndTheRealSwitchMakesThePlannedWrites() {
         release("myapp:2");
         Map<String, String> before = versions();
-        assertThat(before).containsKeys("services/myapp-preview", "leases/myapp-bluegreen",
-                "horizontalpodautoscalers/myapp-hpa", "deployments/myapp-green");
+        assertThat(before)
+                .containsKeys(
+                        "services/myapp-preview",
+                        "leases/myapp-bluegreen",
+                        "horizontalpodautoscalers/myapp-hpa",
+                        "deployments/myapp-green");
 
-        SwitchRequest request = SwitchRequest.builder("myapp").holder(HOLDER).approvedBy("alice").build();
+        SwitchRequest request = SwitchRequest.builder("myapp")
+                .holder(HOLDER)
+                .approvedBy("alice")
+                .build();
         BlueGreen first = engine.dryRun();
         SwitchResult planned = first.switchTraffic(request);
         BlueGreen second = engine.dryRun();
@@ -94,9 +126,13 @@ class DryRunTest {
         assertThat(service.target()).isEqualTo("update Service myapp");
         assertThat(service.changes()).contains("spec.selector." + COLOR + ": blue → green");
         assertThat(service.guard()).isEqualTo("resourceVersion " + before.get("services/myapp"));
-        assertThat(plan.render()).contains("patch HorizontalPodAutoscaler myapp-hpa",
-                "/spec/scaleTargetRef/name: myapp-blue → myapp-green", "guard: JSON patch test /spec/scaleTargetRef/name");
-        assertThat(plan.then()).anySatisfy(step -> assertThat(step).startsWith("confirm that Service myapp's endpoints"));
+        assertThat(plan.render())
+                .contains(
+                        "patch HorizontalPodAutoscaler myapp-hpa",
+                        "/spec/scaleTargetRef/name: myapp-blue → myapp-green",
+                        "guard: JSON patch test /spec/scaleTargetRef/name");
+        assertThat(plan.then())
+                .anySatisfy(step -> assertThat(step).startsWith("confirm that Service myapp's endpoints"));
 
         SIM.sim().requests().reset();
         engine.switchTraffic(request);
@@ -110,14 +146,17 @@ class DryRunTest {
         Map<String, String> before = versions();
 
         BlueGreen dry = engine.dryRun();
-        SwitchResult planned = dry.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER)
-                .verifyFor(Duration.ofMinutes(10)).build());
+        SwitchResult planned = dry.switchTraffic(SwitchRequest.builder("myapp")
+                .holder(HOLDER)
+                .verifyFor(Duration.ofMinutes(10))
+                .build());
 
         assertThat(planned.to()).isEqualTo(Color.GREEN);
         assertThat(versions()).isEqualTo(before);
         assertThat(apps.selector("myapp")).containsEntry(COLOR, "blue");
-        assertThat(dry.plan().then()).anySatisfy(step -> assertThat(step)
-                .startsWith("verify green for 10m").contains("switches traffic back to blue"));
+        assertThat(dry.plan().then())
+                .anySatisfy(step ->
+                        assertThat(step).startsWith("verify green for 10m").contains("switches traffic back to blue"));
     }
 
     @Test
@@ -127,7 +166,8 @@ class DryRunTest {
         Map<String, String> before = versions();
 
         BlueGreen dry = engine.dryRun();
-        RollbackResult planned = dry.rollback(RollbackRequest.builder("myapp").holder(HOLDER).build());
+        RollbackResult planned =
+                dry.rollback(RollbackRequest.builder("myapp").holder(HOLDER).build());
 
         assertThat(versions()).isEqualTo(before);
         assertThat(planned.liveColor()).isEqualTo(Color.BLUE);
@@ -153,7 +193,9 @@ class DryRunTest {
     @Test
     void anOpenRollbackWindowIsTheSameRefusalInADryRun() {
         release("myapp:2");
-        engine.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).scaleDownDelay(Duration.ofMinutes(10))
+        engine.switchTraffic(SwitchRequest.builder("myapp")
+                .holder(HOLDER)
+                .scaleDownDelay(Duration.ofMinutes(10))
                 .build());
         Map<String, String> before = versions();
 
@@ -188,9 +230,16 @@ class DryRunTest {
         objects.addAll(c.services().inNamespace(namespace).list().getItems());
         objects.addAll(c.apps().deployments().inNamespace(namespace).list().getItems());
         objects.addAll(c.leases().inNamespace(namespace).list().getItems());
-        objects.addAll(c.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).list().getItems());
+        objects.addAll(c.autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace(namespace)
+                .list()
+                .getItems());
         for (HasMetadata o : objects) {
-            out.put(plural(o.getKind()) + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion());
+            out.put(
+                    plural(o.getKind()) + "/" + o.getMetadata().getName(),
+                    o.getMetadata().getResourceVersion());
         }
         return out;
     }
@@ -201,20 +250,23 @@ class DryRunTest {
 
     private List<String> writesOf(Plan plan) {
         // a create goes to the collection: its path names no object
-        return plan.writes().stream().map(w -> w.verb() + " " + plural(w.kind())
-                + (w.verb().equals("create") ? "" : "/" + w.name())).toList();
+        return plan.writes().stream()
+                .map(w -> w.verb() + " " + plural(w.kind()) + (w.verb().equals("create") ? "" : "/" + w.name()))
+                .toList();
     }
 
     /** The writes kube-sim received for real (not dry runs) in this test's namespace. */
     private List<String> realWrites() {
         return SIM.sim().requests().writes().stream()
                 .filter(w -> !w.dryRun() && w.path().contains("/namespaces/" + namespace + "/"))
-                .map(DryRunTest::write).toList();
+                .map(DryRunTest::write)
+                .toList();
     }
 
     private static String write(ClientRequest request) {
         String[] parts = request.path().split("/");
-        return request.verb().equals("create") ? "create " + parts[parts.length - 1]
+        return request.verb().equals("create")
+                ? "create " + parts[parts.length - 1]
                 : request.verb() + " " + parts[parts.length - 2] + "/" + parts[parts.length - 1];
     }
 }

@@ -56,8 +56,8 @@ class DurationTextTest {
     @Test
     void nullIsAnEmptyDuration() {
         assertThatThrownBy(() -> DurationText.parse("timeout", null))
-                .isInstanceOfSatisfying(InvalidInputException.class,
-                        e -> assertThat(e.problem()).isEqualTo("empty duration"));
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.problem())
+                        .isEqualTo("empty duration"));
     }
 
     @Test

@@ -32,11 +32,13 @@ class EngineHasNoCycleTest {
         }
     };
 
-    private static final ArchRule NO_CYCLE = slices().assignedFrom(TOP_LEVEL_CLASSES).should().beFreeOfCycles();
+    private static final ArchRule NO_CYCLE =
+            slices().assignedFrom(TOP_LEVEL_CLASSES).should().beFreeOfCycles();
 
     @Test
     void theEngineClassesDependOnEachOtherOneWayOnly() {
-        JavaClasses engine = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        JavaClasses engine = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages(BlueGreen.class.getPackageName());
         NO_CYCLE.check(engine);
     }
@@ -44,7 +46,8 @@ class EngineHasNoCycleTest {
     @Test
     void theRuleSeesACycleBetweenTwoClasses() {
         JavaClasses pair = new ClassFileImporter().importClasses(CycleFixtureFirst.class, CycleFixtureSecond.class);
-        assertThatThrownBy(() -> NO_CYCLE.check(pair)).isInstanceOf(AssertionError.class)
+        assertThatThrownBy(() -> NO_CYCLE.check(pair))
+                .isInstanceOf(AssertionError.class)
                 .hasMessageContaining("Cycle detected");
     }
 }

@@ -25,8 +25,11 @@ class EngineIsFreeOfJenkinsTest {
 
     @Test
     void noEngineSourceNamesAJenkinsPackage() throws IOException {
-        Path sources = Path.of(System.getProperty("bluegreen.engine.sources", "src/main/java/io/jenkins/plugins/bluegreen/core"));
-        assertThat(sources).as("the engine's sources (system property bluegreen.engine.sources)").isDirectory();
+        Path sources = Path.of(
+                System.getProperty("bluegreen.engine.sources", "src/main/java/io/jenkins/plugins/bluegreen/core"));
+        assertThat(sources)
+                .as("the engine's sources (system property bluegreen.engine.sources)")
+                .isDirectory();
 
         List<String> offending = new ArrayList<>();
         List<Path> files;
@@ -44,16 +47,25 @@ class EngineIsFreeOfJenkinsTest {
             }
         }
         assertThat(files).as("engine sources found").isNotEmpty();
-        assertThat(offending).as("engine lines naming Jenkins types (move that code to the plugin package)").isEmpty();
+        assertThat(offending)
+                .as("engine lines naming Jenkins types (move that code to the plugin package)")
+                .isEmpty();
     }
 
     @Test
     void theCheckSeesImportsAndQualifiedNamesButNotOurOwnPackage() {
         assertThat(JENKINS_NAME.matcher("import hudson.model.Run;").find()).isTrue();
         assertThat(JENKINS_NAME.matcher("jenkins.model.Jenkins.get()").find()).isTrue();
-        assertThat(JENKINS_NAME.matcher("import org.jenkinsci.plugins.workflow.steps.Step;").find()).isTrue();
-        assertThat(JENKINS_NAME.matcher("package io.jenkins.plugins.bluegreen.core;").find()).isFalse();
-        assertThat(JENKINS_NAME.matcher("\"bluegreen.jenkins.io/color\"").find()).isFalse();
+        assertThat(JENKINS_NAME
+                        .matcher("import org.jenkinsci.plugins.workflow.steps.Step;")
+                        .find())
+                .isTrue();
+        assertThat(JENKINS_NAME
+                        .matcher("package io.jenkins.plugins.bluegreen.core;")
+                        .find())
+                .isFalse();
+        assertThat(JENKINS_NAME.matcher("\"bluegreen.jenkins.io/color\"").find())
+                .isFalse();
     }
 
     private static String withoutComment(String line) {

@@ -5,7 +5,7 @@ import java.util.function.BooleanSupplier;
 
 /** Test-side waiting for a condition the test cannot be notified of (e.g. the sim's open watch count). */
 final class Eventually {
-    private Eventually() { }
+    private Eventually() {}
 
     static void until(Duration max, BooleanSupplier condition) {
         long deadline = System.nanoTime() + max.toNanos();

@@ -1,12 +1,25 @@
 package io.jenkins.plugins.bluegreen.core;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import io.jenkins.plugins.bluegreen.kubesim.PodScript;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,21 +33,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The fault matrix (docs/reliability.md): every phase of a release under every API fault. Each cell prepares an app up
@@ -63,14 +61,28 @@ class FaultMatrixTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     /** Long enough that a health wait is still waiting when its watches are dropped. */
     private static final Duration SLOW_PODS = Duration.ofSeconds(2);
+
     private static final Map<String, String> TABLE = new ConcurrentHashMap<>();
 
     private static KubernetesClient observer;
 
     /** FAST_ROLLBACK: the previous colour still runs (no lock, FastRollback); ROLLBACK: it was scaled down. */
-    enum Phase { LOCK, DEPLOY, AWAIT, PREVIEW, SWITCH, SCALE_DOWN, FAST_ROLLBACK, ROLLBACK }
+    enum Phase {
+        LOCK,
+        DEPLOY,
+        AWAIT,
+        PREVIEW,
+        SWITCH,
+        SCALE_DOWN,
+        FAST_ROLLBACK,
+        ROLLBACK
+    }
 
-    enum Outcome { COMPLETED, NOT_DONE, UNCERTAIN }
+    enum Outcome {
+        COMPLETED,
+        NOT_DONE,
+        UNCERTAIN
+    }
 
     @BeforeAll
     static void clients() {
@@ -82,7 +94,8 @@ class FaultMatrixTest {
         if (observer != null) {
             observer.close();
         }
-        StringBuilder out = new StringBuilder("\nFault matrix (outcome for a fault once per request / on every request):\n");
+        StringBuilder out =
+                new StringBuilder("\nFault matrix (outcome for a fault once per request / on every request):\n");
         out.append(String.format("%-12s", "phase"));
         for (ApiFault fault : ApiFault.values()) {
             out.append(String.format(" | %-25s", fault.title));
@@ -93,14 +106,19 @@ class FaultMatrixTest {
             out.append(String.format("%-12s", phase));
             for (ApiFault fault : ApiFault.values()) {
                 String once = TABLE.getOrDefault(key(phase, fault, false), "-");
-                String always = fault == ApiFault.WATCH_DROPPED ? "" : " / " + TABLE.getOrDefault(key(phase, fault, true), "-");
+                String always =
+                        fault == ApiFault.WATCH_DROPPED ? "" : " / " + TABLE.getOrDefault(key(phase, fault, true), "-");
                 out.append(String.format(" | %-25s", once + always));
                 cells += TABLE.containsKey(key(phase, fault, false)) ? 1 : 0;
             }
             out.append('\n');
         }
-        out.append(cells).append(" of ").append(Phase.values().length * ApiFault.values().length)
-                .append(" phase × fault cells ran (").append(TABLE.size()).append(" runs)\n");
+        out.append(cells)
+                .append(" of ")
+                .append(Phase.values().length * ApiFault.values().length)
+                .append(" phase × fault cells ran (")
+                .append(TABLE.size())
+                .append(" runs)\n");
         System.out.println(out);
     }
 
@@ -120,7 +138,9 @@ class FaultMatrixTest {
 
     private static boolean chosen(String property, String name) {
         String wanted = System.getProperty(property);
-        return wanted == null || wanted.isBlank() || Arrays.asList(wanted.split(",")).contains(name);
+        return wanted == null
+                || wanted.isBlank()
+                || Arrays.asList(wanted.split(",")).contains(name);
     }
 
     @ParameterizedTest(name = "{0} × {1}, on every request: {2}")
@@ -143,7 +163,9 @@ class FaultMatrixTest {
                 faults.close(); // no more faults; held requests may still land
                 faults.awaitHeldRequestsLanded();
                 cell.checkOutcome(result, before);
-                assertThat(faults.fired()).as("the fault must have hit the phase's requests").isPositive();
+                assertThat(faults.fired())
+                        .as("the fault must have hit the phase's requests")
+                        .isPositive();
                 if (persistent) {
                     assertBounded(cell, fault, faults);
                 }
@@ -153,8 +175,10 @@ class FaultMatrixTest {
                     assertRetryAfterHonoured(faults);
                 }
             }
-            assertThat(result.outcome()).as("outcome of %s under %s (%s); failure: %s", phase, fault.title,
-                    persistent ? "every request" : "once", result.failure())
+            assertThat(result.outcome())
+                    .as(
+                            "outcome of %s under %s (%s); failure: %s",
+                            phase, fault.title, persistent ? "every request" : "once", result.failure())
                     .isIn(expected(phase, fault, persistent));
             cell.checkInvariants();
             TABLE.put(key(phase, fault, persistent), result.outcome().toString());
@@ -183,10 +207,12 @@ class FaultMatrixTest {
             }
             cell.checkOutcome(result, before);
             assertThat(dropped).as("watches open when dropped").isPositive();
-            assertThat(result.outcome()).as("a dropped watch only delays %s; failure: %s", phase, result.failure())
+            assertThat(result.outcome())
+                    .as("a dropped watch only delays %s; failure: %s", phase, result.failure())
                     .isEqualTo(Outcome.COMPLETED);
             cell.checkInvariants();
-            TABLE.put(key(phase, ApiFault.WATCH_DROPPED, false), result.outcome().toString());
+            TABLE.put(
+                    key(phase, ApiFault.WATCH_DROPPED, false), result.outcome().toString());
         }
     }
 
@@ -200,13 +226,14 @@ class FaultMatrixTest {
         boolean readsOnly = phase == Phase.AWAIT;
         if (!persistent) {
             // a 409 is an answer about a write; on a read there is nothing to re-decide, so ending is as good
-            return readsOnly && fault == ApiFault.CONFLICT_409 ? EnumSet.of(Outcome.COMPLETED, Outcome.NOT_DONE)
+            return readsOnly && fault == ApiFault.CONFLICT_409
+                    ? EnumSet.of(Outcome.COMPLETED, Outcome.NOT_DONE)
                     : EnumSet.of(Outcome.COMPLETED);
         }
         return switch (fault) {
             case DROP_AFTER_APPLY -> readsOnly ? EnumSet.of(Outcome.NOT_DONE) : EnumSet.of(Outcome.COMPLETED);
-            case SLOW_PAST_TIMEOUT -> readsOnly ? EnumSet.of(Outcome.NOT_DONE)
-                    : EnumSet.of(Outcome.COMPLETED, Outcome.UNCERTAIN);
+            case SLOW_PAST_TIMEOUT ->
+                readsOnly ? EnumSet.of(Outcome.NOT_DONE) : EnumSet.of(Outcome.COMPLETED, Outcome.UNCERTAIN);
             default -> EnumSet.of(Outcome.NOT_DONE);
         };
     }
@@ -221,21 +248,29 @@ class FaultMatrixTest {
      */
     private static void assertBounded(Cell cell, ApiFault fault, ApiFault.Installed faults) {
         int perRequest = 1 + ApiFault.CLIENT_RETRIES;
-        int bound = switch (fault) {
-            case CONFLICT_409 -> 10; // the engine's own re-decisions: Service 5, Deployment and Lease edits 10
-            default -> perRequest * cell.targets().size();
-        };
-        int sent = faults.targets().stream().mapToInt(t -> cell.sent.count(t.verb(), t.pathGlob())).sum();
-        assertThat(sent).as("requests the engine sent to the persistent fault's targets (bound %d; %d reached kube-sim)",
-                bound, faults.fired()).isLessThanOrEqualTo(bound);
+        int bound =
+                switch (fault) {
+                    case CONFLICT_409 -> 10; // the engine's own re-decisions: Service 5, Deployment and Lease edits 10
+                    default -> perRequest * cell.targets().size();
+                };
+        int sent = faults.targets().stream()
+                .mapToInt(t -> cell.sent.count(t.verb(), t.pathGlob()))
+                .sum();
+        assertThat(sent)
+                .as(
+                        "requests the engine sent to the persistent fault's targets (bound %d; %d reached kube-sim)",
+                        bound, faults.fired())
+                .isLessThanOrEqualTo(bound);
     }
 
     /** The retry after a 429 came no sooner than its Retry-After said, measured where kube-sim received it. */
     private static void assertRetryAfterHonoured(ApiFault.Installed faults) {
         for (ApiFault.Installed.Target target : faults.targets()) {
             for (long firedAt : target.fired()) {
-                target.arrivals().stream().filter(t -> t > firedAt).min(Long::compare).ifPresent(next ->
-                        assertThat(Duration.ofNanos(next - firedAt))
+                target.arrivals().stream()
+                        .filter(t -> t > firedAt)
+                        .min(Long::compare)
+                        .ifPresent(next -> assertThat(Duration.ofNanos(next - firedAt))
                                 .as("gap between a 429 and the next %s %s", target.verb(), target.pathGlob())
                                 .isGreaterThanOrEqualTo(ApiFault.RETRY_AFTER.minusMillis(5)));
             }
@@ -246,7 +281,7 @@ class FaultMatrixTest {
         return phase + "/" + fault + "/" + persistent;
     }
 
-    record Result(Outcome outcome, RuntimeException failure) { }
+    record Result(Outcome outcome, RuntimeException failure) {}
 
     /** One cell: a fresh namespace with {@code myapp} live on blue, 2 replicas. */
     private static final class Cell implements AutoCloseable {
@@ -269,10 +304,16 @@ class FaultMatrixTest {
             this.namespace = SIM.newNamespace();
             this.apps = new SimApps(observer, namespace);
             this.approvedBy = "approver-" + namespace;
-            this.reliable = BlueGreen.builder(observer).namespace(namespace).clock(clock).build();
+            this.reliable = BlueGreen.builder(observer)
+                    .namespace(namespace)
+                    .clock(clock)
+                    .build();
             // a client per cell: its requests and its connection pool are this cell's alone
             this.faultyClient = ApiFault.client(SIM.sim(), requestTimeout, sent);
-            this.faulty = BlueGreen.builder(faultyClient).namespace(namespace).clock(clock).build();
+            this.faulty = BlueGreen.builder(faultyClient)
+                    .namespace(namespace)
+                    .clock(clock)
+                    .build();
         }
 
         String image(String tag) {
@@ -293,7 +334,7 @@ class FaultMatrixTest {
                         reliable.releaseLock(APP, "https://ci.example/job/other/7/"); // a free Lease to take
                     }
                 }
-                case DEPLOY -> { }
+                case DEPLOY -> {}
                 case AWAIT -> deploy(null);
                 case PREVIEW -> deploy(PREVIEW);
                 case SWITCH -> {
@@ -303,13 +344,19 @@ class FaultMatrixTest {
                 case SCALE_DOWN, FAST_ROLLBACK, ROLLBACK -> {
                     deploy(null);
                     reliable.awaitHealthy(APP, Color.GREEN, WAIT);
-                    reliable.switchTraffic(SwitchRequest.builder(APP).to(Color.GREEN).holder(HOLDER)
-                            .scaleDownDelay(Duration.ofSeconds(30)).build());
+                    reliable.switchTraffic(SwitchRequest.builder(APP)
+                            .to(Color.GREEN)
+                            .holder(HOLDER)
+                            .scaleDownDelay(Duration.ofSeconds(30))
+                            .build());
                     clock.advance(Duration.ofSeconds(31));
                     if (phase == Phase.ROLLBACK) {
-                        assertThat(reliable.scaleDownIfDue(APP).outcome()).isEqualTo(ScaleDownResult.Outcome.SCALED_DOWN);
+                        assertThat(reliable.scaleDownIfDue(APP).outcome())
+                                .isEqualTo(ScaleDownResult.Outcome.SCALED_DOWN);
                         if (watchCell) {
-                            SIM.sim().scripts().image(image("1"), PodScript.slow(SLOW_PODS)); // the pods of the scale-up
+                            SIM.sim()
+                                    .scripts()
+                                    .image(image("1"), PodScript.slow(SLOW_PODS)); // the pods of the scale-up
                         }
                     }
                 }
@@ -318,29 +365,45 @@ class FaultMatrixTest {
         }
 
         private void deploy(String preview) {
-            reliable.deploy(DeployRequest.builder(APP).image(image("2")).previewService(preview).holder(HOLDER).build());
+            reliable.deploy(DeployRequest.builder(APP)
+                    .image(image("2"))
+                    .previewService(preview)
+                    .holder(HOLDER)
+                    .build());
         }
 
         /** The requests the phase's fault is aimed at: {verb, path glob}. */
         List<String[]> targets() {
             String ns = "/namespaces/" + namespace;
             return switch (phase) {
-                case LOCK -> List.<String[]>of(new String[] {"update", "/apis/coordination.k8s.io/v1" + ns + "/leases/" + APP + "-bluegreen"});
+                case LOCK ->
+                    List.<String[]>of(new String[] {
+                        "update", "/apis/coordination.k8s.io/v1" + ns + "/leases/" + APP + "-bluegreen"
+                    });
                 // the announcement on the live Service, then the idle colour
-                case DEPLOY -> List.of(new String[] {"update", "/api/v1" + ns + "/services/" + APP},
-                        new String[] {"create", "/apis/apps/v1" + ns + "/deployments"});
-                case AWAIT -> List.of(new String[] {"list", "/apis/apps/v1" + ns + "/deployments"},
-                        new String[] {"list", "/api/v1" + ns + "/pods"},
-                        new String[] {"watch", "/apis/apps/v1" + ns + "/deployments"},
-                        new String[] {"watch", "/api/v1" + ns + "/pods"});
+                case DEPLOY ->
+                    List.of(
+                            new String[] {"update", "/api/v1" + ns + "/services/" + APP},
+                            new String[] {"create", "/apis/apps/v1" + ns + "/deployments"});
+                case AWAIT ->
+                    List.of(
+                            new String[] {"list", "/apis/apps/v1" + ns + "/deployments"},
+                            new String[] {"list", "/api/v1" + ns + "/pods"},
+                            new String[] {"watch", "/apis/apps/v1" + ns + "/deployments"},
+                            new String[] {"watch", "/api/v1" + ns + "/pods"});
                 case PREVIEW -> List.<String[]>of(new String[] {"create", "/api/v1" + ns + "/services"});
                 case SWITCH -> List.<String[]>of(new String[] {"update", "/api/v1" + ns + "/services/" + APP});
-                case SCALE_DOWN -> List.<String[]>of(new String[] {"update", "/apis/apps/v1" + ns + "/deployments/" + APP + "-blue"});
+                case SCALE_DOWN ->
+                    List.<String[]>of(new String[] {"update", "/apis/apps/v1" + ns + "/deployments/" + APP + "-blue"});
                 // the claim of the previous colour, the Service write
-                case FAST_ROLLBACK -> List.of(new String[] {"patch", "/apis/apps/v1" + ns + "/deployments/" + APP + "-blue"},
-                        new String[] {"update", "/api/v1" + ns + "/services/" + APP});
-                case ROLLBACK -> List.of(new String[] {"update", "/apis/apps/v1" + ns + "/deployments/" + APP + "-blue"},
-                        new String[] {"update", "/api/v1" + ns + "/services/" + APP});
+                case FAST_ROLLBACK ->
+                    List.of(
+                            new String[] {"patch", "/apis/apps/v1" + ns + "/deployments/" + APP + "-blue"},
+                            new String[] {"update", "/api/v1" + ns + "/services/" + APP});
+                case ROLLBACK ->
+                    List.of(
+                            new String[] {"update", "/apis/apps/v1" + ns + "/deployments/" + APP + "-blue"},
+                            new String[] {"update", "/api/v1" + ns + "/services/" + APP});
             };
         }
 
@@ -349,17 +412,30 @@ class FaultMatrixTest {
             try {
                 switch (phase) {
                     case LOCK -> faulty.acquireLock(APP, HOLDER, waitForLock ? WAIT : Duration.ZERO);
-                    case DEPLOY -> faulty.deploy(DeployRequest.builder(APP).image(image("2")).holder(HOLDER).build());
+                    case DEPLOY ->
+                        faulty.deploy(DeployRequest.builder(APP)
+                                .image(image("2"))
+                                .holder(HOLDER)
+                                .build());
                     case AWAIT -> faulty.awaitHealthy(APP, Color.GREEN, WAIT);
                     case PREVIEW -> faulty.awaitHealthy(APP, null, WAIT);
-                    case SWITCH -> faulty.switchTraffic(SwitchRequest.builder(APP).to(Color.GREEN).approvedBy(approvedBy)
-                            .holder(HOLDER).scaleDownDelay(Duration.ofSeconds(30)).build());
+                    case SWITCH ->
+                        faulty.switchTraffic(SwitchRequest.builder(APP)
+                                .to(Color.GREEN)
+                                .approvedBy(approvedBy)
+                                .holder(HOLDER)
+                                .scaleDownDelay(Duration.ofSeconds(30))
+                                .build());
                     case SCALE_DOWN -> {
                         ScaleDownResult r = faulty.scaleDownIfDue(APP);
                         assertThat(r.outcome()).as("scale-down result").isEqualTo(ScaleDownResult.Outcome.SCALED_DOWN);
                     }
-                    case FAST_ROLLBACK, ROLLBACK -> faulty.rollback(RollbackRequest.builder(APP).holder(HOLDER).approvedBy(approvedBy)
-                            .timeout(WAIT).build());
+                    case FAST_ROLLBACK, ROLLBACK ->
+                        faulty.rollback(RollbackRequest.builder(APP)
+                                .holder(HOLDER)
+                                .approvedBy(approvedBy)
+                                .timeout(WAIT)
+                                .build());
                 }
                 return new Result(Outcome.COMPLETED, null);
             } catch (UncertainOutcomeException e) {
@@ -388,11 +464,13 @@ class FaultMatrixTest {
                 case FAST_ROLLBACK -> awaitRequest("patch", "/apis/apps/v1" + ns + "/deployments/" + APP + "-blue", 1);
                 case SCALE_DOWN -> awaitRequest("update", "/apis/apps/v1" + ns + "/deployments/" + APP + "-blue", 1);
             }
-            boolean waits = phase == Phase.LOCK || phase == Phase.AWAIT || phase == Phase.PREVIEW || phase == Phase.ROLLBACK;
+            boolean waits =
+                    phase == Phase.LOCK || phase == Phase.AWAIT || phase == Phase.PREVIEW || phase == Phase.ROLLBACK;
             if (waits) {
                 ApiFault.sleep(Duration.ofMillis(150)); // the watch request has arrived; let it open
-                assertThat(running).as("%s must still be waiting when its watches drop (pods take %s)", phase,
-                        SLOW_PODS).isNotDone();
+                assertThat(running)
+                        .as("%s must still be waiting when its watches drop (pods take %s)", phase, SLOW_PODS)
+                        .isNotDone();
             }
             return SIM.sim().faults().dropWatches();
         }
@@ -415,18 +493,23 @@ class FaultMatrixTest {
         /** The outcome agrees with the cluster: done and visible, or nothing changed, or one of the two. */
         void checkOutcome(Result result, AppSnapshot before) {
             List<String> notCompleted = notCompleted();
-            List<String> changed = snapshot().differencesFrom(before,
-                    phase == Phase.ROLLBACK || phase == Phase.FAST_ROLLBACK, phase != Phase.LOCK);
+            List<String> changed = snapshot()
+                    .differencesFrom(
+                            before, phase == Phase.ROLLBACK || phase == Phase.FAST_ROLLBACK, phase != Phase.LOCK);
             switch (result.outcome()) {
-                case COMPLETED -> assertThat(notCompleted).as("%s reported success", phase).isEmpty();
-                case NOT_DONE -> assertThat(changed).as("%s failed with %s, so the app must be as it was", phase,
-                        result.failure()).isEmpty();
+                case COMPLETED ->
+                    assertThat(notCompleted).as("%s reported success", phase).isEmpty();
+                case NOT_DONE ->
+                    assertThat(changed)
+                            .as("%s failed with %s, so the app must be as it was", phase, result.failure())
+                            .isEmpty();
                 case UNCERTAIN -> {
                     UncertainOutcomeException e = (UncertainOutcomeException) result.failure();
                     assertThat(e.whatToCheck()).as("what to check").contains("kubectl -n " + namespace);
                     if (!notCompleted.isEmpty() && !changed.isEmpty()) {
-                        fail("%s was reported uncertain but is neither done (%s) nor untouched (%s)", phase,
-                                notCompleted, changed);
+                        fail(
+                                "%s was reported uncertain but is neither done (%s) nor untouched (%s)",
+                                phase, notCompleted, changed);
                     }
                 }
             }
@@ -440,14 +523,18 @@ class FaultMatrixTest {
             List<HistoryEntry> history = new ReleaseHistory().decode(Labels.annotation(service, StateKeys.HISTORY));
             switch (phase) {
                 case LOCK -> {
-                    Lease lease = observer.leases().inNamespace(namespace).withName(APP + "-bluegreen").get();
+                    Lease lease = observer.leases()
+                            .inNamespace(namespace)
+                            .withName(APP + "-bluegreen")
+                            .get();
                     if (lease == null || !HOLDER.equals(lease.getSpec().getHolderIdentity())) {
                         missing.add("the lock is not held by " + HOLDER);
                     }
                 }
                 case DEPLOY -> {
                     var green = apps.deployment(APP + "-green");
-                    if (green == null || !new DeploymentView(green).images().equals(List.of(image("2")))
+                    if (green == null
+                            || !new DeploymentView(green).images().equals(List.of(image("2")))
                             || !"2".equals(Labels.annotation(green, StateKeys.REVISION))) {
                         missing.add("green does not run " + image("2") + " with its revision recorded");
                     }
@@ -457,8 +544,12 @@ class FaultMatrixTest {
                         missing.add("green is not ready");
                     }
                     Service preview = apps.service(PREVIEW);
-                    if (phase == Phase.PREVIEW && (preview == null
-                            || !"green".equals(preview.getSpec().getSelector().get(SimApps.COLOR)))) {
+                    if (phase == Phase.PREVIEW
+                            && (preview == null
+                                    || !"green"
+                                            .equals(preview.getSpec()
+                                                    .getSelector()
+                                                    .get(SimApps.COLOR)))) {
                         missing.add("the preview Service does not select green");
                     }
                 }
@@ -468,7 +559,8 @@ class FaultMatrixTest {
                     if (!target.equals(selector.get(SimApps.COLOR))) {
                         missing.add("the Service selects " + selector.get(SimApps.COLOR) + ", not " + target);
                     }
-                    if (history.isEmpty() || !approvedBy.equals(history.get(0).approvedBy())
+                    if (history.isEmpty()
+                            || !approvedBy.equals(history.get(0).approvedBy())
                             || !action.equals(history.get(0).action())) {
                         missing.add("the newest history entry is not this " + action + ": " + history);
                     }
@@ -488,7 +580,9 @@ class FaultMatrixTest {
             trace.awaitCaughtUp(observer);
             List<String> problems = new ArrayList<>(ServingInvariants.traceViolations(trace, APP, APP));
             problems.addAll(ServingInvariants.endStateViolations(observer, namespace, APP, APP));
-            assertThat(problems).as("serving invariants after %s in %s", phase, namespace).isEmpty();
+            assertThat(problems)
+                    .as("serving invariants after %s in %s", phase, namespace)
+                    .isEmpty();
         }
 
         @Override
@@ -500,5 +594,4 @@ class FaultMatrixTest {
             SIM.sim().scripts().removeImage(image("1")).removeImage(image("2"));
         }
     }
-
 }

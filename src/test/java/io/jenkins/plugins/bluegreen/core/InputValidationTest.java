@@ -1,11 +1,10 @@
 package io.jenkins.plugins.bluegreen.core;
 
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class InputValidationTest {
     private final BlueGreenSettings settings = BlueGreenSettings.defaults();
@@ -50,13 +49,18 @@ class InputValidationTest {
         assertField(() -> InputValidation.approvedBy("approvedBy", "al\u200Bice"), "approvedBy");
         assertThatThrownBy(() -> InputValidation.approvedBy("approvedBy", "eve\u202Eecila"))
                 .hasMessageContaining("U+202E");
-        assertThatCode(() -> InputValidation.approvedBy("approvedBy", "Zoë Ångström")).doesNotThrowAnyException();
+        assertThatCode(() -> InputValidation.approvedBy("approvedBy", "Zoë Ångström"))
+                .doesNotThrowAnyException();
     }
 
     @Test
     void settingsRefuseNonsense() {
         assertField(() -> settings.toBuilder().deploymentNamePattern("{app}").build(), "deploymentNamePattern");
-        assertField(() -> settings.toBuilder().scaleDownDelay(Duration.ofSeconds(-1)).build(), "scaleDownDelay");
+        assertField(
+                () -> settings.toBuilder()
+                        .scaleDownDelay(Duration.ofSeconds(-1))
+                        .build(),
+                "scaleDownDelay");
         assertField(() -> settings.toBuilder().historyLimit(0).build(), "historyLimit");
     }
 
@@ -67,7 +71,9 @@ class InputValidationTest {
     }
 
     static void assertField(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String field) {
-        assertThatThrownBy(call).isInstanceOfSatisfying(InvalidInputException.class,
-                e -> org.assertj.core.api.Assertions.assertThat(e.field()).isEqualTo(field));
+        assertThatThrownBy(call)
+                .isInstanceOfSatisfying(
+                        InvalidInputException.class, e -> org.assertj.core.api.Assertions.assertThat(e.field())
+                                .isEqualTo(field));
     }
 }

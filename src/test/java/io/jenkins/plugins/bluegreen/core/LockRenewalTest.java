@@ -1,21 +1,21 @@
 package io.jenkins.plugins.bluegreen.core;
 
-import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.time.Duration;
-
 import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** renewLock: one guarded patch that keeps the holder's own lock and never takes a free or another holder's. */
 class LockRenewalTest {
     @RegisterExtension
     static final EngineSim SIM = EngineSim.readyAfter(Duration.ofMillis(50));
+
     private static final String OTHER = "cli:bob@laptop";
 
     private final MutableClock clock = new MutableClock();
@@ -28,7 +28,11 @@ class LockRenewalTest {
     }
 
     private Lease lease() {
-        return SIM.client().leases().inNamespace(namespace).withName("myapp-bluegreen").get();
+        return SIM.client()
+                .leases()
+                .inNamespace(namespace)
+                .withName("myapp-bluegreen")
+                .get();
     }
 
     private String leasePath() {
@@ -99,6 +103,7 @@ class LockRenewalTest {
     @Test
     void badInputNamesTheField() {
         assertThatThrownBy(() -> blueGreen.renewLock("myapp", " "))
-                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.getMessage()).contains("holder"));
+                .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.getMessage())
+                        .contains("holder"));
     }
 }

@@ -33,21 +33,26 @@ class OperatorMovesTest {
     @Test
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void aHealthWaitOnAClusterThatWentAwayFailsAsUnreachable() {
-        KubeSim own = KubeSim.builder().readyDelay(Duration.ofMillis(50)).build().start();
+        KubeSim own =
+                KubeSim.builder().readyDelay(Duration.ofMillis(50)).build().start();
         try (KubernetesClient client = own.newClient("default")) {
             new SimApps(client, "default").seedLive("myapp", Color.BLUE, 2, "myapp:1");
             own.scripts().image("myapp:hangs", PodScript.NEVER_READY);
             BlueGreen onOwn = BlueGreen.builder(client).namespace("default").build();
-            onOwn.deploy(DeployRequest.builder("myapp").image("myapp:hangs").holder(HOLDER).build());
-            CompletableFuture<HealthSummary> wait = onOwn.awaitHealthyAsync("myapp", Color.GREEN,
-                    Duration.ofMinutes(10));
+            onOwn.deploy(DeployRequest.builder("myapp")
+                    .image("myapp:hangs")
+                    .holder(HOLDER)
+                    .build());
+            CompletableFuture<HealthSummary> wait =
+                    onOwn.awaitHealthyAsync("myapp", Color.GREEN, Duration.ofMinutes(10));
             Eventually.until(Duration.ofSeconds(30), () -> own.openWatches() >= 2);
             own.close();
 
             // a guard, not a timed assertion: a wait that never notices would otherwise hold the build for 10 minutes
             Throwable thrown = catchThrowable(() -> wait.get(2, TimeUnit.MINUTES));
             assertThat(thrown).isInstanceOf(java.util.concurrent.ExecutionException.class);
-            assertThat(thrown.getCause()).isInstanceOf(ClusterUnreachableException.class)
+            assertThat(thrown.getCause())
+                    .isInstanceOf(ClusterUnreachableException.class)
                     .hasMessageContaining("Kubernetes API")
                     .hasMessageNotContaining("readiness");
         } finally {
@@ -58,39 +63,58 @@ class OperatorMovesTest {
     @Test
     void switchingToAColourThatIsNotReadyYetIsARefusalNotBadInput() {
         SIM.sim().scripts().image("myapp:hangs", PodScript.NEVER_READY);
-        engine.deploy(DeployRequest.builder("myapp").image("myapp:hangs").holder(HOLDER).build());
+        engine.deploy(DeployRequest.builder("myapp")
+                .image("myapp:hangs")
+                .holder(HOLDER)
+                .build());
         String before = apps.quietDump();
 
-        Throwable thrown = catchThrowable(() -> engine.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER)
-                .build()));
+        Throwable thrown = catchThrowable(() -> engine.switchTraffic(
+                SwitchRequest.builder("myapp").holder(HOLDER).build()));
 
         assertThat(thrown).isInstanceOf(RefusedException.class).isNotInstanceOf(InvalidInputException.class);
         // one parenthesis, the counts as counts: not "not fully ready (2/2 ready (1 updated ...))"
-        assertThat(thrown.getMessage()).startsWith("cannot switch to green: Deployment myapp-green is not ready yet: "
-                + "its rollout is not complete (").doesNotContain("((").doesNotContain("to:");
+        assertThat(thrown.getMessage())
+                .startsWith("cannot switch to green: Deployment myapp-green is not ready yet: "
+                        + "its rollout is not complete (")
+                .doesNotContain("((")
+                .doesNotContain("to:");
         assertThat(apps.dump()).isEqualTo(before);
     }
 
     @Test
     void rollingBackWithNothingToRollBackToIsARefusal() {
-        Throwable thrown = catchThrowable(() -> engine.rollback(RollbackRequest.builder("myapp").holder(HOLDER)
-                .build()));
+        Throwable thrown = catchThrowable(() ->
+                engine.rollback(RollbackRequest.builder("myapp").holder(HOLDER).build()));
 
-        assertThat(thrown).isInstanceOf(RefusedException.class)
+        assertThat(thrown)
+                .isInstanceOf(RefusedException.class)
                 .hasMessageStartingWith("nothing to roll back: Service myapp records no previous colour");
     }
 
     @Test
     void approversAreSingleBoundedLinesInSwitchesAndRollbacks() {
-        Throwable newline = catchThrowable(() -> engine.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER)
-                .approvedBy("alice\n  2026-01-01T00:00:00Z  switch   -> green revision forged").build()));
-        Throwable escape = catchThrowable(() -> engine.rollback(RollbackRequest.builder("myapp").holder(HOLDER)
-                .approvedBy("\u001b[2Kmallory").build()));
-        Throwable tooLong = catchThrowable(() -> engine.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER)
-                .approvedBy("x".repeat(257)).build()));
+        Throwable newline = catchThrowable(() -> engine.switchTraffic(SwitchRequest.builder("myapp")
+                .holder(HOLDER)
+                .approvedBy("alice\n  2026-01-01T00:00:00Z  switch   -> green revision forged")
+                .build()));
+        Throwable escape = catchThrowable(() -> engine.rollback(RollbackRequest.builder("myapp")
+                .holder(HOLDER)
+                .approvedBy("\u001b[2Kmallory")
+                .build()));
+        Throwable tooLong = catchThrowable(() -> engine.switchTraffic(SwitchRequest.builder("myapp")
+                .holder(HOLDER)
+                .approvedBy("x".repeat(257))
+                .build()));
 
-        assertThat(newline).isInstanceOf(InvalidInputException.class).extracting("field").isEqualTo("approvedBy");
-        assertThat(escape).isInstanceOf(InvalidInputException.class).extracting("field").isEqualTo("approvedBy");
+        assertThat(newline)
+                .isInstanceOf(InvalidInputException.class)
+                .extracting("field")
+                .isEqualTo("approvedBy");
+        assertThat(escape)
+                .isInstanceOf(InvalidInputException.class)
+                .extracting("field")
+                .isEqualTo("approvedBy");
         assertThat(tooLong).isInstanceOf(InvalidInputException.class).hasMessageContaining("(max 256)");
     }
 
@@ -99,36 +123,64 @@ class OperatorMovesTest {
         String before = apps.quietDump();
         Duration huge = Duration.ofSeconds(Long.MAX_VALUE);
 
-        assertThat(catchThrowable(() -> engine.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER)
-                .timeout(huge).build()))).isInstanceOf(InvalidInputException.class)
+        assertThat(catchThrowable(() -> engine.deploy(DeployRequest.builder("myapp")
+                        .image("myapp:2")
+                        .holder(HOLDER)
+                        .timeout(huge)
+                        .build())))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("timeout: '9223372036854775807s' is too large (max 720h)");
-        assertThat(catchThrowable(() -> engine.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER)
-                .lockWait(Duration.ofDays(31)).build()))).isInstanceOf(InvalidInputException.class)
-                .extracting("field").isEqualTo("lockWait");
-        assertThat(catchThrowable(() -> engine.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER)
-                .scaleDownDelay(huge).build()))).isInstanceOf(InvalidInputException.class)
-                .extracting("field").isEqualTo("scaleDownDelay");
-        assertThat(catchThrowable(() -> engine.rollback(RollbackRequest.builder("myapp").holder(HOLDER)
-                .timeout(huge).build()))).isInstanceOf(InvalidInputException.class)
-                .extracting("field").isEqualTo("timeout");
+        assertThat(catchThrowable(() -> engine.deploy(DeployRequest.builder("myapp")
+                        .image("myapp:2")
+                        .holder(HOLDER)
+                        .lockWait(Duration.ofDays(31))
+                        .build())))
+                .isInstanceOf(InvalidInputException.class)
+                .extracting("field")
+                .isEqualTo("lockWait");
+        assertThat(catchThrowable(() -> engine.switchTraffic(SwitchRequest.builder("myapp")
+                        .holder(HOLDER)
+                        .scaleDownDelay(huge)
+                        .build())))
+                .isInstanceOf(InvalidInputException.class)
+                .extracting("field")
+                .isEqualTo("scaleDownDelay");
+        assertThat(catchThrowable(() -> engine.rollback(RollbackRequest.builder("myapp")
+                        .holder(HOLDER)
+                        .timeout(huge)
+                        .build())))
+                .isInstanceOf(InvalidInputException.class)
+                .extracting("field")
+                .isEqualTo("timeout");
         assertThat(catchThrowable(() -> engine.awaitHealthy("myapp", Color.BLUE, huge)))
-                .isInstanceOf(InvalidInputException.class).extracting("field").isEqualTo("timeout");
+                .isInstanceOf(InvalidInputException.class)
+                .extracting("field")
+                .isEqualTo("timeout");
         assertThat(apps.dump()).isEqualTo(before);
     }
 
     @Test
     void replicasAreBoundedAndTheManifestsCountWinsOverTheLiveOne() {
-        assertThat(catchThrowable(() -> engine.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER)
-                .replicas(Integer.MAX_VALUE).build()))).isInstanceOf(InvalidInputException.class)
+        assertThat(catchThrowable(() -> engine.deploy(DeployRequest.builder("myapp")
+                        .image("myapp:2")
+                        .holder(HOLDER)
+                        .replicas(Integer.MAX_VALUE)
+                        .build())))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("replicas: is 2147483647 (max 10000)");
         String manifest = "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: myapp}\nspec:\n  replicas: %d\n"
                 + "  selector: {matchLabels: {app: myapp}}\n  template:\n    metadata: {labels: {app: myapp}}\n"
                 + "    spec:\n      containers: [{name: app, image: \"myapp:3\"}]\n";
-        assertThat(catchThrowable(() -> engine.deploy(DeployRequest.builder("myapp").manifest(manifest.formatted(-3))
-                .holder(HOLDER).build()))).isInstanceOf(InvalidInputException.class)
+        assertThat(catchThrowable(() -> engine.deploy(DeployRequest.builder("myapp")
+                        .manifest(manifest.formatted(-3))
+                        .holder(HOLDER)
+                        .build())))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("manifest: spec.replicas is -3");
 
-        Release release = engine.deploy(DeployRequest.builder("myapp").manifest(manifest.formatted(1)).holder(HOLDER)
+        Release release = engine.deploy(DeployRequest.builder("myapp")
+                .manifest(manifest.formatted(1))
+                .holder(HOLDER)
                 .build());
 
         assertThat(release.replicas()).isEqualTo(1);
@@ -137,17 +189,18 @@ class OperatorMovesTest {
 
     @Test
     void aManifestOverTheCapIsRefusedWithoutReadingItAll() {
-        Throwable thrown = catchThrowable(() -> DeployRequest.builder("myapp")
-                .manifestFile(java.nio.file.Path.of("/dev/zero")));
+        Throwable thrown =
+                catchThrowable(() -> DeployRequest.builder("myapp").manifestFile(java.nio.file.Path.of("/dev/zero")));
 
-        assertThat(thrown).isInstanceOf(InvalidInputException.class)
+        assertThat(thrown)
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessageStartingWith("manifest: is larger than 1 MiB");
     }
 
     @Test
     void historyTextFromTheClusterIsPrintedOnOneLine() {
-        assertThat(Printable.line("alice\n  2026 switch -> green\u001b[31m\u202e")).isEqualTo(
-                "alice\\n  2026 switch -> green\\e[31m\\u202e");
+        assertThat(Printable.line("alice\n  2026 switch -> green\u001b[31m\u202e"))
+                .isEqualTo("alice\\n  2026 switch -> green\\e[31m\\u202e");
         assertThat(Printable.line("plain")).isEqualTo("plain");
         assertThat(Printable.line(null)).isNull();
     }

@@ -17,14 +17,19 @@ class OwnReleaseAbandonTest {
 
     /** green live, blue kept for a fast rollback: what a plain rollback would switch back to. */
     private final SimApps apps = SIM.liveOnBlue(2);
+
     private final BlueGreen blueGreen = SIM.engine(apps.namespace()).build();
 
     @BeforeEach
     void greenLiveBlueKept() {
-        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
+        blueGreen.deploy(
+                DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
         blueGreen.awaitHealthy("myapp", Color.GREEN, Duration.ofSeconds(30));
-        blueGreen.switchTraffic(SwitchRequest.builder("myapp").to(Color.GREEN).holder(HOLDER)
-                .scaleDownDelay(Duration.ofHours(1)).build());
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp")
+                .to(Color.GREEN)
+                .holder(HOLDER)
+                .scaleDownDelay(Duration.ofHours(1))
+                .build());
     }
 
     @Test
@@ -41,18 +46,25 @@ class OwnReleaseAbandonTest {
 
     @Test
     void anotherHoldersReleaseIsNeverAbandoned() {
-        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(HOLDER)
-                .replaceRollbackTarget(true).build()); // into blue, kept for a rollback: on purpose
+        blueGreen.deploy(DeployRequest.builder("myapp")
+                .image("myapp:3")
+                .holder(HOLDER)
+                .replaceRollbackTarget(true)
+                .build()); // into blue, kept for a rollback: on purpose
         String before = apps.quietDump();
 
-        assertThat(blueGreen.abandonIfDeployedBy("myapp", OTHER, null).abandonedSomething()).isFalse();
+        assertThat(blueGreen.abandonIfDeployedBy("myapp", OTHER, null).abandonedSomething())
+                .isFalse();
         assertThat(SimApps.changedObjects(before, apps.quietDump())).isEmpty();
     }
 
     @Test
     void theHoldersOwnReleaseIsAbandonedAndLiveStays() {
-        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(OTHER)
-                .replaceRollbackTarget(true).build()); // into blue, kept for a rollback: on purpose
+        blueGreen.deploy(DeployRequest.builder("myapp")
+                .image("myapp:3")
+                .holder(OTHER)
+                .replaceRollbackTarget(true)
+                .build()); // into blue, kept for a rollback: on purpose
 
         OwnAbandonResult r = blueGreen.abandonIfDeployedBy("myapp", OTHER, null);
 
@@ -61,6 +73,7 @@ class OwnReleaseAbandonTest {
         assertThat(apps.selector("myapp")).containsEntry(SimApps.COLOR, "green");
         assertThat(apps.deployment("myapp-blue").getSpec().getReplicas()).isZero();
         // once abandoned, nothing is left: a second call changes nothing
-        assertThat(blueGreen.abandonIfDeployedBy("myapp", OTHER, null).abandonedSomething()).isFalse();
+        assertThat(blueGreen.abandonIfDeployedBy("myapp", OTHER, null).abandonedSomething())
+                .isFalse();
     }
 }

@@ -1,5 +1,10 @@
 package io.jenkins.plugins.bluegreen.core;
 
+import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
@@ -11,13 +16,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import io.jenkins.plugins.bluegreen.kubesim.Rbac;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -29,11 +27,12 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * docs/rbac.yaml is exactly what the engine needs, proven on kube-sim with RBAC enforced for the ServiceAccount
@@ -44,10 +43,11 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class PermissionsTest {
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().rbac(true)
-            .readyDelay(Duration.ofMillis(50)));
+    static final KubeSimExtension SIM =
+            new KubeSimExtension(KubeSim.builder().rbac(true).readyDelay(Duration.ofMillis(50)));
     /** Maven runs core's tests in core/. */
     static final Path RBAC_YAML = Path.of(System.getProperty("bluegreen.repo.root", "."), "docs", "rbac.yaml");
+
     private static final String JENKINS = "system:serviceaccount:ci:jenkins";
     private static final Duration WAIT = Duration.ofSeconds(30);
     /** A new selector label, so deploying it into the idle colour must delete and recreate that Deployment. */
@@ -72,30 +72,38 @@ class PermissionsTest {
         try (InputStream in = Files.newInputStream(RBAC_YAML)) {
             rbacYaml = SIM.client().load(in).items();
         }
-        rbacYaml.stream().filter(o -> o instanceof ClusterRole || o instanceof ClusterRoleBinding)
+        rbacYaml.stream()
+                .filter(o -> o instanceof ClusterRole || o instanceof ClusterRoleBinding)
                 .forEach(o -> SIM.client().resource(o).create());
     }
 
     /** A fresh namespace with the namespaced part of docs/rbac.yaml, as {@code kubectl -n ns apply -f} puts it. */
     private static String namespaceWithTheRole() {
         String ns = SIM.newNamespace();
-        rbacYaml.stream().filter(o -> o instanceof Role || o instanceof RoleBinding)
+        rbacYaml.stream()
+                .filter(o -> o instanceof Role || o instanceof RoleBinding)
                 .forEach(o -> SIM.client().resource(o).inNamespace(ns).create());
         return ns;
     }
 
     private static Role role(String ns) {
-        return SIM.client().rbac().roles().inNamespace(ns).withName(only(Role.class).getMetadata().getName()).get();
+        return SIM.client()
+                .rbac()
+                .roles()
+                .inNamespace(ns)
+                .withName(only(Role.class).getMetadata().getName())
+                .get();
     }
 
     private static <T extends HasMetadata> T only(Class<T> kind) {
-        List<T> found = rbacYaml.stream().filter(kind::isInstance).map(kind::cast).toList();
+        List<T> found =
+                rbacYaml.stream().filter(kind::isInstance).map(kind::cast).toList();
         assertThat(found).as("one %s in %s", kind.getSimpleName(), RBAC_YAML).hasSize(1);
         return found.get(0);
     }
 
     /** What one pass over every operation observed besides success. */
-    record Observed(List<String> warnings, String missingNamespaceError) { }
+    record Observed(List<String> warnings, String missingNamespaceError) {}
 
     /**
      * Every operation of the engine, as the jenkins ServiceAccount, in the order a user meets them: status before
@@ -111,28 +119,60 @@ class PermissionsTest {
     private static Observed everyOperation(String ns, RecordingListener listener) {
         new SimApps(SIM.client(), ns).seedUnadopted("myapp", 2, "myapp:1");
         // an autoscaler on the app: adoption and every traffic change point it at the live colour
-        SIM.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).resource(
-                new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
-                        .withNewMetadata().withName("myapp").endMetadata().withNewSpec().withMinReplicas(2)
-                        .withMaxReplicas(4).withNewScaleTargetRef().withApiVersion("apps/v1").withKind("Deployment")
-                        .withName("myapp-v1").endScaleTargetRef().endSpec().build()).create();
+        SIM.client()
+                .autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace(ns)
+                .resource(new io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerBuilder()
+                        .withNewMetadata()
+                        .withName("myapp")
+                        .endMetadata()
+                        .withNewSpec()
+                        .withMinReplicas(2)
+                        .withMaxReplicas(4)
+                        .withNewScaleTargetRef()
+                        .withApiVersion("apps/v1")
+                        .withKind("Deployment")
+                        .withName("myapp-v1")
+                        .endScaleTargetRef()
+                        .endSpec()
+                        .build())
+                .create();
         try (KubernetesClient client = SIM.sim().newClient(ns, token)) {
-            BlueGreen engine = BlueGreen.builder(client).namespace(ns).listener(listener).build();
+            BlueGreen engine =
+                    BlueGreen.builder(client).namespace(ns).listener(listener).build();
             engine.status("myapp");
-            engine.deploy(DeployRequest.builder("myapp").image("myapp:2").previewService("myapp-preview")
-                    .holder(HOLDER).build());
+            engine.deploy(DeployRequest.builder("myapp")
+                    .image("myapp:2")
+                    .previewService("myapp-preview")
+                    .holder(HOLDER)
+                    .build());
             engine.awaitHealthy("myapp", null, WAIT);
-            engine.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).scaleDownDelay(Duration.ofMillis(1))
+            engine.switchTraffic(SwitchRequest.builder("myapp")
+                    .holder(HOLDER)
+                    .scaleDownDelay(Duration.ofMillis(1))
                     .build());
             sleep(Duration.ofMillis(20));
             assertThat(engine.scaleDownIfDue("myapp").outcome()).isEqualTo(ScaleDownResult.Outcome.SCALED_DOWN);
-            assertThat(engine.rollback(RollbackRequest.builder("myapp").holder(HOLDER).timeout(WAIT).build())
-                    .action()).isEqualTo(RollbackResult.Action.SCALED_UP_AND_SWITCHED_BACK);
-            engine.deploy(DeployRequest.builder("myapp").manifest(MANIFEST_WITH_NEW_SELECTOR).holder(HOLDER).build());
+            assertThat(engine.rollback(RollbackRequest.builder("myapp")
+                                    .holder(HOLDER)
+                                    .timeout(WAIT)
+                                    .build())
+                            .action())
+                    .isEqualTo(RollbackResult.Action.SCALED_UP_AND_SWITCHED_BACK);
+            engine.deploy(DeployRequest.builder("myapp")
+                    .manifest(MANIFEST_WITH_NEW_SELECTOR)
+                    .holder(HOLDER)
+                    .build());
             engine.abandon("myapp", HOLDER);
 
-            BlueGreen crashed = BlueGreen.builder(client).namespace(ns)
-                    .settings(BlueGreenSettings.builder().leaseDuration(Duration.ofSeconds(1)).build()).build();
+            BlueGreen crashed = BlueGreen.builder(client)
+                    .namespace(ns)
+                    .settings(BlueGreenSettings.builder()
+                            .leaseDuration(Duration.ofSeconds(1))
+                            .build())
+                    .build();
             crashed.acquireLock("myapp", "https://ci.example/job/crashed/1/", Duration.ZERO);
             engine.acquireLock("myapp", HOLDER, WAIT); // watches the Lease until it expires
             engine.takeOverLock("myapp", "cli:ops@laptop");
@@ -140,8 +180,8 @@ class PermissionsTest {
             engine.status("myapp");
 
             String missing = "gone-" + ns;
-            BlueGreenException elsewhere = catchBlueGreen(() -> BlueGreen.builder(client).namespace(missing).build()
-                    .status("myapp"));
+            BlueGreenException elsewhere = catchBlueGreen(
+                    () -> BlueGreen.builder(client).namespace(missing).build().status("myapp"));
             return new Observed(List.copyOf(listener.warnings), elsewhere.getMessage());
         }
     }
@@ -153,13 +193,17 @@ class PermissionsTest {
         Observed observed = everyOperation(ns);
 
         assertThat(observed.warnings()).noneMatch(w -> w.contains("forbidden"));
-        assertThat(observed.missingNamespaceError())
-                .startsWith("namespace: namespace gone-" + ns + " does not exist");
+        assertThat(observed.missingNamespaceError()).startsWith("namespace: namespace gone-" + ns + " does not exist");
         // least privilege: the verbs the API server let the account use are exactly the verbs the file grants
         List<Rbac.Decision> mine = SIM.sim().rbac().decisions().stream()
-                .filter(d -> d.user().equals(JENKINS) && d.namespace() != null && d.namespace().endsWith(ns)).toList();
-        Set<String> used = mine.stream().filter(Rbac.Decision::allowed)
-                .map(d -> key(d.apiGroup(), d.rbacResource(), d.verb())).collect(Collectors.toCollection(TreeSet::new));
+                .filter(d -> d.user().equals(JENKINS)
+                        && d.namespace() != null
+                        && d.namespace().endsWith(ns))
+                .toList();
+        Set<String> used = mine.stream()
+                .filter(Rbac.Decision::allowed)
+                .map(d -> key(d.apiGroup(), d.rbacResource(), d.verb()))
+                .collect(Collectors.toCollection(TreeSet::new));
         Set<String> granted = grants().map(g -> key((String) g.get()[1], (String) g.get()[2], (String) g.get()[3]))
                 .collect(Collectors.toCollection(TreeSet::new));
         // watching EndpointSlices is only needed when the endpoints controller has not caught up with a selector
@@ -168,15 +212,16 @@ class PermissionsTest {
         assertThat(used).isSubsetOf(granted);
         assertThat(granted.stream().filter(g -> !used.contains(g)).toList()).isSubsetOf(mayGoUnused);
         assertThat(mine.stream().filter(d -> !d.allowed() && d.namespace().equals(ns)))
-                .as("refused in the app's namespace").isEmpty();
+                .as("refused in the app's namespace")
+                .isEmpty();
     }
 
     /** Every (role kind, API group, resource, verb) docs/rbac.yaml grants; JUnit asks after {@code @BeforeAll}. */
     static Stream<Arguments> grants() {
         List<Arguments> grants = new ArrayList<>();
         for (HasMetadata o : rbacYaml) {
-            List<PolicyRule> rules = o instanceof Role r ? r.getRules() : o instanceof ClusterRole c ? c.getRules()
-                    : List.of();
+            List<PolicyRule> rules =
+                    o instanceof Role r ? r.getRules() : o instanceof ClusterRole c ? c.getRules() : List.of();
             for (PolicyRule rule : rules) {
                 for (String group : rule.getApiGroups()) {
                     for (String resource : rule.getResources()) {
@@ -211,7 +256,8 @@ class PermissionsTest {
                         + " in namespace " + ns + ", while ";
                 RecordingListener listener = new RecordingListener();
                 Throwable thrown = catchThrowable(() -> everyOperation(ns, listener));
-                List<String> warned = listener.warnings.stream().filter(w -> w.contains(said)).toList();
+                List<String> warned =
+                        listener.warnings.stream().filter(w -> w.contains(said)).toList();
                 if (!warned.isEmpty()) {
                     // a follow-up after the change was made (e.g. scheduling the old colour's scale-down): the
                     // switch is done, so the refusal is said as a warning naming the verb, not thrown
@@ -219,7 +265,8 @@ class PermissionsTest {
                 } else {
                     assertThat(thrown).isInstanceOfSatisfying(PermissionDeniedException.class, e -> {
                         for (Throwable t = e; t != null; t = t.getCause()) {
-                            assertThat(String.valueOf(t.getMessage())).as("no credentials in any message")
+                            assertThat(String.valueOf(t.getMessage()))
+                                    .as("no credentials in any message")
                                     .doesNotContain(token);
                         }
                         assertThat(e.getMessage()).startsWith(said);
@@ -241,7 +288,8 @@ class PermissionsTest {
 
             assertThatThrownBy(() -> engine.status("myapp"))
                     .isNotInstanceOf(PermissionDeniedException.class)
-                    .hasMessageStartingWith("unauthorized: the Kubernetes API did not accept the credentials (HTTP 401)")
+                    .hasMessageStartingWith(
+                            "unauthorized: the Kubernetes API did not accept the credentials (HTTP 401)")
                     .hasMessageNotContaining("expired-token");
         }
     }
@@ -252,14 +300,24 @@ class PermissionsTest {
             Role reduced = role(ns);
             reduced.setRules(without(reduced.getRules(), group, resource, verb));
             SIM.client().resource(reduced).inNamespace(ns).update();
-            return () -> { };
+            return () -> {};
         }
-        ClusterRole original = SIM.client().rbac().clusterRoles().withName(only(ClusterRole.class).getMetadata()
-                .getName()).get();
-        ClusterRole reduced = SIM.client().rbac().clusterRoles().withName(original.getMetadata().getName()).get();
+        ClusterRole original = SIM.client()
+                .rbac()
+                .clusterRoles()
+                .withName(only(ClusterRole.class).getMetadata().getName())
+                .get();
+        ClusterRole reduced = SIM.client()
+                .rbac()
+                .clusterRoles()
+                .withName(original.getMetadata().getName())
+                .get();
         reduced.setRules(without(reduced.getRules(), group, resource, verb));
         SIM.client().resource(reduced).update();
-        return () -> SIM.client().rbac().clusterRoles().withName(original.getMetadata().getName())
+        return () -> SIM.client()
+                .rbac()
+                .clusterRoles()
+                .withName(original.getMetadata().getName())
                 .edit(c -> {
                     c.setRules(original.getRules());
                     return c;
@@ -274,13 +332,21 @@ class PermissionsTest {
                 continue;
             }
             // split the matching rule so only this (group, resource, verb) goes
-            List<String> otherResources = rule.getResources().stream().filter(r -> !r.equals(resource)).toList();
+            List<String> otherResources = rule.getResources().stream()
+                    .filter(r -> !r.equals(resource))
+                    .toList();
             if (!otherResources.isEmpty()) {
-                result.add(new PolicyRuleBuilder(rule).withResources(otherResources).build());
+                result.add(new PolicyRuleBuilder(rule)
+                        .withResources(otherResources)
+                        .build());
             }
-            List<String> otherVerbs = rule.getVerbs().stream().filter(v -> !v.equals(verb)).toList();
+            List<String> otherVerbs =
+                    rule.getVerbs().stream().filter(v -> !v.equals(verb)).toList();
             if (!otherVerbs.isEmpty()) {
-                result.add(new PolicyRuleBuilder(rule).withResources(resource).withVerbs(otherVerbs).build());
+                result.add(new PolicyRuleBuilder(rule)
+                        .withResources(resource)
+                        .withVerbs(otherVerbs)
+                        .build());
             }
         }
         return result;

@@ -1,17 +1,16 @@
 package io.jenkins.plugins.bluegreen.core;
 
-import io.fabric8.kubernetes.api.model.Service;
-import io.jenkins.plugins.bluegreen.kubesim.PodScript;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.time.Duration;
-
 import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
 import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.jenkins.plugins.bluegreen.kubesim.PodScript;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The preview Service selects the new colour only once it is ready, and follows the traffic after a switch. */
 class PreviewServiceTest {
@@ -22,7 +21,11 @@ class PreviewServiceTest {
     private final BlueGreen blueGreen = SIM.engine(apps.namespace()).build();
 
     private void deploy(String image) {
-        blueGreen.deploy(DeployRequest.builder("myapp").image(image).previewService("myapp-preview").holder(HOLDER).build());
+        blueGreen.deploy(DeployRequest.builder("myapp")
+                .image(image)
+                .previewService("myapp-preview")
+                .holder(HOLDER)
+                .build());
     }
 
     @Test
@@ -38,7 +41,10 @@ class PreviewServiceTest {
         assertThat(preview.getSpec().getPorts()).extracting(p -> p.getPort()).containsExactly(80);
 
         // no rollback window (delay 0), so the next release may go into blue at once
-        blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).scaleDownDelay(Duration.ZERO).build());
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp")
+                .holder(HOLDER)
+                .scaleDownDelay(Duration.ZERO)
+                .build());
         assertThat(apps.selector("myapp-preview")).containsEntry(COLOR, "green");
 
         deploy("myapp:3");

@@ -1,13 +1,12 @@
 package io.jenkins.plugins.bluegreen.core;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -31,8 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Random fault runs (docs/reliability.md): whole releases, aborts (abandon) and rollbacks, in random order, with random
@@ -60,6 +59,7 @@ class RandomFaultRunsTest {
     private static final String HOLDER = SimApps.HOLDER;
     /** Short, so that a held request times the client out quickly; a spurious timeout is just one more fault. */
     private static final Duration REQUEST_TIMEOUT = Duration.ofMillis(400);
+
     private static final Duration SLOW = Duration.ofMillis(1200);
     private static final Duration WAIT = Duration.ofSeconds(15);
     /** A seed runs at most 6 operations; even with every fault they end well within this. */
@@ -68,16 +68,28 @@ class RandomFaultRunsTest {
     private static final Map<String, AtomicInteger> OUTCOMES = new ConcurrentHashMap<>();
     private static final AtomicInteger FAULTS_FIRED = new AtomicInteger();
 
-    enum Op { RELEASE, SWITCH, ROLLBACK, ABANDON, SCALE_DOWN, SCALE_DOWN_DURING_ROLLBACK }
+    enum Op {
+        RELEASE,
+        SWITCH,
+        ROLLBACK,
+        ABANDON,
+        SCALE_DOWN,
+        SCALE_DOWN_DURING_ROLLBACK
+    }
 
-    enum Outcome { COMPLETED, NOT_DONE, UNCERTAIN }
+    enum Outcome {
+        COMPLETED,
+        NOT_DONE,
+        UNCERTAIN
+    }
 
     @Test
     void releasesAbortsAndRollbacksUnderRandomFaultsKeepTheInvariants() throws Exception {
         String replay = System.getProperty("bluegreen.seed");
         long first = Long.getLong("bluegreen.firstSeed", 1);
         int count = Integer.getInteger("bluegreen.seeds", 500);
-        List<Long> seeds = replay != null ? List.of(Long.parseLong(replay))
+        List<Long> seeds = replay != null
+                ? List.of(Long.parseLong(replay))
                 : LongStream.range(first, first + count).boxed().toList();
         int parallel = replay != null ? 1 : Integer.getInteger("bluegreen.parallel", 12);
 
@@ -86,9 +98,12 @@ class RandomFaultRunsTest {
         ExecutorService pool = Executors.newFixedThreadPool(parallel);
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
         try (KubernetesClient faulty = ApiFault.client(SIM.sim(), REQUEST_TIMEOUT);
-             KubernetesClient observer = ApiFault.observerClient(SIM.sim())) {
-            List<SeedRun> planned = seeds.stream().map(seed -> new SeedRun(seed, faulty, observer, timers)).toList();
-            List<Future<SeedRun>> runs = planned.stream().map(run -> pool.submit(run::run)).toList();
+                KubernetesClient observer = ApiFault.observerClient(SIM.sim())) {
+            List<SeedRun> planned = seeds.stream()
+                    .map(seed -> new SeedRun(seed, faulty, observer, timers))
+                    .toList();
+            List<Future<SeedRun>> runs =
+                    planned.stream().map(run -> pool.submit(run::run)).toList();
             for (int i = 0; i < runs.size(); i++) {
                 SeedRun done = planned.get(i);
                 try {
@@ -112,8 +127,11 @@ class RandomFaultRunsTest {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         System.out.println(summary(seeds.size(), parallel, took, failed));
-        assertThat(failed).as("seeds that broke an invariant or misreported an outcome (printed above with the "
-                + "command to replay each)").extracting(run -> run.seed).isEmpty();
+        assertThat(failed)
+                .as("seeds that broke an invariant or misreported an outcome (printed above with the "
+                        + "command to replay each)")
+                .extracting(run -> run.seed)
+                .isEmpty();
     }
 
     private static String summary(int seeds, int parallel, Duration took, List<SeedRun> failed) {
@@ -121,8 +139,12 @@ class RandomFaultRunsTest {
         OUTCOMES.forEach((k, v) -> outcomes.put(k, v.get()));
         return "\nRandom fault runs: " + seeds + " seeds (" + parallel + " at a time) in " + took.toSeconds() + " s, "
                 + FAULTS_FIRED.get() + " faults fired, " + failed.size() + " failed"
-                + (failed.isEmpty() ? "" : " (seeds " + failed.stream().map(r -> String.valueOf(r.seed))
-                .collect(Collectors.joining(", ")) + ")")
+                + (failed.isEmpty()
+                        ? ""
+                        : " (seeds "
+                                + failed.stream()
+                                        .map(r -> String.valueOf(r.seed))
+                                        .collect(Collectors.joining(", ")) + ")")
                 + "\noperation outcomes: " + outcomes + "\n";
     }
 
@@ -160,7 +182,10 @@ class RandomFaultRunsTest {
                 apps.seedLive(APP, Color.BLUE, replicas, image(0));
                 log.add("namespace " + namespace + ": " + APP + " live on blue, " + replicas + " replicas");
                 watches = new SharedWatches(faulty);
-                engine = BlueGreen.builder(faulty).namespace(namespace).clock(clock).watches(watches)
+                engine = BlueGreen.builder(faulty)
+                        .namespace(namespace)
+                        .clock(clock)
+                        .watches(watches)
                         .listener(new ReleaseListener() {
                             @Override
                             public void warn(String message) {
@@ -168,7 +193,8 @@ class RandomFaultRunsTest {
                                     log.add("    warn: " + message);
                                 }
                             }
-                        }).build();
+                        })
+                        .build();
                 trace = new ClusterTrace(observer, namespace);
                 int ops = 3 + random.nextInt(4);
                 for (int k = 1; k <= ops && problems.isEmpty(); k++) {
@@ -216,8 +242,12 @@ class RandomFaultRunsTest {
             List<Outcome> outcomes;
             try (ApiFault.Installed faults = new ApiFault.Installed(SIM.sim(), SLOW)) {
                 plan.install(faults);
-                ScheduledFuture<?> drop = plan.dropWatchesAfter == null ? null : timers.schedule(
-                        () -> SIM.sim().faults().dropWatches(), plan.dropWatchesAfter.toMillis(), TimeUnit.MILLISECONDS);
+                ScheduledFuture<?> drop = plan.dropWatchesAfter == null
+                        ? null
+                        : timers.schedule(
+                                () -> SIM.sim().faults().dropWatches(),
+                                plan.dropWatchesAfter.toMillis(),
+                                TimeUnit.MILLISECONDS);
                 try {
                     outcomes = perform(k, op, before);
                 } finally {
@@ -231,7 +261,8 @@ class RandomFaultRunsTest {
             }
             checkReports(k, op, before, outcomes);
             problems.addAll(ServingInvariants.endStateViolations(observer, namespace, APP, APP).stream()
-                    .map(p -> "after op" + k + " " + op + ": " + p).toList());
+                    .map(p -> "after op" + k + " " + op + ": " + p)
+                    .toList());
         }
 
         /** What an operation's report is checked against. */
@@ -256,18 +287,28 @@ class RandomFaultRunsTest {
             switch (op) {
                 case RELEASE -> {
                     int replicas = 1 + random.nextInt(2);
-                    Outcome deployed = attempt(label + "/deploy " + image(k) + " ×" + replicas, () -> engine.deploy(
-                            DeployRequest.builder(APP).image(image(k)).revision(id(k)).replicas(replicas)
-                                    .holder(HOLDER).build()));
-                    Outcome awaited = deployed == Outcome.NOT_DONE ? null : attempt(label + "/await",
-                            () -> before.awaited = engine.awaitHealthy(APP, null, WAIT));
+                    Outcome deployed = attempt(
+                            label + "/deploy " + image(k) + " ×" + replicas,
+                            () -> engine.deploy(DeployRequest.builder(APP)
+                                    .image(image(k))
+                                    .revision(id(k))
+                                    .replicas(replicas)
+                                    .holder(HOLDER)
+                                    .build()));
+                    Outcome awaited = deployed == Outcome.NOT_DONE
+                            ? null
+                            : attempt(label + "/await", () -> before.awaited = engine.awaitHealthy(APP, null, WAIT));
                     return awaited == null ? List.of(deployed) : List.of(deployed, awaited);
                 }
                 case SWITCH -> {
                     Duration delay = random.nextBoolean() ? Duration.ZERO : Duration.ofSeconds(30);
-                    return List.of(attempt(label + " (scale-down delay " + delay.toSeconds() + " s)",
-                            () -> before.switched = engine.switchTraffic(SwitchRequest.builder(APP).approvedBy(id(k))
-                                    .holder(HOLDER).scaleDownDelay(delay).build())));
+                    return List.of(attempt(
+                            label + " (scale-down delay " + delay.toSeconds() + " s)",
+                            () -> before.switched = engine.switchTraffic(SwitchRequest.builder(APP)
+                                    .approvedBy(id(k))
+                                    .holder(HOLDER)
+                                    .scaleDownDelay(delay)
+                                    .build())));
                 }
                 case ROLLBACK -> {
                     return List.of(attempt(label, () -> before.rolledBack = engine.rollback(rollback(k))));
@@ -292,7 +333,11 @@ class RandomFaultRunsTest {
         }
 
         private RollbackRequest rollback(int k) {
-            return RollbackRequest.builder(APP).holder(HOLDER).approvedBy(id(k)).timeout(WAIT).build();
+            return RollbackRequest.builder(APP)
+                    .holder(HOLDER)
+                    .approvedBy(id(k))
+                    .timeout(WAIT)
+                    .build();
         }
 
         /** Runs one engine call; a failure that is not a typed BlueGreenException is itself a problem. */
@@ -317,8 +362,10 @@ class RandomFaultRunsTest {
                 outcome = Outcome.NOT_DONE;
                 detail = e.toString();
             }
-            OUTCOMES.computeIfAbsent(label.replaceAll("^op\\d+ ", "").replaceAll(" .*", "") + " " + outcome,
-                    x -> new AtomicInteger()).incrementAndGet();
+            OUTCOMES.computeIfAbsent(
+                            label.replaceAll("^op\\d+ ", "").replaceAll(" .*", "") + " " + outcome,
+                            x -> new AtomicInteger())
+                    .incrementAndGet();
             synchronized (log) {
                 log.add("  " + label + " → " + outcome + ": " + abbreviate(detail));
             }
@@ -332,21 +379,26 @@ class RandomFaultRunsTest {
             boolean recorded = history.stream().anyMatch(h -> id(k).equals(h.approvedBy()));
             switch (op) {
                 case RELEASE -> {
-                    Optional<Deployment> withRevision = colours().filter(d -> id(k).equals(
-                            Labels.annotation(d, StateKeys.REVISION))).findFirst();
+                    Optional<Deployment> withRevision = colours()
+                            .filter(d -> id(k).equals(Labels.annotation(d, StateKeys.REVISION)))
+                            .findFirst();
                     if (outcomes.get(0) == Outcome.COMPLETED && withRevision.isEmpty()) {
                         problems.add(label + ": deploy reported done, but no Deployment carries revision " + id(k));
                     }
                     if (outcomes.get(0) == Outcome.NOT_DONE && withRevision.isPresent()) {
-                        problems.add(label + ": deploy reported failure, but " + withRevision.get().getMetadata().getName()
-                                + " carries its revision " + id(k));
+                        problems.add(label + ": deploy reported failure, but "
+                                + withRevision.get().getMetadata().getName() + " carries its revision " + id(k));
                     }
                     if (outcomes.size() > 1 && outcomes.get(1) == Outcome.COMPLETED) {
                         Deployment awaited = apps.deployment(before.awaited.deployment());
                         if (awaited == null || !new DeploymentView(awaited).rolloutComplete()) {
                             problems.add(label + ": await reported " + before.awaited.deployment() + " healthy, "
-                                    + "but it is not fully ready: " + (awaited == null ? "gone" : "generation "
-                                    + awaited.getMetadata().getGeneration() + ", " + awaited.getStatus()));
+                                    + "but it is not fully ready: "
+                                    + (awaited == null
+                                            ? "gone"
+                                            : "generation "
+                                                    + awaited.getMetadata().getGeneration() + ", "
+                                                    + awaited.getStatus()));
                         }
                     }
                 }
@@ -365,7 +417,8 @@ class RandomFaultRunsTest {
                     Color idle = before.live == null ? null : before.live.other();
                     Integer now = idle == null ? null : replicas(idle);
                     if (outcomes.get(0) == Outcome.COMPLETED && now != null && now != 0) {
-                        problems.add(label + ": abandon reported done, but " + idle + " still has " + now + " replicas");
+                        problems.add(
+                                label + ": abandon reported done, but " + idle + " still has " + now + " replicas");
                     }
                     if (outcomes.get(0) == Outcome.NOT_DONE && !Objects.equals(now, before.replicas.get(idle))) {
                         problems.add(label + ": abandon reported failure, but " + idle + " went from "
@@ -374,7 +427,8 @@ class RandomFaultRunsTest {
                 }
                 case SCALE_DOWN -> {
                     ScaleDownResult result = before.scaledDown;
-                    if (outcomes.get(0) == Outcome.COMPLETED && result.outcome() == ScaleDownResult.Outcome.SCALED_DOWN
+                    if (outcomes.get(0) == Outcome.COMPLETED
+                            && result.outcome() == ScaleDownResult.Outcome.SCALED_DOWN
                             && !Objects.equals(replicas(result.color()), 0)) {
                         problems.add(label + ": reported " + result.color() + " scaled down, but it has "
                                 + replicas(result.color()) + " replicas");
@@ -416,7 +470,8 @@ class RandomFaultRunsTest {
         }
 
         private java.util.stream.Stream<Deployment> colours() {
-            return java.util.Arrays.stream(Color.values()).map(c -> apps.deployment(APP + "-" + c.label()))
+            return java.util.Arrays.stream(Color.values())
+                    .map(c -> apps.deployment(APP + "-" + c.label()))
                     .filter(Objects::nonNull);
         }
 
@@ -446,10 +501,12 @@ class RandomFaultRunsTest {
                 int times = r < 2 ? 1 : r == 2 ? 2 : 0;
                 String path = target[1].replace("NS", namespace);
                 plan.rules.add(new Rule(fault, target[0], path, times));
-                plan.describe.add(fault.title + " on " + target[0] + " " + path + " " + (times == 0 ? "always" : "×" + times));
+                plan.describe.add(
+                        fault.title + " on " + target[0] + " " + path + " " + (times == 0 ? "always" : "×" + times));
             }
             synchronized (log) {
-                log.add("  op" + k + " faults: " + (plan.describe.isEmpty() ? "none" : String.join("; ", plan.describe)));
+                log.add("  op" + k + " faults: "
+                        + (plan.describe.isEmpty() ? "none" : String.join("; ", plan.describe)));
             }
             return plan;
         }
@@ -504,12 +561,17 @@ class RandomFaultRunsTest {
 
         String threadDump() {
             Thread t = thread;
-            return t == null ? "(not started)" : java.util.Arrays.stream(t.getStackTrace()).limit(40)
-                    .map(e -> "      at " + e).collect(Collectors.joining("\n"));
+            return t == null
+                    ? "(not started)"
+                    : java.util.Arrays.stream(t.getStackTrace())
+                            .limit(40)
+                            .map(e -> "      at " + e)
+                            .collect(Collectors.joining("\n"));
         }
 
         String report() {
-            StringBuilder out = new StringBuilder("\nseed " + seed + (problems.isEmpty() ? " passed" : " FAILED") + "\n");
+            StringBuilder out =
+                    new StringBuilder("\nseed " + seed + (problems.isEmpty() ? " passed" : " FAILED") + "\n");
             synchronized (log) {
                 log.forEach(line -> out.append(line).append('\n'));
             }
@@ -517,13 +579,14 @@ class RandomFaultRunsTest {
             if (!problems.isEmpty() && trace != null) {
                 out.append("  what the recorder saw:\n").append(trace.timeline());
             }
-            out.append("  replay: mvn -B -o -f offline -pl core test -Dtest=RandomFaultRunsTest -Dbluegreen.seed=").append(seed)
+            out.append("  replay: mvn -B -o -f offline -pl core test -Dtest=RandomFaultRunsTest -Dbluegreen.seed=")
+                    .append(seed)
                     .append('\n');
             return out.toString();
         }
     }
 
-    private record Rule(ApiFault fault, String verb, String path, int times) { }
+    private record Rule(ApiFault fault, String verb, String path, int times) {}
 
     /** Requests a release makes, as {verb, path glob}; NS is the seed's namespace. */
     private static final String[][] TARGETS = {

@@ -9,8 +9,8 @@ final class RecordingListener implements ReleaseListener {
     final List<String> infos = new CopyOnWriteArrayList<>();
     final List<String> warnings = new CopyOnWriteArrayList<>();
     final List<HealthProgress> progress = new CopyOnWriteArrayList<>();
-    private volatile Consumer<String> onInfo = message -> { };
-    private volatile Consumer<String> onWarn = message -> { };
+    private volatile Consumer<String> onInfo = message -> {};
+    private volatile Consumer<String> onWarn = message -> {};
 
     @Override
     public void info(String message) {

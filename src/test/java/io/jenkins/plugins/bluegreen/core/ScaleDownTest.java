@@ -1,17 +1,16 @@
 package io.jenkins.plugins.bluegreen.core;
 
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
 import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The old colour is scaled down only when due, never while it serves, and comes back for a rollback. */
 class ScaleDownTest {
@@ -23,16 +22,21 @@ class ScaleDownTest {
 
     private final SimApps apps = SIM.liveOnBlue(4);
     private final String namespace = apps.namespace();
-    private final BlueGreen blueGreen = SIM.engine(namespace).listener(listener).clock(clock).build();
+    private final BlueGreen blueGreen =
+            SIM.engine(namespace).listener(listener).clock(clock).build();
 
     @BeforeEach
     void releaseGreen() {
-        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
+        blueGreen.deploy(
+                DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
         blueGreen.awaitHealthy("myapp", null, Duration.ofSeconds(20));
     }
 
     private SwitchResult switchToGreen(Duration scaleDownDelay) {
-        return blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).scaleDownDelay(scaleDownDelay).build());
+        return blueGreen.switchTraffic(SwitchRequest.builder("myapp")
+                .holder(HOLDER)
+                .scaleDownDelay(scaleDownDelay)
+                .build());
     }
 
     @Test
@@ -62,7 +66,10 @@ class ScaleDownTest {
         switchToGreen(Duration.ofSeconds(30));
         // someone points the Service back at blue by hand before the scale-down is due
         SIM.client().services().inNamespace(namespace).withName("myapp").edit(s -> new ServiceBuilder(s)
-                .editSpec().addToSelector(COLOR, "blue").endSpec().build());
+                .editSpec()
+                .addToSelector(COLOR, "blue")
+                .endSpec()
+                .build());
         clock.advance(Duration.ofMinutes(5));
 
         ScaleDownResult result = blueGreen.scaleDownIfDue("myapp");
@@ -89,8 +96,10 @@ class ScaleDownTest {
         clock.advance(Duration.ofSeconds(31));
         blueGreen.scaleDownIfDue("myapp");
 
-        RollbackResult result = blueGreen.rollback(RollbackRequest.builder("myapp").holder(HOLDER)
-                .timeout(Duration.ofSeconds(20)).build());
+        RollbackResult result = blueGreen.rollback(RollbackRequest.builder("myapp")
+                .holder(HOLDER)
+                .timeout(Duration.ofSeconds(20))
+                .build());
 
         assertThat(result.action()).isEqualTo(RollbackResult.Action.SCALED_UP_AND_SWITCHED_BACK);
         assertThat(apps.selector("myapp")).containsEntry(COLOR, "blue");
@@ -102,7 +111,10 @@ class ScaleDownTest {
     @Test
     void aNewReleaseIntoTheScheduledColourCancelsItsScaleDown() {
         switchToGreen(Duration.ofSeconds(30));
-        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(HOLDER).replaceRollbackTarget(true)
+        blueGreen.deploy(DeployRequest.builder("myapp")
+                .image("myapp:3")
+                .holder(HOLDER)
+                .replaceRollbackTarget(true)
                 .build());
         clock.advance(Duration.ofMinutes(1));
 

@@ -1,21 +1,20 @@
 package io.jenkins.plugins.bluegreen.core;
 
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
 import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
+
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Success is judged by the live Service's endpoints, not by a Deployment's readiness: the seed's Service manifest
@@ -30,14 +29,22 @@ class ServingByEndpointsTest {
 
     private final SimApps apps = SIM.unadopted(3);
     private final String namespace = apps.namespace();
-    private final BlueGreen blueGreen = SIM.engine(namespace).listener(listener)
-            .settings(BlueGreenSettings.builder().endpointsTimeout(Duration.ofSeconds(5)).build()).build();
+    private final BlueGreen blueGreen = SIM.engine(namespace)
+            .listener(listener)
+            .settings(BlueGreenSettings.builder()
+                    .endpointsTimeout(Duration.ofSeconds(5))
+                    .build())
+            .build();
 
     @BeforeEach
     void releasedOnce() {
-        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
+        blueGreen.deploy(
+                DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
         blueGreen.awaitHealthy("myapp", null, Duration.ofSeconds(20));
-        blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).scaleDownDelay(Duration.ZERO).build());
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp")
+                .holder(HOLDER)
+                .scaleDownDelay(Duration.ZERO)
+                .build());
         assertThat(blueGreen.status("myapp").serving().ok()).isTrue();
     }
 
@@ -46,21 +53,30 @@ class ServingByEndpointsTest {
         var service = apps.service("myapp");
         Map<String, String> selector = new LinkedHashMap<>(service.getSpec().getSelector());
         selector.put(key, value);
-        SIM.client().services().inNamespace(namespace).resource(new ServiceBuilder(service).editSpec()
-                .withSelector(selector).endSpec().build()).update();
+        SIM.client()
+                .services()
+                .inNamespace(namespace)
+                .resource(new ServiceBuilder(service)
+                        .editSpec()
+                        .withSelector(selector)
+                        .endSpec()
+                        .build())
+                .update();
     }
 
     @Test
     void statusSaysLoudlyThatTheServiceSelectsNoReadyPodsAndWhy() {
         reapplySeedSelector("version", "v1");
-        Eventually.until(Duration.ofSeconds(10), () -> readyEndpointPods("myapp").isEmpty());
+        Eventually.until(
+                Duration.ofSeconds(10), () -> readyEndpointPods("myapp").isEmpty());
 
         AppStatus status = blueGreen.status("myapp");
 
         assertThat(status.liveColor()).isEqualTo(Color.GREEN);
         assertThat(status.color(Color.GREEN).readyReplicas()).isEqualTo(3); // the Deployment looks fine
         assertThat(status.serves()).isFalse();
-        assertThat(status.serving().problem()).contains("selects no ready pods of green")
+        assertThat(status.serving().problem())
+                .contains("selects no ready pods of green")
                 .contains("selector key version=v1 matches no pod of green");
         assertThat(status.serving().endpoints()).isEmpty();
     }
@@ -69,12 +85,11 @@ class ServingByEndpointsTest {
     void statusListsTheEndpointsPodsWithTheirColour() {
         AppStatus status = blueGreen.status("myapp");
 
-        assertThat(status.serving().endpoints()).hasSize(3)
-                .allSatisfy(e -> {
-                    assertThat(e.color()).isEqualTo(Color.GREEN);
-                    assertThat(e.ready()).isTrue();
-                    assertThat(e.pod()).startsWith("myapp-green-");
-                });
+        assertThat(status.serving().endpoints()).hasSize(3).allSatisfy(e -> {
+            assertThat(e.color()).isEqualTo(Color.GREEN);
+            assertThat(e.ready()).isTrue();
+            assertThat(e.pod()).startsWith("myapp-green-");
+        });
         assertThat(status.serving().problem()).isNull();
     }
 
@@ -82,14 +97,17 @@ class ServingByEndpointsTest {
     void switchToTheColourAlreadySelectedRemovesTheStrayKeyAndConfirmsTheEndpoints() {
         reapplySeedSelector("version", "v1");
 
-        SwitchResult result = blueGreen.switchTraffic(SwitchRequest.builder("myapp").to(Color.GREEN).holder(HOLDER).build());
+        SwitchResult result = blueGreen.switchTraffic(
+                SwitchRequest.builder("myapp").to(Color.GREEN).holder(HOLDER).build());
 
         assertThat(result.outcome()).isEqualTo(SwitchResult.Outcome.ALREADY_LIVE);
         assertThat(apps.selector("myapp")).containsOnly(entry("app", "myapp"), entry(COLOR, "green"));
-        assertThat(listener.warnings).anyMatch(w -> w.contains("removed stray selector key version=v1")
-                && w.contains("remove it from the Service manifest"));
+        assertThat(listener.warnings)
+                .anyMatch(w -> w.contains("removed stray selector key version=v1")
+                        && w.contains("remove it from the Service manifest"));
         assertThat(readyEndpointPods("myapp")).hasSize(3).allMatch(p -> p.startsWith("myapp-green-"));
-        assertThat(blueGreen.status("myapp").history()).first() // a repair is no traffic change: no history entry
+        assertThat(blueGreen.status("myapp").history())
+                .first() // a repair is no traffic change: no history entry
                 .satisfies(h -> assertThat(h.action()).isEqualTo(HistoryEntry.SWITCH));
     }
 
@@ -102,8 +120,11 @@ class ServingByEndpointsTest {
         assertThat(readyEndpointPods("myapp")).hasSize(3).allMatch(p -> p.startsWith("myapp-blue-"));
 
         reapplySeedSelector("version", "v1"); // blue's adopted pods carry version=v1: it still reaches them
-        SwitchResult switched = blueGreen.switchTraffic(SwitchRequest.builder("myapp").to(Color.GREEN).holder(HOLDER)
-                .scaleDownDelay(Duration.ZERO).build());
+        SwitchResult switched = blueGreen.switchTraffic(SwitchRequest.builder("myapp")
+                .to(Color.GREEN)
+                .holder(HOLDER)
+                .scaleDownDelay(Duration.ZERO)
+                .build());
 
         assertThat(switched.outcome()).isEqualTo(SwitchResult.Outcome.SWITCHED);
         assertThat(apps.selector("myapp")).containsOnly(entry("app", "myapp"), entry(COLOR, "green"));
@@ -117,8 +138,10 @@ class ServingByEndpointsTest {
         reapplySeedSelector("tier", "web");
         String before = apps.service("myapp").getMetadata().getResourceVersion();
 
-        assertThatThrownBy(() -> blueGreen.switchTraffic(SwitchRequest.builder("myapp").to(Color.GREEN).holder(HOLDER)
-                .build()))
+        assertThatThrownBy(() -> blueGreen.switchTraffic(SwitchRequest.builder("myapp")
+                        .to(Color.GREEN)
+                        .holder(HOLDER)
+                        .build()))
                 .isInstanceOf(RefusedException.class)
                 .hasMessageContaining("selector key tier=web matches no pod of green")
                 .hasMessageContaining("remove that key from Service myapp's selector");
@@ -129,8 +152,10 @@ class ServingByEndpointsTest {
     void switchToTheLiveColourThatReachesNoPodsFailsInsteadOfSayingNothingToDo() {
         reapplySeedSelector("tier", "web");
 
-        assertThatThrownBy(() -> blueGreen.switchTraffic(SwitchRequest.builder("myapp").to(Color.GREEN).holder(HOLDER)
-                .build()))
+        assertThatThrownBy(() -> blueGreen.switchTraffic(SwitchRequest.builder("myapp")
+                        .to(Color.GREEN)
+                        .holder(HOLDER)
+                        .build()))
                 .isInstanceOf(NotServingException.class)
                 .hasMessageContaining("selector key tier=web matches no pod of green")
                 .hasMessageContaining("remove the key from the Service's manifest");
@@ -138,14 +163,25 @@ class ServingByEndpointsTest {
     }
 
     private List<io.fabric8.kubernetes.api.model.discovery.v1.Endpoint> endpointsOf(String service) {
-        return SIM.client().discovery().v1().endpointSlices().inNamespace(namespace)
-                .withLabel("kubernetes.io/service-name", service).list().getItems().stream()
-                .flatMap((EndpointSlice s) -> s.getEndpoints() == null ? java.util.stream.Stream.empty()
-                        : s.getEndpoints().stream()).toList();
+        return SIM
+                .client()
+                .discovery()
+                .v1()
+                .endpointSlices()
+                .inNamespace(namespace)
+                .withLabel("kubernetes.io/service-name", service)
+                .list()
+                .getItems()
+                .stream()
+                .flatMap((EndpointSlice s) ->
+                        s.getEndpoints() == null ? java.util.stream.Stream.empty() : s.getEndpoints().stream())
+                .toList();
     }
 
     private List<String> readyEndpointPods(String service) {
-        return endpointsOf(service).stream().filter(e -> Boolean.TRUE.equals(e.getConditions().getReady()))
-                .map(e -> e.getTargetRef().getName()).toList();
+        return endpointsOf(service).stream()
+                .filter(e -> Boolean.TRUE.equals(e.getConditions().getReady()))
+                .map(e -> e.getTargetRef().getName())
+                .toList();
     }
 }

@@ -3,10 +3,9 @@ package io.jenkins.plugins.bluegreen.core;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,11 +26,12 @@ import java.util.Map;
 final class ServingInvariants {
     private static final ReleaseHistory HISTORY = new ReleaseHistory();
 
-    private ServingInvariants() { }
+    private ServingInvariants() {}
 
     static List<String> traceViolations(ClusterTrace trace, String app, String serviceName) {
         List<String> problems = new ArrayList<>();
-        trace.brokenWatches().forEach(b -> problems.add("the recorder's watch broke, so the trace is incomplete: " + b));
+        trace.brokenWatches()
+                .forEach(b -> problems.add("the recorder's watch broke, so the trace is incomplete: " + b));
         Map<String, HasMetadata> state = new HashMap<>();
         Color servingBefore = null;
         int replicasBefore = 0;
@@ -49,8 +49,10 @@ final class ServingInvariants {
             if (service == null) {
                 continue;
             }
-            if (version.object() instanceof EndpointSlice slice && !version.deleted()
-                    && serviceName.equals(label(slice, SERVICE_NAME)) && selectedColor(service) != null) {
+            if (version.object() instanceof EndpointSlice slice
+                    && !version.deleted()
+                    && serviceName.equals(label(slice, SERVICE_NAME))
+                    && selectedColor(service) != null) {
                 // judged when the endpoints change: they follow the Service and the pods by a controller's step, so
                 // at the versions of those they may still show the state just before
                 String problem = endpointsProblem(slice, state, app, selectedColor(service));
@@ -97,17 +99,23 @@ final class ServingInvariants {
     /** At rest: the live colour exists with every replica ready, and the Service's record agrees with it. */
     static List<String> endStateViolations(KubernetesClient client, String namespace, String app, String serviceName) {
         List<String> problems = new ArrayList<>();
-        Service service = client.services().inNamespace(namespace).withName(serviceName).get();
+        Service service =
+                client.services().inNamespace(namespace).withName(serviceName).get();
         if (service == null) {
             return List.of("Service " + serviceName + " is gone");
         }
         Color serving = selectedColor(service);
         if (serving == null) {
-            return List.of("Service " + serviceName + " selects no colour: " + service.getSpec().getSelector());
+            return List.of("Service " + serviceName + " selects no colour: "
+                    + service.getSpec().getSelector());
         }
         problems.addAll(serviceRecordProblems(service, serving, ""));
         String name = BlueGreenSettings.defaults().deploymentName(app, serving);
-        Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(name).get();
+        Deployment deployment = client.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName(name)
+                .get();
         if (deployment == null) {
             problems.add("the live colour's Deployment " + name + " does not exist");
         } else {
@@ -122,15 +130,20 @@ final class ServingInvariants {
     }
 
     /** At rest the endpoints controller has caught up: the slices are exactly the serving colour's ready pods. */
-    private static List<String> endpointsAtRest(KubernetesClient client, String namespace, String app,
-                                                String serviceName, Color serving) {
+    private static List<String> endpointsAtRest(
+            KubernetesClient client, String namespace, String app, String serviceName, Color serving) {
         String[] last = {null};
         try {
             Eventually.until(java.time.Duration.ofSeconds(5), () -> {
                 Map<String, HasMetadata> state = new HashMap<>();
                 client.pods().inNamespace(namespace).list().getItems().forEach(p -> state.put(ClusterTrace.key(p), p));
-                List<EndpointSlice> slices = client.discovery().v1().endpointSlices().inNamespace(namespace)
-                        .withLabel(SERVICE_NAME, serviceName).list().getItems();
+                List<EndpointSlice> slices = client.discovery()
+                        .v1()
+                        .endpointSlices()
+                        .inNamespace(namespace)
+                        .withLabel(SERVICE_NAME, serviceName)
+                        .list()
+                        .getItems();
                 last[0] = slices.isEmpty() ? "Service " + serviceName + " has no EndpointSlice" : null;
                 for (EndpointSlice slice : slices) {
                     String problem = endpointsProblem(slice, state, app, serving);
@@ -154,9 +167,11 @@ final class ServingInvariants {
     static String endpointsProblem(EndpointSlice slice, Map<String, HasMetadata> state, String app, Color serving) {
         String prefix = BlueGreenSettings.defaults().deploymentName(app, serving) + "-";
         java.util.Set<String> readyEndpoints = new java.util.TreeSet<>();
-        for (var endpoint : slice.getEndpoints() == null ? List.<io.fabric8.kubernetes.api.model.discovery.v1.Endpoint>of()
+        for (var endpoint : slice.getEndpoints() == null
+                ? List.<io.fabric8.kubernetes.api.model.discovery.v1.Endpoint>of()
                 : slice.getEndpoints()) {
-            String pod = endpoint.getTargetRef() == null ? String.valueOf(endpoint.getAddresses())
+            String pod = endpoint.getTargetRef() == null
+                    ? String.valueOf(endpoint.getAddresses())
                     : endpoint.getTargetRef().getName();
             if (!pod.startsWith(prefix)) {
                 return "the live Service's endpoints list pod " + pod + ", which is not a pod of the serving colour "
@@ -168,8 +183,10 @@ final class ServingInvariants {
         }
         java.util.Set<String> readyPods = new java.util.TreeSet<>();
         for (HasMetadata o : state.values()) {
-            if (o instanceof Pod pod && serving.label().equals(label(pod, BlueGreenSettings.DEFAULT_COLOR_LABEL_KEY))
-                    && pod.getMetadata().getName().startsWith(prefix) && pod.getMetadata().getDeletionTimestamp() == null
+            if (o instanceof Pod pod
+                    && serving.label().equals(label(pod, BlueGreenSettings.DEFAULT_COLOR_LABEL_KEY))
+                    && pod.getMetadata().getName().startsWith(prefix)
+                    && pod.getMetadata().getDeletionTimestamp() == null
                     && isReady(pod)) {
                 readyPods.add(pod.getMetadata().getName());
             }
@@ -182,17 +199,22 @@ final class ServingInvariants {
     }
 
     private static boolean isReady(Pod pod) {
-        return pod.getStatus() != null && pod.getStatus().getPodIP() != null && pod.getStatus().getConditions() != null
+        return pod.getStatus() != null
+                && pod.getStatus().getPodIP() != null
+                && pod.getStatus().getConditions() != null
                 && pod.getStatus().getConditions().stream()
-                .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
     }
 
     private static String label(HasMetadata o, String key) {
-        return o.getMetadata().getLabels() == null ? null : o.getMetadata().getLabels().get(key);
+        return o.getMetadata().getLabels() == null
+                ? null
+                : o.getMetadata().getLabels().get(key);
     }
 
     static Color selectedColor(Service service) {
-        Map<String, String> selector = service.getSpec() == null ? null : service.getSpec().getSelector();
+        Map<String, String> selector =
+                service.getSpec() == null ? null : service.getSpec().getSelector();
         String value = selector == null ? null : selector.get(BlueGreenSettings.DEFAULT_COLOR_LABEL_KEY);
         for (Color color : Color.values()) {
             if (color.label().equals(value)) {

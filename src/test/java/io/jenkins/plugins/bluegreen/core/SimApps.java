@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,11 +35,17 @@ final class SimApps {
     void seedLive(String app, Color color, int replicas, String image) {
         Map<String, String> labels = Map.of("app", app, COLOR, color.label());
         Deployment d = new DeploymentBuilder(TestObjects.deployment(app + "-" + color.label(), labels, replicas, image))
-                .editMetadata().addToAnnotations(StateKeys.REVISION, tag(image))
-                .addToAnnotations(StateKeys.DEPLOYED_AT, "2026-01-01T00:00:00Z").endMetadata().build();
+                .editMetadata()
+                .addToAnnotations(StateKeys.REVISION, tag(image))
+                .addToAnnotations(StateKeys.DEPLOYED_AT, "2026-01-01T00:00:00Z")
+                .endMetadata()
+                .build();
         client.apps().deployments().inNamespace(namespace).resource(d).create();
-        Service s = new ServiceBuilder(TestObjects.service(app, labels)).editMetadata()
-                .addToAnnotations(StateKeys.ACTIVE_COLOR, color.label()).endMetadata().build();
+        Service s = new ServiceBuilder(TestObjects.service(app, labels))
+                .editMetadata()
+                .addToAnnotations(StateKeys.ACTIVE_COLOR, color.label())
+                .endMetadata()
+                .build();
         client.services().inNamespace(namespace).resource(s).create();
         awaitComplete(d.getMetadata().getName());
     }
@@ -48,14 +53,23 @@ final class SimApps {
     /** The seed scenario: {@code <app>-v1} behind Service {@code app} selecting app + version, no colours. */
     void seedUnadopted(String app, int replicas, String image) {
         Map<String, String> labels = Map.of("app", app, "version", "v1");
-        client.apps().deployments().inNamespace(namespace)
-                .resource(TestObjects.deployment(app + "-v1", labels, replicas, image)).create();
-        client.services().inNamespace(namespace).resource(TestObjects.service(app, labels)).create();
+        client.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .resource(TestObjects.deployment(app + "-v1", labels, replicas, image))
+                .create();
+        client.services()
+                .inNamespace(namespace)
+                .resource(TestObjects.service(app, labels))
+                .create();
         awaitComplete(app + "-v1");
     }
 
     Deployment awaitComplete(String deployment) {
-        return client.apps().deployments().inNamespace(namespace).withName(deployment)
+        return client.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName(deployment)
                 .waitUntilCondition(d -> d != null && new DeploymentView(d).rolloutComplete(), 20, TimeUnit.SECONDS);
     }
 
@@ -80,10 +94,17 @@ final class SimApps {
         all.addAll(client.pods().inNamespace(namespace).list().getItems());
         all.addAll(client.leases().inNamespace(namespace).list().getItems());
         all.addAll(client.configMaps().inNamespace(namespace).list().getItems());
-        all.addAll(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).list().getItems());
-        return all.stream().sorted(Comparator.comparing((HasMetadata h) -> h.getKind())
+        all.addAll(client.autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace(namespace)
+                .list()
+                .getItems());
+        return all.stream()
+                .sorted(Comparator.comparing((HasMetadata h) -> h.getKind())
                         .thenComparing(h -> h.getMetadata().getName()))
-                .map(h -> client.getKubernetesSerialization().asJson(h)).collect(Collectors.joining("\n"));
+                .map(h -> client.getKubernetesSerialization().asJson(h))
+                .collect(Collectors.joining("\n"));
     }
 
     /** A dump once the simulated controllers have settled (two equal dumps in a row). */
@@ -103,7 +124,8 @@ final class SimApps {
     /** The lines (objects) of {@code after} that are not in {@code before}, for readable failure messages. */
     static String changedObjects(String before, String after) {
         java.util.Set<String> old = new java.util.HashSet<>(List.of(before.split("\n")));
-        return java.util.Arrays.stream(after.split("\n")).filter(line -> !old.contains(line))
+        return java.util.Arrays.stream(after.split("\n"))
+                .filter(line -> !old.contains(line))
                 .collect(Collectors.joining("\n"));
     }
 

@@ -1,5 +1,10 @@
 package io.jenkins.plugins.bluegreen.core;
 
+import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
+import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -7,20 +12,14 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRules;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
-import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The switch write under races and faults: re-read and re-decided, never blindly overwritten. */
 class SwitchConflictTest {
@@ -36,7 +35,8 @@ class SwitchConflictTest {
 
     @BeforeEach
     void seed() {
-        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
+        blueGreen.deploy(
+                DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
         blueGreen.awaitHealthy("myapp", null, Duration.ofSeconds(20));
         servicePath = "/api/v1/namespaces/" + namespace + "/services/myapp";
     }
@@ -47,7 +47,10 @@ class SwitchConflictTest {
     }
 
     private SwitchResult switchToGreen(BlueGreen engine) {
-        return engine.switchTraffic(SwitchRequest.builder("myapp").to(Color.GREEN).approvedBy("alice").holder(HOLDER)
+        return engine.switchTraffic(SwitchRequest.builder("myapp")
+                .to(Color.GREEN)
+                .approvedBy("alice")
+                .holder(HOLDER)
                 .build());
     }
 
@@ -68,12 +71,18 @@ class SwitchConflictTest {
         // our PUT is held back while someone else edits the Service, so it arrives with a stale resourceVersion
         long writesBefore = SIM.sim().requests().count("update", servicePath); // the deploy's announcement
         // held by a gate, not a delay, so the other edit lands first however loaded the machine is
-        io.jenkins.plugins.bluegreen.kubesim.RequestGate ourWrite = new io.jenkins.plugins.bluegreen.kubesim.RequestGate();
-        SIM.sim().faults().add(FaultRule.on("update", servicePath).holdUntil(ourWrite).once());
+        io.jenkins.plugins.bluegreen.kubesim.RequestGate ourWrite =
+                new io.jenkins.plugins.bluegreen.kubesim.RequestGate();
+        SIM.sim()
+                .faults()
+                .add(FaultRule.on("update", servicePath).holdUntil(ourWrite).once());
         CompletableFuture<SwitchResult> switching = CompletableFuture.supplyAsync(() -> switchToGreen(blueGreen));
         assertThat(ourWrite.awaitArrival(Duration.ofSeconds(20))).isTrue();
         SIM.client().services().inNamespace(namespace).withName("myapp").edit(s -> new ServiceBuilder(s)
-                .editMetadata().addToAnnotations("team.example/owner", "payments").endMetadata().build());
+                .editMetadata()
+                .addToAnnotations("team.example/owner", "payments")
+                .endMetadata()
+                .build());
         ourWrite.open();
 
         SwitchResult result = switching.get(20, TimeUnit.SECONDS);
@@ -82,15 +91,18 @@ class SwitchConflictTest {
         Service service = apps.service("myapp");
         assertThat(service.getSpec().getSelector()).containsEntry(COLOR, "green");
         assertThat(service.getMetadata().getAnnotations()).containsEntry("team.example/owner", "payments");
-        assertThat(SIM.sim().requests().count("update", servicePath) - writesBefore).isEqualTo(2);
+        assertThat(SIM.sim().requests().count("update", servicePath) - writesBefore)
+                .isEqualTo(2);
     }
 
     @Test
     void aServiceThatKeepsChangingEndsInAConflictWithoutOverwriting() {
         SIM.sim().faults().add(FaultRule.on("update", servicePath).respond(409));
 
-        assertThatThrownBy(() -> switchToGreen(blueGreen)).isInstanceOfSatisfying(ConflictException.class,
-                e -> assertThat(e.getMessage()).contains("kept changing").contains("nothing was overwritten"));
+        assertThatThrownBy(() -> switchToGreen(blueGreen))
+                .isInstanceOfSatisfying(ConflictException.class, e -> assertThat(e.getMessage())
+                        .contains("kept changing")
+                        .contains("nothing was overwritten"));
         assertThat(apps.selector("myapp")).containsEntry(COLOR, "blue");
     }
 
@@ -100,7 +112,10 @@ class SwitchConflictTest {
         listener.onInfo(message -> {
             if (message.contains("re-reading")) {
                 SIM.client().services().inNamespace(namespace).withName("myapp").edit(s -> new ServiceBuilder(s)
-                        .editSpec().addToSelector(COLOR, "green").endSpec().build());
+                        .editSpec()
+                        .addToSelector(COLOR, "green")
+                        .endSpec()
+                        .build());
             }
         });
 
@@ -109,30 +124,40 @@ class SwitchConflictTest {
         assertThat(result.outcome()).isEqualTo(SwitchResult.Outcome.ALREADY_LIVE);
         assertThat(result.recorded()).isNull();
         assertThat(listener.infos).anyMatch(m -> m.contains("someone else switched it"));
-        assertThat(apps.service("myapp").getMetadata().getAnnotations()).doesNotContainKey("bluegreen.jenkins.io/history");
+        assertThat(apps.service("myapp").getMetadata().getAnnotations())
+                .doesNotContainKey("bluegreen.jenkins.io/history");
     }
 
     @Test
     void aConnectionDroppedAfterTheWriteLandsIsRecognisedAsOurs() {
-        SIM.sim().faults().add(FaultRule.on("update", servicePath).dropAfterApply().once());
+        SIM.sim()
+                .faults()
+                .add(FaultRule.on("update", servicePath).dropAfterApply().once());
 
         SwitchResult result = switchToGreen(blueGreen);
 
         assertThat(result.outcome()).isEqualTo(SwitchResult.Outcome.SWITCHED);
         assertThat(apps.selector("myapp")).containsEntry(COLOR, "green");
-        assertThat(blueGreen.status("myapp").history()).hasSize(1)
-                .first().satisfies(h -> assertThat(h.approvedBy()).isEqualTo("alice"));
+        assertThat(blueGreen.status("myapp").history()).hasSize(1).first().satisfies(h -> assertThat(h.approvedBy())
+                .isEqualTo("alice"));
     }
 
     @Test
     void anOutcomeThatCannotBeLearnedIsReportedAsUncertainWithWhatToCheck() {
         try (KubernetesClient noRetries = clientWithoutRetries(SIM.client())) {
             BlueGreen engine = BlueGreen.builder(noRetries).namespace(namespace).build();
-            FaultRules.Handle put = SIM.sim().faults().add(FaultRule.on("update", servicePath).dropAfterApply().once());
-            SIM.sim().faults().add(FaultRule.on("get", servicePath).where(r -> put.fired() > 0).dropBeforeApply());
+            FaultRules.Handle put = SIM.sim()
+                    .faults()
+                    .add(FaultRule.on("update", servicePath).dropAfterApply().once());
+            SIM.sim()
+                    .faults()
+                    .add(FaultRule.on("get", servicePath)
+                            .where(r -> put.fired() > 0)
+                            .dropBeforeApply());
 
-            assertThatThrownBy(() -> switchToGreen(engine)).isInstanceOfSatisfying(UncertainOutcomeException.class,
-                    e -> assertThat(e.whatToCheck()).contains("kubectl -n " + namespace + " get service myapp"));
+            assertThatThrownBy(() -> switchToGreen(engine))
+                    .isInstanceOfSatisfying(UncertainOutcomeException.class, e -> assertThat(e.whatToCheck())
+                            .contains("kubectl -n " + namespace + " get service myapp"));
         }
     }
 
@@ -142,20 +167,31 @@ class SwitchConflictTest {
         try (ServerSocket socket = new ServerSocket(0)) {
             closedPort = socket.getLocalPort();
         }
-        try (KubernetesClient nowhere = new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-                .withMasterUrl("http://127.0.0.1:" + closedPort).withRequestRetryBackoffLimit(0)
-                .withConnectionTimeout(1000).build()).build()) {
+        try (KubernetesClient nowhere = new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder()
+                        .withMasterUrl("http://127.0.0.1:" + closedPort)
+                        .withRequestRetryBackoffLimit(0)
+                        .withConnectionTimeout(1000)
+                        .build())
+                .build()) {
             BlueGreen engine = BlueGreen.builder(nowhere).namespace("shop").build();
 
-            assertThatThrownBy(() -> engine.status("myapp")).isInstanceOf(ClusterUnreachableException.class)
+            assertThatThrownBy(() -> engine.status("myapp"))
+                    .isInstanceOf(ClusterUnreachableException.class)
                     .hasMessageContaining("cannot reach the Kubernetes API");
-            assertThatThrownBy(() -> engine.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build()))
+            assertThatThrownBy(() -> engine.deploy(DeployRequest.builder("myapp")
+                            .image("myapp:2")
+                            .holder(HOLDER)
+                            .build()))
                     .isInstanceOf(ClusterUnreachableException.class);
         }
     }
 
     static KubernetesClient clientWithoutRetries(KubernetesClient template) {
-        return new KubernetesClientBuilder().withConfig(new ConfigBuilder(template.getConfiguration())
-                .withRequestRetryBackoffLimit(0).build()).build();
+        return new KubernetesClientBuilder()
+                .withConfig(new ConfigBuilder(template.getConfiguration())
+                        .withRequestRetryBackoffLimit(0)
+                        .build())
+                .build();
     }
 }

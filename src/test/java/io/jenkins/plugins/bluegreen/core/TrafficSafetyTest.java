@@ -1,21 +1,20 @@
 package io.jenkins.plugins.bluegreen.core;
 
+import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
+import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
-import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The traffic invariants (docs/reliability.md) where two operations meet: a scale-down that is due while traffic is
@@ -33,11 +32,13 @@ class TrafficSafetyTest {
 
     private final SimApps apps = SIM.liveOnBlue(2);
     private final String namespace = apps.namespace();
-    private final BlueGreen blueGreen = SIM.engine(namespace).listener(listener).clock(clock).build();
+    private final BlueGreen blueGreen =
+            SIM.engine(namespace).listener(listener).clock(clock).build();
 
     @BeforeEach
     void greenLiveBlueScheduledForScaleDown() {
-        blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
+        blueGreen.deploy(
+                DeployRequest.builder("myapp").image("myapp:2").holder(HOLDER).build());
         blueGreen.awaitHealthy("myapp", Color.GREEN, Duration.ofSeconds(20));
         observer = ApiFault.observerClient(SIM.sim());
         trace = new ClusterTrace(observer, namespace);
@@ -70,15 +71,25 @@ class TrafficSafetyTest {
      */
     @Test
     void aScaleDownCannotEmptyTheColourTrafficIsBeingSwitchedTo() throws Exception {
-        blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).scaleDownDelay(Duration.ofSeconds(30))
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp")
+                .holder(HOLDER)
+                .scaleDownDelay(Duration.ofSeconds(30))
                 .build());
         clock.advance(Duration.ofSeconds(31)); // blue's scale-down is due
         // held by a gate, not a delay, so the scale-down runs while the write waits however loaded the machine is
-        io.jenkins.plugins.bluegreen.kubesim.RequestGate serviceWrite = new io.jenkins.plugins.bluegreen.kubesim.RequestGate();
-        SIM.sim().faults().add(FaultRule.on("update", path("services/myapp")).holdUntil(serviceWrite).once());
+        io.jenkins.plugins.bluegreen.kubesim.RequestGate serviceWrite =
+                new io.jenkins.plugins.bluegreen.kubesim.RequestGate();
+        SIM.sim()
+                .faults()
+                .add(FaultRule.on("update", path("services/myapp"))
+                        .holdUntil(serviceWrite)
+                        .once());
 
-        CompletableFuture<RollbackResult> rollback = CompletableFuture.supplyAsync(() -> blueGreen.rollback(
-                RollbackRequest.builder("myapp").holder(HOLDER).timeout(Duration.ofSeconds(20)).build()));
+        CompletableFuture<RollbackResult> rollback =
+                CompletableFuture.supplyAsync(() -> blueGreen.rollback(RollbackRequest.builder("myapp")
+                        .holder(HOLDER)
+                        .timeout(Duration.ofSeconds(20))
+                        .build()));
         assertThat(serviceWrite.awaitArrival(Duration.ofSeconds(20))).isTrue();
         ScaleDownResult scaleDown = blueGreen.scaleDownIfDue("myapp"); // while the Service write is held
         serviceWrite.open();
@@ -94,7 +105,9 @@ class TrafficSafetyTest {
     /** The same race the other way round: the scale-down's write lands first, so the switch must not happen. */
     @Test
     void aSwitchCannotSelectAColourWhoseScaleDownLandedFirst() throws Exception {
-        blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).scaleDownDelay(Duration.ofSeconds(30))
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp")
+                .holder(HOLDER)
+                .scaleDownDelay(Duration.ofSeconds(30))
                 .build());
         clock.advance(Duration.ofSeconds(31));
         AppState readBeforeScaleDown = AppState.read(engineContext(), "myapp", null);
@@ -102,8 +115,14 @@ class TrafficSafetyTest {
 
         // a switch that decided on the state read before the scale-down (as a rollback that waited for the lock does)
         try {
-            new SwitchTraffic(engineContext(), new DeployLock(engineContext())).switchAndFollow(readBeforeScaleDown,
-                    Color.BLUE, HistoryEntry.ROLLBACK, "alice", null, Duration.ofSeconds(30));
+            new SwitchTraffic(engineContext(), new DeployLock(engineContext()))
+                    .switchAndFollow(
+                            readBeforeScaleDown,
+                            Color.BLUE,
+                            HistoryEntry.ROLLBACK,
+                            "alice",
+                            null,
+                            Duration.ofSeconds(30));
         } catch (ConflictException expected) {
             assertThat(expected.getMessage()).contains("scaled to 0");
         }
@@ -122,23 +141,38 @@ class TrafficSafetyTest {
     void aSwitchThatMovedTrafficSucceedsEvenIfItsFollowUpsFail() {
         // a client that gives up after 2 retries, so the persistent faults below end quickly
         KubernetesClient impatient = ApiFault.client(SIM.sim());
-        BlueGreen blueGreen = BlueGreen.builder(impatient).namespace(namespace).listener(listener).clock(clock).build();
+        BlueGreen blueGreen = BlueGreen.builder(impatient)
+                .namespace(namespace)
+                .listener(listener)
+                .clock(clock)
+                .build();
         // the follow-ups write with update or, where they read nothing first (fewer requests per cutover), patch: fail
         // both
         for (String verb : new String[] {"update", "patch"}) {
-            SIM.sim().faults().add(FaultRule.on(verb, path("deployments/myapp-blue")).respond(500));
-            SIM.sim().faults().add(FaultRule.on(verb,
-                    "/apis/coordination.k8s.io/v1/namespaces/" + namespace + "/leases/myapp-bluegreen").respond(500));
+            SIM.sim()
+                    .faults()
+                    .add(FaultRule.on(verb, path("deployments/myapp-blue")).respond(500));
+            SIM.sim()
+                    .faults()
+                    .add(FaultRule.on(
+                                    verb,
+                                    "/apis/coordination.k8s.io/v1/namespaces/" + namespace + "/leases/myapp-bluegreen")
+                            .respond(500));
         }
 
-        SwitchResult result = blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).approvedBy("alice")
-                .scaleDownDelay(Duration.ofSeconds(30)).build());
+        SwitchResult result = blueGreen.switchTraffic(SwitchRequest.builder("myapp")
+                .holder(HOLDER)
+                .approvedBy("alice")
+                .scaleDownDelay(Duration.ofSeconds(30))
+                .build());
 
         assertThat(result.outcome()).isEqualTo(SwitchResult.Outcome.SWITCHED);
         assertThat(result.scaleDownAt()).as("nothing was scheduled").isNull();
         assertThat(apps.selector("myapp")).containsEntry(COLOR, "green");
-        assertThat(blueGreen.status("myapp").history()).first().satisfies(h -> assertThat(h.approvedBy()).isEqualTo("alice"));
-        assertThat(listener.warnings).anyMatch(w -> w.contains("myapp-blue") && w.contains("keeps running"))
+        assertThat(blueGreen.status("myapp").history()).first().satisfies(h -> assertThat(h.approvedBy())
+                .isEqualTo("alice"));
+        assertThat(listener.warnings)
+                .anyMatch(w -> w.contains("myapp-blue") && w.contains("keeps running"))
                 .anyMatch(w -> w.contains("lock"));
         assertThat(apps.deployment("myapp-blue").getSpec().getReplicas()).isEqualTo(2);
         assertThat(invariantViolations()).isEmpty();
@@ -151,31 +185,53 @@ class TrafficSafetyTest {
      */
     @Test
     void aScaleDownThatCannotReadTheServiceAgainStillReportsWhatItDid() {
-        blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).scaleDownDelay(Duration.ofSeconds(30))
+        blueGreen.switchTraffic(SwitchRequest.builder("myapp")
+                .holder(HOLDER)
+                .scaleDownDelay(Duration.ofSeconds(30))
                 .build());
         clock.advance(Duration.ofSeconds(31));
         KubernetesClient impatient = ApiFault.client(SIM.sim());
-        BlueGreen engine = BlueGreen.builder(impatient).namespace(namespace).listener(listener).clock(clock).build();
+        BlueGreen engine = BlueGreen.builder(impatient)
+                .namespace(namespace)
+                .listener(listener)
+                .clock(clock)
+                .build();
         java.util.concurrent.atomic.AtomicBoolean scaled = new java.util.concurrent.atomic.AtomicBoolean();
-        SIM.sim().faults().add(FaultRule.on("update", path("deployments/myapp-blue")).where(r -> {
-            scaled.set(true); // observes only: never fires
-            return false;
-        }).respond(500));
-        SIM.sim().faults().add(FaultRule.on("get", path("services/myapp")).where(r -> scaled.get()).respond(500));
+        SIM.sim()
+                .faults()
+                .add(FaultRule.on("update", path("deployments/myapp-blue"))
+                        .where(r -> {
+                            scaled.set(true); // observes only: never fires
+                            return false;
+                        })
+                        .respond(500));
+        SIM.sim()
+                .faults()
+                .add(FaultRule.on("get", path("services/myapp"))
+                        .where(r -> scaled.get())
+                        .respond(500));
 
         ScaleDownResult result = engine.scaleDownIfDue("myapp");
 
         assertThat(result.outcome()).isEqualTo(ScaleDownResult.Outcome.SCALED_DOWN);
         assertThat(apps.deployment("myapp-blue").getSpec().getReplicas()).isZero();
-        assertThat(listener.warnings).anyMatch(w -> w.contains("could not read Service myapp again")
-                && w.contains("kubectl -n " + namespace + " get service myapp"));
+        assertThat(listener.warnings)
+                .anyMatch(w -> w.contains("could not read Service myapp again")
+                        && w.contains("kubectl -n " + namespace + " get service myapp"));
         SIM.sim().faults().clear();
         assertThat(invariantViolations()).isEmpty();
         impatient.close();
     }
 
     private EngineContext engineContext() {
-        return new EngineContext(SIM.client(), namespace, BlueGreenSettings.defaults(), listener, Runnable::run, clock,
-                new SharedWatches(SIM.client()), new ApiRetry(SIM.client()));
+        return new EngineContext(
+                SIM.client(),
+                namespace,
+                BlueGreenSettings.defaults(),
+                listener,
+                Runnable::run,
+                clock,
+                new SharedWatches(SIM.client()),
+                new ApiRetry(SIM.client()));
     }
 }

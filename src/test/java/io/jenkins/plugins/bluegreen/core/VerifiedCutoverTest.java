@@ -1,26 +1,25 @@
 package io.jenkins.plugins.bluegreen.core;
 
+import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
+import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.bluegreen.kubesim.FaultRule;
 import io.jenkins.plugins.bluegreen.kubesim.PodScript;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-
-import static io.jenkins.plugins.bluegreen.core.SimApps.COLOR;
-import static io.jenkins.plugins.bluegreen.core.SimApps.HOLDER;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A switch verified for a window: the new live colour is watched after traffic moved, and its failure switches
@@ -61,7 +60,8 @@ class VerifiedCutoverTest {
     }
 
     private void deployGreen(String image) {
-        blueGreen.deploy(DeployRequest.builder("myapp").image(image).holder(HOLDER).build());
+        blueGreen.deploy(
+                DeployRequest.builder("myapp").image(image).holder(HOLDER).build());
         blueGreen.awaitHealthy("myapp", Color.GREEN, Duration.ofSeconds(20));
     }
 
@@ -81,10 +81,17 @@ class VerifiedCutoverTest {
     /** The pods the Service's EndpointSlices list, as "name ready". */
     private List<String> endpoints() {
         List<String> pods = new ArrayList<>();
-        for (EndpointSlice slice : SIM.client().discovery().v1().endpointSlices().inNamespace(namespace)
-                .withLabel("kubernetes.io/service-name", "myapp").list().getItems()) {
+        for (EndpointSlice slice : SIM.client()
+                .discovery()
+                .v1()
+                .endpointSlices()
+                .inNamespace(namespace)
+                .withLabel("kubernetes.io/service-name", "myapp")
+                .list()
+                .getItems()) {
             for (Endpoint e : slice.getEndpoints()) {
-                boolean ready = e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady());
+                boolean ready = e.getConditions() == null
+                        || !Boolean.FALSE.equals(e.getConditions().getReady());
                 pods.add(e.getTargetRef().getName() + (ready ? " ready" : " unready"));
             }
         }
@@ -115,7 +122,8 @@ class VerifiedCutoverTest {
         SIM.sim().scripts().image("myapp:2", PodScript.crashAfter(Duration.ofSeconds(5)));
         deployGreen("myapp:2");
 
-        CutoverVerification verification = blueGreen.switchTrafficVerified(verified(Duration.ofMinutes(2)).build());
+        CutoverVerification verification =
+                blueGreen.switchTrafficVerified(verified(Duration.ofMinutes(2)).build());
         assertThat(apps.selector("myapp")).containsEntry(COLOR, "green"); // traffic moved at once
 
         Throwable failure = failureOf(verification);
@@ -123,19 +131,26 @@ class VerifiedCutoverTest {
         AutoRevertedException reverted = (AutoRevertedException) failure;
         assertThat(reverted.failed()).isEqualTo(Color.GREEN);
         assertThat(reverted.revertedTo()).isEqualTo(Color.BLUE);
-        assertThat(reverted.pods()).isNotEmpty().allSatisfy(p -> assertThat(p.pod()).startsWith("myapp-green-"));
-        assertThat(reverted.getMessage()).contains("green failed its verification").contains("pod myapp-green-")
-                .containsPattern("CrashLoopBackOff|Restarted|NotReady").contains("traffic is back on blue");
+        assertThat(reverted.pods()).isNotEmpty().allSatisfy(p -> assertThat(p.pod())
+                .startsWith("myapp-green-"));
+        assertThat(reverted.getMessage())
+                .contains("green failed its verification")
+                .contains("pod myapp-green-")
+                .containsPattern("CrashLoopBackOff|Restarted|NotReady")
+                .contains("traffic is back on blue");
         // what users get: the Service's endpoints are blue's ready pods again
         assertThat(apps.selector("myapp")).containsEntry(COLOR, "blue");
-        assertThat(endpoints()).hasSize(2).allSatisfy(e -> assertThat(e).startsWith("myapp-blue-").endsWith(" ready"));
+        assertThat(endpoints())
+                .hasSize(2)
+                .allSatisfy(e -> assertThat(e).startsWith("myapp-blue-").endsWith(" ready"));
         HistoryEntry head = history().get(0);
         assertThat(head.action()).isEqualTo(HistoryEntry.AUTO_REVERT);
         assertThat(head.color()).isEqualTo(Color.BLUE);
         assertThat(head.reason()).contains("myapp-green-");
         assertThat(history().get(1).action()).isEqualTo(HistoryEntry.SWITCH);
         assertThat(history().get(1).verifiedAt()).isNull();
-        assertThat(blueGreen.lock("myapp").map(LockInfo::holder).filter(h -> !h.isEmpty())).isEmpty();
+        assertThat(blueGreen.lock("myapp").map(LockInfo::holder).filter(h -> !h.isEmpty()))
+                .isEmpty();
         assertThat(endStateViolations()).isEmpty();
     }
 
@@ -143,13 +158,16 @@ class VerifiedCutoverTest {
     void aRevertedReleaseIsNotSwitchedToAgainWithoutItsName() throws Exception {
         SIM.sim().scripts().image("myapp:2", PodScript.crashAfter(CRASH_AFTER));
         deployGreen("myapp:2");
-        CutoverVerification verification = blueGreen.switchTrafficVerified(verified(Duration.ofMinutes(2)).build());
+        CutoverVerification verification =
+                blueGreen.switchTrafficVerified(verified(Duration.ofMinutes(2)).build());
         assertThat(failureOf(verification)).isInstanceOf(AutoRevertedException.class);
 
         // the auto-revert counts as the rollback it is: an unnamed switch and a second rollback refuse
-        assertThatThrownBy(() -> blueGreen.switchTraffic(SwitchRequest.builder("myapp").holder(HOLDER).build()))
+        assertThatThrownBy(() -> blueGreen.switchTraffic(
+                        SwitchRequest.builder("myapp").holder(HOLDER).build()))
                 .isInstanceOf(RolledBackReleaseException.class);
-        assertThatThrownBy(() -> blueGreen.rollback(RollbackRequest.builder("myapp").holder(HOLDER).build()))
+        assertThatThrownBy(() -> blueGreen.rollback(
+                        RollbackRequest.builder("myapp").holder(HOLDER).build()))
                 .isInstanceOf(RolledBackReleaseException.class);
         assertThat(apps.selector("myapp")).containsEntry(COLOR, "blue");
     }
@@ -157,7 +175,8 @@ class VerifiedCutoverTest {
     @Test
     void aHealthyColourPassesAndIsRecordedVerified() throws Exception {
         deployGreen("myapp:2");
-        CutoverVerification verification = blueGreen.switchTrafficVerified(verified(Duration.ofSeconds(1)).build());
+        CutoverVerification verification =
+                blueGreen.switchTrafficVerified(verified(Duration.ofSeconds(1)).build());
         Instant until = verification.until();
 
         VerificationResult result = verification.result().get(60, TimeUnit.SECONDS);
@@ -170,7 +189,8 @@ class VerifiedCutoverTest {
         assertThat(head.approvedBy()).isEqualTo("alice");
         assertThat(head.verifiedAt()).isNotNull().isAfterOrEqualTo(until);
         assertThat(apps.selector("myapp")).containsEntry(COLOR, "green");
-        assertThat(blueGreen.lock("myapp").map(LockInfo::holder).filter(h -> !h.isEmpty())).isEmpty();
+        assertThat(blueGreen.lock("myapp").map(LockInfo::holder).filter(h -> !h.isEmpty()))
+                .isEmpty();
         assertThat(listener.infos).anyMatch(i -> i.contains("passed its verification"));
         assertThat(invariantViolations()).isEmpty();
     }
@@ -178,7 +198,8 @@ class VerifiedCutoverTest {
     @Test
     void theBlockingSwitchVerifiesToo() {
         deployGreen("myapp:2");
-        SwitchResult result = blueGreen.switchTraffic(verified(Duration.ofMillis(500)).build());
+        SwitchResult result =
+                blueGreen.switchTraffic(verified(Duration.ofMillis(500)).build());
         assertThat(result.to()).isEqualTo(Color.GREEN);
         assertThat(history().get(0).verifiedAt()).isNotNull();
     }
@@ -187,14 +208,17 @@ class VerifiedCutoverTest {
     void theOldColourIsNotScaledDownBeforeTheWindowEndsWhateverTheDelay() throws Exception {
         deployGreen("myapp:2");
         CutoverVerification verification = blueGreen.switchTrafficVerified(verified(Duration.ofMinutes(2))
-                .scaleDownDelay(Duration.ofSeconds(1)).build());
+                .scaleDownDelay(Duration.ofSeconds(1))
+                .build());
 
         Instant due = new DeploymentView(apps.deployment("myapp-blue")).instantAnnotation(StateKeys.SCALE_DOWN_AT);
         assertThat(due).isAfterOrEqualTo(verification.until());
         assertThat(verification.switched().scaleDownAt()).isEqualTo(due);
         // a scale-down run (cron, another process) finds nothing due
-        BlueGreen later = BlueGreen.builder(SIM.client()).namespace(namespace)
-                .clock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofSeconds(5))).build();
+        BlueGreen later = BlueGreen.builder(SIM.client())
+                .namespace(namespace)
+                .clock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofSeconds(5)))
+                .build();
         assertThat(later.scaleDownIfDue("myapp").outcome()).isEqualTo(ScaleDownResult.Outcome.NOT_DUE);
         assertThat(apps.deployment("myapp-blue").getSpec().getReplicas()).isEqualTo(2);
         verification.stop("test over").get(20, TimeUnit.SECONDS);
@@ -203,18 +227,22 @@ class VerifiedCutoverTest {
     @Test
     void stoppingKeepsTrafficStopsWatchingAndReleasesTheLock() throws Exception {
         deployGreen("myapp:2");
-        CutoverVerification verification = blueGreen.switchTrafficVerified(verified(Duration.ofMinutes(2)).build());
+        CutoverVerification verification =
+                blueGreen.switchTrafficVerified(verified(Duration.ofMinutes(2)).build());
         assertThat(blueGreen.lock("myapp")).map(LockInfo::holder).hasValue(HOLDER + ":verifying");
 
         assertThat(verification.stop("build aborted").get(20, TimeUnit.SECONDS)).isTrue();
 
         Throwable failure = failureOf(verification);
-        assertThat(failure).isInstanceOf(VerificationStoppedException.class)
-                .hasMessageContaining("build aborted").hasMessageContaining("traffic stays on green")
+        assertThat(failure)
+                .isInstanceOf(VerificationStoppedException.class)
+                .hasMessageContaining("build aborted")
+                .hasMessageContaining("traffic stays on green")
                 .hasMessageContaining("myapp-blue keeps running until");
         assertThat(apps.selector("myapp")).containsEntry(COLOR, "green");
         assertThat(history().get(0).verifiedAt()).isNull();
-        assertThat(blueGreen.lock("myapp").map(LockInfo::holder).filter(h -> !h.isEmpty())).isEmpty();
+        assertThat(blueGreen.lock("myapp").map(LockInfo::holder).filter(h -> !h.isEmpty()))
+                .isEmpty();
         // the watches are gone: only the shared informers of other waits would remain, and there are none
         assertThat(verification.stop("again").get(20, TimeUnit.SECONDS)).isFalse();
         assertThat(verification.watching()).isFalse();
@@ -224,13 +252,24 @@ class VerifiedCutoverTest {
     @Test
     void aDeployDuringTheWindowIsRefusedEvenOneThatWouldReplaceTheRollbackTarget() throws Exception {
         deployGreen("myapp:2");
-        CutoverVerification verification = blueGreen.switchTrafficVerified(verified(Duration.ofMinutes(2)).build());
+        CutoverVerification verification =
+                blueGreen.switchTrafficVerified(verified(Duration.ofMinutes(2)).build());
 
         // the same holder (a pipeline's next deploy, a CLI session taking back its lock) is refused as well
-        assertThatThrownBy(() -> blueGreen.deploy(DeployRequest.builder("myapp").image("myapp:3").holder(HOLDER)
-                .replaceRollbackTarget(true).build()))
-                .isInstanceOf(LockHeldException.class).hasMessageContaining(HOLDER + ":verifying");
-        assertThat(apps.deployment("myapp-blue").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        assertThatThrownBy(() -> blueGreen.deploy(DeployRequest.builder("myapp")
+                        .image("myapp:3")
+                        .holder(HOLDER)
+                        .replaceRollbackTarget(true)
+                        .build()))
+                .isInstanceOf(LockHeldException.class)
+                .hasMessageContaining(HOLDER + ":verifying");
+        assertThat(apps.deployment("myapp-blue")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
                 .isEqualTo("myapp:1");
         verification.stop("test over").get(20, TimeUnit.SECONDS);
     }
@@ -239,16 +278,23 @@ class VerifiedCutoverTest {
     void aRevertWhoseServiceWriteConflictsStillLands() throws Exception {
         SIM.sim().scripts().image("myapp:2", PodScript.crashAfter(CRASH_AFTER));
         deployGreen("myapp:2");
-        CutoverVerification verification = blueGreen.switchTrafficVerified(verified(Duration.ofMinutes(2)).build());
+        CutoverVerification verification =
+                blueGreen.switchTrafficVerified(verified(Duration.ofMinutes(2)).build());
         // the revert's first Service write loses a race (409): it reads again, decides again and writes
-        SIM.sim().faults().add(FaultRule.on("update", "/api/v1/namespaces/" + namespace + "/services/myapp")
-                .respond(409).once());
+        SIM.sim()
+                .faults()
+                .add(FaultRule.on("update", "/api/v1/namespaces/" + namespace + "/services/myapp")
+                        .respond(409)
+                        .once());
 
-        assertThat(failureOf(verification)).isInstanceOf(AutoRevertedException.class)
+        assertThat(failureOf(verification))
+                .isInstanceOf(AutoRevertedException.class)
                 .hasMessageContaining("traffic is back on blue");
         assertThat(listener.infos).anyMatch(i -> i.contains("changed by someone else while switching"));
         assertThat(apps.selector("myapp")).containsEntry(COLOR, "blue");
-        assertThat(endpoints()).hasSize(2).allSatisfy(e -> assertThat(e).startsWith("myapp-blue-").endsWith(" ready"));
+        assertThat(endpoints())
+                .hasSize(2)
+                .allSatisfy(e -> assertThat(e).startsWith("myapp-blue-").endsWith(" ready"));
         assertThat(history().get(0).action()).isEqualTo(HistoryEntry.AUTO_REVERT);
         assertThat(endStateViolations()).isEmpty();
     }
@@ -257,16 +303,22 @@ class VerifiedCutoverTest {
     void aNegativeWindowIsRefusedBeforeAnyWrite() {
         deployGreen("myapp:2");
         String before = apps.dump();
-        assertThatThrownBy(() -> blueGreen.switchTrafficVerified(verified(Duration.ofSeconds(-1)).build()))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("verifyFor");
+        assertThatThrownBy(() -> blueGreen.switchTrafficVerified(
+                        verified(Duration.ofSeconds(-1)).build()))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("verifyFor");
         assertThat(apps.dump()).isEqualTo(before);
     }
 
     @Test
     void historyEntriesWithoutVerificationKeepTheirShape() {
         ReleaseHistory codec = new ReleaseHistory();
-        HistoryEntry plain = HistoryEntry.builder("switch", Color.GREEN).revision("2").images(List.of("myapp:2"))
-                .switchedAt(Instant.parse("2026-01-01T00:00:00Z")).approvedBy("alice").build();
+        HistoryEntry plain = HistoryEntry.builder("switch", Color.GREEN)
+                .revision("2")
+                .images(List.of("myapp:2"))
+                .switchedAt(Instant.parse("2026-01-01T00:00:00Z"))
+                .approvedBy("alice")
+                .build();
         assertThat(codec.encode(List.of(plain))).doesNotContain("reason").doesNotContain("verifiedAt");
         HistoryEntry verified = plain.verified(Instant.parse("2026-01-01T00:02:00Z"));
         assertThat(codec.decode(codec.encode(List.of(verified)))).containsExactly(verified);

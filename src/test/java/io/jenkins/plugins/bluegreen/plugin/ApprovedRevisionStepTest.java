@@ -31,23 +31,36 @@ class ApprovedRevisionStepTest {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> deployGreen() throws Exception {
-        return (Map<String, Object>) app.runToSuccess(app.deployStep("registry.example/shop:2.0")).awaitSuccess();
+        return (Map<String, Object>)
+                app.runToSuccess(app.deployStep("registry.example/shop:2.0")).awaitSuccess();
     }
 
     /** What {@code kubectl set image deployment/shop-green shop=...:2.1} does, waited out until rolled out. */
     private static void setImageOnGreen(String namespace) {
-        SIM.client().apps().deployments().inNamespace(namespace).withName("shop-green").edit(d -> {
-            d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("registry.example/shop:2.1");
-            return d;
-        });
-        SIM.client().apps().deployments().inNamespace(namespace).withName("shop-green").waitUntilCondition(
-                ApprovedRevisionStepTest::rolledOut, 30, TimeUnit.SECONDS);
+        SIM.client()
+                .apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName("shop-green")
+                .edit(d -> {
+                    d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("registry.example/shop:2.1");
+                    return d;
+                });
+        SIM.client()
+                .apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName("shop-green")
+                .waitUntilCondition(ApprovedRevisionStepTest::rolledOut, 30, TimeUnit.SECONDS);
     }
 
     private static boolean rolledOut(Deployment d) {
-        return d.getStatus() != null && d.getMetadata().getGeneration().equals(d.getStatus().getObservedGeneration())
-                && d.getStatus().getUpdatedReplicas() != null && d.getStatus().getUpdatedReplicas() == 2
-                && d.getStatus().getReadyReplicas() != null && d.getStatus().getReadyReplicas() == 2
+        return d.getStatus() != null
+                && d.getMetadata().getGeneration().equals(d.getStatus().getObservedGeneration())
+                && d.getStatus().getUpdatedReplicas() != null
+                && d.getStatus().getUpdatedReplicas() == 2
+                && d.getStatus().getReadyReplicas() != null
+                && d.getStatus().getReadyReplicas() == 2
                 && d.getStatus().getReplicas() == 2;
     }
 
@@ -71,7 +84,8 @@ class ApprovedRevisionStepTest {
         TestStepContext ctx = app.context();
         app.sim().start(switchExpecting(r.get("testedRevision")), ctx);
         assertThat(ctx.awaitSuccess()).isEqualTo("green");
-        assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history")).contains("alice")
+        assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history"))
+                .contains("alice")
                 .contains("\"podTemplateHash\":\"" + ((String) r.get("testedRevision")).split("@")[0] + "\"")
                 .contains(digest);
     }
@@ -85,7 +99,8 @@ class ApprovedRevisionStepTest {
         TestStepContext ctx = app.context();
         app.sim().start(switchExpecting(r.get("testedRevision")), ctx);
 
-        assertThat(ctx.awaitFailure()).isInstanceOf(AbortException.class)
+        assertThat(ctx.awaitFailure())
+                .isInstanceOf(AbortException.class)
                 .hasMessageContaining("switchTraffic: not switching to green")
                 .hasMessageContaining((String) r.get("testedRevision"))
                 .hasMessageContaining(SIM.sim().images().digest("registry.example/shop:2.1"))
@@ -102,7 +117,8 @@ class ApprovedRevisionStepTest {
         TestStepContext ctx = app.context();
         app.sim().start(switchExpecting("2.0"), ctx);
 
-        assertThat(ctx.awaitFailure()).hasMessageContaining("expectRevision: '2.0' is not a revision")
+        assertThat(ctx.awaitFailure())
+                .hasMessageContaining("expectRevision: '2.0' is not a revision")
                 .hasMessageContaining("testedRevision");
         assertThat(app.sim().writes()).isEqualTo(writes);
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
@@ -120,7 +136,8 @@ class ApprovedRevisionStepTest {
         });
         app.sim().start(step, ctx);
 
-        assertThat(ctx.awaitFailure()).hasMessageContaining("blueGreenRelease: not switching to green")
+        assertThat(ctx.awaitFailure())
+                .hasMessageContaining("blueGreenRelease: not switching to green")
                 .hasMessageContaining("is no longer the revision that was approved");
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
         assertThat(ctx.console()).contains("tested revision: ");

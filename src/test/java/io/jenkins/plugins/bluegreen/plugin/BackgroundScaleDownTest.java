@@ -46,12 +46,14 @@ class BackgroundScaleDownTest {
 
         TestStepContext ctx = switchTraffic("1s");
 
-        assertThat(ctx.console()).contains("[blue-green] old colour blue will be scaled down at ")
+        assertThat(ctx.console())
+                .contains("[blue-green] old colour blue will be scaled down at ")
                 .contains(" (scaleDownDelay); rollback app: 'shop' before then is instant");
         ScaleDownResult done = app.sim().scaleDownTask(app.ns(), "shop").get(60, TimeUnit.SECONDS);
         assertThat(done.outcome()).isEqualTo(ScaleDownResult.Outcome.SCALED_DOWN);
         assertThat(done.deployment()).isEqualTo("shop-blue");
-        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas())
+                .isZero();
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
     }
 
@@ -65,7 +67,8 @@ class BackgroundScaleDownTest {
         deployReplacingTheRollbackTarget("registry.example/shop:3.0"); // into blue, the colour that was scheduled
 
         assertThat(pending).isCancelled();
-        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas())
+                .isEqualTo(2);
     }
 
     @Test
@@ -81,7 +84,8 @@ class BackgroundScaleDownTest {
         CompletableFuture<ScaleDownResult> second = app.sim().scaleDownTask(app.ns(), "shop");
         assertThat(second).isNotSameAs(first);
         assertThat(second.get(60, TimeUnit.SECONDS).deployment()).isEqualTo("shop-green");
-        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas())
+                .isZero();
     }
 
     @Test
@@ -93,7 +97,8 @@ class BackgroundScaleDownTest {
 
         app.runToSuccess(step);
 
-        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas())
+                .isZero();
         assertThat(app.sim().scaleDownStarted(app.ns(), "shop")).isFalse();
     }
 

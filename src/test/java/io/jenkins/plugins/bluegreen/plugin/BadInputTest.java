@@ -43,34 +43,38 @@ class BadInputTest {
 
     @Test
     void noImageNorManifest() throws Exception {
-        assertThat(failureOf(deploy(s -> { }))).isEqualTo("blueGreenDeploy: image: no image, manifest or manifestFile "
-                + "given — pass image: 'registry/myapp:2.0', or a Deployment as manifest: or manifestFile: "
-                + "(nothing was changed)");
+        assertThat(failureOf(deploy(s -> {})))
+                .isEqualTo("blueGreenDeploy: image: no image, manifest or manifestFile "
+                        + "given — pass image: 'registry/myapp:2.0', or a Deployment as manifest: or manifestFile: "
+                        + "(nothing was changed)");
     }
 
     @Test
     void manifestAndManifestFileTogether() throws Exception {
         assertThat(failureOf(deploy(s -> {
-            s.setManifestFile("deploy.yaml");
-            s.setManifest("kind: Deployment");
-        }))).startsWith("blueGreenDeploy: manifest: both manifest and manifestFile given — pass the Deployment");
+                    s.setManifestFile("deploy.yaml");
+                    s.setManifest("kind: Deployment");
+                })))
+                .startsWith("blueGreenDeploy: manifest: both manifest and manifestFile given — pass the Deployment");
     }
 
     @Test
     void aDurationWithoutUnit() throws Exception {
         assertThat(failureOf(deploy(s -> {
-            s.setImage("registry.example/shop:2.0");
-            s.setTimeout("5");
-        }))).isEqualTo("blueGreenDeploy: timeout: '5' has no unit — use a number with a unit, e.g. 500ms, 90s, 5m "
-                + "or 1h (nothing was changed)");
+                    s.setImage("registry.example/shop:2.0");
+                    s.setTimeout("5");
+                })))
+                .isEqualTo("blueGreenDeploy: timeout: '5' has no unit — use a number with a unit, e.g. 500ms, 90s, 5m "
+                        + "or 1h (nothing was changed)");
     }
 
     @Test
     void aZeroTimeoutAndANegativeLockWait() throws Exception {
         assertThat(failureOf(deploy(s -> {
-            s.setImage("registry.example/shop:2.0");
-            s.setTimeout("0");
-        }))).startsWith("blueGreenDeploy: timeout: must be greater than zero");
+                    s.setImage("registry.example/shop:2.0");
+                    s.setTimeout("0");
+                })))
+                .startsWith("blueGreenDeploy: timeout: must be greater than zero");
         SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
         sw.setLockWait("-5s");
         assertThat(failureOf(sw)).startsWith("switchTraffic: lockWait: '-5s' is negative");
@@ -88,17 +92,20 @@ class BadInputTest {
 
         BlueGreenReleaseStep fromFile = app.onSim(new BlueGreenReleaseStep("shop"));
         fromFile.setManifestFile("k8s/deploy.yaml");
-        assertThat(failureOf(fromFile)).isEqualTo("manifestFile needs a workspace: call blueGreenRelease inside node { }");
+        assertThat(failureOf(fromFile))
+                .isEqualTo("manifestFile needs a workspace: call blueGreenRelease inside node { }");
     }
 
     /** The engine's check, shared with the CLI: a duration that would overflow later is refused before any write. */
     @Test
     void durationsOverTheCap() throws Exception {
         assertThat(failureOf(deploy(s -> {
-            s.setImage("registry.example/shop:2.0");
-            s.setTimeout("9223372036854775807s");
-        }))).isEqualTo("blueGreenDeploy: timeout: '9223372036854775807s' is too large (max 720h) — use at most 720h "
-                + "(30 days) (nothing was changed)");
+                    s.setImage("registry.example/shop:2.0");
+                    s.setTimeout("9223372036854775807s");
+                })))
+                .isEqualTo(
+                        "blueGreenDeploy: timeout: '9223372036854775807s' is too large (max 720h) — use at most 720h "
+                                + "(30 days) (nothing was changed)");
         SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
         sw.setScaleDownDelay("100000h");
         assertThat(failureOf(sw)).startsWith("switchTraffic: scaleDownDelay: '100000h' is too large (max 720h)");
@@ -109,17 +116,19 @@ class BadInputTest {
     void anApproverThatWouldForgeAHistoryLine() throws Exception {
         SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
         sw.setApprovedBy("alice\n  2026-01-01T00:00:00Z  switch   -> green revision forged");
-        assertThat(failureOf(sw)).isEqualTo("switchTraffic: approvedBy: contains a control character (e.g. a line "
-                + "break or an escape sequence) — pass a single-line name, e.g. alice or the approver's user id "
-                + "(nothing was changed)");
+        assertThat(failureOf(sw))
+                .isEqualTo("switchTraffic: approvedBy: contains a control character (e.g. a line "
+                        + "break or an escape sequence) — pass a single-line name, e.g. alice or the approver's user id "
+                        + "(nothing was changed)");
     }
 
     @Test
     void aColourThatIsNeitherBlueNorGreen() throws Exception {
         SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
         sw.setTo("purple");
-        assertThat(failureOf(sw)).isEqualTo("switchTraffic: to: 'purple' is not a colour — use 'blue' or 'green', or "
-                + "leave it out for the idle colour (nothing was changed)");
+        assertThat(failureOf(sw))
+                .isEqualTo("switchTraffic: to: 'purple' is not a colour — use 'blue' or 'green', or "
+                        + "leave it out for the idle colour (nothing was changed)");
         AwaitHealthyStep await = app.onSim(new AwaitHealthyStep("shop"));
         await.setColor("red");
         assertThat(failureOf(await)).startsWith("awaitHealthy: color: 'red' is not a colour");
@@ -142,8 +151,9 @@ class BadInputTest {
     void anUnknownCredentialsId() throws Exception {
         BlueGreenDeployStep step = deploy(s -> s.setImage("registry.example/shop:2.0"));
         step.setCredentialsId("nope");
-        assertThat(failureOf(step)).startsWith("blueGreenDeploy: credentialsId: no credentials with ID 'nope' are "
-                + "visible to this build");
+        assertThat(failureOf(step))
+                .startsWith(
+                        "blueGreenDeploy: credentialsId: no credentials with ID 'nope' are " + "visible to this build");
     }
 
     @Test

@@ -40,17 +40,38 @@ class BlueGreenDeployStepTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) ctx.awaitSuccess();
 
-        assertThat(r).containsOnlyKeys("app", "namespace", "service", "liveColor", "newColor", "deployment", "images",
-                "revision", "replicas", "healthy", "switched", "testedRevision", "imageDigests");
-        assertThat(r).containsEntry("app", "shop").containsEntry("namespace", app.ns()).containsEntry("service", "shop")
-                .containsEntry("liveColor", "blue").containsEntry("newColor", "green")
-                .containsEntry("deployment", "shop-green").containsEntry("revision", "2.0")
-                .containsEntry("replicas", 2).containsEntry("healthy", true).containsEntry("switched", false);
+        assertThat(r)
+                .containsOnlyKeys(
+                        "app",
+                        "namespace",
+                        "service",
+                        "liveColor",
+                        "newColor",
+                        "deployment",
+                        "images",
+                        "revision",
+                        "replicas",
+                        "healthy",
+                        "switched",
+                        "testedRevision",
+                        "imageDigests");
+        assertThat(r)
+                .containsEntry("app", "shop")
+                .containsEntry("namespace", app.ns())
+                .containsEntry("service", "shop")
+                .containsEntry("liveColor", "blue")
+                .containsEntry("newColor", "green")
+                .containsEntry("deployment", "shop-green")
+                .containsEntry("revision", "2.0")
+                .containsEntry("replicas", 2)
+                .containsEntry("healthy", true)
+                .containsEntry("switched", false);
         assertThat(r.get("images")).isEqualTo(List.of("registry.example/shop:2.0"));
         assertPlainSerializable(r);
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
         String console = ctx.console();
-        assertThat(console).contains("[blue-green] live colour of shop: blue")
+        assertThat(console)
+                .contains("[blue-green] live colour of shop: blue")
                 .contains("[blue-green] deployed shop-green: registry.example/shop:2.0, 2 replica(s), revision 2.0")
                 .contains("[blue-green] shop-green: 2/2 ready")
                 .contains("next: switchTraffic app: 'shop'")
@@ -66,13 +87,17 @@ class BlueGreenDeployStepTest {
 
         Throwable failure = ctx.awaitFailure();
 
-        assertThat(failure).isExactlyInstanceOf(AbortException.class)
+        assertThat(failure)
+                .isExactlyInstanceOf(AbortException.class)
                 .hasMessageStartingWith("blueGreenDeploy: Deployment shop-green is unhealthy")
-                .hasMessageContaining("ImagePull").hasNoCause();
+                .hasMessageContaining("ImagePull")
+                .hasNoCause();
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
         // the composed form leaves the new colour for the pipeline's post { } to abandon
-        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isEqualTo(2);
-        assertThat(ctx.console()).contains("green stays deployed but not live; to abandon it: rollback app: 'shop', abandonOnly: true");
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas())
+                .isEqualTo(2);
+        assertThat(ctx.console())
+                .contains("green stays deployed but not live; to abandon it: rollback app: 'shop', abandonOnly: true");
     }
 
     @Test
@@ -98,14 +123,15 @@ class BlueGreenDeployStepTest {
         awaitWaiting(execution);
         var wait = execution.currentFuture();
 
-        FlowInterruptedException cause = new FlowInterruptedException(Result.ABORTED,
-                new CauseOfInterruption.UserInterruption("alice"));
+        FlowInterruptedException cause =
+                new FlowInterruptedException(Result.ABORTED, new CauseOfInterruption.UserInterruption("alice"));
         execution.stop(cause);
 
         assertThat(ctx.awaitFailure()).isSameAs(cause);
         assertThat(wait.isCancelled()).isTrue();
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
-        assertThat(ctx.console()).contains("stays deployed but not live; to abandon it: rollback app: 'shop', abandonOnly: true");
+        assertThat(ctx.console())
+                .contains("stays deployed but not live; to abandon it: rollback app: 'shop', abandonOnly: true");
         assertThat(ctx.deliveries()).isEqualTo(1);
     }
 
@@ -139,7 +165,10 @@ class BlueGreenDeployStepTest {
         TestStepContext restoredCtx = (TestStepContext) restored.getContext();
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) restoredCtx.awaitSuccess();
-        assertThat(r).containsEntry("healthy", true).containsEntry("newColor", "green").containsEntry("revision", "slow");
+        assertThat(r)
+                .containsEntry("healthy", true)
+                .containsEntry("newColor", "green")
+                .containsEntry("revision", "slow");
         assertThat(restoredCtx.console()).contains("Jenkins restarted; blueGreenDeploy for shop continues");
     }
 

@@ -56,12 +56,17 @@ class BlueGreenReleaseStepTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) ctx.awaitSuccess();
 
-        assertThat(r).containsEntry("switched", true).containsEntry("healthy", true).containsEntry("newColor", "green");
+        assertThat(r)
+                .containsEntry("switched", true)
+                .containsEntry("healthy", true)
+                .containsEntry("newColor", "green");
         BlueGreenDeployStepTest.assertPlainSerializable(r);
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
         assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history"))
-                .contains("alice").contains("https://ci.example/job/shop/job/deploy/42/");
-        assertThat(ctx.console()).contains("switched shop (Service shop): blue -> green (approved by alice)")
+                .contains("alice")
+                .contains("https://ci.example/job/shop/job/deploy/42/");
+        assertThat(ctx.console())
+                .contains("switched shop (Service shop): blue -> green (approved by alice)")
                 .contains("to roll back: rollback app: 'shop'");
     }
 
@@ -73,13 +78,14 @@ class BlueGreenReleaseStepTest {
         app.sim().start(step, ctx);
         ctx.awaitSuccess();
         assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history"))
-                .contains("release-board").doesNotContain("alice");
+                .contains("release-board")
+                .doesNotContain("alice");
     }
 
     @Test
     void anAbortedBodyAbandonsTheNewColourAndRethrowsTheSameThrowable() throws Exception {
-        FlowInterruptedException abort = new FlowInterruptedException(Result.ABORTED,
-                new CauseOfInterruption.UserInterruption("bob"));
+        FlowInterruptedException abort =
+                new FlowInterruptedException(Result.ABORTED, new CauseOfInterruption.UserInterruption("bob"));
         TestStepContext ctx = withBody(() -> {
             throw abort;
         });
@@ -87,8 +93,10 @@ class BlueGreenReleaseStepTest {
 
         assertThat(ctx.awaitFailure()).isSameAs(abort);
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
-        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isZero();
-        assertThat(ctx.console()).contains("abandoning green; live traffic stays as it was")
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas())
+                .isZero();
+        assertThat(ctx.console())
+                .contains("abandoning green; live traffic stays as it was")
                 .contains("abandoned shop-green");
         assertLockFree();
     }
@@ -103,7 +111,8 @@ class BlueGreenReleaseStepTest {
 
         assertThat(ctx.awaitFailure()).isSameAs(smoke);
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
-        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas())
+                .isZero();
     }
 
     @Test
@@ -127,7 +136,8 @@ class BlueGreenReleaseStepTest {
         assertThat(ctx.awaitFailure()).isSameAs(cause);
         assertThat(ctx.bodyExecution().isCancelled()).isTrue();
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
-        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas())
+                .isZero();
     }
 
     @Test
@@ -147,9 +157,12 @@ class BlueGreenReleaseStepTest {
         execution.stop(cause);
 
         assertThat(ctx.awaitFailure()).isSameAs(cause);
-        assertThat(ctx.bodyExecution().isCancelled()).as("the running body was cancelled, not left behind").isTrue();
+        assertThat(ctx.bodyExecution().isCancelled())
+                .as("the running body was cancelled, not left behind")
+                .isTrue();
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
-        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas())
+                .isZero();
     }
 
     @Test
@@ -163,13 +176,17 @@ class BlueGreenReleaseStepTest {
 
         Throwable failure = ctx.awaitFailure();
 
-        assertThat(failure).isExactlyInstanceOf(AbortException.class)
+        assertThat(failure)
+                .isExactlyInstanceOf(AbortException.class)
                 .hasMessageStartingWith("blueGreenRelease: Deployment shop-green is unhealthy")
-                .hasMessageContaining("ImagePull").hasNoCause();
+                .hasMessageContaining("ImagePull")
+                .hasNoCause();
         assertThat(BODY_RAN).isFalse();
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
-        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isZero();
-        assertThat(ctx.console()).contains("green did not become healthy: abandoning it; live traffic stays as it was")
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas())
+                .isZero();
+        assertThat(ctx.console())
+                .contains("green did not become healthy: abandoning it; live traffic stays as it was")
                 .containsOnlyOnce("abandoned shop-green (scaled from 2 to 0); blue still serves traffic, untouched")
                 .containsOnlyOnce("abandoned shop-green");
         assertThat(ctx.deliveries()).isEqualTo(1);
@@ -187,11 +204,14 @@ class BlueGreenReleaseStepTest {
         });
         app.sim().start(step, ctx);
 
-        assertThat(ctx.awaitFailure()).isInstanceOf(AbortException.class)
-                .hasMessageStartingWith("blueGreenRelease: ").hasMessageContaining("was not healthy after 2s");
+        assertThat(ctx.awaitFailure())
+                .isInstanceOf(AbortException.class)
+                .hasMessageStartingWith("blueGreenRelease: ")
+                .hasMessageContaining("was not healthy after 2s");
         assertThat(BODY_RAN).isFalse();
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
-        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas())
+                .isZero();
         assertLockFree();
     }
 
@@ -202,13 +222,15 @@ class BlueGreenReleaseStepTest {
         TestStepContext ctx = withBody(() -> "alice");
         app.sim().start(step, ctx);
         ctx.awaitSuccess();
-        assertThat(ctx.console()).contains("old colour blue will be scaled down at")
+        assertThat(ctx.console())
+                .contains("old colour blue will be scaled down at")
                 .contains("(scaleDownDelay); rollback app: 'shop' before then is instant");
 
         ScaleDownResult done = app.sim().scaleDownTask(app.ns(), "shop").get(60, TimeUnit.SECONDS);
 
         assertThat(done.outcome()).isEqualTo(ScaleDownResult.Outcome.SCALED_DOWN);
-        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas())
+                .isZero();
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
     }
 

@@ -43,8 +43,12 @@ class ClusterConfigResolverTest {
             current-context: prod
             """.formatted(KUBECONFIG_TOKEN, OTHER_USER_PASSWORD);
 
-    private final ClusterConfigResolver noConverter = new ClusterConfigResolver(c -> null,
-            context -> { throw new AssertionError("the controller's configuration must not be used"); }, () -> false);
+    private final ClusterConfigResolver noConverter = new ClusterConfigResolver(
+            c -> null,
+            context -> {
+                throw new AssertionError("the controller's configuration must not be used");
+            },
+            () -> false);
 
     private static AwaitHealthyStep step() {
         return new AwaitHealthyStep("shop");
@@ -78,7 +82,9 @@ class ClusterConfigResolverTest {
         assertThatThrownBy(() -> noConverter.resolve(step, new FakeCredentials.File("kc", KUBECONFIG)))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> {
                     assertThat(e.field()).isEqualTo("context");
-                    assertThat(e.getMessage()).contains("no context 'qa'").contains("[prod, staging]")
+                    assertThat(e.getMessage())
+                            .contains("no context 'qa'")
+                            .contains("[prod, staging]")
                             .doesNotContain(KUBECONFIG_TOKEN);
                 });
     }
@@ -109,8 +115,10 @@ class ClusterConfigResolverTest {
 
     @Test
     void aSecretTextWithoutServerUrlUsesTheControllersClusterButNotItsUser() {
-        Config controller = new ConfigBuilder(Config.empty()).withMasterUrl("https://in-cluster.example:443")
-                .withOauthToken("controller-own-token").build();
+        Config controller = new ConfigBuilder(Config.empty())
+                .withMasterUrl("https://in-cluster.example:443")
+                .withOauthToken("controller-own-token")
+                .build();
         ClusterConfigResolver resolver = new ClusterConfigResolver(c -> null, context -> controller, () -> true);
         var resolved = resolver.resolve(step(), new FakeCredentials.Token("tok", "sa-token-abcdef123"));
         assertThat(resolved.config().getMasterUrl()).startsWith("https://in-cluster.example:443");
@@ -132,21 +140,39 @@ class ClusterConfigResolverTest {
             }
 
             @Override
-            public io.fabric8.kubernetes.api.model.ConfigBuilder buildConfigBuilder(KubernetesAuthConfig config,
-                    String context, String clusterName, String username) {
+            public io.fabric8.kubernetes.api.model.ConfigBuilder buildConfigBuilder(
+                    KubernetesAuthConfig config, String context, String clusterName, String username) {
                 seen.set(config);
                 return new io.fabric8.kubernetes.api.model.ConfigBuilder()
-                        .addNewCluster().withName(clusterName).withNewCluster().withServer(config.getServerUrl())
-                        .endCluster().endCluster()
-                        .addNewUser().withName(username).withNewUser().withUsername("cert-user")
-                        .withPassword("converted-password-77").endUser().endUser()
-                        .addNewContext().withName(context).withNewContext().withCluster(clusterName).withUser(username)
-                        .endContext().endContext()
+                        .addNewCluster()
+                        .withName(clusterName)
+                        .withNewCluster()
+                        .withServer(config.getServerUrl())
+                        .endCluster()
+                        .endCluster()
+                        .addNewUser()
+                        .withName(username)
+                        .withNewUser()
+                        .withUsername("cert-user")
+                        .withPassword("converted-password-77")
+                        .endUser()
+                        .endUser()
+                        .addNewContext()
+                        .withName(context)
+                        .withNewContext()
+                        .withCluster(clusterName)
+                        .withUser(username)
+                        .endContext()
+                        .endContext()
                         .withCurrentContext(context);
             }
         };
-        ClusterConfigResolver resolver = new ClusterConfigResolver(c -> c.getId().equals("cert") ? auth : null,
-                context -> { throw new AssertionError("serverUrl is given"); }, () -> false);
+        ClusterConfigResolver resolver = new ClusterConfigResolver(
+                c -> c.getId().equals("cert") ? auth : null,
+                context -> {
+                    throw new AssertionError("serverUrl is given");
+                },
+                () -> false);
         AwaitHealthyStep step = step();
         step.setServerUrl("https://k8s.example:6443");
 
@@ -169,7 +195,8 @@ class ClusterConfigResolverTest {
     }
 
     @Test
-    void noCredentialMeansTheControllersOwnConfigurationWhereAnAdministratorAllowedIt(@TempDir Path dir) throws Exception {
+    void noCredentialMeansTheControllersOwnConfigurationWhereAnAdministratorAllowedIt(@TempDir Path dir)
+            throws Exception {
         Path kubeconfig = dir.resolve("config");
         Files.writeString(kubeconfig, KUBECONFIG);
         String before = System.getProperty(Config.KUBERNETES_KUBECONFIG_FILE);
@@ -211,7 +238,8 @@ class ClusterConfigResolverTest {
         AwaitHealthyStep step = step();
         step.setServerUrl("https://k8s.example:6443");
         assertThatThrownBy(() -> noConverter.resolve(step, new FakeCredentials.Token("tok", " ")))
-                .isInstanceOf(InvalidInputException.class).hasMessageContaining("is empty");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("is empty");
     }
 
     private static String execKubeconfig(Path marker) {
@@ -241,7 +269,9 @@ class ClusterConfigResolverTest {
         assertThatThrownBy(() -> noConverter.resolve(step(), new FakeCredentials.File("kc", execKubeconfig(marker))))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> {
                     assertThat(e.field()).isEqualTo("credentialsId");
-                    assertThat(e.getMessage()).contains("'kc'").contains("runs a command (exec: /bin/sh)")
+                    assertThat(e.getMessage())
+                            .contains("'kc'")
+                            .contains("runs a command (exec: /bin/sh)")
                             .contains("does not run programs on the controller");
                     assertThat(e.fix()).contains("token").contains("client-certificate");
                 });
@@ -252,13 +282,17 @@ class ClusterConfigResolverTest {
     void kubernetesCredentialsKubeconfigKindIsReadAsDataToo(@TempDir Path dir) {
         Path marker = dir.resolve("exec-ran");
         ClusterConfigResolver resolver = new ClusterConfigResolver(
-                c -> new org.jenkinsci.plugins.kubernetes.auth.impl.KubernetesAuthKubeconfig(c.getId().equals("evil")
-                        ? execKubeconfig(marker) : KUBECONFIG),
-                context -> { throw new AssertionError("a credential is given"); }, () -> false);
+                c -> new org.jenkinsci.plugins.kubernetes.auth.impl.KubernetesAuthKubeconfig(
+                        c.getId().equals("evil") ? execKubeconfig(marker) : KUBECONFIG),
+                context -> {
+                    throw new AssertionError("a credential is given");
+                },
+                () -> false);
 
         assertThatThrownBy(() -> resolver.resolve(step(), new FakeCredentials.Other("evil")))
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> assertThat(e.getMessage())
-                        .contains("the credential 'evil' cannot be used").contains("exec"));
+                        .contains("the credential 'evil' cannot be used")
+                        .contains("exec"));
         assertThat(marker).doesNotExist();
 
         var resolved = resolver.resolve(step(), new FakeCredentials.Other("good"));
@@ -269,18 +303,22 @@ class ClusterConfigResolverTest {
 
     @Test
     void authProvidersAndFilesOnTheControllerAreRefusedNamingTheInlineAlternative() {
-        String authProvider = KUBECONFIG.replace("user: {token: " + KUBECONFIG_TOKEN + "}",
+        String authProvider = KUBECONFIG.replace(
+                "user: {token: " + KUBECONFIG_TOKEN + "}",
                 "user: {auth-provider: {name: oidc, config: {refresh-token: r}}}");
         assertThatThrownBy(() -> noConverter.resolve(step(), new FakeCredentials.File("kc", authProvider)))
                 .hasMessageContaining("auth-provider (oidc)");
-        String tokenFile = KUBECONFIG.replace("user: {token: " + KUBECONFIG_TOKEN + "}",
-                "user: {tokenFile: /var/jenkins_home/secrets/master.key}");
+        String tokenFile = KUBECONFIG.replace(
+                "user: {token: " + KUBECONFIG_TOKEN + "}", "user: {tokenFile: /var/jenkins_home/secrets/master.key}");
         assertThatThrownBy(() -> noConverter.resolve(step(), new FakeCredentials.File("kc", tokenFile)))
-                .hasMessageContaining("names a file on the controller (tokenFile)").hasMessageContaining("(token)");
-        String caFile = KUBECONFIG.replace("cluster: {server: 'https://prod.example:6443'}",
+                .hasMessageContaining("names a file on the controller (tokenFile)")
+                .hasMessageContaining("(token)");
+        String caFile = KUBECONFIG.replace(
+                "cluster: {server: 'https://prod.example:6443'}",
                 "cluster: {server: 'https://prod.example:6443', certificate-authority: /etc/ca.crt}");
         assertThatThrownBy(() -> noConverter.resolve(step(), new FakeCredentials.File("kc", caFile)))
-                .hasMessageContaining("(certificate-authority)").hasMessageContaining("certificate-authority-data");
+                .hasMessageContaining("(certificate-authority)")
+                .hasMessageContaining("certificate-authority-data");
     }
 
     @Test
@@ -289,15 +327,20 @@ class ClusterConfigResolverTest {
                 .isInstanceOfSatisfying(InvalidInputException.class, e -> {
                     assertThat(e.field()).isEqualTo("credentialsId");
                     assertThat(e.getMessage()).contains("is not enabled");
-                    assertThat(e.fix()).contains("pass credentialsId").contains("Manage Jenkins > System")
+                    assertThat(e.fix())
+                            .contains("pass credentialsId")
+                            .contains("Manage Jenkins > System")
                             .contains(Messages.BlueGreenGlobalConfiguration_allowControllerIdentity());
                 });
     }
 
     @Test
     void theControllersIdentityNeverGoesWhereTheStepPoints() {
-        ClusterConfigResolver allowed = new ClusterConfigResolver(c -> null,
-                context -> { throw new AssertionError("the controller's configuration must not even be read"); },
+        ClusterConfigResolver allowed = new ClusterConfigResolver(
+                c -> null,
+                context -> {
+                    throw new AssertionError("the controller's configuration must not even be read");
+                },
                 () -> true);
         java.util.Map<String, java.util.function.Consumer<AwaitHealthyStep>> settings = new java.util.LinkedHashMap<>();
         settings.put("serverUrl", s -> s.setServerUrl("https://attacker.example"));
@@ -353,7 +396,10 @@ class ClusterConfigResolverTest {
             // serverUrl names the server instead: then the kubeconfig may leave it out
             AwaitHealthyStep named = step();
             named.setServerUrl("https://prod.example:6443");
-            assertThat(noConverter.resolve(named, new FakeCredentials.File("kc", kubeconfig)).config().getMasterUrl())
+            assertThat(noConverter
+                            .resolve(named, new FakeCredentials.File("kc", kubeconfig))
+                            .config()
+                            .getMasterUrl())
                     .startsWith("https://prod.example:6443");
         }
     }

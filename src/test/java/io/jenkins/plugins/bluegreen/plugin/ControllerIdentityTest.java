@@ -31,13 +31,20 @@ class ControllerIdentityTest {
     }
 
     private void install(boolean allowed) {
-        Config controller = new ConfigBuilder(Config.empty()).withMasterUrl("https://in-cluster.invalid:443")
-                .withOauthToken(CONTROLLER_TOKEN).build();
-        runtime = new BlueGreenRuntime(new ClusterClients(), (id, url, run) -> null,
-                new ClusterConfigResolver(c -> null, context -> {
-                    controllerConfigReads.incrementAndGet();
-                    return controller;
-                }, () -> allowed));
+        Config controller = new ConfigBuilder(Config.empty())
+                .withMasterUrl("https://in-cluster.invalid:443")
+                .withOauthToken(CONTROLLER_TOKEN)
+                .build();
+        runtime = new BlueGreenRuntime(
+                new ClusterClients(),
+                (id, url, run) -> null,
+                new ClusterConfigResolver(
+                        c -> null,
+                        context -> {
+                            controllerConfigReads.incrementAndGet();
+                            return controller;
+                        },
+                        () -> allowed));
     }
 
     @AfterEach
@@ -60,11 +67,14 @@ class ControllerIdentityTest {
 
         PluginSim.start(runtime, step, ctx);
 
-        assertThat(ctx.awaitFailure()).hasMessageContaining("serverUrl")
+        assertThat(ctx.awaitFailure())
+                .hasMessageContaining("serverUrl")
                 .hasMessageContaining("cannot be combined with the controller's own Kubernetes identity")
                 .hasMessageNotContaining(CONTROLLER_TOKEN);
         // the step has ended: a connection it made would be waiting in the backlog now
-        assertThat(attacker.accept()).as("a connection reached the pipeline's server").isNull();
+        assertThat(attacker.accept())
+                .as("a connection reached the pipeline's server")
+                .isNull();
         assertThat(controllerConfigReads).hasValue(0);
         assertThat(ctx.console()).doesNotContain(CONTROLLER_TOKEN);
     }

@@ -11,19 +11,19 @@ import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
-import java.nio.file.Path;
-import java.time.Instant;
-import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.io.TempDir;
 import java.io.ObjectOutputStream;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A controller restart at the dangerous moments: the state Jenkins saved is what a restart resumes from, so each test
@@ -77,7 +77,9 @@ class ControllerRestartTest {
         restored.useRuntime(app.sim().runtime());
         restored.onResume();
         TestStepContext ctx = (TestStepContext) restored.getContext();
-        assertThat(ctx.finished()).as("a finished step delivers its outcome as it resumes").isTrue();
+        assertThat(ctx.finished())
+                .as("a finished step delivers its outcome as it resumes")
+                .isTrue();
         assertThat(ctx.deliveries()).isEqualTo(1);
         return ctx;
     }
@@ -86,7 +88,8 @@ class ControllerRestartTest {
     void aDeploySavedWhileItsResultWasOnItsWayDeliversItAfterARestart() throws Exception {
         byte[] saved = savedWhileDelivering(app.deployStep("registry.example/shop:2.0"), app.context());
         @SuppressWarnings("unchecked")
-        Map<String, Object> r = (Map<String, Object>) resumedAndDeliveredAtOnce(saved).awaitSuccess();
+        Map<String, Object> r =
+                (Map<String, Object>) resumedAndDeliveredAtOnce(saved).awaitSuccess();
         assertThat(r).containsEntry("newColor", "green").containsEntry("healthy", true);
     }
 
@@ -102,9 +105,15 @@ class ControllerRestartTest {
     void aRollbackSavedWhileItsResultWasOnItsWayDeliversItAfterARestart() throws Exception {
         try (KubernetesClient client = SIM.sim().newClient(app.ns())) {
             BlueGreen engine = BlueGreen.builder(client).namespace(app.ns()).build();
-            engine.deploy(DeployRequest.builder("shop").image("registry.example/shop:2.0").holder("cli:x").build());
+            engine.deploy(DeployRequest.builder("shop")
+                    .image("registry.example/shop:2.0")
+                    .holder("cli:x")
+                    .build());
             engine.awaitHealthy("shop", Color.GREEN, Duration.ofSeconds(30));
-            engine.switchTraffic(SwitchRequest.builder("shop").holder("cli:x").scaleDownDelay(Duration.ZERO).build());
+            engine.switchTraffic(SwitchRequest.builder("shop")
+                    .holder("cli:x")
+                    .scaleDownDelay(Duration.ZERO)
+                    .build());
         }
         byte[] saved = savedWhileDelivering(app.onSim(new RollbackStep("shop")), app.context());
         assertThat(resumedAndDeliveredAtOnce(saved).awaitSuccess()).isEqualTo("blue");
@@ -164,7 +173,9 @@ class ControllerRestartTest {
         };
         BlueGreenRuntime restarted = app.sim().restart(id -> Optional.of(running));
 
-        LockKeeper keeper = restarted.lockKeepers().keeper(app.ns(), "shop")
+        LockKeeper keeper = restarted
+                .lockKeepers()
+                .keeper(app.ns(), "shop")
                 .orElseThrow(() -> new AssertionError("no keeper after the restart"));
         awaitUntil(() -> keeper.renewals() >= 1);
         assertThat(lease().renewedAt()).isAfter(renewedBefore);
@@ -191,7 +202,10 @@ class ControllerRestartTest {
         File file = home.resolve("locks").toFile();
         KeptLocks before = KeptLocks.inFile(file);
         ScaleDownTasks.AppKey key = new ScaleDownTasks.AppKey("https://k8s.example", "shop-prod", "shop");
-        before.kept(new KeptLocks.Kept(key, "jenkins:shop/deploy#42", "shop/deploy#42",
+        before.kept(new KeptLocks.Kept(
+                key,
+                "jenkins:shop/deploy#42",
+                "shop/deploy#42",
                 app.deployStep("registry.example/shop:2.0").clusterOnly()));
 
         KeptLocks after = KeptLocks.inFile(file);
@@ -206,7 +220,11 @@ class ControllerRestartTest {
     }
 
     private io.jenkins.plugins.bluegreen.core.LockInfo lease() {
-        return BlueGreen.builder(SIM.client()).namespace(app.ns()).build().lock("shop").orElseThrow();
+        return BlueGreen.builder(SIM.client())
+                .namespace(app.ns())
+                .build()
+                .lock("shop")
+                .orElseThrow();
     }
 
     private static void awaitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {

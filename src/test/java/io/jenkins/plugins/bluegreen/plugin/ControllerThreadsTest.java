@@ -10,19 +10,19 @@ import io.jenkins.plugins.bluegreen.kubesim.PodScript;
 import io.jenkins.plugins.bluegreen.kubesim.RequestGate;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import org.jenkinsci.plugins.plaincredentials.FileCredentials;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -57,12 +57,17 @@ class ControllerThreadsTest {
     /** Every request whose body names {@code holderPrefix}: what builds with such holders wrote. Never fires. */
     private List<String> writesNaming(String holderPrefix) {
         List<String> seen = new CopyOnWriteArrayList<>();
-        SIM.sim().faults().add(FaultRule.on("*", "/**").where(r -> {
-            if (r.body() != null && r.body().contains(holderPrefix)) {
-                seen.add(r.method() + " " + r.path());
-            }
-            return false;
-        }).respond(500).always());
+        SIM.sim()
+                .faults()
+                .add(FaultRule.on("*", "/**")
+                        .where(r -> {
+                            if (r.body() != null && r.body().contains(holderPrefix)) {
+                                seen.add(r.method() + " " + r.path());
+                            }
+                            return false;
+                        })
+                        .respond(500)
+                        .always());
         return seen;
     }
 
@@ -91,20 +96,25 @@ class ControllerThreadsTest {
         TestStepContext ctx = TestStepContext.build("waiter");
         ClusterStepExecution<?> waiter = app.sim().start(waitingDeploy("registry.example/shop:2.0"), ctx);
         ctx.awaitConsole("waiting for the deploy lock of shop, held by " + OTHER);
-        assertThat(waiter.getStatus()).contains("waiting for the deploy lock of shop").contains("no thread held");
-        assertThat(waiter.blocksRestart()).as("a wait holds no thread and resumes from the saved phase").isFalse();
+        assertThat(waiter.getStatus())
+                .contains("waiting for the deploy lock of shop")
+                .contains("no thread held");
+        assertThat(waiter.blocksRestart())
+                .as("a wait holds no thread and resumes from the saved phase")
+                .isFalse();
         var lockWait = waiter.currentFuture();
 
         waiter.stop(new InterruptedException("aborted by alice"));
         assertThat(ctx.awaitFailure()).hasMessage("aborted by alice");
-        assertThat(ctx.console()).contains("it was waiting for the deploy lock and wrote nothing; live traffic was not "
-                + "touched");
+        assertThat(ctx.console())
+                .contains("it was waiting for the deploy lock and wrote nothing; live traffic was not " + "touched");
         assertThat(lockWait).as("the lock wait (its watch closes with it)").isCancelled();
         awaitUntil("the stopped build holds no thread", this::stepPoolIdle);
 
         // the holder lets go: the lock is free for whoever comes next, never for the stopped build
         engine().releaseLock("shop", OTHER);
-        assertThat(engine().acquireLock("shop", "cli:carol@desk", Duration.ZERO).holder()).isEqualTo("cli:carol@desk");
+        assertThat(engine().acquireLock("shop", "cli:carol@desk", Duration.ZERO).holder())
+                .isEqualTo("cli:carol@desk");
         assertThat(waiterWrites).as("requests naming the stopped build").isEmpty();
         assertThat(app.sim().deployment(app.ns(), "shop-green")).isNull();
         assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "deploying")).isNull();
@@ -113,22 +123,28 @@ class ControllerThreadsTest {
     @Test
     void aStopDuringAWriteInterruptsItSaysWhatItMayHaveLeftAndBlocksRestartMeanwhile() throws Exception {
         RequestGate announcement = new RequestGate();
-        SIM.sim().faults().add(FaultRule.on("update", "/api/v1/namespaces/" + app.ns() + "/services/shop")
-                .holdUntil(announcement).once());
+        SIM.sim()
+                .faults()
+                .add(FaultRule.on("update", "/api/v1/namespaces/" + app.ns() + "/services/shop")
+                        .holdUntil(announcement)
+                        .once());
         TestStepContext ctx = app.context();
         ClusterStepExecution<?> execution = app.sim().start(app.deployStep("registry.example/shop:2.0"), ctx);
         assertThat(announcement.awaitArrival(Duration.ofSeconds(60))).isTrue();
 
         assertThat(execution.blocksRestart()).as("a write is in flight").isTrue();
-        assertThat(execution.getStatus()).startsWith("deploying registry.example/shop:2.0 into the idle colour of shop")
+        assertThat(execution.getStatus())
+                .startsWith("deploying registry.example/shop:2.0 into the idle colour of shop")
                 .contains("in thread blue-green-step");
 
         execution.stop(new InterruptedException("aborted"));
         ctx.awaitFailure();
         awaitUntil("the interrupted task ended", this::stepPoolIdle);
         announcement.open();
-        assertThat(ctx.console()).contains("the deploy was interrupted and may have taken the deploy lock and written "
-                + "the idle colour; live traffic was not touched; rollback app: 'shop', abandonOnly: true abandons it");
+        assertThat(ctx.console())
+                .contains(
+                        "the deploy was interrupted and may have taken the deploy lock and written "
+                                + "the idle colour; live traffic was not touched; rollback app: 'shop', abandonOnly: true abandons it");
         assertThat(execution.blocksRestart()).isFalse();
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
     }
@@ -137,8 +153,11 @@ class ControllerThreadsTest {
     void aSwitchStoppedDuringItsServiceWriteSaysItMayHaveBeenWritten() throws Exception {
         app.runToSuccess(app.deployStep("registry.example/shop:2.0"));
         RequestGate write = new RequestGate();
-        SIM.sim().faults().add(FaultRule.on("update", "/api/v1/namespaces/" + app.ns() + "/services/shop")
-                .holdUntil(write).once());
+        SIM.sim()
+                .faults()
+                .add(FaultRule.on("update", "/api/v1/namespaces/" + app.ns() + "/services/shop")
+                        .holdUntil(write)
+                        .once());
         TestStepContext ctx = app.context();
         ClusterStepExecution<?> execution = app.sim().start(app.onSim(new SwitchTrafficStep("shop")), ctx);
         assertThat(write.awaitArrival(Duration.ofSeconds(60))).isTrue();
@@ -146,8 +165,10 @@ class ControllerThreadsTest {
         execution.stop(new InterruptedException("aborted"));
         ctx.awaitFailure();
         write.open();
-        assertThat(ctx.console()).contains("the switch was interrupted and may have been written; check the live "
-                + "colour (bluegreen status --app shop) before acting").doesNotContain("live traffic was not touched");
+        assertThat(ctx.console())
+                .contains("the switch was interrupted and may have been written; check the live "
+                        + "colour (bluegreen status --app shop) before acting")
+                .doesNotContain("live traffic was not touched");
     }
 
     @Test
@@ -200,12 +221,15 @@ class ControllerThreadsTest {
             ctx.awaitConsole("waiting for the deploy lock of shop");
         }
 
-        awaitUntil("every waiter waits without a thread", () -> stepPoolIdle()
-                && waiters.stream().allMatch(w -> w.currentFuture() != null));
+        awaitUntil(
+                "every waiter waits without a thread",
+                () -> stepPoolIdle() && waiters.stream().allMatch(w -> w.currentFuture() != null));
         assertThat(SIM.sim().requests().count("watch", "/apis/coordination.k8s.io/**") - leaseWatchesBefore)
-                .as("watches of the Lease opened for " + WAITERS + " waiting builds (one, shared)").isLessThan(3);
+                .as("watches of the Lease opened for " + WAITERS + " waiting builds (one, shared)")
+                .isLessThan(3);
         List<java.util.concurrent.CompletableFuture<?>> waits = waiters.stream()
-                .<java.util.concurrent.CompletableFuture<?>>map(ClusterStepExecution::currentFuture).toList();
+                .<java.util.concurrent.CompletableFuture<?>>map(ClusterStepExecution::currentFuture)
+                .toList();
         for (ClusterStepExecution<?> waiter : waiters) {
             waiter.stop(new InterruptedException("aborted"));
         }
@@ -216,7 +240,8 @@ class ControllerThreadsTest {
         awaitUntil("no thread left by the stopped builds", this::stepPoolIdle);
 
         engine().releaseLock("shop", OTHER);
-        assertThat(engine().acquireLock("shop", "cli:carol@desk", Duration.ZERO).holder()).isEqualTo("cli:carol@desk");
+        assertThat(engine().acquireLock("shop", "cli:carol@desk", Duration.ZERO).holder())
+                .isEqualTo("cli:carol@desk");
         assertThat(waiterWrites).isEmpty();
         assertThat(app.sim().deployment(app.ns(), "shop-green")).isNull();
     }
@@ -234,7 +259,11 @@ class ControllerThreadsTest {
 
         try {
             // while the block's start is slow, another wait of the namespace still gets its events
-            SIM.client().apps().deployments().inNamespace(app.ns()).withName("shop-blue")
+            SIM.client()
+                    .apps()
+                    .deployments()
+                    .inNamespace(app.ns())
+                    .withName("shop-blue")
                     .edit(d -> {
                         d.getSpec().setReplicas(2);
                         return d;
@@ -256,13 +285,15 @@ class ControllerThreadsTest {
         ClassLoader script = new URLClassLoader(new URL[0], getClass().getClassLoader()); // as a Pipeline script's
         TestStepContext ctx = app.context();
         Throwable[] failed = new Throwable[1];
-        Thread cps = new Thread(() -> {
-            try {
-                app.sim().start(app.deployStep("registry.example/shop:2.0"), ctx);
-            } catch (Throwable t) {
-                failed[0] = t;
-            }
-        }, "cps-vm");
+        Thread cps = new Thread(
+                () -> {
+                    try {
+                        app.sim().start(app.deployStep("registry.example/shop:2.0"), ctx);
+                    } catch (Throwable t) {
+                        failed[0] = t;
+                    }
+                },
+                "cps-vm");
         cps.setContextClassLoader(script);
         cps.start();
         cps.join();
@@ -270,8 +301,12 @@ class ControllerThreadsTest {
         ctx.awaitSuccess(); // the deploy started its lock keeper too
 
         List<String> keeping = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getContextClassLoader() == script).map(Thread::getName).toList();
-        assertThat(keeping).as("threads whose context class loader is the build's").isEmpty();
+                .filter(t -> t.getContextClassLoader() == script)
+                .map(Thread::getName)
+                .toList();
+        assertThat(keeping)
+                .as("threads whose context class loader is the build's")
+                .isEmpty();
         assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
                 .anyMatch(n -> n.startsWith("blue-green-step [#"))
                 .anyMatch(n -> n.startsWith(LockKeepers.THREAD_NAME + " [#"));
@@ -285,15 +320,17 @@ class ControllerThreadsTest {
         TestStepContext ctx = app.context();
         ClusterStepExecution<?> execution = app.sim().start(step, ctx);
         ctx.awaitConsole("deployed shop-green");
-        awaitUntil("the health wait, without a thread", () -> execution.getStatus()
-                .equals("waiting for green of shop to become healthy (no thread held)"));
+        awaitUntil(
+                "the health wait, without a thread",
+                () -> execution.getStatus().equals("waiting for green of shop to become healthy (no thread held)"));
         assertThat(execution.blocksRestart()).isFalse();
 
         execution.stop(new InterruptedException("aborted"));
         ctx.awaitFailure();
         assertThat(execution.getStatus()).isEqualTo("finished");
-        assertThat(ctx.console()).contains("green stays deployed but not live; to abandon it: rollback app: 'shop', "
-                + "abandonOnly: true (live traffic was not touched)");
+        assertThat(ctx.console())
+                .contains("green stays deployed but not live; to abandon it: rollback app: 'shop', "
+                        + "abandonOnly: true (live traffic was not touched)");
     }
 
     /** A kubeconfig credential whose store answers only when released, and ignores interrupts meanwhile. */
@@ -335,13 +372,16 @@ class ControllerThreadsTest {
     @Test
     void aBuildStoppedWhileItsCredentialIsLookedUpNeverConnectsOrWritesLater() throws Exception {
         List<String> writes = writesNaming("slowcred");
-        CredentialBehindASlowStore slow = new CredentialBehindASlowStore("slow", SIM.sim().kubeconfig(PluginSim.TOKEN));
+        CredentialBehindASlowStore slow =
+                new CredentialBehindASlowStore("slow", SIM.sim().kubeconfig(PluginSim.TOKEN));
         app.sim().credentials.put("slow", slow);
         BlueGreenDeployStep step = app.deployStep("registry.example/shop:2.0");
         step.setCredentialsId("slow");
         TestStepContext ctx = TestStepContext.build("slowcred");
         ClusterStepExecution<?> execution = app.sim().start(step, ctx);
-        assertThat(slow.entered.await(60, TimeUnit.SECONDS)).as("the credential is being looked up").isTrue();
+        assertThat(slow.entered.await(60, TimeUnit.SECONDS))
+                .as("the credential is being looked up")
+                .isTrue();
 
         // stop() must not wait for the lookup: it runs where Jenkins calls it, and the store may never answer
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
@@ -358,6 +398,7 @@ class ControllerThreadsTest {
         awaitUntil("the stopped build holds no thread", this::stepPoolIdle);
         assertThat(writes).as("requests naming the stopped build").isEmpty();
         assertThat(app.sim().deployment(app.ns(), "shop-green")).isNull();
-        assertThat(engine().acquireLock("shop", "cli:carol@desk", Duration.ZERO).holder()).isEqualTo("cli:carol@desk");
+        assertThat(engine().acquireLock("shop", "cli:carol@desk", Duration.ZERO).holder())
+                .isEqualTo("cli:carol@desk");
     }
 }

@@ -29,7 +29,9 @@ class DescriptorValidationTest {
     void durationsUseTheSharedSyntax() {
         assertThat(deploy.doCheckTimeout("").kind).isEqualTo(FormValidation.Kind.OK);
         assertThat(deploy.doCheckTimeout("1h30m").kind).isEqualTo(FormValidation.Kind.OK);
-        assertThat(deploy.doCheckTimeout("5").getMessage()).contains("has no unit").contains("e.g. 500ms, 90s, 5m or 1h");
+        assertThat(deploy.doCheckTimeout("5").getMessage())
+                .contains("has no unit")
+                .contains("e.g. 500ms, 90s, 5m or 1h");
         assertThat(awaitHealthy.doCheckTimeout("0").getMessage()).contains("must be greater than zero");
         assertThat(switchTraffic.doCheckScaleDownDelay("0").kind).isEqualTo(FormValidation.Kind.OK);
         assertThat(rollback.doCheckLockWait("-1s").kind).isEqualTo(FormValidation.Kind.ERROR);
@@ -91,9 +93,12 @@ class DescriptorValidationTest {
         for (Class<?> descriptor : new Class<?>[] {ClusterStepDescriptor.class, BlueGreenGlobalConfiguration.class}) {
             for (java.lang.reflect.Method m : descriptor.getMethods()) {
                 if (m.getName().startsWith("doFill")) {
-                    assertThat(m.isAnnotationPresent(org.kohsuke.stapler.verb.POST.class)).as(m.toString()).isTrue();
+                    assertThat(m.isAnnotationPresent(org.kohsuke.stapler.verb.POST.class))
+                            .as(m.toString())
+                            .isTrue();
                 }
-                if (m.getName().startsWith("do") && !m.getName().startsWith("doCheck")
+                if (m.getName().startsWith("do")
+                        && !m.getName().startsWith("doCheck")
                         && !m.getName().startsWith("doFill")) {
                     throw new AssertionError("a new form method needs its permission check and a test: " + m);
                 }
@@ -103,8 +108,9 @@ class DescriptorValidationTest {
 
     @Test
     void pipelineStepsShowTheAppAndWhereItGoesNeverTheClusterParameters() {
-        assertThat(deploy.argumentsToString(java.util.Map.of("app", "myapp", "image", "reg/myapp:2.1",
-                "credentialsId", "k8s", "serverUrl", "https://k8s"))).isEqualTo("myapp image: reg/myapp:2.1");
+        assertThat(deploy.argumentsToString(java.util.Map.of(
+                        "app", "myapp", "image", "reg/myapp:2.1", "credentialsId", "k8s", "serverUrl", "https://k8s")))
+                .isEqualTo("myapp image: reg/myapp:2.1");
         assertThat(switchTraffic.argumentsToString(java.util.Map.of("app", "myapp", "to", "blue")))
                 .isEqualTo("myapp to: blue");
         assertThat(rollback.argumentsToString(java.util.Map.of("app", "myapp", "abandonOnly", true)))

@@ -30,9 +30,11 @@ class DryRunStepsTest {
         Map<String, String> out = new TreeMap<>();
         List<HasMetadata> objects = new ArrayList<>();
         objects.addAll(SIM.client().services().inNamespace(app.ns()).list().getItems());
-        objects.addAll(SIM.client().apps().deployments().inNamespace(app.ns()).list().getItems());
+        objects.addAll(
+                SIM.client().apps().deployments().inNamespace(app.ns()).list().getItems());
         objects.addAll(SIM.client().leases().inNamespace(app.ns()).list().getItems());
-        objects.forEach(o -> out.put(o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
+        objects.forEach(o -> out.put(
+                o.getKind() + "/" + o.getMetadata().getName(), o.getMetadata().getResourceVersion()));
         return out;
     }
 
@@ -51,10 +53,13 @@ class DryRunStepsTest {
         app.sim().start(step, ctx);
 
         assertThat(ctx.awaitSuccess()).isEqualTo("green");
-        assertThat(ctx.console()).contains("[blue-green] dry run of switchTraffic app: 'shop': nothing was written",
-                "[blue-green] 1. update Service shop", "spec.selector.bluegreen.jenkins.io/color: blue → green",
-                "guard: resourceVersion " + before.get("Service/shop"),
-                "then: confirm that Service shop's endpoints are exactly green's pods")
+        assertThat(ctx.console())
+                .contains(
+                        "[blue-green] dry run of switchTraffic app: 'shop': nothing was written",
+                        "[blue-green] 1. update Service shop",
+                        "spec.selector.bluegreen.jenkins.io/color: blue → green",
+                        "guard: resourceVersion " + before.get("Service/shop"),
+                        "then: confirm that Service shop's endpoints are exactly green's pods")
                 .doesNotContain("switched shop");
         assertThat(versions()).isEqualTo(before);
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
@@ -89,8 +94,8 @@ class DryRunStepsTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> release = (Map<String, Object>) ctx.awaitSuccess();
         assertThat(release).containsEntry("newColor", "green").containsEntry("dryRun", true);
-        assertThat(ctx.console()).contains("create Deployment shop-green",
-                "then: wait until Deployment shop-green is healthy");
+        assertThat(ctx.console())
+                .contains("create Deployment shop-green", "then: wait until Deployment shop-green is healthy");
         assertThat(versions()).isEqualTo(seeded);
 
         deployGreen();

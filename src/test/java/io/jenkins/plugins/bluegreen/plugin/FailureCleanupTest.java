@@ -39,8 +39,11 @@ class FailureCleanupTest {
 
     /** Another build of the same job: its own lock holder and build URL. */
     private TestStepContext build(int number) {
-        EnvVars env = new EnvVars("BUILD_TAG", "jenkins-shop-deploy-" + number,
-                "BUILD_URL", "https://ci.example/job/shop/job/deploy/" + number + "/");
+        EnvVars env = new EnvVars(
+                "BUILD_TAG",
+                "jenkins-shop-deploy-" + number,
+                "BUILD_URL",
+                "https://ci.example/job/shop/job/deploy/" + number + "/");
         return new TestStepContext(env, null, null).withRun(new RunningBuild() {
             @Override
             public String externalizableId() {
@@ -54,12 +57,15 @@ class FailureCleanupTest {
         });
     }
 
-    private record Live(String color, String history, Integer blueReplicas, String blueImage) { }
+    private record Live(String color, String history, Integer blueReplicas, String blueImage) {}
 
     private Live live() {
         var blue = app.sim().deployment(app.ns(), "shop-blue");
-        return new Live(app.sim().liveColor(app.ns(), "shop"), app.sim().serviceAnnotation(app.ns(), "shop", "history"),
-                blue.getSpec().getReplicas(), blue.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
+        return new Live(
+                app.sim().liveColor(app.ns(), "shop"),
+                app.sim().serviceAnnotation(app.ns(), "shop", "history"),
+                blue.getSpec().getReplicas(),
+                blue.getSpec().getTemplate().getSpec().getContainers().get(0).getImage());
     }
 
     /** Runs the pipeline's cleanup as build {@code number}; returns its console. */
@@ -108,9 +114,12 @@ class FailureCleanupTest {
     @Test
     void deployFailedOnAnApiErrorBeforeAnnouncing() throws Exception {
         Live before = live();
-        var refused = SIM.sim().faults().add(FaultRule.on("put", "/api/v1/namespaces/" + app.ns() + "/services/shop")
-                .respond(403));
-        assertThat(deployFails(app.deployStep("registry.example/shop:2.5"), build(43))).isNotNull();
+        var refused = SIM.sim()
+                .faults()
+                .add(FaultRule.on("put", "/api/v1/namespaces/" + app.ns() + "/services/shop")
+                        .respond(403));
+        assertThat(deployFails(app.deployStep("registry.example/shop:2.5"), build(43)))
+                .isNotNull();
         refused.remove();
 
         assertNothingChanged(before, cleanup(43));
@@ -140,14 +149,22 @@ class FailureCleanupTest {
 
         String console = cleanup(43);
 
-        assertThat(console).containsOnlyOnce("abandoned")
+        assertThat(console)
+                .containsOnlyOnce("abandoned")
                 .contains("abandoned shop-blue (scaled from 2 to 0); green still serves traffic, untouched");
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
         assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history")).isEqualTo(history);
-        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas())
+                .isZero();
         assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "deploying")).isNull();
-        assertThat(SIM.client().leases().inNamespace(app.ns()).withName("shop-bluegreen").get().getSpec()
-                .getHolderIdentity()).isNullOrEmpty();
+        assertThat(SIM.client()
+                        .leases()
+                        .inNamespace(app.ns())
+                        .withName("shop-bluegreen")
+                        .get()
+                        .getSpec()
+                        .getHolderIdentity())
+                .isNullOrEmpty();
         // run again (a retried post, a resumed step): nothing left, nothing changed
         assertThat(cleanup(43)).contains("nothing of this build to abandon");
     }
@@ -162,7 +179,8 @@ class FailureCleanupTest {
         assertThat(cleanup(43)).containsOnlyOnce("abandoned shop-blue");
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
         assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history")).isEqualTo(history);
-        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas())
+                .isZero();
     }
 
     @Test
@@ -171,8 +189,10 @@ class FailureCleanupTest {
         app.sim().start(app.deployStep("registry.example/shop:2.5"), deploy);
         deploy.awaitSuccess();
         String history = app.sim().serviceAnnotation(app.ns(), "shop", "history");
-        var refused = SIM.sim().faults().add(FaultRule.on("put", "/api/v1/namespaces/" + app.ns() + "/services/shop")
-                .respond(403));
+        var refused = SIM.sim()
+                .faults()
+                .add(FaultRule.on("put", "/api/v1/namespaces/" + app.ns() + "/services/shop")
+                        .respond(403));
         SwitchTrafficStep sw = app.onSim(new SwitchTrafficStep("shop"));
         TestStepContext switching = build(43);
         app.sim().start(sw, switching);
@@ -203,7 +223,8 @@ class FailureCleanupTest {
         assertThat(cleanup.awaitSuccess()).isEqualTo("blue");
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
         assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history")).isEqualTo(history);
-        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas())
+                .isEqualTo(2);
     }
 
     @Test

@@ -12,7 +12,6 @@ import io.jenkins.plugins.bluegreen.core.LockHeldException;
 import io.jenkins.plugins.bluegreen.core.LockInfo;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -40,6 +39,7 @@ class LockKeeperTest {
 
     /** Seconds, so that outliving it takes seconds; renewed every third of it. */
     private static final Duration SHORT_LEASE = Duration.ofSeconds(3);
+
     private static final String HOLDER = "jenkins:shop/deploy#42";
     private static final String OTHER = "cli:bob@laptop";
     private static volatile CountDownLatch approval;
@@ -67,11 +67,18 @@ class LockKeeperTest {
     }
 
     private BlueGreen engine() {
-        return BlueGreen.builder(SIM.client()).namespace(app.ns()).settings(settings).build();
+        return BlueGreen.builder(SIM.client())
+                .namespace(app.ns())
+                .settings(settings)
+                .build();
     }
 
     private Lease lease() {
-        return SIM.client().leases().inNamespace(app.ns()).withName("shop-bluegreen").get();
+        return SIM.client()
+                .leases()
+                .inNamespace(app.ns())
+                .withName("shop-bluegreen")
+                .get();
     }
 
     private TestStepContext deploy(Build build) throws Exception {
@@ -82,7 +89,10 @@ class LockKeeperTest {
     }
 
     private LockKeeper keeper() {
-        return app.sim().runtime().lockKeepers().keeper(app.ns(), "shop")
+        return app.sim()
+                .runtime()
+                .lockKeepers()
+                .keeper(app.ns(), "shop")
                 .orElseThrow(() -> new AssertionError("no lock keeper runs for shop"));
     }
 
@@ -101,8 +111,9 @@ class LockKeeperTest {
     void theLockOutlivesItsLeaseWhileTheBuildRuns() throws Exception {
         seed(SHORT_LEASE);
         TestStepContext ctx = deploy(new Build());
-        assertThat(ctx.console()).contains("[blue-green] deploy lock shop-bluegreen held by " + HOLDER
-                + ", renewed while this build runs");
+        assertThat(ctx.console())
+                .contains("[blue-green] deploy lock shop-bluegreen held by " + HOLDER
+                        + ", renewed while this build runs");
         LockInfo taken = engine().lock("shop").orElseThrow();
         Instant originalExpiry = taken.acquiredAt().plus(SHORT_LEASE);
 
@@ -143,7 +154,8 @@ class LockKeeperTest {
 
         assertThat(keeper.ended().get(60, TimeUnit.SECONDS)).isEqualTo(LockKeeper.End.BUILD_ENDED);
         // nothing released it: another holder gets it once the last renewal has run out
-        assertThat(engine().acquireLock("shop", OTHER, Duration.ofSeconds(30)).holder()).isEqualTo(OTHER);
+        assertThat(engine().acquireLock("shop", OTHER, Duration.ofSeconds(30)).holder())
+                .isEqualTo(OTHER);
     }
 
     @Test
@@ -157,7 +169,8 @@ class LockKeeperTest {
 
         assertThat(keeper.ended().get(60, TimeUnit.SECONDS)).isEqualTo(LockKeeper.End.RELEASED_OR_TAKEN);
         assertThat(lease().getSpec().getHolderIdentity()).isEqualTo(OTHER);
-        assertThat(lease().getMetadata().getResourceVersion()).isEqualTo(takenOver); // its refused renewal wrote nothing
+        assertThat(lease().getMetadata().getResourceVersion())
+                .isEqualTo(takenOver); // its refused renewal wrote nothing
     }
 
     @Test
@@ -171,17 +184,32 @@ class LockKeeperTest {
             String holder = "jenkins:shop/deploy#" + i;
             engine.acquireLock(appName, holder, Duration.ZERO);
             ClusterClients.Connection connection = clients.connect(SIM.client().getConfiguration());
-            BlueGreen background = connection.engine(app.ns()).settings(settings)
-                    .executor(app.sim().runtime().engineExecutor()).build();
-            keepers.add(app.sim().runtime().lockKeepers().start(new KeptLocks.Kept(
-                    new ScaleDownTasks.AppKey(SIM.sim().url(), app.ns(), appName), holder, holder, null),
-                    connection, background, () -> true, new CredentialMask(), true));
+            BlueGreen background = connection
+                    .engine(app.ns())
+                    .settings(settings)
+                    .executor(app.sim().runtime().engineExecutor())
+                    .build();
+            keepers.add(app.sim()
+                    .runtime()
+                    .lockKeepers()
+                    .start(
+                            new KeptLocks.Kept(
+                                    new ScaleDownTasks.AppKey(SIM.sim().url(), app.ns(), appName),
+                                    holder,
+                                    holder,
+                                    null),
+                            connection,
+                            background,
+                            () -> true,
+                            new CredentialMask(),
+                            true));
         }
 
         awaitUntil("every keeper renewed twice", () -> keepers.stream().allMatch(k -> k.renewals() >= 2));
 
         long schedulers = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().startsWith(LockKeepers.THREAD_NAME)).count();
+                .filter(t -> t.getName().startsWith(LockKeepers.THREAD_NAME))
+                .count();
         assertThat(schedulers).isEqualTo(1);
         assertThat(keepers).allMatch(k -> !k.ended().isDone());
     }
@@ -205,9 +233,10 @@ class LockKeeperTest {
         BlueGreenReleaseStep step = app.onSim(new BlueGreenReleaseStep("shop"));
         step.setImage("registry.example/shop:2.0");
         TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, () -> {
-            approval.await(); // static: a body is serialized with the execution, a latch could not be
-            return "dave";
-        }).withRun(new Build());
+                    approval.await(); // static: a body is serialized with the execution, a latch could not be
+                    return "dave";
+                })
+                .withRun(new Build());
         ClusterStepExecution<?> execution = app.sim().start(step, ctx);
         ctx.awaitConsole("renewed while this build runs");
         ClusterStepExecution<?> restored = BlueGreenDeployStepTest.roundTrip(execution);
@@ -216,8 +245,12 @@ class LockKeeperTest {
 
         restored.onResume();
 
-        awaitUntil("a keeper renews again", () -> app.sim().runtime().lockKeepers().keeper(app.ns(), "shop")
-                .map(k -> k.renewals() >= 1).orElse(false));
+        awaitUntil("a keeper renews again", () -> app.sim()
+                .runtime()
+                .lockKeepers()
+                .keeper(app.ns(), "shop")
+                .map(k -> k.renewals() >= 1)
+                .orElse(false));
         assertThat(engine().lock("shop").orElseThrow().renewedAt()).isAfter(renewedBefore);
         LockKeeper resumed = keeper();
         approval.countDown();

@@ -43,12 +43,20 @@ class OtherStepsTest {
 
         assertThat(ctx.awaitSuccess()).isEqualTo("green");
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
-        assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history")).contains("bob")
+        assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history"))
+                .contains("bob")
                 .contains("https://ci.example/job/shop/job/deploy/42/");
-        assertThat(ctx.console()).contains("[blue-green] switched shop (Service shop): blue -> green (approved by bob)");
+        assertThat(ctx.console())
+                .contains("[blue-green] switched shop (Service shop): blue -> green (approved by bob)");
         // the lock the deploy took is released by the switch of the same build
-        assertThat(SIM.client().leases().inNamespace(app.ns()).withName("shop-bluegreen").get().getSpec()
-                .getHolderIdentity()).isNullOrEmpty();
+        assertThat(SIM.client()
+                        .leases()
+                        .inNamespace(app.ns())
+                        .withName("shop-bluegreen")
+                        .get()
+                        .getSpec()
+                        .getHolderIdentity())
+                .isNullOrEmpty();
     }
 
     @Test
@@ -59,7 +67,8 @@ class OtherStepsTest {
         step.setWaitForScaleDown(true);
 
         assertThat(run(step)).isEqualTo("green");
-        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas())
+                .isZero();
     }
 
     @Test
@@ -73,8 +82,10 @@ class OtherStepsTest {
 
         TestStepContext ctx = app.context();
         app.sim().start(app.onSim(new RollbackStep("shop")), ctx);
-        assertThat(ctx.awaitFailure()).isInstanceOf(AbortException.class)
-                .hasMessageContaining("already a rollback").hasMessageContaining("switchTraffic to: 'green'");
+        assertThat(ctx.awaitFailure())
+                .isInstanceOf(AbortException.class)
+                .hasMessageContaining("already a rollback")
+                .hasMessageContaining("switchTraffic to: 'green'");
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
         assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history")).isEqualTo(history);
     }
@@ -88,14 +99,23 @@ class OtherStepsTest {
 
         TestStepContext refused = app.context();
         app.sim().start(app.deployStep("registry.example/shop:3.0"), refused);
-        assertThat(refused.awaitFailure()).isInstanceOf(AbortException.class)
-                .hasMessageContaining("shop-blue is kept for a rollback").hasMessageContaining("replaceRollbackTarget");
+        assertThat(refused.awaitFailure())
+                .isInstanceOf(AbortException.class)
+                .hasMessageContaining("shop-blue is kept for a rollback")
+                .hasMessageContaining("replaceRollbackTarget");
 
         BlueGreenDeployStep replace = app.deployStep("registry.example/shop:3.0");
         replace.setReplaceRollbackTarget(true);
         app.runToSuccess(replace).awaitSuccess();
-        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getTemplate().getSpec().getContainers().get(0)
-                .getImage()).isEqualTo("registry.example/shop:3.0");
+        assertThat(app.sim()
+                        .deployment(app.ns(), "shop-blue")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .isEqualTo("registry.example/shop:3.0");
     }
 
     @Test
@@ -121,10 +141,12 @@ class OtherStepsTest {
         app.sim().start(app.onSim(new RollbackStep("shop")), ctx);
 
         assertThat(ctx.awaitSuccess()).isEqualTo("blue");
-        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas()).isZero();
+        assertThat(app.sim().deployment(app.ns(), "shop-green").getSpec().getReplicas())
+                .isZero();
         // said once, by the engine as it happened
-        assertThat(ctx.console()).containsOnlyOnce("abandoned").contains("abandoned shop-green (scaled from 2 to 0); "
-                + "blue still serves traffic, untouched");
+        assertThat(ctx.console())
+                .containsOnlyOnce("abandoned")
+                .contains("abandoned shop-green (scaled from 2 to 0); " + "blue still serves traffic, untouched");
     }
 
     @Test
@@ -135,10 +157,22 @@ class OtherStepsTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> r = (Map<String, Object>) run(step);
 
-        assertThat(r).containsOnlyKeys("app", "color", "deployment", "ready", "desired", "images", "healthy",
-                "testedRevision", "imageDigests")
-                .containsEntry("color", "green").containsEntry("deployment", "shop-green")
-                .containsEntry("ready", 2).containsEntry("desired", 2).containsEntry("healthy", true);
+        assertThat(r)
+                .containsOnlyKeys(
+                        "app",
+                        "color",
+                        "deployment",
+                        "ready",
+                        "desired",
+                        "images",
+                        "healthy",
+                        "testedRevision",
+                        "imageDigests")
+                .containsEntry("color", "green")
+                .containsEntry("deployment", "shop-green")
+                .containsEntry("ready", 2)
+                .containsEntry("desired", 2)
+                .containsEntry("healthy", true);
         assertThat(r.get("images")).isEqualTo(List.of("registry.example/shop:2.0"));
         BlueGreenDeployStepTest.assertPlainSerializable(r);
     }
@@ -150,7 +184,8 @@ class OtherStepsTest {
         TestStepContext ctx = app.context();
         app.sim().start(app.onSim(new AwaitHealthyStep("shop")), ctx);
 
-        assertThat(ctx.awaitFailure()).isInstanceOf(AbortException.class)
+        assertThat(ctx.awaitFailure())
+                .isInstanceOf(AbortException.class)
                 .hasMessageStartingWith("awaitHealthy: Deployment shop-green is unhealthy")
                 .hasMessageContaining("CrashLoopBackOff");
     }

@@ -35,7 +35,9 @@ import org.xml.sax.InputSource;
 class PluginResourcesTest {
 
     private static final Path RESOURCES = Path.of(System.getProperty("bluegreen.repo.root", "."))
-            .resolve("src/main/resources").toAbsolutePath().normalize();
+            .resolve("src/main/resources")
+            .toAbsolutePath()
+            .normalize();
 
     static Stream<Path> jellyFiles() throws IOException {
         return files(".jelly");
@@ -68,10 +70,14 @@ class PluginResourcesTest {
             }
         }
         assertThat(pi == null ? "" : pi.getData().replace('"', '\''))
-                .as("%s must start with <?jelly escape-by-default='true'?> (Jenkins' injected test refuses it "
-                        + "otherwise, and without it every ${...} is written unescaped)", name(jelly))
+                .as(
+                        "%s must start with <?jelly escape-by-default='true'?> (Jenkins' injected test refuses it "
+                                + "otherwise, and without it every ${...} is written unescaped)",
+                        name(jelly))
                 .contains("escape-by-default='true'");
-        assertThat(inlineScripts(doc.getDocumentElement())).as("inline JavaScript in %s", name(jelly)).isEmpty();
+        assertThat(inlineScripts(doc.getDocumentElement()))
+                .as("inline JavaScript in %s", name(jelly))
+                .isEmpty();
         assertThat(checkUrlsWithoutDependsOn(doc.getDocumentElement()))
                 .as("checkUrl without checkDependsOn in %s (the form then evaluates it as script)", name(jelly))
                 .isEmpty();
@@ -84,7 +90,9 @@ class PluginResourcesTest {
         // Jenkins inserts the file into the page: any number of elements and text, parsed here inside one root
         Document doc = parse("<fragment>" + html + "</fragment>", help);
         assertThat(html.strip()).as("%s is empty", name(help)).isNotEmpty();
-        assertThat(inlineScripts(doc.getDocumentElement())).as("inline JavaScript in %s", name(help)).isEmpty();
+        assertThat(inlineScripts(doc.getDocumentElement()))
+                .as("inline JavaScript in %s", name(help))
+                .isEmpty();
     }
 
     @ParameterizedTest
@@ -93,7 +101,8 @@ class PluginResourcesTest {
         byte[] bytes = Files.readAllBytes(file);
         boolean utf8 = decodes(bytes, StandardCharsets.UTF_8);
         assertThat(utf8 || decodes(bytes, StandardCharsets.ISO_8859_1))
-                .as("%s must be valid UTF-8 or ISO-8859-1", name(file)).isTrue();
+                .as("%s must be valid UTF-8 or ISO-8859-1", name(file))
+                .isTrue();
         List<String> duplicates = new ArrayList<>();
         Properties props = new Properties() {
             private static final long serialVersionUID = 1L;
@@ -108,7 +117,9 @@ class PluginResourcesTest {
             }
         };
         props.load(new StringReader(new String(bytes, utf8 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1)));
-        assertThat(duplicates).as("keys given twice in %s: keep one", name(file)).isEmpty();
+        assertThat(duplicates)
+                .as("keys given twice in %s: keep one", name(file))
+                .isEmpty();
     }
 
     private static Stream<Path> files(String suffix) throws IOException {
@@ -127,8 +138,10 @@ class PluginResourcesTest {
         try {
             return factory.newDocumentBuilder().parse(new InputSource(new StringReader(xml)));
         } catch (org.xml.sax.SAXParseException e) {
-            throw new AssertionError(name(file) + " is not well-formed at line " + e.getLineNumber() + ": "
-                    + e.getMessage() + " (close every element, quote attributes, write & as &amp;)", e);
+            throw new AssertionError(
+                    name(file) + " is not well-formed at line " + e.getLineNumber() + ": " + e.getMessage()
+                            + " (close every element, quote attributes, write & as &amp;)",
+                    e);
         }
     }
 
@@ -139,7 +152,9 @@ class PluginResourcesTest {
         for (int i = -1; i < all.getLength(); i++) {
             Element e = i < 0 ? root : (Element) all.item(i);
             boolean html = e.getNamespaceURI() == null;
-            if (html && e.getLocalName().equalsIgnoreCase("script") && e.getAttribute("src").isEmpty()
+            if (html
+                    && e.getLocalName().equalsIgnoreCase("script")
+                    && e.getAttribute("src").isEmpty()
                     && !e.getAttribute("type").equalsIgnoreCase("application/json")) {
                 found.add("<script> without src");
             }
@@ -167,8 +182,10 @@ class PluginResourcesTest {
 
     private static boolean decodes(byte[] bytes, Charset charset) {
         try {
-            charset.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
+            charset.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
             return true;
         } catch (CharacterCodingException e) {
             return false;

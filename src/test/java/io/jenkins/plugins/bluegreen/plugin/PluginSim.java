@@ -21,6 +21,7 @@ final class PluginSim implements AutoCloseable {
     static final String CREDENTIALS_ID = "kube-sim";
     /** Planted in the kubeconfig credential: must never reach the console or a message. */
     static final String TOKEN = "planted-secret-token-7f3a9c";
+
     static final String COLOR = "bluegreen.jenkins.io/color";
 
     final KubeSim sim;
@@ -29,6 +30,7 @@ final class PluginSim implements AutoCloseable {
     private final io.jenkins.plugins.bluegreen.core.BlueGreenSettings settings;
     /** Survives {@link #restart}, as the controller's file does. */
     private final KeptLocks keptLocks = new KeptLocks();
+
     private BlueGreenRuntime runtime;
 
     PluginSim(KubeSim sim, KubernetesClient client) {
@@ -45,8 +47,13 @@ final class PluginSim implements AutoCloseable {
     }
 
     private BlueGreenRuntime runtime(BuildLookup builds) {
-        return new BlueGreenRuntime(new ClusterClients(), (id, serverUrl, run) -> credentials.get(id),
-                new ClusterConfigResolver(c -> null, () -> false), settings, keptLocks, builds);
+        return new BlueGreenRuntime(
+                new ClusterClients(),
+                (id, serverUrl, run) -> credentials.get(id),
+                new ClusterConfigResolver(c -> null, () -> false),
+                settings,
+                keptLocks,
+                builds);
     }
 
     /**
@@ -68,32 +75,78 @@ final class PluginSim implements AutoCloseable {
     void seedLive(String namespace, String app, int replicas, String image) {
         Map<String, String> labels = Map.of("app", app, COLOR, "blue");
         Deployment d = new DeploymentBuilder()
-                .withNewMetadata().withName(app + "-blue").withLabels(labels)
+                .withNewMetadata()
+                .withName(app + "-blue")
+                .withLabels(labels)
                 .addToAnnotations("bluegreen.jenkins.io/revision", image.substring(image.lastIndexOf(':') + 1))
-                .addToAnnotations("bluegreen.jenkins.io/deployed-at", "2026-01-01T00:00:00Z").endMetadata()
-                .withNewSpec().withReplicas(replicas)
-                .withNewSelector().withMatchLabels(labels).endSelector()
-                .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                .withNewSpec().addNewContainer().withName("app").withImage(image)
-                .addNewPort().withContainerPort(8080).endPort().endContainer().endSpec()
-                .endTemplate().endSpec().build();
+                .addToAnnotations("bluegreen.jenkins.io/deployed-at", "2026-01-01T00:00:00Z")
+                .endMetadata()
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector()
+                .withMatchLabels(labels)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage(image)
+                .addNewPort()
+                .withContainerPort(8080)
+                .endPort()
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
         client.apps().deployments().inNamespace(namespace).resource(d).create();
-        Service s = new ServiceBuilder().withNewMetadata().withName(app)
-                .addToAnnotations("bluegreen.jenkins.io/active-color", "blue").endMetadata()
-                .withNewSpec().withSelector(labels).addNewPort().withPort(80).withNewTargetPort(8080).endPort()
-                .endSpec().build();
+        Service s = new ServiceBuilder()
+                .withNewMetadata()
+                .withName(app)
+                .addToAnnotations("bluegreen.jenkins.io/active-color", "blue")
+                .endMetadata()
+                .withNewSpec()
+                .withSelector(labels)
+                .addNewPort()
+                .withPort(80)
+                .withNewTargetPort(8080)
+                .endPort()
+                .endSpec()
+                .build();
         client.services().inNamespace(namespace).resource(s).create();
-        client.apps().deployments().inNamespace(namespace).withName(app + "-blue")
-                .waitUntilCondition(x -> x != null && x.getStatus() != null
-                        && Integer.valueOf(replicas).equals(x.getStatus().getReadyReplicas()), 30, TimeUnit.SECONDS);
+        client.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName(app + "-blue")
+                .waitUntilCondition(
+                        x -> x != null
+                                && x.getStatus() != null
+                                && Integer.valueOf(replicas)
+                                        .equals(x.getStatus().getReadyReplicas()),
+                        30,
+                        TimeUnit.SECONDS);
     }
 
     String liveColor(String namespace, String app) {
-        return client.services().inNamespace(namespace).withName(app).get().getSpec().getSelector().get(COLOR);
+        return client.services()
+                .inNamespace(namespace)
+                .withName(app)
+                .get()
+                .getSpec()
+                .getSelector()
+                .get(COLOR);
     }
 
     String serviceAnnotation(String namespace, String app, String key) {
-        return client.services().inNamespace(namespace).withName(app).get().getMetadata().getAnnotations()
+        return client.services()
+                .inNamespace(namespace)
+                .withName(app)
+                .get()
+                .getMetadata()
+                .getAnnotations()
                 .get("bluegreen.jenkins.io/" + key);
     }
 
@@ -104,7 +157,8 @@ final class PluginSim implements AutoCloseable {
     /** The latest background scale-down a switch without waiting handed to the runtime; fails if there is none. */
     java.util.concurrent.CompletableFuture<io.jenkins.plugins.bluegreen.core.ScaleDownResult> scaleDownTask(
             String namespace, String app) {
-        return runtime.scaleDowns().latest(namespace, app)
+        return runtime.scaleDowns()
+                .latest(namespace, app)
                 .orElseThrow(() -> new AssertionError("no background scale-down was started for " + app));
     }
 
@@ -114,8 +168,10 @@ final class PluginSim implements AutoCloseable {
 
     /** Writes counted by the sim (controllers' own writes are not counted). */
     long writes() {
-        return sim.requests().count("POST", "/") + sim.requests().count("PUT", "/")
-                + sim.requests().count("PATCH", "/") + sim.requests().count("DELETE", "/");
+        return sim.requests().count("POST", "/")
+                + sim.requests().count("PUT", "/")
+                + sim.requests().count("PATCH", "/")
+                + sim.requests().count("DELETE", "/");
     }
 
     /** Starts a step as Pipeline would, on this sim's runtime; returns its execution. */
@@ -124,8 +180,8 @@ final class PluginSim implements AutoCloseable {
     }
 
     /** Starts a step as Pipeline would, on {@code runtime}; returns its execution. */
-    static <S extends ClusterStep> ClusterStepExecution<?> start(BlueGreenRuntime runtime, S step,
-                                                                 TestStepContext context) throws Exception {
+    static <S extends ClusterStep> ClusterStepExecution<?> start(
+            BlueGreenRuntime runtime, S step, TestStepContext context) throws Exception {
         ClusterStepExecution<?> execution = (ClusterStepExecution<?>) step.start(context);
         execution.useRuntime(runtime);
         boolean sync = execution.start();

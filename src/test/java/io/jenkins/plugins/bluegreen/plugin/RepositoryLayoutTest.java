@@ -29,10 +29,13 @@ class RepositoryLayoutTest {
 
     @BeforeAll
     static void readRootPom() throws Exception {
-        root = Path.of(System.getProperty("bluegreen.repo.root", ".")).toAbsolutePath().normalize();
+        root = Path.of(System.getProperty("bluegreen.repo.root", "."))
+                .toAbsolutePath()
+                .normalize();
         DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
         factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        Document doc = factory.newDocumentBuilder().parse(root.resolve("pom.xml").toFile());
+        Document doc =
+                factory.newDocumentBuilder().parse(root.resolve("pom.xml").toFile());
         pom = doc.getDocumentElement();
     }
 
@@ -81,17 +84,16 @@ class RepositoryLayoutTest {
                 continue;
             }
             try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path file : walk.filter(f -> f.toString().endsWith(".java")).toList()) {
+                for (Path file :
+                        walk.filter(f -> f.toString().endsWith(".java")).toList()) {
                     if (Files.readString(file).contains("@Symbol(")) {
                         symbols.put(root.relativize(file).toString(), file);
                     }
                 }
             }
         }
-        assertThat(symbols.keySet())
-                .as("classes with @Symbol")
-                .isNotEmpty()
-                .allSatisfy(path -> assertThat(path).startsWith("src/main/java/io/jenkins/plugins/bluegreen/plugin/"));
+        assertThat(symbols.keySet()).as("classes with @Symbol").isNotEmpty().allSatisfy(path -> assertThat(path)
+                .startsWith("src/main/java/io/jenkins/plugins/bluegreen/plugin/"));
     }
 
     @Test
@@ -99,8 +101,12 @@ class RepositoryLayoutTest {
         assertThat(text(child(child(pom, "licenses"), "license"), "name")).isEqualTo("MIT License");
         assertThat(Files.readString(root.resolve("LICENSE"))).startsWith("MIT License");
         String jenkinsfile = Files.readString(root.resolve("Jenkinsfile"));
-        assertThat(jenkinsfile).contains("buildPlugin(").contains("jdk: 17").contains("jdk: 21")
-                .contains("platform: 'linux'").contains("platform: 'windows'");
+        assertThat(jenkinsfile)
+                .contains("buildPlugin(")
+                .contains("jdk: 17")
+                .contains("jdk: 21")
+                .contains("platform: 'linux'")
+                .contains("platform: 'windows'");
         assertThat(root.resolve("src/main/resources/index.jelly")).isRegularFile();
         assertThat(root.resolve(".mvn/extensions.xml")).isRegularFile();
         assertThat(root.resolve("Jenkinsfile.example")).isRegularFile();

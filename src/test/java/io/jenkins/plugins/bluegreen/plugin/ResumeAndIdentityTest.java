@@ -9,7 +9,6 @@ import io.jenkins.plugins.bluegreen.core.Color;
 import io.jenkins.plugins.bluegreen.core.DeployRequest;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSimExtension;
-import java.io.IOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,8 +47,14 @@ class ResumeAndIdentityTest {
         TestStepContext ctx = app.context().withRun(new FakeRun());
         app.sim().start(app.deployStep("registry.example/shop:2.0"), ctx);
         ctx.awaitSuccess();
-        assertThat(SIM.client().leases().inNamespace(app.ns()).withName("shop-bluegreen").get().getSpec()
-                .getHolderIdentity()).isEqualTo("jenkins:shop/deploy#42");
+        assertThat(SIM.client()
+                        .leases()
+                        .inNamespace(app.ns())
+                        .withName("shop-bluegreen")
+                        .get()
+                        .getSpec()
+                        .getHolderIdentity())
+                .isEqualTo("jenkins:shop/deploy#42");
     }
 
     @Test
@@ -66,7 +71,10 @@ class ResumeAndIdentityTest {
 
         ctx.awaitSuccess();
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
-        assertThat(ctx.console()).contains("[blue-green] ").doesNotContain(token).doesNotContain(PluginSim.TOKEN);
+        assertThat(ctx.console())
+                .contains("[blue-green] ")
+                .doesNotContain(token)
+                .doesNotContain(PluginSim.TOKEN);
     }
 
     @Test
@@ -84,7 +92,10 @@ class ResumeAndIdentityTest {
         // another build holds the app's lock, so our switch waits inside core: a restart at that moment
         try (KubernetesClient client = SIM.sim().newClient(app.ns())) {
             BlueGreen engine = BlueGreen.builder(client).namespace(app.ns()).build();
-            engine.deploy(DeployRequest.builder("shop").image("registry.example/shop:2.0").holder(OTHER).build());
+            engine.deploy(DeployRequest.builder("shop")
+                    .image("registry.example/shop:2.0")
+                    .holder(OTHER)
+                    .build());
             engine.awaitHealthy("shop", Color.GREEN, Duration.ofSeconds(30));
 
             SwitchTrafficStep step = app.onSim(new SwitchTrafficStep("shop"));
@@ -144,16 +155,22 @@ class ResumeAndIdentityTest {
     void aRollbackResumedAfterItWasWrittenDoesNotRollBackAgain() throws Exception {
         try (KubernetesClient client = SIM.sim().newClient(app.ns())) {
             BlueGreen engine = BlueGreen.builder(client).namespace(app.ns()).build();
-            engine.deploy(DeployRequest.builder("shop").image("registry.example/shop:2.0").holder(OTHER).build());
+            engine.deploy(DeployRequest.builder("shop")
+                    .image("registry.example/shop:2.0")
+                    .holder(OTHER)
+                    .build());
             engine.awaitHealthy("shop", Color.GREEN, Duration.ofSeconds(30));
-            engine.switchTraffic(io.jenkins.plugins.bluegreen.core.SwitchRequest.builder("shop").holder(OTHER)
-                    .scaleDownDelay(Duration.ZERO).build());
+            engine.switchTraffic(io.jenkins.plugins.bluegreen.core.SwitchRequest.builder("shop")
+                    .holder(OTHER)
+                    .scaleDownDelay(Duration.ZERO)
+                    .build());
             engine.acquireLock("shop", OTHER, Duration.ZERO);
             // OTHER announces a deploy into the idle colour: only then must a rollback wait for the lock (a rollback
             // while the previous colour runs and nothing is announced needs none, and would finish at once)
             client.services().withName("shop").edit(s -> {
-                s.getMetadata().getAnnotations().put("bluegreen.jenkins.io/deploying",
-                        "color=blue;since=2026-01-01T00:00:00Z;holder=" + OTHER);
+                s.getMetadata()
+                        .getAnnotations()
+                        .put("bluegreen.jenkins.io/deploying", "color=blue;since=2026-01-01T00:00:00Z;holder=" + OTHER);
                 return s;
             });
 
@@ -179,14 +196,20 @@ class ResumeAndIdentityTest {
     void aRollbackResumedBeforeItWroteAnythingStopsAndSaysWhatToCheck() throws Exception {
         try (KubernetesClient client = SIM.sim().newClient(app.ns())) {
             BlueGreen engine = BlueGreen.builder(client).namespace(app.ns()).build();
-            engine.deploy(DeployRequest.builder("shop").image("registry.example/shop:2.0").holder(OTHER).build());
+            engine.deploy(DeployRequest.builder("shop")
+                    .image("registry.example/shop:2.0")
+                    .holder(OTHER)
+                    .build());
             engine.awaitHealthy("shop", Color.GREEN, Duration.ofSeconds(30));
-            engine.switchTraffic(io.jenkins.plugins.bluegreen.core.SwitchRequest.builder("shop").holder(OTHER)
-                    .scaleDownDelay(Duration.ZERO).build());
+            engine.switchTraffic(io.jenkins.plugins.bluegreen.core.SwitchRequest.builder("shop")
+                    .holder(OTHER)
+                    .scaleDownDelay(Duration.ZERO)
+                    .build());
             engine.acquireLock("shop", OTHER, Duration.ZERO);
             client.services().withName("shop").edit(s -> {
-                s.getMetadata().getAnnotations().put("bluegreen.jenkins.io/deploying",
-                        "color=blue;since=2026-01-01T00:00:00Z;holder=" + OTHER);
+                s.getMetadata()
+                        .getAnnotations()
+                        .put("bluegreen.jenkins.io/deploying", "color=blue;since=2026-01-01T00:00:00Z;holder=" + OTHER);
                 return s;
             });
             RollbackStep step = app.onSim(new RollbackStep("shop"));
@@ -199,9 +222,12 @@ class ResumeAndIdentityTest {
 
             restored.onResume();
             TestStepContext restoredCtx = (TestStepContext) restored.getContext();
-            assertThat(restoredCtx.awaitFailure()).hasMessageContaining("green is live and the Service's history has "
-                    + "no switch back by this build").hasMessageContaining("call rollback again if it is still needed");
-            assertThat(app.sim().liveColor(app.ns(), "shop")).as("a resumed rollback that cannot tell writes nothing")
+            assertThat(restoredCtx.awaitFailure())
+                    .hasMessageContaining(
+                            "green is live and the Service's history has " + "no switch back by this build")
+                    .hasMessageContaining("call rollback again if it is still needed");
+            assertThat(app.sim().liveColor(app.ns(), "shop"))
+                    .as("a resumed rollback that cannot tell writes nothing")
                     .isEqualTo("green");
         }
     }
@@ -217,12 +243,15 @@ class ResumeAndIdentityTest {
             app.sim().start(step, ctx);
             awaitLockWaiter(client);
 
-            var enginePool = (java.util.concurrent.ThreadPoolExecutor) app.sim().runtime().engineExecutor();
+            var enginePool = (java.util.concurrent.ThreadPoolExecutor)
+                    app.sim().runtime().engineExecutor();
             // opening the wait's watch takes a core thread for a moment; waiting takes none
             for (int i = 0; i < 3000 && enginePool.getActiveCount() > 0; i++) {
                 Thread.sleep(10);
             }
-            assertThat(enginePool.getActiveCount()).as("core threads held by a deploy waiting for the lock").isZero();
+            assertThat(enginePool.getActiveCount())
+                    .as("core threads held by a deploy waiting for the lock")
+                    .isZero();
 
             engine.releaseLock("shop", OTHER);
             ctx.awaitSuccess();
@@ -232,9 +261,12 @@ class ResumeAndIdentityTest {
     /** Until our switch is waiting on the other build's Lease (it watches it). */
     private static void awaitLockWaiter(KubernetesClient client) throws InterruptedException {
         long before = SIM.sim().requests().count("watch", "/apis/coordination.k8s.io/**");
-        for (int i = 0; i < 3000 && SIM.sim().requests().count("watch", "/apis/coordination.k8s.io/**") == before; i++) {
+        for (int i = 0;
+                i < 3000 && SIM.sim().requests().count("watch", "/apis/coordination.k8s.io/**") == before;
+                i++) {
             Thread.sleep(10);
         }
-        assertThat(SIM.sim().requests().count("watch", "/apis/coordination.k8s.io/**")).isGreaterThan(before);
+        assertThat(SIM.sim().requests().count("watch", "/apis/coordination.k8s.io/**"))
+                .isGreaterThan(before);
     }
 }

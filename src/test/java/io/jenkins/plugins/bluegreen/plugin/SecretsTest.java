@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import hudson.AbortException;
 import hudson.model.TaskListener;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.jenkins.plugins.bluegreen.core.Color;
 import io.jenkins.plugins.bluegreen.core.CredentialMask;
 import io.jenkins.plugins.bluegreen.core.HealthProgress;
-import io.jenkins.plugins.bluegreen.core.Color;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -37,20 +37,30 @@ class SecretsTest {
 
     @Test
     void aRefusedRequestIsAnAbortWithTheMaskedMessage() {
-        Throwable failure = StepFailures.toStepFailure("rollback",
-                new KubernetesClientException("Unauthorized: token " + TOKEN + " rejected by abc"), secrets());
+        Throwable failure = StepFailures.toStepFailure(
+                "rollback",
+                new KubernetesClientException("Unauthorized: token " + TOKEN + " rejected by abc"),
+                secrets());
         assertThat(failure).isInstanceOf(AbortException.class);
-        assertThat(failure.getMessage()).startsWith("rollback: the Kubernetes API refused a request")
-                .doesNotContain(TOKEN).contains("abc");
+        assertThat(failure.getMessage())
+                .startsWith("rollback: the Kubernetes API refused a request")
+                .doesNotContain(TOKEN)
+                .contains("abc");
     }
 
     @Test
     void aClientThatCannotReachTheServerSaysSoWithTheReason() {
-        Throwable failure = StepFailures.toStepFailure("awaitHealthy", new KubernetesClientException("failed",
-                new java.io.IOException("wrapped", new java.net.ConnectException("Connection refused"))), secrets());
+        Throwable failure = StepFailures.toStepFailure(
+                "awaitHealthy",
+                new KubernetesClientException(
+                        "failed",
+                        new java.io.IOException("wrapped", new java.net.ConnectException("Connection refused"))),
+                secrets());
         assertThat(failure).isInstanceOf(AbortException.class);
-        assertThat(failure.getMessage()).isEqualTo("awaitHealthy: cannot reach the Kubernetes API (Connection refused); "
-                + "check serverUrl or the kubeconfig credential, and that the controller can reach the API server");
+        assertThat(failure.getMessage())
+                .isEqualTo(
+                        "awaitHealthy: cannot reach the Kubernetes API (Connection refused); "
+                                + "check serverUrl or the kubeconfig credential, and that the controller can reach the API server");
     }
 
     @Test

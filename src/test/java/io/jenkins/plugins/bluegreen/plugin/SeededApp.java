@@ -25,6 +25,7 @@ final class SeededApp implements BeforeEachCallback, AfterEachCallback {
     private final int replicas;
     /** Null when each test seeds with settings of its own through {@link #seed(BlueGreenSettings)}. */
     private final BlueGreenSettings settings;
+
     private PluginSim sim;
     private String ns;
 

@@ -28,38 +28,57 @@ class SnippetResourcesTest {
     private static final String ROOT = "/io/jenkins/plugins/bluegreen/plugin/";
 
     @ParameterizedTest
-    @ValueSource(classes = {BlueGreenDeployStep.class, BlueGreenReleaseStep.class, AwaitHealthyStep.class,
-            SwitchTrafficStep.class, RollbackStep.class})
+    @ValueSource(
+            classes = {
+                BlueGreenDeployStep.class,
+                BlueGreenReleaseStep.class,
+                AwaitHealthyStep.class,
+                SwitchTrafficStep.class,
+                RollbackStep.class
+            })
     void everyParameterHasAConfigEntryAndAHelpFile(Class<?> stepClass) throws Exception {
         String config = read(ROOT + stepClass.getSimpleName() + "/config.jelly");
         String cluster = read(ROOT + "ClusterStep/cluster.jelly");
-        assertThat(config).contains("<st:include page=\"cluster.jelly\" class=\""
-                + ClusterStep.class.getName() + "\"/>");
+        assertThat(config)
+                .contains("<st:include page=\"cluster.jelly\" class=\"" + ClusterStep.class.getName() + "\"/>");
         if (DeployingStep.class.isAssignableFrom(stepClass)) {
-            assertThat(config).contains("<st:include page=\"deploy.jelly\" class=\""
-                    + DeployingStep.class.getName() + "\"/>");
+            assertThat(config)
+                    .contains("<st:include page=\"deploy.jelly\" class=\"" + DeployingStep.class.getName() + "\"/>");
             config = config + read(ROOT + "DeployingStep/deploy.jelly");
         }
-        assertThat(resource(ROOT + stepClass.getSimpleName() + "/help.html")).as("help.html").isNotNull();
+        assertThat(resource(ROOT + stepClass.getSimpleName() + "/help.html"))
+                .as("help.html")
+                .isNotNull();
 
         for (String field : parameters(stepClass)) {
             assertThat(config.contains("field=\"" + field + "\"") || cluster.contains("field=\"" + field + "\""))
-                    .as("config entry for %s.%s", stepClass.getSimpleName(), field).isTrue();
-            assertThat(helpFile(stepClass, field)).as("help-%s.html for %s", field, stepClass.getSimpleName())
+                    .as("config entry for %s.%s", stepClass.getSimpleName(), field)
+                    .isTrue();
+            assertThat(helpFile(stepClass, field))
+                    .as("help-%s.html for %s", field, stepClass.getSimpleName())
                     .isNotNull();
         }
         // and nothing in the form that the step would not bind
         for (String field : fieldsIn(config)) {
-            assertThat(parameters(stepClass)).as("bound parameter for config entry %s", field).contains(field);
+            assertThat(parameters(stepClass))
+                    .as("bound parameter for config entry %s", field)
+                    .contains(field);
         }
     }
 
     @ParameterizedTest
-    @ValueSource(classes = {BlueGreenDeployStep.class, BlueGreenReleaseStep.class, AwaitHealthyStep.class,
-            SwitchTrafficStep.class, RollbackStep.class})
+    @ValueSource(
+            classes = {
+                BlueGreenDeployStep.class,
+                BlueGreenReleaseStep.class,
+                AwaitHealthyStep.class,
+                SwitchTrafficStep.class,
+                RollbackStep.class
+            })
     void descriptorsCarryTheSymbolAndFunctionName(Class<?> stepClass) throws Exception {
         Class<?> descriptorClass = Class.forName(stepClass.getName() + "$DescriptorImpl");
-        StepDescriptor descriptor = (StepDescriptor) descriptorClass.getDeclaredConstructor().newInstance();
+        StepDescriptor descriptor =
+                (StepDescriptor) descriptorClass.getDeclaredConstructor().newInstance();
         String symbol = descriptorClass.getAnnotation(Symbol.class).value()[0];
         assertThat(descriptor.getFunctionName()).isEqualTo(symbol);
         // Pipeline refuses a block step called without a body and a plain step called with one: only the release
@@ -89,7 +108,8 @@ class SnippetResourcesTest {
 
     private static List<String> fieldsIn(String jelly) {
         List<String> fields = new ArrayList<>();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("field=\"([^\"]+)\"").matcher(jelly);
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("field=\"([^\"]+)\"").matcher(jelly);
         while (m.find()) {
             fields.add(m.group(1));
         }

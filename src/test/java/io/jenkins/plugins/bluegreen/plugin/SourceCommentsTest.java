@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
  */
 class SourceCommentsTest {
 
-    private static final List<String> FOLDERS = List.of("src", "cli", "kube-sim", "bench", "jenkins-stubs", "offline",
-            "bin", ".ci");
+    private static final List<String> FOLDERS =
+            List.of("src", "cli", "kube-sim", "bench", "jenkins-stubs", "offline", "bin", ".ci");
     /** Scripts without an extension that carry shell comments. */
     private static final Set<String> SCRIPTS = Set.of("bluegreen", "run", "apicheck");
 
@@ -29,12 +29,14 @@ class SourceCommentsTest {
     private static final Pattern HASH_NUMBER = Pattern.compile("(?<![\\w&/])#\\d+\\b");
     private static final Pattern DESIGN = Pattern.compile("\\bDESIGN\\b|§\\s*\\d|(?i)design section");
     /** Projects whose trackers a comment may cite by number, named before "issue". */
-    private static final Set<String> UPSTREAM = Set.of("fabric8", "jenkins", "kubernetes", "picocli", "vert.x",
-            "okhttp", "jackson", "spotbugs");
+    private static final Set<String> UPSTREAM =
+            Set.of("fabric8", "jenkins", "kubernetes", "picocli", "vert.x", "okhttp", "jackson", "spotbugs");
 
     @Test
     void noCommentCitesAnIssueNumberOrADesignSection() throws IOException {
-        Path root = Path.of(System.getProperty("bluegreen.repo.root", ".")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("bluegreen.repo.root", "."))
+                .toAbsolutePath()
+                .normalize();
         List<String> citations = new ArrayList<>();
         int files = 0;
         for (String folder : FOLDERS) {
@@ -43,7 +45,9 @@ class SourceCommentsTest {
                 continue;
             }
             try (Stream<Path> walk = Files.walk(dir)) {
-                for (Path file : walk.filter(Files::isRegularFile).filter(f -> !isBuildOutput(root, f)).toList()) {
+                for (Path file : walk.filter(Files::isRegularFile)
+                        .filter(f -> !isBuildOutput(root, f))
+                        .toList()) {
                     List<Comment> comments = commentsOf(file);
                     if (comments == null) {
                         continue;
@@ -59,7 +63,8 @@ class SourceCommentsTest {
             }
         }
         assertThat(files).as("source files read").isGreaterThan(100);
-        assertThat(citations).as("comments citing an issue or a DESIGN section (say the why itself, or point to docs/)")
+        assertThat(citations)
+                .as("comments citing an issue or a DESIGN section (say the why itself, or point to docs/)")
                 .isEmpty();
     }
 
@@ -75,7 +80,8 @@ class SourceCommentsTest {
         assertThat(citation("its PKCS#8 key, a slash as &#47;")).isNull();
         assertThat(citation("designed for callers that cannot block")).isNull();
         assertThat(javaComments("String s = \"// issue 4\"; // why\n/* one\n two */ char c = '\"';\n"))
-                .extracting(Comment::text).containsExactly(" why", " one\n two ");
+                .extracting(Comment::text)
+                .containsExactly(" why", " one\n two ");
     }
 
     /** What a comment cites, or null. */
@@ -95,7 +101,7 @@ class SourceCommentsTest {
         return design.find() ? design.group() : null;
     }
 
-    record Comment(int line, String text) { }
+    record Comment(int line, String text) {}
 
     /** The comments of a file this check reads, or null for a file it does not. */
     private static List<Comment> commentsOf(Path file) throws IOException {
@@ -138,7 +144,10 @@ class SourceCommentsTest {
             } else if (source.startsWith("\"\"\"", i)) {
                 int end = source.indexOf("\"\"\"", i + 3);
                 end = end < 0 ? n : end + 3;
-                line += (int) source.substring(i, end).chars().filter(ch -> ch == '\n').count();
+                line += (int) source.substring(i, end)
+                        .chars()
+                        .filter(ch -> ch == '\n')
+                        .count();
                 i = end;
             } else if (c == '"' || c == '\'') {
                 i++;
@@ -157,7 +166,11 @@ class SourceCommentsTest {
         List<Comment> out = new ArrayList<>();
         Matcher m = Pattern.compile("<!--(.*?)-->", Pattern.DOTALL).matcher(source);
         while (m.find()) {
-            int line = 1 + (int) source.substring(0, m.start()).chars().filter(ch -> ch == '\n').count();
+            int line = 1
+                    + (int) source.substring(0, m.start())
+                            .chars()
+                            .filter(ch -> ch == '\n')
+                            .count();
             out.add(new Comment(line, m.group(1)));
         }
         return out;

@@ -57,8 +57,8 @@ final class TestStepContext extends StepContext {
 
     /** A build of its own: its BUILD_TAG makes the lock holder {@code jenkins:<tag>}. */
     static TestStepContext build(String tag) {
-        return new TestStepContext(new EnvVars("BUILD_TAG", tag, "BUILD_URL", "https://ci.example/job/" + tag + "/"),
-                null, null);
+        return new TestStepContext(
+                new EnvVars("BUILD_TAG", tag, "BUILD_URL", "https://ci.example/job/" + tag + "/"), null, null);
     }
 
     /** The execution restored from a saved state, as a restarted controller finds it. */
@@ -69,7 +69,8 @@ final class TestStepContext extends StepContext {
     }
 
     static EnvVars buildEnv() {
-        return new EnvVars("BUILD_TAG", "jenkins-shop-deploy-42", "BUILD_URL", "https://ci.example/job/shop/job/deploy/42/");
+        return new EnvVars(
+                "BUILD_TAG", "jenkins-shop-deploy-42", "BUILD_URL", "https://ci.example/job/shop/job/deploy/42/");
     }
 
     private synchronized void init() {
@@ -158,8 +159,7 @@ final class TestStepContext extends StepContext {
     }
 
     @Override
-    public void setResult(Result r) {
-    }
+    public void setResult(Result r) {}
 
     @Override
     public boolean hasBody() {
@@ -278,13 +278,15 @@ final class TestStepContext extends StepContext {
             }
             FakeBodyExecution execution = new FakeBodyExecution(callback);
             bodyExecution = execution;
-            Thread t = new Thread(() -> {
-                try {
-                    execution.succeed(body.run());
-                } catch (Throwable e) {
-                    execution.fail(e);
-                }
-            }, "test-body");
+            Thread t = new Thread(
+                    () -> {
+                        try {
+                            execution.succeed(body.run());
+                        } catch (Throwable e) {
+                            execution.fail(e);
+                        }
+                    },
+                    "test-body");
             t.setDaemon(true);
             execution.thread = t;
             t.start();

@@ -50,10 +50,17 @@ class VerifyForStepTest {
 
     private List<String> endpoints() {
         List<String> pods = new ArrayList<>();
-        for (EndpointSlice slice : SIM.client().discovery().v1().endpointSlices().inNamespace(app.ns())
-                .withLabel("kubernetes.io/service-name", "shop").list().getItems()) {
+        for (EndpointSlice slice : SIM.client()
+                .discovery()
+                .v1()
+                .endpointSlices()
+                .inNamespace(app.ns())
+                .withLabel("kubernetes.io/service-name", "shop")
+                .list()
+                .getItems()) {
             for (Endpoint e : slice.getEndpoints()) {
-                boolean ready = e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady());
+                boolean ready = e.getConditions() == null
+                        || !Boolean.FALSE.equals(e.getConditions().getReady());
                 pods.add(e.getTargetRef().getName() + (ready ? " ready" : " unready"));
             }
         }
@@ -61,7 +68,11 @@ class VerifyForStepTest {
     }
 
     private String lockHolder() {
-        var lease = SIM.client().leases().inNamespace(app.ns()).withName("shop-bluegreen").get();
+        var lease = SIM.client()
+                .leases()
+                .inNamespace(app.ns())
+                .withName("shop-bluegreen")
+                .get();
         return lease == null ? null : lease.getSpec().getHolderIdentity();
     }
 
@@ -78,11 +89,17 @@ class VerifyForStepTest {
 
         Throwable failure = ctx.awaitFailure();
 
-        assertThat(failure).isInstanceOf(AbortException.class).hasMessageContaining("green failed its verification")
-                .hasMessageContaining("pod shop-green-").hasMessageContaining("traffic is back on blue");
+        assertThat(failure)
+                .isInstanceOf(AbortException.class)
+                .hasMessageContaining("green failed its verification")
+                .hasMessageContaining("pod shop-green-")
+                .hasMessageContaining("traffic is back on blue");
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
-        assertThat(endpoints()).hasSize(2).allSatisfy(e -> assertThat(e).startsWith("shop-blue-").endsWith(" ready"));
-        assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history")).contains("\"auto-revert\"")
+        assertThat(endpoints())
+                .hasSize(2)
+                .allSatisfy(e -> assertThat(e).startsWith("shop-blue-").endsWith(" ready"));
+        assertThat(app.sim().serviceAnnotation(app.ns(), "shop", "history"))
+                .contains("\"auto-revert\"")
                 .contains("shop-green-");
         assertThat(lockHolder()).isNullOrEmpty();
     }
@@ -113,11 +130,13 @@ class VerifyForStepTest {
 
         assertThat(ctx.awaitFailure()).isSameAs(cause);
         assertThat(wait.isCancelled()).isTrue(); // core's verification: cancelled is stopped, its watches closed
-        assertThat(ctx.console()).contains("traffic stays on green, not verified and not reverted")
+        assertThat(ctx.console())
+                .contains("traffic stays on green, not verified and not reverted")
                 .contains("blue keeps running until")
                 .contains("rollback app: 'shop'");
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("green");
-        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas()).isEqualTo(2);
+        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas())
+                .isEqualTo(2);
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (lockHolder() != null && !lockHolder().isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20); // the release runs on the engine pool after the stop returned
@@ -150,11 +169,15 @@ class VerifyForStepTest {
         TestStepContext ctx = new TestStepContext(TestStepContext.buildEnv(), null, () -> "alice");
         app.sim().start(step, ctx);
 
-        assertThat(ctx.awaitFailure()).isInstanceOf(AbortException.class)
+        assertThat(ctx.awaitFailure())
+                .isInstanceOf(AbortException.class)
                 .hasMessageContaining("traffic is back on blue");
         assertThat(app.sim().liveColor(app.ns(), "shop")).isEqualTo("blue");
-        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas()).isEqualTo(2);
-        assertThat(endpoints()).hasSize(2).allSatisfy(e -> assertThat(e).startsWith("shop-blue-").endsWith(" ready"));
+        assertThat(app.sim().deployment(app.ns(), "shop-blue").getSpec().getReplicas())
+                .isEqualTo(2);
+        assertThat(endpoints())
+                .hasSize(2)
+                .allSatisfy(e -> assertThat(e).startsWith("shop-blue-").endsWith(" ready"));
     }
 
     @Test

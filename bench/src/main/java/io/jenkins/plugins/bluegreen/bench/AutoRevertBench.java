@@ -13,7 +13,6 @@ import io.jenkins.plugins.bluegreen.core.SwitchRequest;
 import io.jenkins.plugins.bluegreen.core.VerificationResult;
 import io.jenkins.plugins.bluegreen.kubesim.PodScript;
 import io.jenkins.plugins.bluegreen.kubesim.RequestCounters;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +38,16 @@ final class AutoRevertBench {
     /** Repetitions whose pods crashed before the switch returned (a loaded machine) are run again, this often. */
     private static final int RETRIES = 5;
 
-    record Result(Samples endpointsMillis, Samples failedMillis, Samples watchStartRequests,
-                  Samples watchingRequests, Samples revertRequests, Map<String, Long> watchStartBreakdown,
-                  Map<String, Long> revertBreakdown, Samples passRequests, Map<String, Long> passBreakdown) { }
+    record Result(
+            Samples endpointsMillis,
+            Samples failedMillis,
+            Samples watchStartRequests,
+            Samples watchingRequests,
+            Samples revertRequests,
+            Map<String, Long> watchStartBreakdown,
+            Map<String, Long> revertBreakdown,
+            Samples passRequests,
+            Map<String, Long> passBreakdown) {}
 
     private final BenchCluster cluster;
     private final Engines engines;
@@ -54,8 +60,16 @@ final class AutoRevertBench {
     }
 
     Result run(int warmup, int repetitions, int passes) throws Exception {
-        Result result = new Result(new Samples(), new Samples(), new Samples(), new Samples(), new Samples(),
-                new TreeMap<>(), new TreeMap<>(), new Samples(), new TreeMap<>());
+        Result result = new Result(
+                new Samples(),
+                new Samples(),
+                new Samples(),
+                new Samples(),
+                new Samples(),
+                new TreeMap<>(),
+                new TreeMap<>(),
+                new Samples(),
+                new TreeMap<>());
         int retried = 0;
         for (int i = 0; i < warmup + repetitions; i++) {
             while (!revertOnce(i * 100 + retried, i < warmup ? null : result)) {
@@ -94,7 +108,10 @@ final class AutoRevertBench {
             CutoverVerification verification;
             try {
                 verification = engine.switchTrafficVerified(SwitchRequest.builder(APP)
-                        .approvedBy("bench").holder(holder).verifyFor(Duration.ofMinutes(5)).build());
+                        .approvedBy("bench")
+                        .holder(holder)
+                        .verifyFor(Duration.ofMinutes(5))
+                        .build());
             } catch (io.jenkins.plugins.bluegreen.core.BlueGreenException crashedDuringTheSwitch) {
                 if (firstCrash.get() == 0) {
                     throw crashedDuringTheSwitch;
@@ -125,12 +142,18 @@ final class AutoRevertBench {
                 // switch + window up to the crash: the watches' list+watch, the switch's own requests (returned
                 // by then), and whatever the verification asked while it watched (the figure that must be 0)
                 Map<String, Long> window = Requests.byVerbAndKind(atCrash.get(), namespace);
-                long watchStart = window.entrySet().stream().filter(AutoRevertBench::startsAWatch)
-                        .mapToLong(Map.Entry::getValue).sum();
-                long others = window.entrySet().stream().filter(r -> !startsAWatch(r))
-                        .mapToLong(Map.Entry::getValue).sum();
-                long switchOwn = afterSwitch.entrySet().stream().filter(r -> !startsAWatch(r))
-                        .mapToLong(Map.Entry::getValue).sum();
+                long watchStart = window.entrySet().stream()
+                        .filter(AutoRevertBench::startsAWatch)
+                        .mapToLong(Map.Entry::getValue)
+                        .sum();
+                long others = window.entrySet().stream()
+                        .filter(r -> !startsAWatch(r))
+                        .mapToLong(Map.Entry::getValue)
+                        .sum();
+                long switchOwn = afterSwitch.entrySet().stream()
+                        .filter(r -> !startsAWatch(r))
+                        .mapToLong(Map.Entry::getValue)
+                        .sum();
                 into.watchStartRequests().add(watchStart);
                 into.watchingRequests().add(others - switchOwn);
                 if (others != switchOwn) {
@@ -143,7 +166,8 @@ final class AutoRevertBench {
                 Map<String, Long> revert = new TreeMap<>(all);
                 window.forEach((k, v) -> revert.merge(k, -v, Long::sum));
                 revert.values().removeIf(v -> v == 0);
-                into.revertRequests().add(revert.values().stream().mapToLong(Long::longValue).sum());
+                into.revertRequests()
+                        .add(revert.values().stream().mapToLong(Long::longValue).sum());
                 into.watchStartBreakdown().clear();
                 into.watchStartBreakdown().putAll(window);
                 into.revertBreakdown().clear();
@@ -164,7 +188,10 @@ final class AutoRevertBench {
         engine.awaitHealthy(APP, null, TIMEOUT);
         requests.reset();
         CutoverVerification verification = engine.switchTrafficVerified(SwitchRequest.builder(APP)
-                .approvedBy("bench").holder(holder).verifyFor(Duration.ofMillis(300)).build());
+                .approvedBy("bench")
+                .holder(holder)
+                .verifyFor(Duration.ofMillis(300))
+                .build());
         VerificationResult passed = verification.result().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         if (passed.outcome() != VerificationResult.Outcome.VERIFIED) {
             throw new IllegalStateException("not verified: " + passed);
@@ -182,8 +209,13 @@ final class AutoRevertBench {
     /** The moment the Service's EndpointSlices list only blue's pods, all ready, as many as it runs. */
     private Watch watchEndpoints(String namespace, CompletableFuture<Long> backOnBlue) {
         Map<String, EndpointSlice> slices = new TreeMap<>();
-        return cluster.client().discovery().v1().endpointSlices().inNamespace(namespace)
-                .withLabel("kubernetes.io/service-name", APP).watch(new Watcher<>() {
+        return cluster.client()
+                .discovery()
+                .v1()
+                .endpointSlices()
+                .inNamespace(namespace)
+                .withLabel("kubernetes.io/service-name", APP)
+                .watch(new Watcher<>() {
                     private boolean sawGreen;
 
                     @Override
@@ -195,12 +227,17 @@ final class AutoRevertBench {
                             slices.put(slice.getMetadata().getName(), slice);
                         }
                         List<Endpoint> endpoints = slices.values().stream()
-                                .flatMap(s -> s.getEndpoints() == null ? java.util.stream.Stream.<Endpoint>empty()
-                                        : s.getEndpoints().stream()).toList();
+                                .flatMap(s -> s.getEndpoints() == null
+                                        ? java.util.stream.Stream.<Endpoint>empty()
+                                        : s.getEndpoints().stream())
+                                .toList();
                         sawGreen |= endpoints.stream().anyMatch(e -> name(e).startsWith(APP + "-green-"));
-                        boolean blueOnly = !endpoints.isEmpty() && endpoints.stream().allMatch(e -> name(e)
-                                .startsWith(APP + "-blue-") && (e.getConditions() == null
-                                || !Boolean.FALSE.equals(e.getConditions().getReady())));
+                        boolean blueOnly = !endpoints.isEmpty()
+                                && endpoints.stream()
+                                        .allMatch(e -> name(e).startsWith(APP + "-blue-")
+                                                && (e.getConditions() == null
+                                                        || !Boolean.FALSE.equals(e.getConditions()
+                                                                .getReady())));
                         if (sawGreen && blueOnly && endpoints.size() >= replicas) {
                             backOnBlue.complete(now);
                         }
@@ -214,6 +251,8 @@ final class AutoRevertBench {
     }
 
     private static String name(Endpoint e) {
-        return e.getTargetRef() == null || e.getTargetRef().getName() == null ? "" : e.getTargetRef().getName();
+        return e.getTargetRef() == null || e.getTargetRef().getName() == null
+                ? ""
+                : e.getTargetRef().getName();
     }
 }

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.jenkins.plugins.bluegreen.core.BlueGreenSettings;
 import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -33,7 +32,8 @@ final class BenchCluster implements AutoCloseable {
     }
 
     static BenchCluster start(Duration readyDelay) {
-        return new BenchCluster(KubeSim.builder().port(0).readyDelay(readyDelay).build().start(), readyDelay);
+        return new BenchCluster(
+                KubeSim.builder().port(0).readyDelay(readyDelay).build().start(), readyDelay);
     }
 
     KubeSim sim() {
@@ -75,28 +75,59 @@ final class BenchCluster implements AutoCloseable {
     private void createLiveApp(String namespace, String app, int replicas, String image) {
         Map<String, String> labels = Map.of("app", app, COLOR_KEY, "blue");
         Deployment blue = new DeploymentBuilder()
-                .withNewMetadata().withName(app + "-blue").withNamespace(namespace).withLabels(labels)
+                .withNewMetadata()
+                .withName(app + "-blue")
+                .withNamespace(namespace)
+                .withLabels(labels)
                 .addToAnnotations("bluegreen.jenkins.io/revision", image.substring(image.indexOf(':') + 1))
                 .addToAnnotations("bluegreen.jenkins.io/deployed-at", "2026-01-01T00:00:00Z")
                 .endMetadata()
-                .withNewSpec().withReplicas(replicas).withNewSelector().withMatchLabels(labels).endSelector()
-                .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                .withNewSpec().addNewContainer().withName("app").withImage(image).addNewPort().withContainerPort(8080)
-                .endPort().endContainer().endSpec()
-                .endTemplate().endSpec().build();
+                .withNewSpec()
+                .withReplicas(replicas)
+                .withNewSelector()
+                .withMatchLabels(labels)
+                .endSelector()
+                .withNewTemplate()
+                .withNewMetadata()
+                .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                .addNewContainer()
+                .withName("app")
+                .withImage(image)
+                .addNewPort()
+                .withContainerPort(8080)
+                .endPort()
+                .endContainer()
+                .endSpec()
+                .endTemplate()
+                .endSpec()
+                .build();
         client.apps().deployments().inNamespace(namespace).resource(blue).create();
         Service service = new ServiceBuilder()
-                .withNewMetadata().withName(app).withNamespace(namespace)
-                .addToAnnotations("bluegreen.jenkins.io/active-color", "blue").endMetadata()
-                .withNewSpec().withSelector(labels).addNewPort().withPort(80).withTargetPort(new IntOrString(8080))
-                .endPort().endSpec().build();
+                .withNewMetadata()
+                .withName(app)
+                .withNamespace(namespace)
+                .addToAnnotations("bluegreen.jenkins.io/active-color", "blue")
+                .endMetadata()
+                .withNewSpec()
+                .withSelector(labels)
+                .addNewPort()
+                .withPort(80)
+                .withTargetPort(new IntOrString(8080))
+                .endPort()
+                .endSpec()
+                .build();
         client.services().inNamespace(namespace).resource(service).create();
     }
 
     /** Waits (set-up only) until a Deployment reports every replica updated, ready and available. */
     void awaitRolledOut(String namespace, String deployment, Duration timeout) {
-        client.apps().deployments().inNamespace(namespace).withName(deployment).waitUntilCondition(
-                BenchCluster::rolledOut, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        client.apps()
+                .deployments()
+                .inNamespace(namespace)
+                .withName(deployment)
+                .waitUntilCondition(BenchCluster::rolledOut, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     static boolean rolledOut(Deployment d) {
@@ -106,8 +137,10 @@ final class BenchCluster implements AutoCloseable {
         int want = d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
         var s = d.getStatus();
         return Objects.equals(s.getObservedGeneration(), d.getMetadata().getGeneration())
-                && value(s.getUpdatedReplicas()) == want && value(s.getReadyReplicas()) == want
-                && value(s.getAvailableReplicas()) == want && value(s.getReplicas()) == want;
+                && value(s.getUpdatedReplicas()) == want
+                && value(s.getReadyReplicas()) == want
+                && value(s.getAvailableReplicas()) == want
+                && value(s.getReplicas()) == want;
     }
 
     private static int value(Integer i) {

@@ -18,11 +18,12 @@ import java.util.Optional;
 public final class BenchMain {
     /** The simulated kubelet's delay from pod creation to Ready; fixed so runs compare. */
     static final Duration READY_DELAY = Duration.ofMillis(100);
+
     static final int LATENCY_REPLICAS = 3;
     static final List<Integer> RELEASE_SIZES = List.of(1, 10, 100, 1000);
     static final List<Integer> WAITING = List.of(1, 50, 200);
 
-    private BenchMain() { }
+    private BenchMain() {}
 
     public static void main(String[] args) throws Exception {
         BenchOptions options;
@@ -35,32 +36,46 @@ public final class BenchMain {
         }
         Instant started = Instant.now();
         Optional<Path> kubectlBinary = Kubectl.find(System.getenv("PATH"));
-        String kubectlVersion = kubectlBinary.map(b -> Kubectl.clientVersion(b) + " (" + b + ")")
+        String kubectlVersion = kubectlBinary
+                .map(b -> Kubectl.clientVersion(b) + " (" + b + ")")
                 .orElse("not found on PATH");
         Machine machine = Machine.describe(kubectlVersion);
-        log("bench: " + (options.quick() ? "quick" : "full") + " run on " + machine.cores() + " cores, "
-                + machine.jdk() + ", kubectl " + kubectlVersion);
+        log("bench: " + (options.quick() ? "quick" : "full") + " run on " + machine.cores() + " cores, " + machine.jdk()
+                + ", kubectl " + kubectlVersion);
 
         Path work = Files.createTempDirectory("bluegreen-bench");
         Report report = new Report(options, READY_DELAY);
-        try (BenchCluster cluster = BenchCluster.start(READY_DELAY); Engines engines = new Engines(cluster.client())) {
+        try (BenchCluster cluster = BenchCluster.start(READY_DELAY);
+                Engines engines = new Engines(cluster.client())) {
             ReadyMarks readyMarks = new ReadyMarks(cluster.sim());
             Path kubeconfig = cluster.writeKubeconfig(work.resolve("kubeconfig"));
             if (options.runs(5)) {
                 // first, while this JVM is youngest; the cold figure comes from fresh child JVMs anyway
                 log("bench: 5 client start");
-                report.clientStart(new ClientStartBench(kubeconfig).run(options.coldClientRuns(),
-                        options.warmClientRuns()));
+                report.clientStart(
+                        new ClientStartBench(kubeconfig).run(options.coldClientRuns(), options.warmClientRuns()));
             }
             if (options.runs(1) || options.runs(2)) {
                 log("bench: 1+2 health detection and cutover latency");
-                report.latency(new ReleaseLatencyBench(cluster, engines, readyMarks, options.latencyWarmup(),
-                        options.latencyRepetitions(), LATENCY_REPLICAS).run(), LATENCY_REPLICAS);
+                report.latency(
+                        new ReleaseLatencyBench(
+                                        cluster,
+                                        engines,
+                                        readyMarks,
+                                        options.latencyWarmup(),
+                                        options.latencyRepetitions(),
+                                        LATENCY_REPLICAS)
+                                .run(),
+                        LATENCY_REPLICAS);
             }
             if (options.runs(8)) {
                 log("bench: 8 auto-revert latency and the requests of verification");
-                report.autoRevert(new AutoRevertBench(cluster, engines, LATENCY_REPLICAS).run(
-                        options.autoRevertWarmup(), options.autoRevertRepetitions(), options.autoRevertPasses()),
+                report.autoRevert(
+                        new AutoRevertBench(cluster, engines, LATENCY_REPLICAS)
+                                .run(
+                                        options.autoRevertWarmup(),
+                                        options.autoRevertRepetitions(),
+                                        options.autoRevertPasses()),
                         LATENCY_REPLICAS);
             }
             if (options.runs(3)) {
@@ -90,10 +105,11 @@ public final class BenchMain {
                     report.kubectlMissing();
                 } else {
                     log("bench: 6 kubectl script vs engine");
-                    Kubectl kubectl = new Kubectl(kubectlBinary.get(), kubeconfig,
-                            Files.createDirectories(work.resolve("kubectl-cache")));
-                    report.kubectl(new KubectlComparisonBench(cluster, engines, readyMarks, kubectl, work,
-                            LATENCY_REPLICAS).run(options.kubectlWarmup(), options.kubectlRepetitions()),
+                    Kubectl kubectl = new Kubectl(
+                            kubectlBinary.get(), kubeconfig, Files.createDirectories(work.resolve("kubectl-cache")));
+                    report.kubectl(
+                            new KubectlComparisonBench(cluster, engines, readyMarks, kubectl, work, LATENCY_REPLICAS)
+                                    .run(options.kubectlWarmup(), options.kubectlRepetitions()),
                             kubectlVersion);
                 }
             }
@@ -105,10 +121,14 @@ public final class BenchMain {
                     report.cliMissing("cli/target/bluegreen.jar is not built (bench/run builds it)");
                 } else {
                     log("bench: 7 CLI command wall time");
-                    Kubectl kubectl = new Kubectl(kubectlBinary.get(), kubeconfig,
+                    Kubectl kubectl = new Kubectl(
+                            kubectlBinary.get(),
+                            kubeconfig,
                             Files.createDirectories(work.resolve("kubectl-cache-cli")));
-                    report.cliWallTime(new CliWallTimeBench(cluster, kubectl, launcher, kubeconfig)
-                            .run(options.cliWarmup(), options.cliRepetitions()), kubectlVersion);
+                    report.cliWallTime(
+                            new CliWallTimeBench(cluster, kubectl, launcher, kubeconfig)
+                                    .run(options.cliWarmup(), options.cliRepetitions()),
+                            kubectlVersion);
                 }
             }
         }

@@ -25,8 +25,9 @@ record BenchOptions(boolean quick, Path out, String command, Set<Integer> only) 
                         only.add(Integer.parseInt(item.trim()));
                     }
                 }
-                default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (known: --quick, --out FILE, --only 1,2,..., --command TEXT)");
+                default ->
+                    throw new IllegalArgumentException("unknown option " + args[i]
+                            + " (known: --quick, --out FILE, --only 1,2,..., --command TEXT)");
             }
         }
         return new BenchOptions(quick, out, command, only);

@@ -21,18 +21,23 @@ final class CliWallTimeBench {
     private static final String SWITCH_TO = "{colour not live}";
 
     /** One bluegreen command and the kubectl command it is set beside. */
-    record Pair(String label, List<String> bluegreen, Map<String, String> env, String kubectlLabel,
-                List<String> kubectl) { }
+    record Pair(
+            String label, List<String> bluegreen, Map<String, String> env, String kubectlLabel, List<String> kubectl) {}
 
     /**
      * @param bluegreenCpu CPU time (user + system) of each bluegreen run, which the rest of the machine's load inflates
      *                     far less than wall time; empty when there is no /usr/bin/time to measure it with
      */
-    record Result(List<Pair> pairs, Map<String, Samples> bluegreen, Map<String, Samples> bluegreenCpu,
-                  Map<String, Samples> kubectl, double loadBefore, double loadAfter) { }
+    record Result(
+            List<Pair> pairs,
+            Map<String, Samples> bluegreen,
+            Map<String, Samples> bluegreenCpu,
+            Map<String, Samples> kubectl,
+            double loadBefore,
+            double loadAfter) {}
 
     /** One run of bin/bluegreen: wall time, and CPU time when it could be measured (else NaN). */
-    private record Timing(double wallMillis, double cpuMillis) { }
+    private record Timing(double wallMillis, double cpuMillis) {}
 
     /** GNU time reports a finished child's CPU time, which a JVM cannot ask of a process once it has exited. */
     private static final Path GNU_TIME = Path.of("/usr/bin/time");
@@ -59,28 +64,49 @@ final class CliWallTimeBench {
             throw new IllegalStateException("no temporary directory: " + e.getMessage(), e);
         }
         Map<String, String> off = Map.of("BLUEGREEN_DAEMON", "off");
-        Map<String, String> on = Map.of("BLUEGREEN_DAEMON", "on", "BLUEGREEN_DAEMON_DIR", helperDir.toString(),
-                "BLUEGREEN_DAEMON_IDLE_SECONDS", "900");
+        Map<String, String> on = Map.of(
+                "BLUEGREEN_DAEMON",
+                "on",
+                "BLUEGREEN_DAEMON_DIR",
+                helperDir.toString(),
+                "BLUEGREEN_DAEMON_IDLE_SECONDS",
+                "900");
         String ns = cluster.seedLiveApp(APP, 1, "web:1");
         List<String> at = List.of("--app", APP, "-n", ns);
         ok(concat(List.of("deploy", "--image", "web:2", "--replicas", "1"), at), off);
         String getSvc = "get svc " + APP;
         List<String> kGet = List.of("-n", ns, "get", "svc", APP);
-        List<String> sw = concat(List.of("switch", "--approved-by", "bench", "--scale-down-delay", "0", "--to",
-                SWITCH_TO), at);
+        List<String> sw =
+                concat(List.of("switch", "--approved-by", "bench", "--scale-down-delay", "0", "--to", SWITCH_TO), at);
         String patch = "patch svc " + APP + " (an annotation)";
         List<Pair> pairs = List.of(
-                new Pair("bluegreen status --app " + APP + ", warm helper", concat(List.of("status"), at), on, getSvc,
+                new Pair(
+                        "bluegreen status --app " + APP + ", warm helper",
+                        concat(List.of("status"), at),
+                        on,
+                        getSvc,
                         kGet),
                 new Pair("bluegreen switch --app " + APP + " (alternating colours), warm helper", sw, on, patch, null),
-                new Pair("bluegreen status --app Not_A_Name (input error, exit 2), warm helper",
-                        List.of("status", "--app", "Not_A_Name", "-n", ns), on, getSvc, kGet),
+                new Pair(
+                        "bluegreen status --app Not_A_Name (input error, exit 2), warm helper",
+                        List.of("status", "--app", "Not_A_Name", "-n", ns),
+                        on,
+                        getSvc,
+                        kGet),
                 new Pair("bluegreen --help, warm helper", List.of("--help"), on, getSvc, kGet),
-                new Pair("bluegreen status --app " + APP + ", in-process (BLUEGREEN_DAEMON=off)",
-                        concat(List.of("status"), at), off, getSvc, kGet),
+                new Pair(
+                        "bluegreen status --app " + APP + ", in-process (BLUEGREEN_DAEMON=off)",
+                        concat(List.of("status"), at),
+                        off,
+                        getSvc,
+                        kGet),
                 new Pair("bluegreen switch --app " + APP + ", in-process", sw, off, patch, null),
-                new Pair("bluegreen status --app Not_A_Name (input error, exit 2), in-process", List.of("status", "--app", "Not_A_Name",
-                        "-n", ns), off, getSvc, kGet),
+                new Pair(
+                        "bluegreen status --app Not_A_Name (input error, exit 2), in-process",
+                        List.of("status", "--app", "Not_A_Name", "-n", ns),
+                        off,
+                        getSvc,
+                        kGet),
                 new Pair("bluegreen --help, in-process", List.of("--help"), off, getSvc, kGet));
         Pair first = new Pair(COLD, concat(List.of("status"), at), on, getSvc, kGet);
         Map<String, Samples> bg = new LinkedHashMap<>();
@@ -101,13 +127,23 @@ final class CliWallTimeBench {
         for (int i = -warmup; i < repetitions; i++) {
             for (Pair p : pairs) {
                 String to = next;
-                List<String> args = p.bluegreen().stream().map(a -> a.equals(SWITCH_TO) ? to : a).toList();
+                List<String> args = p.bluegreen().stream()
+                        .map(a -> a.equals(SWITCH_TO) ? to : a)
+                        .toList();
                 if (args.contains("switch")) {
                     next = next.equals("green") ? "blue" : "green";
                 }
                 Timing bgTiming = time(args, p.env(), p.label().contains("input error") ? 2 : 0);
-                List<String> k = p.kubectl() != null ? p.kubectl() : List.of("-n", ns, "patch", "svc", APP, "-p",
-                        "{\"metadata\":{\"annotations\":{\"bench.bluegreen.jenkins.io/n\":\"" + i + "\"}}}");
+                List<String> k = p.kubectl() != null
+                        ? p.kubectl()
+                        : List.of(
+                                "-n",
+                                ns,
+                                "patch",
+                                "svc",
+                                APP,
+                                "-p",
+                                "{\"metadata\":{\"annotations\":{\"bench.bluegreen.jenkins.io/n\":\"" + i + "\"}}}");
                 double kMillis = kubectl.ok(k.toArray(String[]::new)).millis();
                 if (i >= 0) {
                     bg.get(p.label()).add(bgTiming.wallMillis());
@@ -157,7 +193,8 @@ final class CliWallTimeBench {
                 throw new IllegalStateException(e);
             }
         }
-        throw new IllegalStateException("the warm helper did not start within 5 minutes; see " + dir.resolve("helper.log"));
+        throw new IllegalStateException(
+                "the warm helper did not start within 5 minutes; see " + dir.resolve("helper.log"));
     }
 
     /** Ends every helper serving from this private directory (this bench started them) and waits until they are gone. */
@@ -224,7 +261,8 @@ final class CliWallTimeBench {
         builder.environment().putAll(env);
         try {
             Path out = Files.createTempFile("bench-cli", ".out");
-            builder.redirectErrorStream(true).redirectOutput(out.toFile())
+            builder.redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             long start = System.nanoTime();
             Process process = builder.start();
@@ -236,8 +274,8 @@ final class CliWallTimeBench {
             String output = Files.readString(out);
             Files.deleteIfExists(out);
             if (process.exitValue() != expectedExit) {
-                throw new IllegalStateException("bluegreen " + String.join(" ", args) + " exited "
-                        + process.exitValue() + " (expected " + expectedExit + "): " + output.trim());
+                throw new IllegalStateException("bluegreen " + String.join(" ", args) + " exited " + process.exitValue()
+                        + " (expected " + expectedExit + "): " + output.trim());
             }
             return new Timing(millis, cpuFile == null ? Double.NaN : cpuMillis(cpuFile));
         } catch (IOException e) {

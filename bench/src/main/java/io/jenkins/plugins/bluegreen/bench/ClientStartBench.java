@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.okhttp.OkHttpClientFactory;
 import io.jenkins.plugins.bluegreen.core.ClusterClients;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,8 +22,13 @@ import java.util.concurrent.TimeUnit;
  */
 final class ClientStartBench {
     /** Milliseconds to build a client and to answer its first request. */
-    record Result(Samples coldBuild, Samples coldFirstRequest, Samples warmBuild, Samples warmFirstRequest,
-                  Samples cachedConnect, Samples cachedFirstRequest) { }
+    record Result(
+            Samples coldBuild,
+            Samples coldFirstRequest,
+            Samples warmBuild,
+            Samples warmFirstRequest,
+            Samples cachedConnect,
+            Samples cachedFirstRequest) {}
 
     private final Path kubeconfig;
 
@@ -33,8 +37,8 @@ final class ClientStartBench {
     }
 
     Result run(int coldRuns, int warmRuns) {
-        Result result = new Result(new Samples(), new Samples(), new Samples(), new Samples(), new Samples(),
-                new Samples());
+        Result result =
+                new Result(new Samples(), new Samples(), new Samples(), new Samples(), new Samples(), new Samples());
         for (int i = 0; i < coldRuns; i++) {
             double[] cold = coldStart();
             result.coldBuild().add(cold[0]);
@@ -47,8 +51,8 @@ final class ClientStartBench {
                 result.warmFirstRequest().add(warm[1]);
             }
         }
-        try (ClusterClients clients = new ClusterClients(ClientStartBench::okHttpClient,
-                ClusterClients.DEFAULT_IDLE_TIMEOUT, Clock.systemUTC())) {
+        try (ClusterClients clients = new ClusterClients(
+                ClientStartBench::okHttpClient, ClusterClients.DEFAULT_IDLE_TIMEOUT, Clock.systemUTC())) {
             for (int i = 0; i < warmRuns + 5; i++) {
                 double[] cached = cachedStart(clients);
                 if (i >= 5) {
@@ -67,7 +71,12 @@ final class ClientStartBench {
             long start = System.nanoTime();
             try (ClusterClients.Connection connection = clients.connect(Config.fromKubeconfig(text))) {
                 long connected = System.nanoTime();
-                connection.client().services().inNamespace("default").withName("kubernetes").get();
+                connection
+                        .client()
+                        .services()
+                        .inNamespace("default")
+                        .withName("kubernetes")
+                        .get();
                 long answered = System.nanoTime();
                 return new double[] {(connected - start) / 1e6, (answered - connected) / 1e6};
             }
@@ -77,7 +86,10 @@ final class ClientStartBench {
     }
 
     private static KubernetesClient okHttpClient(Config config) {
-        return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new OkHttpClientFactory()).build();
+        return new KubernetesClientBuilder()
+                .withConfig(config)
+                .withHttpClientFactory(new OkHttpClientFactory())
+                .build();
     }
 
     private double[] warmStart() {
@@ -98,10 +110,16 @@ final class ClientStartBench {
 
     private double[] coldStart() {
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = List.of(java, "-cp", System.getProperty("java.class.path"),
-                ClientStartProbe.class.getName(), kubeconfig.toString());
+        List<String> command = List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                ClientStartProbe.class.getName(),
+                kubeconfig.toString());
         try {
-            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process process = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("client start probe failed: " + out);

@@ -4,7 +4,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.okhttp.OkHttpClientFactory;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -14,14 +13,16 @@ import java.nio.file.Path;
  * controller pays it for the first step after a restart. Prints {@code <build ms> <first request ms>}.
  */
 public final class ClientStartProbe {
-    private ClientStartProbe() { }
+    private ClientStartProbe() {}
 
     public static void main(String[] args) throws Exception {
         String kubeconfig = Files.readString(Path.of(args[0]));
         long start = System.nanoTime();
         Config config = Config.fromKubeconfig(kubeconfig);
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(config)
-                .withHttpClientFactory(new OkHttpClientFactory()).build();
+        KubernetesClient client = new KubernetesClientBuilder()
+                .withConfig(config)
+                .withHttpClientFactory(new OkHttpClientFactory())
+                .build();
         long built = System.nanoTime();
         client.services().inNamespace("default").withName("kubernetes").get();
         long answered = System.nanoTime();

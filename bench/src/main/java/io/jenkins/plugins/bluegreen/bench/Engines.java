@@ -23,7 +23,11 @@ final class Engines implements AutoCloseable {
     }
 
     BlueGreen engine(String namespace, ReleaseListener listener) {
-        return BlueGreen.builder(client).namespace(namespace).listener(listener).watches(watches).build();
+        return BlueGreen.builder(client)
+                .namespace(namespace)
+                .listener(listener)
+                .watches(watches)
+                .build();
     }
 
     SharedWatches watches() {

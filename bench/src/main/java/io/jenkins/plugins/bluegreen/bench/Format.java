@@ -4,7 +4,7 @@ import java.util.Locale;
 
 /** Number formatting shared by the tables. */
 final class Format {
-    private Format() { }
+    private Format() {}
 
     static String ms(double millis) {
         if (Double.isNaN(millis)) {
@@ -23,7 +23,8 @@ final class Format {
         if (Double.isNaN(value)) {
             return "n/a";
         }
-        return value == Math.rint(value) ? String.format(Locale.ROOT, "%.0f", value)
+        return value == Math.rint(value)
+                ? String.format(Locale.ROOT, "%.0f", value)
                 : String.format(Locale.ROOT, "%.1f", value);
     }
 

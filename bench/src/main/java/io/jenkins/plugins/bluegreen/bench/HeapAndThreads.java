@@ -13,8 +13,12 @@ import java.util.TreeMap;
  */
 final class HeapAndThreads {
     /** One reading. */
-    record Reading(long retainedBytes, int controllerThreads, int idleControllerThreads, int simThreads,
-                   Map<String, Integer> threadGroups) {
+    record Reading(
+            long retainedBytes,
+            int controllerThreads,
+            int idleControllerThreads,
+            int simThreads,
+            Map<String, Integer> threadGroups) {
         /** Controller threads doing or holding something: not parked idle in a pool waiting for work. */
         int heldControllerThreads() {
             return controllerThreads - idleControllerThreads;
@@ -29,7 +33,8 @@ final class HeapAndThreads {
         int controller = 0;
         int idle = 0;
         int sim = 0;
-        for (Map.Entry<Thread, StackTraceElement[]> entry : Thread.getAllStackTraces().entrySet()) {
+        for (Map.Entry<Thread, StackTraceElement[]> entry :
+                Thread.getAllStackTraces().entrySet()) {
             Thread thread = entry.getKey();
             if (!thread.isAlive()) {
                 continue;

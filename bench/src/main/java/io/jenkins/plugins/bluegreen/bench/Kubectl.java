@@ -53,7 +53,9 @@ final class Kubectl {
     /** {@code kubectl version --client} reduced to its version, e.g. {@code v1.32.4}; the raw text if unparsable. */
     static String clientVersion(Path binary) {
         try {
-            Process p = new ProcessBuilder(binary.toString(), "version", "--client").redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(binary.toString(), "version", "--client")
+                    .redirectErrorStream(true)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             p.waitFor(30, TimeUnit.SECONDS);
             return parseClientVersion(out);
@@ -79,7 +81,9 @@ final class Kubectl {
                 return rest;
             }
         }
-        return output.trim().isEmpty() ? "unknown" : output.trim().lines().findFirst().orElse("unknown");
+        return output.trim().isEmpty()
+                ? "unknown"
+                : output.trim().lines().findFirst().orElse("unknown");
     }
 
     Path binary() {

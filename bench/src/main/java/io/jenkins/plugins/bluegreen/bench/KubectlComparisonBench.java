@@ -4,7 +4,6 @@ import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import io.jenkins.plugins.bluegreen.core.DeployRequest;
 import io.jenkins.plugins.bluegreen.core.SwitchRequest;
 import io.jenkins.plugins.bluegreen.kubesim.RequestCounters;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,9 +25,13 @@ final class KubectlComparisonBench {
     private static final String APP = "web";
 
     /** Per phase: milliseconds and requests of both sides; detection latency of both. */
-    record Result(Map<String, Samples> kubectlMillis, Map<String, Samples> engineMillis,
-                  Map<String, Samples> kubectlRequests, Map<String, Samples> engineRequests,
-                  Samples kubectlDetection, Samples engineDetection) { }
+    record Result(
+            Map<String, Samples> kubectlMillis,
+            Map<String, Samples> engineMillis,
+            Map<String, Samples> kubectlRequests,
+            Map<String, Samples> engineRequests,
+            Samples kubectlDetection,
+            Samples engineDetection) {}
 
     private final BenchCluster cluster;
     private final Engines engines;
@@ -37,8 +40,8 @@ final class KubectlComparisonBench {
     private final Path workDir;
     private final int replicas;
 
-    KubectlComparisonBench(BenchCluster cluster, Engines engines, ReadyMarks readyMarks, Kubectl kubectl, Path workDir,
-                           int replicas) {
+    KubectlComparisonBench(
+            BenchCluster cluster, Engines engines, ReadyMarks readyMarks, Kubectl kubectl, Path workDir, int replicas) {
         this.cluster = cluster;
         this.engines = engines;
         this.readyMarks = readyMarks;
@@ -68,14 +71,20 @@ final class KubectlComparisonBench {
         phase.put("deploy", new double[] {apply.millis(), counters.total()});
 
         counters.reset();
-        Kubectl.Result rollout = kubectl.ok("-n", ns, "rollout", "status", "deployment/" + APP + "-green",
-                "--timeout=120s");
+        Kubectl.Result rollout =
+                kubectl.ok("-n", ns, "rollout", "status", "deployment/" + APP + "-green", "--timeout=120s");
         long exited = System.nanoTime();
         phase.put("await", new double[] {rollout.millis(), counters.total()});
         Long lastReady = readyMarks.last(ns, APP + "-green");
 
         counters.reset();
-        Kubectl.Result patch = kubectl.ok("-n", ns, "patch", "service", APP, "-p",
+        Kubectl.Result patch = kubectl.ok(
+                "-n",
+                ns,
+                "patch",
+                "service",
+                APP,
+                "-p",
                 "{\"spec\":{\"selector\":{\"" + BenchCluster.COLOR_KEY + "\":\"green\"}}}");
         Kubectl.Result get = kubectl.ok("-n", ns, "get", "service", APP, "-o", "jsonpath={.spec.selector}");
         if (!get.out().contains("green")) {
@@ -114,7 +123,8 @@ final class KubectlComparisonBench {
 
         counters.reset();
         start = System.nanoTime();
-        engine.switchTraffic(SwitchRequest.builder(APP).approvedBy("bench").holder(holder).build());
+        engine.switchTraffic(
+                SwitchRequest.builder(APP).approvedBy("bench").holder(holder).build());
         phase.put("switch+verify", new double[] {(System.nanoTime() - start) / 1e6, counters.total()});
 
         if (into != null) {
@@ -127,7 +137,8 @@ final class KubectlComparisonBench {
         readyMarks.forget(ns);
     }
 
-    private static void record(Map<String, double[]> phase, Map<String, Samples> millis, Map<String, Samples> requests) {
+    private static void record(
+            Map<String, double[]> phase, Map<String, Samples> millis, Map<String, Samples> requests) {
         double totalMillis = 0;
         double totalRequests = 0;
         for (Map.Entry<String, double[]> e : phase.entrySet()) {
@@ -142,7 +153,8 @@ final class KubectlComparisonBench {
 
     /** The new colour as a user would write it: the live colour's Deployment with colour green and the new image. */
     private Path writeGreenManifest(String namespace) {
-        String yaml = String.join("\n",
+        String yaml = String.join(
+                "\n",
                 "apiVersion: apps/v1",
                 "kind: Deployment",
                 "metadata:",

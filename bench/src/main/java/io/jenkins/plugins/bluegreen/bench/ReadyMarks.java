@@ -2,7 +2,6 @@ package io.jenkins.plugins.bluegreen.bench;
 
 import io.jenkins.plugins.bluegreen.kubesim.KubeSim;
 import io.jenkins.plugins.bluegreen.kubesim.PodReadyEvent;
-
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

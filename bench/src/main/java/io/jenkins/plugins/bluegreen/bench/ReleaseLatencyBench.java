@@ -7,7 +7,6 @@ import io.jenkins.plugins.bluegreen.core.RollbackResult;
 import io.jenkins.plugins.bluegreen.core.SwitchRequest;
 import io.jenkins.plugins.bluegreen.core.SwitchResult;
 import io.jenkins.plugins.bluegreen.kubesim.RequestCounters;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,10 +23,18 @@ final class ReleaseLatencyBench {
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     /** What the repetitions measured. */
-    record Result(Samples healthMillis, Samples switchMillis, Samples switchRequests, Samples cutoverMillis,
-                  Samples cutoverRequests, Samples rollbackMillis, Samples rollbackRequests,
-                  Samples rollbackCutoverMillis, Samples rollbackCutoverRequests, Map<String, Long> switchBreakdown,
-                  Map<String, Long> rollbackBreakdown) { }
+    record Result(
+            Samples healthMillis,
+            Samples switchMillis,
+            Samples switchRequests,
+            Samples cutoverMillis,
+            Samples cutoverRequests,
+            Samples rollbackMillis,
+            Samples rollbackRequests,
+            Samples rollbackCutoverMillis,
+            Samples rollbackCutoverRequests,
+            Map<String, Long> switchBreakdown,
+            Map<String, Long> rollbackBreakdown) {}
 
     private final BenchCluster cluster;
     private final Engines engines;
@@ -36,8 +43,8 @@ final class ReleaseLatencyBench {
     private final int repetitions;
     private final int replicas;
 
-    ReleaseLatencyBench(BenchCluster cluster, Engines engines, ReadyMarks readyMarks, int warmup, int repetitions,
-                        int replicas) {
+    ReleaseLatencyBench(
+            BenchCluster cluster, Engines engines, ReadyMarks readyMarks, int warmup, int repetitions, int replicas) {
         this.cluster = cluster;
         this.engines = engines;
         this.readyMarks = readyMarks;
@@ -47,8 +54,18 @@ final class ReleaseLatencyBench {
     }
 
     Result run() {
-        Result result = new Result(new Samples(), new Samples(), new Samples(), new Samples(), new Samples(),
-                new Samples(), new Samples(), new Samples(), new Samples(), new TreeMap<>(), new TreeMap<>());
+        Result result = new Result(
+                new Samples(),
+                new Samples(),
+                new Samples(),
+                new Samples(),
+                new Samples(),
+                new Samples(),
+                new Samples(),
+                new Samples(),
+                new Samples(),
+                new TreeMap<>(),
+                new TreeMap<>());
         for (int i = 0; i < warmup + repetitions; i++) {
             once(i, i < warmup ? null : result);
         }
@@ -70,13 +87,23 @@ final class ReleaseLatencyBench {
             throw new IllegalStateException("awaitHealthy returned before kube-sim marked the last pod Ready");
         }
 
-        Measured<SwitchResult> switched = measure(requests, cutover, () -> engine.switchTraffic(
-                SwitchRequest.builder(APP).approvedBy("bench").holder(holder).build()));
+        Measured<SwitchResult> switched = measure(
+                requests,
+                cutover,
+                () -> engine.switchTraffic(SwitchRequest.builder(APP)
+                        .approvedBy("bench")
+                        .holder(holder)
+                        .build()));
         if (switched.result().outcome() != SwitchResult.Outcome.SWITCHED) {
             throw new IllegalStateException("switch did not switch: " + switched.result());
         }
-        Measured<RollbackResult> rolledBack = measure(requests, cutover, () -> engine.rollback(
-                RollbackRequest.builder(APP).approvedBy("bench").holder(holder).build()));
+        Measured<RollbackResult> rolledBack = measure(
+                requests,
+                cutover,
+                () -> engine.rollback(RollbackRequest.builder(APP)
+                        .approvedBy("bench")
+                        .holder(holder)
+                        .build()));
         if (rolledBack.result().action() != RollbackResult.Action.SWITCHED_BACK) {
             throw new IllegalStateException("rollback was not an instant switch back: " + rolledBack.result());
         }
@@ -101,8 +128,13 @@ final class ReleaseLatencyBench {
     }
 
     /** One timed operation: until it returned, and until the Service changed (its cutover moment). */
-    private record Measured<T>(T result, double millis, long requests, Map<String, Long> breakdown,
-                               double cutoverMillis, long cutoverRequests) { }
+    private record Measured<T>(
+            T result,
+            double millis,
+            long requests,
+            Map<String, Long> breakdown,
+            double cutoverMillis,
+            long cutoverRequests) {}
 
     private static <T> Measured<T> measure(RequestCounters requests, CutoverMoment cutover, Supplier<T> operation) {
         requests.reset();
@@ -110,7 +142,12 @@ final class ReleaseLatencyBench {
         long start = System.nanoTime();
         T result = operation.get();
         long nanos = System.nanoTime() - start;
-        return new Measured<>(result, nanos / 1e6, requests.total(), requests.snapshot(),
-                (cutover.nanoTime() - start) / 1e6, cutover.requestCount());
+        return new Measured<>(
+                result,
+                nanos / 1e6,
+                requests.total(),
+                requests.snapshot(),
+                (cutover.nanoTime() - start) / 1e6,
+                cutover.requestCount());
     }
 }

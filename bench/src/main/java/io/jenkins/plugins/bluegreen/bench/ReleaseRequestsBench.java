@@ -5,7 +5,6 @@ import io.jenkins.plugins.bluegreen.core.DeployRequest;
 import io.jenkins.plugins.bluegreen.core.ScaleDownResult;
 import io.jenkins.plugins.bluegreen.core.SwitchRequest;
 import io.jenkins.plugins.bluegreen.kubesim.RequestCounters;
-
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,13 +44,30 @@ final class ReleaseRequestsBench {
         Map<String, Long> breakdown = new java.util.TreeMap<>();
         Duration timeout = Duration.ofMinutes(10);
 
-        phase("deploy", counters, requests, millis, breakdown, namespace,
-                () -> engine.deploy(DeployRequest.builder(APP).image("store:2").holder(holder).build()));
-        phase("await", counters, requests, millis, breakdown, namespace,
-                () -> engine.awaitHealthy(APP, null, timeout));
-        phase("switch", counters, requests, millis, breakdown, namespace,
-                () -> engine.switchTraffic(SwitchRequest.builder(APP).approvedBy("bench").holder(holder)
-                        .scaleDownDelay(Duration.ofMillis(1)).build()));
+        phase(
+                "deploy",
+                counters,
+                requests,
+                millis,
+                breakdown,
+                namespace,
+                () -> engine.deploy(DeployRequest.builder(APP)
+                        .image("store:2")
+                        .holder(holder)
+                        .build()));
+        phase("await", counters, requests, millis, breakdown, namespace, () -> engine.awaitHealthy(APP, null, timeout));
+        phase(
+                "switch",
+                counters,
+                requests,
+                millis,
+                breakdown,
+                namespace,
+                () -> engine.switchTraffic(SwitchRequest.builder(APP)
+                        .approvedBy("bench")
+                        .holder(holder)
+                        .scaleDownDelay(Duration.ofMillis(1))
+                        .build()));
         sleep(Duration.ofMillis(5)); // the scale-down is due 1 ms after the switch
         phase("scale-down", counters, requests, millis, breakdown, namespace, () -> {
             ScaleDownResult result = engine.scaleDownIfDue(APP);
@@ -63,16 +79,21 @@ final class ReleaseRequestsBench {
         return new Run(replicas, requests, millis, breakdown);
     }
 
-    private static void phase(String name, RequestCounters counters, Map<String, Long> requests,
-                              Map<String, Double> millis, Map<String, Long> breakdown, String namespace,
-                              Runnable action) {
+    private static void phase(
+            String name,
+            RequestCounters counters,
+            Map<String, Long> requests,
+            Map<String, Double> millis,
+            Map<String, Long> breakdown,
+            String namespace,
+            Runnable action) {
         counters.reset();
         long start = System.nanoTime();
         action.run();
         millis.put(name, (System.nanoTime() - start) / 1e6);
         requests.put(name, counters.total());
-        Requests.byVerbAndKind(counters.snapshot(), namespace).forEach((k, v) -> breakdown.merge(name + ": " + k, v,
-                Long::sum));
+        Requests.byVerbAndKind(counters.snapshot(), namespace)
+                .forEach((k, v) -> breakdown.merge(name + ": " + k, v, Long::sum));
     }
 
     static void sleep(Duration duration) {

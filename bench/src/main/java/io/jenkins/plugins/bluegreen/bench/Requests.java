@@ -5,7 +5,7 @@ import java.util.TreeMap;
 
 /** Makes kube-sim's request counters readable: {@code "get /apis/apps/v1/namespaces/ns/deployments/x"} → "get deployments/x". */
 final class Requests {
-    private Requests() { }
+    private Requests() {}
 
     static Map<String, Long> byVerbAndKind(Map<String, Long> snapshot, String namespace) {
         Map<String, Long> out = new TreeMap<>();
@@ -25,8 +25,8 @@ final class Requests {
 
     static String describe(Map<String, Long> breakdown) {
         StringBuilder out = new StringBuilder();
-        breakdown.forEach((key, count) -> out.append(out.length() == 0 ? "" : ", ").append(key)
-                .append(count > 1 ? " ×" + count : ""));
+        breakdown.forEach((key, count) ->
+                out.append(out.length() == 0 ? "" : ", ").append(key).append(count > 1 ? " ×" + count : ""));
         return out.toString();
     }
 }

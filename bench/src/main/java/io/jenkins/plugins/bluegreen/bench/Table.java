@@ -17,7 +17,8 @@ final class Table {
 
     Table row(Object... cells) {
         if (cells.length != headers.size()) {
-            throw new IllegalArgumentException(title + ": " + cells.length + " cells for " + headers.size() + " columns");
+            throw new IllegalArgumentException(
+                    title + ": " + cells.length + " cells for " + headers.size() + " columns");
         }
         List<String> row = new ArrayList<>();
         for (Object cell : cells) {
@@ -70,7 +71,10 @@ final class Table {
     private static void line(StringBuilder out, List<String> cells, int[] widths) {
         out.append('|');
         for (int i = 0; i < widths.length; i++) {
-            out.append(' ').append(cells.get(i)).append(" ".repeat(widths[i] - cells.get(i).length())).append(" |");
+            out.append(' ')
+                    .append(cells.get(i))
+                    .append(" ".repeat(widths[i] - cells.get(i).length()))
+                    .append(" |");
         }
         out.append('\n');
     }

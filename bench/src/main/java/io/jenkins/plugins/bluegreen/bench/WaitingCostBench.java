@@ -7,7 +7,6 @@ import io.jenkins.plugins.bluegreen.core.HealthProgress;
 import io.jenkins.plugins.bluegreen.core.HealthSummary;
 import io.jenkins.plugins.bluegreen.core.ReleaseListener;
 import io.jenkins.plugins.bluegreen.kubesim.PodScript;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +25,12 @@ final class WaitingCostBench {
     static final String NEVER_READY_IMAGE = "idle:2";
 
     /** Cost of {@code waiting} concurrent waits, relative to the same cluster with nobody waiting. */
-    record Result(int waiting, HeapAndThreads.Reading before, HeapAndThreads.Reading during,
-                  HeapAndThreads.Reading after, long watchRequests) {
+    record Result(
+            int waiting,
+            HeapAndThreads.Reading before,
+            HeapAndThreads.Reading during,
+            HeapAndThreads.Reading after,
+            long watchRequests) {
         int extraThreads() {
             return during.controllerThreads() - before.controllerThreads();
         }
@@ -54,7 +57,8 @@ final class WaitingCostBench {
      * client's pools do not blur this one's baseline.
      */
     Result measure(int waiting) {
-        try (KubernetesClient client = cluster.sim().newClient(); Engines engines = new Engines(client)) {
+        try (KubernetesClient client = cluster.sim().newClient();
+                Engines engines = new Engines(client)) {
             return measure(waiting, engines);
         }
     }
@@ -68,7 +72,10 @@ final class WaitingCostBench {
         cluster.seedLiveApps(namespace, apps, 1, "idle:1");
         for (int i = 0; i < waiting; i++) {
             BlueGreen engine = engines.engine(namespace, ReleaseListener.NONE);
-            engine.deploy(DeployRequest.builder(apps.get(i)).image(NEVER_READY_IMAGE).holder(Holder.build(i)).build());
+            engine.deploy(DeployRequest.builder(apps.get(i))
+                    .image(NEVER_READY_IMAGE)
+                    .holder(Holder.build(i))
+                    .build());
         }
         ReleaseRequestsBench.sleep(Duration.ofMillis(500)); // pods created and running (never ready)
         HeapAndThreads.Reading before = meter.read();

@@ -3,10 +3,9 @@ package io.jenkins.plugins.bluegreen.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Path;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class HarnessPartsTest {
     @Test
@@ -24,16 +23,19 @@ class HarnessPartsTest {
                 "update /api/v1/namespaces/ns1/services/shop", 1L,
                 "get /version", 1L);
 
-        assertThat(Requests.byVerbAndKind(snapshot, "ns1")).containsExactly(Map.entry("get /version", 1L),
-                Map.entry("get deployments/shop-blue", 2L), Map.entry("update services/shop", 1L));
+        assertThat(Requests.byVerbAndKind(snapshot, "ns1"))
+                .containsExactly(
+                        Map.entry("get /version", 1L),
+                        Map.entry("get deployments/shop-blue", 2L),
+                        Map.entry("update services/shop", 1L));
         assertThat(Requests.describe(Requests.byVerbAndKind(snapshot, "ns1")))
                 .isEqualTo("get /version, get deployments/shop-blue ×2, update services/shop");
     }
 
     @Test
     void optionsSelectQuickModeOutputAndItems() {
-        BenchOptions options = BenchOptions.parse("--quick", "--out", "docs/performance.md", "--only", "1, 3",
-                "--command", "bench/run --quick");
+        BenchOptions options = BenchOptions.parse(
+                "--quick", "--out", "docs/performance.md", "--only", "1, 3", "--command", "bench/run --quick");
 
         assertThat(options.quick()).isTrue();
         assertThat(options.out()).isEqualTo(Path.of("docs/performance.md"));
@@ -46,13 +48,16 @@ class HarnessPartsTest {
     @Test
     void idlePoolWorkersAreToldFromThreadsThatHoldSomething() {
         StackTraceElement park = new StackTraceElement("jdk.internal.misc.Unsafe", "park", null, -1);
-        StackTraceElement getTask = new StackTraceElement("java.util.concurrent.ThreadPoolExecutor", "getTask", null, -1);
+        StackTraceElement getTask =
+                new StackTraceElement("java.util.concurrent.ThreadPoolExecutor", "getTask", null, -1);
         StackTraceElement read = new StackTraceElement("java.net.SocketInputStream", "read", null, -1);
 
-        assertThat(HeapAndThreads.isIdleInPool(new StackTraceElement[] {park, getTask})).isTrue();
+        assertThat(HeapAndThreads.isIdleInPool(new StackTraceElement[] {park, getTask}))
+                .isTrue();
         assertThat(HeapAndThreads.isIdleInPool(new StackTraceElement[] {read})).isFalse();
         assertThat(HeapAndThreads.group("OkHttp http://127.0.0.1:4242/...")).isEqualTo("OkHttp connection");
-        assertThat(HeapAndThreads.group("ForkJoinPool.commonPool-worker-17")).isEqualTo("ForkJoinPool.commonPool-worker");
+        assertThat(HeapAndThreads.group("ForkJoinPool.commonPool-worker-17"))
+                .isEqualTo("ForkJoinPool.commonPool-worker");
     }
 
     @Test

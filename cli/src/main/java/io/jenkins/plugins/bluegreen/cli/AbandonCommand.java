@@ -10,10 +10,13 @@ import picocli.CommandLine.Mixin;
  * traffic is not touched. The one job {@code rollback} also does before a switch, said explicitly; it refuses when the
  * idle colour holds no new release (after a switch it is what a rollback goes back to).
  */
-@Command(name = "abandon",
-        description = {"Throw away a release that was deployed but not switched to: scale the idle colour to 0 and "
-                + "release the deploy lock. Live traffic is not touched.",
-                "Refuses (exit 1) when the idle colour holds no new release, e.g. the colour kept for a rollback."})
+@Command(
+        name = "abandon",
+        description = {
+            "Throw away a release that was deployed but not switched to: scale the idle colour to 0 and "
+                    + "release the deploy lock. Live traffic is not touched.",
+            "Refuses (exit 1) when the idle colour holds no new release, e.g. the colour kept for a rollback."
+        })
 final class AbandonCommand extends EngineCommand {
 
     @Mixin

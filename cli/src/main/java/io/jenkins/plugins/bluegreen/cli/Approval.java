@@ -15,7 +15,10 @@ import java.util.Locale;
  */
 final class Approval {
 
-    enum Decision { PROCEED, ABORT }
+    enum Decision {
+        PROCEED,
+        ABORT
+    }
 
     private final InputStream stdin;
     private final PrintWriter out;

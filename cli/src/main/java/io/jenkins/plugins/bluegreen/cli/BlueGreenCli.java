@@ -22,17 +22,30 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * inside the commands, so tests (and tools embedding the CLI) can run it in-process with their own.
  */
 // scope INHERIT: every subcommand gets -h/--help and -V/--version without repeating them
-@Command(name = "bluegreen",
+@Command(
+        name = "bluegreen",
         scope = ScopeType.INHERIT,
         mixinStandardHelpOptions = true,
         versionProvider = BlueGreenCli.Version.class,
         description = "Blue-green releases on Kubernetes: deploy the idle colour, await it healthy, switch traffic, "
                 + "roll back.",
-        subcommands = {DeployCommand.class, AwaitCommand.class, SwitchCommand.class, RollbackCommand.class,
-                AbandonCommand.class, UnlockCommand.class, ScaleDownCommand.class,
-                StatusCommand.class, SimCommand.class, DemoCommand.class},
-        footer = {"", "Exit codes: 0 done, 1 the operation failed, 2 invalid input (nothing changed), 3 aborted, "
-                + "130 interrupted (Ctrl-C; it says what it left)."})
+        subcommands = {
+            DeployCommand.class,
+            AwaitCommand.class,
+            SwitchCommand.class,
+            RollbackCommand.class,
+            AbandonCommand.class,
+            UnlockCommand.class,
+            ScaleDownCommand.class,
+            StatusCommand.class,
+            SimCommand.class,
+            DemoCommand.class
+        },
+        footer = {
+            "",
+            "Exit codes: 0 done, 1 the operation failed, 2 invalid input (nothing changed), 3 aborted, "
+                    + "130 interrupted (Ctrl-C; it says what it left)."
+        })
 public final class BlueGreenCli implements Runnable {
 
     @Mixin
@@ -99,8 +112,10 @@ public final class BlueGreenCli implements Runnable {
     /** No subcommand given: a usage error (exit 2), not a silent success. */
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "missing command; choose one of "
-                + String.join(", ", spec.subcommands().keySet()));
+        throw new ParameterException(
+                spec.commandLine(),
+                "missing command; choose one of "
+                        + String.join(", ", spec.subcommands().keySet()));
     }
 
     ClusterOptions cluster() {

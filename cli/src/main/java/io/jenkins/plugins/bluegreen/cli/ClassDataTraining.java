@@ -40,7 +40,8 @@ final class ClassDataTraining {
         Path dir = Files.createTempDirectory("bluegreen-cds-");
         Path kubeconfig = dir.resolve("kubeconfig");
         List<String> failures = new ArrayList<>();
-        try (KubeSim sim = KubeSim.builder().readyDelay(Duration.ofMillis(10)).build().start()) {
+        try (KubeSim sim =
+                KubeSim.builder().readyDelay(Duration.ofMillis(10)).build().start()) {
             sim.writeKubeconfig(kubeconfig);
             try (KubernetesClient client = sim.newClient("default")) {
                 seed(client);
@@ -59,8 +60,18 @@ final class ClassDataTraining {
             run(failures, 0, "deploy", "--app", APP, "--image", "example.org/app:2", "--kubeconfig", kc);
             run(failures, 0, "status", "--app", APP, "--kubeconfig", kc);
             run(failures, 0, "status", "--app", APP, "-o", "json", "--kubeconfig", kc);
-            run(failures, 0, "switch", "--app", APP, "--approved-by", "cds-training", "--scale-down-delay", "0",
-                    "--kubeconfig", kc);
+            run(
+                    failures,
+                    0,
+                    "switch",
+                    "--app",
+                    APP,
+                    "--approved-by",
+                    "cds-training",
+                    "--scale-down-delay",
+                    "0",
+                    "--kubeconfig",
+                    kc);
             run(failures, 0, "rollback", "--app", APP, "--kubeconfig", kc);
             run(failures, 0, "status", "--app", APP, "--kubeconfig", kc);
         } finally {
@@ -75,8 +86,8 @@ final class ClassDataTraining {
     }
 
     private static void run(List<String> failures, int expected, String... args) {
-        CommandLine cl = BlueGreenCli.commandLine(new BlueGreenCli(Map.of("BLUEGREEN_HOLDER", "cds-training"),
-                InputStream.nullInputStream()));
+        CommandLine cl = BlueGreenCli.commandLine(
+                new BlueGreenCli(Map.of("BLUEGREEN_HOLDER", "cds-training"), InputStream.nullInputStream()));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         cl.setOut(new PrintWriter(out));
@@ -89,19 +100,54 @@ final class ClassDataTraining {
 
     private static void seed(KubernetesClient client) {
         Map<String, String> labels = Map.of("app", APP);
-        client.services().resource(new ServiceBuilder()
-                .withNewMetadata().withName(APP).endMetadata()
-                .withNewSpec().withSelector(labels).addNewPort().withPort(80).withNewTargetPort(8080).endPort()
-                .endSpec().build()).create();
-        client.apps().deployments().resource(new DeploymentBuilder()
-                .withNewMetadata().withName(APP).withLabels(labels).endMetadata()
-                .withNewSpec().withReplicas(1)
-                .withNewSelector().withMatchLabels(labels).endSelector()
-                .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                .withNewSpec().addNewContainer().withName("app").withImage("example.org/app:1").endContainer()
-                .endSpec().endTemplate().endSpec().build()).create();
-        client.apps().deployments().withName(APP).waitUntilCondition(
-                d -> d != null && d.getStatus() != null && Integer.valueOf(1).equals(d.getStatus().getReadyReplicas()),
-                30, TimeUnit.SECONDS);
+        client.services()
+                .resource(new ServiceBuilder()
+                        .withNewMetadata()
+                        .withName(APP)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withSelector(labels)
+                        .addNewPort()
+                        .withPort(80)
+                        .withNewTargetPort(8080)
+                        .endPort()
+                        .endSpec()
+                        .build())
+                .create();
+        client.apps()
+                .deployments()
+                .resource(new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName(APP)
+                        .withLabels(labels)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withReplicas(1)
+                        .withNewSelector()
+                        .withMatchLabels(labels)
+                        .endSelector()
+                        .withNewTemplate()
+                        .withNewMetadata()
+                        .withLabels(labels)
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName("app")
+                        .withImage("example.org/app:1")
+                        .endContainer()
+                        .endSpec()
+                        .endTemplate()
+                        .endSpec()
+                        .build())
+                .create();
+        client.apps()
+                .deployments()
+                .withName(APP)
+                .waitUntilCondition(
+                        d -> d != null
+                                && d.getStatus() != null
+                                && Integer.valueOf(1).equals(d.getStatus().getReadyReplicas()),
+                        30,
+                        TimeUnit.SECONDS);
     }
 }

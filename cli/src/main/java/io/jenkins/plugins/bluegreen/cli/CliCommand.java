@@ -65,8 +65,7 @@ abstract class CliCommand implements Callable<Integer> {
      * Called on Ctrl-C (from the shutdown hook) or an in-process interrupt, before {@link #leftBehind()}: the moment to
      * end what the command started in the cluster and must not leave running. Must return within a few seconds.
      */
-    protected void onInterrupt() {
-    }
+    protected void onInterrupt() {}
 
     /** Does the work; returns an exit code from {@link ExitCodes}, or throws and lets the mapping decide. */
     protected abstract int execute() throws Exception;

@@ -39,8 +39,9 @@ final class ClientKubeconfig {
     Path at(Path typed) {
         Path at = cwd.resolve(typed).normalize();
         String s = at.toString();
-        if (s.startsWith("/dev/") || s.startsWith("/proc/") || (Files.exists(at) && !Files.isRegularFile(at)
-                && !Files.isDirectory(at))) {
+        if (s.startsWith("/dev/")
+                || s.startsWith("/proc/")
+                || (Files.exists(at) && !Files.isRegularFile(at) && !Files.isDirectory(at))) {
             throw new RunInProcess("kubeconfig " + typed + " is not a regular file (a pipe or a descriptor of the "
                     + "client's process)");
         }
@@ -71,8 +72,8 @@ final class ClientKubeconfig {
             return;
         }
         for (NamedAuthInfo user : parsed.getUsers()) {
-            if (user.getUser() != null && (user.getUser().getExec() != null
-                    || user.getUser().getAuthProvider() != null)) {
+            if (user.getUser() != null
+                    && (user.getUser().getExec() != null || user.getUser().getAuthProvider() != null)) {
                 throw new RunInProcess("kubeconfig user " + user.getName() + " has a credential plugin");
             }
         }
@@ -84,8 +85,8 @@ final class ClientKubeconfig {
      * re-reads its file instead.
      */
     Config autoConfigure(String context, List<Path> files) {
-        String list = files.stream().map(p -> p.toAbsolutePath().toString())
-                .collect(Collectors.joining(File.pathSeparator));
+        String list =
+                files.stream().map(p -> p.toAbsolutePath().toString()).collect(Collectors.joining(File.pathSeparator));
         Config config;
         synchronized (PROPERTY) {
             String before = System.getProperty("kubeconfig");

@@ -53,7 +53,8 @@ record Cluster(Config config, String namespace, Set<String> secrets) {
         }
         try {
             // a literal address only: no DNS lookup just to decide on a warning
-            return host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?") && InetAddress.getByName(host).isLoopbackAddress();
+            return host.matches("[0-9.]+|\\[?[0-9a-fA-F:]+]?")
+                    && InetAddress.getByName(host).isLoopbackAddress();
         } catch (java.net.UnknownHostException e) {
             return false;
         }
@@ -66,7 +67,10 @@ record Cluster(Config config, String namespace, Set<String> secrets) {
 
     /** A new client with what {@code host} adds to its HTTP client; the caller closes it. */
     KubernetesClient connect(CommandHost host) {
-        return new KubernetesClientBuilder().withConfig(config).withHttpClientBuilderConsumer(host::configure).build();
+        return new KubernetesClientBuilder()
+                .withConfig(config)
+                .withHttpClientBuilderConsumer(host::configure)
+                .build();
     }
 
     String server() {

@@ -32,15 +32,24 @@ public final class ClusterOptions {
     static final String DEFAULT_NAMESPACE = "default";
     static final int RETRIES = 3;
 
-    @Option(names = "--kubeconfig", paramLabel = "PATH", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--kubeconfig",
+            paramLabel = "PATH",
+            scope = ScopeType.INHERIT,
             description = "kubeconfig file (default: $KUBECONFIG, else ~/.kube/config, else in-cluster)")
     Path kubeconfig;
 
-    @Option(names = "--context", paramLabel = "NAME", scope = ScopeType.INHERIT,
+    @Option(
+            names = "--context",
+            paramLabel = "NAME",
+            scope = ScopeType.INHERIT,
             description = "kubeconfig context to use (default: its current-context)")
     String context;
 
-    @Option(names = {"-n", "--namespace"}, paramLabel = "NS", scope = ScopeType.INHERIT,
+    @Option(
+            names = {"-n", "--namespace"},
+            paramLabel = "NS",
+            scope = ScopeType.INHERIT,
             description = "namespace (default: the context's namespace, else 'default')")
     String namespace;
 
@@ -58,13 +67,13 @@ public final class ClusterOptions {
      */
     Cluster resolve(java.util.Map<String, String> env, CommandHost host) {
         ClientKubeconfig client = host.forClient() ? new ClientKubeconfig(env, host.cwd()) : null;
-        Config config = kubeconfig != null ? fromExplicitFile(kubeconfig, client)
-                : fromDefaultLocations(env, client);
+        Config config = kubeconfig != null ? fromExplicitFile(kubeconfig, client) : fromDefaultLocations(env, client);
         // fabric8 retries a refused connection 10 times with exponential backoff, about 20 s before a person at a
         // terminal hears "cannot reach"; a few retries still ride out a blip or an API server restarting.
         config.setRequestRetryBackoffLimit(Math.min(config.getRequestRetryBackoffLimit(), RETRIES));
-        for (String s : new String[] {config.getOauthToken(), config.getAutoOAuthToken(), config.getPassword(),
-                config.getClientKeyData()}) {
+        for (String s : new String[] {
+            config.getOauthToken(), config.getAutoOAuthToken(), config.getPassword(), config.getClientKeyData()
+        }) {
             if (s != null) {
                 secrets.add(s);
             }
@@ -72,10 +81,10 @@ public final class ClusterOptions {
         return new Cluster(config, effectiveNamespace(config), secrets);
     }
 
-
     /** Where fabric8's auto-configuration finds a cluster without a kubeconfig: a pod, or an explicit master URL. */
     private static boolean inCluster(java.util.Map<String, String> env) {
-        return env.get("KUBERNETES_SERVICE_HOST") != null || env.get("KUBERNETES_MASTER") != null
+        return env.get("KUBERNETES_SERVICE_HOST") != null
+                || env.get("KUBERNETES_MASTER") != null
                 || System.getProperty(Config.KUBERNETES_MASTER_SYSTEM_PROPERTY) != null;
     }
 
@@ -120,8 +129,10 @@ public final class ClusterOptions {
             KubeConfigUtils.merge(config, chosen, parsed);
             return config;
         } catch (RuntimeException e) {
-            throw new UserInputException("--kubeconfig " + path + ": cannot use context '" + chosen + "': "
-                    + e.getMessage() + "; check its cluster and user entries", e);
+            throw new UserInputException(
+                    "--kubeconfig " + path + ": cannot use context '" + chosen + "': " + e.getMessage()
+                            + "; check its cluster and user entries",
+                    e);
         }
     }
 
@@ -145,8 +156,8 @@ public final class ClusterOptions {
             // in this process fabric8 reads this process' environment; in the helper, the client's
             if (!inCluster(client == null ? System.getenv() : env)) {
                 // fabric8 would go on to https://kubernetes.default.svc and fail with UnknownHostException
-                throw new UserInputException("no kubeconfig found, looked at " + String.join(", ",
-                        names) + " ($KUBECONFIG, else ~/.kube/config) and for an in-cluster "
+                throw new UserInputException("no kubeconfig found, looked at " + String.join(", ", names)
+                        + " ($KUBECONFIG, else ~/.kube/config) and for an in-cluster "
                         + "service account (KUBERNETES_SERVICE_HOST is not set); pass --kubeconfig PATH or set "
                         + "KUBECONFIG");
             }
@@ -158,8 +169,8 @@ public final class ClusterOptions {
         List<NamedContext> contexts = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             Path p = files.get(i);
-            io.fabric8.kubernetes.api.model.Config parsed = parse(read(found.get(i), p, "$KUBECONFIG"), p,
-                    "$KUBECONFIG");
+            io.fabric8.kubernetes.api.model.Config parsed =
+                    parse(read(found.get(i), p, "$KUBECONFIG"), p, "$KUBECONFIG");
             if (client != null) {
                 client.check(parsed);
             }
@@ -174,26 +185,32 @@ public final class ClusterOptions {
         try {
             return client == null ? Config.autoConfigure(chosen) : client.autoConfigure(chosen, found);
         } catch (RuntimeException e) {
-            throw new UserInputException("kubeconfig " + files + ": cannot use context '" + chosen + "': "
-                    + e.getMessage() + "; check its cluster and user entries or pass --kubeconfig", e);
+            throw new UserInputException(
+                    "kubeconfig " + files + ": cannot use context '" + chosen + "': " + e.getMessage()
+                            + "; check its cluster and user entries or pass --kubeconfig",
+                    e);
         }
     }
 
     /** The context to use: --context if it exists, else the file's current-context; exit 2 otherwise. */
     private String checkContext(String current, List<NamedContext> contexts, String where) {
-        List<String> names = contexts == null ? List.of()
-                : contexts.stream().map(NamedContext::getName).filter(Objects::nonNull).toList();
+        List<String> names = contexts == null
+                ? List.of()
+                : contexts.stream()
+                        .map(NamedContext::getName)
+                        .filter(Objects::nonNull)
+                        .toList();
         String available = names.isEmpty() ? "none defined" : "available: " + String.join(", ", names);
         if (context != null) {
             if (!names.contains(context)) {
-                throw new UserInputException("--context " + context + ": no such context in " + where + " ("
-                        + available + "); pass one of those names");
+                throw new UserInputException("--context " + context + ": no such context in " + where + " (" + available
+                        + "); pass one of those names");
             }
             return context;
         }
         if (current == null || current.isEmpty()) {
-            throw new UserInputException("kubeconfig " + where + " has no current-context; pass --context NAME ("
-                    + available + ")");
+            throw new UserInputException(
+                    "kubeconfig " + where + " has no current-context; pass --context NAME (" + available + ")");
         }
         if (!names.contains(current)) {
             throw new UserInputException("kubeconfig " + where + ": current-context '" + current
@@ -209,8 +226,10 @@ public final class ClusterOptions {
             }
             return Files.readString(at);
         } catch (IOException e) {
-            throw new UserInputException(option + " " + path + " cannot be read (" + describe(e)
-                    + "); pass a readable kubeconfig file, e.g. the one `bluegreen sim --kubeconfig-out` writes", e);
+            throw new UserInputException(
+                    option + " " + path + " cannot be read (" + describe(e)
+                            + "); pass a readable kubeconfig file, e.g. the one `bluegreen sim --kubeconfig-out` writes",
+                    e);
         }
     }
 
@@ -224,8 +243,8 @@ public final class ClusterOptions {
                     + "); pass a kubeconfig YAML file");
         }
         if (parsed == null) {
-            throw new UserInputException(option + " " + path + " is not a kubeconfig (empty document); pass a "
-                    + "kubeconfig YAML file");
+            throw new UserInputException(
+                    option + " " + path + " is not a kubeconfig (empty document); pass a " + "kubeconfig YAML file");
         }
         secrets.addAll(CredentialMask.kubeconfigCredentials(parsed));
         if (isEmpty(parsed.getClusters()) && isEmpty(parsed.getContexts())) {

@@ -65,7 +65,6 @@ interface CommandHost {
         }
 
         @Override
-        public void configure(HttpClient.Builder http) {
-        }
+        public void configure(HttpClient.Builder http) {}
     }
 }

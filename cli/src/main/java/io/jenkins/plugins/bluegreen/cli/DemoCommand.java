@@ -26,13 +26,16 @@ import picocli.CommandLine.Option;
  * Service's traffic goes. Every step is one engine call, exactly what {@code deploy}, {@code await}, {@code switch}
  * and {@code rollback} do against a real cluster; the demo adds only the seed, the gate and the display.
  */
-@Command(name = "demo",
-        description = {"Run the seed scenario end to end on an embedded kube-sim (no cluster needed): myapp v1 live "
-                + "with 10 replicas, v2 deployed into the idle colour and awaited, a Proceed/Abort gate, the switch, "
-                + "then a rollback, showing the Service selector and its endpoints' pods after each step.",
-                "The answer is read from stdin, a terminal or a pipe (echo Proceed | bluegreen demo): Proceed, p, yes "
-                + "or y approve; Abort, a, no or n abort; stdin ending without an answer counts as Abort.",
-                "Exits 3 when aborted. The global --kubeconfig/--context/-n options do not apply."})
+@Command(
+        name = "demo",
+        description = {
+            "Run the seed scenario end to end on an embedded kube-sim (no cluster needed): myapp v1 live "
+                    + "with 10 replicas, v2 deployed into the idle colour and awaited, a Proceed/Abort gate, the switch, "
+                    + "then a rollback, showing the Service selector and its endpoints' pods after each step.",
+            "The answer is read from stdin, a terminal or a pipe (echo Proceed | bluegreen demo): Proceed, p, yes "
+                    + "or y approve; Abort, a, no or n abort; stdin ending without an answer counts as Abort.",
+            "Exits 3 when aborted. The global --kubeconfig/--context/-n options do not apply."
+        })
 final class DemoCommand extends CliCommand {
 
     static final String APP = "myapp";
@@ -40,6 +43,7 @@ final class DemoCommand extends CliCommand {
     static final String NEW_IMAGE = "example.org/myapp:2.0";
     /** Long enough that rollout progress is visible ("3/10 ready"), short enough to finish well under 30 s. */
     static final Duration POD_READY_DELAY = Duration.ofMillis(800);
+
     static final Duration STEP_TIMEOUT = Duration.ofSeconds(20);
     /** How long the display waits for the endpoints to follow a selector change (kube-proxy's job on a cluster). */
     static final Duration ENDPOINTS_SETTLE = Duration.ofSeconds(3);
@@ -64,9 +68,12 @@ final class DemoCommand extends CliCommand {
         try (KubeSim sim = KubeSim.builder().readyDelay(POD_READY_DELAY).build().start();
                 KubernetesClient client = sim.newClient(NAMESPACE)) {
             out().println("kube-sim (embedded, stops with the demo) at " + sim.url());
-            BlueGreen engine = BlueGreen.builder(client).namespace(NAMESPACE)
-                    .listener(new ConsoleListener(out(), err())).build();
-            TrafficView traffic = new TrafficView(client, NAMESPACE, engine.settings().colorLabelKey(), out());
+            BlueGreen engine = BlueGreen.builder(client)
+                    .namespace(NAMESPACE)
+                    .listener(new ConsoleListener(out(), err()))
+                    .build();
+            TrafficView traffic =
+                    new TrafficView(client, NAMESPACE, engine.settings().colorLabelKey(), out());
             String holder = HolderIdentity.of(root.env());
 
             section("Seed: myapp v1 live, 10 replicas behind NodePort Service myapp:30080 (no colours yet)");
@@ -75,8 +82,11 @@ final class DemoCommand extends CliCommand {
 
             section("Deploy v2 (" + NEW_IMAGE + ") into the idle colour");
             // the engine narrates: adoption of v1 as the live colour, then the new Deployment
-            Release release = engine.deploy(DeployRequest.builder(APP).image(NEW_IMAGE).holder(holder)
-                    .timeout(STEP_TIMEOUT).build());
+            Release release = engine.deploy(DeployRequest.builder(APP)
+                    .image(NEW_IMAGE)
+                    .holder(holder)
+                    .timeout(STEP_TIMEOUT)
+                    .build());
 
             section("Await " + release.newColor() + " healthy");
             engine.awaitHealthy(APP, release.newColor(), STEP_TIMEOUT);
@@ -84,9 +94,11 @@ final class DemoCommand extends CliCommand {
             traffic.show(APP, ENDPOINTS_SETTLE);
 
             section("Approval");
-            Approval.Decision decision = new Approval(root.stdin(), out()).decide(
-                    "Switch live traffic from " + release.liveColor() + " to " + release.newColor() + " (v2)?",
-                    answer.yes, answer.abort);
+            Approval.Decision decision = new Approval(root.stdin(), out())
+                    .decide(
+                            "Switch live traffic from " + release.liveColor() + " to " + release.newColor() + " (v2)?",
+                            answer.yes,
+                            answer.abort);
             if (decision == Approval.Decision.ABORT) {
                 section("Aborted: abandon " + release.newColor() + ", live traffic untouched");
                 AbandonResult abandoned = engine.abandon(APP, holder);
@@ -97,16 +109,22 @@ final class DemoCommand extends CliCommand {
             }
 
             section("Switch traffic to " + release.newColor());
-            SwitchResult switched = engine.switchTraffic(SwitchRequest.builder(APP).to(release.newColor())
-                    .approvedBy(approver(answer.yes)).holder(holder)
+            SwitchResult switched = engine.switchTraffic(SwitchRequest.builder(APP)
+                    .to(release.newColor())
+                    .approvedBy(approver(answer.yes))
+                    .holder(holder)
                     // keep the old colour running so the rollback below is instant
-                    .scaleDownDelay(Duration.ZERO).build());
+                    .scaleDownDelay(Duration.ZERO)
+                    .build());
             out().printf("%s keeps running, so the rollback below is instant%n", switched.from());
             traffic.show(APP, ENDPOINTS_SETTLE);
 
             section("Roll back to " + switched.from());
-            RollbackResult rolledBack = engine.rollback(RollbackRequest.builder(APP).holder(holder)
-                    .approvedBy(approver(answer.yes)).timeout(STEP_TIMEOUT).build());
+            RollbackResult rolledBack = engine.rollback(RollbackRequest.builder(APP)
+                    .holder(holder)
+                    .approvedBy(approver(answer.yes))
+                    .timeout(STEP_TIMEOUT)
+                    .build());
             out().printf("users are back on %s:%n", rolledBack.liveColor());
             traffic.show(APP, ENDPOINTS_SETTLE);
 
@@ -135,11 +153,19 @@ final class DemoCommand extends CliCommand {
             client.resource(o).inNamespace(NAMESPACE).create();
             out().printf("created %s %s%n", o.getKind(), o.getMetadata().getName());
         }
-        Deployment v1 = client.apps().deployments().inNamespace(NAMESPACE).withName("myapp-v1")
-                .waitUntilCondition(d -> d != null && d.getStatus() != null
-                        && Integer.valueOf(10).equals(d.getStatus().getReadyReplicas()),
-                        STEP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        out().printf("myapp-v1: %d/%d ready%n", v1.getStatus().getReadyReplicas(), v1.getSpec().getReplicas());
+        Deployment v1 = client.apps()
+                .deployments()
+                .inNamespace(NAMESPACE)
+                .withName("myapp-v1")
+                .waitUntilCondition(
+                        d -> d != null
+                                && d.getStatus() != null
+                                && Integer.valueOf(10).equals(d.getStatus().getReadyReplicas()),
+                        STEP_TIMEOUT.toSeconds(),
+                        TimeUnit.SECONDS);
+        out().printf(
+                        "myapp-v1: %d/%d ready%n",
+                        v1.getStatus().getReadyReplicas(), v1.getSpec().getReplicas());
     }
 
     private String approver(boolean viaFlag) {

@@ -5,8 +5,8 @@ import io.jenkins.plugins.bluegreen.core.DeployRequest;
 import io.jenkins.plugins.bluegreen.core.HealthSummary;
 import io.jenkins.plugins.bluegreen.core.InvalidInputException;
 import io.jenkins.plugins.bluegreen.core.LockHeldException;
-import io.jenkins.plugins.bluegreen.core.RollbackWindowOpenException;
 import io.jenkins.plugins.bluegreen.core.Release;
+import io.jenkins.plugins.bluegreen.core.RollbackWindowOpenException;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.ArgGroup;
@@ -15,11 +15,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bluegreen deploy}: the new version into the idle colour, then (unless --no-wait) await it healthy. */
-@Command(name = "deploy",
-        description = {"Deploy a new version into the idle colour (the one the live Service does not select), then "
-                + "wait until it is healthy. Live traffic is not touched; switch it with 'bluegreen switch'.",
-                "An app whose Service has no colour yet is adopted first: its running version becomes the live "
-                + "colour."})
+@Command(
+        name = "deploy",
+        description = {
+            "Deploy a new version into the idle colour (the one the live Service does not select), then "
+                    + "wait until it is healthy. Live traffic is not touched; switch it with 'bluegreen switch'.",
+            "An app whose Service has no colour yet is adopted first: its running version becomes the live " + "colour."
+        })
 final class DeployCommand extends EngineCommand {
 
     @Mixin
@@ -32,11 +34,17 @@ final class DeployCommand extends EngineCommand {
 
     /** Exactly one source of what to run, as the contract writes it: (--image IMAGE | --manifest FILE). */
     static final class Source {
-        @Option(names = "--image", required = true, paramLabel = "IMAGE",
+        @Option(
+                names = "--image",
+                required = true,
+                paramLabel = "IMAGE",
                 description = "container image; the live colour's pod template is reused with it")
         String image;
 
-        @Option(names = "--manifest", required = true, paramLabel = "FILE",
+        @Option(
+                names = "--manifest",
+                required = true,
+                paramLabel = "FILE",
                 description = "a Deployment YAML file; the colour is added to its name, selector and labels")
         Path manifest;
     }
@@ -44,26 +52,35 @@ final class DeployCommand extends EngineCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
 
-    @Option(names = "--replicas", paramLabel = "N",
+    @Option(
+            names = "--replicas",
+            paramLabel = "N",
             description = "replicas for the new colour (default: the live colour's, or its HPA's)")
     Integer replicas;
 
     @Option(names = "--service", paramLabel = "NAME", description = "the live Service (default: APP)")
     String service;
 
-    @Option(names = "--preview-service", paramLabel = "NAME",
+    @Option(
+            names = "--preview-service",
+            paramLabel = "NAME",
             description = "a Service that follows the new colour once it is ready, for testing it before the switch")
     String previewService;
 
     @Option(names = "--no-wait", description = "return once the Deployment is written; run 'bluegreen await' later")
     boolean noWait;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10m",
+    @Option(
+            names = "--timeout",
+            paramLabel = "DURATION",
+            defaultValue = "10m",
             converter = Durations.Positive.class,
-            description = "how long the new colour (and an adopted one) may take to become healthy (default: ${DEFAULT-VALUE})")
+            description =
+                    "how long the new colour (and an adopted one) may take to become healthy (default: ${DEFAULT-VALUE})")
     Duration timeout;
 
-    @Option(names = "--replace-rollback-target",
+    @Option(
+            names = "--replace-rollback-target",
             description = "deploy even into the colour the last switch kept for a rollback while its rollback window "
                     + "(until its scheduled scale-down) is open; a rollback then has no previous release to go to "
                     + "(default: refuse, naming the window's end, or wait for it within --lock-wait)")
@@ -110,27 +127,35 @@ final class DeployCommand extends EngineCommand {
         // the engine narrates what it did (adoption, the Deployment written) through the listener
         Release release = engine.deploy(request);
         if (noWait) {
-            out().printf("not waiting (--no-wait); next: bluegreen await --app %s --color %s%n", app,
-                    release.newColor());
+            out().printf(
+                            "not waiting (--no-wait); next: bluegreen await --app %s --color %s%n",
+                            app, release.newColor());
             return ExitCodes.OK;
         }
         // bound to this deploy's pod template: a colour redeployed meanwhile fails the wait, never lends its health
         HealthSummary healthy = engine.awaitHealthy(release, timeout);
         if (healthy.replicas() == 0) {
             // a switch refuses a colour scaled to 0: say what does work with such a release
-            out().printf("deployed: %s with 0 replicas (nothing to wait for); it cannot take traffic — next: deploy "
-                    + "again with --replicas N (N > 0) to switch to it, or bluegreen abandon --app %s%n",
-                    healthy.deployment(), app);
+            out().printf(
+                            "deployed: %s with 0 replicas (nothing to wait for); it cannot take traffic — next: deploy "
+                                    + "again with --replicas N (N > 0) to switch to it, or bluegreen abandon --app %s%n",
+                            healthy.deployment(), app);
             return ExitCodes.OK;
         }
-        out().printf("healthy: %s %d/%d ready after %s; next: bluegreen switch --app %s%n", healthy.deployment(),
-                healthy.replicas(), healthy.replicas(), Durations.format(healthy.elapsed()), app);
+        out().printf(
+                        "healthy: %s %d/%d ready after %s; next: bluegreen switch --app %s%n",
+                        healthy.deployment(),
+                        healthy.replicas(),
+                        healthy.replicas(),
+                        Durations.format(healthy.elapsed()),
+                        app);
         TestedRevisionLine.print(out(), app, healthy);
         return ExitCodes.OK;
     }
 
     /** This deploy's own lock holder and the session's, for what Ctrl-C leaves (the hook runs on another thread). */
     private volatile String invocationHolder;
+
     private volatile String sessionHolder;
 
     @Override
@@ -138,12 +163,14 @@ final class DeployCommand extends EngineCommand {
         String holder = invocationHolder;
         // an interrupted deploy never parks its lock: it stays named after this invocation, which the person's
         // abandon does not continue — the exact unlock comes first
-        String unlock = holder == null || holder.equals(sessionHolder) ? ""
+        String unlock = holder == null || holder.equals(sessionHolder)
+                ? ""
                 : "`bluegreen unlock --app " + app + " --holder " + holder + "` clears the deploy lock this deploy "
                         + "held (named after it), then ";
         return "live traffic was not touched; what the deploy wrote stays (the deploy lock of " + app + ", and the "
                 + "new colour if it got that far): `bluegreen status --app " + app + "` shows it; " + unlock
-                + "`bluegreen abandon --app " + app + "` throws the new colour away and releases the lock, or `bluegreen "
+                + "`bluegreen abandon --app " + app
+                + "` throws the new colour away and releases the lock, or `bluegreen "
                 + "deploy` again replaces it";
     }
 
@@ -159,8 +186,10 @@ final class DeployCommand extends EngineCommand {
             engine.handOverLock(app, holder, session);
             invocationHolder = session; // parked: the session's next command continues it
         } catch (RuntimeException e) {
-            err().printf("warning: the deploy lock of %s stays named %s (%s); clear it with bluegreen unlock --app %s "
-                    + "--holder %s%n", app, holder, e.getMessage(), app, holder);
+            err().printf(
+                            "warning: the deploy lock of %s stays named %s (%s); clear it with bluegreen unlock --app %s "
+                                    + "--holder %s%n",
+                            app, holder, e.getMessage(), app, holder);
         }
     }
 }

@@ -9,7 +9,8 @@ import picocli.CommandLine.Option;
  */
 final class DryRunOption {
 
-    @Option(names = "--dry-run",
+    @Option(
+            names = "--dry-run",
             description = "print what the command would write (each object, the change, the guard) and what would "
                     + "follow; the API server validates every write (dryRun=All) and nothing is changed")
     boolean dryRun;

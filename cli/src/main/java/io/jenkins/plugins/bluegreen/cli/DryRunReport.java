@@ -4,7 +4,6 @@ import io.jenkins.plugins.bluegreen.core.BlueGreen;
 import io.jenkins.plugins.bluegreen.core.HealthProgress;
 import io.jenkins.plugins.bluegreen.core.Plan;
 import io.jenkins.plugins.bluegreen.core.ReleaseListener;
-
 import java.io.PrintWriter;
 import java.io.Writer;
 
@@ -24,12 +23,10 @@ final class DryRunReport {
     static ReleaseListener listener(ReleaseListener console) {
         return new ReleaseListener() {
             @Override
-            public void info(String message) {
-            }
+            public void info(String message) {}
 
             @Override
-            public void progress(HealthProgress progress) {
-            }
+            public void progress(HealthProgress progress) {}
 
             @Override
             public void warn(String message) {
@@ -48,8 +45,10 @@ final class DryRunReport {
         }
         Plan plan = dryRun.plan();
         PrintWriter out = command.out();
-        out.printf("dry run of bluegreen %s --app %s: nothing was written; the API server accepted each write below "
-                + "(dryRun=All)%n", command.spec.name(), command.app);
+        out.printf(
+                "dry run of bluegreen %s --app %s: nothing was written; the API server accepted each write below "
+                        + "(dryRun=All)%n",
+                command.spec.name(), command.app);
         out.print(plan.render());
         out.flush();
         return exit;

@@ -38,8 +38,7 @@ public final class ExitCodes {
     private ExitCodes() {}
 
     static int of(Throwable t) {
-        if (t instanceof UserInputException || t instanceof InvalidInputException
-                || t instanceof ParameterException) {
+        if (t instanceof UserInputException || t instanceof InvalidInputException || t instanceof ParameterException) {
             return INVALID_INPUT;
         }
         if (t instanceof AbortedException) {
@@ -68,8 +67,8 @@ public final class ExitCodes {
     }
 
     static String message(Throwable t, CommandSpec command) {
-        Optional<String> unreachable = t instanceof KubernetesClientException
-                ? ClusterUnreachableException.reason(t) : Optional.empty();
+        Optional<String> unreachable =
+                t instanceof KubernetesClientException ? ClusterUnreachableException.reason(t) : Optional.empty();
         if (unreachable.isPresent()) {
             return "cannot reach the Kubernetes API (" + unreachable.get() + "); check --kubeconfig/--context "
                     + "and that the API server is running (for a local one: bluegreen sim)";
@@ -107,7 +106,9 @@ public final class ExitCodes {
         if (field.equals("holder")) {
             return Optional.of(HolderIdentity.ENV); // unlock's --holder names the lock's holder, not this one
         }
-        return command.options().stream().filter(o -> fieldOf(o).equals(field)).findFirst()
+        return command.options().stream()
+                .filter(o -> fieldOf(o).equals(field))
+                .findFirst()
                 .map(o -> String.join("/", o.names()));
     }
 
@@ -122,9 +123,11 @@ public final class ExitCodes {
     }
 
     private static boolean isUnexpected(Throwable t) {
-        return !(t instanceof BlueGreenException || t instanceof KubernetesClientException
+        return !(t instanceof BlueGreenException
+                || t instanceof KubernetesClientException
                 || t instanceof InterruptedException
-                || t instanceof UserInputException || t instanceof AbortedException
+                || t instanceof UserInputException
+                || t instanceof AbortedException
                 || t instanceof OperationFailedException);
     }
 }

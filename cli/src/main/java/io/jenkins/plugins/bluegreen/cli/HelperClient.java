@@ -73,11 +73,16 @@ public final class HelperClient {
     /** The socket's directory: this user's, a real directory, nobody else may enter it. */
     static boolean privateDirectory(Path dir) throws IOException {
         PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        Set<PosixFilePermission> others = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-                PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE,
+        Set<PosixFilePermission> others = EnumSet.of(
+                PosixFilePermission.GROUP_READ,
+                PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.GROUP_EXECUTE,
+                PosixFilePermission.OTHERS_READ,
+                PosixFilePermission.OTHERS_WRITE,
                 PosixFilePermission.OTHERS_EXECUTE);
         others.retainAll(a.permissions());
-        UserPrincipal me = dir.getFileSystem().getUserPrincipalLookupService()
+        UserPrincipal me = dir.getFileSystem()
+                .getUserPrincipalLookupService()
                 .lookupPrincipalByName(System.getProperty("user.name"));
         return a.isDirectory() && others.isEmpty() && a.owner().equals(me);
     }
@@ -100,7 +105,9 @@ public final class HelperClient {
         HelperWire.writeString(out, Charset.defaultCharset().name());
         HelperWire.writeString(out, String.valueOf(System.getProperty("sun.stdout.encoding", "")));
         HelperWire.writeString(out, String.valueOf(System.getProperty("sun.stderr.encoding", "")));
-        HelperWire.writeString(out, java.util.Locale.getDefault(java.util.Locale.Category.FORMAT).toLanguageTag());
+        HelperWire.writeString(
+                out,
+                java.util.Locale.getDefault(java.util.Locale.Category.FORMAT).toLanguageTag());
         out.flush();
     }
 
@@ -111,14 +118,16 @@ public final class HelperClient {
         CountDownLatch ended = new CountDownLatch(1);
         // Ctrl-C or SIGTERM: ask the helper to interrupt the command as the in-process JVM's shutdown hook would, and
         // relay what it says it left behind before this JVM exits (with the signal's own exit status)
-        Thread onSignal = new Thread(() -> {
-            try {
-                HelperWire.writeFrame(out, HelperWire.INTERRUPT, new byte[0], 0, 0);
-                ended.await(10, TimeUnit.SECONDS);
-            } catch (IOException | InterruptedException e) {
-                // the helper is gone: nothing more to relay
-            }
-        }, "bluegreen-ctrl-c");
+        Thread onSignal = new Thread(
+                () -> {
+                    try {
+                        HelperWire.writeFrame(out, HelperWire.INTERRUPT, new byte[0], 0, 0);
+                        ended.await(10, TimeUnit.SECONDS);
+                    } catch (IOException | InterruptedException e) {
+                        // the helper is gone: nothing more to relay
+                    }
+                },
+                "bluegreen-ctrl-c");
         Runtime.getRuntime().addShutdownHook(onSignal);
         // the launcher passes Ctrl-C on as SIGUSR1 (this JVM, a script's background child, has SIGINT ignored): exit
         // 130 through the hook above, as the in-process JVM exits on SIGINT
@@ -164,7 +173,8 @@ public final class HelperClient {
             }
             try {
                 stderr.write(("error: the bluegreen helper process stopped during the command (" + e
-                        + "); its outcome is unknown — check with `bluegreen status`\n").getBytes(Charset.defaultCharset()));
+                                + "); its outcome is unknown — check with `bluegreen status`\n")
+                        .getBytes(Charset.defaultCharset()));
             } catch (IOException ignored) {
                 // stderr is gone too
             }

@@ -61,6 +61,7 @@ public final class HelperServer {
     static final Set<String> SERVED = Set.of("status", "switch", "rollback", "unlock", "abandon", "scale-down");
     /** Concurrent commands; more wait in a short queue, beyond it a client runs its command itself. */
     static final int WORKERS = 4;
+
     static final int QUEUED = 16;
 
     private static final int DECLINED = -1;
@@ -83,8 +84,8 @@ public final class HelperServer {
         this.stamp = stamp;
         this.idle = idle;
         AtomicInteger n = new AtomicInteger();
-        this.pool = new ThreadPoolExecutor(WORKERS, WORKERS, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(QUEUED),
-                r -> {
+        this.pool =
+                new ThreadPoolExecutor(WORKERS, WORKERS, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(QUEUED), r -> {
                     Thread t = new Thread(r, "bluegreen-helper-" + n.incrementAndGet());
                     t.setDaemon(true);
                     return t;
@@ -93,8 +94,8 @@ public final class HelperServer {
 
     public static void main(String[] args) throws Exception {
         Path socket = Path.of(args[0]).toAbsolutePath();
-        HelperServer helper = new HelperServer(socket, Path.of(args[1]).toAbsolutePath(), args[2],
-                Duration.ofSeconds(Long.parseLong(args[3])));
+        HelperServer helper = new HelperServer(
+                socket, Path.of(args[1]).toAbsolutePath(), args[2], Duration.ofSeconds(Long.parseLong(args[3])));
         long after = args.length > 4 ? Long.parseLong(args[4]) : -1;
         System.exit(helper.run(after));
     }
@@ -106,9 +107,11 @@ public final class HelperServer {
                     + "(mode 0700)");
             return 2;
         }
-        try (FileChannel lockFile = FileChannel.open(dir.resolve(socket.getFileName() + ".lock"),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock lock = lockFile.tryLock()) {
+        try (FileChannel lockFile = FileChannel.open(
+                        dir.resolve(socket.getFileName() + ".lock"),
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE);
+                FileLock lock = lockFile.tryLock()) {
             if (lock == null) {
                 return 0; // another helper of this jar is starting or serving
             }
@@ -130,7 +133,10 @@ public final class HelperServer {
             Path pidFile = dir.resolve(socket.getFileName() + ".pid");
             Path pidTmp = dir.resolve(socket.getFileName() + ".pid.tmp");
             Files.writeString(pidTmp, ProcessHandle.current().pid() + "\n");
-            Files.move(pidTmp, pidFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            Files.move(
+                    pidTmp,
+                    pidFile,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Files.deleteIfExists(socket); // ours by the lock: a stale socket of a helper that died
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
@@ -279,10 +285,11 @@ public final class HelperServer {
         cl.setErr(writer(session, HelperWire.ERR, request.charset(request.stderrEncoding)));
         cl.setColorScheme(Help.defaultColorScheme(request.ansi() ? Help.Ansi.ON : Help.Ansi.OFF));
         cl.setExecutionStrategy(parsed -> {
-            if (!helpRequested(parsed) && !SERVED.contains(leaf(parsed).commandSpec().name())) {
+            if (!helpRequested(parsed)
+                    && !SERVED.contains(leaf(parsed).commandSpec().name())) {
                 // through picocli's exception handler below, which prints nothing for it
-                throw new CommandLine.ExecutionException(cl, "not a short command",
-                        new RunInProcess("not a short command"));
+                throw new CommandLine.ExecutionException(
+                        cl, "not a short command", new RunInProcess("not a short command"));
             }
             return new RunLast().execute(parsed);
         });
@@ -344,8 +351,8 @@ public final class HelperServer {
 
     private boolean socketIsOurs() {
         try {
-            return socketKey.equals(Files.readAttributes(socket, BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS).fileKey());
+            return socketKey.equals(Files.readAttributes(socket, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+                    .fileKey());
         } catch (IOException e) {
             return false;
         }
@@ -367,15 +374,17 @@ public final class HelperServer {
         } catch (IOException e) {
             log("while stopping: " + e);
         }
-        Thread exit = new Thread(() -> {
-            pool.shutdown();
-            try {
-                pool.awaitTermination(5, TimeUnit.MINUTES);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            System.exit(0);
-        }, "bluegreen-helper-stop");
+        Thread exit = new Thread(
+                () -> {
+                    pool.shutdown();
+                    try {
+                        pool.awaitTermination(5, TimeUnit.MINUTES);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    System.exit(0);
+                },
+                "bluegreen-helper-stop");
         exit.start();
     }
 
@@ -409,8 +418,16 @@ public final class HelperServer {
          * Environment variables fabric8 or the JVM read from the process environment rather than from the command: the
          * helper cannot give a command the client's, so such a client runs its command itself.
          */
-        private static final Set<String> PROCESS_ONLY = Set.of("KUBENAMESPACE", "ALL_PROXY", "HTTP_PROXY",
-                "HTTPS_PROXY", "NO_PROXY", "PROXY_USERNAME", "PROXY_PASSWORD", "JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
+        private static final Set<String> PROCESS_ONLY = Set.of(
+                "KUBENAMESPACE",
+                "ALL_PROXY",
+                "HTTP_PROXY",
+                "HTTPS_PROXY",
+                "NO_PROXY",
+                "PROXY_USERNAME",
+                "PROXY_PASSWORD",
+                "JAVA_TOOL_OPTIONS",
+                "JDK_JAVA_OPTIONS",
                 "_JAVA_OPTIONS");
 
         Path cwd;
@@ -473,7 +490,8 @@ public final class HelperServer {
             }
             // numbers in output are formatted in the user's locale; the helper's has ASCII digits
             if (DecimalFormatSymbols.getInstance(Locale.forLanguageTag(locale)).getZeroDigit()
-                    != DecimalFormatSymbols.getInstance(Locale.getDefault(Locale.Category.FORMAT)).getZeroDigit()) {
+                    != DecimalFormatSymbols.getInstance(Locale.getDefault(Locale.Category.FORMAT))
+                            .getZeroDigit()) {
                 return Optional.of("a locale with other digits");
             }
             return Optional.empty();

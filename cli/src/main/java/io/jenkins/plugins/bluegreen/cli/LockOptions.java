@@ -10,7 +10,11 @@ import picocli.CommandLine.Option;
  */
 final class LockOptions {
 
-    @Option(names = "--lock-wait", paramLabel = "DURATION", defaultValue = "0", converter = Durations.NonNegative.class,
+    @Option(
+            names = "--lock-wait",
+            paramLabel = "DURATION",
+            defaultValue = "0",
+            converter = Durations.NonNegative.class,
             description = "how long to wait for another holder's deploy lock to be released or expire "
                     + "(default: 0, fail at once naming the holder)")
     Duration lockWait;

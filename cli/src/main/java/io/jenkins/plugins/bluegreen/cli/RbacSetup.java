@@ -18,8 +18,7 @@ final class RbacSetup {
     static final String USER = "system:serviceaccount:" + NAMESPACE + ":" + ACCOUNT;
     private static final String TARGET_NAMESPACE = "default";
 
-    private RbacSetup() {
-    }
+    private RbacSetup() {}
 
     /** Applies docs/rbac.yaml with the administrator's rights; returns the bound account's token. */
     static String bindDocumentedRole(KubeSim sim) {

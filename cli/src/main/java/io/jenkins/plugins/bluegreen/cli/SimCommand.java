@@ -13,28 +13,40 @@ import picocli.CommandLine.Option;
  * line starting with {@code ready} once it serves — scripts and tests wait for that line — and runs until SIGINT or
  * SIGTERM (or, in-process, until its thread is interrupted), then stops the server cleanly.
  */
-@Command(name = "sim",
-        description = {"Run kube-sim, an embedded Kubernetes API with simulated controllers, until stopped "
-                + "(Ctrl-C). Writes a kubeconfig for it and prints a line starting with 'ready' once it serves; "
-                + "the line ends with whether RBAC is enforced.",
-                "Without --rbac any token is accepted and the kubeconfig's user may do anything.",
-                "The global --kubeconfig/--context/-n options do not apply."})
+@Command(
+        name = "sim",
+        description = {
+            "Run kube-sim, an embedded Kubernetes API with simulated controllers, until stopped "
+                    + "(Ctrl-C). Writes a kubeconfig for it and prints a line starting with 'ready' once it serves; "
+                    + "the line ends with whether RBAC is enforced.",
+            "Without --rbac any token is accepted and the kubeconfig's user may do anything.",
+            "The global --kubeconfig/--context/-n options do not apply."
+        })
 final class SimCommand extends CliCommand {
 
-    @Option(names = "--port", paramLabel = "N", defaultValue = "0",
+    @Option(
+            names = "--port",
+            paramLabel = "N",
+            defaultValue = "0",
             description = "port on 127.0.0.1 (default: a free one)")
     int port;
 
-    @Option(names = "--kubeconfig-out", paramLabel = "PATH",
+    @Option(
+            names = "--kubeconfig-out",
+            paramLabel = "PATH",
             description = "where to write the kubeconfig (default: bluegreen-sim-<port>.kubeconfig in the temp dir)")
     Path kubeconfigOut;
 
-    @Option(names = "--ready-delay", paramLabel = "DURATION", defaultValue = "300ms",
+    @Option(
+            names = "--ready-delay",
+            paramLabel = "DURATION",
+            defaultValue = "300ms",
             converter = Durations.NonNegative.class,
             description = "how long a pod takes from creation to Ready (default: ${DEFAULT-VALUE})")
     Duration readyDelay;
 
-    @Option(names = "--rbac",
+    @Option(
+            names = "--rbac",
             description = "enforce RBAC as a real cluster does: the kubeconfig's user is the ServiceAccount "
                     + RbacSetup.NAMESPACE + "/" + RbacSetup.ACCOUNT + ", bound in namespace default to the Role and "
                     + "ClusterRole of docs/rbac.yaml (exactly what blue-green-deploy needs, nothing more)")
@@ -52,7 +64,8 @@ final class SimCommand extends CliCommand {
             throw new UserInputException("--port " + port + " is not a TCP port; use 1-65535, or 0 for a free one");
         }
         KubeSim sim = start();
-        Path kubeconfig = kubeconfigOut != null ? kubeconfigOut
+        Path kubeconfig = kubeconfigOut != null
+                ? kubeconfigOut
                 : Path.of(System.getProperty("java.io.tmpdir"), "bluegreen-sim-" + sim.port() + ".kubeconfig");
         CountDownLatch stopped = new CountDownLatch(1);
         AtomicBoolean once = new AtomicBoolean();
@@ -78,8 +91,9 @@ final class SimCommand extends CliCommand {
                 access = "RBAC off (any token may do anything; --rbac enforces it)";
             }
             out().printf("ready: kube-sim at %s, kubeconfig %s, %s%n", sim.url(), kubeconfig.toAbsolutePath(), access);
-            out().printf("  try: export KUBECONFIG=%s; kubectl get %s   (Ctrl-C stops kube-sim)%n",
-                    kubeconfig.toAbsolutePath(), rbac ? "deployments" : "all");
+            out().printf(
+                            "  try: export KUBECONFIG=%s; kubectl get %s   (Ctrl-C stops kube-sim)%n",
+                            kubeconfig.toAbsolutePath(), rbac ? "deployments" : "all");
             out().flush();
             stopped.await();
         } catch (InterruptedException e) {
@@ -101,10 +115,17 @@ final class SimCommand extends CliCommand {
 
     private KubeSim start() {
         try {
-            return KubeSim.builder().port(port).readyDelay(readyDelay).rbac(rbac).build().start();
+            return KubeSim.builder()
+                    .port(port)
+                    .readyDelay(readyDelay)
+                    .rbac(rbac)
+                    .build()
+                    .start();
         } catch (RuntimeException e) {
-            throw new OperationFailedException("cannot start kube-sim on port " + port + " (" + e.getMessage()
-                    + "); pick another --port, or 0 for a free one", e);
+            throw new OperationFailedException(
+                    "cannot start kube-sim on port " + port + " (" + e.getMessage()
+                            + "); pick another --port, or 0 for a free one",
+                    e);
         }
     }
 }

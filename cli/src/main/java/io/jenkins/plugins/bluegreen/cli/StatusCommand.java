@@ -7,15 +7,22 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bluegreen status}: what runs where, read from the cluster; writes nothing. */
-@Command(name = "status",
-        description = {"Show the live and idle colours, each colour's image and readiness, the pods the Service's "
-                + "endpoints reach, the lock and the history.",
-                "Exits 1 when the Service reaches no ready pods, or pods of no colour or of the colour not live."})
+@Command(
+        name = "status",
+        description = {
+            "Show the live and idle colours, each colour's image and readiness, the pods the Service's "
+                    + "endpoints reach, the lock and the history.",
+            "Exits 1 when the Service reaches no ready pods, or pods of no colour or of the colour not live."
+        })
 final class StatusCommand extends EngineCommand {
 
-    enum Format { json }
+    enum Format {
+        json
+    }
 
-    @Option(names = {"-o", "--output"}, paramLabel = "json",
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "json",
             description = "json: a document for scripts (default: a readable summary)")
     Format format;
 

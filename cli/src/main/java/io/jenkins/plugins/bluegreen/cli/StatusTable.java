@@ -1,19 +1,18 @@
 package io.jenkins.plugins.bluegreen.cli;
 
-import io.jenkins.plugins.bluegreen.core.EndpointPod;
-import io.jenkins.plugins.bluegreen.core.ServingStatus;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.stream.Collectors;
-
 import io.jenkins.plugins.bluegreen.core.AppStatus;
 import io.jenkins.plugins.bluegreen.core.Color;
 import io.jenkins.plugins.bluegreen.core.ColorStatus;
+import io.jenkins.plugins.bluegreen.core.EndpointPod;
 import io.jenkins.plugins.bluegreen.core.HistoryEntry;
 import io.jenkins.plugins.bluegreen.core.LockInfo;
 import io.jenkins.plugins.bluegreen.core.Printable;
+import io.jenkins.plugins.bluegreen.core.ServingStatus;
 import java.io.PrintWriter;
 import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /** {@code status}'s default output: a summary a person reads at a glance. */
 final class StatusTable {
@@ -36,8 +35,9 @@ final class StatusTable {
             ColorStatus cs = s.color(c);
             String marker = c == s.liveColor() ? c.label() + "*" : c.label();
             if (cs == null || !cs.exists()) {
-                out.printf("%-8s %-24s %-34s %-8s %-12s %s%n", marker, cs == null ? "-" : cs.deployment(), "-", "-",
-                        "-", "not deployed");
+                out.printf(
+                        "%-8s %-24s %-34s %-8s %-12s %s%n",
+                        marker, cs == null ? "-" : cs.deployment(), "-", "-", "-", "not deployed");
                 continue;
             }
             String note = c == s.liveColor() ? "serving" : "idle";
@@ -52,8 +52,14 @@ final class StatusTable {
                 // nobody came by to carry it out (a rollback does not wait, a waiting switch was stopped)
                 note += ", scale-down OVERDUE since " + cs.scaleDownAt() + ": bluegreen scale-down --app " + s.app();
             }
-            out.printf("%-8s %-24s %-34s %-8s %-12s %s%n", marker, cs.deployment(), nz(cs.image()),
-                    cs.readyReplicas() + "/" + cs.replicas(), nz(cs.revision()), note);
+            out.printf(
+                    "%-8s %-24s %-34s %-8s %-12s %s%n",
+                    marker,
+                    cs.deployment(),
+                    nz(cs.image()),
+                    cs.readyReplicas() + "/" + cs.replicas(),
+                    nz(cs.revision()),
+                    note);
         }
         out.println();
         endpoints(s.serving(), out);
@@ -64,8 +70,15 @@ final class StatusTable {
         } else {
             out.println("history (newest first)");
             for (HistoryEntry h : s.history()) {
-                out.printf("  %s  %-8s -> %-5s revision %s%s%s%s%n", h.switchedAt(), nz(h.action()), h.color(),
-                        nz(h.revision()), h.tested() == null ? "" : " (" + Printable.line(h.tested().text()) + ")",
+                out.printf(
+                        "  %s  %-8s -> %-5s revision %s%s%s%s%n",
+                        h.switchedAt(),
+                        nz(h.action()),
+                        h.color(),
+                        nz(h.revision()),
+                        h.tested() == null
+                                ? ""
+                                : " (" + Printable.line(h.tested().text()) + ")",
                         h.approvedBy() == null ? "" : ", approved by " + Printable.line(h.approvedBy()),
                         h.buildUrl() == null ? "" : ", " + Printable.line(h.buildUrl()));
             }
@@ -83,11 +96,17 @@ final class StatusTable {
             String colour = p.color() == null ? "no colour" : p.color().label();
             byColour.merge(colour + (p.ready() ? " ready" : " not ready"), 1L, Long::sum);
         }
-        out.printf("endpoints  %s%n", byColour.isEmpty() ? "none" : byColour.entrySet().stream()
-                .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", ")));
+        out.printf(
+                "endpoints  %s%n",
+                byColour.isEmpty()
+                        ? "none"
+                        : byColour.entrySet().stream()
+                                .map(e -> e.getValue() + " " + e.getKey())
+                                .collect(Collectors.joining(", ")));
         for (EndpointPod p : serving.endpoints()) {
-            out.printf("  %-40s %-9s %s%n", p.pod(), p.color() == null ? "-" : p.color().label(),
-                    p.ready() ? "ready" : "not ready");
+            out.printf(
+                    "  %-40s %-9s %s%n",
+                    p.pod(), p.color() == null ? "-" : p.color().label(), p.ready() ? "ready" : "not ready");
         }
         if (!serving.ok()) {
             out.println("!! NOT SERVING: " + serving.problem());
@@ -99,7 +118,8 @@ final class StatusTable {
         if (l == null || !l.isHeldAt(now)) {
             return "free";
         }
-        return "held by " + Printable.line(l.holder()) + " (Lease " + l.leaseName() + ", expires " + l.expiresAt() + ")";
+        return "held by " + Printable.line(l.holder()) + " (Lease " + l.leaseName() + ", expires " + l.expiresAt()
+                + ")";
     }
 
     /** Also the one place free text from the cluster is made printable on its line. */

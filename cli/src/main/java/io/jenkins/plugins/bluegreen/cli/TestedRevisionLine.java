@@ -13,7 +13,8 @@ final class TestedRevisionLine {
         }
         String revision = healthy.tested().text();
         out.printf("tested revision: %s%n", revision);
-        out.printf("  approve exactly this: bluegreen switch --app %s --to %s --expect-revision %s%n", app,
-                healthy.color(), revision);
+        out.printf(
+                "  approve exactly this: bluegreen switch --app %s --to %s --expect-revision %s%n",
+                app, healthy.color(), revision);
     }
 }

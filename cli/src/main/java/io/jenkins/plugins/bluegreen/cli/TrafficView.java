@@ -47,7 +47,8 @@ final class TrafficView {
      * selector matches, and says so if they do not.
      */
     List<Target> show(String serviceName, Duration settle) throws InterruptedException {
-        Service service = client.services().inNamespace(namespace).withName(serviceName).get();
+        Service service =
+                client.services().inNamespace(namespace).withName(serviceName).get();
         if (service == null) {
             out.println("Service " + serviceName + ": not found");
             return List.of();
@@ -60,8 +61,8 @@ final class TrafficView {
             Thread.sleep(50); // display only: a short re-read until the simulated endpoints controller caught up
             targets = targets(serviceName, selector);
         }
-        Map<String, List<Target>> byColor = targets.stream()
-                .collect(Collectors.groupingBy(Target::color, TreeMap::new, Collectors.toList()));
+        Map<String, List<Target>> byColor =
+                targets.stream().collect(Collectors.groupingBy(Target::color, TreeMap::new, Collectors.toList()));
         String summary = byColor.entrySet().stream()
                 .map(e -> e.getValue().size() + " " + e.getKey() + " (" + images(e.getValue()) + ")")
                 .collect(Collectors.joining(", "));
@@ -73,15 +74,17 @@ final class TrafficView {
                 out.println("  ... and " + (targets.size() - 3) + " more");
                 break;
             }
-            out.printf("  %-32s %-15s %-6s %s%s%n", t.pod(), t.ip(), t.color(), t.image(),
-                    t.selected() ? "" : "  (no longer selected)");
+            out.printf(
+                    "  %-32s %-15s %-6s %s%s%n",
+                    t.pod(), t.ip(), t.color(), t.image(), t.selected() ? "" : "  (no longer selected)");
         }
         out.flush();
         return targets;
     }
 
     private List<Target> targets(String serviceName, Map<String, String> selector) {
-        Endpoints endpoints = client.endpoints().inNamespace(namespace).withName(serviceName).get();
+        Endpoints endpoints =
+                client.endpoints().inNamespace(namespace).withName(serviceName).get();
         Map<String, Pod> pods = client.pods().inNamespace(namespace).list().getItems().stream()
                 .collect(Collectors.toMap(p -> p.getMetadata().getName(), Function.identity(), (a, b) -> a));
         List<Target> targets = new ArrayList<>();
@@ -90,10 +93,16 @@ final class TrafficView {
         }
         for (EndpointSubset subset : endpoints.getSubsets()) {
             for (EndpointAddress address : subset.getAddresses()) {
-                String podName = address.getTargetRef() == null ? null : address.getTargetRef().getName();
+                String podName = address.getTargetRef() == null
+                        ? null
+                        : address.getTargetRef().getName();
                 Pod pod = podName == null ? null : pods.get(podName);
-                targets.add(new Target(podName == null ? "?" : podName, address.getIp(), color(pod),
-                        pod == null ? "?" : pod.getSpec().getContainers().get(0).getImage(), matches(pod, selector)));
+                targets.add(new Target(
+                        podName == null ? "?" : podName,
+                        address.getIp(),
+                        color(pod),
+                        pod == null ? "?" : pod.getSpec().getContainers().get(0).getImage(),
+                        matches(pod, selector)));
             }
         }
         targets.sort((a, b) -> a.pod().compareTo(b.pod()));
@@ -124,7 +133,9 @@ final class TrafficView {
     }
 
     private static Map<String, String> labels(Pod pod) {
-        return pod.getMetadata().getLabels() == null ? Map.of() : pod.getMetadata().getLabels();
+        return pod.getMetadata().getLabels() == null
+                ? Map.of()
+                : pod.getMetadata().getLabels();
     }
 
     private static String images(List<Target> targets) {
@@ -132,7 +143,9 @@ final class TrafficView {
     }
 
     private static String type(Service service) {
-        String type = service.getSpec().getType() == null ? "ClusterIP" : service.getSpec().getType();
+        String type = service.getSpec().getType() == null
+                ? "ClusterIP"
+                : service.getSpec().getType();
         List<String> nodePorts = new ArrayList<>();
         for (ServicePort p : service.getSpec().getPorts()) {
             if (p.getNodePort() != null) {
@@ -146,7 +159,7 @@ final class TrafficView {
         if (selector == null || selector.isEmpty()) {
             return "(none)";
         }
-        return new TreeMap<>(selector).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
-                .collect(Collectors.joining(","));
+        return new TreeMap<>(selector)
+                .entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
     }
 }

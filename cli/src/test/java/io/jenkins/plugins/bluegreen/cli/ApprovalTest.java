@@ -14,7 +14,8 @@ class ApprovalTest {
     private final StringWriter out = new StringWriter();
 
     private Approval.Decision decide(String stdin, boolean yes, boolean abort) throws IOException {
-        return new Approval(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), new PrintWriter(out, true))
+        return new Approval(
+                        new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)), new PrintWriter(out, true))
                 .decide("Switch?", yes, abort);
     }
 

@@ -31,11 +31,14 @@ class BinScriptTest {
     record Run(int exitCode, String out, String err) {}
 
     static Run run(List<String> command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        Process p = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
         // stdout and stderr are small here; read them after exit (the pipes do not fill)
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("launcher finished").isTrue();
-        return new Run(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+        return new Run(
+                p.exitValue(),
+                new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
                 new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
@@ -46,7 +49,10 @@ class BinScriptTest {
         Path script = Files.copy(repo().resolve("bin/bluegreen"), fakeRepo.resolve("bin/bluegreen"));
         Run r = run(List.of(script.toString(), "status", "--app", "myapp"));
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains(fakeRepo.toRealPath().resolve("cli/target/bluegreen.jar").toString())
+        assertThat(r.err())
+                .contains(fakeRepo.toRealPath()
+                        .resolve("cli/target/bluegreen.jar")
+                        .toString())
                 .contains("mvn -B -q -f offline -DskipTests package");
     }
 
@@ -61,6 +67,9 @@ class BinScriptTest {
         Path link = Files.createSymbolicLink(tmp.resolve("bluegreen"), hop);
         Run r = run(List.of(link.toString(), "--help"));
         assertThat(r.exitCode()).isEqualTo(2);
-        assertThat(r.err()).contains(fakeRepo.toRealPath().resolve("cli/target/bluegreen.jar").toString());
+        assertThat(r.err())
+                .contains(fakeRepo.toRealPath()
+                        .resolve("cli/target/bluegreen.jar")
+                        .toString());
     }
 }

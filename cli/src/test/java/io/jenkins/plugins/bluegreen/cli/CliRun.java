@@ -86,8 +86,8 @@ final class CliRun {
     static Result run(Map<String, String> env, String stdin, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = BlueGreenCli.commandLine(new BlueGreenCli(env,
-                new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8))));
+        CommandLine cl = BlueGreenCli.commandLine(
+                new BlueGreenCli(env, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8))));
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         int code = cl.execute(args);

@@ -42,7 +42,12 @@ class ClusterExitCodesTest {
     }
 
     private String colorSelected() {
-        return client.services().inNamespace(cli.namespace()).withName(Seed.APP).get().getSpec().getSelector()
+        return client.services()
+                .inNamespace(cli.namespace())
+                .withName(Seed.APP)
+                .get()
+                .getSpec()
+                .getSelector()
                 .get("bluegreen.jenkins.io/color");
     }
 
@@ -53,7 +58,8 @@ class ClusterExitCodesTest {
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
-        assertThat(r.err()).contains("error: Deployment myapp-green is unhealthy")
+        assertThat(r.err())
+                .contains("error: Deployment myapp-green is unhealthy")
                 .containsPattern("pod myapp-green-\\S+ container myapp: (ErrImagePull|ImagePullBackOff)");
         assertThat(colorSelected()).isEqualTo("blue");
     }
@@ -76,14 +82,16 @@ class ClusterExitCodesTest {
         try (ServerSocket s = new ServerSocket(0)) {
             closedPort = s.getLocalPort();
         }
-        Path kc = Files.writeString(tmp.resolve("dead.kubeconfig"), SIM.sim().kubeconfig()
-                .replace(SIM.sim().url(), "http://127.0.0.1:" + closedPort));
+        Path kc = Files.writeString(
+                tmp.resolve("dead.kubeconfig"),
+                SIM.sim().kubeconfig().replace(SIM.sim().url(), "http://127.0.0.1:" + closedPort));
         long start = System.nanoTime();
         CliRun.Result r = CliRun.run(Map.of(), "", "status", "--app", Seed.APP, "--kubeconfig", kc.toString());
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
         assertThat(r.err()).startsWith("error: ").containsIgnoringCase("reach");
-        System.out.printf("unreachable cluster reported after %d ms%n",
+        System.out.printf(
+                "unreachable cluster reported after %d ms%n",
                 Duration.ofNanos(System.nanoTime() - start).toMillis());
     }
 }

@@ -63,7 +63,8 @@ class ClusterOptionsTest {
 
     @Test
     void namespaceOptionOverridesTheContext() throws IOException {
-        assertThat(options(write("kc", TWO_CONTEXTS), null, "staging").resolve().namespace()).isEqualTo("staging");
+        assertThat(options(write("kc", TWO_CONTEXTS), null, "staging").resolve().namespace())
+                .isEqualTo("staging");
     }
 
     @Test
@@ -79,12 +80,15 @@ class ClusterOptionsTest {
     void missingDirectoryOrGarbageKubeconfigIsInvalidInput() throws IOException {
         assertThatThrownBy(() -> options(dir.resolve("nope"), null, null).resolve())
                 .isInstanceOf(UserInputException.class)
-                .hasMessageContaining("--kubeconfig").hasMessageContaining("no such file");
+                .hasMessageContaining("--kubeconfig")
+                .hasMessageContaining("no such file");
         assertThatThrownBy(() -> options(dir, null, null).resolve())
-                .isInstanceOf(UserInputException.class).hasMessageContaining("is a directory");
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining("is a directory");
         Path garbage = write("garbage", "{{{ this is : not [ yaml");
         assertThatThrownBy(() -> options(garbage, null, null).resolve())
-                .isInstanceOf(UserInputException.class).hasMessageContaining("is not a kubeconfig");
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining("is not a kubeconfig");
     }
 
     @Test
@@ -92,7 +96,8 @@ class ClusterOptionsTest {
         Path kc = write("kc", TWO_CONTEXTS.replace("current-context: shop", ""));
         assertThatThrownBy(() -> options(kc, null, null).resolve())
                 .isInstanceOf(UserInputException.class)
-                .hasMessageContaining("no current-context").hasMessageContaining("--context");
+                .hasMessageContaining("no current-context")
+                .hasMessageContaining("--context");
         assertThat(options(kc, "shop", null).resolve().namespace()).isEqualTo("shop");
     }
 
@@ -112,7 +117,8 @@ class ClusterOptionsTest {
             assertThat(options(null, "plain", "x").resolve().server()).isEqualTo("http://127.0.0.1:2222/");
             assertThatThrownBy(() -> options(null, "prod", null).resolve())
                     .isInstanceOf(UserInputException.class)
-                    .hasMessageContaining("--context prod").hasMessageContaining("available: shop, plain");
+                    .hasMessageContaining("--context prod")
+                    .hasMessageContaining("available: shop, plain");
         } finally {
             if (previous == null) {
                 System.clearProperty("kubeconfig");
@@ -145,6 +151,7 @@ class ClusterOptionsTest {
     void blankNamespaceIsRejected() throws IOException {
         Path kc = write("kc", TWO_CONTEXTS);
         assertThatThrownBy(() -> options(kc, null, " ").resolve())
-                .isInstanceOf(UserInputException.class).hasMessageContaining("--namespace");
+                .isInstanceOf(UserInputException.class)
+                .hasMessageContaining("--namespace");
     }
 }

@@ -43,8 +43,17 @@ class ConcurrentCommandsTest {
     }
 
     private String image(String deployment) {
-        return client.apps().deployments().inNamespace(cli.namespace()).withName(deployment).get().getSpec()
-                .getTemplate().getSpec().getContainers().get(0).getImage();
+        return client.apps()
+                .deployments()
+                .inNamespace(cli.namespace())
+                .withName(deployment)
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage();
     }
 
     private CliRun.Running startAs(String holder, String... args) {
@@ -76,22 +85,35 @@ class ConcurrentCommandsTest {
         int winner = results.get(0).exitCode() == 0 ? 0 : 1;
         String winnerHolder = winner == 0 ? PIPELINE : OPS;
         CliRun.Result loser = results.get(1 - winner);
-        assertThat(loser.err()).as(loser.toString()).startsWith("error: app myapp is locked by " + winnerHolder)
+        assertThat(loser.err())
+                .as(loser.toString())
+                .startsWith("error: app myapp is locked by " + winnerHolder)
                 .contains("--lock-wait", "--take-over-lock");
         assertThat(image("myapp-green")).isEqualTo(winner == 0 ? "example.org/myapp:2.0" : "example.org/myapp:2.1");
     }
 
     @Test
     void aDeployWithLockWaitQueuesBehindTheHolderAndThenGoesAhead() throws Exception {
-        assertThat(cli.runAs(PIPELINE, "deploy", "--app", Seed.APP, "--image", Seed.V2, "--no-wait").exitCode())
+        assertThat(cli.runAs(PIPELINE, "deploy", "--app", Seed.APP, "--image", Seed.V2, "--no-wait")
+                        .exitCode())
                 .isZero();
-        CliRun.Running queued = startAs(OPS, "deploy", "--app", Seed.APP, "--image", "example.org/myapp:3.0",
-                "--no-wait", "--lock-wait", "60s");
+        CliRun.Running queued = startAs(
+                OPS,
+                "deploy",
+                "--app",
+                Seed.APP,
+                "--image",
+                "example.org/myapp:3.0",
+                "--no-wait",
+                "--lock-wait",
+                "60s");
         assertThat(queued.awaitOutput("waiting for the deploy lock of myapp, held by " + PIPELINE))
-                .as(queued.out()).isTrue();
+                .as(queued.out())
+                .isTrue();
 
         // the pipeline gives up its release; that frees the lock
-        assertThat(cli.runAs(PIPELINE, "rollback", "--app", Seed.APP).exitCode()).isZero();
+        assertThat(cli.runAs(PIPELINE, "rollback", "--app", Seed.APP).exitCode())
+                .isZero();
 
         CliRun.Result r = queued.await();
         assertThat(r.exitCode()).as(r.toString()).isZero();
@@ -101,14 +123,24 @@ class ConcurrentCommandsTest {
 
     @Test
     void rollbackRefusesAnotherHoldersLockUntilToldToTakeItOver() {
-        assertThat(cli.runAs(PIPELINE, "deploy", "--app", Seed.APP, "--image", Seed.V2, "--no-wait").exitCode())
+        assertThat(cli.runAs(PIPELINE, "deploy", "--app", Seed.APP, "--image", Seed.V2, "--no-wait")
+                        .exitCode())
                 .isZero();
 
         CliRun.Result refused = cli.runAs(OPS, "rollback", "--app", Seed.APP);
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
-        assertThat(refused.err()).startsWith("error: app myapp is locked by " + PIPELINE).contains("--take-over-lock");
-        assertThat(client.apps().deployments().inNamespace(cli.namespace()).withName("myapp-green").get().getSpec()
-                .getReplicas()).as("the pipeline's release is untouched").isEqualTo(2);
+        assertThat(refused.err())
+                .startsWith("error: app myapp is locked by " + PIPELINE)
+                .contains("--take-over-lock");
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(cli.namespace())
+                        .withName("myapp-green")
+                        .get()
+                        .getSpec()
+                        .getReplicas())
+                .as("the pipeline's release is untouched")
+                .isEqualTo(2);
 
         CliRun.Result taken = cli.runAs(OPS, "rollback", "--app", Seed.APP, "--take-over-lock");
         assertThat(taken.exitCode()).as(taken.toString()).isZero();

@@ -27,13 +27,14 @@ import org.junit.jupiter.api.io.TempDir;
 class CredentialsTest {
 
     @RegisterExtension
-    static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().rbac(true).https(true)
-            .readyDelay(Duration.ofMillis(100)));
+    static final KubeSimExtension SIM =
+            new KubeSimExtension(KubeSim.builder().rbac(true).https(true).readyDelay(Duration.ofMillis(100)));
 
     /** Maven runs the CLI's tests in cli/. */
     static final Path RBAC_YAML = Path.of("..", "docs", "rbac.yaml");
     /** Planted in the kubeconfig; must never be printed. */
     static final String TOKEN = "planted-token-6b1f0c9e2d";
+
     static final String JENKINS = "system:serviceaccount:ci:jenkins";
 
     @TempDir
@@ -62,8 +63,10 @@ class CredentialsTest {
     private CliRun.Result run(Path kubeconfig, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--kubeconfig", kubeconfig.toString(), "-n", ns));
-        CliRun.Result r = CliRun.run(Map.of(HolderIdentity.ENV, "https://ci.example/job/shop/7/", "USER", "tester"),
-                "", all.toArray(String[]::new));
+        CliRun.Result r = CliRun.run(
+                Map.of(HolderIdentity.ENV, "https://ci.example/job/shop/7/", "USER", "tester"),
+                "",
+                all.toArray(String[]::new));
         printed.add(r);
         return r;
     }
@@ -75,7 +78,8 @@ class CredentialsTest {
     }
 
     private void assertTokenNeverPrinted() {
-        assertThat(printed).isNotEmpty().allSatisfy(r -> assertThat(r.out() + r.err()).doesNotContain(TOKEN));
+        assertThat(printed).isNotEmpty().allSatisfy(r -> assertThat(r.out() + r.err())
+                .doesNotContain(TOKEN));
     }
 
     @Test
@@ -107,8 +111,9 @@ class CredentialsTest {
         CliRun.Result r = run(kc, "deploy", "--app", Seed.APP, "--image", Seed.V2);
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-        assertThat(r.err()).startsWith("error: forbidden: needs verb get on resource deployments (API group apps) in "
-                + "namespace " + ns + ", while reading Deployment myapp-blue");
+        assertThat(r.err())
+                .startsWith("error: forbidden: needs verb get on resource deployments (API group apps) in "
+                        + "namespace " + ns + ", while reading Deployment myapp-blue");
         assertThat(r.out() + r.err()).doesNotContain(stranger);
         assertTokenNeverPrinted();
     }
@@ -121,12 +126,19 @@ class CredentialsTest {
     void aRefusedWatchIsOneLineOnStderrWithoutTheLibrarysStackTrace() throws Exception {
         Path kc = kubeconfig("jenkins.kubeconfig", SIM.sim().kubeconfig(TOKEN));
         // never ready, so the wait cannot end on the informer's first list before its watch is refused
-        SIM.sim().scripts().image("example.org/myapp:never-ready", io.jenkins.plugins.bluegreen.kubesim.PodScript.NEVER_READY);
+        SIM.sim()
+                .scripts()
+                .image("example.org/myapp:never-ready", io.jenkins.plugins.bluegreen.kubesim.PodScript.NEVER_READY);
         ok(kc, "deploy", "--app", Seed.APP, "--image", "example.org/myapp:never-ready", "--no-wait");
-        io.fabric8.kubernetes.api.model.rbac.Role role = admin.rbac().roles().inNamespace(ns)
-                .withName("bluegreen-deploy").get();
-        role.getRules().stream().filter(r -> r.getResources().contains("pods"))
-                .forEach(r -> r.setVerbs(r.getVerbs().stream().filter(v -> !v.equals("watch")).toList()));
+        io.fabric8.kubernetes.api.model.rbac.Role role = admin.rbac()
+                .roles()
+                .inNamespace(ns)
+                .withName("bluegreen-deploy")
+                .get();
+        role.getRules().stream()
+                .filter(r -> r.getResources().contains("pods"))
+                .forEach(r -> r.setVerbs(
+                        r.getVerbs().stream().filter(v -> !v.equals("watch")).toList()));
         admin.rbac().roles().inNamespace(ns).resource(role).update();
 
         java.io.PrintStream realErr = System.err;
@@ -140,10 +152,12 @@ class CredentialsTest {
         }
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-        assertThat(r.err()).startsWith("error: forbidden: needs verb watch on resource pods (core API group) in "
-                + "namespace " + ns);
+        assertThat(r.err())
+                .startsWith(
+                        "error: forbidden: needs verb watch on resource pods (core API group) in " + "namespace " + ns);
         assertThat(r.err().lines().count()).as(r.err()).isEqualTo(1);
-        assertThat(libraryErr.toString(java.nio.charset.StandardCharsets.UTF_8)).as("what the libraries logged")
+        assertThat(libraryErr.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .as("what the libraries logged")
                 .doesNotContain("Reflector", "403", "\tat ", "Exception");
         assertTokenNeverPrinted();
     }
@@ -156,21 +170,24 @@ class CredentialsTest {
             closedPort = s.getLocalPort();
         }
         Path unknown = kubeconfig("unknown.kubeconfig", SIM.sim().kubeconfig(wrong));
-        Path unreachable = kubeconfig("unreachable.kubeconfig", SIM.sim().kubeconfig(TOKEN)
-                .replace(SIM.sim().url(), "https://127.0.0.1:" + closedPort));
+        Path unreachable = kubeconfig(
+                "unreachable.kubeconfig",
+                SIM.sim().kubeconfig(TOKEN).replace(SIM.sim().url(), "https://127.0.0.1:" + closedPort));
         // the parser stops on the token's own line, the line a YAML error message would quote
-        Path brokenYaml = kubeconfig("broken.kubeconfig", SIM.sim().kubeconfig(TOKEN)
-                .replace("token: " + TOKEN, "token: {" + TOKEN));
+        Path brokenYaml = kubeconfig(
+                "broken.kubeconfig", SIM.sim().kubeconfig(TOKEN).replace("token: " + TOKEN, "token: {" + TOKEN));
         Path otherContext = kubeconfig("context.kubeconfig", SIM.sim().kubeconfig(TOKEN));
 
         CliRun.Result unauthorized = run(unknown, "status", "--app", Seed.APP);
         assertThat(unauthorized.exitCode()).isEqualTo(1);
-        assertThat(unauthorized.err()).startsWith("error: unauthorized: the Kubernetes API did not accept the "
-                + "credentials (HTTP 401)");
+        assertThat(unauthorized.err())
+                .startsWith("error: unauthorized: the Kubernetes API did not accept the " + "credentials (HTTP 401)");
         assertThat(run(unreachable, "status", "--app", Seed.APP).exitCode()).isEqualTo(1);
         assertThat(run(brokenYaml, "status", "--app", Seed.APP).err())
                 .startsWith("error: --kubeconfig " + brokenYaml + " is not a kubeconfig (not valid YAML at line ");
-        assertThat(run(otherContext, "status", "--app", Seed.APP, "--context", "prod").exitCode()).isEqualTo(2);
+        assertThat(run(otherContext, "status", "--app", Seed.APP, "--context", "prod")
+                        .exitCode())
+                .isEqualTo(2);
 
         assertTokenNeverPrinted();
         assertThat(printed).allSatisfy(r -> assertThat(r.out() + r.err()).doesNotContain(wrong));
@@ -182,19 +199,22 @@ class CredentialsTest {
         assertThat(withCa).contains("certificate-authority-data: ");
         String withoutCa = withCa.replaceAll("    certificate-authority-data: .*\n", "");
         Path untrusted = kubeconfig("untrusted.kubeconfig", withoutCa);
-        Path insecure = kubeconfig("insecure.kubeconfig", withoutCa.replace("    server: ",
-                "    insecure-skip-tls-verify: true\n    server: "));
+        Path insecure = kubeconfig(
+                "insecure.kubeconfig",
+                withoutCa.replace("    server: ", "    insecure-skip-tls-verify: true\n    server: "));
         String before = Seed.quiescentDump(admin, ns);
 
         // the sim's certificate is self-signed: without its CA the CLI must refuse to talk, and change nothing
         CliRun.Result refused = run(untrusted, "deploy", "--app", Seed.APP, "--image", Seed.V2);
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
-        assertThat(refused.err()).startsWith("error: cannot verify the Kubernetes API server's TLS certificate while ")
+        assertThat(refused.err())
+                .startsWith("error: cannot verify the Kubernetes API server's TLS certificate while ")
                 .contains("certificate-authority-data");
         assertThat(Seed.dump(admin, ns)).isEqualTo(before);
 
         CliRun.Result warned = ok(insecure, "status", "--app", Seed.APP);
-        assertThat(warned.err()).startsWith("warning: TLS verification is off for " + SIM.sim().url());
+        assertThat(warned.err())
+                .startsWith("warning: TLS verification is off for " + SIM.sim().url());
 
         CliRun.Result verified = ok(kubeconfig("ca.kubeconfig", withCa), "status", "--app", Seed.APP);
         assertThat(verified.err()).doesNotContain("warning");

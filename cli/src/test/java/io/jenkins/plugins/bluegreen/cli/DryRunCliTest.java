@@ -29,6 +29,7 @@ class DryRunCliTest {
 
     @RegisterExtension
     static final KubeSimExtension SIM = new KubeSimExtension(KubeSim.builder().readyDelay(Duration.ofMillis(100)));
+
     private static final Pattern WRITE = Pattern.compile("(?m)^\\d+\\. (create|update|patch|delete) (\\S+) (\\S+)$");
 
     @TempDir
@@ -48,25 +49,35 @@ class DryRunCliTest {
     }
 
     private Set<String> endpointPods() {
-        Endpoints endpoints = client.endpoints().inNamespace(cli.namespace()).withName(Seed.APP).get();
-        return endpoints.getSubsets().stream().flatMap(s -> s.getAddresses().stream())
-                .map(a -> a.getTargetRef().getName()).collect(Collectors.toSet());
+        Endpoints endpoints = client.endpoints()
+                .inNamespace(cli.namespace())
+                .withName(Seed.APP)
+                .get();
+        return endpoints.getSubsets().stream()
+                .flatMap(s -> s.getAddresses().stream())
+                .map(a -> a.getTargetRef().getName())
+                .collect(Collectors.toSet());
     }
 
     @Test
     void switchDryRunTwiceChangesNothingThenTheRealSwitchMakesThePlannedWrites() throws Exception {
         ok("deploy", "--app", Seed.APP, "--image", Seed.V2);
         String before = Seed.quiescentDump(client, cli.namespace());
-        assertThat(endpointPods()).isNotEmpty().allSatisfy(pod -> assertThat(pod).startsWith("myapp-blue-"));
+        assertThat(endpointPods()).isNotEmpty().allSatisfy(pod -> assertThat(pod)
+                .startsWith("myapp-blue-"));
 
         CliRun.Result first = cli.run("switch", "--app", Seed.APP, "--approved-by", "alice", "--dry-run");
         CliRun.Result second = cli.run("switch", "--app", Seed.APP, "--approved-by", "alice", "--dry-run");
 
         assertThat(first.exitCode()).as(first.toString()).isZero();
         assertThat(second.exitCode()).as(second.toString()).isZero();
-        assertThat(first.out()).contains("dry run of bluegreen switch --app myapp: nothing was written",
-                "1. update Service myapp", "spec.selector.bluegreen.jenkins.io/color: blue → green",
-                "guard: resourceVersion", "then: confirm that Service myapp's endpoints are exactly green's pods")
+        assertThat(first.out())
+                .contains(
+                        "dry run of bluegreen switch --app myapp: nothing was written",
+                        "1. update Service myapp",
+                        "spec.selector.bluegreen.jenkins.io/color: blue → green",
+                        "guard: resourceVersion",
+                        "then: confirm that Service myapp's endpoints are exactly green's pods")
                 .doesNotContain("now selects");
         assertThat(planned(second.out())).isEqualTo(planned(first.out()));
         assertThat(Seed.quiescentDump(client, cli.namespace())).isEqualTo(before);
@@ -98,10 +109,14 @@ class DryRunCliTest {
         String seeded = Seed.quiescentDump(client, cli.namespace());
         CliRun.Result deploy = cli.run("deploy", "--app", Seed.APP, "--image", Seed.V2, "--dry-run");
         assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
-        assertThat(deploy.out()).contains("create Deployment myapp-blue", "create Deployment myapp-green",
-                "spec.template.spec.containers[0].image: " + Seed.V2, "spec.replicas: 3",
-                "then: wait until Deployment myapp-green is healthy: 3 replicas updated, ready and available "
-                        + "(timeout 10m)");
+        assertThat(deploy.out())
+                .contains(
+                        "create Deployment myapp-blue",
+                        "create Deployment myapp-green",
+                        "spec.template.spec.containers[0].image: " + Seed.V2,
+                        "spec.replicas: 3",
+                        "then: wait until Deployment myapp-green is healthy: 3 replicas updated, ready and available "
+                                + "(timeout 10m)");
         assertThat(Seed.quiescentDump(client, cli.namespace())).isEqualTo(seeded);
 
         ok("deploy", "--app", Seed.APP, "--image", Seed.V2);
@@ -121,7 +136,12 @@ class DryRunCliTest {
 
     @Test
     void badInputInADryRunIsExit2() {
-        CliRun.Result r = cli.run("deploy", "--app", Seed.APP, "--manifest", tmp.resolve("missing.yaml").toString(),
+        CliRun.Result r = cli.run(
+                "deploy",
+                "--app",
+                Seed.APP,
+                "--manifest",
+                tmp.resolve("missing.yaml").toString(),
                 "--dry-run");
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.INVALID_INPUT);
     }
@@ -140,12 +160,14 @@ class DryRunCliTest {
     private List<String> realWrites() {
         return SIM.sim().requests().writes().stream()
                 .filter(w -> !w.dryRun() && w.path().contains("/namespaces/" + cli.namespace() + "/"))
-                .map(DryRunCliTest::write).toList();
+                .map(DryRunCliTest::write)
+                .toList();
     }
 
     private static String write(ClientRequest request) {
         String[] parts = request.path().split("/");
-        return request.verb().equals("create") ? "create " + parts[parts.length - 1]
+        return request.verb().equals("create")
+                ? "create " + parts[parts.length - 1]
                 : request.verb() + " " + parts[parts.length - 2] + "/" + parts[parts.length - 1];
     }
 }

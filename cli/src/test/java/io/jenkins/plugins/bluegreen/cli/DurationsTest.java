@@ -28,7 +28,8 @@ class DurationsTest {
     void zeroIsAllowedWhereItMeansSomethingButNotForTimeouts() {
         assertThat(nonNegative.convert("0")).isZero();
         assertThat(nonNegative.convert("0s")).isZero();
-        assertThatThrownBy(() -> positive.convert("0")).isInstanceOf(TypeConversionException.class)
+        assertThatThrownBy(() -> positive.convert("0"))
+                .isInstanceOf(TypeConversionException.class)
                 .hasMessageContaining("greater than zero");
         assertThatThrownBy(() -> positive.convert("0ms")).isInstanceOf(TypeConversionException.class);
         assertThat(positive.convert("1s")).isEqualTo(Duration.ofSeconds(1));
@@ -43,13 +44,15 @@ class DurationsTest {
     @ParameterizedTest
     @ValueSource(strings = {"99999999999999999999h", "9223372036854775807s", "721h"})
     void rejectsDurationsOverTheCapNamingIt(String text) {
-        assertThatThrownBy(() -> nonNegative.convert(text)).isInstanceOf(TypeConversionException.class)
+        assertThatThrownBy(() -> nonNegative.convert(text))
+                .isInstanceOf(TypeConversionException.class)
                 .hasMessage("'" + text + "' is too large (max 720h); use at most 720h (30 days)");
         assertThatThrownBy(() -> positive.convert(text)).isInstanceOf(TypeConversionException.class);
     }
 
     private void rejected(String text) {
-        assertThatThrownBy(() -> nonNegative.convert(text)).isInstanceOf(TypeConversionException.class)
+        assertThatThrownBy(() -> nonNegative.convert(text))
+                .isInstanceOf(TypeConversionException.class)
                 .hasMessageContaining("e.g. 500ms, 90s, 5m or 1h");
         assertThatThrownBy(() -> positive.convert(text)).isInstanceOf(TypeConversionException.class);
     }

@@ -15,8 +15,11 @@ class HolderIdentityTest {
 
     @Test
     void otherwiseNamesUserAndHost() {
-        assertThat(HolderIdentity.of(Map.of("USER", "ann"))).startsWith("cli:ann@").doesNotEndWith("@");
-        assertThat(HolderIdentity.of(Map.of("BLUEGREEN_HOLDER", "  ", "USERNAME", "bob"))).startsWith("cli:bob@");
+        assertThat(HolderIdentity.of(Map.of("USER", "ann")))
+                .startsWith("cli:ann@")
+                .doesNotEndWith("@");
+        assertThat(HolderIdentity.of(Map.of("BLUEGREEN_HOLDER", "  ", "USERNAME", "bob")))
+                .startsWith("cli:bob@");
     }
 
     @Test

@@ -72,7 +72,8 @@ class KillRecoveryTest {
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), BlueGreenCli.class.getName()));
         command.addAll(List.of(withCluster(args)));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(tmp.resolve("killed.out").toFile());
         builder.environment().remove(HolderIdentity.ENV);
         builder.environment().put("USER", "tester");
@@ -84,7 +85,9 @@ class KillRecoveryTest {
     private String killAt(RequestGate gate, Process process) throws Exception {
         boolean arrived = gate.awaitArrival(Duration.ofSeconds(45));
         String output = Files.exists(tmp.resolve("killed.out")) ? Files.readString(tmp.resolve("killed.out")) : "";
-        assertThat(arrived).as("the process reached the gated request:\n" + output).isTrue();
+        assertThat(arrived)
+                .as("the process reached the gated request:\n" + output)
+                .isTrue();
         process.destroyForcibly(); // SIGKILL: no shutdown hooks, nothing cleaned up
         assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
         gate.open();
@@ -93,9 +96,13 @@ class KillRecoveryTest {
 
     private RequestGate gate(String verb, String path, String bodyContains) {
         RequestGate gate = new RequestGate();
-        SIM.sim().faults().add(FaultRule.on(verb, path)
-                .where(r -> bodyContains == null || (r.body() != null && r.body().contains(bodyContains)))
-                .holdUntil(gate).once());
+        SIM.sim()
+                .faults()
+                .add(FaultRule.on(verb, path)
+                        .where(r -> bodyContains == null
+                                || (r.body() != null && r.body().contains(bodyContains)))
+                        .holdUntil(gate)
+                        .once());
         return gate;
     }
 
@@ -112,15 +119,23 @@ class KillRecoveryTest {
     }
 
     private String holder() {
-        return client.leases().inNamespace(ns).withName("myapp-bluegreen").get().getSpec().getHolderIdentity();
+        return client.leases()
+                .inNamespace(ns)
+                .withName("myapp-bluegreen")
+                .get()
+                .getSpec()
+                .getHolderIdentity();
     }
 
     @Test
     void killedWhileDeployingTheIdleColourIsUnlockedAndDeployedAgain() throws Exception {
-        assertThat(asPerson("deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode()).isZero();
-        assertThat(asPerson("switch", "--app", Seed.APP, "--scale-down-delay", "0").exitCode()).isZero();
-        RequestGate idleWrite = gate("update", "/apis/apps/v1/namespaces/" + ns + "/deployments/myapp-blue",
-                "example.org/myapp:3.0");
+        assertThat(asPerson("deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode())
+                .isZero();
+        assertThat(asPerson("switch", "--app", Seed.APP, "--scale-down-delay", "0")
+                        .exitCode())
+                .isZero();
+        RequestGate idleWrite =
+                gate("update", "/apis/apps/v1/namespaces/" + ns + "/deployments/myapp-blue", "example.org/myapp:3.0");
         killAt(idleWrite, startProcess("deploy", "--app", Seed.APP, "--image", "example.org/myapp:3.0"));
 
         assertThat(endpoints("green")).isEqualTo(Map.of("green", 2));
@@ -135,7 +150,9 @@ class KillRecoveryTest {
         assertThat(endpoints("green")).isEqualTo(Map.of("green", 2));
         CliRun.Result again = asPerson("deploy", "--app", Seed.APP, "--image", "example.org/myapp:3.0");
         assertThat(again.exitCode()).as(again.toString()).isZero();
-        assertThat(asPerson("switch", "--app", Seed.APP, "--scale-down-delay", "0").exitCode()).isZero();
+        assertThat(asPerson("switch", "--app", Seed.APP, "--scale-down-delay", "0")
+                        .exitCode())
+                .isZero();
         assertThat(endpoints("blue")).isEqualTo(Map.of("blue", 2));
     }
 
@@ -152,7 +169,8 @@ class KillRecoveryTest {
         // blue's pods match the version selector too: they serve beside myapp-v1's
         CliRun.Result status = asPerson("status", "--app", Seed.APP);
         assertThat(status.exitCode()).as(status.toString()).isZero();
-        assertThat(status.out()).contains("serving beside the old Deployment (adoption unfinished")
+        assertThat(status.out())
+                .contains("serving beside the old Deployment (adoption unfinished")
                 .doesNotContainPattern("myapp-blue .* idle");
         assertThat(status.out()).contains("held by " + session() + ":");
 
@@ -164,13 +182,16 @@ class KillRecoveryTest {
         assertThat(finished.exitCode()).as(finished.toString()).isZero();
         assertThat(finished.out()).contains("resuming the adoption of myapp");
         assertThat(endpoints("blue")).isEqualTo(Map.of("blue", 2));
-        assertThat(asPerson("switch", "--app", Seed.APP, "--scale-down-delay", "0").exitCode()).isZero();
+        assertThat(asPerson("switch", "--app", Seed.APP, "--scale-down-delay", "0")
+                        .exitCode())
+                .isZero();
         assertThat(endpoints("green")).isEqualTo(Map.of("green", 2));
     }
 
     @Test
     void killedAtTheSwitchWriteAColleagueClearsTheLockWithoutMovingTraffic() throws Exception {
-        assertThat(asPerson("deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode()).isZero();
+        assertThat(asPerson("deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode())
+                .isZero();
         RequestGate write = gate("update", services(), "\"bluegreen.jenkins.io/color\":\"green\"");
         killAt(write, startProcess("switch", "--app", Seed.APP, "--scale-down-delay", "0"));
 
@@ -180,12 +201,23 @@ class KillRecoveryTest {
         CliRun.Result locked = cli.runAs(COLLEAGUE, "deploy", "--app", Seed.APP, "--image", "example.org/myapp:3.0");
         assertThat(locked.exitCode()).isEqualTo(1);
         assertThat(locked.err()).contains("bluegreen unlock --app myapp --holder " + session());
-        String service = client.services().inNamespace(ns).withName(Seed.APP).get().getMetadata().getResourceVersion();
+        String service = client.services()
+                .inNamespace(ns)
+                .withName(Seed.APP)
+                .get()
+                .getMetadata()
+                .getResourceVersion();
 
         CliRun.Result unlocked = cli.runAs(COLLEAGUE, "unlock", "--app", Seed.APP, "--holder", session());
         assertThat(unlocked.exitCode()).as(unlocked.toString()).isZero();
-        assertThat(client.services().inNamespace(ns).withName(Seed.APP).get().getMetadata().getResourceVersion())
-                .as("traffic untouched").isEqualTo(service);
+        assertThat(client.services()
+                        .inNamespace(ns)
+                        .withName(Seed.APP)
+                        .get()
+                        .getMetadata()
+                        .getResourceVersion())
+                .as("traffic untouched")
+                .isEqualTo(service);
         assertThat(endpoints("green")).isEqualTo(Map.of("green", 2));
         CliRun.Result rollback = cli.runAs(COLLEAGUE, "rollback", "--app", Seed.APP);
         assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
@@ -194,8 +226,11 @@ class KillRecoveryTest {
 
     @Test
     void killedAtTheRollbackClaimTheRollbackIsRunAgainAndAtItsWriteNotTwice() throws Exception {
-        assertThat(asPerson("deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode()).isZero();
-        assertThat(asPerson("switch", "--app", Seed.APP, "--scale-down-delay", "0").exitCode()).isZero();
+        assertThat(asPerson("deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode())
+                .isZero();
+        assertThat(asPerson("switch", "--app", Seed.APP, "--scale-down-delay", "0")
+                        .exitCode())
+                .isZero();
 
         // killed after claiming blue, before the Service write: traffic has not moved; the same command finishes it
         RequestGate claim = gate("patch", "/apis/apps/v1/namespaces/" + ns + "/deployments/myapp-blue", null);
@@ -206,7 +241,8 @@ class KillRecoveryTest {
         assertThat(endpoints("blue")).isEqualTo(Map.of("blue", 2));
 
         // again, from green: killed at the Service write, which lands; running it again is a second rollback: refused
-        assertThat(asPerson("switch", "--app", Seed.APP, "--to", "green", "--scale-down-delay", "0").exitCode())
+        assertThat(asPerson("switch", "--app", Seed.APP, "--to", "green", "--scale-down-delay", "0")
+                        .exitCode())
                 .isZero();
         RequestGate write = gate("update", services(), "\"bluegreen.jenkins.io/color\":\"blue\"");
         killAt(write, startProcess("rollback", "--app", Seed.APP));

@@ -43,7 +43,8 @@ class LauncherStartUpIT {
         Files.createDirectories(jar.getParent());
         Files.copy(repo().resolve("cli/target/bluegreen.jar"), jar);
         cdsDir = jar.resolveSibling("cds");
-        help = run(Map.of("BLUEGREEN_CDS", "off"), launcher.toString(), "--help").out();
+        help = run(Map.of("BLUEGREEN_CDS", "off"), launcher.toString(), "--help")
+                .out();
         assertThat(help).contains("deploy", "switch", "status");
     }
 
@@ -61,12 +62,20 @@ class LauncherStartUpIT {
     @Test
     void userJavaOptionsWinIncludingTheirOwnCollector() throws Exception {
         // the launcher picks the serial collector for short commands; a user's own choice must not make two
-        Run r = run(Map.of("BLUEGREEN_CDS", "off", "BLUEGREEN_JAVA_OPTS", "-XX:+UseG1GC -Xlog:gc:stderr"),
-                launcher.toString(), "status", "--app", "Not_A_Name", "--kubeconfig", "/nonexistent");
+        Run r = run(
+                Map.of("BLUEGREEN_CDS", "off", "BLUEGREEN_JAVA_OPTS", "-XX:+UseG1GC -Xlog:gc:stderr"),
+                launcher.toString(),
+                "status",
+                "--app",
+                "Not_A_Name",
+                "--kubeconfig",
+                "/nonexistent");
         assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
         assertThat(r.err()).contains("Using G1").contains("error: ");
-        Run prop = run(Map.of("BLUEGREEN_CDS", "off", "BLUEGREEN_JAVA_OPTS", "-Xlog:gc:stderr"),
-                launcher.toString(), "--help");
+        Run prop = run(
+                Map.of("BLUEGREEN_CDS", "off", "BLUEGREEN_JAVA_OPTS", "-Xlog:gc:stderr"),
+                launcher.toString(),
+                "--help");
         assertThat(prop.exitCode()).isZero();
         assertThat(prop.err()).contains("Using Serial");
         assertThat(prop.out()).isEqualTo(help);
@@ -84,7 +93,8 @@ class LauncherStartUpIT {
 
         // a real archive made from another jar (the build's, then this jar touched) under the current name
         Path built = newestArchive(repo().resolve("cli/target/cds"));
-        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
+        Files.setLastModifiedTime(
+                jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
         Files.copy(built, archiveFor(jar));
         Run stale = run(Map.of(), launcher.toString(), "status", "--app", "Not_A_Name", "--kubeconfig", "/nonexistent");
         assertThat(stale.exitCode()).as(stale.err()).isEqualTo(2);
@@ -138,12 +148,18 @@ class LauncherStartUpIT {
         Path repoJar = repo().resolve("cli/target/bluegreen.jar");
         assertThat(archiveFor(repoJar)).as("the archive the build made").exists();
         Path classes = home.resolve("classes.log");
-        Run r = run(Map.of("BLUEGREEN_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes + " -Xlog:cds=info:stderr"),
-                repo().resolve("bin/bluegreen").toString(), "status", "--app", "Not_A_Name", "--kubeconfig",
+        Run r = run(
+                Map.of("BLUEGREEN_JAVA_OPTS", "-Xlog:class+load=info:file=" + classes + " -Xlog:cds=info:stderr"),
+                repo().resolve("bin/bluegreen").toString(),
+                "status",
+                "--app",
+                "Not_A_Name",
+                "--kubeconfig",
                 "/nonexistent");
         assertThat(r.exitCode()).as(r.err()).isEqualTo(2);
         // mapped where it was made, not relocated pointer by pointer
-        assertThat(r.err()).contains(archiveFor(repoJar).getFileName().toString())
+        assertThat(r.err())
+                .contains(archiveFor(repoJar).getFileName().toString())
                 .doesNotContain("always map archive(s) at an alternative address");
         List<String> fromJar;
         try (Stream<String> lines = Files.lines(classes)) {
@@ -151,19 +167,23 @@ class LauncherStartUpIT {
         }
         // picocli's Java 5 class files included: a dynamic archive leaves all ~175 of them to the jar (2 stay there
         // anyway: an interface the CLI implements with a lambda, which the dump had to link, and a class using it)
-        assertThat(fromJar).as("classes loaded from the jar instead of the archive").hasSizeLessThan(10);
+        assertThat(fromJar)
+                .as("classes loaded from the jar instead of the archive")
+                .hasSizeLessThan(10);
         assertThat(fromJar).filteredOn(l -> l.contains(" picocli.")).hasSizeLessThan(5);
     }
 
     /** The name the launcher gives the archive of a jar: its mtime (seconds) and size. */
     private static Path archiveFor(Path jar) throws IOException {
-        return jar.resolveSibling("cds").resolve("bluegreen-" + Files.getLastModifiedTime(jar).to(TimeUnit.SECONDS)
-                + "-" + Files.size(jar) + ".jsa");
+        return jar.resolveSibling("cds")
+                .resolve("bluegreen-" + Files.getLastModifiedTime(jar).to(TimeUnit.SECONDS) + "-" + Files.size(jar)
+                        + ".jsa");
     }
 
     private static Path newestArchive(Path dir) throws IOException {
         try (Stream<Path> files = Files.list(dir)) {
-            return files.filter(f -> f.toString().endsWith(".jsa")).findFirst()
+            return files.filter(f -> f.toString().endsWith(".jsa"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("the build made no archive in " + dir));
         }
     }
@@ -192,7 +212,8 @@ class LauncherStartUpIT {
     record Started(Process process, Path out, Path err) {}
 
     private Started start(Map<String, String> env, String... command) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder pb =
+                new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         pb.environment().remove("BLUEGREEN_JAVA_OPTS");
         pb.environment().remove("BLUEGREEN_CDS");
         pb.environment().put("XDG_CACHE_HOME", home.resolve("cache").toString());
@@ -205,7 +226,9 @@ class LauncherStartUpIT {
 
     private static Run finish(Started s) throws Exception {
         // an archive made while the machine is loaded may take minutes: a generous bound, not a timing check
-        assertThat(s.process().waitFor(10, TimeUnit.MINUTES)).as("launcher finished").isTrue();
+        assertThat(s.process().waitFor(10, TimeUnit.MINUTES))
+                .as("launcher finished")
+                .isTrue();
         return new Run(s.process().exitValue(), Files.readString(s.out()), Files.readString(s.err()));
     }
 

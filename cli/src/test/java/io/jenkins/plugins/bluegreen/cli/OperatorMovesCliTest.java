@@ -49,7 +49,11 @@ class OperatorMovesCliTest {
     }
 
     private Deployment deployment(String name) {
-        return client.apps().deployments().inNamespace(cli.namespace()).withName(name).get();
+        return client.apps()
+                .deployments()
+                .inNamespace(cli.namespace())
+                .withName(name)
+                .get();
     }
 
     private String[] withCluster(String... args) {
@@ -65,13 +69,19 @@ class OperatorMovesCliTest {
         // a 1 ms delay is overdue by the time the next command runs: no sleeping needed
         CliRun.Result switched = ok("switch", "--app", Seed.APP, "--scale-down-delay", "1ms");
 
-        assertThat(switched.out()).contains("now selects green", "its scale-down is scheduled on Deployment "
-                + "myapp-blue: run 'bluegreen scale-down --app myapp' once it is due").doesNotContain("on the Service");
-        assertThat(deployment("myapp-blue").getSpec().getReplicas()).as("switch did not wait").isEqualTo(2);
+        assertThat(switched.out())
+                .contains(
+                        "now selects green",
+                        "its scale-down is scheduled on Deployment "
+                                + "myapp-blue: run 'bluegreen scale-down --app myapp' once it is due")
+                .doesNotContain("on the Service");
+        assertThat(deployment("myapp-blue").getSpec().getReplicas())
+                .as("switch did not wait")
+                .isEqualTo(2);
 
         CliRun.Result status = ok("status", "--app", Seed.APP);
-        assertThat(status.out()).containsPattern("blue .* idle, scale-down OVERDUE since \\S+: bluegreen scale-down "
-                + "--app myapp");
+        assertThat(status.out())
+                .containsPattern("blue .* idle, scale-down OVERDUE since \\S+: bluegreen scale-down " + "--app myapp");
 
         CliRun.Result scaled = ok("scale-down", "--app", Seed.APP);
         assertThat(scaled.out()).contains("scaled myapp-blue down from 2 to 0 replicas");
@@ -89,7 +99,9 @@ class OperatorMovesCliTest {
 
         assertThat(early.out()).contains("the scale-down of myapp-blue is due at", "not yet; nothing done");
         assertThat(deployment("myapp-blue").getSpec().getReplicas()).isEqualTo(2);
-        assertThat(ok("status", "--app", Seed.APP).out()).contains("scale-down due").doesNotContain("OVERDUE");
+        assertThat(ok("status", "--app", Seed.APP).out())
+                .contains("scale-down due")
+                .doesNotContain("OVERDUE");
     }
 
     @Test
@@ -108,8 +120,8 @@ class OperatorMovesCliTest {
 
         CliRun.Result r = ok("switch", "--app", Seed.APP, "--scale-down-delay", "0");
 
-        assertThat(r.out()).contains("keeping myapp-blue (blue) running for an instant rollback (no scale-down "
-                + "scheduled)");
+        assertThat(r.out())
+                .contains("keeping myapp-blue (blue) running for an instant rollback (no scale-down " + "scheduled)");
         assertThat(deployment("myapp-blue").getMetadata().getAnnotations()).doesNotContainKey(SCALE_DOWN_AT);
         assertThat(ok("scale-down", "--app", Seed.APP).out()).contains("no scale-down is scheduled");
         assertThat(deployment("myapp-blue").getSpec().getReplicas()).isEqualTo(2);
@@ -118,28 +130,37 @@ class OperatorMovesCliTest {
     @Test
     void ctrlCDuringAnAwaitExits130SayingWhatItLeft() throws Exception {
         ok("deploy", "--app", Seed.APP, "--image", HANGING, "--no-wait");
-        CliRun.Running await = CliRun.start(Map.of("BLUEGREEN_HOLDER", "cli:test@localhost"),
+        CliRun.Running await = CliRun.start(
+                Map.of("BLUEGREEN_HOLDER", "cli:test@localhost"),
                 withCluster("await", "--app", Seed.APP, "--timeout", "10m"));
         assertThat(await.awaitOutput("myapp-green: ")).as(await.out()).isTrue();
 
         CliRun.Result r = await.interruptAndWait();
 
-        assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.INTERRUPTED).isEqualTo(130);
-        assertThat(r.err()).contains("interrupted: nothing was written; the colour keeps rolling out, `bluegreen "
-                + "await --app myapp` waits again");
+        assertThat(r.exitCode())
+                .as(r.toString())
+                .isEqualTo(ExitCodes.INTERRUPTED)
+                .isEqualTo(130);
+        assertThat(r.err())
+                .contains("interrupted: nothing was written; the colour keeps rolling out, `bluegreen "
+                        + "await --app myapp` waits again");
     }
 
     @Test
     void ctrlCDuringADeploySaysTheLockAndTheNewColourStay() throws Exception {
-        CliRun.Running deploy = CliRun.start(Map.of("BLUEGREEN_HOLDER", "cli:test@localhost"),
+        CliRun.Running deploy = CliRun.start(
+                Map.of("BLUEGREEN_HOLDER", "cli:test@localhost"),
                 withCluster("deploy", "--app", Seed.APP, "--image", HANGING, "--timeout", "10m"));
         assertThat(deploy.awaitOutput("myapp-green: ")).as(deploy.out()).isTrue();
 
         CliRun.Result r = deploy.interruptAndWait();
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(130);
-        assertThat(r.err()).contains("interrupted: live traffic was not touched; what the deploy wrote stays (the "
-                + "deploy lock of myapp", "bluegreen abandon --app myapp` throws the new colour away");
+        assertThat(r.err())
+                .contains(
+                        "interrupted: live traffic was not touched; what the deploy wrote stays (the "
+                                + "deploy lock of myapp",
+                        "bluegreen abandon --app myapp` throws the new colour away");
     }
 
     @Test
@@ -151,13 +172,17 @@ class OperatorMovesCliTest {
                 + "\"switchedAt\":\"2026-01-01T00:00:00Z\",\"approvedBy\":\"alice\\n  2026-01-02T00:00:00Z  switch   "
                 + "-> blue  revision forged, approved by \\u001b[32mthe CTO\",\"buildUrl\":null}]";
         client.services().inNamespace(cli.namespace()).withName(Seed.APP).edit(s -> new ServiceBuilder(s)
-                .editMetadata().addToAnnotations("bluegreen.jenkins.io/history", forged).endMetadata().build());
+                .editMetadata()
+                .addToAnnotations("bluegreen.jenkins.io/history", forged)
+                .endMetadata()
+                .build());
 
         CliRun.Result r = ok("status", "--app", Seed.APP);
 
         assertThat(r.out().lines()).noneMatch(l -> l.startsWith("  2026-01-02"));
-        assertThat(r.out()).doesNotContain("\u001b").contains("approved by alice\\n  2026-01-02T00:00:00Z  switch",
-                "\\e[32mthe CTO");
+        assertThat(r.out())
+                .doesNotContain("\u001b")
+                .contains("approved by alice\\n  2026-01-02T00:00:00Z  switch", "\\e[32mthe CTO");
     }
 
     @Test
@@ -173,14 +198,16 @@ class OperatorMovesCliTest {
         CliRun.Result r = cli.runAs("cli:c@host", "rollback", "--app", Seed.APP);
 
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-        assertThat(r.out()).doesNotContain("rolling back under the deploy lock")
+        assertThat(r.out())
+                .doesNotContain("rolling back under the deploy lock")
                 .contains("this rollback needs the deploy lock, trying to take it");
         assertThat(r.err()).startsWith("error: ").contains("cli:b@host");
     }
 
     @Test
     void anApiServerThatGoesAwayDuringAWaitIsReportedAsUnreachableNotAsUnhealthyPods() throws Exception {
-        KubeSim own = KubeSim.builder().readyDelay(Duration.ofMillis(100)).build().start();
+        KubeSim own =
+                KubeSim.builder().readyDelay(Duration.ofMillis(100)).build().start();
         try {
             Path kc = tmp.resolve("own.kubeconfig");
             own.writeKubeconfig(kc);
@@ -188,16 +215,27 @@ class OperatorMovesCliTest {
             try (KubernetesClient c = own.newClient("default")) {
                 Seed.seed(c, "default", 2);
             }
-            CliRun.Running deploy = CliRun.start(Map.of("BLUEGREEN_HOLDER", "cli:test@localhost"),
-                    "deploy", "--app", Seed.APP, "--image", HANGING, "--timeout", "10m", "--kubeconfig", kc.toString(),
-                    "-n", "default");
+            CliRun.Running deploy = CliRun.start(
+                    Map.of("BLUEGREEN_HOLDER", "cli:test@localhost"),
+                    "deploy",
+                    "--app",
+                    Seed.APP,
+                    "--image",
+                    HANGING,
+                    "--timeout",
+                    "10m",
+                    "--kubeconfig",
+                    kc.toString(),
+                    "-n",
+                    "default");
             assertThat(deploy.awaitOutput("myapp-green: ")).as(deploy.out()).isTrue();
             own.close();
 
             CliRun.Result r = deploy.await();
 
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
-            assertThat(r.err()).contains("error: stopped waiting for myapp-green: cannot reach the Kubernetes API")
+            assertThat(r.err())
+                    .contains("error: stopped waiting for myapp-green: cannot reach the Kubernetes API")
                     .doesNotContain("readiness", "not healthy after", "Operation: [");
         } finally {
             own.close();

@@ -43,15 +43,25 @@ class OperatorMovesTest {
     @BeforeEach
     void seedWithKubectl() throws Exception {
         kubectl = Arrays.stream(System.getenv().getOrDefault("PATH", "/usr/bin").split(File.pathSeparator))
-                .map(p -> Path.of(p, "kubectl")).filter(Files::isExecutable).map(Path::toString).findFirst()
+                .map(p -> Path.of(p, "kubectl"))
+                .filter(Files::isExecutable)
+                .map(Path::toString)
+                .findFirst()
                 .orElse(null);
         Assumptions.assumeTrue(kubectl != null, "kubectl is not installed");
         cli = new SimCli(SIM, tmp, SIM.newNamespace());
         client = SIM.client();
         kubectl("apply", "-f", SEED.toString());
-        client.apps().deployments().inNamespace(cli.namespace()).withName("myapp-v1").waitUntilCondition(
-                d -> d != null && d.getStatus() != null && Integer.valueOf(10).equals(d.getStatus().getReadyReplicas()),
-                30, TimeUnit.SECONDS);
+        client.apps()
+                .deployments()
+                .inNamespace(cli.namespace())
+                .withName("myapp-v1")
+                .waitUntilCondition(
+                        d -> d != null
+                                && d.getStatus() != null
+                                && Integer.valueOf(10).equals(d.getStatus().getReadyReplicas()),
+                        30,
+                        TimeUnit.SECONDS);
     }
 
     /** The seed's NodePort is cluster-wide: the next test's seed needs it free. */
@@ -61,8 +71,10 @@ class OperatorMovesTest {
             return; // skipped: no kubectl
         }
         client.services().inNamespace(cli.namespace()).withName("myapp").delete();
-        client.services().inNamespace(cli.namespace()).withName("myapp").waitUntilCondition(s -> s == null, 20,
-                TimeUnit.SECONDS);
+        client.services()
+                .inNamespace(cli.namespace())
+                .withName("myapp")
+                .waitUntilCondition(s -> s == null, 20, TimeUnit.SECONDS);
     }
 
     @Test
@@ -73,14 +85,15 @@ class OperatorMovesTest {
 
         // the team's repo is applied again: kubectl's three-way merge puts version=v1 back into the selector
         kubectl("apply", "-f", SEED.toString());
-        assertThat(kubectl("get", "svc", "myapp", "-o", "jsonpath={.spec.selector}")).contains("\"version\":\"v1\"");
+        assertThat(kubectl("get", "svc", "myapp", "-o", "jsonpath={.spec.selector}"))
+                .contains("\"version\":\"v1\"");
         awaitNoReadyEndpoints();
 
         CliRun.Result status = cli.run("status", "--app", "myapp");
         assertThat(status.exitCode()).as(status.toString()).isEqualTo(1);
         assertThat(status.out()).contains("NOT SERVING", "endpoints  none");
-        assertThat(status.err()).contains("selects no ready pods of green",
-                "selector key version=v1 matches no pod of green");
+        assertThat(status.err())
+                .contains("selects no ready pods of green", "selector key version=v1 matches no pod of green");
         CliRun.Result json = cli.run("status", "--app", "myapp", "-o", "json");
         assertThat(json.exitCode()).as(json.toString()).isEqualTo(1);
         JsonNode doc = new ObjectMapper().readTree(json.out());
@@ -90,12 +103,14 @@ class OperatorMovesTest {
 
         CliRun.Result repair = cli.run("switch", "--app", "myapp", "--to", "green");
         assertThat(repair.exitCode()).as(repair.toString()).isZero();
-        assertThat(repair.out() + repair.err()).doesNotContain("nothing to do")
+        assertThat(repair.out() + repair.err())
+                .doesNotContain("nothing to do")
                 .contains("removed stray selector key version=v1", "reaches green's pods again");
         assertThat(readyEndpointPods()).hasSize(10).allMatch(p -> p.startsWith("myapp-green-"));
         CliRun.Result fine = cli.run("status", "--app", "myapp", "-o", "json");
         assertThat(fine.exitCode()).as(fine.toString()).isZero();
-        assertThat(new ObjectMapper().readTree(fine.out()).get("endpoints")).hasSize(10)
+        assertThat(new ObjectMapper().readTree(fine.out()).get("endpoints"))
+                .hasSize(10)
                 .allSatisfy(e -> assertThat(e.get("color").asText()).isEqualTo("green"));
 
         // again, then a rollback and a new switch: each write leaves the Service on the target's ready pods
@@ -103,11 +118,12 @@ class OperatorMovesTest {
         ok("rollback", "--app", "myapp");
         assertThat(readyEndpointPods()).hasSize(10).allMatch(p -> p.startsWith("myapp-blue-"));
         kubectl("apply", "-f", SEED.toString());
-        CliRun.Result again = ok("switch", "--app", "myapp", "--to", "green", "--approved-by", "alice",
-                "--scale-down-delay", "0");
+        CliRun.Result again =
+                ok("switch", "--app", "myapp", "--to", "green", "--approved-by", "alice", "--scale-down-delay", "0");
         assertThat(again.out()).contains("now selects green", "reaches 10 ready pods of green");
         assertThat(readyEndpointPods()).hasSize(10).allMatch(p -> p.startsWith("myapp-green-"));
-        assertThat(kubectl("get", "svc", "myapp", "-o", "jsonpath={.spec.selector}")).doesNotContain("version");
+        assertThat(kubectl("get", "svc", "myapp", "-o", "jsonpath={.spec.selector}"))
+                .doesNotContain("version");
     }
 
     @Test
@@ -121,7 +137,14 @@ class OperatorMovesTest {
         ok("rollback", "--app", "myapp");
         awaitEndpoints("myapp-preview", "myapp-blue-");
         // the next deploy rewrites green: its smoke tests never reach the rolled-back release or half a rollout
-        ok("deploy", "--app", "myapp", "--image", "example.org/myapp:3.0", "--preview-service", "myapp-preview",
+        ok(
+                "deploy",
+                "--app",
+                "myapp",
+                "--image",
+                "example.org/myapp:3.0",
+                "--preview-service",
+                "myapp-preview",
                 "--no-wait");
         assertThat(allEndpointPods("myapp-preview")).noneMatch(p -> p.startsWith("myapp-green-"));
         ok("await", "--app", "myapp");
@@ -135,9 +158,18 @@ class OperatorMovesTest {
     @Test
     void theAutoscalerFollowsTheLiveColourThroughAdoptionSwitchRollbackAndAbandon() throws Exception {
         Path hpa = tmp.resolve("hpa.yaml");
-        Files.writeString(hpa, String.join("\n", "apiVersion: autoscaling/v2", "kind: HorizontalPodAutoscaler",
-                "metadata: {name: myapp}", "spec:", "  minReplicas: 2", "  maxReplicas: 20",
-                "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: myapp-v1}", ""));
+        Files.writeString(
+                hpa,
+                String.join(
+                        "\n",
+                        "apiVersion: autoscaling/v2",
+                        "kind: HorizontalPodAutoscaler",
+                        "metadata: {name: myapp}",
+                        "spec:",
+                        "  minReplicas: 2",
+                        "  maxReplicas: 20",
+                        "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: myapp-v1}",
+                        ""));
         kubectl("apply", "-f", hpa.toString());
 
         ok("deploy", "--app", "myapp", "--image", "example.org/myapp:2.0");
@@ -165,13 +197,20 @@ class OperatorMovesTest {
 
         kubectl("set", "image", "deployment/myapp-green", "myapp=example.org/myapp:2.1");
         kubectl("rollout", "status", "deployment/myapp-green", "--timeout=60s");
-        CliRun.Result refused = cli.run("switch", "--app", "myapp", "--approved-by", "alice", "--expect-revision",
-                approved);
+        CliRun.Result refused =
+                cli.run("switch", "--app", "myapp", "--approved-by", "alice", "--expect-revision", approved);
 
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
-        assertThat(refused.err()).contains("not switching to green", approved, "pod template changed",
-                "kubectl set image", "bluegreen await --app myapp --color green", "nothing was changed");
-        assertThat(readyEndpointPods()).containsExactlyInAnyOrderElementsOf(blueEndpoints)
+        assertThat(refused.err())
+                .contains(
+                        "not switching to green",
+                        approved,
+                        "pod template changed",
+                        "kubectl set image",
+                        "bluegreen await --app myapp --color green",
+                        "nothing was changed");
+        assertThat(readyEndpointPods())
+                .containsExactlyInAnyOrderElementsOf(blueEndpoints)
                 .allMatch(p -> p.startsWith("myapp-blue-"));
         assertThat(kubectl("get", "svc", "myapp", "-o", "json")).isEqualTo(serviceBefore);
 
@@ -180,7 +219,8 @@ class OperatorMovesTest {
         String now = testedRevision(awaited);
         assertThat(now).isNotEqualTo(approved);
         assertThat(refused.err()).contains(now);
-        assertThat(ok("switch", "--app", "myapp", "--expect-revision", now, "--scale-down-delay", "0").exitCode())
+        assertThat(ok("switch", "--app", "myapp", "--expect-revision", now, "--scale-down-delay", "0")
+                        .exitCode())
                 .isZero();
         assertThat(readyEndpointPods()).hasSize(10).allMatch(p -> p.startsWith("myapp-green-"));
     }
@@ -191,18 +231,33 @@ class OperatorMovesTest {
         String approved = testedRevision(deployed);
         assertThat(deployed.out()).contains("bluegreen switch --app myapp --to green --expect-revision " + approved);
 
-        CliRun.Result switched = cli.run("switch", "--app", "myapp", "--approved-by", "alice", "--expect-revision",
-                approved, "--scale-down-delay", "0");
+        CliRun.Result switched = cli.run(
+                "switch",
+                "--app",
+                "myapp",
+                "--approved-by",
+                "alice",
+                "--expect-revision",
+                approved,
+                "--scale-down-delay",
+                "0");
 
         assertThat(switched.exitCode()).as(switched.toString()).isZero();
         assertThat(readyEndpointPods()).hasSize(10).allMatch(p -> p.startsWith("myapp-green-"));
-        assertThat(ok("status", "--app", "myapp").out()).contains("switch   -> green revision 2.0 (" + approved
-                + "), approved by alice");
-        JsonNode head = new ObjectMapper().readTree(ok("status", "--app", "myapp", "-o", "json").out())
-                .get("history").get(0);
+        assertThat(ok("status", "--app", "myapp").out())
+                .contains("switch   -> green revision 2.0 (" + approved + "), approved by alice");
+        JsonNode head = new ObjectMapper()
+                .readTree(ok("status", "--app", "myapp", "-o", "json").out())
+                .get("history")
+                .get(0);
         assertThat(head.get("testedRevision").asText()).isEqualTo(approved);
         assertThat(head.get("imageDigests").get(0).asText()).isEqualTo(approved.substring(approved.indexOf('@') + 1));
-        assertThat(kubectl("get", "svc", "myapp", "-o", "jsonpath={.metadata.annotations.bluegreen\\.jenkins\\.io/history}"))
+        assertThat(kubectl(
+                        "get",
+                        "svc",
+                        "myapp",
+                        "-o",
+                        "jsonpath={.metadata.annotations.bluegreen\\.jenkins\\.io/history}"))
                 .contains("\"podTemplateHash\":\"" + approved.substring(0, approved.indexOf('@')) + "\"");
     }
 
@@ -214,8 +269,12 @@ class OperatorMovesTest {
         for (String garbled : List.of("2.0", "abc@sha256:nothex", "sha256:" + "a".repeat(64))) {
             CliRun.Result r = cli.run("switch", "--app", "myapp", "--expect-revision", garbled);
             assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-            assertThat(r.err()).contains("--expect-revision", "is not a revision", "<pod-template-hash>@<digest>",
-                    "tested revision");
+            assertThat(r.err())
+                    .contains(
+                            "--expect-revision",
+                            "is not a revision",
+                            "<pod-template-hash>@<digest>",
+                            "tested revision");
         }
         assertThat(Seed.dump(client, cli.namespace())).isEqualTo(before);
         assertThat(readyEndpointPods()).allMatch(p -> p.startsWith("myapp-blue-"));
@@ -223,13 +282,17 @@ class OperatorMovesTest {
 
     /** The revision on deploy's or await's {@code tested revision:} line. */
     private static String testedRevision(CliRun.Result r) {
-        return r.out().lines().filter(l -> l.startsWith("tested revision: ")).findFirst()
+        return r.out()
+                .lines()
+                .filter(l -> l.startsWith("tested revision: "))
+                .findFirst()
                 .map(l -> l.substring("tested revision: ".length()).trim())
                 .orElseThrow(() -> new AssertionError("no tested revision line in " + r));
     }
 
     private String hpaTarget() throws Exception {
-        return kubectl("get", "hpa", "myapp", "-o", "jsonpath={.spec.scaleTargetRef.name}").trim();
+        return kubectl("get", "hpa", "myapp", "-o", "jsonpath={.spec.scaleTargetRef.name}")
+                .trim();
     }
 
     /** Waits until the Service's endpoints are all ready and all named {@code prefix}… (the controller's step). */
@@ -241,14 +304,20 @@ class OperatorMovesTest {
             if (!all.isEmpty() && all.size() == ready.size() && all.stream().allMatch(p -> p.startsWith(prefix))) {
                 return;
             }
-            assertThat(System.nanoTime() < deadline).as("%s's endpoints %s become %s* only", service, all, prefix)
+            assertThat(System.nanoTime() < deadline)
+                    .as("%s's endpoints %s become %s* only", service, all, prefix)
                     .isTrue();
             Thread.sleep(100);
         }
     }
 
     private List<String> allEndpointPods(String service) throws Exception {
-        String out = kubectl("get", "endpointslices", "-l", "kubernetes.io/service-name=" + service, "-o",
+        String out = kubectl(
+                "get",
+                "endpointslices",
+                "-l",
+                "kubernetes.io/service-name=" + service,
+                "-o",
                 "jsonpath={range .items[*].endpoints[*]}{.targetRef.name}{\"\\n\"}{end}");
         return out.lines().filter(l -> !l.isBlank()).toList();
     }
@@ -265,7 +334,12 @@ class OperatorMovesTest {
     }
 
     private List<String> readyEndpointPods(String service) throws Exception {
-        String out = kubectl("get", "endpointslices", "-l", "kubernetes.io/service-name=" + service, "-o",
+        String out = kubectl(
+                "get",
+                "endpointslices",
+                "-l",
+                "kubernetes.io/service-name=" + service,
+                "-o",
                 "jsonpath={range .items[*].endpoints[?(@.conditions.ready==true)]}{.targetRef.name}{\"\\n\"}{end}");
         return out.lines().filter(l -> !l.isBlank()).toList();
     }
@@ -273,23 +347,30 @@ class OperatorMovesTest {
     private void awaitNoReadyEndpoints() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!readyEndpointPods().isEmpty()) {
-            assertThat(System.nanoTime() < deadline).as("the endpoints emptied after the re-apply").isTrue();
+            assertThat(System.nanoTime() < deadline)
+                    .as("the endpoints emptied after the re-apply")
+                    .isTrue();
             Thread.sleep(100);
         }
     }
 
     private String kubectl(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(kubectl, "--kubeconfig", cli.kubeconfig().toString(), "-n",
-                cli.namespace()));
+        List<String> cmd = new ArrayList<>(
+                List.of(kubectl, "--kubeconfig", cli.kubeconfig().toString(), "-n", cli.namespace()));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(tmp, "kubectl", ".out");
         Path err = Files.createTempFile(tmp, "kubectl", ".err");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(cmd)
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile())
+                .start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("kubectl " + String.join(" ", args) + " hung");
         }
-        assertThat(p.exitValue()).as("kubectl %s: %s", String.join(" ", args), Files.readString(err)).isZero();
+        assertThat(p.exitValue())
+                .as("kubectl %s: %s", String.join(" ", args), Files.readString(err))
+                .isZero();
         return Files.readString(out);
     }
 }

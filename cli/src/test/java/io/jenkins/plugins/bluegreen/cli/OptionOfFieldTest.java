@@ -40,20 +40,26 @@ class OptionOfFieldTest {
     private static final Pattern FIELD = Pattern.compile("(?:InvalidInputException|serviceName|approvedBy|atMostMax"
             + "|replicas|parse|parsePositive)\\(\\s*\"([A-Za-z.]+)\"");
 
-    private static final CommandSpec CLI = BlueGreenCli.commandLine(new BlueGreenCli()).getCommandSpec();
+    private static final CommandSpec CLI =
+            BlueGreenCli.commandLine(new BlueGreenCli()).getCommandSpec();
 
     @Test
     void everyFieldTheEngineNamesInAnInputErrorHasACommandLineFlag() throws IOException {
         Set<String> named = engineFields();
-        assertThat(named).as("fields found in the engine's input checks").contains("app", "previewService", "verifyFor");
+        assertThat(named)
+                .as("fields found in the engine's input checks")
+                .contains("app", "previewService", "verifyFor");
         Set<String> withoutFlag = new TreeSet<>();
         for (String field : named) {
-            if (!NO_FLAG.containsKey(field) && commands().noneMatch(c -> ExitCodes.optionFor(c, field).isPresent())) {
+            if (!NO_FLAG.containsKey(field)
+                    && commands().noneMatch(c -> ExitCodes.optionFor(c, field).isPresent())) {
                 withoutFlag.add(field);
             }
         }
-        assertThat(withoutFlag).as("engine input fields no bluegreen command has a flag for (add the flag, or the "
-                + "field to NO_FLAG with the reason)").isEmpty();
+        assertThat(withoutFlag)
+                .as("engine input fields no bluegreen command has a flag for (add the flag, or the "
+                        + "field to NO_FLAG with the reason)")
+                .isEmpty();
     }
 
     @Test
@@ -66,17 +72,20 @@ class OptionOfFieldTest {
         assertThat(ExitCodes.optionFor(CLI.subcommands().get("switch").getCommandSpec(), "verifyFor"))
                 .contains("--verify-for");
         // status has no --to: the engine's own words stay
-        assertThat(ExitCodes.optionFor(CLI.subcommands().get("status").getCommandSpec(), "to")).isEmpty();
+        assertThat(ExitCodes.optionFor(CLI.subcommands().get("status").getCommandSpec(), "to"))
+                .isEmpty();
     }
 
     @Test
     void anEngineInputErrorIsToldWithTheFlag() {
         CommandSpec switchCommand = CLI.subcommands().get("switch").getCommandSpec();
-        assertThat(ExitCodes.message(new InvalidInputException("scaleDownDelay", "'5x' is not a duration",
-                "use 90s"), switchCommand)).isEqualTo("--scale-down-delay: '5x' is not a duration — use 90s (nothing was "
-                + "changed)");
-        assertThat(ExitCodes.message(new InvalidInputException("service.selector", "has no app key", "add one"),
-                switchCommand)).isEqualTo("service.selector: has no app key — add one (nothing was changed)");
+        assertThat(ExitCodes.message(
+                        new InvalidInputException("scaleDownDelay", "'5x' is not a duration", "use 90s"),
+                        switchCommand))
+                .isEqualTo("--scale-down-delay: '5x' is not a duration — use 90s (nothing was " + "changed)");
+        assertThat(ExitCodes.message(
+                        new InvalidInputException("service.selector", "has no app key", "add one"), switchCommand))
+                .isEqualTo("service.selector: has no app key — add one (nothing was changed)");
     }
 
     private static Stream<CommandSpec> commands() {
@@ -84,8 +93,17 @@ class OptionOfFieldTest {
     }
 
     private static Set<String> engineFields() throws IOException {
-        Path engine = Path.of(System.getProperty("basedir", "."), "..", "src", "main", "java", "io", "jenkins",
-                "plugins", "bluegreen", "core");
+        Path engine = Path.of(
+                System.getProperty("basedir", "."),
+                "..",
+                "src",
+                "main",
+                "java",
+                "io",
+                "jenkins",
+                "plugins",
+                "bluegreen",
+                "core");
         Set<String> fields = new TreeSet<>();
         List<Path> files;
         try (Stream<Path> walk = Files.list(engine)) {

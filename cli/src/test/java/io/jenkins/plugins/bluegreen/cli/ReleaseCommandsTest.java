@@ -38,11 +38,20 @@ class ReleaseCommandsTest {
     }
 
     private Map<String, String> selector() {
-        return client.services().inNamespace(cli.namespace()).withName(Seed.APP).get().getSpec().getSelector();
+        return client.services()
+                .inNamespace(cli.namespace())
+                .withName(Seed.APP)
+                .get()
+                .getSpec()
+                .getSelector();
     }
 
     private Deployment deployment(String name) {
-        return client.apps().deployments().inNamespace(cli.namespace()).withName(name).get();
+        return client.apps()
+                .deployments()
+                .inNamespace(cli.namespace())
+                .withName(name)
+                .get();
     }
 
     private JsonNode statusJson() throws Exception {
@@ -63,24 +72,47 @@ class ReleaseCommandsTest {
         SIM.sim().scripts().image(Seed.V2, PodScript.NEVER_READY);
         CliRun.Result r;
         try {
-            CliRun.Running deploy = CliRun.start(Map.of("BLUEGREEN_HOLDER", "cli:test@localhost", "USER", "tester"),
-                    "deploy", "--app", Seed.APP, "--image", Seed.V2, "--kubeconfig", cli.kubeconfig().toString(),
-                    "-n", cli.namespace());
-            assertThat(deploy.awaitOutput("myapp-green: 0/3 ready")).as(deploy.out()).isTrue();
+            CliRun.Running deploy = CliRun.start(
+                    Map.of("BLUEGREEN_HOLDER", "cli:test@localhost", "USER", "tester"),
+                    "deploy",
+                    "--app",
+                    Seed.APP,
+                    "--image",
+                    Seed.V2,
+                    "--kubeconfig",
+                    cli.kubeconfig().toString(),
+                    "-n",
+                    cli.namespace());
+            assertThat(deploy.awaitOutput("myapp-green: 0/3 ready"))
+                    .as(deploy.out())
+                    .isTrue();
             SIM.sim().scripts().image(Seed.V2, PodScript.NORMAL);
-            client.pods().inNamespace(cli.namespace()).withLabel(COLOR_KEY, "green").delete();
+            client.pods()
+                    .inNamespace(cli.namespace())
+                    .withLabel(COLOR_KEY, "green")
+                    .delete();
             r = deploy.await();
         } finally {
             SIM.sim().scripts().image(Seed.V2, PodScript.NORMAL);
         }
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("adopting myapp", "myapp-green: 3/3 ready", "healthy: myapp-green",
-                "next: bluegreen switch --app myapp");
+        assertThat(r.out())
+                .contains(
+                        "adopting myapp",
+                        "myapp-green: 3/3 ready",
+                        "healthy: myapp-green",
+                        "next: bluegreen switch --app myapp");
         assertThat(r.out()).containsPattern("myapp-green: [0-2]/3 ready"); // progress, not just the end
         assertThat(r.err()).contains("warning: left running").doesNotContain("error:");
         assertThat(selector()).containsEntry(COLOR_KEY, "blue").doesNotContainKey("version");
-        assertThat(deployment("myapp-green").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        assertThat(deployment("myapp-green")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
                 .isEqualTo(Seed.V2);
         assertThat(deployment("myapp-green").getStatus().getReadyReplicas()).isEqualTo(3);
     }
@@ -89,7 +121,8 @@ class ReleaseCommandsTest {
     void deployNoWaitReturnsAtOnceAndAwaitWaitsForTheColour() {
         CliRun.Result deploy = cli.run("deploy", "--app", Seed.APP, "--image", Seed.V2, "--no-wait");
         assertThat(deploy.exitCode()).as(deploy.toString()).isZero();
-        assertThat(deploy.out()).contains("not waiting (--no-wait); next: bluegreen await --app myapp --color green")
+        assertThat(deploy.out())
+                .contains("not waiting (--no-wait); next: bluegreen await --app myapp --color green")
                 .doesNotContain("healthy:");
 
         CliRun.Result await = cli.run("await", "--app", Seed.APP, "--color", "green", "--timeout", "30s");
@@ -116,16 +149,34 @@ class ReleaseCommandsTest {
                       - name: myapp
                         image: example.org/myapp:3.0
                 """);
-        CliRun.Result r = cli.run("deploy", "--app", Seed.APP, "--manifest", manifest.toString(), "--replicas", "2",
-                "--preview-service", "myapp-preview");
+        CliRun.Result r = cli.run(
+                "deploy",
+                "--app",
+                Seed.APP,
+                "--manifest",
+                manifest.toString(),
+                "--replicas",
+                "2",
+                "--preview-service",
+                "myapp-preview");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         Deployment green = deployment("myapp-green");
         assertThat(green.getSpec().getReplicas()).isEqualTo(2);
-        assertThat(green.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+        assertThat(green.getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
                 .isEqualTo("example.org/myapp:3.0");
-        assertThat(client.services().inNamespace(cli.namespace()).withName("myapp-preview").get().getSpec()
-                .getSelector()).containsEntry(COLOR_KEY, "green");
+        assertThat(client.services()
+                        .inNamespace(cli.namespace())
+                        .withName("myapp-preview")
+                        .get()
+                        .getSpec()
+                        .getSelector())
+                .containsEntry(COLOR_KEY, "green");
         assertThat(selector()).containsEntry(COLOR_KEY, "blue");
     }
 
@@ -138,10 +189,21 @@ class ReleaseCommandsTest {
         CliRun.Result r = shop.run("deploy", "--app", Seed.APP, "--image", Seed.V2, "--service", "shop-web");
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(client.services().inNamespace(ns).withName("shop-web").get().getSpec().getSelector())
+        assertThat(client.services()
+                        .inNamespace(ns)
+                        .withName("shop-web")
+                        .get()
+                        .getSpec()
+                        .getSelector())
                 .containsEntry(COLOR_KEY, "blue");
-        assertThat(client.apps().deployments().inNamespace(ns).withName("myapp-green").get().getStatus()
-                .getReadyReplicas()).isEqualTo(2);
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(ns)
+                        .withName("myapp-green")
+                        .get()
+                        .getStatus()
+                        .getReadyReplicas())
+                .isEqualTo(2);
     }
 
     @Test
@@ -167,8 +229,11 @@ class ReleaseCommandsTest {
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
-        assertThat(r.out()).contains("keeping myapp-blue for", "Ctrl-C stops waiting and keeps it running",
-                "scaled myapp-blue down");
+        assertThat(r.out())
+                .contains(
+                        "keeping myapp-blue for",
+                        "Ctrl-C stops waiting and keeps it running",
+                        "scaled myapp-blue down");
         assertThat(selector()).containsEntry(COLOR_KEY, "green");
         assertThat(deployment("myapp-blue").getSpec().getReplicas()).isZero();
         assertThat(deployment("myapp-green").getSpec().getReplicas()).isEqualTo(3);
@@ -177,26 +242,44 @@ class ReleaseCommandsTest {
     @Test
     void interruptingTheScaleDownWaitKeepsTheOldColourRunning() throws Exception {
         deployV2();
-        CliRun.Running running = CliRun.start(Map.of("BLUEGREEN_HOLDER", "cli:test@localhost"), "switch", "--app",
-                Seed.APP, "--scale-down-delay", "5m", "--wait-scale-down", "--kubeconfig", cli.kubeconfig().toString(),
-                "-n", cli.namespace());
-        assertThat(running.awaitOutput("Ctrl-C stops waiting")).as(running.out()).isTrue();
+        CliRun.Running running = CliRun.start(
+                Map.of("BLUEGREEN_HOLDER", "cli:test@localhost"),
+                "switch",
+                "--app",
+                Seed.APP,
+                "--scale-down-delay",
+                "5m",
+                "--wait-scale-down",
+                "--kubeconfig",
+                cli.kubeconfig().toString(),
+                "-n",
+                cli.namespace());
+        assertThat(running.awaitOutput("Ctrl-C stops waiting"))
+                .as(running.out())
+                .isTrue();
 
         CliRun.Result r = running.interruptAndWait();
 
         // traffic moved; only the wait was interrupted, and the message says what is left and how to finish it
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(ExitCodes.INTERRUPTED);
-        assertThat(r.err()).contains("interrupted: traffic is on green; myapp-blue keeps running, its scale-down is "
-                + "scheduled on Deployment myapp-blue for", "run `bluegreen scale-down --app myapp` once it is due");
+        assertThat(r.err())
+                .contains(
+                        "interrupted: traffic is on green; myapp-blue keeps running, its scale-down is "
+                                + "scheduled on Deployment myapp-blue for",
+                        "run `bluegreen scale-down --app myapp` once it is due");
         assertThat(selector()).containsEntry(COLOR_KEY, "green");
         assertThat(deployment("myapp-blue").getSpec().getReplicas()).isEqualTo(3);
-        assertThat(statusJson().at("/colors/blue/scaleDownAt").isNull()).as("still scheduled").isFalse();
+        assertThat(statusJson().at("/colors/blue/scaleDownAt").isNull())
+                .as("still scheduled")
+                .isFalse();
     }
 
     @Test
     void rollbackAfterASwitchPointsTheServiceBack() throws Exception {
         deployV2();
-        assertThat(cli.run("switch", "--app", Seed.APP, "--scale-down-delay", "0").exitCode()).isZero();
+        assertThat(cli.run("switch", "--app", Seed.APP, "--scale-down-delay", "0")
+                        .exitCode())
+                .isZero();
 
         CliRun.Result r = cli.run("rollback", "--app", Seed.APP);
 
@@ -228,7 +311,9 @@ class ReleaseCommandsTest {
     @Test
     void rollbackOfASecondReleaseBeforeItsSwitchAbandonsIt() {
         deployV2();
-        assertThat(cli.run("switch", "--app", Seed.APP, "--scale-down-delay", "0").exitCode()).isZero();
+        assertThat(cli.run("switch", "--app", Seed.APP, "--scale-down-delay", "0")
+                        .exitCode())
+                .isZero();
         CliRun.Result v3 = cli.run("deploy", "--app", Seed.APP, "--image", "example.org/myapp:3.0");
         assertThat(v3.exitCode()).as(v3.toString()).isZero();
 
@@ -266,8 +351,13 @@ class ReleaseCommandsTest {
         CliRun.Result r = cli.run("status", "--app", Seed.APP);
 
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(r.out()).contains("app        myapp (namespace " + cli.namespace() + ", Service myapp)",
-                "live       blue", "idle       green", "held by cli:test@localhost", "history (newest first)");
+        assertThat(r.out())
+                .contains(
+                        "app        myapp (namespace " + cli.namespace() + ", Service myapp)",
+                        "live       blue",
+                        "idle       green",
+                        "held by cli:test@localhost",
+                        "history (newest first)");
         assertThat(r.out()).containsPattern("blue\\*\\s+myapp-blue\\s+example.org/myapp:1.0\\s+3/3");
         assertThat(r.out()).containsPattern("green\\s+myapp-green\\s+example.org/myapp:2.0\\s+3/3");
     }
@@ -282,21 +372,21 @@ class ReleaseCommandsTest {
 
     @Test
     void theLockNamesTheHolderFromTheEnvironmentAndStopsAnotherHolder() throws Exception {
-        CliRun.Result first = cli.runAs("https://ci.example/job/shop/42/", "deploy", "--app", Seed.APP, "--image",
-                Seed.V2, "--no-wait");
+        CliRun.Result first = cli.runAs(
+                "https://ci.example/job/shop/42/", "deploy", "--app", Seed.APP, "--image", Seed.V2, "--no-wait");
         assertThat(first.exitCode()).as(first.toString()).isZero();
         assertThat(statusJson().at("/lock/holder").asText()).isEqualTo("https://ci.example/job/shop/42/");
 
-        CliRun.Result second = cli.runAs("cli:bob@laptop", "deploy", "--app", Seed.APP, "--image",
-                "example.org/myapp:2.1", "--no-wait");
+        CliRun.Result second = cli.runAs(
+                "cli:bob@laptop", "deploy", "--app", Seed.APP, "--image", "example.org/myapp:2.1", "--no-wait");
         assertThat(second.exitCode()).as(second.toString()).isEqualTo(1);
         assertThat(second.err()).startsWith("error: ").contains("locked by https://ci.example/job/shop/42/");
     }
 
     @Test
     void globalOptionsWorkBeforeTheSubcommandToo() {
-        CliRun.Result r = CliRun.run("--kubeconfig", cli.kubeconfig().toString(), "-n", cli.namespace(),
-                "status", "--app", Seed.APP);
+        CliRun.Result r = CliRun.run(
+                "--kubeconfig", cli.kubeconfig().toString(), "-n", cli.namespace(), "status", "--app", Seed.APP);
         assertThat(r.exitCode()).as(r.toString()).isZero();
         assertThat(r.out()).contains("namespace " + cli.namespace());
     }

@@ -74,8 +74,17 @@ class RollbackAndLockMovesCliTest {
     }
 
     private String image(String deployment) {
-        return client.apps().deployments().inNamespace(cli.namespace()).withName(deployment).get().getSpec()
-                .getTemplate().getSpec().getContainers().get(0).getImage();
+        return client.apps()
+                .deployments()
+                .inNamespace(cli.namespace())
+                .withName(deployment)
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage();
     }
 
     /**
@@ -98,15 +107,26 @@ class RollbackAndLockMovesCliTest {
 
     private static Map<String, Integer> readEndpointColours(KubernetesClient client, String ns) {
         Map<String, Integer> colours = new TreeMap<>();
-        Endpoints endpoints = client.endpoints().inNamespace(ns).withName(Seed.APP).get();
+        Endpoints endpoints =
+                client.endpoints().inNamespace(ns).withName(Seed.APP).get();
         if (endpoints == null || endpoints.getSubsets() == null) {
             return colours;
         }
         for (EndpointSubset subset : endpoints.getSubsets()) {
-            for (EndpointAddress address : subset.getAddresses() == null ? List.<EndpointAddress>of() : subset.getAddresses()) {
-                Pod pod = client.pods().inNamespace(ns).withName(address.getTargetRef().getName()).get();
-                String colour = pod == null ? "gone" : pod.getMetadata().getLabels()
-                        .getOrDefault("bluegreen.jenkins.io/color", "version=" + pod.getMetadata().getLabels().get("version"));
+            for (EndpointAddress address :
+                    subset.getAddresses() == null ? List.<EndpointAddress>of() : subset.getAddresses()) {
+                Pod pod = client.pods()
+                        .inNamespace(ns)
+                        .withName(address.getTargetRef().getName())
+                        .get();
+                String colour = pod == null
+                        ? "gone"
+                        : pod.getMetadata()
+                                .getLabels()
+                                .getOrDefault(
+                                        "bluegreen.jenkins.io/color",
+                                        "version="
+                                                + pod.getMetadata().getLabels().get("version"));
                 colours.merge(colour, 1, Integer::sum);
             }
         }
@@ -119,8 +139,10 @@ class RollbackAndLockMovesCliTest {
 
     @Test
     void aSecondRollbackExits1WritesNothingAndNamesSwitchTo() throws Exception {
-        assertThat(cli.run("deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode()).isZero();
-        assertThat(cli.run("switch", "--app", Seed.APP, "--approved-by", "alice", "--scale-down-delay", "0").exitCode())
+        assertThat(cli.run("deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode())
+                .isZero();
+        assertThat(cli.run("switch", "--app", Seed.APP, "--approved-by", "alice", "--scale-down-delay", "0")
+                        .exitCode())
                 .isZero();
         assertThat(cli.run("rollback", "--app", Seed.APP).exitCode()).isZero();
         assertThat(endpoints("blue")).isEqualTo(Map.of("blue", 2));
@@ -128,37 +150,55 @@ class RollbackAndLockMovesCliTest {
 
         CliRun.Result again = cli.runAs("cli:oncall@pager", "rollback", "--app", Seed.APP);
         assertThat(again.exitCode()).as(again.toString()).isEqualTo(1);
-        assertThat(again.err()).contains("already a rollback", "blue (v1) serves", "green holds release 2.0",
-                "bluegreen switch --to green", "Nothing was written");
+        assertThat(again.err())
+                .contains(
+                        "already a rollback",
+                        "blue (v1) serves",
+                        "green holds release 2.0",
+                        "bluegreen switch --to green",
+                        "Nothing was written");
         CliRun.Result unnamed = cli.run("switch", "--app", Seed.APP);
         assertThat(unnamed.exitCode()).as(unnamed.toString()).isEqualTo(1);
         assertThat(unnamed.err()).contains("--to green");
         assertThat(Seed.dump(client, cli.namespace())).as("nothing written").isEqualTo(before);
         assertThat(endpoints("blue")).isEqualTo(Map.of("blue", 2));
 
-        CliRun.Result byName = cli.run("switch", "--app", Seed.APP, "--to", "green", "--approved-by", "bob",
-                "--scale-down-delay", "0");
+        CliRun.Result byName = cli.run(
+                "switch", "--app", Seed.APP, "--to", "green", "--approved-by", "bob", "--scale-down-delay", "0");
         assertThat(byName.exitCode()).as(byName.toString()).isZero();
         assertThat(endpoints("green")).isEqualTo(Map.of("green", 2));
     }
 
     @Test
     void aDeployQueuedBehindASwitchRefusesToOverwriteTheRollbackTargetAndTheRollbackStillWorks() throws Exception {
-        assertThat(cli.runAs(A, "deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode()).isZero();
-        CliRun.Running queued = startAs(B, "deploy", "--app", Seed.APP, "--image", "example.org/myapp:3.0",
-                "--lock-wait", "2m");
-        assertThat(queued.awaitOutput("waiting for the deploy lock")).as(queued.out()).isTrue();
+        assertThat(cli.runAs(A, "deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode())
+                .isZero();
+        CliRun.Running queued =
+                startAs(B, "deploy", "--app", Seed.APP, "--image", "example.org/myapp:3.0", "--lock-wait", "2m");
+        assertThat(queued.awaitOutput("waiting for the deploy lock"))
+                .as(queued.out())
+                .isTrue();
         // A's switch keeps blue for a rollback for 10 minutes; it stays in the foreground for that delay
-        CliRun.Running switched = startAs(A, "switch", "--app", Seed.APP, "--approved-by", "alice",
-                "--scale-down-delay", "10m");
+        CliRun.Running switched =
+                startAs(A, "switch", "--app", Seed.APP, "--approved-by", "alice", "--scale-down-delay", "10m");
         assertThat(switched.awaitOutput("now selects green")).as(switched.out()).isTrue();
 
         CliRun.Result b = queued.await();
         assertThat(b.exitCode()).as(b.toString()).isEqualTo(1);
-        String windowEnd = client.apps().deployments().inNamespace(cli.namespace()).withName("myapp-blue").get()
-                .getMetadata().getAnnotations().get("bluegreen.jenkins.io/scale-down-at");
-        assertThat(b.err()).contains("myapp-blue is kept for a rollback", "until " + windowEnd,
-                "--replace-rollback-target", "Nothing was written");
+        String windowEnd = client.apps()
+                .deployments()
+                .inNamespace(cli.namespace())
+                .withName("myapp-blue")
+                .get()
+                .getMetadata()
+                .getAnnotations()
+                .get("bluegreen.jenkins.io/scale-down-at");
+        assertThat(b.err())
+                .contains(
+                        "myapp-blue is kept for a rollback",
+                        "until " + windowEnd,
+                        "--replace-rollback-target",
+                        "Nothing was written");
         assertThat(image("myapp-blue")).isEqualTo(Seed.V1);
         assertThat(endpoints("green")).isEqualTo(Map.of("green", 2));
 
@@ -170,13 +210,14 @@ class RollbackAndLockMovesCliTest {
 
     @Test
     void replacingTheRollbackTargetEarlyIsAnExplicitOption() throws Exception {
-        assertThat(cli.runAs(A, "deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode()).isZero();
+        assertThat(cli.runAs(A, "deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode())
+                .isZero();
         CliRun.Running switched = startAs(A, "switch", "--app", Seed.APP, "--scale-down-delay", "10m");
         assertThat(switched.awaitOutput("now selects green")).as(switched.out()).isTrue();
         CliRun.Result refused = cli.runAs(B, "deploy", "--app", Seed.APP, "--image", "example.org/myapp:3.0");
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);
-        CliRun.Result replaced = cli.runAs(B, "deploy", "--app", Seed.APP, "--image", "example.org/myapp:3.0",
-                "--replace-rollback-target");
+        CliRun.Result replaced = cli.runAs(
+                B, "deploy", "--app", Seed.APP, "--image", "example.org/myapp:3.0", "--replace-rollback-target");
         assertThat(replaced.exitCode()).as(replaced.toString()).isZero();
         assertThat(replaced.err()).contains("replacing myapp-blue although it is kept for a rollback");
         assertThat(image("myapp-blue")).isEqualTo("example.org/myapp:3.0");
@@ -189,10 +230,15 @@ class RollbackAndLockMovesCliTest {
         String session = HolderIdentity.of(Map.of("USER", "tester"));
         // the first deploy's last request parks its lock under the session; held here, the first is still running
         RequestGate parking = new RequestGate();
-        SIM.sim().faults().add(FaultRule.on("update", "/apis/coordination.k8s.io/v1/namespaces/" + cli.namespace()
-                        + "/leases/myapp-bluegreen")
-                .where(r -> r.body() != null && r.body().contains("\"holderIdentity\":\"" + session + "\""))
-                .holdUntil(parking).once());
+        SIM.sim()
+                .faults()
+                .add(FaultRule.on(
+                                "update",
+                                "/apis/coordination.k8s.io/v1/namespaces/" + cli.namespace()
+                                        + "/leases/myapp-bluegreen")
+                        .where(r -> r.body() != null && r.body().contains("\"holderIdentity\":\"" + session + "\""))
+                        .holdUntil(parking)
+                        .once());
         CliRun.Running first = startAsPerson("deploy", "--app", Seed.APP, "--image", Seed.V2);
         assertThat(parking.awaitArrival(Duration.ofSeconds(30))).as(first.out()).isTrue();
         assertThat(first.out()).contains("healthy: myapp-green");
@@ -201,10 +247,11 @@ class RollbackAndLockMovesCliTest {
         parking.open();
         CliRun.Result firstDone = first.await();
 
-        assertThat(List.of(firstDone.exitCode(), second.exitCode())).as(firstDone + "\n" + second)
+        assertThat(List.of(firstDone.exitCode(), second.exitCode()))
+                .as(firstDone + "\n" + second)
                 .containsExactly(0, 1);
-        assertThat(second.err()).contains("is locked by " + session + ":",
-                "bluegreen unlock --app myapp --holder " + session + ":");
+        assertThat(second.err())
+                .contains("is locked by " + session + ":", "bluegreen unlock --app myapp --holder " + session + ":");
         assertThat(image("myapp-green")).isEqualTo(Seed.V2);
         // the person's next command continues the parked lock
         CliRun.Result switched = asPerson("switch", "--app", Seed.APP, "--scale-down-delay", "0");
@@ -214,29 +261,45 @@ class RollbackAndLockMovesCliTest {
 
     @Test
     void aDeployAfterYourOwnFinishedDeployTakesTheParkedLockBack() {
-        assertThat(asPerson("deploy", "--app", Seed.APP, "--image", Seed.V2, "--no-wait").exitCode()).isZero();
+        assertThat(asPerson("deploy", "--app", Seed.APP, "--image", Seed.V2, "--no-wait")
+                        .exitCode())
+                .isZero();
         CliRun.Result redeploy = asPerson("deploy", "--app", Seed.APP, "--image", "example.org/myapp:2.1");
         assertThat(redeploy.exitCode()).as(redeploy.toString()).isZero();
         assertThat(image("myapp-green")).isEqualTo("example.org/myapp:2.1");
-        assertThat(client.leases().inNamespace(cli.namespace()).withName("myapp-bluegreen").get().getSpec()
-                .getHolderIdentity()).isEqualTo(HolderIdentity.of(Map.of("USER", "tester")));
+        assertThat(client.leases()
+                        .inNamespace(cli.namespace())
+                        .withName("myapp-bluegreen")
+                        .get()
+                        .getSpec()
+                        .getHolderIdentity())
+                .isEqualTo(HolderIdentity.of(Map.of("USER", "tester")));
     }
 
     @Test
     void aDeadPipelinesLockIsClearedWithUnlockWithoutTouchingTrafficThenItsReleaseAbandoned() throws Exception {
-        assertThat(cli.runAs(A, "deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode()).isZero();
+        assertThat(cli.runAs(A, "deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode())
+                .isZero();
         // pipeline A died here; B finds the lock, and the message names the way out
         CliRun.Result locked = cli.runAs(B, "deploy", "--app", Seed.APP, "--image", "example.org/myapp:3.0");
         assertThat(locked.exitCode()).isEqualTo(1);
-        assertThat(locked.err()).contains("is locked by " + A, "bluegreen unlock --app myapp --holder " + A,
-                "bluegreen abandon --app myapp");
-        String service = client.services().inNamespace(cli.namespace()).withName(Seed.APP).get().getMetadata()
+        assertThat(locked.err())
+                .contains(
+                        "is locked by " + A,
+                        "bluegreen unlock --app myapp --holder " + A,
+                        "bluegreen abandon --app myapp");
+        String service = client.services()
+                .inNamespace(cli.namespace())
+                .withName(Seed.APP)
+                .get()
+                .getMetadata()
                 .getResourceVersion();
 
         CliRun.Result notYours = cli.runAs(B, "unlock", "--app", Seed.APP);
         assertThat(notYours.exitCode()).as(notYours.toString()).isEqualTo(1);
         assertThat(notYours.err()).contains("held by " + A, "--holder " + A);
-        CliRun.Result wrongHolder = cli.runAs(B, "unlock", "--app", Seed.APP, "--holder", "https://ci.example/job/x/1/");
+        CliRun.Result wrongHolder =
+                cli.runAs(B, "unlock", "--app", Seed.APP, "--holder", "https://ci.example/job/x/1/");
         assertThat(wrongHolder.exitCode()).as(wrongHolder.toString()).isEqualTo(1);
         assertThat(wrongHolder.err()).contains("held by " + A + " now");
 
@@ -247,16 +310,34 @@ class RollbackAndLockMovesCliTest {
         CliRun.Result unlocked = cli.runAs(B, "unlock", "--app", Seed.APP, "--holder", A);
         assertThat(unlocked.exitCode()).as(unlocked.toString()).isZero();
         assertThat(unlocked.out()).contains("cleared the deploy lock of myapp held by " + A, "live traffic untouched");
-        assertThat(client.services().inNamespace(cli.namespace()).withName(Seed.APP).get().getMetadata()
-                .getResourceVersion()).as("the Service was not written").isEqualTo(service);
-        assertThat(client.leases().inNamespace(cli.namespace()).withName("myapp-bluegreen").get().getMetadata()
-                .getAnnotations().get("bluegreen.jenkins.io/last-unlock")).startsWith(A + " cleared by " + B);
+        assertThat(client.services()
+                        .inNamespace(cli.namespace())
+                        .withName(Seed.APP)
+                        .get()
+                        .getMetadata()
+                        .getResourceVersion())
+                .as("the Service was not written")
+                .isEqualTo(service);
+        assertThat(client.leases()
+                        .inNamespace(cli.namespace())
+                        .withName("myapp-bluegreen")
+                        .get()
+                        .getMetadata()
+                        .getAnnotations()
+                        .get("bluegreen.jenkins.io/last-unlock"))
+                .startsWith(A + " cleared by " + B);
         assertThat(endpoints("blue")).isEqualTo(Map.of("blue", 2));
 
         CliRun.Result abandoned = cli.runAs(B, "abandon", "--app", Seed.APP);
         assertThat(abandoned.exitCode()).as(abandoned.toString()).isZero();
-        assertThat(client.apps().deployments().inNamespace(cli.namespace()).withName("myapp-green").get().getSpec()
-                .getReplicas()).isZero();
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(cli.namespace())
+                        .withName("myapp-green")
+                        .get()
+                        .getSpec()
+                        .getReplicas())
+                .isZero();
         CliRun.Result nothing = cli.runAs(B, "unlock", "--app", Seed.APP, "--holder", A);
         assertThat(nothing.exitCode()).isZero();
         assertThat(nothing.out()).contains("is free; nothing to clear");
@@ -265,17 +346,30 @@ class RollbackAndLockMovesCliTest {
 
     @Test
     void abandonRefusesTheRollbackTargetAndRollbackBeforeASwitchStillAbandons() throws Exception {
-        assertThat(cli.run("deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode()).isZero();
+        assertThat(cli.run("deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode())
+                .isZero();
         CliRun.Result rollbackBeforeSwitch = cli.run("rollback", "--app", Seed.APP);
-        assertThat(rollbackBeforeSwitch.exitCode()).as(rollbackBeforeSwitch.toString()).isZero();
+        assertThat(rollbackBeforeSwitch.exitCode())
+                .as(rollbackBeforeSwitch.toString())
+                .isZero();
         assertThat(rollbackBeforeSwitch.out()).contains("abandoned myapp-green");
-        assertThat(cli.run("deploy", "--app", Seed.APP, "--image", "example.org/myapp:3.0").exitCode()).isZero();
-        assertThat(cli.run("switch", "--app", Seed.APP, "--scale-down-delay", "0").exitCode()).isZero();
+        assertThat(cli.run("deploy", "--app", Seed.APP, "--image", "example.org/myapp:3.0")
+                        .exitCode())
+                .isZero();
+        assertThat(cli.run("switch", "--app", Seed.APP, "--scale-down-delay", "0")
+                        .exitCode())
+                .isZero();
         CliRun.Result abandon = cli.run("abandon", "--app", Seed.APP);
         assertThat(abandon.exitCode()).as(abandon.toString()).isEqualTo(1);
         assertThat(abandon.err()).contains("nothing to abandon", "myapp-blue");
         assertThat(endpoints("green")).isEqualTo(Map.of("green", 2));
-        assertThat(client.apps().deployments().inNamespace(cli.namespace()).withName("myapp-blue").get().getSpec()
-                .getReplicas()).isEqualTo(2);
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(cli.namespace())
+                        .withName("myapp-blue")
+                        .get()
+                        .getSpec()
+                        .getReplicas())
+                .isEqualTo(2);
     }
 }

@@ -27,23 +27,61 @@ final class Seed {
     /** The seed with the live Service named {@code service} instead of after the app. */
     static void seed(KubernetesClient client, String ns, int replicas, String service) {
         Map<String, String> labels = Map.of("app", APP, "version", "v1");
-        client.services().inNamespace(ns).resource(new ServiceBuilder()
-                .withNewMetadata().withName(service).withLabels(Map.of("app", APP)).endMetadata()
-                .withNewSpec().withSelector(labels).addNewPort().withName("http").withPort(80)
-                .withNewTargetPort(8080).endPort().endSpec()
-                .build()).create();
-        client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
-                .withNewMetadata().withName(APP + "-v1").withLabels(labels).endMetadata()
-                .withNewSpec().withReplicas(replicas)
-                .withNewSelector().withMatchLabels(labels).endSelector()
-                .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                .withNewSpec().addNewContainer().withName(APP).withImage(V1).endContainer().endSpec()
-                .endTemplate().endSpec()
-                .build()).create();
-        client.apps().deployments().inNamespace(ns).withName(APP + "-v1").waitUntilCondition(
-                d -> d != null && d.getStatus() != null
-                        && Integer.valueOf(replicas).equals(d.getStatus().getReadyReplicas()),
-                30, TimeUnit.SECONDS);
+        client.services()
+                .inNamespace(ns)
+                .resource(new ServiceBuilder()
+                        .withNewMetadata()
+                        .withName(service)
+                        .withLabels(Map.of("app", APP))
+                        .endMetadata()
+                        .withNewSpec()
+                        .withSelector(labels)
+                        .addNewPort()
+                        .withName("http")
+                        .withPort(80)
+                        .withNewTargetPort(8080)
+                        .endPort()
+                        .endSpec()
+                        .build())
+                .create();
+        client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .resource(new DeploymentBuilder()
+                        .withNewMetadata()
+                        .withName(APP + "-v1")
+                        .withLabels(labels)
+                        .endMetadata()
+                        .withNewSpec()
+                        .withReplicas(replicas)
+                        .withNewSelector()
+                        .withMatchLabels(labels)
+                        .endSelector()
+                        .withNewTemplate()
+                        .withNewMetadata()
+                        .withLabels(labels)
+                        .endMetadata()
+                        .withNewSpec()
+                        .addNewContainer()
+                        .withName(APP)
+                        .withImage(V1)
+                        .endContainer()
+                        .endSpec()
+                        .endTemplate()
+                        .endSpec()
+                        .build())
+                .create();
+        client.apps()
+                .deployments()
+                .inNamespace(ns)
+                .withName(APP + "-v1")
+                .waitUntilCondition(
+                        d -> d != null
+                                && d.getStatus() != null
+                                && Integer.valueOf(replicas)
+                                        .equals(d.getStatus().getReadyReplicas()),
+                        30,
+                        TimeUnit.SECONDS);
     }
 
     /**
@@ -77,8 +115,14 @@ final class Seed {
         all.addAll(client.pods().inNamespace(ns).list().getItems());
         all.addAll(client.configMaps().inNamespace(ns).list().getItems());
         all.addAll(client.leases().inNamespace(ns).list().getItems());
-        all.addAll(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).list().getItems());
-        all.sort(Comparator.comparing((HasMetadata o) -> o.getKind()).thenComparing(o -> o.getMetadata().getName()));
+        all.addAll(client.autoscaling()
+                .v2()
+                .horizontalPodAutoscalers()
+                .inNamespace(ns)
+                .list()
+                .getItems());
+        all.sort(Comparator.comparing((HasMetadata o) -> o.getKind())
+                .thenComparing(o -> o.getMetadata().getName()));
         StringBuilder text = new StringBuilder();
         for (HasMetadata o : all) {
             text.append(client.getKubernetesSerialization().asJson(o)).append('\n');

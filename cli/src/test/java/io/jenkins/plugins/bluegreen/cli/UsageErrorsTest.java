@@ -27,16 +27,18 @@ class UsageErrorsTest {
     }
 
     @ParameterizedTest(name = "[{index}] bluegreen {0}")
-    @CsvSource(delimiter = '|', value = {
-            "                                                   | missing command; choose one of deploy, await",
-            "deployy --app myapp                                 | Did you mean: bluegreen deploy",
-            "status                                              | Missing required option: '--app=APP'",
-            "deploy --app myapp                                  | (--image=IMAGE | --manifest=FILE)",
-            "deploy --app myapp --image a:1 --manifest m.yaml    | mutually exclusive",
-            "status --app myapp --bogus                          | Unknown option: '--bogus'",
-            "status --app myapp -o yaml                          | Invalid value for option '--output'",
-            "demo --yes --abort                                  | mutually exclusive",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "                                                   | missing command; choose one of deploy, await",
+                "deployy --app myapp                                 | Did you mean: bluegreen deploy",
+                "status                                              | Missing required option: '--app=APP'",
+                "deploy --app myapp                                  | (--image=IMAGE | --manifest=FILE)",
+                "deploy --app myapp --image a:1 --manifest m.yaml    | mutually exclusive",
+                "status --app myapp --bogus                          | Unknown option: '--bogus'",
+                "status --app myapp -o yaml                          | Invalid value for option '--output'",
+                "demo --yes --abort                                  | mutually exclusive",
+            })
     void usageErrorsExit2WithTheOptionNamed(String line, String message) {
         CliRun.Result r = run(line);
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
@@ -49,17 +51,21 @@ class UsageErrorsTest {
      * not even exist), so bad input answers at once.
      */
     @ParameterizedTest(name = "[{index}] bluegreen {0}")
-    @CsvSource(delimiter = '|', value = {
-            "status --app Not_A_Name                 | error: --app: 'Not_A_Name' is not a DNS-1123 label",
-            "switch --app my_app --to green          | error: --app: 'my_app' is not a DNS-1123 label",
-            "rollback --app MyApp                    | error: --app: 'MyApp' is not a DNS-1123 label",
-            "status --app myapp -n Shop              | error: -n/--namespace: 'Shop' is not a valid namespace name",
-            "-n a/b unlock --app myapp               | error: -n/--namespace: 'a/b' is not a valid namespace name",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "status --app Not_A_Name                 | error: --app: 'Not_A_Name' is not a DNS-1123 label",
+                "switch --app my_app --to green          | error: --app: 'my_app' is not a DNS-1123 label",
+                "rollback --app MyApp                    | error: --app: 'MyApp' is not a DNS-1123 label",
+                "status --app myapp -n Shop              | error: -n/--namespace: 'Shop' is not a valid namespace name",
+                "-n a/b unlock --app myapp               | error: -n/--namespace: 'a/b' is not a valid namespace name",
+            })
     void namesAreRefusedBeforeTheKubeconfigIsRead(String line, String message) {
         CliRun.Result r = run(line + " --kubeconfig " + tmp.resolve("nope"));
         assertThat(r.exitCode()).as(r.toString()).isEqualTo(2);
-        assertThat(r.err()).startsWith(message).endsWith("(nothing was changed)" + System.lineSeparator())
+        assertThat(r.err())
+                .startsWith(message)
+                .endsWith("(nothing was changed)" + System.lineSeparator())
                 .doesNotContain("kubeconfig");
         assertThat(r.out()).isEmpty();
     }
@@ -73,7 +79,12 @@ class UsageErrorsTest {
         bare.setOut(new PrintWriter(new StringWriter(), true));
         assertThat(bare.execute("deploy", "--app", "myapp")).isEqualTo(2);
         assertThat(bare.execute("await", "--app", "myapp", "--timeout", "0")).isEqualTo(2);
-        assertThat(bare.execute("status", "--app", "myapp", "--kubeconfig", tmp.resolve("nope").toString()))
+        assertThat(bare.execute(
+                        "status",
+                        "--app",
+                        "myapp",
+                        "--kubeconfig",
+                        tmp.resolve("nope").toString()))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("error: --kubeconfig");
     }

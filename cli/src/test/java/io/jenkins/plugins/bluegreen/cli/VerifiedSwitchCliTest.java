@@ -62,17 +62,28 @@ class VerifiedSwitchCliTest {
     }
 
     private String colour() {
-        return client.services().inNamespace(cli.namespace()).withName(Seed.APP).get().getSpec().getSelector()
+        return client.services()
+                .inNamespace(cli.namespace())
+                .withName(Seed.APP)
+                .get()
+                .getSpec()
+                .getSelector()
                 .get("bluegreen.jenkins.io/color");
     }
 
     /** The pods the Service's EndpointSlices list, as "name ready|unready". */
     private List<String> endpoints() {
         List<String> pods = new ArrayList<>();
-        for (EndpointSlice slice : client.discovery().v1().endpointSlices().inNamespace(cli.namespace())
-                .withLabel("kubernetes.io/service-name", Seed.APP).list().getItems()) {
+        for (EndpointSlice slice : client.discovery()
+                .v1()
+                .endpointSlices()
+                .inNamespace(cli.namespace())
+                .withLabel("kubernetes.io/service-name", Seed.APP)
+                .list()
+                .getItems()) {
             for (Endpoint e : slice.getEndpoints()) {
-                boolean ready = e.getConditions() == null || !Boolean.FALSE.equals(e.getConditions().getReady());
+                boolean ready = e.getConditions() == null
+                        || !Boolean.FALSE.equals(e.getConditions().getReady());
                 pods.add(e.getTargetRef().getName() + (ready ? " ready" : " unready"));
             }
         }
@@ -89,11 +100,16 @@ class VerifiedSwitchCliTest {
 
         assertThat(switched.exitCode()).as(switched.toString()).isEqualTo(1);
         assertThat(switched.out()).contains("Service myapp now selects green").contains("verifying green until");
-        assertThat(switched.err()).contains("error: green failed its verification").contains("pod myapp-green-")
-                .containsPattern("CrashLoopBackOff|Restarted|NotReady").contains("traffic is back on blue")
+        assertThat(switched.err())
+                .contains("error: green failed its verification")
+                .contains("pod myapp-green-")
+                .containsPattern("CrashLoopBackOff|Restarted|NotReady")
+                .contains("traffic is back on blue")
                 .doesNotContain("verified:");
         assertThat(colour()).isEqualTo("blue");
-        assertThat(endpoints()).hasSize(2).allSatisfy(e -> assertThat(e).startsWith("myapp-blue-").endsWith(" ready"));
+        assertThat(endpoints())
+                .hasSize(2)
+                .allSatisfy(e -> assertThat(e).startsWith("myapp-blue-").endsWith(" ready"));
 
         CliRun.Result status = person("status", "--app", Seed.APP);
         assertThat(status.out()).contains("auto-revert");
@@ -105,43 +121,66 @@ class VerifiedSwitchCliTest {
 
     @Test
     void aHealthyReleasePassesItsWindowAndIsRecordedVerified() {
-        assertThat(person("deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode()).isZero();
+        assertThat(person("deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode())
+                .isZero();
 
         CliRun.Result switched = person("switch", "--app", Seed.APP, "--verify-for", "1s");
 
         assertThat(switched.exitCode()).as(switched.toString()).isZero();
         assertThat(switched.out()).contains("verified: green held up for 1s");
         assertThat(colour()).isEqualTo("green");
-        String history = client.services().inNamespace(cli.namespace()).withName(Seed.APP).get().getMetadata()
-                .getAnnotations().get("bluegreen.jenkins.io/history");
+        String history = client.services()
+                .inNamespace(cli.namespace())
+                .withName(Seed.APP)
+                .get()
+                .getMetadata()
+                .getAnnotations()
+                .get("bluegreen.jenkins.io/history");
         assertThat(history).contains("\"verifiedAt\"");
     }
 
     @Test
     void aDeployWhileTheSwitchVerifiesIsRefusedAndCtrlCKeepsTrafficWhereItIs() throws Exception {
-        assertThat(person("deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode()).isZero();
+        assertThat(person("deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode())
+                .isZero();
         CliRun.Running switching = personStarts("switch", "--app", Seed.APP, "--verify-for", "10m");
-        assertThat(switching.awaitOutput("verifying green until")).as(switching.out()).isTrue();
+        assertThat(switching.awaitOutput("verifying green until"))
+                .as(switching.out())
+                .isTrue();
 
         // the next release from another terminal: blue is the revert target, so it is refused
         CliRun.Result deploy = person("deploy", "--app", Seed.APP, "--image", "example.org/myapp:3.0");
         assertThat(deploy.exitCode()).as(deploy.toString()).isEqualTo(1);
         assertThat(deploy.err()).startsWith("error: ").contains("myapp-blue");
         // even told to replace the rollback target: the verification holds the lock under its own name
-        CliRun.Result forced = person("deploy", "--app", Seed.APP, "--image", "example.org/myapp:3.0",
-                "--replace-rollback-target");
+        CliRun.Result forced =
+                person("deploy", "--app", Seed.APP, "--image", "example.org/myapp:3.0", "--replace-rollback-target");
         assertThat(forced.exitCode()).as(forced.toString()).isEqualTo(1);
         assertThat(forced.err()).contains("locked by cli:tester@").contains(":verifying");
-        assertThat(client.apps().deployments().inNamespace(cli.namespace()).withName("myapp-blue").get().getSpec()
-                .getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo(Seed.V1);
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(cli.namespace())
+                        .withName("myapp-blue")
+                        .get()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage())
+                .isEqualTo(Seed.V1);
 
         CliRun.Result interrupted = switching.interruptAndWait();
 
         assertThat(interrupted.exitCode()).as(interrupted.toString()).isEqualTo(130);
-        assertThat(interrupted.err()).contains("interrupted: traffic is on green, whose verification was stopped")
-                .contains("myapp-blue keeps running until").contains("bluegreen rollback --app myapp");
+        assertThat(interrupted.err())
+                .contains("interrupted: traffic is on green, whose verification was stopped")
+                .contains("myapp-blue keeps running until")
+                .contains("bluegreen rollback --app myapp");
         assertThat(colour()).isEqualTo("green");
-        assertThat(endpoints()).hasSize(2).allSatisfy(e -> assertThat(e).startsWith("myapp-green-").endsWith(" ready"));
+        assertThat(endpoints())
+                .hasSize(2)
+                .allSatisfy(e -> assertThat(e).startsWith("myapp-green-").endsWith(" ready"));
         // the lock is free again: the person can roll back at once
         CliRun.Result rollback = person("rollback", "--app", Seed.APP);
         assertThat(rollback.exitCode()).as(rollback.toString()).isZero();
@@ -150,7 +189,8 @@ class VerifiedSwitchCliTest {
 
     @Test
     void aNegativeWindowIsInvalidInputAndChangesNothing() {
-        assertThat(person("deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode()).isZero();
+        assertThat(person("deploy", "--app", Seed.APP, "--image", Seed.V2).exitCode())
+                .isZero();
         CliRun.Result bad = person("switch", "--app", Seed.APP, "--verify-for", "-5s");
         assertThat(bad.exitCode()).as(bad.toString()).isEqualTo(2);
         assertThat(bad.err()).contains("--verify-for");

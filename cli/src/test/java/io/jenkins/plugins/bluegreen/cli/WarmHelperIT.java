@@ -71,7 +71,8 @@ class WarmHelperIT {
             try (Stream<Path> files = Files.list(d)) {
                 for (Path pid : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
                     String text = Files.readString(pid).trim();
-                    Optional<ProcessHandle> p = text.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(text));
+                    Optional<ProcessHandle> p =
+                            text.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(text));
                     if (p.isPresent()) {
                         p.get().destroyForcibly();
                         p.get().onExit().get(30, TimeUnit.SECONDS);
@@ -96,7 +97,8 @@ class WarmHelperIT {
     private Process start(Map<String, String> env, Path bin, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(bin.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(tmp.resolve("out-" + System.nanoTime()).toFile())
                 .redirectError(tmp.resolve("err-" + System.nanoTime()).toFile());
         pb.environment().remove(HolderIdentity.ENV);
@@ -115,14 +117,18 @@ class WarmHelperIT {
         Path err = tmp.resolve("err-" + System.nanoTime());
         List<String> command = new ArrayList<>(List.of(bin.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(out.toFile()).redirectError(err.toFile());
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(out.toFile())
+                .redirectError(err.toFile());
         pb.environment().remove(HolderIdentity.ENV);
         pb.environment().remove("BLUEGREEN_JAVA_OPTS");
         pb.environment().keySet().removeIf(k -> k.startsWith("KUBERNETES_") || k.endsWith("_PROXY"));
         pb.environment().putAll(env);
         Process p = pb.start();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("bluegreen " + String.join(" ", args)).isTrue();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS))
+                .as("bluegreen " + String.join(" ", args))
+                .isTrue();
         return new Run(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
@@ -137,7 +143,8 @@ class WarmHelperIT {
 
     private Optional<Path> socket(Path d) {
         try (Stream<Path> files = Files.list(d)) {
-            return files.filter(f -> f.getFileName().toString().endsWith(".sock")).findFirst();
+            return files.filter(f -> f.getFileName().toString().endsWith(".sock"))
+                    .findFirst();
         } catch (IOException e) {
             return Optional.empty();
         }
@@ -164,7 +171,9 @@ class WarmHelperIT {
 
     @Test
     void sameOutputAndExitCodeWithAndWithoutTheHelperAndTheSecondCommandIsServed() throws Exception {
-        assertThat(run(env("on"), "deploy", "--app", Seed.APP, "--image", Seed.V2, "-n", ns).exitCode()).isZero();
+        assertThat(run(env("on"), "deploy", "--app", Seed.APP, "--image", Seed.V2, "-n", ns)
+                        .exitCode())
+                .isZero();
         assertThat(served(dir)).isZero();
         startHelper();
 
@@ -182,16 +191,20 @@ class WarmHelperIT {
             long before = served(dir);
             Run helped = run(env("on"), args);
             assertThat(helped).as(String.join(" ", c)).isEqualTo(alone);
-            assertThat(served(dir)).as("served by the helper: " + String.join(" ", c)).isEqualTo(before + 1);
+            assertThat(served(dir))
+                    .as("served by the helper: " + String.join(" ", c))
+                    .isEqualTo(before + 1);
         }
 
         // switch there and back: the same report either way (times in it aside) and the same exit code
         Run helped = run(env("on"), "switch", "--app", Seed.APP, "--scale-down-delay", "0", "-n", ns);
         assertThat(helped.exitCode()).as(helped.err()).isZero();
-        assertThat(RollbackAndLockMovesCliTest.endpointColours(client, ns, "green")).isEqualTo(Map.of("green", 2));
+        assertThat(RollbackAndLockMovesCliTest.endpointColours(client, ns, "green"))
+                .isEqualTo(Map.of("green", 2));
         Run alone = run(env("off"), "switch", "--app", Seed.APP, "--to", "blue", "--scale-down-delay", "0", "-n", ns);
         assertThat(alone.exitCode()).as(alone.err()).isZero();
-        assertThat(RollbackAndLockMovesCliTest.endpointColours(client, ns, "blue")).isEqualTo(Map.of("blue", 2));
+        assertThat(RollbackAndLockMovesCliTest.endpointColours(client, ns, "blue"))
+                .isEqualTo(Map.of("blue", 2));
         Run back = run(env("on"), "switch", "--app", Seed.APP, "--to", "green", "--scale-down-delay", "0", "-n", ns);
         assertThat(masked(back.out().replaceAll("\\bgreen\\b", "X").replaceAll("\\bblue\\b", "Y")))
                 .isEqualTo(masked(alone.out().replaceAll("\\bblue\\b", "X").replaceAll("\\bgreen\\b", "Y")));
@@ -214,22 +227,30 @@ class WarmHelperIT {
         Map<String, String> env = env("on");
         env.put("BLUEGREEN_CDS", "off");
         Path bin = copy.resolve("bin/bluegreen");
-        assertThat(run(env, bin, "status", "--app", Seed.APP, "-n", ns).exitCode()).isZero();
+        assertThat(run(env, bin, "status", "--app", Seed.APP, "-n", ns).exitCode())
+                .isZero();
         await("the helper's socket", () -> socket(dir).isPresent());
         Path oldSocket = socket(dir).orElseThrow();
-        long oldPid = Long.parseLong(Files.readString(Path.of(oldSocket + ".pid")).trim());
+        long oldPid =
+                Long.parseLong(Files.readString(Path.of(oldSocket + ".pid")).trim());
         Run second = run(env, bin, "status", "--app", Seed.APP, "-n", ns);
         assertThat(second.exitCode()).isZero();
         assertThat(served(dir)).as(log(dir) + second.err()).isEqualTo(1);
 
-        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 5_000));
+        Files.setLastModifiedTime(
+                jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 5_000));
         Run after = run(env, bin, "status", "--app", Seed.APP, "-n", ns);
         assertThat(after.exitCode()).as(after.err()).isZero();
-        assertThat(served(dir)).as("the old helper served nothing for the new jar").isEqualTo(1);
+        assertThat(served(dir))
+                .as("the old helper served nothing for the new jar")
+                .isEqualTo(1);
         ProcessHandle.of(oldPid).ifPresent(p -> p.onExit().join());
         assertThat(log(dir)).contains("stopping: the jar changed");
-        await("the new jar's helper", () -> socket(dir).filter(s -> !s.equals(oldSocket)).isPresent());
-        assertThat(run(env, bin, "status", "--app", Seed.APP, "-n", ns).exitCode()).isZero();
+        await(
+                "the new jar's helper",
+                () -> socket(dir).filter(s -> !s.equals(oldSocket)).isPresent());
+        assertThat(run(env, bin, "status", "--app", Seed.APP, "-n", ns).exitCode())
+                .isZero();
         assertThat(served(dir)).isEqualTo(2);
     }
 
@@ -241,8 +262,9 @@ class WarmHelperIT {
         Run alone = run(env("off"), "status", "--app", Seed.APP, "-n", ns);
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).isEqualTo(alone.out());
-        assertThat(r.err()).startsWith("warning: not using the bluegreen helper: " + dir
-                + " must be a directory of yours that only you can enter");
+        assertThat(r.err())
+                .startsWith("warning: not using the bluegreen helper: " + dir
+                        + " must be a directory of yours that only you can enter");
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files).as("no helper started there").isEmpty();
         }
@@ -251,7 +273,8 @@ class WarmHelperIT {
     @Test
     void twoShellsWithDifferentKubeconfigsReachTheirOwnClusters() throws Exception {
         startHelper();
-        try (KubeSim other = KubeSim.builder().readyDelay(Duration.ofMillis(100)).build().start()) {
+        try (KubeSim other =
+                KubeSim.builder().readyDelay(Duration.ofMillis(100)).build().start()) {
             Path otherKc = tmp.resolve("other.kubeconfig");
             other.writeKubeconfig(otherKc);
             try (KubernetesClient c = other.newClient("default")) {
@@ -260,7 +283,8 @@ class WarmHelperIT {
             Map<String, String> second = env("on");
             second.put("KUBECONFIG", otherKc.toString());
             assertThat(run(second, "deploy", "--app", Seed.APP, "--image", "example.org/myapp:other")
-                    .exitCode()).isZero();
+                            .exitCode())
+                    .isZero();
 
             Run here = run(env("on"), "status", "--app", Seed.APP, "-n", ns);
             Run there = run(second, "status", "--app", Seed.APP);
@@ -284,17 +308,34 @@ class WarmHelperIT {
 
     @Test
     void killMinus9OfTheClientAtTheSwitchWriteLeavesWhatKillingTheInProcessCliLeaves() throws Exception {
-        assertThat(run(env("off"), "deploy", "--app", Seed.APP, "--image", Seed.V2, "-n", ns).exitCode()).isZero();
+        assertThat(run(env("off"), "deploy", "--app", Seed.APP, "--image", Seed.V2, "-n", ns)
+                        .exitCode())
+                .isZero();
         startHelper();
         RequestGate write = new RequestGate();
-        SIM.sim().faults().add(FaultRule.on("update", "/api/v1/namespaces/" + ns + "/services/" + Seed.APP)
-                .where(r -> r.body() != null && r.body().contains("\"bluegreen.jenkins.io/color\":\"green\""))
-                .holdUntil(write).once());
-        Process launcher = start(env("on"), repo().resolve("bin/bluegreen"), "switch", "--app", Seed.APP,
-                "--scale-down-delay", "0", "-n", ns);
-        assertThat(write.awaitArrival(Duration.ofSeconds(60))).as("the switch reached its Service write").isTrue();
+        SIM.sim()
+                .faults()
+                .add(FaultRule.on("update", "/api/v1/namespaces/" + ns + "/services/" + Seed.APP)
+                        .where(r -> r.body() != null && r.body().contains("\"bluegreen.jenkins.io/color\":\"green\""))
+                        .holdUntil(write)
+                        .once());
+        Process launcher = start(
+                env("on"),
+                repo().resolve("bin/bluegreen"),
+                "switch",
+                "--app",
+                Seed.APP,
+                "--scale-down-delay",
+                "0",
+                "-n",
+                ns);
+        assertThat(write.awaitArrival(Duration.ofSeconds(60)))
+                .as("the switch reached its Service write")
+                .isTrue();
         ProcessHandle clientJvm = launcher.descendants()
-                .filter(p -> p.info().commandLine().orElse("").contains("HelperClient")).findFirst().orElseThrow();
+                .filter(p -> p.info().commandLine().orElse("").contains("HelperClient"))
+                .findFirst()
+                .orElseThrow();
         clientJvm.destroyForcibly(); // SIGKILL of the JVM the user's command runs in
         clientJvm.onExit().join();
         await("the helper cutting the command off", () -> log(dir).contains("client gone"));
@@ -303,17 +344,30 @@ class WarmHelperIT {
 
         // as in KillRecoveryTest: the write had been sent, so traffic moved; nothing after it happened — the lock stays
         // with the killed session and a colleague clears it without touching traffic
-        assertThat(RollbackAndLockMovesCliTest.endpointColours(client, ns, "green")).isEqualTo(Map.of("green", 2));
-        String holder = client.leases().inNamespace(ns).withName("myapp-bluegreen").get().getSpec()
+        assertThat(RollbackAndLockMovesCliTest.endpointColours(client, ns, "green"))
+                .isEqualTo(Map.of("green", 2));
+        String holder = client.leases()
+                .inNamespace(ns)
+                .withName("myapp-bluegreen")
+                .get()
+                .getSpec()
                 .getHolderIdentity();
         assertThat(holder).isEqualTo(HolderIdentity.of(Map.of("USER", "tester")));
-        assertThat(client.apps().deployments().inNamespace(ns).withName("myapp-blue").get().getSpec().getReplicas())
-                .as("the old colour's scale-down, which follows the write, never happened").isEqualTo(2);
+        assertThat(client.apps()
+                        .deployments()
+                        .inNamespace(ns)
+                        .withName("myapp-blue")
+                        .get()
+                        .getSpec()
+                        .getReplicas())
+                .as("the old colour's scale-down, which follows the write, never happened")
+                .isEqualTo(2);
         Map<String, String> colleague = env("on");
         colleague.put(HolderIdentity.ENV, "cli:ops@other-host");
         Run unlocked = run(colleague, "unlock", "--app", Seed.APP, "--holder", holder, "-n", ns);
         assertThat(unlocked.exitCode()).as(unlocked.err()).isZero();
-        assertThat(RollbackAndLockMovesCliTest.endpointColours(client, ns, "green")).isEqualTo(Map.of("green", 2));
+        assertThat(RollbackAndLockMovesCliTest.endpointColours(client, ns, "green"))
+                .isEqualTo(Map.of("green", 2));
     }
 
     @Test
@@ -323,14 +377,19 @@ class WarmHelperIT {
         Seed.seed(client, other, 1);
         // the first command's read of its Service is held; the second, in another namespace, finishes meanwhile
         RequestGate held = new RequestGate();
-        SIM.sim().faults().add(FaultRule.on("get", "/api/v1/namespaces/" + ns + "/services/" + Seed.APP)
-                .holdUntil(held).once());
+        SIM.sim()
+                .faults()
+                .add(FaultRule.on("get", "/api/v1/namespaces/" + ns + "/services/" + Seed.APP)
+                        .holdUntil(held)
+                        .once());
         Process first = start(env("on"), repo().resolve("bin/bluegreen"), "status", "--app", Seed.APP, "-n", ns);
         assertThat(held.awaitArrival(Duration.ofSeconds(60))).isTrue();
         Run second = run(env("on"), "status", "--app", Seed.APP, "-n", other);
         assertThat(second.exitCode()).as(second.err()).isZero();
         assertThat(second.out()).contains("namespace " + other);
-        assertThat(first.isAlive()).as("the first is still waiting for its Service").isTrue();
+        assertThat(first.isAlive())
+                .as("the first is still waiting for its Service")
+                .isTrue();
         held.open();
         assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(first.exitValue()).isZero();
@@ -339,25 +398,42 @@ class WarmHelperIT {
 
     @Test
     void ctrlCOfAServedSwitchSaysWhatItLeftAsTheInProcessCliDoes() throws Exception {
-        assertThat(run(env("off"), "deploy", "--app", Seed.APP, "--image", Seed.V2, "-n", ns).exitCode()).isZero();
+        assertThat(run(env("off"), "deploy", "--app", Seed.APP, "--image", Seed.V2, "-n", ns)
+                        .exitCode())
+                .isZero();
         startHelper();
         Map<String, Run> runs = new HashMap<>();
         for (String helper : List.of("off", "on")) {
             // held at the read of the target colour, before any write; SIGINT to the launcher, as a terminal's Ctrl-C
             RequestGate read = new RequestGate();
-            SIM.sim().faults().add(FaultRule.on("get", "/apis/apps/v1/namespaces/" + ns + "/deployments/myapp-green")
-                    .holdUntil(read).once());
+            SIM.sim()
+                    .faults()
+                    .add(FaultRule.on("get", "/apis/apps/v1/namespaces/" + ns + "/deployments/myapp-green")
+                            .holdUntil(read)
+                            .once());
             Path err = tmp.resolve("ctrl-c-" + helper + ".err");
-            List<String> command = List.of(repo().resolve("bin/bluegreen").toString(), "switch", "--app", Seed.APP,
-                    "--scale-down-delay", "0", "-n", ns);
-            ProcessBuilder pb = new ProcessBuilder(command).redirectError(err.toFile())
+            List<String> command = List.of(
+                    repo().resolve("bin/bluegreen").toString(),
+                    "switch",
+                    "--app",
+                    Seed.APP,
+                    "--scale-down-delay",
+                    "0",
+                    "-n",
+                    ns);
+            ProcessBuilder pb = new ProcessBuilder(command)
+                    .redirectError(err.toFile())
                     .redirectOutput(tmp.resolve("ctrl-c-" + helper + ".out").toFile());
             pb.environment().remove("BLUEGREEN_JAVA_OPTS");
             pb.environment().putAll(env(helper));
             Process p = pb.start();
-            assertThat(read.awaitArrival(Duration.ofSeconds(60))).as("switch reached its read (" + helper + ")")
+            assertThat(read.awaitArrival(Duration.ofSeconds(60)))
+                    .as("switch reached its read (" + helper + ")")
                     .isTrue();
-            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor()).isZero();
+            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(p.pid()))
+                            .start()
+                            .waitFor())
+                    .isZero();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
             read.open();
             runs.put(helper, new Run(p.exitValue(), "", Files.readString(err)));
@@ -366,6 +442,7 @@ class WarmHelperIT {
         assertThat(runs.get("on").exitCode()).isEqualTo(130);
         assertThat(runs.get("on")).isEqualTo(runs.get("off"));
         assertThat(runs.get("on").err()).contains("interrupted: ");
-        assertThat(RollbackAndLockMovesCliTest.endpointColours(client, ns, "blue")).isEqualTo(Map.of("blue", 2));
+        assertThat(RollbackAndLockMovesCliTest.endpointColours(client, ns, "blue"))
+                .isEqualTo(Map.of("blue", 2));
     }
 }

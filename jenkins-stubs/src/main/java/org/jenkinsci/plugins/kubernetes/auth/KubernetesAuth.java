@@ -9,6 +9,7 @@ public interface KubernetesAuth {
 
     String buildKubeConfig(KubernetesAuthConfig config) throws JsonProcessingException, KubernetesAuthException;
 
-    io.fabric8.kubernetes.api.model.ConfigBuilder buildConfigBuilder(KubernetesAuthConfig config, String context,
-            String clusterName, String username) throws KubernetesAuthException;
+    io.fabric8.kubernetes.api.model.ConfigBuilder buildConfigBuilder(
+            KubernetesAuthConfig config, String context, String clusterName, String username)
+            throws KubernetesAuthException;
 }

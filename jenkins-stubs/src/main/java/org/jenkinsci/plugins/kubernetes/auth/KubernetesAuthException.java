@@ -4,8 +4,7 @@ public class KubernetesAuthException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
-    public KubernetesAuthException() {
-    }
+    public KubernetesAuthException() {}
 
     public KubernetesAuthException(String message) {
         super(message);

@@ -7,8 +7,7 @@ public abstract class BodyExecutionCallback implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
-    public void onStart(StepContext context) {
-    }
+    public void onStart(StepContext context) {}
 
     public abstract void onSuccess(StepContext context, Object result);
 

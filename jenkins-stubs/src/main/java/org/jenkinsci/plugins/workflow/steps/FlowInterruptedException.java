@@ -20,7 +20,8 @@ public final class FlowInterruptedException extends InterruptedException {
         this(result, true, causes);
     }
 
-    public FlowInterruptedException(@NonNull Result result, boolean actualInterruption, @NonNull CauseOfInterruption... causes) {
+    public FlowInterruptedException(
+            @NonNull Result result, boolean actualInterruption, @NonNull CauseOfInterruption... causes) {
         this.result = result;
         this.actualInterruption = actualInterruption;
         this.causes = List.copyOf(Arrays.asList(causes));

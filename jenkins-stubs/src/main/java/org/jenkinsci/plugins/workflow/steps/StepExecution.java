@@ -12,8 +12,7 @@ public abstract class StepExecution implements Serializable {
     private StepContext context;
 
     @Deprecated
-    protected StepExecution() {
-    }
+    protected StepExecution() {}
 
     protected StepExecution(@NonNull StepContext context) {
         this.context = context;
@@ -34,8 +33,7 @@ public abstract class StepExecution implements Serializable {
         getContext().onFailure(cause);
     }
 
-    public void onResume() {
-    }
+    public void onResume() {}
 
     @CheckForNull
     public String getStatus() {

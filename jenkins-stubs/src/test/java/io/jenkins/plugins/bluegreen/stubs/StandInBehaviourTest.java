@@ -3,8 +3,8 @@ package io.jenkins.plugins.bluegreen.stubs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.CredentialsDescriptor;
+import com.cloudbees.plugins.credentials.CredentialsScope;
 import com.cloudbees.plugins.credentials.common.StandardCredentials;
 import com.cloudbees.plugins.credentials.common.StandardListBoxModel;
 import hudson.EnvVars;
@@ -90,7 +90,10 @@ class StandInBehaviourTest {
     @Test
     void listBoxModelKeepsEmptyAndCurrentValueOnce() {
         StandardListBoxModel model = new StandardListBoxModel();
-        model.includeEmptyValue().includeEmptyValue().includeCurrentValue("kubeconfig").includeCurrentValue("kubeconfig");
+        model.includeEmptyValue()
+                .includeEmptyValue()
+                .includeCurrentValue("kubeconfig")
+                .includeCurrentValue("kubeconfig");
         assertThat(model).extracting(o -> o.value).containsExactly("", "kubeconfig");
         model.with(new Cred("token-1", "prod"));
         assertThat(model.get(2).name).isEqualTo("token-1 (prod)");

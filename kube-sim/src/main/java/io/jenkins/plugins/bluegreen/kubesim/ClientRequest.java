@@ -7,16 +7,16 @@ package io.jenkins.plugins.bluegreen.kubesim;
  */
 public record ClientRequest(String verb, String path, boolean dryRun) {
 
-  /** create, update, patch, delete or deletecollection. */
-  public boolean isWrite() {
-    return switch (verb) {
-      case "create", "update", "patch", "delete", "deletecollection" -> true;
-      default -> false;
-    };
-  }
+    /** create, update, patch, delete or deletecollection. */
+    public boolean isWrite() {
+        return switch (verb) {
+            case "create", "update", "patch", "delete", "deletecollection" -> true;
+            default -> false;
+        };
+    }
 
-  @Override
-  public String toString() {
-    return verb + " " + path + (dryRun ? " (dry run)" : "");
-  }
+    @Override
+    public String toString() {
+        return verb + " " + path + (dryRun ? " (dry run)" : "");
+    }
 }

@@ -9,20 +9,25 @@ import java.util.function.Consumer;
  */
 final class Controllers implements Consumer<StoreEvent> {
 
-  private final ClusterCache cache;
-  private final List<Consumer<StoreEvent>> controllers;
+    private final ClusterCache cache;
+    private final List<Consumer<StoreEvent>> controllers;
 
-  Controllers(ClusterCache cache, PodLifecycle pods, ReplicaSetController replicaSets,
-      DeploymentController deployments, EndpointsController endpoints, GarbageCollector gc) {
-    this.cache = cache;
-    this.controllers = List.of(pods::onEvent, replicaSets::onEvent, deployments::onEvent, endpoints::onEvent,
-        gc::onEvent);
-  }
-
-  @Override
-  public void accept(StoreEvent e) {
-    if (cache.apply(e)) {
-      controllers.forEach(c -> c.accept(e));
+    Controllers(
+            ClusterCache cache,
+            PodLifecycle pods,
+            ReplicaSetController replicaSets,
+            DeploymentController deployments,
+            EndpointsController endpoints,
+            GarbageCollector gc) {
+        this.cache = cache;
+        this.controllers =
+                List.of(pods::onEvent, replicaSets::onEvent, deployments::onEvent, endpoints::onEvent, gc::onEvent);
     }
-  }
+
+    @Override
+    public void accept(StoreEvent e) {
+        if (cache.apply(e)) {
+            controllers.forEach(c -> c.accept(e));
+        }
+    }
 }

@@ -9,5 +9,4 @@ package io.jenkins.plugins.bluegreen.kubesim;
  * @param query raw query string, "" if none
  * @param body request body, "" if none (always "" for WebSocket watches)
  */
-public record FaultRequest(String method, String verb, String path, String query, String body) {
-}
+public record FaultRequest(String method, String verb, String path, String query, String body) {}

@@ -2,7 +2,6 @@ package io.jenkins.plugins.bluegreen.kubesim;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -20,62 +19,63 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class ImageRegistry {
 
-  private final Map<String, Integer> pushes = new ConcurrentHashMap<>();
+    private final Map<String, Integer> pushes = new ConcurrentHashMap<>();
 
-  /** One per sim: {@link KubeSim#images()}. */
-  ImageRegistry() {
-    // the first SHA-256 loads the security providers: at start-up, not on the kubelet's thread in a pod's timeline
-    sha256("");
-  }
-
-  /** The digest {@code image} resolves to now, e.g. {@code sha256:3f0c…} (64 hex digits). */
-  public String digest(String image) {
-    ImageRef ref = ImageRef.parse(image);
-    if (ref.digest() != null) {
-      return ref.digest();
+    /** One per sim: {@link KubeSim#images()}. */
+    ImageRegistry() {
+        // the first SHA-256 loads the security providers: at start-up, not on the kubelet's thread in a pod's timeline
+        sha256("");
     }
-    String key = ref.repository() + ":" + ref.tag();
-    int pushed = pushes.getOrDefault(key, 0);
-    return "sha256:" + sha256(pushed == 0 ? key : key + "#" + pushed);
-  }
 
-  /**
-   * What a kubelet reports as {@code status.containerStatuses[].imageID} for a container started now from
-   * {@code image}: {@code <repository>@<digest>}, as containerd does.
-   */
-  public String imageId(String image) {
-    return ImageRef.parse(image).repository() + "@" + digest(image);
-  }
-
-  /** Re-pushes {@code image}'s tag with new content: pods started from now on get a new digest, which is returned. */
-  public String push(String image) {
-    ImageRef ref = ImageRef.parse(image);
-    if (ref.digest() != null) {
-      throw new IllegalArgumentException("an image given by digest cannot be re-pushed: " + image);
+    /** The digest {@code image} resolves to now, e.g. {@code sha256:3f0c…} (64 hex digits). */
+    public String digest(String image) {
+        ImageRef ref = ImageRef.parse(image);
+        if (ref.digest() != null) {
+            return ref.digest();
+        }
+        String key = ref.repository() + ":" + ref.tag();
+        int pushed = pushes.getOrDefault(key, 0);
+        return "sha256:" + sha256(pushed == 0 ? key : key + "#" + pushed);
     }
-    pushes.merge(ref.repository() + ":" + ref.tag(), 1, Integer::sum);
-    return digest(image);
-  }
 
-  /** Every tag back to its first digest. */
-  public void clear() {
-    pushes.clear();
-  }
-
-  /** The imageID of each of the pod's containers, by container name, resolved now (the pull). */
-  Map<String, String> pull(Pod pod) {
-    Map<String, String> ids = new LinkedHashMap<>();
-    for (Container c : pod.getSpec().getContainers()) {
-      ids.put(c.getName(), imageId(c.getImage()));
+    /**
+     * What a kubelet reports as {@code status.containerStatuses[].imageID} for a container started now from
+     * {@code image}: {@code <repository>@<digest>}, as containerd does.
+     */
+    public String imageId(String image) {
+        return ImageRef.parse(image).repository() + "@" + digest(image);
     }
-    return Map.copyOf(ids);
-  }
 
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every JVM has SHA-256", e);
+    /** Re-pushes {@code image}'s tag with new content: pods started from now on get a new digest, which is returned. */
+    public String push(String image) {
+        ImageRef ref = ImageRef.parse(image);
+        if (ref.digest() != null) {
+            throw new IllegalArgumentException("an image given by digest cannot be re-pushed: " + image);
+        }
+        pushes.merge(ref.repository() + ":" + ref.tag(), 1, Integer::sum);
+        return digest(image);
     }
-  }
+
+    /** Every tag back to its first digest. */
+    public void clear() {
+        pushes.clear();
+    }
+
+    /** The imageID of each of the pod's containers, by container name, resolved now (the pull). */
+    Map<String, String> pull(Pod pod) {
+        Map<String, String> ids = new LinkedHashMap<>();
+        for (Container c : pod.getSpec().getContainers()) {
+            ids.put(c.getName(), imageId(c.getImage()));
+        }
+        return Map.copyOf(ids);
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
 }

@@ -12,41 +12,40 @@ import io.fabric8.kubernetes.client.utils.Serialization;
  */
 final class Json {
 
-  private Json() {
-  }
+    private Json() {}
 
-  @SuppressWarnings("deprecation")
-  static ObjectMapper mapper() {
-    return Serialization.jsonMapper();
-  }
-
-  @SuppressWarnings("deprecation")
-  static ObjectMapper yaml() {
-    return Serialization.yamlMapper();
-  }
-
-  /** The JSON in {@code body}; null when there is none or it is not JSON. */
-  static JsonNode parse(String body) {
-    if (body == null || body.isBlank()) {
-      return null;
+    @SuppressWarnings("deprecation")
+    static ObjectMapper mapper() {
+        return Serialization.jsonMapper();
     }
-    try {
-      return mapper().readTree(body);
-    } catch (Exception e) {
-      return null;
-    }
-  }
 
-  /** A JSON or YAML object (server-side apply bodies and hand-written requests); null otherwise. */
-  static ObjectNode parseObject(String body) {
-    JsonNode n = parse(body);
-    if (n == null && body != null && !body.isBlank()) {
-      try {
-        n = yaml().readTree(body);
-      } catch (Exception e) {
-        return null;
-      }
+    @SuppressWarnings("deprecation")
+    static ObjectMapper yaml() {
+        return Serialization.yamlMapper();
     }
-    return n instanceof ObjectNode o ? o : null;
-  }
+
+    /** The JSON in {@code body}; null when there is none or it is not JSON. */
+    static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            return mapper().readTree(body);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** A JSON or YAML object (server-side apply bodies and hand-written requests); null otherwise. */
+    static ObjectNode parseObject(String body) {
+        JsonNode n = parse(body);
+        if (n == null && body != null && !body.isBlank()) {
+            try {
+                n = yaml().readTree(body);
+            } catch (Exception e) {
+                return null;
+            }
+        }
+        return n instanceof ObjectNode o ? o : null;
+    }
 }

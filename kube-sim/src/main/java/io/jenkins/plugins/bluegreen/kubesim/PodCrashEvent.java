@@ -9,5 +9,4 @@ package io.jenkins.plugins.bluegreen.kubesim;
  * @param nanoTime {@link System#nanoTime()} right after that status was stored (and its watch
  *     events queued), for measuring how fast a client reacts
  */
-public record PodCrashEvent(String namespace, String name, int restarts, long nanoTime) {
-}
+public record PodCrashEvent(String namespace, String name, int restarts, long nanoTime) {}

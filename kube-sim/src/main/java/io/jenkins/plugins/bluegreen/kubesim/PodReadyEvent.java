@@ -8,5 +8,4 @@ package io.jenkins.plugins.bluegreen.kubesim;
  * @param nanoTime {@link System#nanoTime()} right after the Ready status was stored (and its
  *     watch events queued), for measuring how fast a client notices
  */
-public record PodReadyEvent(String namespace, String name, long nanoTime) {
-}
+public record PodReadyEvent(String namespace, String name, long nanoTime) {}

@@ -11,7 +11,7 @@ import java.time.Duration;
  */
 record SimSettings(Duration readyDelay, Duration specSecond) {
 
-  Duration specSeconds(long seconds) {
-    return specSecond.multipliedBy(seconds);
-  }
+    Duration specSeconds(long seconds) {
+        return specSecond.multipliedBy(seconds);
+    }
 }

@@ -1,7 +1,6 @@
 package io.jenkins.plugins.bluegreen.kubesim;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.util.Map;
 
 /**
@@ -14,24 +13,32 @@ import java.util.Map;
  * @param object the parsed object, for controllers; null in the watch history
  * @param json the object as stored (for DELETED: the last state, with a fresh resourceVersion)
  */
-record StoreEvent(String type, String group, String plural, String namespace, String name,
-    Map<String, String> labels, Map<String, String> oldLabels, ObjectNode object, String json,
-    long resourceVersion) {
+record StoreEvent(
+        String type,
+        String group,
+        String plural,
+        String namespace,
+        String name,
+        Map<String, String> labels,
+        Map<String, String> oldLabels,
+        ObjectNode object,
+        String json,
+        long resourceVersion) {
 
-  StoreEvent {
-    labels = Map.copyOf(labels);
-    oldLabels = Map.copyOf(oldLabels);
-  }
+    StoreEvent {
+        labels = Map.copyOf(labels);
+        oldLabels = Map.copyOf(oldLabels);
+    }
 
-  /**
-   * The same event without the parsed object, which is what the watch history keeps: watchers
-   * only need the JSON, and ten thousand parsed pods would cost hundreds of megabytes.
-   */
-  StoreEvent withoutTree() {
-    return new StoreEvent(type, group, plural, namespace, name, labels, oldLabels, null, json, resourceVersion);
-  }
+    /**
+     * The same event without the parsed object, which is what the watch history keeps: watchers
+     * only need the JSON, and ten thousand parsed pods would cost hundreds of megabytes.
+     */
+    StoreEvent withoutTree() {
+        return new StoreEvent(type, group, plural, namespace, name, labels, oldLabels, null, json, resourceVersion);
+    }
 
-  String key() {
-    return (namespace == null ? "" : namespace) + "/" + name;
-  }
+    String key() {
+        return (namespace == null ? "" : namespace) + "/" + name;
+    }
 }

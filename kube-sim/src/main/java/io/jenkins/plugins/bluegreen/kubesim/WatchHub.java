@@ -14,135 +14,136 @@ import java.util.Set;
  */
 final class WatchHub {
 
-  /** One open watch. */
-  final class Watch {
-    private final WatchRequest request;
-    private final WatchSink sink;
+    /** One open watch. */
+    final class Watch {
+        private final WatchRequest request;
+        private final WatchSink sink;
 
-    private Watch(WatchRequest request, WatchSink sink) {
-      this.request = request;
-      this.sink = sink;
+        private Watch(WatchRequest request, WatchSink sink) {
+            this.request = request;
+            this.sink = sink;
+        }
+
+        /** Ends the watch cleanly and forgets it. */
+        void end() {
+            if (remove(this)) {
+                sink.end();
+            }
+        }
+
+        /** Forgets the watch after its client went away. */
+        void forget() {
+            remove(this);
+        }
+
+        private void drop() {
+            sink.drop();
+        }
+
+        private void deliver(StoreEvent e) {
+            if (!request.sameCollection(e)) {
+                return;
+            }
+            boolean matchesNew = request.labels().matches(e.labels());
+            boolean matchesOld = !e.type().equals("ADDED") && request.labels().matches(e.oldLabels());
+            String type;
+            if (e.type().equals("MODIFIED")) {
+                type = matchesOld && matchesNew ? "MODIFIED" : matchesNew ? "ADDED" : matchesOld ? "DELETED" : null;
+            } else {
+                type = matchesNew ? e.type() : null;
+            }
+            if (type != null) {
+                sink.send(event(type, e.json()));
+            }
+        }
     }
 
-    /** Ends the watch cleanly and forgets it. */
-    void end() {
-      if (remove(this)) {
-        sink.end();
-      }
+    private final int capacity;
+    private final Deque<StoreEvent> history = new ArrayDeque<>();
+    private final Set<Watch> open = new LinkedHashSet<>();
+    private long evictedUpTo;
+
+    WatchHub(int capacity) {
+        this.capacity = capacity;
     }
 
-    /** Forgets the watch after its client went away. */
-    void forget() {
-      remove(this);
+    static String event(String type, String objectJson) {
+        return "{\"type\":\"" + type + "\",\"object\":" + objectJson + "}";
     }
 
-    private void drop() {
-      sink.drop();
+    synchronized void publish(StoreEvent e) {
+        history.addLast(e.withoutTree());
+        while (history.size() > capacity) {
+            evictedUpTo = history.removeFirst().resourceVersion();
+        }
+        for (Watch w : List.copyOf(open)) {
+            w.deliver(e);
+        }
     }
 
-    private void deliver(StoreEvent e) {
-      if (!request.sameCollection(e)) {
-        return;
-      }
-      boolean matchesNew = request.labels().matches(e.labels());
-      boolean matchesOld = !e.type().equals("ADDED") && request.labels().matches(e.oldLabels());
-      String type;
-      if (e.type().equals("MODIFIED")) {
-        type = matchesOld && matchesNew ? "MODIFIED" : matchesNew ? "ADDED" : matchesOld ? "DELETED" : null;
-      } else {
-        type = matchesNew ? e.type() : null;
-      }
-      if (type != null) {
-        sink.send(event(type, e.json()));
-      }
+    /**
+     * Opens a watch that resumes after {@code request.resourceVersion()}; if that version is older
+     * than the retained history the client gets an ERROR event with 410 and the watch ends.
+     *
+     * @return the watch, or null if it was refused with 410
+     */
+    synchronized Watch resume(WatchRequest request, WatchSink sink) {
+        long from = request.resourceVersion();
+        if (from < evictedUpTo) {
+            sink.send(event(
+                    "ERROR",
+                    Statuses.json(410, "Expired", "too old resource version: " + from + " (" + evictedUpTo + ")")));
+            sink.end();
+            return null;
+        }
+        return register(request, sink, from);
     }
-  }
 
-  private final int capacity;
-  private final Deque<StoreEvent> history = new ArrayDeque<>();
-  private final Set<Watch> open = new LinkedHashSet<>();
-  private long evictedUpTo;
-
-  WatchHub(int capacity) {
-    this.capacity = capacity;
-  }
-
-  static String event(String type, String objectJson) {
-    return "{\"type\":\"" + type + "\",\"object\":" + objectJson + "}";
-  }
-
-  synchronized void publish(StoreEvent e) {
-    history.addLast(e.withoutTree());
-    while (history.size() > capacity) {
-      evictedUpTo = history.removeFirst().resourceVersion();
+    /**
+     * Opens a watch that first sends the given current objects as ADDED (the state at
+     * {@code listedAt}) and then every change after it.
+     */
+    synchronized Watch startFrom(WatchRequest request, WatchSink sink, List<String> current, long listedAt) {
+        current.forEach(json -> sink.send(event("ADDED", json)));
+        return register(request, sink, listedAt);
     }
-    for (Watch w : List.copyOf(open)) {
-      w.deliver(e);
+
+    private Watch register(WatchRequest request, WatchSink sink, long after) {
+        Watch w = new Watch(request, sink);
+        for (StoreEvent e : history) {
+            if (e.resourceVersion() > after) {
+                w.deliver(e);
+            }
+        }
+        open.add(w);
+        return w;
     }
-  }
 
-  /**
-   * Opens a watch that resumes after {@code request.resourceVersion()}; if that version is older
-   * than the retained history the client gets an ERROR event with 410 and the watch ends.
-   *
-   * @return the watch, or null if it was refused with 410
-   */
-  synchronized Watch resume(WatchRequest request, WatchSink sink) {
-    long from = request.resourceVersion();
-    if (from < evictedUpTo) {
-      sink.send(event("ERROR", Statuses.json(410, "Expired",
-          "too old resource version: " + from + " (" + evictedUpTo + ")")));
-      sink.end();
-      return null;
+    private synchronized boolean remove(Watch w) {
+        return open.remove(w);
     }
-    return register(request, sink, from);
-  }
 
-  /**
-   * Opens a watch that first sends the given current objects as ADDED (the state at
-   * {@code listedAt}) and then every change after it.
-   */
-  synchronized Watch startFrom(WatchRequest request, WatchSink sink, List<String> current, long listedAt) {
-    current.forEach(json -> sink.send(event("ADDED", json)));
-    return register(request, sink, listedAt);
-  }
-
-  private Watch register(WatchRequest request, WatchSink sink, long after) {
-    Watch w = new Watch(request, sink);
-    for (StoreEvent e : history) {
-      if (e.resourceVersion() > after) {
-        w.deliver(e);
-      }
+    /** Drops every open watch's connection; returns how many there were. */
+    int dropAll() {
+        List<Watch> dropped;
+        synchronized (this) {
+            dropped = new ArrayList<>(open);
+            open.clear();
+        }
+        dropped.forEach(Watch::drop);
+        return dropped.size();
     }
-    open.add(w);
-    return w;
-  }
 
-  private synchronized boolean remove(Watch w) {
-    return open.remove(w);
-  }
-
-  /** Drops every open watch's connection; returns how many there were. */
-  int dropAll() {
-    List<Watch> dropped;
-    synchronized (this) {
-      dropped = new ArrayList<>(open);
-      open.clear();
+    /** Ends every open watch cleanly (server shutdown). */
+    void endAll() {
+        List<Watch> ended;
+        synchronized (this) {
+            ended = new ArrayList<>(open);
+        }
+        ended.forEach(Watch::end);
     }
-    dropped.forEach(Watch::drop);
-    return dropped.size();
-  }
 
-  /** Ends every open watch cleanly (server shutdown). */
-  void endAll() {
-    List<Watch> ended;
-    synchronized (this) {
-      ended = new ArrayList<>(open);
+    synchronized int openCount() {
+        return open.size();
     }
-    ended.forEach(Watch::end);
-  }
-
-  synchronized int openCount() {
-    return open.size();
-  }
 }

@@ -10,21 +10,28 @@ import org.junit.jupiter.api.Test;
 
 class HttpsTest {
 
-  @Test
-  void httpsWithASelfSignedCertificateTrustedThroughTheKubeconfig() {
-    try (KubeSim sim = KubeSim.builder().https(true).build().start()) {
-      assertThat(sim.url()).startsWith("https://127.0.0.1:");
-      assertThat(sim.kubeconfig()).contains("certificate-authority-data: ");
-      // a client that trusts only the kubeconfig's CA (no trust-all) can talk to it
-      Config config = Config.fromKubeconfig(sim.kubeconfig());
-      assertThat(config.isTrustCerts()).isFalse();
-      try (KubernetesClient c = new KubernetesClientBuilder().withConfig(config).build()) {
-        c.configMaps().resource(new ConfigMapBuilder().withNewMetadata().withName("tls").endMetadata().build()).create();
-        assertThat(c.configMaps().withName("tls").get()).isNotNull();
-      }
-      try (KubernetesClient c = sim.newClient()) {
-        assertThat(c.configMaps().list().getItems()).hasSize(1);
-      }
+    @Test
+    void httpsWithASelfSignedCertificateTrustedThroughTheKubeconfig() {
+        try (KubeSim sim = KubeSim.builder().https(true).build().start()) {
+            assertThat(sim.url()).startsWith("https://127.0.0.1:");
+            assertThat(sim.kubeconfig()).contains("certificate-authority-data: ");
+            // a client that trusts only the kubeconfig's CA (no trust-all) can talk to it
+            Config config = Config.fromKubeconfig(sim.kubeconfig());
+            assertThat(config.isTrustCerts()).isFalse();
+            try (KubernetesClient c =
+                    new KubernetesClientBuilder().withConfig(config).build()) {
+                c.configMaps()
+                        .resource(new ConfigMapBuilder()
+                                .withNewMetadata()
+                                .withName("tls")
+                                .endMetadata()
+                                .build())
+                        .create();
+                assertThat(c.configMaps().withName("tls").get()).isNotNull();
+            }
+            try (KubernetesClient c = sim.newClient()) {
+                assertThat(c.configMaps().list().getItems()).hasSize(1);
+            }
+        }
     }
-  }
 }

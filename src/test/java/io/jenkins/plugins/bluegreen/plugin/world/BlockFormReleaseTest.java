@@ -35,7 +35,9 @@ class BlockFormReleaseTest {
         WorkflowRun run = Pipelines.start(j, Pipelines.blockForm(cluster));
         Gate.awaitGate(j, run);
         assertEquals("blue", cluster.liveColor(), "the body runs before any switch");
-        assertEquals(3, cluster.deployment("green").getStatus().getReadyReplicas(),
+        assertEquals(
+                3,
+                cluster.deployment("green").getStatus().getReadyReplicas(),
                 "the body runs only once the new colour is healthy");
 
         Gate.proceed(j, run, Gate.APPROVER);

@@ -36,8 +36,12 @@ final class Gate {
         realm.addGroups(APPROVER, APPROVERS);
         j.jenkins.setSecurityRealm(realm);
         j.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
-                .grant(Jenkins.READ, Item.READ).everywhere().to(APPROVER, OUTSIDER)
-                .grant(Item.BUILD).everywhere().to(OUTSIDER));
+                .grant(Jenkins.READ, Item.READ)
+                .everywhere()
+                .to(APPROVER, OUTSIDER)
+                .grant(Item.BUILD)
+                .everywhere()
+                .to(OUTSIDER));
     }
 
     /** Returns once the build shows the gate (the input prints its message when it starts waiting). */

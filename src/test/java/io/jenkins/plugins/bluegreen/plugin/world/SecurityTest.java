@@ -37,8 +37,13 @@ class SecurityTest {
                 + "      command: /bin/sh\n      args: [-c, 'touch " + marker + "']\n"
                 + "contexts:\n- name: c\n  context: {cluster: c, user: u}\ncurrent-context: c\n";
         SystemCredentialsProvider store = SystemCredentialsProvider.getInstance();
-        store.getCredentials().add(new FileCredentialsImpl(CredentialsScope.GLOBAL, "evil-kubeconfig", "exec",
-                "config", SecretBytes.fromBytes(kubeconfig.getBytes(StandardCharsets.UTF_8))));
+        store.getCredentials()
+                .add(new FileCredentialsImpl(
+                        CredentialsScope.GLOBAL,
+                        "evil-kubeconfig",
+                        "exec",
+                        "config",
+                        SecretBytes.fromBytes(kubeconfig.getBytes(StandardCharsets.UTF_8))));
         store.save();
 
         WorkflowRun run = Pipelines.start(j, "awaitHealthy(app: 'myapp', credentialsId: 'evil-kubeconfig')\n");
@@ -51,13 +56,13 @@ class SecurityTest {
     @Test
     void serverUrlWithoutCredentialNeverReceivesTheControllersIdentity(JenkinsRule j) throws Exception {
         GlobalConfiguration.all().get(BlueGreenGlobalConfiguration.class).setAllowControllerIdentity(true);
-        try (ServerSocketChannel attacker = ServerSocketChannel.open()
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        try (ServerSocketChannel attacker =
+                ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             attacker.configureBlocking(false);
             int port = ((InetSocketAddress) attacker.getLocalAddress()).getPort();
 
-            WorkflowRun run = Pipelines.start(j, "awaitHealthy(app: 'x', serverUrl: 'http://127.0.0.1:" + port
-                    + "', skipTlsVerify: true)\n");
+            WorkflowRun run = Pipelines.start(
+                    j, "awaitHealthy(app: 'x', serverUrl: 'http://127.0.0.1:" + port + "', skipTlsVerify: true)\n");
 
             j.assertBuildStatus(Result.FAILURE, j.waitForCompletion(run));
             j.assertLogContains("serverUrl: cannot be combined with the controller's own Kubernetes identity", run);
@@ -75,11 +80,15 @@ class SecurityTest {
 
         config.setAllowControllerIdentity(true);
         j.configRoundtrip();
-        assertTrue(GlobalConfiguration.all().get(BlueGreenGlobalConfiguration.class).isAllowControllerIdentity());
+        assertTrue(GlobalConfiguration.all()
+                .get(BlueGreenGlobalConfiguration.class)
+                .isAllowControllerIdentity());
 
         j.jenkins.setSecurityRealm(j.createDummySecurityRealm());
         j.jenkins.setAuthorizationStrategy(new MockAuthorizationStrategy()
-                .grant(jenkins.model.Jenkins.MANAGE, jenkins.model.Jenkins.READ).everywhere().to("manager"));
+                .grant(jenkins.model.Jenkins.MANAGE, jenkins.model.Jenkins.READ)
+                .everywhere()
+                .to("manager"));
         JenkinsRule.WebClient wc = j.createWebClient().withThrowExceptionOnFailingStatusCode(false);
         wc.login("manager");
         // Overall/Manage may open the system configuration but never sees nor saves this section

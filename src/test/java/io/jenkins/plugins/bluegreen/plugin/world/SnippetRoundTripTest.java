@@ -38,9 +38,11 @@ class SnippetRoundTripTest {
         step.setWait(false);
         step.setTimeout("15m");
         step.setLockWait("30m");
-        snippets.assertRoundTrip(step, "blueGreenDeploy app: 'myapp', container: 'web', "
-                + "image: 'registry.example.com/myapp:2.0', lockWait: '30m', previewService: 'myapp-preview', "
-                + "replicas: 10, revision: '2.0', timeout: '15m', wait: false");
+        snippets.assertRoundTrip(
+                step,
+                "blueGreenDeploy app: 'myapp', container: 'web', "
+                        + "image: 'registry.example.com/myapp:2.0', lockWait: '30m', previewService: 'myapp-preview', "
+                        + "replicas: 10, revision: '2.0', timeout: '15m', wait: false");
 
         BlueGreenDeployStep fromFile = new BlueGreenDeployStep("myapp");
         fromFile.setManifestFile("k8s/deployment.yaml");
@@ -48,8 +50,8 @@ class SnippetRoundTripTest {
 
         BlueGreenDeployStep inline = new BlueGreenDeployStep("myapp");
         inline.setManifest("kind: Deployment\nspec:\n  replicas: 2\n");
-        snippets.assertRoundTrip(inline,
-                "blueGreenDeploy app: 'myapp', manifest: '''kind: Deployment\nspec:\n  replicas: 2\n'''");
+        snippets.assertRoundTrip(
+                inline, "blueGreenDeploy app: 'myapp', manifest: '''kind: Deployment\nspec:\n  replicas: 2\n'''");
         SnippetizerTester.assertDocGeneration(BlueGreenDeployStep.class);
     }
 
@@ -68,13 +70,16 @@ class SnippetRoundTripTest {
         step.setLockWait("30m");
         step.setScaleDownDelay("1h");
         step.setApprovedBy("alice");
-        snippets.assertRoundTrip(step, "blueGreenRelease(app: 'myapp', approvedBy: 'alice', container: 'web', "
-                + "image: 'registry.example.com/myapp:2.0', lockWait: '30m', previewService: 'myapp-preview', "
-                + "replicas: 10, revision: '2.0', scaleDownDelay: '1h', timeout: '15m') {\n    // some block\n}");
+        snippets.assertRoundTrip(
+                step,
+                "blueGreenRelease(app: 'myapp', approvedBy: 'alice', container: 'web', "
+                        + "image: 'registry.example.com/myapp:2.0', lockWait: '30m', previewService: 'myapp-preview', "
+                        + "replicas: 10, revision: '2.0', scaleDownDelay: '1h', timeout: '15m') {\n    // some block\n}");
 
         BlueGreenReleaseStep fromFile = new BlueGreenReleaseStep("myapp");
         fromFile.setManifestFile("k8s/deployment.yaml");
-        snippets.assertRoundTrip(fromFile,
+        snippets.assertRoundTrip(
+                fromFile,
                 "blueGreenRelease(app: 'myapp', manifestFile: 'k8s/deployment.yaml') {\n    // some block\n}");
         SnippetizerTester.assertDocGeneration(BlueGreenReleaseStep.class);
     }
@@ -103,9 +108,11 @@ class SnippetRoundTripTest {
         step.setWaitForScaleDown(true);
         step.setLockWait("5m");
         step.setExpectRevision("5f7c9d8b6@sha256:" + "a".repeat(64));
-        snippets.assertRoundTrip(step, "switchTraffic app: 'myapp', approvedBy: 'alice', expectRevision: "
-                + "'5f7c9d8b6@sha256:" + "a".repeat(64) + "', lockWait: '5m', "
-                + "scaleDownDelay: '0', to: 'green', waitForScaleDown: true");
+        snippets.assertRoundTrip(
+                step,
+                "switchTraffic app: 'myapp', approvedBy: 'alice', expectRevision: "
+                        + "'5f7c9d8b6@sha256:" + "a".repeat(64) + "', lockWait: '5m', "
+                        + "scaleDownDelay: '0', to: 'green', waitForScaleDown: true");
         SnippetizerTester.assertDocGeneration(SwitchTrafficStep.class);
     }
 
@@ -119,8 +126,9 @@ class SnippetRoundTripTest {
         step.setApprovedBy("alice");
         step.setTimeout("15m");
         step.setLockWait("5m");
-        snippets.assertRoundTrip(step, "rollback app: 'myapp', approvedBy: 'alice', lockWait: '5m', "
-                + "takeOverLock: true, timeout: '15m'");
+        snippets.assertRoundTrip(
+                step,
+                "rollback app: 'myapp', approvedBy: 'alice', lockWait: '5m', " + "takeOverLock: true, timeout: '15m'");
 
         RollbackStep cleanup = new RollbackStep("myapp");
         cleanup.setAbandonOnly(true);
@@ -141,20 +149,25 @@ class SnippetRoundTripTest {
         snippets.assertRoundTrip(withCluster(new RollbackStep("myapp")), "rollback app: 'myapp', " + cluster);
         BlueGreenDeployStep deploy = withCluster(new BlueGreenDeployStep("myapp"));
         deploy.setImage("registry.example.com/myapp:2.0");
-        snippets.assertRoundTrip(deploy, "blueGreenDeploy app: 'myapp', " + cluster.replace(
-                "credentialsId: 'k8s-shop-deployer', ",
-                "credentialsId: 'k8s-shop-deployer', image: 'registry.example.com/myapp:2.0', "));
+        snippets.assertRoundTrip(
+                deploy,
+                "blueGreenDeploy app: 'myapp', "
+                        + cluster.replace(
+                                "credentialsId: 'k8s-shop-deployer', ",
+                                "credentialsId: 'k8s-shop-deployer', image: 'registry.example.com/myapp:2.0', "));
     }
 
     /** The Snippet Generator's own endpoint: the form's JSON, bound by Jenkins, written as a call. */
     @Test
     void snippetGeneratorEndpoint(JenkinsRule j) throws Exception {
         SnippetizerTester snippets = new SnippetizerTester(j);
-        snippets.assertGenerateSnippet("{'stapler-class':'" + SwitchTrafficStep.class.getName()
-                + "','app':'myapp','approvedBy':'alice','to':'green'}",
-                "switchTraffic app: 'myapp', approvedBy: 'alice', to: 'green'", null);
-        snippets.assertGenerateSnippet("{'stapler-class':'" + RollbackStep.class.getName() + "','app':'myapp'}",
-                "rollback 'myapp'", null);
+        snippets.assertGenerateSnippet(
+                "{'stapler-class':'" + SwitchTrafficStep.class.getName()
+                        + "','app':'myapp','approvedBy':'alice','to':'green'}",
+                "switchTraffic app: 'myapp', approvedBy: 'alice', to: 'green'",
+                null);
+        snippets.assertGenerateSnippet(
+                "{'stapler-class':'" + RollbackStep.class.getName() + "','app':'myapp'}", "rollback 'myapp'", null);
     }
 
     private static <S extends ClusterStep> S withCluster(S step) {

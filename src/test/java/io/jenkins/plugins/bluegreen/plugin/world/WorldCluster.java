@@ -49,17 +49,52 @@ final class WorldCluster {
         String namespace = sim.newNamespace();
         Map<String, String> v1 = Map.of("app", APP, "version", "v1");
         try (KubernetesClient client = sim.newClient(namespace)) {
-            client.apps().deployments().inNamespace(namespace).resource(new DeploymentBuilder()
-                    .withNewMetadata().withName(APP + "-v1").withLabels(v1).endMetadata()
-                    .withNewSpec().withReplicas(3).withNewSelector().withMatchLabels(v1).endSelector()
-                    .withNewTemplate().withNewMetadata().withLabels(v1).endMetadata()
-                    .withNewSpec().addNewContainer().withName(APP).withImage("example.org/myapp:1.0")
-                    .addNewPort().withContainerPort(8080).endPort().endContainer().endSpec()
-                    .endTemplate().endSpec().build()).create();
-            client.services().inNamespace(namespace).resource(new ServiceBuilder()
-                    .withNewMetadata().withName(APP).endMetadata()
-                    .withNewSpec().withSelector(v1).addNewPort().withName("http").withPort(80)
-                    .withNewTargetPort(8080).endPort().endSpec().build()).create();
+            client.apps()
+                    .deployments()
+                    .inNamespace(namespace)
+                    .resource(new DeploymentBuilder()
+                            .withNewMetadata()
+                            .withName(APP + "-v1")
+                            .withLabels(v1)
+                            .endMetadata()
+                            .withNewSpec()
+                            .withReplicas(3)
+                            .withNewSelector()
+                            .withMatchLabels(v1)
+                            .endSelector()
+                            .withNewTemplate()
+                            .withNewMetadata()
+                            .withLabels(v1)
+                            .endMetadata()
+                            .withNewSpec()
+                            .addNewContainer()
+                            .withName(APP)
+                            .withImage("example.org/myapp:1.0")
+                            .addNewPort()
+                            .withContainerPort(8080)
+                            .endPort()
+                            .endContainer()
+                            .endSpec()
+                            .endTemplate()
+                            .endSpec()
+                            .build())
+                    .create();
+            client.services()
+                    .inNamespace(namespace)
+                    .resource(new ServiceBuilder()
+                            .withNewMetadata()
+                            .withName(APP)
+                            .endMetadata()
+                            .withNewSpec()
+                            .withSelector(v1)
+                            .addNewPort()
+                            .withName("http")
+                            .withPort(80)
+                            .withNewTargetPort(8080)
+                            .endPort()
+                            .endSpec()
+                            .build())
+                    .create();
             BlueGreen engine = BlueGreen.builder(client).namespace(namespace).build();
             // a bound for the seed, not an assertion: kube-sim readies pods after its ready delay
             engine.adopt(APP, null, SEED_HOLDER, Duration.ofMinutes(2));
@@ -71,14 +106,19 @@ final class WorldCluster {
     /** A global secret text credential holding kube-sim's administrator token (the pipelines pass serverUrl). */
     void addTokenCredential() throws IOException {
         SystemCredentialsProvider store = SystemCredentialsProvider.getInstance();
-        store.getCredentials().add(new StringCredentialsImpl(CredentialsScope.GLOBAL, CREDENTIALS_ID,
-                "kube-sim administrator token", Secret.fromString(Rbac.ADMIN_TOKEN)));
+        store.getCredentials()
+                .add(new StringCredentialsImpl(
+                        CredentialsScope.GLOBAL,
+                        CREDENTIALS_ID,
+                        "kube-sim administrator token",
+                        Secret.fromString(Rbac.ADMIN_TOKEN)));
         store.save();
     }
 
     /** The shared cluster parameters, as Groovy named arguments: {@code namespace: '...', serverUrl: ..., ...}. */
     String clusterArgs() {
-        return "namespace: '" + namespace + "', serverUrl: '" + sim.url() + "', credentialsId: '" + CREDENTIALS_ID + "'";
+        return "namespace: '" + namespace + "', serverUrl: '" + sim.url() + "', credentialsId: '" + CREDENTIALS_ID
+                + "'";
     }
 
     String namespace() {
@@ -102,7 +142,8 @@ final class WorldCluster {
      */
     String traffic() {
         Service service = service();
-        return service.getSpec().getSelector() + " " + service.getMetadata().getAnnotations().get(HISTORY_KEY);
+        return service.getSpec().getSelector() + " "
+                + service.getMetadata().getAnnotations().get(HISTORY_KEY);
     }
 
     /** The deploy announcement on the live Service, or null once a switch or an abandon ended it. */
@@ -112,12 +153,16 @@ final class WorldCluster {
 
     List<Map<String, Object>> history() throws IOException {
         String json = service().getMetadata().getAnnotations().get(HISTORY_KEY);
-        return json == null ? List.of() : new ObjectMapper().readValue(json, new TypeReference<>() { });
+        return json == null ? List.of() : new ObjectMapper().readValue(json, new TypeReference<>() {});
     }
 
     Deployment deployment(String color) {
         try (KubernetesClient client = sim.newClient(namespace)) {
-            return client.apps().deployments().inNamespace(namespace).withName(APP + "-" + color).get();
+            return client.apps()
+                    .deployments()
+                    .inNamespace(namespace)
+                    .withName(APP + "-" + color)
+                    .get();
         }
     }
 
@@ -125,8 +170,13 @@ final class WorldCluster {
     /** The deploy lock's holder, or null when it is free: a released Lease keeps an empty holder (""). */
     String lockHolder() {
         try (KubernetesClient client = sim.newClient(namespace)) {
-            Lease lease = client.leases().inNamespace(namespace).withName(APP + "-bluegreen").get();
-            String holder = lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+            Lease lease = client.leases()
+                    .inNamespace(namespace)
+                    .withName(APP + "-bluegreen")
+                    .get();
+            String holder = lease == null || lease.getSpec() == null
+                    ? null
+                    : lease.getSpec().getHolderIdentity();
             return holder == null || holder.isEmpty() ? null : holder;
         }
     }

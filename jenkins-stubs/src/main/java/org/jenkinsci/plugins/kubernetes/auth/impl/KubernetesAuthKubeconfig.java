@@ -25,8 +25,9 @@ public class KubernetesAuthKubeconfig implements KubernetesAuth {
     }
 
     @Override
-    public io.fabric8.kubernetes.api.model.ConfigBuilder buildConfigBuilder(KubernetesAuthConfig config,
-            String context, String clusterName, String username) throws KubernetesAuthException {
+    public io.fabric8.kubernetes.api.model.ConfigBuilder buildConfigBuilder(
+            KubernetesAuthConfig config, String context, String clusterName, String username)
+            throws KubernetesAuthException {
         throw new UnsupportedOperationException("stub");
     }
 
