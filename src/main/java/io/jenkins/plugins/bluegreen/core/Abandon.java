@@ -23,7 +23,7 @@ final class Abandon {
         InputValidation.holder(holder);
         AppState state = readNewRelease(app);
         // the pipeline that deployed the idle colour usually abandons it: its stamp proves the lock (LockStamp)
-        DeployLock.Ask ask = DeployLock.Ask.of(app, holder, DeployLock.Tenure.SHORT, Duration.ZERO)
+        LockAsk ask = LockAsk.of(app, holder, LockAsk.Tenure.SHORT, Duration.ZERO)
                 .provenBy(state.deployment(state.idleColor()), state.service());
         // read again after another holder let go: the idle colour then may be the live one now
         return lock.under(ask, state, stale -> readNewRelease(app), (held, current) -> {

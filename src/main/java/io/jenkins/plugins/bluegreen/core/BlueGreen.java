@@ -155,7 +155,7 @@ public final class BlueGreen {
         }
         Adoption adoption = new Adoption(context);
         Adoption.Plan plan = adoption.plan(state);
-        lock.take(DeployLock.Ask.of(app, holder, DeployLock.Tenure.LONG, Duration.ZERO));
+        lock.take(LockAsk.of(app, holder, LockAsk.Tenure.LONG, Duration.ZERO));
         return adoption.run(plan, holder, timeout);
     }
 
@@ -363,15 +363,14 @@ public final class BlueGreen {
         App named = app(app);
         InputValidation.holder(holder);
         InputValidation.lockWait(wait);
-        return lock.take(DeployLock.Ask.of(named, holder, DeployLock.Tenure.LONG, wait))
-                .info();
+        return lock.take(LockAsk.of(named, holder, LockAsk.Tenure.LONG, wait)).info();
     }
 
     /** Takes the lock whoever holds it; warns naming the previous holder. */
     public LockInfo takeOverLock(String app, String holder) {
         App named = app(app);
         InputValidation.holder(holder);
-        return lock.take(DeployLock.Ask.of(named, holder, DeployLock.Tenure.TAKE_OVER, null))
+        return lock.take(LockAsk.of(named, holder, LockAsk.Tenure.TAKE_OVER, null))
                 .info();
     }
 

@@ -65,7 +65,7 @@ final class DeployIdleColor {
         while (true) {
             // waiting for a rollback window holds no lock: a rollback meanwhile may need it
             plan = outsideRollbackWindow(request, manifest, plan, deadline);
-            DeployLock.Ask ask = DeployLock.Ask.of(app, request.holder(), DeployLock.Tenure.LONG, remaining(deadline))
+            LockAsk ask = LockAsk.of(app, request.holder(), LockAsk.Tenure.LONG, remaining(deadline))
                     .takingBackFrom(request.takesBackFrom());
             // the app was read before another holder let go of the lock: the colour idle then may be live now, or be
             // the colour that holder's switch just kept for a rollback

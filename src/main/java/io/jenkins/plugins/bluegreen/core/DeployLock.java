@@ -1,7 +1,5 @@
 package io.jenkins.plugins.bluegreen.core;
 
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,47 +19,6 @@ final class DeployLock {
     /** A short operation that finds its own lock with at least this much left uses it without renewing it. */
     static final Duration SHORT_OPERATION_MARGIN = Duration.ofMinutes(1);
 
-    /** How an operation holds the lock. */
-    enum Tenure {
-        /** One that may await a rollout: an own lock is renewed. */
-        LONG,
-        /** A switch, an abandon: an own lock with more than {@link #SHORT_OPERATION_MARGIN} left is used as it is. */
-        SHORT,
-        /** A short one that usually finds the lock free: taken with one patch tested on a free holder, no read. */
-        SHORT_USUALLY_FREE,
-        /** Whoever holds it: the previous holder is named in a warning and its lock stamps are voided. */
-        TAKE_OVER
-    }
-
-    /**
-     * What an operation asks of the lock.
-     *
-     * @param lockWait      how long to wait for another holder (null: not at all)
-     * @param takesBackFrom a holder whose lock is taken as if it were free (null: none)
-     * @param stamped       a colour whose {@link LockStamp} may prove a short tenure without reading the Lease, with the
-     *                      Service read beside it (null: none)
-     */
-    record Ask(
-            App app,
-            String holder,
-            Tenure tenure,
-            Duration lockWait,
-            String takesBackFrom,
-            Deployment stamped,
-            Service service) {
-        static Ask of(App app, String holder, Tenure tenure, Duration lockWait) {
-            return new Ask(app, holder, tenure, lockWait, null, null, null);
-        }
-
-        Ask takingBackFrom(String previous) {
-            return new Ask(app, holder, tenure, lockWait, previous, stamped, service);
-        }
-
-        Ask provenBy(Optional<Deployment> colour, Service read) {
-            return new Ask(app, holder, tenure, lockWait, takesBackFrom, colour.orElse(null), read);
-        }
-    }
-
     private final EngineContext context;
     private final Cluster cluster;
     private final LockLease lease;
@@ -77,7 +34,7 @@ final class DeployLock {
      * {@code decided} before may be stale, so {@code reread} decides again (a refusal there gives the lock back); then
      * {@code act} runs and ends the tenure through the {@link HeldLock} it gets. A failure in {@code act} keeps the lock.
      */
-    <S, T> T under(Ask ask, S decided, UnaryOperator<S> reread, BiFunction<HeldLock, S, T> act) {
+    <S, T> T under(LockAsk ask, S decided, UnaryOperator<S> reread, BiFunction<HeldLock, S, T> act) {
         try (HeldLock held = take(ask)) {
             S state = held.contended() ? reread.apply(decided) : decided;
             held.keep();
@@ -86,17 +43,17 @@ final class DeployLock {
     }
 
     /** Takes the lock and keeps it (a deploy, an adoption, a caller that holds it across operations). */
-    HeldLock take(Ask ask) {
+    HeldLock take(LockAsk ask) {
         if (ask.stamped() != null
                 && ask.service() != null
-                && ask.tenure() != Tenure.TAKE_OVER
+                && ask.tenure() != LockAsk.Tenure.TAKE_OVER
                 && LockStamp.on(ask.stamped())
                         .filter(stamp -> stamp.proves(
                                 ask.holder(), context.clock().instant(), SHORT_OPERATION_MARGIN, ask.service()))
                         .isPresent()) {
             return new HeldLock(context, lease, ask.app(), ask.holder(), null, false);
         }
-        if (ask.tenure() == Tenure.SHORT_USUALLY_FREE) {
+        if (ask.tenure() == LockAsk.Tenure.SHORT_USUALLY_FREE) {
             Optional<Lease> taken =
                     lease.takeIfFree(ask.app(), ask.holder(), context.clock().instant());
             if (taken.isPresent()) {
@@ -106,10 +63,10 @@ final class DeployLock {
         return claim(ask);
     }
 
-    private HeldLock claim(Ask ask) {
+    private HeldLock claim(LockAsk ask) {
         App app = ask.app();
         String holder = ask.holder();
-        boolean takeOver = ask.tenure() == Tenure.TAKE_OVER;
+        boolean takeOver = ask.tenure() == LockAsk.Tenure.TAKE_OVER;
         // a dry run never waits for another holder: it reports the lock held, as a run without a lock wait would
         Instant deadline = context.clock()
                 .instant()
@@ -127,7 +84,7 @@ final class DeployLock {
                 LockInfo info = LockLease.info(app, current.get());
                 boolean own = holder.equals(info.holder());
                 if (own
-                        && ask.tenure() != Tenure.LONG
+                        && ask.tenure() != LockAsk.Tenure.LONG
                         && !takeOver
                         && info.expiresAt() != null
                         && info.expiresAt().isAfter(now.plus(SHORT_OPERATION_MARGIN))) {

@@ -218,15 +218,15 @@ final class Rollback {
      * back, an abandon) uses the stamp on the idle colour when it proves the lock ({@link LockStamp}: the pipeline that
      * deployed it abandons its own release), else takes a free Lease with one patch, else reads it.
      */
-    private static DeployLock.Ask ask(App app, RollbackRequest request, Decision decision) {
+    private static LockAsk ask(App app, RollbackRequest request, Decision decision) {
         if (request.takeOverLock()) {
-            return DeployLock.Ask.of(app, request.holder(), DeployLock.Tenure.TAKE_OVER, null);
+            return LockAsk.of(app, request.holder(), LockAsk.Tenure.TAKE_OVER, null);
         }
         if (decision.mustScaleUp()) {
-            return DeployLock.Ask.of(app, request.holder(), DeployLock.Tenure.LONG, request.lockWait());
+            return LockAsk.of(app, request.holder(), LockAsk.Tenure.LONG, request.lockWait());
         }
         AppState state = decision.state();
-        return DeployLock.Ask.of(app, request.holder(), DeployLock.Tenure.SHORT_USUALLY_FREE, request.lockWait())
+        return LockAsk.of(app, request.holder(), LockAsk.Tenure.SHORT_USUALLY_FREE, request.lockWait())
                 .provenBy(state.deployment(state.idleColor()), state.service());
     }
 }

@@ -62,7 +62,7 @@ final class SwitchTraffic {
             return alreadyLive(app, request, state, target, guard);
         }
         // usually the deploy's own lock, proven by the stamp it left on the target: no Lease request at all
-        DeployLock.Ask ask = DeployLock.Ask.of(app, request.holder(), DeployLock.Tenure.SHORT, request.lockWait())
+        LockAsk ask = LockAsk.of(app, request.holder(), LockAsk.Tenure.SHORT, request.lockWait())
                 .provenBy(state.deployment(target), state.service());
         // read before another holder let go of the lock: the target may have been redeployed or scaled down
         // meanwhile without the Service changing, and a guarded Service write would not notice

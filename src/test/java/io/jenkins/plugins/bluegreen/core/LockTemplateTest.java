@@ -51,8 +51,8 @@ class LockTemplateTest {
         app = App.of("myapp", BlueGreenSettings.defaults());
     }
 
-    private DeployLock.Ask ask() {
-        return DeployLock.Ask.of(app, HOLDER, DeployLock.Tenure.SHORT, Duration.ZERO);
+    private LockAsk ask() {
+        return LockAsk.of(app, HOLDER, LockAsk.Tenure.SHORT, Duration.ZERO);
     }
 
     @Test
