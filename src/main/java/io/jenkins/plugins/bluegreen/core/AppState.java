@@ -274,6 +274,11 @@ record AppState(
         return deployments.containsKey(color) ? Seen.PRESENT : readColors.contains(color) ? Seen.ABSENT : Seen.NOT_READ;
     }
 
+    /** This state with {@code deployments} as the colours read (a write's copies, a fresh read of one colour). */
+    AppState withDeployments(Map<Color, Deployment> deployments) {
+        return new AppState(app, serviceName, service, stableSelector, liveColor, deployments, selectorProblem);
+    }
+
     /** This state, both colours having been read (a colour it lacks does not exist). */
     private AppState readingAll() {
         return new AppState(

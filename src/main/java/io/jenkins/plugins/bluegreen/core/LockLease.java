@@ -99,15 +99,8 @@ final class LockLease {
 
     /** Clears the holder of {@code lease}, guarded by its resourceVersion. */
     void clear(Lease lease) {
-        Lease released = new LeaseBuilder(lease)
-                .editSpec()
-                .withHolderIdentity(FREE)
-                .withAcquireTime(null)
-                .withRenewTime(null)
-                .endSpec()
-                .build();
         cluster.update(
-                released,
+                freed(new LeaseBuilder(lease)),
                 l -> !Objects.equals(
                         lease.getSpec().getHolderIdentity(), l.getSpec().getHolderIdentity()));
     }
@@ -119,22 +112,26 @@ final class LockLease {
                         ? Map.of()
                         : lease.getMetadata().getAnnotations());
         annotations.put(UNLOCKED, record);
-        Lease released = new LeaseBuilder(lease)
+        Lease released = freed(new LeaseBuilder(lease)
                 .editMetadata()
                 .withAnnotations(annotations)
-                .endMetadata()
-                .editSpec()
-                .withHolderIdentity(FREE)
-                .withAcquireTime(null)
-                .withRenewTime(null)
-                .endSpec()
-                .build();
+                .endMetadata());
         cluster.update(
                 released,
                 l -> record.equals(
                         l.getMetadata().getAnnotations() == null
                                 ? null
                                 : l.getMetadata().getAnnotations().get(UNLOCKED)));
+    }
+
+    /** An empty holder, not none: a JSON patch can test for "" (a take if free), not for an absent field. */
+    private static Lease freed(LeaseBuilder lease) {
+        return lease.editSpec()
+                .withHolderIdentity(FREE)
+                .withAcquireTime(null)
+                .withRenewTime(null)
+                .endSpec()
+                .build();
     }
 
     /** Names {@code to} as the holder of {@code lease}, renewed now, in one guarded update. */

@@ -256,14 +256,7 @@ final class ServiceSelectorWrite {
         context.cluster()
                 .deployment(context.settings().deploymentName(state.app(), target))
                 .ifPresent(d -> deployments.put(target, d));
-        return new AppState(
-                state.app(),
-                state.serviceName(),
-                state.service(),
-                state.stableSelector(),
-                state.liveColor(),
-                deployments,
-                state.selectorProblem());
+        return state.withDeployments(deployments);
     }
 
     /** Waits until the Service's endpoints are {@code target}'s pods, at least its desired number ready. */
@@ -369,14 +362,7 @@ final class ServiceSelectorWrite {
         } else {
             deployments.put(target, claimed);
         }
-        return new AppState(
-                state.app(),
-                state.serviceName(),
-                state.service(),
-                state.stableSelector(),
-                state.liveColor(),
-                deployments,
-                state.selectorProblem());
+        return state.withDeployments(deployments);
     }
 
     /**
