@@ -52,7 +52,7 @@ public final class HelperClient {
             channel.connect(UnixDomainSocketAddress.of(socket));
             // the other end must be this user's process: a socket file is only a name
             UnixDomainPrincipal peer = channel.getOption(ExtendedSocketOptions.SO_PEERCRED);
-            if (!peer.user().equals(Files.getOwner(socket.getParent(), LinkOption.NOFOLLOW_LINKS))) {
+            if (!peer.user().equals(thisUser())) {
                 channel.close();
                 System.exit(HelperWire.EXIT_NO_HELPER);
             }
@@ -81,10 +81,15 @@ public final class HelperClient {
                 PosixFilePermission.OTHERS_WRITE,
                 PosixFilePermission.OTHERS_EXECUTE);
         others.retainAll(a.permissions());
-        UserPrincipal me = dir.getFileSystem()
-                .getUserPrincipalLookupService()
-                .lookupPrincipalByName(System.getProperty("user.name"));
-        return a.isDirectory() && others.isEmpty() && a.owner().equals(me);
+        return a.isDirectory() && others.isEmpty() && a.owner().equals(thisUser());
+    }
+
+    /**
+     * This process's user, by uid (the owner of its /proc entry): the helper must be this very user, not whoever owns
+     * the directory at the moment of the check, and a uid without a passwd entry has no name to look up.
+     */
+    private static UserPrincipal thisUser() throws IOException {
+        return Files.getOwner(Path.of("/proc/self"));
     }
 
     private static void sendRequest(DataOutputStream out, String[] argv) throws IOException {
@@ -134,6 +139,8 @@ public final class HelperClient {
         sun.misc.Signal.handle(new sun.misc.Signal("USR1"), s -> System.exit(130));
         boolean started = false;
         boolean wrote = false;
+        boolean outOpen = true;
+        boolean errOpen = true;
         try {
             while (true) {
                 byte kind = in.readByte();
@@ -142,13 +149,11 @@ public final class HelperClient {
                 switch (kind) {
                     case HelperWire.STARTED -> started = true;
                     case HelperWire.OUT -> {
-                        stdout.write(data);
-                        stdout.flush();
+                        outOpen = relay(stdout, data, outOpen);
                         wrote = true;
                     }
                     case HelperWire.ERR -> {
-                        stderr.write(data);
-                        stderr.flush();
+                        errOpen = relay(stderr, data, errOpen);
                         wrote = true;
                     }
                     case HelperWire.EXIT -> {
@@ -179,6 +184,23 @@ public final class HelperClient {
                 // stderr is gone too
             }
             return 1; // the contract's "failed"
+        }
+    }
+
+    /**
+     * A stream the reader closed (`| head`, `| grep -q`) loses the rest of the command's output, as System.out would
+     * in-process; the command itself goes on to its end. Only a failed read of the helper means the helper is gone.
+     */
+    private static boolean relay(OutputStream to, byte[] data, boolean open) {
+        if (!open) {
+            return false;
+        }
+        try {
+            to.write(data);
+            to.flush();
+            return true;
+        } catch (IOException closedByTheReader) {
+            return false;
         }
     }
 

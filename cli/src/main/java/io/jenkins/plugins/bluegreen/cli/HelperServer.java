@@ -32,8 +32,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -59,10 +59,19 @@ public final class HelperServer {
 
     /** Subcommands the helper runs; the rest (deploy, await, sim, demo: minutes, prompts) stay in the user's JVM. */
     static final Set<String> SERVED = Set.of("status", "switch", "rollback", "unlock", "abandon", "scale-down");
-    /** Concurrent commands; more wait in a short queue, beyond it a client runs its command itself. */
+    /**
+     * Concurrent commands. None waits: a command that finds every worker busy is declined at once and its client runs
+     * it itself, so an operator's rollback never queues silently behind others.
+     */
     static final int WORKERS = 4;
 
-    static final int QUEUED = 16;
+    /** Options that can make a served command run for minutes: such a command runs in the user's own JVM. */
+    static final Set<String> LONG_RUNNING_OPTIONS =
+            Set.of("--verify-for", "--wait-scale-down", "--lock-wait", "--timeout");
+
+    /** Global options whose value comes next: skipped when naming the subcommand, and never logged. */
+    private static final Set<String> GLOBAL_OPTIONS_WITH_VALUE =
+            Set.of("--kubeconfig", "--context", "-n", "--namespace");
 
     private static final int DECLINED = -1;
 
@@ -84,12 +93,11 @@ public final class HelperServer {
         this.stamp = stamp;
         this.idle = idle;
         AtomicInteger n = new AtomicInteger();
-        this.pool =
-                new ThreadPoolExecutor(WORKERS, WORKERS, 1, TimeUnit.MINUTES, new ArrayBlockingQueue<>(QUEUED), r -> {
-                    Thread t = new Thread(r, "bluegreen-helper-" + n.incrementAndGet());
-                    t.setDaemon(true);
-                    return t;
-                });
+        this.pool = new ThreadPoolExecutor(WORKERS, WORKERS, 1, TimeUnit.MINUTES, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, "bluegreen-helper-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     public static void main(String[] args) throws Exception {
@@ -471,15 +479,23 @@ public final class HelperServer {
 
         /** The subcommand's name (or "bluegreen"), for the log. */
         String command() {
-            for (String a : argv) {
-                if (!a.startsWith("-")) {
-                    return a;
+            for (int i = 0; i < argv.length; i++) {
+                String a = argv[i];
+                if (GLOBAL_OPTIONS_WITH_VALUE.contains(a)) {
+                    i++;
+                } else if (!a.startsWith("-")) {
+                    return SERVED.contains(a) || "help".equals(a) ? a : "(another word)";
                 }
             }
             return "bluegreen";
         }
 
         Optional<String> whyInProcess() {
+            for (String a : argv) {
+                if (LONG_RUNNING_OPTIONS.contains(a.contains("=") ? a.substring(0, a.indexOf('=')) : a)) {
+                    return Optional.of("an option that may wait for minutes");
+                }
+            }
             if (!cwd.isAbsolute()) {
                 return Optional.of("no working directory");
             }

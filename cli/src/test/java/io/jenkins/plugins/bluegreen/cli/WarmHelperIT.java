@@ -371,6 +371,46 @@ class WarmHelperIT {
     }
 
     @Test
+    void aServedSwitchWhoseReaderStopsReadingStillFinishesAsInProcess() throws Exception {
+        assertThat(run(env("off"), "deploy", "--app", Seed.APP, "--image", Seed.V2, "-n", ns)
+                        .exitCode())
+                .isZero();
+        startHelper();
+        long before = served(dir);
+        // `| head -c 0` closes the pipe at once: in-process, System.out drops what follows and the switch goes on
+        Map<String, String> env = env("on");
+        Run piped = run(
+                env,
+                Path.of("/bin/bash"),
+                "-c",
+                "\"$0\" switch --app " + Seed.APP + " --scale-down-delay 0 -n " + ns
+                        + " | head -c 0; exit ${PIPESTATUS[0]}",
+                repo().resolve("bin/bluegreen").toString());
+        assertThat(piped.exitCode()).as(piped.err() + log(dir)).isZero();
+        assertThat(served(dir)).isEqualTo(before + 1);
+        assertThat(RollbackAndLockMovesCliTest.endpointColours(client, ns, "green"))
+                .isEqualTo(Map.of("green", 2));
+        String holder = client.leases()
+                .inNamespace(ns)
+                .withName("myapp-bluegreen")
+                .get()
+                .getSpec()
+                .getHolderIdentity();
+        assertThat(holder).as("the lock was released after the switch").isNullOrEmpty();
+    }
+
+    @Test
+    void aCommandThatMayWaitForMinutesRunsInTheUsersOwnJvm() throws Exception {
+        startHelper();
+        long before = served(dir);
+        Run waiting = run(env("on"), "switch", "--app", Seed.APP, "--to", "blue", "--lock-wait", "1s", "-n", ns);
+        Run alone = run(env("off"), "switch", "--app", Seed.APP, "--to", "blue", "--lock-wait", "1s", "-n", ns);
+        assertThat(waiting).isEqualTo(alone);
+        assertThat(served(dir)).as("declined, not queued behind other commands").isEqualTo(before);
+        assertThat(log(dir)).contains("an option that may wait for minutes");
+    }
+
+    @Test
     void twoCommandsAtOnceRunConcurrently() throws Exception {
         startHelper();
         String other = SIM.newNamespace();
