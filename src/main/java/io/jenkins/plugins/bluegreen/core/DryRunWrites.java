@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -76,9 +77,7 @@ final class DryRunWrites {
         try {
             // the engine patches HorizontalPodAutoscalers without reading them (the Role grants list and patch, not
             // get); a dry run must need no verb more, so there the change is told from the patch itself
-            T before = named instanceof io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler
-                    ? null
-                    : current(named);
+            T before = named instanceof HorizontalPodAutoscaler ? null : current(named);
             T answer = retry.read(() ->
                     client.resource(named).inNamespace(namespace).dryRun().patch(PatchContext.of(patchType), patch));
             List<String> changes = before == null

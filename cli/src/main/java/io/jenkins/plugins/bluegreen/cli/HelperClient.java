@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
@@ -19,7 +20,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.UserPrincipal;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -42,7 +45,7 @@ public final class HelperClient {
 
     public static void main(String[] args) throws Exception {
         Path socket = Path.of(args[0]);
-        String[] argv = java.util.Arrays.copyOfRange(args, 1, args.length);
+        String[] argv = Arrays.copyOfRange(args, 1, args.length);
         SocketChannel channel;
         try {
             if (!privateDirectory(socket.getParent())) {
@@ -110,9 +113,7 @@ public final class HelperClient {
         HelperWire.writeString(out, Charset.defaultCharset().name());
         HelperWire.writeString(out, String.valueOf(System.getProperty("sun.stdout.encoding", "")));
         HelperWire.writeString(out, String.valueOf(System.getProperty("sun.stderr.encoding", "")));
-        HelperWire.writeString(
-                out,
-                java.util.Locale.getDefault(java.util.Locale.Category.FORMAT).toLanguageTag());
+        HelperWire.writeString(out, Locale.getDefault(Locale.Category.FORMAT).toLanguageTag());
         out.flush();
     }
 
@@ -159,7 +160,7 @@ public final class HelperClient {
                     case HelperWire.EXIT -> {
                         ended.countDown();
                         removeHook(onSignal);
-                        return java.nio.ByteBuffer.wrap(data).getInt();
+                        return ByteBuffer.wrap(data).getInt();
                     }
                     case HelperWire.RUN_IN_PROCESS -> {
                         ended.countDown();

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -141,11 +142,7 @@ public final class HelperServer {
             Path pidFile = dir.resolve(socket.getFileName() + ".pid");
             Path pidTmp = dir.resolve(socket.getFileName() + ".pid.tmp");
             Files.writeString(pidTmp, ProcessHandle.current().pid() + "\n");
-            Files.move(
-                    pidTmp,
-                    pidFile,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(pidTmp, pidFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             Files.deleteIfExists(socket); // ours by the lock: a stale socket of a helper that died
             server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));

@@ -8,6 +8,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,7 +133,7 @@ final class HelperSession implements CommandHost {
         if (!exitSent && !cut) {
             exitSent = true;
             try {
-                frame(HelperWire.RUN_IN_PROCESS, reason.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                frame(HelperWire.RUN_IN_PROCESS, reason.getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
                 cut();
             }
